@@ -1,0 +1,62 @@
+variable "prefix" {
+  description = "Platform name prefix; resources are named <prefix>-<environment>-<name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.prefix))
+    error_message = "prefix must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod, ...)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "deploy_role_arn" {
+  description = "Role that runs Terraform in this account: administers the state key and reads/writes state."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.deploy_role_arn))
+    error_message = "deploy_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "key_administrator_arns" {
+  description = "Additional principals that administer (never use) the state key, e.g. a break-glass role."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "key_administrator_arns must contain IAM role or user ARNs only."
+  }
+}
+
+variable "key_deletion_window_days" {
+  description = "Days a deleted state key stays recoverable (7-30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.key_deletion_window_days >= 7 && var.key_deletion_window_days <= 30
+    error_message = "key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+variable "state_noncurrent_version_days" {
+  description = "Days to keep previous versions of state files (recovery window after a bad apply)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.state_noncurrent_version_days >= 30
+    error_message = "state_noncurrent_version_days must be at least 30: old state versions are the way back from a bad apply."
+  }
+}

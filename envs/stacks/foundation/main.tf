@@ -1,0 +1,94 @@
+# Foundation of an environment: customer-managed keys, the private network with its endpoints,
+# the data/models buckets, and the SSM parameter contract that later stacks read.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  name_prefix = "${var.prefix}-${var.environment}"
+  ssm_prefix  = "/${var.prefix}/${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  partition   = data.aws_partition.current.partition
+
+  # Every role of this environment is named <prefix>-<env>-*; only those may use the keys (and
+  # only if their IAM policy allows it too).
+  environment_roles = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-*"
+  administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns))
+
+  # Buckets owned by AWS that SageMaker needs through the S3 gateway endpoint: ECR image layers.
+  aws_service_buckets = ["arn:${local.partition}:s3:::prod-${data.aws_region.current.name}-starport-layer-bucket"]
+}
+
+module "kms" {
+  source = "../../../modules/kms"
+
+  name_prefix = local.name_prefix
+  keys = {
+    data   = { description = "S3 data, models and artifacts of ${local.name_prefix}" }
+    ebs    = { description = "EBS volumes of training, processing and endpoints in ${local.name_prefix}" }
+    studio = { description = "SageMaker Studio home storage of ${local.name_prefix}" }
+    logs   = { description = "CloudWatch log groups of ${local.name_prefix}", allow_cloudwatch_logs = true }
+  }
+  administrator_arns      = local.administrators
+  user_arn_patterns       = [local.environment_roles]
+  deletion_window_in_days = var.kms.deletion_window_days
+  rotation_period_in_days = var.kms.rotation_period_days
+}
+
+module "network" {
+  source = "../../../modules/network"
+
+  name_prefix                     = local.name_prefix
+  vpc_cidr                        = var.network.vpc_cidr
+  private_subnet_cidrs            = var.network.private_subnet_cidrs
+  internet_access                 = var.network.internet_access
+  public_subnet_cidrs             = var.network.public_subnet_cidrs
+  interface_endpoint_services     = var.network.interface_endpoints
+  s3_endpoint_allowed_bucket_arns = concat(module.storage.bucket_arns, local.aws_service_buckets, var.network.s3_endpoint_extra_bucket_arns)
+  flow_logs_kms_key_arn           = module.kms.key_arns["logs"]
+  flow_logs_retention_days        = var.network.flow_logs_retention_days
+}
+
+module "storage" {
+  source = "../../../modules/storage"
+
+  name_prefix                = local.name_prefix
+  kms_key_arn                = module.kms.key_arns["data"]
+  allowed_vpc_endpoint_ids   = [module.network.s3_gateway_endpoint_id]
+  vpce_exempt_principal_arns = local.administrators
+  lifecycle_rules = {
+    noncurrent_version_expiration_days     = var.storage.noncurrent_version_expiration_days
+    abort_incomplete_multipart_upload_days = var.storage.abort_incomplete_multipart_upload_days
+  }
+  access_log_retention_days = var.storage.access_log_retention_days
+  force_destroy             = var.storage.force_destroy
+}
+
+locals {
+  # The contract later stacks (and the seed code) read: /<prefix>/<env>/<group>/<name>.
+  contract = {
+    "network/vpc-id"                      = module.network.vpc_id
+    "network/private-subnet-ids"          = join(",", module.network.private_subnet_ids)
+    "network/sagemaker-security-group-id" = module.network.sagemaker_security_group_id
+    "network/endpoint-security-group-id"  = module.network.endpoint_security_group_id
+    "network/s3-gateway-endpoint-id"      = module.network.s3_gateway_endpoint_id
+    "kms/data-key-arn"                    = module.kms.key_arns["data"]
+    "kms/ebs-key-arn"                     = module.kms.key_arns["ebs"]
+    "kms/studio-key-arn"                  = module.kms.key_arns["studio"]
+    "kms/logs-key-arn"                    = module.kms.key_arns["logs"]
+    "storage/data-bucket"                 = module.storage.data_bucket_name
+    "storage/models-bucket"               = module.storage.models_bucket_name
+    "storage/access-log-bucket"           = module.storage.access_log_bucket_name
+  }
+}
+
+resource "aws_ssm_parameter" "contract" {
+  # checkov:skip=CKV2_AWS_34: The contract holds identifiers (VPC, subnet, key and bucket names), not secrets; every platform role must read it without a decrypt grant.
+  for_each = local.contract
+
+  name        = "${local.ssm_prefix}/${each.key}"
+  description = "Platform contract of ${local.name_prefix}: ${each.key}"
+  type        = each.key == "network/private-subnet-ids" ? "StringList" : "String"
+  value       = each.value
+}

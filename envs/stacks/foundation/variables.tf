@@ -1,0 +1,67 @@
+variable "prefix" {
+  description = "Platform name prefix; resources are named <prefix>-<environment>-<name>, SSM parameters /<prefix>/<environment>/<name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.prefix))
+    error_message = "prefix must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod, ...)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "deploy_role_arn" {
+  description = "Role that runs Terraform here: administers the keys and may reach the buckets from outside the VPC endpoints."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.deploy_role_arn))
+    error_message = "deploy_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "network" {
+  description = "Network settings from env.yaml (validated there and again by the network module)."
+  type = object({
+    vpc_cidr                      = string
+    az_count                      = number
+    private_subnet_cidrs          = list(string)
+    internet_access               = string
+    public_subnet_cidrs           = list(string)
+    interface_endpoints           = list(string)
+    s3_endpoint_extra_bucket_arns = list(string)
+    flow_logs_retention_days      = number
+  })
+
+  validation {
+    condition     = length(var.network.private_subnet_cidrs) == var.network.az_count
+    error_message = "network.private_subnet_cidrs must have exactly network.az_count entries."
+  }
+}
+
+variable "kms" {
+  description = "Key settings from env.yaml."
+  type = object({
+    deletion_window_days = number
+    rotation_period_days = number
+    administrator_arns   = list(string)
+  })
+}
+
+variable "storage" {
+  description = "Bucket settings from env.yaml."
+  type = object({
+    noncurrent_version_expiration_days     = number
+    abort_incomplete_multipart_upload_days = number
+    access_log_retention_days              = number
+    force_destroy                          = bool
+  })
+}

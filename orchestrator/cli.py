@@ -1,0 +1,147 @@
+"""`python -m orchestrator`: the command line.
+
+Exit codes: 0 success; 1 failure (Terraform/AWS error, state lock held); 2 bad input or
+configuration (nothing was run); 3 `plan --detailed-exitcode` found changes; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from orchestrator import paths
+from orchestrator.commands import RunReport, run_bootstrap, run_stacks
+from orchestrator.config import load_envs
+from orchestrator.doctor import run_checks
+from orchestrator.emulator.process import read_handle, stop_by_handle
+from orchestrator.engine import Engine
+from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
+from orchestrator.progress import Progress
+from orchestrator.settings import load_settings
+from orchestrator.signals import forwarding_signals
+from orchestrator.stacks import stacks_for
+from orchestrator.targets import make_target
+from orchestrator.targets.local import local_dir, state_file
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--env", action="append", dest="envs", metavar="ENV", help="environment (repeatable; default: every env under envs/)")
+    common.add_argument("--target", choices=("local", "aws"), default="local", help="local emulator (default) or real AWS accounts")
+    common.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
+    common.add_argument("--emulator-url", help="local target: use this running emulator instead of starting one")
+    common.add_argument("--keep-emulator", action="store_true", help="local target: leave the emulator running afterwards")
+    stack_opts = argparse.ArgumentParser(add_help=False)
+    stack_opts.add_argument("--stack", action="append", dest="stacks", metavar="STACK", help="only this stack (repeatable)")
+    stack_opts.add_argument("--lock-timeout", default="0s", help="how long to wait for a held state lock (default 0s: fail at once)")
+
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials")
+    sub.add_parser("bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key")
+    plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
+    plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
+    sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
+    destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
+    destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
+    sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
+    emulator = sub.add_parser("emulator", help="manage a long-running local emulator")
+    emulator.add_argument("action", choices=("start", "stop", "status", "reset"))
+    return parser
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _confirm_destroy(args: argparse.Namespace, envs: list[str]) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise ConfigError(["--yes: destroy without a terminal needs --yes (nothing was destroyed)"])
+    answer = input(f"Destroy {', '.join(envs)} on target {args.target}? Type 'destroy' to confirm: ")
+    return answer.strip() == "destroy"
+
+
+def _emulator_command(args: argparse.Namespace) -> int:
+    handle_file = local_dir() / "emulator.json"
+    if args.action == "start":
+        target = make_target("local", keep_emulator=True)
+        target.open()
+        print(f"emulator running at {target.url} (stop it with `python -m orchestrator emulator stop`)")  # type: ignore[attr-defined]
+        print(f"export ORCHESTRATOR_EMULATOR_URL={target.url}")  # type: ignore[attr-defined]
+        return EXIT_OK
+    if args.action == "stop":
+        print("stopped" if stop_by_handle(handle_file) else "no emulator started by `emulator start` is recorded")
+        return EXIT_OK
+    if args.action == "reset":
+        state_file().unlink(missing_ok=True)
+        print(f"removed {state_file()}: the next local run starts from an empty cloud")
+        return EXIT_OK
+    handle = read_handle(handle_file)
+    print(json.dumps(handle) if handle else "no emulator recorded")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "emulator":
+        return _emulator_command(args)
+    settings = load_settings()
+    progress = Progress()
+    if args.command == "doctor":
+        checks = run_checks(settings, args.target)
+        failed = [c for c in checks if c.required and not c.ok]
+        text = "\n".join(f"{'ok ' if c.ok else 'FAIL' if c.required else 'warn'} {c.name:<16} {c.detail}" for c in checks)
+        _emit(args, {"ok": not failed, "checks": [c.__dict__ for c in checks]}, text)
+        return EXIT_FAILURE if failed else EXIT_OK
+
+    # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
+    configs = load_envs(args.envs)
+    selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
+    if args.command == "destroy" and not _confirm_destroy(args, [c.name for c in configs]):
+        print("not confirmed; nothing was destroyed")
+        return EXIT_FAILURE
+
+    target = make_target(args.target, args.emulator_url, args.keep_emulator)
+    with forwarding_signals():
+        try:
+            target.open()
+            progress.say("orchestrator", f"target {target.describe()}")
+            if args.command == "bootstrap":
+                report = run_bootstrap(target, settings, configs, progress)
+            elif args.command == "output":
+                engine = Engine(target, settings, progress)
+                values = {f"{env.name}/{s.name}": engine.output(env, s) for env, stacks in selection for s in stacks}
+                _emit(args, values, json.dumps(values, indent=2, default=str))
+                return EXIT_OK
+            else:
+                report = run_stacks(args.command, target, settings, selection, progress, args.lock_timeout)
+        finally:
+            target.close()
+    _emit(args, report.to_dict(), report.text())
+    return report.exit_code(detailed=getattr(args, "detailed_exitcode", False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ConfigError as exc:
+        print("Configuration error (nothing was run):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return exc.exit_code
+    except OrchestratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+__all__ = ["RunReport", "main", "paths"]

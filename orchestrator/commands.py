@@ -1,0 +1,111 @@
+"""The commands behind the CLI: they load configuration first, then touch Terraform or AWS."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from orchestrator.config import EnvConfig
+from orchestrator.engine import Engine
+from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
+from orchestrator.outcome import StackOutcome, readable_plan, summary_table
+from orchestrator.progress import Progress
+from orchestrator.settings import PlatformSettings
+from orchestrator.stacks import StackSpec
+from orchestrator.targets.base import Target
+
+
+@dataclass
+class RunReport:
+    command: str
+    target: str
+    outcomes: list[StackOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return any(o.result == "failed" for o in self.outcomes)
+
+    @property
+    def changes_present(self) -> bool:
+        return any(o.has_changes for o in self.outcomes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "command": self.command,
+            "target": self.target,
+            "ok": not self.failed,
+            "changes": self.changes_present,
+            "seconds": round(self.seconds, 2),
+            "stacks": [o.to_dict() for o in self.outcomes],
+        }
+
+    def text(self) -> str:
+        parts = []
+        for o in self.outcomes:
+            if o.changes and o.result != "failed":
+                parts.append(readable_plan(o))
+        failures = [o for o in self.outcomes if o.result == "failed"]
+        for o in failures:
+            parts.append(f"{o.label} FAILED:\n{o.error}")
+        parts.append(summary_table(self.outcomes, self.seconds))
+        if self.command == "apply" and not self.failed and not self.changes_present:
+            parts.append("No changes: the infrastructure already matches the configuration (nothing was applied).")
+        elif self.command == "plan" and not self.failed:
+            parts.append("Changes present." if self.changes_present else "No changes.")
+        return "\n\n".join(parts)
+
+    def exit_code(self, detailed: bool = False) -> int:
+        if self.failed:
+            return EXIT_FAILURE
+        if detailed and self.changes_present:
+            return EXIT_CHANGES_PRESENT
+        return EXIT_OK
+
+
+def run_stacks(
+    command: str,
+    target: Target,
+    settings: PlatformSettings,
+    envs: list[tuple[EnvConfig, list[StackSpec]]],
+    progress: Progress,
+    lock_timeout: str,
+) -> RunReport:
+    """plan / apply / destroy the selected stacks of each environment, in order, stopping at the first failure."""
+    start = time.monotonic()
+    report = RunReport(command, target.name)
+    engine = Engine(target, settings, progress, lock_timeout)
+    for env, stacks in envs:
+        boot = engine.bootstrap(env, reconcile=False) if command != "destroy" else None
+        if boot is not None:
+            report.outcomes.append(boot)
+            if boot.result == "failed":
+                break
+        ordered = list(reversed(stacks)) if command == "destroy" else stacks
+        for stack in ordered:
+            planned = engine.plan(env, stack, destroy=command == "destroy")
+            outcome = planned
+            if command in ("apply", "destroy") and planned.result != "failed":
+                outcome = engine.apply(env, stack, planned)
+            report.outcomes.append(outcome)
+            if outcome.result == "failed":
+                break
+        if report.failed:
+            break
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def run_bootstrap(target: Target, settings: PlatformSettings, envs: list[EnvConfig], progress: Progress) -> RunReport:
+    start = time.monotonic()
+    report = RunReport("bootstrap", target.name)
+    engine = Engine(target, settings, progress)
+    for env in envs:
+        outcome = engine.bootstrap(env, reconcile=True)
+        if outcome is not None:
+            report.outcomes.append(outcome)
+            if outcome.result == "failed":
+                break
+    report.seconds = time.monotonic() - start
+    return report

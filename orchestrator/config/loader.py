@@ -1,0 +1,94 @@
+"""Load and validate `envs/<env>/env.yaml`, turning every problem into `file: field: value: reason`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from orchestrator import paths
+from orchestrator.config.schema import EnvConfig, semantic_problems
+from orchestrator.errors import ConfigError
+
+ENV_FILE = "env.yaml"
+
+
+def known_envs(envs_dir: Path | None = None) -> list[str]:
+    base = envs_dir or paths.ENVS_DIR
+    return sorted(p.parent.name for p in base.glob(f"*/{ENV_FILE}"))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _pydantic_problems(where: str, error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        field = _field_path(item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "missing":
+            problems.append(f"{where}: {field}: is required but missing")
+        elif item["type"] == "extra_forbidden":
+            problems.append(f"{where}: {field}: unknown field (value {item['input']!r}); check its spelling")
+        else:
+            problems.append(f"{where}: {field}: {message} (value {item['input']!r})")
+    return problems
+
+
+def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
+    """Parse and validate one environment; raise ConfigError listing every problem."""
+    base = envs_dir or paths.ENVS_DIR
+    path = base / name / ENV_FILE
+    where = _display(path)
+    if not path.is_file():
+        available = ", ".join(known_envs(base)) or "none"
+        raise ConfigError([f"--env: unknown environment '{name}' (no {where}); known environments: {available}"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{where}: not valid YAML: {exc}"]) from None
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{where}: must be a mapping of fields, got {type(raw).__name__}"])
+    try:
+        config = EnvConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_pydantic_problems(where, exc)) from None
+    problems = [f"{where}: {field}: {reason} (value {value!r})" for field, value, reason in semantic_problems(config)]
+    if config.name != name:
+        problems.append(f"{where}: name: must equal the folder name '{name}' (value {config.name!r})")
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def load_envs(names: list[str] | None, envs_dir: Path | None = None) -> list[EnvConfig]:
+    """Load the named environments (all known ones when none are named), reporting all problems together."""
+    selected = names or known_envs(envs_dir)
+    if not selected:
+        raise ConfigError([f"no environments found: expected {_display((envs_dir or paths.ENVS_DIR))}/<env>/{ENV_FILE}"])
+    configs: list[EnvConfig] = []
+    problems: list[str] = []
+    for name in selected:
+        try:
+            configs.append(load_env(name, envs_dir))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(problems)
+    return configs

@@ -1,0 +1,272 @@
+"""The schema of `envs/<env>/env.yaml`.
+
+Field-level rules live on the models; rules that relate fields to each other (subnets inside the
+VPC, no overlaps, one subnet per AZ) are in `semantic_problems`, so every problem is reported with
+the exact field path and value, all at once, before any Terraform or AWS call.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ACCOUNT_ID = r"^[0-9]{12}$"
+REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
+IAM_ROLE_ARN = r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/[\w+=,.@/-]{1,512}$"
+IAM_PRINCIPAL_ARN = r"^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]{1,512}$"
+ENDPOINT_SERVICE = r"^[a-z0-9][a-z0-9.-]*$"
+
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+
+DEFAULT_INTERFACE_ENDPOINTS = [
+    "sagemaker.api",
+    "sagemaker.runtime",
+    "sts",
+    "logs",
+    "monitoring",
+    "kms",
+    "ecr.api",
+    "ecr.dkr",
+    "ssm",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a valid IPv4 CIDR ({exc})") from None
+    return str(network)
+
+
+class NetworkConfig(_Strict):
+    vpc_cidr: str = Field(description="IPv4 CIDR of the VPC, /16 to /24.")
+    az_count: int = Field(ge=2, le=4, description="Availability zones to spread subnets over (2-4).")
+    private_subnet_cidrs: list[str] = Field(description="One private subnet CIDR per AZ.")
+    internet_access: Literal["none", "nat"] = Field(
+        default="none", description="'none': no route to the internet; 'nat': one NAT gateway per AZ."
+    )
+    public_subnet_cidrs: list[str] = Field(
+        default_factory=list, description="One public subnet per AZ, only with internet_access 'nat'."
+    )
+    interface_endpoints: list[str] = Field(default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS))
+    s3_endpoint_extra_bucket_arns: list[str] = Field(
+        default_factory=list,
+        description="Buckets besides the environment's own that the S3 gateway endpoint lets through.",
+    )
+    flow_logs_retention_days: int = 365
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_cidr(cls, value: str) -> str:
+        cidr = _cidr(value)
+        prefix = ipaddress.IPv4Network(cidr).prefixlen
+        if not 16 <= prefix <= 24:
+            raise ValueError(f"'{value}' has prefix /{prefix}; a VPC must be /16 to /24")
+        return cidr
+
+    @field_validator("private_subnet_cidrs", "public_subnet_cidrs")
+    @classmethod
+    def _subnet_cidrs(cls, values: list[str]) -> list[str]:
+        return [_cidr(v) for v in values]
+
+    @field_validator("interface_endpoints")
+    @classmethod
+    def _endpoints(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(ENDPOINT_SERVICE, value):
+                raise ValueError(f"'{value}' is not a service short name like 'sagemaker.api'")
+        return values
+
+    @field_validator("s3_endpoint_extra_bucket_arns")
+    @classmethod
+    def _bucket_arns(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(r"^arn:aws[a-z-]*:s3:::[a-z0-9.-]{3,63}$", value):
+                raise ValueError(f"'{value}' is not a bucket ARN like 'arn:aws:s3:::my-bucket'")
+        return values
+
+    @field_validator("flow_logs_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS or value < 365:
+            raise ValueError(f"{value} is not a CloudWatch retention period of at least 365 days")
+        return value
+
+
+class KmsConfig(_Strict):
+    deletion_window_days: int = Field(default=30, ge=7, le=30)
+    rotation_period_days: int = Field(default=365, ge=90, le=2560)
+    administrator_arns: list[str] = Field(
+        default_factory=list,
+        description="Principals (besides the deploy role) that administer the keys; never use them for data.",
+    )
+
+    @field_validator("administrator_arns")
+    @classmethod
+    def _arns(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(IAM_PRINCIPAL_ARN, value):
+                raise ValueError(f"'{value}' is not an IAM role or user ARN")
+        return values
+
+
+class StorageConfig(_Strict):
+    noncurrent_version_expiration_days: int = Field(default=90, ge=1, le=3650)
+    abort_incomplete_multipart_upload_days: int = Field(default=7, ge=1, le=365)
+    access_log_retention_days: int = Field(default=365, ge=90, le=3650)
+    force_destroy: bool = Field(
+        default=False, description="Let destroy delete non-empty buckets (only for throw-away environments)."
+    )
+
+
+class EnvConfig(_Strict):
+    name: str = Field(description="The environment's name; must equal its folder under envs/.")
+    kind: Literal["dev"] = Field(default="dev", description="Which stacks the environment runs.")
+    account_id: str = Field(description="The 12-digit AWS account the environment lives in.")
+    region: str
+    prefix: str = Field(description="Name prefix: resources are named <prefix>-<env>-<name>.")
+    deploy_role_arn: str | None = Field(
+        default=None,
+        description=(
+            "Role in this account that runs Terraform. Default arn:aws:iam::<account_id>:role/<prefix>-<env>-deploy. "
+            "It administers the keys and may reach the buckets from outside the VPC endpoints."
+        ),
+    )
+    tags: dict[str, str] = Field(default_factory=dict)
+    network: NetworkConfig
+    kms: KmsConfig = Field(default_factory=KmsConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9]{1,9}$", value):
+            raise ValueError(f"'{value}' must be 2-10 lowercase letters/digits, starting with a letter")
+        return value
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account(cls, value: object) -> str:
+        text = str(value)
+        if not re.match(ACCOUNT_ID, text):
+            raise ValueError(f"'{text}' is not a 12-digit AWS account id (quote it in YAML to keep leading zeros)")
+        return text
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not re.match(REGION, value):
+            raise ValueError(f"'{value}' is not an AWS region name like 'eu-west-1'")
+        return value
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9]{1,9}$", value):
+            raise ValueError(f"'{value}' must be 2-10 lowercase letters/digits, starting with a letter")
+        return value
+
+    @field_validator("deploy_role_arn")
+    @classmethod
+    def _deploy_role(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(IAM_ROLE_ARN, value):
+            raise ValueError(f"'{value}' is not an IAM role ARN")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if key.lower().startswith("aws:") or not 1 <= len(key) <= 128:
+                raise ValueError(f"tag key '{key}' must be 1-128 characters and not start with 'aws:'")
+        return value
+
+    @property
+    def name_prefix(self) -> str:
+        """`<prefix>-<env>`: the start of every resource name in this environment."""
+        return f"{self.prefix}-{self.name}"
+
+    @property
+    def ssm_prefix(self) -> str:
+        return f"/{self.prefix}/{self.name}"
+
+    @property
+    def partition(self) -> str:
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        if "-gov-" in self.region:
+            return "aws-us-gov"
+        return "aws"
+
+    @property
+    def effective_deploy_role_arn(self) -> str:
+        return self.deploy_role_arn or f"arn:{self.partition}:iam::{self.account_id}:role/{self.name_prefix}-deploy"
+
+
+def semantic_problems(config: EnvConfig) -> list[tuple[str, object, str]]:
+    """Rules across fields: (field path, bad value, what is wrong)."""
+    problems: list[tuple[str, object, str]] = []
+    net = config.network
+    vpc = ipaddress.IPv4Network(net.vpc_cidr)
+
+    if len(net.private_subnet_cidrs) != net.az_count:
+        problems.append(
+            (
+                "network.private_subnet_cidrs",
+                net.private_subnet_cidrs,
+                f"has {len(net.private_subnet_cidrs)} entries; az_count is {net.az_count}, one subnet per AZ",
+            )
+        )
+    if net.internet_access == "nat" and len(net.public_subnet_cidrs) != net.az_count:
+        problems.append(
+            (
+                "network.public_subnet_cidrs",
+                net.public_subnet_cidrs,
+                f"has {len(net.public_subnet_cidrs)} entries; internet_access 'nat' needs one per AZ ({net.az_count})",
+            )
+        )
+    if net.internet_access == "none" and net.public_subnet_cidrs:
+        problems.append(
+            ("network.public_subnet_cidrs", net.public_subnet_cidrs, "must be empty when internet_access is 'none'")
+        )
+
+    seen: dict[ipaddress.IPv4Network, str] = {}
+    for field in ("private_subnet_cidrs", "public_subnet_cidrs"):
+        for index, text in enumerate(getattr(net, field)):
+            path = f"network.{field}[{index}]"
+            subnet = ipaddress.IPv4Network(text)
+            if not subnet.subnet_of(vpc):
+                problems.append((path, text, f"is outside the VPC CIDR {net.vpc_cidr}"))
+                continue
+            if subnet.prefixlen > 28:
+                problems.append((path, text, "is smaller than /28, the smallest subnet AWS allows"))
+            for other, other_path in seen.items():
+                if subnet == other:
+                    problems.append((path, text, f"duplicates {other_path}"))
+                elif subnet.overlaps(other):
+                    problems.append((path, text, f"overlaps {other_path} ({other})"))
+            seen[subnet] = path
+
+    for field in ("interface_endpoints", "s3_endpoint_extra_bucket_arns"):
+        values = getattr(net, field)
+        for value in {v for v in values if values.count(v) > 1}:
+            problems.append((f"network.{field}", value, "is listed more than once"))
+
+    if config.deploy_role_arn:
+        match = re.match(IAM_ROLE_ARN, config.deploy_role_arn)
+        if match and match.group(1) != config.account_id:
+            problems.append(
+                ("deploy_role_arn", config.deploy_role_arn, f"is not in the environment's account {config.account_id}")
+            )
+    return problems

@@ -1,0 +1,1 @@
+"""The embedded AWS emulator (moto server) behind the `local` target."""

@@ -1,0 +1,93 @@
+"""Keep the emulator's resources across runs of the local target.
+
+The stock emulator holds everything in memory, so every local run would start from an empty
+cloud (and Terraform state, which lives in the emulated S3, would be lost with it). The emulator
+process saves its backends to a file when it stops and loads them when it starts, which makes a
+second `apply` a no-op exactly as on AWS. The file is written and read only by this project's own
+emulator process, in the gitignored work dir (it is a pickle: never load one from elsewhere).
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import os
+import pickle
+import types
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+
+# Services whose resources are kept. Loading a backend that was never used is cheap.
+PERSISTED_SERVICES = (
+    "cloudformation", "cloudwatch", "dynamodb", "ec2", "ecr", "efs", "events", "iam", "kms", "lambda",
+    "logs", "organizations", "s3", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
+)
+
+
+def _nested_defaultdict() -> collections.defaultdict[Any, Any]:
+    return collections.defaultdict(dict)
+
+
+def _restore_defaultdict(
+    cls: type[collections.defaultdict[Any, Any]], factory: Any, items: dict[Any, Any], attributes: dict[str, Any]
+) -> collections.defaultdict[Any, Any]:
+    restored = cls.__new__(cls)
+    collections.defaultdict.__init__(restored, factory)
+    if attributes:
+        restored.__dict__.update(attributes)
+    restored.update(items)
+    return restored
+
+
+def _load_private_key(pem: bytes) -> Any:
+    return serialization.load_pem_private_key(pem, password=None)
+
+
+class _StatePickler(pickle.Pickler):
+    """Pickles the few emulator objects the standard pickler cannot."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, collections.defaultdict):
+            factory = obj.default_factory
+            if isinstance(factory, types.LambdaType) and factory.__name__ == "<lambda>":
+                sample = factory()
+                if not (isinstance(sample, collections.defaultdict) and sample.default_factory is dict):
+                    raise pickle.PicklingError(f"cannot persist a defaultdict whose factory makes {type(sample).__name__}")
+                factory = _nested_defaultdict
+            elif type(obj) is collections.defaultdict:
+                return NotImplemented
+            return _restore_defaultdict, (type(obj), factory, dict(obj), dict(getattr(obj, "__dict__", {})))
+        if hasattr(obj, "private_bytes") and type(obj).__module__.startswith("cryptography"):
+            pem = obj.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            return _load_private_key, (pem,)
+        return NotImplemented
+
+
+def _backends() -> dict[str, Any]:
+    from moto.backends import get_backend  # noqa: PLC0415
+
+    return {name: get_backend(name) for name in PERSISTED_SERVICES}  # type: ignore[call-overload]
+
+
+def save_state(path: Path) -> None:
+    buffer = io.BytesIO()
+    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump({n: dict(b) for n, b in _backends().items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(buffer.getvalue())
+    os.replace(temporary, path)  # atomic: a crash never leaves half a file
+
+
+def load_state(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    saved = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, see module docstring
+    for name, backend_dict in _backends().items():
+        if name in saved:
+            backend_dict.clear()
+            backend_dict.update(saved[name])
+    return True

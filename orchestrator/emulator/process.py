@@ -1,0 +1,119 @@
+"""Start, find and stop the emulator process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestrator.errors import OrchestratorError
+
+STARTUP_TIMEOUT_SECONDS = 60.0
+URL_ENV_VAR = "ORCHESTRATOR_EMULATOR_URL"
+
+
+@dataclass
+class Emulator:
+    url: str
+    pid: int | None
+    owned: bool  # started by this run, so stopped by it
+    process: subprocess.Popen[bytes] | None = None
+
+    def stop(self) -> None:
+        if not self.owned or self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)  # it saves its state on the way out
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def emulator_available() -> tuple[bool, str]:
+    try:
+        import moto  # noqa: PLC0415
+    except ImportError:
+        return False, "moto is not installed (pip install -e '.[local]')"
+    return True, f"moto {moto.__version__}"
+
+
+def is_responding(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/moto-api/reset-auth", timeout=timeout) as response:  # noqa: S310
+            return response.status < 500
+    except urllib.error.HTTPError as exc:
+        return exc.code < 500
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_emulator(log_file: Path, state_file: Path | None = None) -> Emulator:
+    available, detail = emulator_available()
+    if not available:
+        raise OrchestratorError(f"the local target needs the emulator: {detail}")
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    log = log_file.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orchestrator.emulator.server", "--port", "0"]
+        + (["--state-file", str(state_file)] if state_file else []),
+        stdout=subprocess.PIPE,
+        stderr=log,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # a Ctrl-C must not kill it before Terraform has released its lock
+        env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"},
+    )
+    log.close()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    assert process.stdout is not None
+    line = process.stdout.readline().decode().strip()
+    if not line.startswith("READY "):
+        process.kill()
+        raise OrchestratorError(f"the emulator did not start (see {log_file}): {line or 'no output'}")
+    url = line.split(" ", 1)[1]
+    while not is_responding(url):
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise OrchestratorError(f"the emulator at {url} did not answer within {STARTUP_TIMEOUT_SECONDS:.0f}s (see {log_file})")
+        time.sleep(0.1)
+    return Emulator(url=url, pid=process.pid, owned=True, process=process)
+
+
+def attach_emulator(url: str) -> Emulator:
+    url = url.rstrip("/")
+    if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise OrchestratorError(f"{URL_ENV_VAR}/--emulator-url must point to the loopback interface (value {url!r})")
+    if not is_responding(url):
+        raise OrchestratorError(f"no emulator answers at {url}; start one with `python -m orchestrator emulator start`")
+    return Emulator(url=url, pid=None, owned=False)
+
+
+def write_handle(emulator: Emulator, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"url": emulator.url, "pid": emulator.pid}), encoding="utf-8")
+
+
+def read_handle(path: Path) -> dict[str, object] | None:
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def stop_by_handle(path: Path) -> bool:
+    handle = read_handle(path)
+    if not handle or not handle.get("pid"):
+        return False
+    try:
+        os.kill(int(handle["pid"]), signal.SIGTERM)  # type: ignore[arg-type]
+    except ProcessLookupError:
+        pass
+    path.unlink(missing_ok=True)
+    return True

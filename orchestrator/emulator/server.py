@@ -1,0 +1,57 @@
+"""Entry point of the emulator process: `python -m orchestrator.emulator.server --port 0`.
+
+Binds 127.0.0.1 (port 0 picks a free port, race-free), prints `READY <url>` on stdout once it
+accepts requests, and serves until SIGINT/SIGTERM. Extensions of the stock emulator are
+registered here before the first request, in one place: `orchestrator.emulator.extensions`.
+With `--state-file`, resources are loaded at start and saved at stop (see persistence.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Local AWS emulator for the platform")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state-file", type=Path, default=None, help="load resources from / save them to this file")
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("the emulator only listens on the loopback interface")
+
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    from orchestrator.emulator import extensions, persistence
+
+    extensions.register_all()
+    if args.state_file is not None and persistence.load_state(args.state_file):
+        print(f"loaded emulator state from {args.state_file}", file=sys.stderr, flush=True)
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, app, threaded=True)
+    os.environ["MOTO_PORT"] = str(server.port)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print(f"READY http://{args.host}:{server.port}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if args.state_file is not None:
+            persistence.save_state(args.state_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

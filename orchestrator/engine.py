@@ -1,0 +1,178 @@
+"""Plan, apply and destroy stacks; bootstrap the state backend of an account."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from orchestrator import paths
+from orchestrator.config import EnvConfig
+from orchestrator.errors import OrchestratorError
+from orchestrator.outcome import StackOutcome
+from orchestrator.progress import Progress
+from orchestrator.settings import PlatformSettings
+from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec, lock_table_name, state_bucket_name, state_key_alias
+from orchestrator.targets.base import Target
+from orchestrator.terraform.cli_config import write_cli_config
+from orchestrator.terraform.runner import TerraformResult, TerraformRunner
+from orchestrator.terraform.workspace import Workspace
+
+
+def terraform_binary() -> str:
+    return os.environ.get("ORCHESTRATOR_TERRAFORM") or shutil.which("terraform") or "terraform"
+
+
+class Engine:
+    def __init__(self, target: Target, settings: PlatformSettings, progress: Progress, lock_timeout: str = "0s") -> None:
+        self.target = target
+        self.progress = progress
+        self.lock_timeout = lock_timeout
+        cli_config = write_cli_config(settings, paths.work_dir())
+        base_env = {
+            "TF_CLI_CONFIG_FILE": str(cli_config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            **target.terraform_env(),
+        }
+        self.runner = TerraformRunner(terraform_binary(), base_env, progress)
+
+    # ---- plumbing -------------------------------------------------------------------------
+    def _run(self, ws: Workspace, args: list[str], log_name: str) -> TerraformResult:
+        return self.runner.run(args, ws.dir, ws.label, ws.terraform_env(), log_file=ws.dir / f"{log_name}.log")
+
+    def _init(self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False) -> None:
+        if not ws.render(backend_type, backend) and not migrate:
+            return
+        args = ["init", "-input=false", "-no-color", f"-backend-config={ws.backend_file.name}"]
+        args.append("-migrate-state" if migrate else "-reconfigure")
+        if migrate:
+            args.append("-force-copy")
+        self.progress.say(ws.label, "terraform init")
+        result = self._run(ws, args, "init")
+        if result.returncode != 0:
+            ws.forget_init()
+            raise OrchestratorError(f"{ws.label}: terraform init failed:\n{result.error_text()}")
+        ws.mark_initialised()
+
+    def state_key_arn(self, env: EnvConfig) -> str:
+        try:
+            return str(self.target.client(env, "kms").describe_key(KeyId=state_key_alias(env))["KeyMetadata"]["Arn"])
+        except ClientError as exc:
+            raise OrchestratorError(
+                f"{env.name}: the state key {state_key_alias(env)} is missing ({exc}); run `python -m orchestrator bootstrap --env {env.name}`"
+            ) from None
+
+    def backend_settings(self, env: EnvConfig, stack: StackSpec) -> dict[str, Any]:
+        return {
+            "bucket": state_bucket_name(env),
+            "key": stack.state_key(env) if stack is not BOOTSTRAP_STACK else f"{env.name}/bootstrap/terraform.tfstate",
+            "region": env.region,
+            "encrypt": True,
+            "kms_key_id": self.state_key_arn(env),
+            "use_lockfile": True,
+            "dynamodb_table": lock_table_name(env),
+            **self.target.backend_settings(env),
+        }
+
+    def state_bucket_exists(self, env: EnvConfig) -> bool:
+        try:
+            self.target.client(env, "s3").head_bucket(Bucket=state_bucket_name(env))
+            return True
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                return False
+            raise OrchestratorError(
+                f"{env.name}: cannot use state bucket {state_bucket_name(env)} ({code}); is the name taken by another account?"
+            ) from None
+
+    # ---- plan / apply ----------------------------------------------------------------------
+    def plan(self, env: EnvConfig, stack: StackSpec, destroy: bool = False, backend: tuple[str, dict[str, Any]] | None = None) -> StackOutcome:
+        ws = Workspace(self.target, env, stack)
+        outcome = StackOutcome(env.name, stack.name, "destroy" if destroy else "plan")
+        backend_type, settings = backend or ("s3", self.backend_settings(env, stack))
+        self._init(ws, backend_type, settings)
+        args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-lock-timeout={self.lock_timeout}", f"-out={ws.plan_file.name}"]
+        if destroy:
+            args.append("-destroy")
+        self.progress.say(ws.label, "planning" + (" destroy" if destroy else ""))
+        result = self._run(ws, args, "plan")
+        outcome.duration = result.duration
+        if result.returncode not in (0, 2):
+            outcome.result = "failed"
+            outcome.error = result.error_text()
+            return outcome
+        for message in result.of_type("planned_change"):
+            change = message.get("change", {})
+            outcome.changes.append((change.get("action", "?"), change.get("resource", {}).get("addr", "?")))
+        for message in result.of_type("change_summary"):
+            changes = message.get("changes", {})
+            outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+        outcome.result = "changes" if result.returncode == 2 else "no changes"
+        return outcome
+
+    def apply(self, env: EnvConfig, stack: StackSpec, planned: StackOutcome) -> StackOutcome:
+        """Apply exactly the plan written by `plan` (Terraform refuses it if the state moved since)."""
+        ws = Workspace(self.target, env, stack)
+        outcome = StackOutcome(env.name, stack.name, "destroy" if planned.action == "destroy" else "apply")
+        outcome.changes = planned.changes
+        if planned.result == "no changes":
+            outcome.result, outcome.duration = "no changes", planned.duration
+            return outcome
+        self.progress.say(ws.label, f"applying {planned.add} add, {planned.change} change, {planned.destroy} destroy")
+        result = self._run(ws, ["apply", "-input=false", "-json", f"-lock-timeout={self.lock_timeout}", ws.plan_file.name], "apply")
+        outcome.duration = planned.duration + result.duration
+        ws.plan_file.unlink(missing_ok=True)
+        for message in result.of_type("change_summary"):
+            changes = message.get("changes", {})
+            outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+        if result.returncode != 0:
+            outcome.result, outcome.error = "failed", result.error_text()
+        else:
+            outcome.result = "destroyed" if planned.action == "destroy" else "applied"
+        return outcome
+
+    def output(self, env: EnvConfig, stack: StackSpec) -> dict[str, Any]:
+        ws = Workspace(self.target, env, stack)
+        self._init(ws, "s3", self.backend_settings(env, stack))
+        result = self._run(ws, ["output", "-json"], "output")
+        if result.returncode != 0:
+            raise OrchestratorError(f"{ws.label}: terraform output failed:\n{result.error_text()}")
+        import json  # noqa: PLC0415
+
+        values = json.loads("\n".join(result.text) or "{}") if not result.messages else result.messages[0]
+        return {k: v.get("value") for k, v in values.items()}
+
+    # ---- bootstrap ---------------------------------------------------------------------------
+    def bootstrap(self, env: EnvConfig, reconcile: bool) -> StackOutcome | None:
+        """Create the account's state bucket, lock table and key if missing.
+
+        First run: apply with a local state file, then move that state into the bucket it just
+        created (`init -migrate-state`), so bootstrap's own state ends in the same encrypted,
+        versioned, locked bucket as every other stack's. Later runs: a normal plan/apply on the
+        S3 backend when `reconcile` is set, otherwise nothing.
+        """
+        stack = BOOTSTRAP_STACK
+        if self.state_bucket_exists(env):
+            if not reconcile:
+                return None
+            planned = self.plan(env, stack)
+            return self.apply(env, stack, planned) if planned.result == "changes" else planned
+        ws = Workspace(self.target, env, stack)
+        local_state = ws.dir / "bootstrap.tfstate"
+        self.progress.say(ws.label, f"no state bucket in account {env.account_id}: bootstrapping")
+        planned = self.plan(env, stack, backend=("local", {"path": local_state.name}))
+        if planned.result == "failed":
+            return planned
+        outcome = self.apply(env, stack, planned)
+        if outcome.result == "failed":
+            return outcome
+        self.progress.say(ws.label, "moving bootstrap state into the new state bucket")
+        self._init(ws, "s3", self.backend_settings(env, stack), migrate=True)
+        for leftover in ws.dir.glob("bootstrap.tfstate*"):
+            leftover.unlink()
+        outcome.action = "bootstrap"
+        return outcome

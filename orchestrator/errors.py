@@ -1,0 +1,48 @@
+"""Errors the orchestrator reports to a person, each mapped to a documented exit code."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+EXIT_CHANGES_PRESENT = 3
+EXIT_INTERRUPTED = 130
+
+
+class OrchestratorError(Exception):
+    """A failure while running (Terraform error, AWS error, emulator did not start): exit 1."""
+
+    exit_code = EXIT_FAILURE
+
+
+class ConfigError(OrchestratorError):
+    """Bad input or configuration, found before any Terraform or AWS call: exit 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class StateLockedError(OrchestratorError):
+    """Another run holds the state lock of a stack."""
+
+    def __init__(self, stack: str, lock_id: str, who: str, created: str, path: str) -> None:
+        self.stack = stack
+        self.lock_id = lock_id
+        self.who = who
+        self.created = created
+        self.path = path
+        super().__init__(
+            f"{stack}: the state is locked by another run (lock ID {lock_id or 'unknown'}, "
+            f"held by {who or 'unknown'} since {created or 'unknown'}, lock {path or 'unknown'}). "
+            "Nothing was changed. Wait for that run to finish and try again; if it died, "
+            "release the lock with `terraform force-unlock` on that stack."
+        )
+
+
+class Interrupted(OrchestratorError):
+    """SIGINT/SIGTERM received; Terraform was allowed to release its lock first."""
+
+    exit_code = EXIT_INTERRUPTED

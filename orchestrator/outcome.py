@@ -1,0 +1,62 @@
+"""What happened to each stack in a run, and the summary printed at the end."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class StackOutcome:
+    env: str
+    stack: str
+    action: str
+    result: str = "pending"  # no changes | changes | applied | destroyed | failed | skipped
+    add: int = 0
+    change: int = 0
+    destroy: int = 0
+    duration: float = 0.0
+    changes: list[tuple[str, str]] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.env}/{self.stack}"
+
+    @property
+    def has_changes(self) -> bool:
+        return self.add + self.change + self.destroy > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["changes"] = [{"action": a, "address": addr} for a, addr in self.changes]
+        return data
+
+
+_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<=", "move": "->", "import": "<-"}
+
+
+def readable_plan(outcome: StackOutcome, limit: int = 60) -> str:
+    lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy"]
+    for action, address in outcome.changes[:limit]:
+        lines.append(f"  {_SYMBOL.get(action, action):>3} {address}")
+    if len(outcome.changes) > limit:
+        lines.append(f"  ... and {len(outcome.changes) - limit} more")
+    return "\n".join(lines)
+
+
+def summary_table(outcomes: list[StackOutcome], total_seconds: float) -> str:
+    header = f"{'stack':<24} {'action':<10} {'add':>5} {'change':>7} {'destroy':>8} {'time':>8}  result"
+    rows = [header, "-" * len(header)]
+    for o in outcomes:
+        rows.append(
+            f"{o.label:<24} {o.action:<10} {o.add:>5} {o.change:>7} {o.destroy:>8} {o.duration:>7.1f}s  {o.result}"
+            + (f": {o.error.splitlines()[0]}" if o.error else "")
+        )
+    add = sum(o.add for o in outcomes)
+    change = sum(o.change for o in outcomes)
+    destroy = sum(o.destroy for o in outcomes)
+    rows.append(
+        f"{len(outcomes)} stack(s): {add} to add/added, {change} changed, {destroy} destroyed in {total_seconds:.1f}s"
+    )
+    return "\n".join(rows)

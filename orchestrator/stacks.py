@@ -1,0 +1,93 @@
+"""The stacks (Terraform roots) an environment runs, their order and their inputs from env.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from orchestrator import paths
+from orchestrator.config import EnvConfig
+from orchestrator.errors import ConfigError
+
+BOOTSTRAP = "bootstrap"
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    name: str
+    source: Path
+    depends_on: tuple[str, ...]
+    inputs: Callable[[EnvConfig], dict[str, Any]]
+
+    def state_key(self, env: EnvConfig) -> str:
+        return f"{env.name}/{self.name}/terraform.tfstate"
+
+
+def state_bucket_name(env: EnvConfig) -> str:
+    return f"{env.name_prefix}-tfstate-{env.account_id}"
+
+
+def lock_table_name(env: EnvConfig) -> str:
+    return f"{env.name_prefix}-tflock"
+
+
+def state_key_alias(env: EnvConfig) -> str:
+    return f"alias/{env.name_prefix}-tfstate"
+
+
+def _common(env: EnvConfig) -> dict[str, Any]:
+    return {"prefix": env.prefix, "environment": env.name, "deploy_role_arn": env.effective_deploy_role_arn}
+
+
+def _bootstrap_inputs(env: EnvConfig) -> dict[str, Any]:
+    return {
+        **_common(env),
+        "key_administrator_arns": list(env.kms.administrator_arns),
+        "key_deletion_window_days": env.kms.deletion_window_days,
+    }
+
+
+def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
+    return {
+        **_common(env),
+        "network": env.network.model_dump(),
+        "kms": env.kms.model_dump(),
+        "storage": env.storage.model_dump(),
+    }
+
+
+BOOTSTRAP_STACK = StackSpec(BOOTSTRAP, paths.BOOTSTRAP_DIR, (), _bootstrap_inputs)
+
+STACKS: dict[str, StackSpec] = {
+    "foundation": StackSpec("foundation", paths.STACKS_DIR / "foundation", (), _foundation_inputs),
+}
+
+STACKS_BY_KIND: dict[str, tuple[str, ...]] = {"dev": ("foundation",)}
+
+
+def stacks_for(env: EnvConfig, only: list[str] | None = None) -> list[StackSpec]:
+    """The environment's stacks in dependency order (dependencies first)."""
+    names = STACKS_BY_KIND[env.kind]
+    if only:
+        unknown = [n for n in only if n not in names]
+        if unknown:
+            raise ConfigError([f"--stack: unknown stack {u!r} for env {env.name} (stacks: {', '.join(names)})" for u in unknown])
+    ordered: list[StackSpec] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if any(s.name == name for s in ordered):
+            return
+        if name in visiting:
+            raise ConfigError([f"stack dependencies form a cycle through {name!r}"])
+        visiting.add(name)
+        for dep in STACKS[name].depends_on:
+            visit(dep)
+        visiting.discard(name)
+        ordered.append(STACKS[name])
+
+    for name in names:
+        visit(name)
+    return [s for s in ordered if not only or s.name in only]

@@ -1,0 +1,65 @@
+"""The aws target: real accounts, credentials from the environment (a profile, or OIDC in CI).
+
+If the ambient credentials are already in the environment's account (CI's apply role, or an
+administrator bootstrapping a fresh account) they are used as they are; otherwise the
+environment's deploy role is assumed. The provider is pinned to the account with
+`allowed_account_ids`, so a wrong profile fails before anything changes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from orchestrator.config import EnvConfig
+from orchestrator.errors import OrchestratorError
+from orchestrator.targets.base import Target
+
+
+@cache
+def _caller_account() -> str:
+    try:
+        return str(boto3.client("sts").get_caller_identity()["Account"])
+    except (BotoCoreError, ClientError) as exc:
+        raise OrchestratorError(
+            f"no usable AWS credentials for --target aws ({exc}); set AWS_PROFILE or run in CI with OIDC"
+        ) from None
+
+
+class AwsTarget(Target):
+    name = "aws"
+
+    def _needs_assume(self, env: EnvConfig) -> bool:
+        return _caller_account() != env.account_id
+
+    def session(self, env: EnvConfig) -> boto3.Session:
+        if not self._needs_assume(env):
+            return boto3.Session(region_name=env.region)
+        try:
+            creds = boto3.client("sts").assume_role(
+                RoleArn=env.effective_deploy_role_arn, RoleSessionName=f"orchestrator-{env.name}"
+            )["Credentials"]
+        except (BotoCoreError, ClientError) as exc:
+            raise OrchestratorError(f"cannot assume {env.effective_deploy_role_arn} for env {env.name}: {exc}") from None
+        return boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=env.region,
+        )
+
+    def client(self, env: EnvConfig, service: str) -> Any:
+        return self.session(env).client(service)
+
+    def provider_settings(self, env: EnvConfig) -> dict[str, Any]:
+        if not self._needs_assume(env):
+            return {}
+        return {"assume_role": [{"role_arn": env.effective_deploy_role_arn, "session_name": f"orchestrator-{env.name}"}]}
+
+    def backend_settings(self, env: EnvConfig) -> dict[str, Any]:
+        if not self._needs_assume(env):
+            return {}
+        return {"assume_role": {"role_arn": env.effective_deploy_role_arn, "session_name": f"orchestrator-{env.name}"}}

@@ -1,0 +1,1 @@
+"""A thin Terraform runner of our own: CLI config, per-stack working roots, streamed progress, signals."""
