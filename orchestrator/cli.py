@@ -11,8 +11,7 @@ import json
 import sys
 from typing import Any
 
-from orchestrator import paths
-from orchestrator.commands import RunReport, run_bootstrap, run_stacks
+from orchestrator.commands import run_bootstrap, run_stacks
 from orchestrator.config import load_envs
 from orchestrator.doctor import run_checks
 from orchestrator.emulator.process import read_handle, stop_by_handle
@@ -143,5 +142,3 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
 
-
-__all__ = ["RunReport", "main", "paths"]

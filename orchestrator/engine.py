@@ -156,14 +156,15 @@ class Engine:
         S3 backend when `reconcile` is set, otherwise nothing.
         """
         stack = BOOTSTRAP_STACK
-        if self.state_bucket_exists(env):
+        ws = Workspace(self.target, env, stack)
+        local_state = ws.dir / "bootstrap.tfstate"
+        # A local state file means a first bootstrap was interrupted: resume it from that file.
+        if not local_state.is_file() and self.state_bucket_exists(env):
             if not reconcile:
                 return None
             planned = self.plan(env, stack)
             return self.apply(env, stack, planned) if planned.result == "changes" else planned
-        ws = Workspace(self.target, env, stack)
-        local_state = ws.dir / "bootstrap.tfstate"
-        self.progress.say(ws.label, f"no state bucket in account {env.account_id}: bootstrapping")
+        self.progress.say(ws.label, f"no state backend yet in account {env.account_id}: bootstrapping")
         planned = self.plan(env, stack, backend=("local", {"path": local_state.name}))
         if planned.result == "failed":
             return planned

@@ -26,20 +26,25 @@ class ConfigError(OrchestratorError):
 
 
 class StateLockedError(OrchestratorError):
-    """Another run holds the state lock of a stack."""
+    """Terraform could not take the state lock of a stack: another run holds it, or the lock
+    could not be written at all."""
 
-    def __init__(self, stack: str, lock_id: str, who: str, created: str, path: str) -> None:
+    def __init__(self, stack: str, lock_id: str, who: str, created: str, path: str, detail: str = "") -> None:
         self.stack = stack
         self.lock_id = lock_id
         self.who = who
         self.created = created
         self.path = path
-        super().__init__(
-            f"{stack}: the state is locked by another run (lock ID {lock_id or 'unknown'}, "
-            f"held by {who or 'unknown'} since {created or 'unknown'}, lock {path or 'unknown'}). "
-            "Nothing was changed. Wait for that run to finish and try again; if it died, "
-            "release the lock with `terraform force-unlock` on that stack."
-        )
+        if lock_id:
+            message = (
+                f"{stack}: the state is locked by another run (lock ID {lock_id}, held by {who or 'unknown'} "
+                f"since {created or 'unknown'}, lock {path or 'unknown'}). Nothing was changed. Wait for that run "
+                "to finish and try again (or pass --lock-timeout); if it died, release the lock with "
+                "`terraform force-unlock` on that stack."
+            )
+        else:
+            message = f"{stack}: Terraform could not take the state lock, nothing was changed: {detail.strip()}"
+        super().__init__(message)
 
 
 class Interrupted(OrchestratorError):

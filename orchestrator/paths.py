@@ -13,6 +13,12 @@ BOOTSTRAP_DIR = REPO_ROOT / "bootstrap"
 PLATFORM_SETTINGS_FILE = REPO_ROOT / "platform.yaml"
 
 
+def envs_dir() -> Path:
+    """Environment configurations (`<dir>/<env>/env.yaml`); ORCHESTRATOR_ENVS_DIR overrides (tests, forks)."""
+    override = os.environ.get("ORCHESTRATOR_ENVS_DIR")
+    return Path(override).resolve() if override else ENVS_DIR
+
+
 def work_dir() -> Path:
     """Generated roots, Terraform data dirs, CLI config and plugin cache (never committed)."""
     override = os.environ.get("ORCHESTRATOR_WORK_DIR")

@@ -16,7 +16,7 @@ ENV_FILE = "env.yaml"
 
 
 def known_envs(envs_dir: Path | None = None) -> list[str]:
-    base = envs_dir or paths.ENVS_DIR
+    base = envs_dir or paths.envs_dir()
     return sorted(p.parent.name for p in base.glob(f"*/{ENV_FILE}"))
 
 
@@ -53,7 +53,7 @@ def _pydantic_problems(where: str, error: ValidationError) -> list[str]:
 
 def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
     """Parse and validate one environment; raise ConfigError listing every problem."""
-    base = envs_dir or paths.ENVS_DIR
+    base = envs_dir or paths.envs_dir()
     path = base / name / ENV_FILE
     where = _display(path)
     if not path.is_file():
@@ -81,7 +81,7 @@ def load_envs(names: list[str] | None, envs_dir: Path | None = None) -> list[Env
     """Load the named environments (all known ones when none are named), reporting all problems together."""
     selected = names or known_envs(envs_dir)
     if not selected:
-        raise ConfigError([f"no environments found: expected {_display((envs_dir or paths.ENVS_DIR))}/<env>/{ENV_FILE}"])
+        raise ConfigError([f"no environments found: expected {_display(envs_dir or paths.envs_dir())}/<env>/{ENV_FILE}"])
     configs: list[EnvConfig] = []
     problems: list[str] = []
     for name in selected:

@@ -1,12 +1,115 @@
 """Extensions of the stock moto emulator, registered before the server starts.
 
-Every gap of the emulator that the platform needs closed is closed here, each with its own test in
-tests/emulator/. Nothing is registered yet: the foundation stacks (network, KMS, storage, SSM,
-DynamoDB) run on stock moto 5.2.5.
+Every gap of the emulator that the platform needs closed is closed here, one function each, each
+with its own test in tests/orchestrator/emulator/test_extensions.py. They are written against
+moto's public model classes so that each could be offered upstream as a fix.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+_registered = False
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def s3_logging_target_accepts_any_policy_shape() -> None:
+    """PutBucketLogging: moto checks that the target bucket's policy lets the logging service write,
+    but crashes (HTTP 500) when any statement has `"Principal": "*"` or a list-valued Resource —
+    both ordinary in hardened bucket policies (TLS-only denies). This check accepts every valid
+    policy shape and keeps moto's rule: an Allow of s3:PutObject for logging.s3.amazonaws.com on the
+    target bucket (optionally under the target prefix)."""
+    from moto.s3.models import LOGGING_SERVICE_PRINCIPAL, FakeBucket  # noqa: PLC0415
+
+    def log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
+        if not target_bucket.policy:
+            return False
+        policy = json.loads(target_bucket.policy.decode())
+        bucket_arn = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}"
+        accepted = {f"{bucket_arn}/{target_prefix or ''}*", f"{bucket_arn}/*", bucket_arn}
+        for statement in _as_list(policy.get("Statement")):
+            principal = statement.get("Principal")
+            services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+            if statement.get("Effect") != "Allow" or LOGGING_SERVICE_PRINCIPAL not in services:
+                continue
+            if "s3:PutObject" not in _as_list(statement.get("Action")):
+                continue
+            if accepted.intersection(_as_list(statement.get("Resource"))):
+                return True
+        return False
+
+    FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions_enabled_policy)  # type: ignore[method-assign]
+
+
+def _absent_key_matches(operator: str, expected: Any) -> bool:
+    """IAM semantics for a condition key the request does not carry."""
+    if operator.endswith("IfExists"):
+        return True
+    if operator == "Null":
+        return any(str(v).lower() == "true" for v in _as_list(expected))
+    return "Not" in operator  # StringNotEquals, StringNotLike, ArnNotLike, NumericNotEquals, ...
+
+
+def bucket_policy_conditions_follow_iam_semantics() -> None:
+    """Bucket policies: moto evaluates a Condition on a key it has no value for as *matched*, and a
+    statement whose Condition does not match as DENIED (even an Allow). So a standard TLS-only
+    policy (`Deny … Bool aws:SecureTransport false`) makes every object call fail with 403.
+
+    Here, as in IAM: the emulator supplies no request context to bucket policies, so every key is
+    absent; an absent key matches only negated operators (`StringNotEquals`, `ArnNotLike`, …),
+    `…IfExists` operators and `Null: true`; a statement whose conditions do not all match does not
+    apply (NEUTRAL). Keys that moto does supply are still compared by moto."""
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult  # noqa: PLC0415
+    from moto.iam.policy_conditions import TrustRelationShipConditions  # noqa: PLC0415
+
+    def check_conditions(self: IAMPolicyStatement, incoming: dict[str, str] | None) -> bool:
+        for operator, keys in (self._statement.get("Condition") or {}).items():
+            for key, expected in keys.items():
+                if not incoming or key not in incoming:
+                    if not _absent_key_matches(operator, expected):
+                        return False
+                    continue
+                for condition in TrustRelationShipConditions({operator: {key: expected}}):
+                    if not condition.verify_condition([incoming[key]]):
+                        return False
+        return True
+
+    def is_action_permitted(
+        self: IAMPolicyStatement,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> PermissionResult:
+        element = "NotAction" if "NotAction" in self._statement else "Action"
+        if self._check_element_matches(element, action) == (element == "NotAction"):
+            return PermissionResult.NEUTRAL
+        if self.is_unknown_principal(self._statement.get("Principal")):
+            return PermissionResult.NEUTRAL
+        if principal and not self._check_principal(principal):
+            return PermissionResult.DENIED
+        if not check_conditions(self, incoming_condition_values):
+            return PermissionResult.NEUTRAL
+        if not self._statement.get("Resource"):
+            return PermissionResult.PERMITTED
+        if not self._check_element_matches("Resource", resource):
+            return PermissionResult.NEUTRAL
+        return PermissionResult.PERMITTED if self._statement["Effect"] == "Allow" else PermissionResult.DENIED
+
+    IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
+
 
 def register_all() -> None:
     """Register every extension (idempotent)."""
+    global _registered
+    if _registered:
+        return
+    s3_logging_target_accepts_any_policy_shape()
+    bucket_policy_conditions_follow_iam_semantics()
+    _registered = True

@@ -43,7 +43,9 @@ class TerraformResult:
     def error_text(self) -> str:
         parts = [f"{d.get('summary', '')}: {d.get('detail', '')}".strip(": ") for d in self.errors]
         if not parts:
-            parts = [line for line in self.text if line.strip()][-20:]
+            lines = [line for line in self.text if line.strip()]
+            first_error = next((i for i, line in enumerate(lines) if line.lstrip().startswith("Error")), max(len(lines) - 20, 0))
+            parts = lines[first_error : first_error + 25]
         return "\n".join(parts)
 
 
@@ -162,7 +164,9 @@ class TerraformRunner:
         if result.returncode not in (0, 2) or result.errors:
             lock = _lock_info(result)
             if lock is not None:
-                raise StateLockedError(label, lock.get("id", ""), lock.get("who", ""), lock.get("created", ""), lock.get("path", ""))
+                raise StateLockedError(
+                    label, lock.get("id", ""), lock.get("who", ""), lock.get("created", ""), lock.get("path", ""), result.error_text()
+                )
         return result
 
 
