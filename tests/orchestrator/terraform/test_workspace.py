@@ -1,0 +1,82 @@
+"""Generated roots: the env's values, the target's provider/backend settings, and init only when needed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from orchestrator.config import EnvConfig, load_env
+from orchestrator.stacks import STACKS, stacks_for
+from orchestrator.targets.base import Target
+from orchestrator.terraform.workspace import Workspace, render_hcl_value
+
+
+class FakeTarget(Target):
+    name = "fake"
+
+    def __init__(self, url: str = "http://127.0.0.1:1") -> None:
+        self.url = url
+
+    def session(self, env: EnvConfig) -> boto3.Session:  # pragma: no cover - not used
+        raise NotImplementedError
+
+    def client(self, env: EnvConfig, service: str) -> Any:  # pragma: no cover - not used
+        raise NotImplementedError
+
+    def provider_settings(self, env: EnvConfig) -> dict[str, Any]:
+        return {"endpoints": [{"s3": self.url}]}
+
+    def backend_settings(self, env: EnvConfig) -> dict[str, Any]:
+        return {"endpoints": {"s3": self.url}}
+
+
+@pytest.fixture(autouse=True)
+def _work_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path / "work"))
+
+
+def test_root_pins_the_account_and_passes_env_values() -> None:
+    env = load_env("dev")
+    ws = Workspace(FakeTarget(), env, STACKS["foundation"])
+    doc = ws.root_document("s3")
+    provider = doc["provider"]["aws"][0]
+    assert provider["allowed_account_ids"] == ["111111111111"]
+    assert provider["region"] == "eu-west-1"
+    assert provider["default_tags"][0]["tags"]["environment"] == "dev"
+    assert provider["endpoints"] == [{"s3": "http://127.0.0.1:1"}]
+    module = doc["module"]["stack"]
+    assert (ws.dir / module["source"]).resolve() == STACKS["foundation"].source.resolve()
+    assert module["network"]["vpc_cidr"] == "10.10.0.0/16"
+    assert module["deploy_role_arn"] == env.effective_deploy_role_arn
+
+
+def test_init_needed_only_when_something_changed() -> None:
+    env = load_env("dev")
+    ws = Workspace(FakeTarget(), env, STACKS["foundation"])
+    backend = {"bucket": "b", "key": "dev/foundation/terraform.tfstate"}
+    assert ws.render("s3", backend) is True
+    (ws.data_dir).mkdir(parents=True)
+    (ws.data_dir / "terraform.tfstate").write_text("{}")
+    ws.mark_initialised()
+    assert ws.render("s3", backend) is False
+    assert ws.render("s3", {**backend, "key": "other"}) is True
+    again = Workspace(FakeTarget("http://127.0.0.1:2"), env, STACKS["foundation"])
+    again.mark_initialised = ws.mark_initialised  # same dir
+    assert again.render("s3", backend) is True, "a new emulator URL must re-initialise the backend"
+
+
+def test_backend_settings_render_as_hcl() -> None:
+    text = render_hcl_value({"role_arn": "arn:aws:iam::1:role/x", "n": 1, "on": True})
+    assert text == '{ role_arn = "arn:aws:iam::1:role/x", n = 1, on = true }'
+
+
+def test_stacks_are_ordered_and_named() -> None:
+    env = load_env("dev")
+    assert [s.name for s in stacks_for(env)] == ["foundation"]
+    assert STACKS["foundation"].state_key(env) == "dev/foundation/terraform.tfstate"
+    rendered = json.dumps(Workspace(FakeTarget(), env, STACKS["foundation"]).root_document("s3"))
+    assert "secret" not in rendered.lower()
