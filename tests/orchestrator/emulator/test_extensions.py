@@ -137,3 +137,17 @@ def test_negated_condition_on_absent_key_denies() -> None:
     s3.put_object(Bucket="data-bucket", Key="k", Body=b"x")
     with pytest.raises(s3.exceptions.ClientError, match="403|AccessDenied|Forbidden"):
         s3.get_object(Bucket="data-bucket", Key="k")
+
+
+@mock_aws
+def test_kms_rotation_period_is_stored_and_returned() -> None:
+    extensions.register_all()
+    kms = boto3.client("kms", region_name=REGION)
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=180)
+    status = kms.get_key_rotation_status(KeyId=key)
+    assert status["KeyRotationEnabled"] is True and status["RotationPeriodInDays"] == 180
+    kms.disable_key_rotation(KeyId=key)
+    assert "RotationPeriodInDays" not in kms.get_key_rotation_status(KeyId=key)
+    kms.enable_key_rotation(KeyId=key)
+    assert kms.get_key_rotation_status(KeyId=key)["RotationPeriodInDays"] == 365

@@ -1,0 +1,34 @@
+output "data_bucket_name" {
+  description = "Name of the data bucket (<name_prefix>-data-<account id>)."
+  value       = module.data.bucket_name
+}
+
+output "data_bucket_arn" {
+  description = "ARN of the data bucket."
+  value       = module.data.bucket_arn
+}
+
+output "models_bucket_name" {
+  description = "Name of the models bucket (<name_prefix>-models-<account id>)."
+  value       = module.models.bucket_name
+}
+
+output "models_bucket_arn" {
+  description = "ARN of the models bucket."
+  value       = module.models.bucket_arn
+}
+
+output "access_log_bucket_name" {
+  description = "Name of the S3 server access log bucket (<name_prefix>-access-logs-<account id>)."
+  value       = module.access_logs.bucket_name
+}
+
+output "access_log_bucket_arn" {
+  description = "ARN of the S3 server access log bucket."
+  value       = module.access_logs.bucket_arn
+}
+
+output "bucket_arns" {
+  description = "ARNs of all three buckets: [data, models, access logs]."
+  value       = [module.data.bucket_arn, module.models.bucket_arn, module.access_logs.bucket_arn]
+}

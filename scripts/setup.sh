@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prepare this machine to run the platform and its tests (idempotent; fast when already done).
+#   .venv          the orchestrator, the local emulator (moto) and the test tools
+#   .venv-checkov  checkov in its own environment (it pins an old boto3 that the emulator cannot use)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+CHECKOV_VERSION="3.3.30"
+
+if ! command -v terraform >/dev/null 2>&1 && [ -z "${ORCHESTRATOR_TERRAFORM:-}" ]; then
+  echo "terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)" >&2
+  exit 1
+fi
+
+stamp_of() { sha256sum pyproject.toml | cut -c1-16; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+if [ "$(cat .venv/.installed 2>/dev/null)" != "$(stamp_of)" ]; then
+  echo "== installing the orchestrator with the local emulator and test tools into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[local,test]'
+  stamp_of > .venv/.installed
+fi
+
+if [ "$(cat .venv-checkov/.installed 2>/dev/null)" != "$CHECKOV_VERSION" ]; then
+  echo "== installing checkov $CHECKOV_VERSION into .venv-checkov"
+  "$PYTHON" -m venv .venv-checkov
+  .venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  echo "$CHECKOV_VERSION" > .venv-checkov/.installed
+fi
+
+.venv/bin/python -m orchestrator doctor

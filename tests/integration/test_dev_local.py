@@ -1,0 +1,168 @@
+"""Tier 3: envs/dev applied on the local emulator through the orchestrator, checked through boto3,
+re-planned clean, contended by two concurrent applies, and destroyed.
+
+The tests of this file run in order on one emulator (pytest-xdist `--dist loadfile`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestrator.emulator.process import Emulator
+from tests.conftest import REPO_ROOT
+from tests.integration.conftest import DEV_ACCOUNT, EMULATOR_DEFAULT_ACCOUNT, Account, orchestrator, start_orchestrator
+
+pytestmark = pytest.mark.emulator
+
+STATE_BUCKET = f"mlops-dev-tfstate-{DEV_ACCOUNT}"
+LOCK_TABLE = "mlops-dev-tflock"
+BUCKETS = [f"mlops-dev-{name}-{DEV_ACCOUNT}" for name in ("data", "models", "access-logs")]
+
+
+def _apply(emulator: Emulator, work_dir: Path, *extra: str, **env: str):
+    return orchestrator(["apply", "--env", "dev", "--emulator-url", emulator.url, "--json", *extra], work_dir, **env)
+
+
+def _held_locks(dev: Account) -> list[str]:
+    items = dev.client("dynamodb").scan(TableName=LOCK_TABLE)["Items"]
+    held = [i["LockID"]["S"] for i in items if not i["LockID"]["S"].endswith("-md5")]
+    objects = dev.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])
+    return held + [o["Key"] for o in objects if o["Key"].endswith(".tflock")]
+
+
+def test_apply_creates_dev_in_its_own_account(emulator: Emulator, work_dir: Path) -> None:
+    run = _apply(emulator, work_dir)
+    assert run.returncode == 0, run.stderr[-4000:]
+    report = run.report
+    assert report["ok"] is True
+    by_stack = {s["stack"]: s for s in report["stacks"]}
+    assert by_stack["bootstrap"]["result"] == "applied"
+    assert by_stack["foundation"]["result"] == "applied" and by_stack["foundation"]["add"] > 50
+    assert "dev/foundation" in run.stderr, "progress lines are shown while terraform runs"
+
+    dev = Account(emulator.url, DEV_ACCOUNT)
+    ec2 = dev.client("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"]
+    assert len(vpcs) == 1 and vpcs[0]["OwnerId"] == DEV_ACCOUNT
+    vpc_id = vpcs[0]["VpcId"]
+    default_account_vpcs = Account(emulator.url, None).client("ec2").describe_vpcs()["Vpcs"]
+    assert vpc_id not in [v["VpcId"] for v in default_account_vpcs], f"the VPC leaked into {EMULATOR_DEFAULT_ACCOUNT}"
+
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    assert sorted(s["CidrBlock"] for s in subnets) == ["10.10.0.0/19", "10.10.32.0/19"]
+    assert not any(s["MapPublicIpOnLaunch"] for s in subnets)
+    assert ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"] == []
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
+    gateway = [e for e in endpoints if e["VpcEndpointType"] == "Gateway"]
+    interface = [e for e in endpoints if e["VpcEndpointType"] == "Interface"]
+    assert len(gateway) == 1 and gateway[0]["ServiceName"].endswith(".s3")
+    gateway_policy = json.loads(gateway[0]["PolicyDocument"])
+    allowed = json.dumps(gateway_policy)
+    assert all(f"arn:aws:s3:::{b}" in allowed for b in BUCKETS) and '"s3:*"' not in allowed
+    assert len(interface) == 9 and all(e["PrivateDnsEnabled"] for e in interface)
+    assert ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
+
+    kms = dev.client("kms")
+    aliases = {a["AliasName"]: a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if "mlops-dev" in a["AliasName"]}
+    assert set(aliases) >= {f"alias/mlops-dev-{k}" for k in ("data", "ebs", "studio", "logs", "tfstate")}
+    for key_id in aliases.values():
+        assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
+    data_key_arn = kms.describe_key(KeyId="alias/mlops-dev-data")["KeyMetadata"]["Arn"]
+
+    s3 = dev.client("s3")
+    for bucket in BUCKETS:
+        rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+        if "access-logs" in bucket:
+            assert rule["SSEAlgorithm"] == "AES256"  # S3 delivers server access logs only to SSE-S3 buckets
+        else:
+            assert rule == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": data_key_arn}
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+        assert all(block.values())
+        statements = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+        tls = [s for s in statements if s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"]
+        assert tls, f"{bucket} has no TLS-only statement"
+        vpce = [s for s in statements if "aws:SourceVpce" in json.dumps(s.get("Condition", {}))]
+        assert vpce and gateway[0]["VpcEndpointId"] in json.dumps(vpce), f"{bucket} is not limited to the VPC endpoint"
+
+    params = dev.client("ssm").get_parameters_by_path(Path="/mlops/dev", Recursive=True)["Parameters"]
+    values = {p["Name"]: p["Value"] for p in params}
+    assert values["/mlops/dev/network/vpc-id"] == vpc_id
+    assert values["/mlops/dev/kms/data-key-arn"] == data_key_arn
+    assert values["/mlops/dev/storage/data-bucket"] == BUCKETS[0]
+
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=STATE_BUCKET)["Contents"]]
+    assert {"dev/bootstrap/terraform.tfstate", "dev/foundation/terraform.tfstate"} <= set(keys)
+    state = json.loads(s3.get_object(Bucket=STATE_BUCKET, Key="dev/foundation/terraform.tfstate")["Body"].read())
+    assert state["resources"], "the foundation state is empty"
+    table = dev.client("dynamodb").describe_table(TableName=LOCK_TABLE)["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["SSEDescription"]["Status"] == "ENABLED"
+    assert _held_locks(dev) == [], "a lock was left behind"
+
+
+def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path) -> None:
+    run = _apply(emulator, work_dir)
+    assert run.returncode == 0, run.stderr[-4000:]
+    assert run.report["changes"] is False
+    assert all(s["result"] == "no changes" for s in run.report["stacks"])
+    text = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir)
+    assert text.returncode == 0, text.stderr[-4000:]
+    assert "No changes." in text.stdout
+
+
+def test_concurrent_applies_one_fails_on_the_lock(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
+    envs = tmp_path / "envs"
+    shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
+    config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
+    config["tags"]["change"] = "concurrency-test"  # touches every resource: a long apply
+    (envs / "dev" / "env.yaml").write_text(yaml.safe_dump(config))
+    env = {"ORCHESTRATOR_ENVS_DIR": str(envs)}
+    args = ["apply", "--env", "dev", "--emulator-url", emulator.url]
+    dev = Account(emulator.url, DEV_ACCOUNT)
+
+    first = start_orchestrator(args, work_dir, **env)
+    deadline = time.monotonic() + 300
+    while not _held_locks(dev):
+        assert first.poll() is None, "the first apply ended before taking its lock"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    second_started = time.monotonic()
+    second = orchestrator(args, work_dir / "second", **env)
+    second_seconds = time.monotonic() - second_started
+    first_out, first_err = first.communicate(timeout=900)
+
+    results = sorted([(first.returncode, first_err), (second.returncode, second.stderr)])
+    assert [code for code, _ in results] == [0, 1], results
+    loser = results[1][1]
+    assert "locked by another run" in loser and "lock ID" in loser, loser[-2000:]
+    assert second.returncode == 1 and second_seconds < 60, "the second apply did not fail fast"
+
+    assert _held_locks(dev) == [], "a lock was left behind"
+    replan = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir, **env)
+    assert replan.returncode == 0, "state is not intact after the contended apply:\n" + replan.stdout[-3000:]
+
+
+def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path) -> None:
+    run = orchestrator(["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"], work_dir)
+    assert run.returncode == 0, run.stderr[-4000:]
+    assert [s["result"] for s in run.report["stacks"]] == ["destroyed"]
+
+    dev = Account(emulator.url, DEV_ACCOUNT)
+    assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
+    names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]
+    assert not set(BUCKETS) & set(names)
+    assert dev.client("ssm").get_parameters_by_path(Path="/mlops/dev", Recursive=True)["Parameters"] == []
+    kms = dev.client("kms")
+    for alias in ("data", "ebs", "studio", "logs"):
+        assert not [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/mlops-dev-{alias}"]
+    states = {k["KeyState"] for k in (kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"])}
+    assert states <= {"PendingDeletion", "Enabled"}  # Enabled: the bootstrap's state key, which stays
+    state = json.loads(dev.client("s3").get_object(Bucket=STATE_BUCKET, Key="dev/foundation/terraform.tfstate")["Body"].read())
+    assert state["resources"] == []
+    assert _held_locks(dev) == []
