@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+from pathlib import Path
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from orchestrator import paths
 from orchestrator.config import EnvConfig
@@ -57,13 +58,39 @@ class Engine:
             raise OrchestratorError(f"{ws.label}: terraform init failed:\n{result.error_text()}")
         ws.mark_initialised()
 
+    def _backend_cache(self, env: EnvConfig) -> tuple[Path, str]:
+        """Facts about the account's state backend are cached per target identity (emulator URL or
+        account), so a steady-state plan makes no AWS call besides Terraform's own."""
+        key = hashlib.sha256(json.dumps([self.target.identity(), state_bucket_name(env), state_key_alias(env)]).encode()).hexdigest()
+        return paths.work_dir() / self.target.name / env.name / "backend-cache.json", key
+
+    def cached_state_key_arn(self, env: EnvConfig) -> str | None:
+        path, key = self._backend_cache(env)
+        if path.is_file():
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if cached.get("key") == key:
+                return str(cached["state_key_arn"])
+        return None
+
+    def _remember_state_key_arn(self, env: EnvConfig, arn: str) -> None:
+        path, key = self._backend_cache(env)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"key": key, "state_key_arn": arn}), encoding="utf-8")
+
     def state_key_arn(self, env: EnvConfig) -> str:
+        cached = self.cached_state_key_arn(env)
+        if cached:
+            return cached
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
         try:
-            return str(self.target.client(env, "kms").describe_key(KeyId=state_key_alias(env))["KeyMetadata"]["Arn"])
+            arn = str(self.target.client(env, "kms").describe_key(KeyId=state_key_alias(env))["KeyMetadata"]["Arn"])
         except ClientError as exc:
             raise OrchestratorError(
                 f"{env.name}: the state key {state_key_alias(env)} is missing ({exc}); run `python -m orchestrator bootstrap --env {env.name}`"
             ) from None
+        self._remember_state_key_arn(env, arn)
+        return arn
 
     def backend_settings(self, env: EnvConfig, stack: StackSpec) -> dict[str, Any]:
         return {
@@ -78,6 +105,8 @@ class Engine:
         }
 
     def state_bucket_exists(self, env: EnvConfig) -> bool:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
         try:
             self.target.client(env, "s3").head_bucket(Bucket=state_bucket_name(env))
             return True
@@ -141,7 +170,6 @@ class Engine:
         result = self._run(ws, ["output", "-json"], "output")
         if result.returncode != 0:
             raise OrchestratorError(f"{ws.label}: terraform output failed:\n{result.error_text()}")
-        import json  # noqa: PLC0415
 
         values = json.loads("\n".join(result.text) or "{}") if not result.messages else result.messages[0]
         return {k: v.get("value") for k, v in values.items()}
@@ -159,7 +187,11 @@ class Engine:
         ws = Workspace(self.target, env, stack)
         local_state = ws.dir / "bootstrap.tfstate"
         # A local state file means a first bootstrap was interrupted: resume it from that file.
-        if not local_state.is_file() and self.state_bucket_exists(env):
+        # A cached state key for this very target means the backend exists (no AWS call needed).
+        exists = not local_state.is_file() and (
+            (not reconcile and self.cached_state_key_arn(env) is not None) or self.state_bucket_exists(env)
+        )
+        if exists:
             if not reconcile:
                 return None
             planned = self.plan(env, stack)

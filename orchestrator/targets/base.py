@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
-
-import boto3
+from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
+
+if TYPE_CHECKING:
+    import boto3
 
 
 class Target(ABC):
@@ -20,7 +21,7 @@ class Target(ABC):
         """Release what open() took."""
 
     @abstractmethod
-    def session(self, env: EnvConfig) -> boto3.Session:
+    def session(self, env: EnvConfig) -> "boto3.Session":
         """A boto3 session whose calls land in the environment's account."""
 
     @abstractmethod
@@ -40,4 +41,8 @@ class Target(ABC):
         return {}
 
     def describe(self) -> str:
+        return self.name
+
+    def identity(self) -> str:
+        """What makes cached facts about this target (e.g. the state key's ARN) still valid."""
         return self.name

@@ -10,15 +10,16 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
-from typing import IO, Any
-
-import boto3
+from typing import IO, TYPE_CHECKING, Any
 
 from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.emulator.process import Emulator, attach_emulator, start_emulator, write_handle
 from orchestrator.errors import OrchestratorError
 from orchestrator.targets.base import Target
+
+if TYPE_CHECKING:
+    import boto3
 
 # Fake credentials of the emulator's own default account; every environment is reached by
 # assuming a role into its account id, so resources land in distinct simulated accounts.
@@ -108,7 +109,12 @@ class LocalTarget(Target):
     def _role_arn(self, env: EnvConfig) -> str:
         return env.effective_deploy_role_arn
 
-    def session(self, env: EnvConfig) -> boto3.Session:
+    def identity(self) -> str:
+        return f"local {self.url}"
+
+    def session(self, env: EnvConfig) -> "boto3.Session":
+        import boto3  # noqa: PLC0415 - only when an AWS call is needed
+
         sts = boto3.client(
             "sts",
             endpoint_url=self.url,

@@ -9,18 +9,21 @@ environment's deploy role is assumed. The provider is pinned to the account with
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
 from orchestrator.targets.base import Target
 
+if TYPE_CHECKING:
+    import boto3
+
 
 @cache
 def _caller_account() -> str:
+    import boto3  # noqa: PLC0415
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
     try:
         return str(boto3.client("sts").get_caller_identity()["Account"])
     except (BotoCoreError, ClientError) as exc:
@@ -35,7 +38,13 @@ class AwsTarget(Target):
     def _needs_assume(self, env: EnvConfig) -> bool:
         return _caller_account() != env.account_id
 
-    def session(self, env: EnvConfig) -> boto3.Session:
+    def identity(self) -> str:
+        return f"aws {_caller_account()}"
+
+    def session(self, env: EnvConfig) -> "boto3.Session":
+        import boto3  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
         if not self._needs_assume(env):
             return boto3.Session(region_name=env.region)
         try:
