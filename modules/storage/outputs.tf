@@ -29,6 +29,9 @@ output "access_log_bucket_arn" {
 }
 
 output "bucket_arns" {
-  description = "ARNs of all three buckets: [data, models, access logs]."
-  value       = [module.data.bucket_arn, module.models.bucket_arn, module.access_logs.bucket_arn]
+  description = "ARNs of all three buckets: [data, models, access logs]. Built from the names and available before the buckets exist, so that other policies (the S3 gateway endpoint's, whose id these buckets' policies name) can reference them without a dependency cycle."
+  value = [
+    for name in [local.data_bucket_name, local.models_bucket_name, local.access_log_bucket_name] :
+    "arn:${local.partition}:s3:::${name}"
+  ]
 }
