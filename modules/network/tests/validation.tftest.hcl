@@ -1,0 +1,507 @@
+# Input validation: one passing baseline, boundary values that must pass, and
+# one run per validation rule (each input breaks exactly one rule).
+
+mock_provider "aws" {
+  override_data {
+    target = data.aws_caller_identity.current
+    values = {
+      account_id = "111111111111"
+    }
+  }
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition          = "aws"
+      reverse_dns_prefix = "com.amazonaws"
+      dns_suffix         = "amazonaws.com"
+    }
+  }
+  override_data {
+    target = data.aws_region.current
+    values = {
+      name = "eu-west-1"
+    }
+  }
+  override_data {
+    target = data.aws_availability_zones.available
+    values = {
+      names = ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"]
+    }
+  }
+}
+
+variables {
+  name_prefix                     = "mlops-test"
+  vpc_cidr                        = "10.20.0.0/16"
+  private_subnet_cidrs            = ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/20"]
+  interface_endpoint_services     = ["sagemaker.api", "sagemaker.runtime", "sts", "logs", "kms", "ecr.api", "ecr.dkr"]
+  s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data", "arn:aws:s3:::mlops-test-models"]
+  flow_logs_kms_key_arn           = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  tags = {
+    Environment = "test"
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Baseline and boundaries (must plan cleanly)
+# ---------------------------------------------------------------------------
+
+run "baseline_is_valid" {
+  command = plan
+
+  assert {
+    condition     = length(aws_subnet.private) == 3
+    error_message = "Baseline inputs should plan three private subnets."
+  }
+}
+
+run "boundaries_are_accepted" {
+  command = plan
+
+  variables {
+    name_prefix                         = "a-1"
+    vpc_cidr                            = "10.20.0.0/24"
+    private_subnet_cidrs                = ["10.20.0.0/26", "10.20.0.64/26", "10.20.0.128/27", "10.20.0.160/28"]
+    internet_access                     = "nat"
+    public_subnet_cidrs                 = ["10.20.0.192/28", "10.20.0.208/28", "10.20.0.224/28", "10.20.0.240/28"]
+    endpoint_allowed_security_group_ids = ["sg-0123456789abcdef0"]
+    s3_endpoint_allowed_bucket_arns     = ["arn:aws-us-gov:s3:::gov.bucket-1"]
+    flow_logs_retention_days            = 3653
+  }
+
+  assert {
+    condition     = length(aws_subnet.private) == 4 && length(aws_subnet.public) == 4
+    error_message = "A /24 VPC with four private and four public subnets should be accepted."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# name_prefix
+# ---------------------------------------------------------------------------
+
+run "name_prefix_rejects_uppercase" {
+  command = plan
+  variables {
+    name_prefix = "MLOps-dev"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "name_prefix_rejects_trailing_hyphen" {
+  command = plan
+  variables {
+    name_prefix = "mlops-"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "name_prefix_rejects_too_long" {
+  command = plan
+  variables {
+    name_prefix = "a23456789012345678901234567890123"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+# ---------------------------------------------------------------------------
+# tags
+# ---------------------------------------------------------------------------
+
+run "tags_reject_aws_prefix" {
+  command = plan
+  variables {
+    tags = { "aws:cloudformation:stack-name" = "x" }
+  }
+  expect_failures = [var.tags]
+}
+
+run "tags_reject_long_value" {
+  command = plan
+  variables {
+    tags = { Owner = join("", [for i in range(257) : "x"]) }
+  }
+  expect_failures = [var.tags]
+}
+
+# ---------------------------------------------------------------------------
+# vpc_cidr
+# ---------------------------------------------------------------------------
+
+run "vpc_cidr_rejects_garbage" {
+  command = plan
+  variables {
+    vpc_cidr = "10.20.0.0"
+  }
+  expect_failures = [var.vpc_cidr]
+}
+
+run "vpc_cidr_rejects_bad_octet" {
+  command = plan
+  variables {
+    vpc_cidr = "10.256.0.0/16"
+  }
+  expect_failures = [var.vpc_cidr]
+}
+
+run "vpc_cidr_rejects_host_bits" {
+  command = plan
+  variables {
+    vpc_cidr = "10.20.1.0/16"
+  }
+  expect_failures = [var.vpc_cidr]
+}
+
+run "vpc_cidr_rejects_prefix_too_short" {
+  command = plan
+  variables {
+    vpc_cidr = "10.0.0.0/12"
+  }
+  expect_failures = [var.vpc_cidr]
+}
+
+run "vpc_cidr_rejects_prefix_too_long" {
+  command = plan
+  variables {
+    vpc_cidr             = "10.20.0.0/25"
+    private_subnet_cidrs = ["10.20.0.0/27", "10.20.0.32/27"]
+  }
+  expect_failures = [var.vpc_cidr]
+}
+
+# ---------------------------------------------------------------------------
+# private_subnet_cidrs
+# ---------------------------------------------------------------------------
+
+run "private_subnets_reject_single_entry" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_five_entries" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/20", "10.20.48.0/20", "10.20.64.0/20"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_malformed" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "not-a-cidr"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_host_bits" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "10.20.17.0/20"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_prefix_too_long" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "10.20.16.0/29"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_outside_vpc" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "10.21.0.0/20"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_larger_than_vpc" {
+  command = plan
+  variables {
+    vpc_cidr             = "10.20.0.0/20"
+    private_subnet_cidrs = ["10.20.0.0/24", "10.20.0.0/16"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_duplicates" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "10.20.0.0/20"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+run "private_subnets_reject_overlap" {
+  command = plan
+  variables {
+    private_subnet_cidrs = ["10.20.0.0/20", "10.20.8.0/21"]
+  }
+  expect_failures = [var.private_subnet_cidrs]
+}
+
+# ---------------------------------------------------------------------------
+# internet_access / public_subnet_cidrs
+# ---------------------------------------------------------------------------
+
+run "internet_access_rejects_unknown_mode" {
+  command = plan
+  variables {
+    internet_access = "public"
+  }
+  expect_failures = [var.internet_access]
+}
+
+run "public_subnets_must_be_empty_without_nat" {
+  command = plan
+  variables {
+    internet_access     = "none"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.241.0/24", "10.20.242.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_required_with_nat" {
+  command = plan
+  variables {
+    internet_access = "nat"
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_must_match_private_count" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.241.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_reject_malformed" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.241.0/33", "10.20.242.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_reject_outside_vpc" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.241.0/24", "192.168.0.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_reject_duplicates" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.240.0/24", "10.20.242.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_reject_overlap_with_each_other" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/22", "10.20.241.0/24", "10.20.244.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_reject_overlap_with_private" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.241.0/24", "10.20.33.0/24"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+run "public_subnets_reject_copy_of_private" {
+  command = plan
+  variables {
+    internet_access     = "nat"
+    public_subnet_cidrs = ["10.20.240.0/24", "10.20.241.0/24", "10.20.16.0/20"]
+  }
+  expect_failures = [var.public_subnet_cidrs]
+}
+
+# ---------------------------------------------------------------------------
+# interface_endpoint_services
+# ---------------------------------------------------------------------------
+
+run "endpoint_services_reject_bad_characters" {
+  command = plan
+  variables {
+    interface_endpoint_services = ["sts", "SageMaker.API"]
+  }
+  expect_failures = [var.interface_endpoint_services]
+}
+
+run "endpoint_services_reject_full_service_name" {
+  command = plan
+  variables {
+    interface_endpoint_services = ["sts", "com.amazonaws.eu-west-1.logs"]
+  }
+  expect_failures = [var.interface_endpoint_services]
+}
+
+run "endpoint_services_reject_s3_interface" {
+  command = plan
+  variables {
+    interface_endpoint_services = ["sts", "s3"]
+  }
+  expect_failures = [var.interface_endpoint_services]
+}
+
+run "endpoint_services_reject_duplicates" {
+  command = plan
+  variables {
+    interface_endpoint_services = ["sts", "logs", "sts"]
+  }
+  expect_failures = [var.interface_endpoint_services]
+}
+
+# ---------------------------------------------------------------------------
+# endpoint_allowed_security_group_ids
+# ---------------------------------------------------------------------------
+
+run "allowed_sgs_reject_non_sg_id" {
+  command = plan
+  variables {
+    endpoint_allowed_security_group_ids = ["sg-0123abcd", "vpc-0123abcd"]
+  }
+  expect_failures = [var.endpoint_allowed_security_group_ids]
+}
+
+run "allowed_sgs_reject_uppercase_hex" {
+  command = plan
+  variables {
+    endpoint_allowed_security_group_ids = ["sg-0123ABCD"]
+  }
+  expect_failures = [var.endpoint_allowed_security_group_ids]
+}
+
+run "allowed_sgs_reject_duplicates" {
+  command = plan
+  variables {
+    endpoint_allowed_security_group_ids = ["sg-0123abcd", "sg-0123abcd"]
+  }
+  expect_failures = [var.endpoint_allowed_security_group_ids]
+}
+
+# ---------------------------------------------------------------------------
+# s3_endpoint_allowed_bucket_arns
+# ---------------------------------------------------------------------------
+
+run "s3_buckets_reject_empty_list" {
+  command = plan
+  variables {
+    s3_endpoint_allowed_bucket_arns = []
+  }
+  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
+}
+
+run "s3_buckets_reject_wildcard" {
+  command = plan
+  variables {
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::*"]
+  }
+  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
+}
+
+run "s3_buckets_reject_object_arn" {
+  command = plan
+  variables {
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data/prefix/*"]
+  }
+  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
+}
+
+run "s3_buckets_reject_duplicates" {
+  command = plan
+  variables {
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data", "arn:aws:s3:::mlops-test-data"]
+  }
+  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
+}
+
+# ---------------------------------------------------------------------------
+# flow logs
+# ---------------------------------------------------------------------------
+
+run "kms_key_rejects_alias" {
+  command = plan
+  variables {
+    flow_logs_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/flow-logs"
+  }
+  expect_failures = [var.flow_logs_kms_key_arn]
+}
+
+run "kms_key_rejects_bare_key_id" {
+  command = plan
+  variables {
+    flow_logs_kms_key_arn = "1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+  expect_failures = [var.flow_logs_kms_key_arn]
+}
+
+run "kms_key_must_be_in_deployment_region" {
+  command = plan
+  variables {
+    flow_logs_kms_key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+  expect_failures = [aws_cloudwatch_log_group.flow_logs]
+}
+
+run "retention_rejects_value_cloudwatch_does_not_accept" {
+  command = plan
+  variables {
+    flow_logs_retention_days = 366
+  }
+  expect_failures = [var.flow_logs_retention_days]
+}
+
+run "retention_rejects_less_than_a_year" {
+  command = plan
+  variables {
+    flow_logs_retention_days = 180
+  }
+  expect_failures = [var.flow_logs_retention_days]
+}
+
+run "retention_rejects_never_expire" {
+  command = plan
+  variables {
+    flow_logs_retention_days = 0
+  }
+  expect_failures = [var.flow_logs_retention_days]
+}
+
+# ---------------------------------------------------------------------------
+# Region capacity
+# ---------------------------------------------------------------------------
+
+run "region_must_have_enough_azs" {
+  command = plan
+
+  override_data {
+    target = data.aws_availability_zones.available
+    values = {
+      names = ["eu-west-1a", "eu-west-1b"]
+    }
+  }
+
+  expect_failures = [aws_vpc.this]
+}
