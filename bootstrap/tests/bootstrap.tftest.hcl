@@ -1,0 +1,117 @@
+# The state backend of an account: key, state bucket (+ access-log bucket) and lock table.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111", arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555" }
+  }
+}
+
+variables {
+  prefix          = "mlops"
+  environment     = "dev"
+  deploy_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy"
+}
+
+run "lock_table_and_names" {
+  command = plan
+
+  assert {
+    condition     = aws_dynamodb_table.lock.name == "mlops-dev-tflock" && aws_dynamodb_table.lock.hash_key == "LockID"
+    error_message = "The lock table is <prefix>-<env>-tflock keyed by LockID."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.lock.billing_mode == "PAY_PER_REQUEST"
+    error_message = "The lock table is on-demand."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.lock.point_in_time_recovery[0].enabled && aws_dynamodb_table.lock.server_side_encryption[0].enabled
+    error_message = "The lock table has point-in-time recovery and KMS encryption."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.lock.deletion_protection_enabled
+    error_message = "The lock table is protected from deletion."
+  }
+
+  assert {
+    condition     = output.state_bucket == "mlops-dev-tfstate-111111111111" && output.state_log_bucket == "mlops-dev-tfstate-logs-111111111111"
+    error_message = "State buckets follow <prefix>-<env>-tfstate[-logs]-<account>."
+  }
+}
+
+run "state_bucket_is_tls_only_and_kms_encrypted" {
+  command = apply
+
+  assert {
+    condition = one([for s in jsondecode(module.state_bucket.policy_json).Statement : s if s.Sid == "DenyInsecureTransport"]).Condition == {
+      Bool = { "aws:SecureTransport" = "false" }
+    }
+    error_message = "The state bucket denies every request without TLS."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(module.state_bucket.policy_json).Statement : s if s.Sid == "DenyNonKmsEncryption"]) == 1
+    error_message = "The state bucket refuses uploads that ask for another encryption than KMS."
+  }
+
+  assert {
+    condition     = module.state_bucket.logging_target == { target_bucket = "mlops-dev-tfstate-logs-111111111111", target_prefix = "s3/mlops-dev-tfstate-111111111111/" }
+    error_message = "State bucket access is logged to the log bucket."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.kms.key_policies["tfstate"]).Statement : s if s.Sid == "KeyUse"]).Condition.ArnLike["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+    error_message = "Only the deploy role may use the state key."
+  }
+}
+
+run "short_state_history_is_refused" {
+  command = plan
+
+  variables {
+    state_noncurrent_version_days = 7
+  }
+
+  expect_failures = [var.state_noncurrent_version_days]
+}
+
+run "bad_deletion_window" {
+  command = plan
+
+  variables {
+    key_deletion_window_days = 3
+  }
+
+  expect_failures = [var.key_deletion_window_days]
+}
+
+run "bad_environment" {
+  command = plan
+
+  variables {
+    environment = "Dev"
+  }
+
+  expect_failures = [var.environment]
+}
+
+run "bad_administrator" {
+  command = plan
+
+  variables {
+    key_administrator_arns = ["root"]
+  }
+
+  expect_failures = [var.key_administrator_arns]
+}

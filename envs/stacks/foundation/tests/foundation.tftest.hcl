@@ -1,0 +1,134 @@
+# The foundation stack composes kms, network and storage and publishes the SSM contract.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111", arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zone_ids = ["euw1-az1", "euw1-az2", "euw1-az3"] }
+  }
+}
+
+variables {
+  prefix          = "mlops"
+  environment     = "dev"
+  deploy_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy"
+  network = {
+    vpc_cidr                      = "10.10.0.0/16"
+    az_count                      = 2
+    private_subnet_cidrs          = ["10.10.0.0/19", "10.10.32.0/19"]
+    internet_access               = "none"
+    public_subnet_cidrs           = []
+    interface_endpoints           = ["sagemaker.api", "sts", "logs"]
+    s3_endpoint_extra_bucket_arns = []
+    flow_logs_retention_days      = 365
+  }
+  kms = {
+    deletion_window_days = 30
+    rotation_period_days = 365
+    administrator_arns   = ["arn:aws:iam::111111111111:role/break-glass"]
+  }
+  storage = {
+    noncurrent_version_expiration_days     = 90
+    abort_incomplete_multipart_upload_days = 7
+    access_log_retention_days              = 365
+    force_destroy                          = false
+  }
+}
+
+run "contract_keys_and_buckets" {
+  command = plan
+
+  assert {
+    condition = toset(keys(aws_ssm_parameter.contract)) == toset([
+      "network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id",
+      "network/endpoint-security-group-id", "network/s3-gateway-endpoint-id",
+      "kms/data-key-arn", "kms/ebs-key-arn", "kms/studio-key-arn", "kms/logs-key-arn",
+      "storage/data-bucket", "storage/models-bucket", "storage/access-log-bucket",
+    ])
+    error_message = "The SSM contract must publish the network, key and bucket identifiers."
+  }
+
+  assert {
+    condition     = alltrue([for p in aws_ssm_parameter.contract : startswith(p.name, "/mlops/dev/")])
+    error_message = "Contract parameters must live under /<prefix>/<env>/."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.contract["network/private-subnet-ids"].type == "StringList"
+    error_message = "Subnet ids are published as a StringList."
+  }
+
+  assert {
+    condition     = toset(keys(module.kms.key_arns)) == toset(["data", "ebs", "studio", "logs"])
+    error_message = "The environment has a data, EBS, Studio and logs key."
+  }
+
+  assert {
+    condition = toset(module.storage.bucket_arns) == toset([
+      "arn:aws:s3:::mlops-dev-data-111111111111",
+      "arn:aws:s3:::mlops-dev-models-111111111111",
+      "arn:aws:s3:::mlops-dev-access-logs-111111111111",
+    ])
+    error_message = "Buckets follow <prefix>-<env>-<name>-<account>."
+  }
+}
+
+run "keys_are_for_environment_roles_and_administered_by_the_deployer" {
+  command = plan
+
+  assert {
+    condition     = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS) == toset(["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/break-glass"])
+    error_message = "The deploy role and the configured administrators administer the keys."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "KeyUse"]).Condition.ArnLike["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/mlops-dev-*"]
+    error_message = "Only the environment's own roles may use the keys."
+  }
+}
+
+run "az_count_must_match_subnets" {
+  command = plan
+
+  variables {
+    network = {
+      vpc_cidr                      = "10.10.0.0/16"
+      az_count                      = 3
+      private_subnet_cidrs          = ["10.10.0.0/19", "10.10.32.0/19"]
+      internet_access               = "none"
+      public_subnet_cidrs           = []
+      interface_endpoints           = []
+      s3_endpoint_extra_bucket_arns = []
+      flow_logs_retention_days      = 365
+    }
+  }
+
+  expect_failures = [var.network]
+}
+
+run "bad_deploy_role" {
+  command = plan
+
+  variables {
+    deploy_role_arn = "mlops-dev-deploy"
+  }
+
+  expect_failures = [var.deploy_role_arn]
+}
+
+run "bad_prefix" {
+  command = plan
+
+  variables {
+    prefix = "ML-Ops"
+  }
+
+  expect_failures = [var.prefix]
+}
