@@ -14,6 +14,7 @@ from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import StackSpec
 from orchestrator.targets.base import Target
+from orchestrator.terraform.workspace import Workspace
 
 
 @dataclass
@@ -84,10 +85,11 @@ def run_stacks(
                 break
         ordered = list(reversed(stacks)) if command == "destroy" else stacks
         for stack in ordered:
-            planned = engine.plan(env, stack, destroy=command == "destroy")
-            outcome = planned
-            if command in ("apply", "destroy") and planned.result != "failed":
-                outcome = engine.apply(env, stack, planned)
+            with Workspace(target, env, stack).exclusive():
+                planned = engine.plan(env, stack, destroy=command == "destroy")
+                outcome = planned
+                if command in ("apply", "destroy") and planned.result != "failed":
+                    outcome = engine.apply(env, stack, planned)
             report.outcomes.append(outcome)
             if outcome.result == "failed":
                 break

@@ -183,6 +183,10 @@ class Engine:
         versioned, locked bucket as every other stack's. Later runs: a normal plan/apply on the
         S3 backend when `reconcile` is set, otherwise nothing.
         """
+        with Workspace(self.target, env, BOOTSTRAP_STACK).exclusive():
+            return self._bootstrap(env, reconcile)
+
+    def _bootstrap(self, env: EnvConfig, reconcile: bool) -> StackOutcome | None:
         stack = BOOTSTRAP_STACK
         ws = Workspace(self.target, env, stack)
         local_state = ws.dir / "bootstrap.tfstate"

@@ -66,7 +66,7 @@ variable "administrator_arns" {
 variable "user_arn_patterns" {
   type        = list(string)
   default     = []
-  description = "ARN patterns (may contain * and ?) of IAM roles/users in THIS account allowed to use the keys, e.g. \"arn:aws:iam::111111111111:role/mlops-dev-*\". Matched with ArnLike on aws:PrincipalArn; the principals additionally need an IAM policy allowing the kms actions."
+  description = "ARN patterns (may contain * and ?) of IAM roles/users in THIS account allowed to use the keys, e.g. \"arn:aws:iam::<account-id>:role/mlops-dev-*\". Matched with ArnLike on aws:PrincipalArn; the principals additionally need an IAM policy allowing the kms actions."
 
   validation {
     condition     = alltrue([for p in var.user_arn_patterns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-][A-Za-z0-9+=,.@_/*?-]*$", p))])

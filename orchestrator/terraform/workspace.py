@@ -8,14 +8,18 @@ only when the rendered root, the backend settings or any Terraform source change
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from orchestrator import paths
 from orchestrator.config import EnvConfig
+from orchestrator.errors import OrchestratorError
 from orchestrator.stacks import StackSpec
 from orchestrator.targets.base import Target
 
@@ -103,6 +107,32 @@ class Workspace:
 
     def terraform_env(self) -> dict[str, str]:
         return {"TF_DATA_DIR": str(self.data_dir)}
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold this working root for one plan+apply: a second orchestrator run on this machine
+        would otherwise overwrite the saved plan between the two. (Runs on other machines are kept
+        apart by the state lock.)"""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.dir / ".in-use"
+        with path.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise OrchestratorError(
+                    f"{self.label}: another orchestrator run on this machine ({holder}) is using {self.dir}; "
+                    "wait for it to finish"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_if_changed(path: Path, content: str) -> None:

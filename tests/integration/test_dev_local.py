@@ -116,13 +116,21 @@ def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path) -> None:
     assert "No changes." in text.stdout
 
 
-def test_concurrent_applies_one_fails_on_the_lock(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
-    envs = tmp_path / "envs"
+@pytest.fixture(scope="module")
+def changed_envs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """envs/dev with a new tag (touches every resource: a long apply) and force_destroy, which a
+    throw-away environment sets so that destroy may delete buckets holding access logs."""
+    envs = tmp_path_factory.mktemp("envs")
     shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
     config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
-    config["tags"]["change"] = "concurrency-test"  # touches every resource: a long apply
+    config["tags"]["change"] = "concurrency-test"
+    config["storage"]["force_destroy"] = True
     (envs / "dev" / "env.yaml").write_text(yaml.safe_dump(config))
-    env = {"ORCHESTRATOR_ENVS_DIR": str(envs)}
+    return envs
+
+
+def test_concurrent_applies_one_fails_on_the_lock(emulator: Emulator, work_dir: Path, changed_envs: Path) -> None:
+    env = {"ORCHESTRATOR_ENVS_DIR": str(changed_envs)}
     args = ["apply", "--env", "dev", "--emulator-url", emulator.url]
     dev = Account(emulator.url, DEV_ACCOUNT)
 
@@ -148,12 +156,18 @@ def test_concurrent_applies_one_fails_on_the_lock(emulator: Emulator, work_dir: 
     assert replan.returncode == 0, "state is not intact after the contended apply:\n" + replan.stdout[-3000:]
 
 
-def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path) -> None:
-    run = orchestrator(["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"], work_dir)
+def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path, changed_envs: Path) -> None:
+    dev = Account(emulator.url, DEV_ACCOUNT)
+    logs_bucket = f"mlops-dev-access-logs-{DEV_ACCOUNT}"
+    dev.client("s3").put_object(Bucket=logs_bucket, Key="s3/example/2026-11-21-log", Body=b"access log line")
+    run = orchestrator(
+        ["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"],
+        work_dir,
+        ORCHESTRATOR_ENVS_DIR=str(changed_envs),
+    )
     assert run.returncode == 0, run.stderr[-4000:]
     assert [s["result"] for s in run.report["stacks"]] == ["destroyed"]
 
-    dev = Account(emulator.url, DEV_ACCOUNT)
     assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
     names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]
     assert not set(BUCKETS) & set(names)

@@ -80,3 +80,16 @@ def test_stacks_are_ordered_and_named() -> None:
     assert STACKS["foundation"].state_key(env) == "dev/foundation/terraform.tfstate"
     rendered = json.dumps(Workspace(FakeTarget(), env, STACKS["foundation"]).root_document("s3"))
     assert "secret" not in rendered.lower()
+
+
+def test_a_working_root_is_used_by_one_run_at_a_time() -> None:
+    from orchestrator.errors import OrchestratorError
+
+    env = load_env("dev")
+    ws = Workspace(FakeTarget(), env, STACKS["foundation"])
+    with ws.exclusive():
+        with pytest.raises(OrchestratorError, match="another orchestrator run on this machine"):
+            with Workspace(FakeTarget(), env, STACKS["foundation"]).exclusive():
+                pass
+    with ws.exclusive():
+        pass
