@@ -206,7 +206,7 @@ variable "interface_endpoint_services" {
       for s in var.interface_endpoint_services :
       !startswith(s, "com.amazonaws.") && !startswith(s, "cn.com.amazonaws.") && !startswith(s, "aws.") && s != "s3"
     ])
-    error_message = "The variable interface_endpoint_services must list short names only (e.g. \"sts\", not \"com.amazonaws.eu-west-1.sts\") and must not contain \"s3\": S3 is reached only through the module's bucket-scoped gateway endpoint (an interface endpoint would carry an unrestricted policy)."
+    error_message = "The variable interface_endpoint_services must list short names only (e.g. \"sts\", not \"com.amazonaws.<region>.sts\") and must not contain \"s3\": S3 is reached only through the module's bucket-scoped gateway endpoint (an interface endpoint would carry an unrestricted policy)."
   }
 
   validation {

@@ -46,3 +46,26 @@ class Target(ABC):
     def identity(self) -> str:
         """What makes cached facts about this target (e.g. the state key's ARN) still valid."""
         return self.name
+
+
+def session_name(env: EnvConfig) -> str:
+    return f"orchestrator-{env.name}"
+
+
+def assume_role_block(env: EnvConfig) -> dict[str, str]:
+    """The `assume_role` arguments shared by the provider and the backend."""
+    return {"role_arn": env.effective_deploy_role_arn, "session_name": session_name(env)}
+
+
+def assumed_session(sts: Any, env: EnvConfig) -> "boto3.Session":
+    """A boto3 session with credentials of the env's deploy role, obtained through `sts`."""
+    import boto3  # noqa: PLC0415
+
+    creds = sts.assume_role(RoleArn=env.effective_deploy_role_arn, RoleSessionName=session_name(env))["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=env.region,
+    )
+

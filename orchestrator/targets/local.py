@@ -16,7 +16,7 @@ from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.emulator.process import Emulator, attach_emulator, start_emulator, write_handle
 from orchestrator.errors import OrchestratorError
-from orchestrator.targets.base import Target
+from orchestrator.targets.base import Target, assume_role_block, assumed_session
 
 if TYPE_CHECKING:
     import boto3
@@ -106,9 +106,6 @@ class LocalTarget(Target):
         kept = " (kept running)" if self._keep else ""
         return f"local emulator at {self.url}{kept}" if self.emulator else "local emulator"
 
-    def _role_arn(self, env: EnvConfig) -> str:
-        return env.effective_deploy_role_arn
-
     def identity(self) -> str:
         return f"local {self.url}"
 
@@ -122,13 +119,7 @@ class LocalTarget(Target):
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
-        creds = sts.assume_role(RoleArn=self._role_arn(env), RoleSessionName=f"orchestrator-{env.name}")["Credentials"]
-        return boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=env.region,
-        )
+        return assumed_session(sts, env)
 
     def client(self, env: EnvConfig, service: str) -> Any:
         return self.session(env).client(service, endpoint_url=self.url)
@@ -140,7 +131,7 @@ class LocalTarget(Target):
             "skip_credentials_validation": True,
             "skip_metadata_api_check": True,
             "endpoints": [{service: self.url for service in PROVIDER_SERVICES}],
-            "assume_role": [{"role_arn": self._role_arn(env), "session_name": f"orchestrator-{env.name}"}],
+            "assume_role": [assume_role_block(env)],
         }
 
     def backend_settings(self, env: EnvConfig) -> dict[str, Any]:
@@ -151,7 +142,7 @@ class LocalTarget(Target):
             "skip_metadata_api_check": True,
             "skip_requesting_account_id": True,
             "max_retries": 1,
-            "assume_role": {"role_arn": self._role_arn(env), "session_name": f"orchestrator-{env.name}"},
+            "assume_role": assume_role_block(env),
         }
 
     def terraform_env(self) -> dict[str, str]:

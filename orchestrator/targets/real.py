@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
-from orchestrator.targets.base import Target
+from orchestrator.targets.base import Target, assume_role_block, assumed_session
 
 if TYPE_CHECKING:
     import boto3
@@ -48,17 +48,9 @@ class AwsTarget(Target):
         if not self._needs_assume(env):
             return boto3.Session(region_name=env.region)
         try:
-            creds = boto3.client("sts").assume_role(
-                RoleArn=env.effective_deploy_role_arn, RoleSessionName=f"orchestrator-{env.name}"
-            )["Credentials"]
+            return assumed_session(boto3.client("sts"), env)
         except (BotoCoreError, ClientError) as exc:
             raise OrchestratorError(f"cannot assume {env.effective_deploy_role_arn} for env {env.name}: {exc}") from None
-        return boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=env.region,
-        )
 
     def client(self, env: EnvConfig, service: str) -> Any:
         return self.session(env).client(service)
@@ -66,9 +58,9 @@ class AwsTarget(Target):
     def provider_settings(self, env: EnvConfig) -> dict[str, Any]:
         if not self._needs_assume(env):
             return {}
-        return {"assume_role": [{"role_arn": env.effective_deploy_role_arn, "session_name": f"orchestrator-{env.name}"}]}
+        return {"assume_role": [assume_role_block(env)]}
 
     def backend_settings(self, env: EnvConfig) -> dict[str, Any]:
         if not self._needs_assume(env):
             return {}
-        return {"assume_role": {"role_arn": env.effective_deploy_role_arn, "session_name": f"orchestrator-{env.name}"}}
+        return {"assume_role": assume_role_block(env)}

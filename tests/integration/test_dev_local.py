@@ -114,6 +114,11 @@ def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path) -> None:
     text = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir)
     assert text.returncode == 0, text.stderr[-4000:]
     assert "No changes." in text.stdout
+    outputs = orchestrator(["output", "--env", "dev", "--emulator-url", emulator.url, "--json"], work_dir)
+    assert outputs.returncode == 0, outputs.stderr[-2000:]
+    foundation = json.loads(outputs.stdout)["dev/foundation"]["stack"]
+    assert foundation["buckets"]["data"] == BUCKETS[0]
+    assert set(foundation["key_arns"]) == {"data", "ebs", "studio", "logs"}
 
 
 @pytest.fixture(scope="module")
