@@ -88,6 +88,8 @@ def run_stacks(
             with Workspace(target, env, stack).exclusive():
                 planned = engine.plan(env, stack, destroy=command == "destroy")
                 outcome = planned
+                if command in ("apply", "destroy") and planned.result == "changes":
+                    progress.block(readable_plan(planned))  # shown before anything is applied
                 if command in ("apply", "destroy") and planned.result != "failed":
                     outcome = engine.apply(env, stack, planned)
             report.outcomes.append(outcome)

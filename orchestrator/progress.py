@@ -22,3 +22,12 @@ class Progress:
         with self._lock:
             self._stream.write(f"[{elapsed:6.1f}s] {label}: {message}\n")
             self._stream.flush()
+
+    def block(self, text: str) -> None:
+        """A multi-line block, e.g. the readable plan shown before it is applied."""
+        if self._quiet:
+            return
+        with self._lock:
+            self._stream.write(text.rstrip() + "\n")
+            self._stream.flush()
+

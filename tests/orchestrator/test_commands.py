@@ -1,0 +1,50 @@
+"""The run report: what a person reads at the end, and the exit code a script reads."""
+
+from __future__ import annotations
+
+from orchestrator.commands import RunReport
+from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
+from orchestrator.outcome import StackOutcome, readable_plan
+
+
+def _outcome(result: str, add: int = 0, action: str = "plan") -> StackOutcome:
+    outcome = StackOutcome("dev", "foundation", action, result=result, add=add, duration=6.4)
+    if add:
+        outcome.changes = [("create", "module.stack.module.network.aws_vpc.this")]
+    return outcome
+
+
+def test_no_changes_plan_exits_0_even_with_detailed_exitcode() -> None:
+    report = RunReport("plan", "local", [_outcome("no changes")], 7.0)
+    assert report.exit_code(detailed=True) == EXIT_OK
+    assert report.text().endswith("No changes.")
+    assert report.to_dict()["changes"] is False
+
+
+def test_changes_present_exit_3_only_when_asked() -> None:
+    report = RunReport("plan", "local", [_outcome("changes", add=1)], 7.0)
+    assert report.exit_code(detailed=True) == EXIT_CHANGES_PRESENT
+    assert report.exit_code() == EXIT_OK
+    assert "+ module.stack.module.network.aws_vpc.this" in report.text()
+
+
+def test_a_failed_stack_fails_the_run() -> None:
+    failed = _outcome("failed")
+    failed.error = "Error: creating VPC: UnauthorizedOperation"
+    report = RunReport("apply", "aws", [failed], 3.0)
+    assert report.exit_code(detailed=True) == EXIT_FAILURE
+    assert "dev/foundation FAILED:\nError: creating VPC" in report.text()
+    assert report.to_dict()["ok"] is False
+
+
+def test_second_apply_says_nothing_was_applied() -> None:
+    report = RunReport("apply", "local", [_outcome("no changes", action="apply")], 12.0)
+    assert "No changes: the infrastructure already matches the configuration (nothing was applied)." in report.text()
+
+
+def test_readable_plan_is_bounded() -> None:
+    outcome = _outcome("changes", add=100)
+    outcome.changes = [("create", f"aws_ssm_parameter.p[{i}]") for i in range(100)]
+    text = readable_plan(outcome, limit=10)
+    assert text.splitlines()[0] == "dev/foundation: 100 to add, 0 to change, 0 to destroy"
+    assert text.splitlines()[-1] == "  ... and 90 more"
