@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the emulator only listens on the loopback interface")
 
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
     from orchestrator.emulator import extensions, persistence
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.state_file is not None and persistence.load_state(args.state_file):
         print(f"loaded emulator state from {args.state_file}", file=sys.stderr, flush=True)
     app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(args.host, args.port, app, threaded=True)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     os.environ["MOTO_PORT"] = str(server.port)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 # assuming a role into its account id, so resources land in distinct simulated accounts.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local-emulator", "AWS_SECRET_ACCESS_KEY": "local-emulator"}
 
+LOCAL_MAX_RETRIES = 3
+
 # Services whose provider endpoints point at the emulator.
 PROVIDER_SERVICES = (
     "cloudformation", "cloudwatch", "dynamodb", "ec2", "ecr", "efs", "events", "iam", "kms", "lambda",
@@ -126,7 +128,9 @@ class LocalTarget(Target):
 
     def provider_settings(self, env: EnvConfig) -> dict[str, Any]:
         return {
-            "max_retries": 1,  # the emulator answers unimplemented calls with HTTP 500
+            # The emulator answers unimplemented calls with HTTP 500: a few retries absorb a dropped
+            # loopback connection without the provider's default 25 (minutes of backoff).
+            "max_retries": LOCAL_MAX_RETRIES,
             "s3_use_path_style": True,
             "skip_credentials_validation": True,
             "skip_metadata_api_check": True,
@@ -141,7 +145,7 @@ class LocalTarget(Target):
             "skip_credentials_validation": True,
             "skip_metadata_api_check": True,
             "skip_requesting_account_id": True,
-            "max_retries": 1,
+            "max_retries": LOCAL_MAX_RETRIES,
             "assume_role": assume_role_block(env),
         }
 

@@ -121,6 +121,26 @@ def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path) -> None:
     assert set(foundation["key_arns"]) == {"data", "ebs", "studio", "logs"}
 
 
+def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
+    """A second environment in account 222222222222: its state backend is created there, and the
+    two accounts do not see each other's buckets."""
+    envs = tmp_path / "envs"
+    shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
+    config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
+    config.update(name="stg", account_id="222222222222")
+    (envs / "stg").mkdir()
+    (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
+    run = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", emulator.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    assert run.returncode == 0, run.stderr[-3000:]
+
+    stg_buckets = {b["Name"] for b in Account(emulator.url, "222222222222").client("s3").list_buckets()["Buckets"]}
+    dev_buckets = {b["Name"] for b in Account(emulator.url, DEV_ACCOUNT).client("s3").list_buckets()["Buckets"]}
+    assert "mlops-stg-tfstate-222222222222" in stg_buckets and "mlops-stg-tfstate-222222222222" not in dev_buckets
+    assert STATE_BUCKET in dev_buckets and STATE_BUCKET not in stg_buckets
+    stg_tables = Account(emulator.url, "222222222222").client("dynamodb").list_tables()["TableNames"]
+    assert stg_tables == ["mlops-stg-tflock"]
+
+
 @pytest.fixture(scope="module")
 def changed_envs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """envs/dev with a new tag (touches every resource: a long apply) and force_destroy, which a
