@@ -73,9 +73,20 @@ def _backends() -> dict[str, Any]:
     return {name: get_backend(name) for name in PERSISTED_SERVICES}  # type: ignore[call-overload]
 
 
+class IncompatibleStateError(RuntimeError):
+    """The state file was written by another emulator version (its internals are what is saved)."""
+
+
+def _moto_version() -> str:
+    import moto  # noqa: PLC0415
+
+    return str(moto.__version__)
+
+
 def save_state(path: Path) -> None:
     buffer = io.BytesIO()
-    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump({n: dict(b) for n, b in _backends().items()})
+    document = {"moto": _moto_version(), "backends": {n: dict(b) for n, b in _backends().items()}}
+    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(document)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(buffer.getvalue())
@@ -85,7 +96,14 @@ def save_state(path: Path) -> None:
 def load_state(path: Path) -> bool:
     if not path.is_file():
         return False
-    saved = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, see module docstring
+    document = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, see module docstring
+    if not isinstance(document, dict) or document.get("moto") != _moto_version():
+        found = document.get("moto", "unknown") if isinstance(document, dict) else "unknown"
+        raise IncompatibleStateError(
+            f"{path} was saved by emulator moto {found}, this is moto {_moto_version()}; "
+            "its resources cannot be loaded: run `python -m orchestrator emulator reset` (local resources are discarded)"
+        )
+    saved = document["backends"]
     for name, backend_dict in _backends().items():
         if name in saved:
             backend_dict.clear()

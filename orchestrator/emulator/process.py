@@ -75,6 +75,9 @@ def start_emulator(log_file: Path, state_file: Path | None = None) -> Emulator:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     assert process.stdout is not None
     line = process.stdout.readline().decode().strip()
+    if line.startswith("ERROR "):
+        process.wait()
+        raise OrchestratorError(f"the emulator did not start: {line.removeprefix('ERROR ')}")
     if not line.startswith("READY "):
         process.kill()
         raise OrchestratorError(f"the emulator did not start (see {log_file}): {line or 'no output'}")

@@ -32,8 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     from orchestrator.emulator import extensions, persistence
 
     extensions.register_all()
-    if args.state_file is not None and persistence.load_state(args.state_file):
-        print(f"loaded emulator state from {args.state_file}", file=sys.stderr, flush=True)
+    try:
+        if args.state_file is not None and persistence.load_state(args.state_file):
+            print(f"loaded emulator state from {args.state_file}", file=sys.stderr, flush=True)
+    except persistence.IncompatibleStateError as exc:
+        print(f"ERROR {exc}", flush=True)
+        return 1
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     os.environ["MOTO_PORT"] = str(server.port)

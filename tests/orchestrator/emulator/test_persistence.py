@@ -41,3 +41,16 @@ def test_resources_survive_save_and_load(tmp_path: Path) -> None:
 def test_missing_state_file_is_a_fresh_start(tmp_path: Path) -> None:
     with mock_aws():
         assert load_state(tmp_path / "absent.pickle") is False
+
+
+def test_state_from_another_emulator_version_is_refused(tmp_path: Path) -> None:
+    import pickle
+
+    import pytest
+
+    from orchestrator.emulator.persistence import IncompatibleStateError
+
+    state = tmp_path / "state.pickle"
+    state.write_bytes(pickle.dumps({"moto": "0.0.1", "backends": {}}))
+    with mock_aws(), pytest.raises(IncompatibleStateError, match="emulator reset"):
+        load_state(state)
