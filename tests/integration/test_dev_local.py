@@ -140,6 +140,10 @@ def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_di
     stg_tables = Account(emulator.url, "222222222222").client("dynamodb").list_tables()["TableNames"]
     assert stg_tables == ["mlops-stg-tflock"]
 
+    again = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", emulator.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert [s["result"] for s in again.report["stacks"]] == ["no changes"], "bootstrap is not idempotent"
+
 
 @pytest.fixture(scope="module")
 def changed_envs(tmp_path_factory: pytest.TempPathFactory) -> Path:
