@@ -1,0 +1,1 @@
+"""IAM policy tooling: evaluate statements on example requests, and lint rendered plans."""
