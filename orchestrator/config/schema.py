@@ -130,6 +130,66 @@ class StorageConfig(_Strict):
     )
 
 
+class GithubConfig(_Strict):
+    repository: str = Field(description="org/repo whose workflows may plan (pull requests) and apply (environment <env>).")
+    create_oidc_provider: bool = Field(default=True, description="False when the account already has the GitHub OIDC provider.")
+    existing_oidc_provider_arn: str | None = None
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", value):
+            raise ValueError(f"'{value}' is not 'org/repo' (no wildcards)")
+        return value
+
+    @field_validator("existing_oidc_provider_arn")
+    @classmethod
+    def _provider(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$", value):
+            raise ValueError(f"'{value}' is not the ARN of a token.actions.githubusercontent.com OIDC provider")
+        return value
+
+
+def _principal_arns(values: list[str]) -> list[str]:
+    for value in values:
+        if not re.match(IAM_PRINCIPAL_ARN, value):
+            raise ValueError(f"'{value}' is not an IAM role or user ARN")
+    return values
+
+
+class PersonaPrincipals(_Strict):
+    data_science_admin: list[str] = Field(default_factory=list)
+    team_lead: list[str] = Field(default_factory=list)
+    data_scientist: list[str] = Field(default_factory=list)
+
+    @field_validator("data_science_admin", "team_lead", "data_scientist")
+    @classmethod
+    def _arns(cls, values: list[str]) -> list[str]:
+        return _principal_arns(values)
+
+
+ROLE_NAMES = ("data_science_admin", "team_lead", "data_scientist", "sagemaker_execution", "pipeline_execution", "launch")
+
+
+class IdentityConfig(_Strict):
+    persona_principals: PersonaPrincipals = Field(
+        default_factory=PersonaPrincipals, description="Who may assume each persona role (identity-account or SSO role ARNs)."
+    )
+    existing_role_arns: dict[str, str] = Field(
+        default_factory=dict, description=f"Bring your own role instead of creating it; keys: {', '.join(ROLE_NAMES)}."
+    )
+
+    @field_validator("existing_role_arns")
+    @classmethod
+    def _existing(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, arn in value.items():
+            if key not in ROLE_NAMES:
+                raise ValueError(f"unknown role '{key}' (roles: {', '.join(ROLE_NAMES)})")
+            if not re.match(IAM_ROLE_ARN, arn):
+                raise ValueError(f"'{arn}' for {key} is not an IAM role ARN")
+        return value
+
+
 class EnvConfig(_Strict):
     name: str = Field(description="The environment's name; must equal its folder under envs/.")
     kind: Literal["dev"] = Field(default="dev", description="Which stacks the environment runs.")
@@ -144,6 +204,11 @@ class EnvConfig(_Strict):
         ),
     )
     tags: dict[str, str] = Field(default_factory=dict)
+    github: GithubConfig
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    target_accounts: dict[str, str] = Field(
+        default_factory=dict, description="Stage name -> account id of the accounts models are deployed to (staging, prod)."
+    )
     network: NetworkConfig
     kms: KmsConfig = Field(default_factory=KmsConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
@@ -182,6 +247,16 @@ class EnvConfig(_Strict):
     def _deploy_role(cls, value: str | None) -> str | None:
         if value is not None and not re.match(IAM_ROLE_ARN, value):
             raise ValueError(f"'{value}' is not an IAM role ARN")
+        return value
+
+    @field_validator("target_accounts")
+    @classmethod
+    def _targets(cls, value: dict[str, str]) -> dict[str, str]:
+        for stage, account in value.items():
+            if not re.match(r"^[a-z][a-z0-9]{1,9}$", stage):
+                raise ValueError(f"stage '{stage}' must be 2-10 lowercase letters/digits")
+            if not re.match(ACCOUNT_ID, str(account)):
+                raise ValueError(f"'{account}' (stage {stage}) is not a 12-digit AWS account id")
         return value
 
     @field_validator("tags")
@@ -262,6 +337,13 @@ def semantic_problems(config: EnvConfig) -> list[tuple[str, object, str]]:
         values = getattr(net, field)
         for value in {v for v in values if values.count(v) > 1}:
             problems.append((f"network.{field}", value, "is listed more than once"))
+
+    github = config.github
+    if not github.create_oidc_provider and not github.existing_oidc_provider_arn:
+        problems.append(("github.existing_oidc_provider_arn", None, "is required when create_oidc_provider is false"))
+    for stage, account in config.target_accounts.items():
+        if account == config.account_id:
+            problems.append((f"target_accounts.{stage}", account, "is the environment's own account; target accounts must be separate"))
 
     if config.deploy_role_arn:
         match = re.match(IAM_ROLE_ARN, config.deploy_role_arn)

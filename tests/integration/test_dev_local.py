@@ -128,6 +128,7 @@ def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_di
     shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
     config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
     config.update(name="stg", account_id="222222222222")
+    config.pop("target_accounts", None)
     (envs / "stg").mkdir()
     (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
     run = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", emulator.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))

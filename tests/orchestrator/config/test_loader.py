@@ -42,6 +42,10 @@ def test_the_committed_dev_env_is_valid() -> None:
         (lambda c: c["kms"].update(deletion_window_days=3), "kms.deletion_window_days", "3"),
         (lambda c: c["kms"].update(administrator_arns=["admin"]), "kms.administrator_arns", "admin"),
         (lambda c: c.update(colour="blue"), "colour", "blue"),
+        (lambda c: c["github"].update(repository="example-org/*"), "github.repository", "example-org/*"),
+        (lambda c: c["identity"]["persona_principals"].update(team_lead=["lead"]), "identity.persona_principals.team_lead", "lead"),
+        (lambda c: c["identity"].update(existing_role_arns={"root": "arn:aws:iam::111111111111:role/x"}), "identity.existing_role_arns", "root"),
+        (lambda c: c.update(target_accounts={"prod": "123"}), "target_accounts", "123"),
     ],
 )
 def test_field_errors_name_file_field_and_value(envs_dir: Path, dev_config: dict, mutate, field: str, value: str) -> None:
@@ -85,6 +89,17 @@ def test_deploy_role_must_be_in_the_env_account(envs_dir: Path, dev_config: dict
     dev_config["deploy_role_arn"] = "arn:aws:iam::222222222222:role/deployer"
     problems = _problems(envs_dir, dev_config)
     assert any("deploy_role_arn" in p and "222222222222" in p for p in problems)
+
+
+def test_target_account_must_differ_from_own(envs_dir: Path, dev_config: dict) -> None:
+    dev_config["target_accounts"] = {"prod": dev_config["account_id"]}
+    problems = _problems(envs_dir, dev_config)
+    assert any("target_accounts.prod" in p and "own account" in p for p in problems)
+
+
+def test_existing_oidc_provider_needed_when_not_creating(envs_dir: Path, dev_config: dict) -> None:
+    dev_config["github"]["create_oidc_provider"] = False
+    assert any("github.existing_oidc_provider_arn" in p for p in _problems(envs_dir, dev_config))
 
 
 def test_name_must_match_folder(envs_dir: Path, dev_config: dict) -> None:
