@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from orchestrator.commands import run_bootstrap, run_stacks
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key")
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
+    plan.add_argument("--out-dir", type=Path, help="also write each stack's plan as JSON (<env>.<stack>.plan.json) here")
     sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
@@ -119,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
                 _emit(args, values, json.dumps(values, indent=2, default=str))
                 return EXIT_OK
             else:
-                report = run_stacks(args.command, target, settings, selection, progress, args.lock_timeout)
+                report = run_stacks(args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None))
         finally:
             target.close()
     _emit(args, report.to_dict(), report.text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from orchestrator.config import EnvConfig
@@ -72,6 +73,7 @@ def run_stacks(
     envs: list[tuple[EnvConfig, list[StackSpec]]],
     progress: Progress,
     lock_timeout: str,
+    out_dir: Path | None = None,
 ) -> RunReport:
     """plan / apply / destroy the selected stacks of each environment, in order, stopping at the first failure."""
     start = time.monotonic()
@@ -88,6 +90,8 @@ def run_stacks(
             with Workspace(target, env, stack).exclusive():
                 planned = engine.plan(env, stack, destroy=command == "destroy")
                 outcome = planned
+                if out_dir is not None and planned.result != "failed":
+                    engine.export_plan(env, stack, out_dir)
                 if command in ("apply", "destroy") and planned.result == "changes":
                     progress.block(readable_plan(planned))  # shown before anything is applied
                 if command in ("apply", "destroy") and planned.result != "failed":

@@ -143,6 +143,18 @@ class Engine:
         outcome.result = "changes" if result.returncode == 2 else "no changes"
         return outcome
 
+    def export_plan(self, env: EnvConfig, stack: StackSpec, out_dir: Path) -> Path:
+        """Write the saved plan as JSON (`terraform show -json`) for policy checks and review."""
+        ws = Workspace(self.target, env, stack)
+        result = self._run(ws, ["show", "-json", ws.plan_file.name], "show")
+        if result.returncode != 0:
+            raise OrchestratorError(f"{ws.label}: terraform show failed:\n{result.error_text()}")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / f"{env.name}.{stack.name}.plan.json"
+        document = result.messages[0] if result.messages else json.loads("\n".join(result.text))
+        target.write_text(json.dumps(document, indent=1), encoding="utf-8")
+        return target
+
     def apply(self, env: EnvConfig, stack: StackSpec, planned: StackOutcome) -> StackOutcome:
         """Apply exactly the plan written by `plan` (Terraform refuses it if the state moved since)."""
         ws = Workspace(self.target, env, stack)

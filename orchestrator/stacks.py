@@ -55,6 +55,7 @@ def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
         "network": env.network.model_dump(),
         "kms": env.kms.model_dump(),
         "storage": env.storage.model_dump(),
+        "target_accounts": dict(env.target_accounts),
     }
 
 

@@ -125,6 +125,22 @@ locals {
             }
           },
           {
+            include = length(key.cross_account_s3_decrypt_role_arns) > 0
+            statement = {
+              Sid    = "CrossAccountDecryptViaS3"
+              Effect = "Allow"
+              Principal = {
+                AWS = distinct([for arn in key.cross_account_s3_decrypt_role_arns : "arn:${local.partition}:iam::${split(":", arn)[4]}:root"])
+              }
+              Action   = ["kms:Decrypt", "kms:DescribeKey"]
+              Resource = "*"
+              Condition = {
+                ArnEquals    = { "aws:PrincipalArn" = key.cross_account_s3_decrypt_role_arns }
+                StringEquals = { "kms:ViaService" = "s3.${local.region}.${local.dns_suffix}" }
+              }
+            }
+          },
+          {
             include = key.allow_cloudwatch_logs
             statement = {
               Sid       = "CloudWatchLogs"

@@ -10,9 +10,10 @@ variable "name_prefix" {
 
 variable "keys" {
   type = map(object({
-    description           = string
-    allow_cloudwatch_logs = optional(bool, false)
-    via_services          = optional(list(string), [])
+    description                        = string
+    allow_cloudwatch_logs              = optional(bool, false)
+    via_services                       = optional(list(string), [])
+    cross_account_s3_decrypt_role_arns = optional(list(string), [])
   }))
   description = <<-EOT
     Customer-managed keys to create, keyed by purpose name (e.g. "data", "logs", "sagemaker").
@@ -20,6 +21,9 @@ variable "keys" {
     - allow_cloudwatch_logs: let CloudWatch Logs in this region use the key for log groups of this account.
     - via_services: service short names (e.g. "s3", "sagemaker", "ec2", "elasticfilesystem", "dynamodb"). When non-empty,
       key users may use the key only through these services (kms:ViaService = "<svc>.<region>.<dns suffix>").
+    - cross_account_s3_decrypt_role_arns: roles in OTHER accounts (e.g. the model execution roles of the staging and prod
+      accounts) that may decrypt objects encrypted with this key, only through S3 in this region. The roles need not exist
+      yet: the statement names their accounts as principals and the exact role ARNs in an ArnEquals condition.
   EOT
 
   validation {
@@ -40,6 +44,11 @@ variable "keys" {
   validation {
     condition     = alltrue(flatten([for k in values(var.keys) : [for s in k.via_services : can(regex("^[a-z][a-z0-9-]{0,62}[a-z0-9]$", s))]]))
     error_message = "keys[*].via_services entries must be AWS service short names such as \"s3\", \"sagemaker\", \"ec2\", \"elasticfilesystem\", \"dynamodb\" (lowercase letters, digits, hyphens; no region or domain); invalid: ${jsonencode(flatten([for k in values(var.keys) : [for s in k.via_services : s if !can(regex("^[a-z][a-z0-9-]{0,62}[a-z0-9]$", s))]]))}."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for k in values(var.keys) : [for arn in k.cross_account_s3_decrypt_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))]]))
+    error_message = "keys[*].cross_account_s3_decrypt_role_arns must contain exact IAM role ARNs (no wildcards)."
   }
 
   validation {

@@ -16,6 +16,31 @@ locals {
   environment_roles = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-*"
   administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns))
 
+  # Deterministic ARNs of the target accounts' model execution roles: dev grants them without
+  # reading the target accounts' state (they need not exist yet).
+  model_execution_roles = [
+    for stage, account in var.target_accounts : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-model-execution"
+  ]
+  models_bucket_arn = "arn:${local.partition}:s3:::${local.name_prefix}-models-${local.account_id}"
+  cross_account_model_read = length(local.model_execution_roles) == 0 ? [] : [
+    {
+      Sid       = "TargetAccountsReadModels"
+      Effect    = "Allow"
+      Principal = { AWS = distinct([for arn in local.model_execution_roles : "arn:${local.partition}:iam::${split(":", arn)[4]}:root"]) }
+      Action    = ["s3:GetObject", "s3:GetObjectVersion"]
+      Resource  = "${local.models_bucket_arn}/*"
+      Condition = { ArnEquals = { "aws:PrincipalArn" = local.model_execution_roles } }
+    },
+    {
+      Sid       = "TargetAccountsListModels"
+      Effect    = "Allow"
+      Principal = { AWS = distinct([for arn in local.model_execution_roles : "arn:${local.partition}:iam::${split(":", arn)[4]}:root"]) }
+      Action    = ["s3:ListBucket", "s3:GetBucketLocation"]
+      Resource  = local.models_bucket_arn
+      Condition = { ArnEquals = { "aws:PrincipalArn" = local.model_execution_roles } }
+    },
+  ]
+
   # Buckets owned by AWS that SageMaker needs through the S3 gateway endpoint: ECR image layers.
   aws_service_buckets = ["arn:${local.partition}:s3:::prod-${data.aws_region.current.name}-starport-layer-bucket"]
 }
@@ -25,7 +50,10 @@ module "kms" {
 
   name_prefix = local.name_prefix
   keys = {
-    data   = { description = "S3 data, models and artifacts of ${local.name_prefix}" }
+    data = {
+      description                        = "S3 data, models and artifacts of ${local.name_prefix}"
+      cross_account_s3_decrypt_role_arns = local.model_execution_roles
+    }
     ebs    = { description = "EBS volumes of training, processing and endpoints in ${local.name_prefix}" }
     studio = { description = "SageMaker Studio home storage of ${local.name_prefix}" }
     logs   = { description = "CloudWatch log groups of ${local.name_prefix}", allow_cloudwatch_logs = true }
@@ -56,7 +84,10 @@ module "storage" {
   name_prefix                = local.name_prefix
   kms_key_arn                = module.kms.key_arns["data"]
   allowed_vpc_endpoint_ids   = [module.network.s3_gateway_endpoint_id]
-  vpce_exempt_principal_arns = local.administrators
+  # The target accounts' model execution roles reach the models bucket through their own
+  # accounts' endpoints, so they are exempt (by exact ARN) from "only through our endpoint".
+  vpce_exempt_principal_arns          = concat(local.administrators, local.model_execution_roles)
+  models_additional_policy_statements = local.cross_account_model_read
   lifecycle_rules = {
     noncurrent_version_expiration_days     = var.storage.noncurrent_version_expiration_days
     abort_incomplete_multipart_upload_days = var.storage.abort_incomplete_multipart_upload_days

@@ -65,3 +65,14 @@ variable "storage" {
     force_destroy                          = bool
   })
 }
+
+variable "target_accounts" {
+  description = "Stage name -> account id of the accounts approved models are deployed to. Their model execution roles (<prefix>-<stage>-model-execution) may read the models bucket and decrypt with the data key."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for account in values(var.target_accounts) : can(regex("^[0-9]{12}$", account))])
+    error_message = "target_accounts values must be 12-digit account ids."
+  }
+}

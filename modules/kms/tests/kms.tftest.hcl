@@ -373,3 +373,43 @@ run "invalid_tags" {
   }
   expect_failures = [var.tags]
 }
+
+run "cross_account_decrypt_only_via_s3_for_named_roles" {
+  command = plan
+
+  variables {
+    keys = {
+      data = {
+        description                        = "data"
+        cross_account_s3_decrypt_role_arns = ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::333333333333:role/mlops-prod-model-execution"]
+      }
+    }
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.this["data"].policy).Statement : s if s.Sid == "CrossAccountDecryptViaS3"]) == {
+      Sid       = "CrossAccountDecryptViaS3"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"] }
+      Action    = ["kms:Decrypt", "kms:DescribeKey"]
+      Resource  = "*"
+      Condition = {
+        ArnEquals    = { "aws:PrincipalArn" = ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::333333333333:role/mlops-prod-model-execution"] }
+        StringEquals = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" }
+      }
+    }
+    error_message = "Target accounts may only decrypt through S3, and only as the named model execution roles."
+  }
+}
+
+run "cross_account_wildcards_rejected" {
+  command = plan
+
+  variables {
+    keys = {
+      data = { description = "data", cross_account_s3_decrypt_role_arns = ["arn:aws:iam::222222222222:role/*"] }
+    }
+  }
+
+  expect_failures = [var.keys]
+}

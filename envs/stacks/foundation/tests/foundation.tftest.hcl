@@ -132,3 +132,32 @@ run "bad_prefix" {
 
   expect_failures = [var.prefix]
 }
+
+run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = "222222222222", prod = "333333333333" }
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "CrossAccountDecryptViaS3"]).Condition.ArnEquals["aws:PrincipalArn"]) == toset([
+      "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+      "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+    ])
+    error_message = "Only the target accounts' model execution roles may decrypt with the data key."
+  }
+
+  assert {
+    condition     = !strcontains(jsonencode(local.cross_account_model_read), "\"*\"")
+    error_message = "Cross-account grants must not contain a * principal or resource."
+  }
+
+  assert {
+    condition = alltrue([for s in local.cross_account_model_read : s.Condition.ArnEquals["aws:PrincipalArn"] == [
+      "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+      "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+    ]])
+    error_message = "Each cross-account bucket statement is pinned to the exact model execution role ARNs."
+  }
+}
