@@ -8,6 +8,13 @@ locals {
   account_id   = data.aws_caller_identity.current.account_id
   state_bucket = "${local.name_prefix}-tfstate-${local.account_id}"
   log_bucket   = "${local.name_prefix}-tfstate-logs-${local.account_id}"
+  partition    = data.aws_partition.current.partition
+
+  # Deterministic names: the CI roles are created below, the workload boundary by the foundation
+  # stack; IAM conditions and key-policy conditions may name them before they exist.
+  ci_role_arns             = [for role in ["github-plan", "github-apply"] : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${role}"]
+  workload_boundary_arn    = "arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-permission-boundary"
+  deploy_role_has_our_name = startswith(element(split("/", var.deploy_role_arn), length(split("/", var.deploy_role_arn)) - 1), "${local.name_prefix}-")
 }
 
 module "kms" {
@@ -21,7 +28,7 @@ module "kms" {
     }
   }
   administrator_arns      = distinct(concat([var.deploy_role_arn], var.key_administrator_arns))
-  user_arn_patterns       = [var.deploy_role_arn]
+  user_arn_patterns       = concat([var.deploy_role_arn], local.ci_role_arns)
   deletion_window_in_days = var.key_deletion_window_days
 }
 
@@ -52,6 +59,23 @@ module "state_bucket" {
 }
 
 data "aws_partition" "current" {}
+
+module "github" {
+  source = "../modules/github-oidc"
+
+  name_prefix                  = local.name_prefix
+  repository                   = { owner = split("/", var.github_repository)[0], name = split("/", var.github_repository)[1] }
+  github_environment           = var.environment
+  create_oidc_provider         = var.create_oidc_provider
+  existing_oidc_provider_arn   = var.existing_oidc_provider_arn
+  state_bucket_arn             = "arn:${local.partition}:s3:::${local.state_bucket}"
+  state_key_arn                = module.kms.key_arns["tfstate"]
+  lock_table_arn               = aws_dynamodb_table.lock.arn
+  workload_boundary_policy_arn = local.workload_boundary_arn
+  ssm_parameter_prefix         = "/${var.prefix}/${var.environment}"
+  protected_role_arns          = local.deploy_role_has_our_name ? [var.deploy_role_arn] : []
+  protected_policy_arns        = ["arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-sagemaker-guardrails"]
+}
 
 resource "aws_dynamodb_table" "lock" {
   name                        = "${local.name_prefix}-tflock"

@@ -17,3 +17,18 @@ output "state_key_arn" {
   description = "ARN of the KMS key encrypting state objects and the lock table."
   value       = module.kms.key_arns["tfstate"]
 }
+
+output "github_plan_role_arn" {
+  description = "Role GitHub Actions assumes to plan (pull requests of the repository only)."
+  value       = module.github.plan_role_arn
+}
+
+output "github_apply_role_arn" {
+  description = "Role GitHub Actions assumes to apply (jobs in the GitHub environment named like this environment only)."
+  value       = module.github.apply_role_arn
+}
+
+output "github_oidc_provider_arn" {
+  description = "The account's GitHub OIDC provider."
+  value       = module.github.oidc_provider_arn
+}

@@ -60,3 +60,25 @@ variable "state_noncurrent_version_days" {
     error_message = "state_noncurrent_version_days must be at least 30: old state versions are the way back from a bad apply."
   }
 }
+
+variable "github_repository" {
+  description = "GitHub repository (org/repo) whose workflows get the plan role (pull requests) and the apply role (GitHub environment named like this environment)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must be org/repo, without wildcards."
+  }
+}
+
+variable "create_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider (false when it already exists; then give existing_oidc_provider_arn)."
+  type        = bool
+  default     = true
+}
+
+variable "existing_oidc_provider_arn" {
+  description = "ARN of the account's existing token.actions.githubusercontent.com OIDC provider, when create_oidc_provider is false."
+  type        = string
+  default     = null
+}

@@ -46,6 +46,9 @@ def _bootstrap_inputs(env: EnvConfig) -> dict[str, Any]:
         **_common(env),
         "key_administrator_arns": list(env.kms.administrator_arns),
         "key_deletion_window_days": env.kms.deletion_window_days,
+        "github_repository": env.github.repository,
+        "create_oidc_provider": env.github.create_oidc_provider,
+        "existing_oidc_provider_arn": env.github.existing_oidc_provider_arn,
     }
 
 
@@ -59,13 +62,23 @@ def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
     }
 
 
+def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
+    return {
+        "prefix": env.prefix,
+        "environment": env.name,
+        "identity": env.identity.model_dump(),
+        "target_accounts": dict(env.target_accounts),
+    }
+
+
 BOOTSTRAP_STACK = StackSpec(BOOTSTRAP, paths.BOOTSTRAP_DIR, (), _bootstrap_inputs)
 
 STACKS: dict[str, StackSpec] = {
     "foundation": StackSpec("foundation", paths.STACKS_DIR / "foundation", (), _foundation_inputs),
+    "identity": StackSpec("identity", paths.STACKS_DIR / "identity", ("foundation",), _identity_inputs),
 }
 
-STACKS_BY_KIND: dict[str, tuple[str, ...]] = {"dev": ("foundation",)}
+STACKS_BY_KIND: dict[str, tuple[str, ...]] = {"dev": ("foundation", "identity")}
 
 
 def stacks_for(env: EnvConfig, only: list[str] | None = None) -> list[StackSpec]:

@@ -13,12 +13,25 @@ mock_provider "aws" {
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555" }
   }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::111111111111:policy/mlops-dev-ci-boundary" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/mlops-dev-github-plan" }
+  }
 }
 
 variables {
-  prefix          = "mlops"
-  environment     = "dev"
-  deploy_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy"
+  prefix            = "mlops"
+  environment       = "dev"
+  deploy_role_arn   = "arn:aws:iam::111111111111:role/mlops-dev-deploy"
+  github_repository = "example-org/mlops-platform"
 }
 
 run "lock_table_and_names" {
@@ -71,8 +84,12 @@ run "state_bucket_is_tls_only_and_kms_encrypted" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(module.kms.key_policies["tfstate"]).Statement : s if s.Sid == "KeyUse"]).Condition.ArnLike["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
-    error_message = "Only the deploy role may use the state key."
+    condition = one([for s in jsondecode(module.kms.key_policies["tfstate"]).Statement : s if s.Sid == "KeyUse"]).Condition.ArnLike["aws:PrincipalArn"] == [
+      "arn:aws:iam::111111111111:role/mlops-dev-deploy",
+      "arn:aws:iam::111111111111:role/mlops-dev-github-plan",
+      "arn:aws:iam::111111111111:role/mlops-dev-github-apply",
+    ]
+    error_message = "Only the deploy role and the two CI roles may use the state key."
   }
 }
 
@@ -114,4 +131,23 @@ run "bad_administrator" {
   }
 
   expect_failures = [var.key_administrator_arns]
+}
+
+run "ci_roles_are_pinned_to_the_repository" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(module.github.trust_policies["apply"]).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:dev"
+    error_message = "The apply role trusts only the repository's jobs in the GitHub environment of this env."
+  }
+}
+
+run "bad_repository" {
+  command = plan
+
+  variables {
+    github_repository = "example-org/*"
+  }
+
+  expect_failures = [var.github_repository]
 }

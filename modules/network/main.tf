@@ -425,10 +425,21 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   }
 }
 
+# The role's permission boundary is its own delivery policy: whatever is attached to the role
+# later, it can never do more than write this VPC's flow logs to this log group.
+resource "aws_iam_policy" "flow_logs_boundary" {
+  name        = "${var.name_prefix}-vpc-flow-logs-boundary"
+  description = "Permission boundary of ${var.name_prefix}-vpc-flow-logs: flow-log delivery to its log group only"
+  policy      = jsonencode(local.flow_logs_role_policy)
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-flow-logs-boundary" })
+}
+
 resource "aws_iam_role" "flow_logs" {
-  name               = "${var.name_prefix}-vpc-flow-logs"
-  description        = "Lets VPC Flow Logs of ${var.name_prefix} deliver to its CloudWatch log group"
-  assume_role_policy = jsonencode(local.flow_logs_trust_policy)
+  name                 = "${var.name_prefix}-vpc-flow-logs"
+  description          = "Lets VPC Flow Logs of ${var.name_prefix} deliver to its CloudWatch log group"
+  assume_role_policy   = jsonencode(local.flow_logs_trust_policy)
+  permissions_boundary = aws_iam_policy.flow_logs_boundary.arn
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-flow-logs" })
 }

@@ -67,3 +67,8 @@ output "flow_log_group_arn" {
   description = "ARN of the CloudWatch log group receiving the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.arn
 }
+
+output "flow_logs_boundary_policy_arn" {
+  description = "Permission boundary of the flow-log delivery role (its own delivery policy)."
+  value       = aws_iam_policy.flow_logs_boundary.arn
+}

@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from orchestrator.emulator import extensions, persistence
 
+    class OneRequestPerConnection(MotoRequestHandler):
+        # Keep-alive connections closed by the server while a client reuses them fail with "use of
+        # closed network connection"; a retried non-idempotent call (CreatePolicy) then fails with
+        # EntityAlreadyExists. One request per connection costs nothing on the loopback.
+        protocol_version = "HTTP/1.0"
+
     extensions.register_all()
     try:
         if args.state_file is not None and persistence.load_state(args.state_file):
@@ -39,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR {exc}", flush=True)
         return 1
     app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
     os.environ["MOTO_PORT"] = str(server.port)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:

@@ -90,8 +90,8 @@ def test_apply_creates_dev_in_its_own_account(emulator: Emulator, work_dir: Path
         vpce = [s for s in statements if "aws:SourceVpce" in json.dumps(s.get("Condition", {}))]
         assert vpce and gateway[0]["VpcEndpointId"] in json.dumps(vpce), f"{bucket} is not limited to the VPC endpoint"
 
-    params = dev.client("ssm").get_parameters_by_path(Path="/mlops/dev", Recursive=True)["Parameters"]
-    values = {p["Name"]: p["Value"] for p in params}
+    pages = dev.client("ssm").get_paginator("get_parameters_by_path").paginate(Path="/mlops/dev", Recursive=True)
+    values = {p["Name"]: p["Value"] for page in pages for p in page["Parameters"]}
     assert values["/mlops/dev/network/vpc-id"] == vpc_id
     assert values["/mlops/dev/kms/data-key-arn"] == data_key_arn
     assert values["/mlops/dev/storage/data-bucket"] == BUCKETS[0]
@@ -196,7 +196,7 @@ def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path, changed_envs
         ORCHESTRATOR_ENVS_DIR=str(changed_envs),
     )
     assert run.returncode == 0, run.stderr[-4000:]
-    assert [s["result"] for s in run.report["stacks"]] == ["destroyed"]
+    assert [(s["stack"], s["result"]) for s in run.report["stacks"]] == [("identity", "destroyed"), ("foundation", "destroyed")]
 
     assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
     names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]

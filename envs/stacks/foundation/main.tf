@@ -81,9 +81,9 @@ module "network" {
 module "storage" {
   source = "../../../modules/storage"
 
-  name_prefix                = local.name_prefix
-  kms_key_arn                = module.kms.key_arns["data"]
-  allowed_vpc_endpoint_ids   = [module.network.s3_gateway_endpoint_id]
+  name_prefix              = local.name_prefix
+  kms_key_arn              = module.kms.key_arns["data"]
+  allowed_vpc_endpoint_ids = [module.network.s3_gateway_endpoint_id]
   # The target accounts' model execution roles reach the models bucket through their own
   # accounts' endpoints, so they are exempt (by exact ARN) from "only through our endpoint".
   vpce_exempt_principal_arns          = concat(local.administrators, local.model_execution_roles)

@@ -8,6 +8,11 @@ mock_provider "aws" {
       arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/mlops-test/vpc-flow-logs"
     }
   }
+  mock_resource "aws_iam_policy" {
+    defaults = {
+      arn = "arn:aws:iam::111111111111:policy/mlops-test-vpc-flow-logs-boundary"
+    }
+  }
   mock_resource "aws_iam_role" {
     defaults = {
       arn = "arn:aws:iam::111111111111:role/mlops-test-vpc-flow-logs"

@@ -8,6 +8,11 @@ mock_provider "aws" {
       arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/mlops-test/vpc-flow-logs"
     }
   }
+  mock_resource "aws_iam_policy" {
+    defaults = {
+      arn = "arn:aws:iam::111111111111:policy/mlops-test-vpc-flow-logs-boundary"
+    }
+  }
   mock_resource "aws_iam_role" {
     defaults = {
       arn = "arn:aws:iam::111111111111:role/mlops-test-vpc-flow-logs"
@@ -379,5 +384,19 @@ run "apply_wiring" {
       output.s3_prefix_list_id == aws_vpc_endpoint.s3.prefix_list_id
     )
     error_message = "Outputs must expose the created ids in AZ order."
+  }
+}
+
+run "flow_logs_role_is_bounded_by_its_own_delivery_policy" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_policy.flow_logs_boundary.policy) == jsondecode(aws_iam_role_policy.flow_logs.policy)
+    error_message = "The flow-log role's boundary must be exactly its delivery policy."
+  }
+
+  assert {
+    condition     = aws_iam_policy.flow_logs_boundary.name == "mlops-test-vpc-flow-logs-boundary"
+    error_message = "The boundary is named <name_prefix>-vpc-flow-logs-boundary."
   }
 }

@@ -1,0 +1,80 @@
+# Identity of an environment: permission boundary, SageMaker guardrails, execution roles and the
+# persona roles. Reads the foundation stack through its SSM contract (no shared state).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  name_prefix = "${var.prefix}-${var.environment}"
+  ssm_prefix  = "/${var.prefix}/${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  partition   = data.aws_partition.current.partition
+  region      = data.aws_region.current.name
+
+  contract_keys = [
+    "network/private-subnet-ids",
+    "network/sagemaker-security-group-id",
+    "kms/data-key-arn",
+    "kms/ebs-key-arn",
+    "kms/studio-key-arn",
+    "kms/logs-key-arn",
+    "storage/data-bucket",
+    "storage/models-bucket",
+    "storage/access-log-bucket",
+  ]
+  # Contract parameters are plain String identifiers (the provider marks every value sensitive).
+  contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
+
+  # Roles that exist (created or brought): keys known at plan time, so they can key for_each.
+  present_roles = concat(
+    ["sagemaker_execution", "pipeline_execution", "launch"],
+    [for persona, principals in var.identity.persona_principals : persona if length(principals) > 0 || contains(keys(var.identity.existing_role_arns), persona)],
+  )
+}
+
+data "aws_ssm_parameter" "contract" {
+  for_each = toset(local.contract_keys)
+  name     = "${local.ssm_prefix}/${each.key}"
+}
+
+module "identity" {
+  source = "../../../modules/identity"
+
+  name_prefix = local.name_prefix
+  prefix      = var.prefix
+  bucket_arns = [
+    for key in ["storage/data-bucket", "storage/models-bucket", "storage/access-log-bucket"] :
+    "arn:${local.partition}:s3:::${local.contract[key]}"
+  ]
+  read_only_bucket_arns   = ["arn:${local.partition}:s3:::${local.contract["storage/access-log-bucket"]}"]
+  aws_service_bucket_arns = ["arn:${local.partition}:s3:::prod-${local.region}-starport-layer-bucket"]
+  kms_key_arns = {
+    data   = local.contract["kms/data-key-arn"]
+    ebs    = local.contract["kms/ebs-key-arn"]
+    studio = local.contract["kms/studio-key-arn"]
+    logs   = local.contract["kms/logs-key-arn"]
+  }
+  ssm_parameter_arn_prefix = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.ssm_prefix}"
+  subnet_ids               = split(",", local.contract["network/private-subnet-ids"])
+  security_group_ids       = [local.contract["network/sagemaker-security-group-id"]]
+  persona_principals       = var.identity.persona_principals
+  existing_role_arns       = var.identity.existing_role_arns
+  target_account_ids       = var.target_accounts
+}
+
+resource "aws_ssm_parameter" "contract" {
+  # checkov:skip=CKV2_AWS_34: The contract holds role and policy ARNs, not secrets; every platform role must read it without a decrypt grant.
+  for_each = merge(
+    { for role in local.present_roles : "identity/${replace(role, "_", "-")}-role-arn" => module.identity.role_arns[role] },
+    {
+      "identity/permission-boundary-arn" = module.identity.permission_boundary_arn
+      "identity/guardrails-policy-arn"   = module.identity.guardrails_policy_arn
+    },
+  )
+
+  name        = "${local.ssm_prefix}/${each.key}"
+  description = "Platform contract of ${local.name_prefix}: ${each.key}"
+  type        = "String"
+  value       = each.value
+}

@@ -1,0 +1,42 @@
+variable "prefix" {
+  description = "Platform name prefix; resources are named <prefix>-<environment>-<name>, SSM parameters /<prefix>/<environment>/<name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.prefix))
+    error_message = "prefix must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod, ...)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "identity" {
+  description = "Persona principals and bring-your-own roles from env.yaml (validated there and again by the identity module)."
+  type = object({
+    persona_principals = object({
+      data_science_admin = list(string)
+      team_lead          = list(string)
+      data_scientist     = list(string)
+    })
+    existing_role_arns = map(string)
+  })
+}
+
+variable "target_accounts" {
+  description = "Stage name -> account id of the accounts approved models are deployed to."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for account in values(var.target_accounts) : can(regex("^[0-9]{12}$", account))])
+    error_message = "target_accounts values must be 12-digit account ids."
+  }
+}

@@ -1,0 +1,822 @@
+# GitHub Actions OIDC for one account/environment: the account's OIDC provider, a read-only plan
+# role for pull requests, an apply role for one GitHub environment, and a CI permissions boundary
+# on both roles.
+#
+# Every policy is a literal object rendered with jsonencode(): known at plan time (tests decode
+# it), reviewable in the plan, and simple enough for checkov to evaluate (no for expressions,
+# for_each or list functions inside policy documents, which checkov can not render).
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  dns_suffix = data.aws_partition.current.dns_suffix
+
+  iam_arn  = "arn:${local.partition}:iam::${local.account_id}"
+  regional = "${local.region}:${local.account_id}"
+
+  # --- Trust ----------------------------------------------------------------------------------
+
+  github_audience = "sts.${local.dns_suffix}"
+
+  # IAM names an OIDC provider after its URL, so the ARN of the provider created here is known
+  # before it exists (the roles depend on the provider; a postcondition checks the ARN).
+  created_oidc_provider_arn = "${local.iam_arn}:oidc-provider/token.actions.githubusercontent.com"
+  oidc_provider_arn         = var.create_oidc_provider ? local.created_oidc_provider_arn : var.existing_oidc_provider_arn
+
+  # Exact subjects, compared with StringEquals (no StringLike, no wildcard):
+  # - repo:<owner>/<name>:pull_request — jobs of pull_request events without a GitHub environment;
+  # - repo:<owner>/<name>:environment:<env> — jobs that declare `environment: <env>`.
+  plan_subject  = "repo:${var.repository.owner}/${var.repository.name}:pull_request"
+  apply_subject = "repo:${var.repository.owner}/${var.repository.name}:environment:${var.github_environment}"
+
+  plan_trust_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "GitHubActionsPullRequests"
+        Effect    = "Allow"
+        Principal = { Federated = local.oidc_provider_arn }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = {
+            "token.actions.githubusercontent.com:aud" = local.github_audience
+            "token.actions.githubusercontent.com:sub" = local.plan_subject
+          }
+        }
+      },
+    ]
+  }
+
+  apply_trust_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "GitHubActionsEnvironment"
+        Effect    = "Allow"
+        Principal = { Federated = local.oidc_provider_arn }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = {
+            "token.actions.githubusercontent.com:aud" = local.github_audience
+            "token.actions.githubusercontent.com:sub" = local.apply_subject
+          }
+        }
+      },
+    ]
+  }
+
+  # --- Names and scopes -----------------------------------------------------------------------
+
+  plan_role_name   = "${var.name_prefix}-github-plan"
+  apply_role_name  = "${var.name_prefix}-github-apply"
+  ci_boundary_name = "${var.name_prefix}-ci-boundary"
+
+  # Known before the resources exist, so the boundary can name the roles and itself.
+  plan_role_arn   = "${local.iam_arn}:role/${local.plan_role_name}"
+  apply_role_arn  = "${local.iam_arn}:role/${local.apply_role_name}"
+  ci_boundary_arn = "${local.iam_arn}:policy/${local.ci_boundary_name}"
+
+  prefix_roles    = "${local.iam_arn}:role/${var.name_prefix}-*"
+  prefix_policies = "${local.iam_arn}:policy/${var.name_prefix}-*"
+  prefix_buckets  = "arn:${local.partition}:s3:::${var.name_prefix}-*"
+  prefix_tables   = "arn:${local.partition}:dynamodb:${local.regional}:table/${var.name_prefix}-*"
+  prefix_aliases  = "arn:${local.partition}:kms:${local.regional}:alias/${var.name_prefix}-*"
+  all_keys        = "arn:${local.partition}:kms:${local.regional}:key/*"
+  log_groups      = "arn:${local.partition}:logs:${local.regional}:log-group:/${var.name_prefix}/*"
+  parameter_path  = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_parameter_prefix}"
+  rules           = "arn:${local.partition}:events:${local.regional}:rule/${var.name_prefix}-*"
+  portfolios      = "arn:${local.partition}:catalog:${local.regional}:portfolio/*"
+  products        = "arn:${local.partition}:catalog:${local.regional}:product/*"
+  named_sagemaker = "arn:${local.partition}:sagemaker:${local.regional}:*/${var.name_prefix}-*"
+  domains         = "arn:${local.partition}:sagemaker:${local.regional}:domain/*"
+
+  # Bare variable references inside policy documents go through locals: checkov's renderer
+  # gives up on a document that uses var.x both bare and inside "${...}".
+  state_bucket      = var.state_bucket_arn
+  lock_table        = var.lock_table_arn
+  state_key         = var.state_key_arn
+  workload_boundary = var.workload_boundary_policy_arn
+
+  # The state key is used only through S3 (state, lockfile) and DynamoDB (lock table) of its
+  # own region.
+  state_key_region = split(":", var.state_key_arn)[3]
+
+  # Statements on Resource "*" whose actions do have a region carry this condition.
+  in_region = { StringEquals = { "aws:RequestedRegion" = local.region } }
+
+  # --- Statements -----------------------------------------------------------------------------
+
+  statements = {
+    # Read-only, both roles.
+
+    read_regional = {
+      Sid    = "ReadRegional"
+      Effect = "Allow"
+      Action = [
+        "ec2:Describe*",
+        "events:Describe*",
+        "events:List*",
+        "kms:Describe*",
+        "kms:Get*",
+        "kms:List*",
+        "logs:Describe*",
+        "logs:ListTagsForResource",
+        "logs:ListTagsLogGroup",
+        "sagemaker:Describe*",
+        "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
+        "sagemaker:List*",
+        "servicecatalog:Describe*",
+        "servicecatalog:List*",
+        "ssm:DescribeParameters",
+      ]
+      # Most Describe/List calls of these services have no resource-level permissions.
+      Resource  = "*"
+      Condition = local.in_region
+    }
+
+    # IAM is global (its aws:RequestedRegion is the IAM endpoint region, not this one) and these
+    # actions have no resource types.
+    read_global = {
+      Sid      = "ReadGlobal"
+      Effect   = "Allow"
+      Action   = ["iam:ListOpenIDConnectProviders", "iam:ListPolicies", "iam:ListRoles", "sts:GetCallerIdentity"]
+      Resource = "*"
+    }
+
+    read_iam = {
+      Sid      = "ReadIam"
+      Effect   = "Allow"
+      Action   = ["iam:Get*", "iam:List*"]
+      Resource = ["${local.iam_arn}:role/*", "${local.iam_arn}:policy/*", "arn:${local.partition}:iam::aws:policy/*", "${local.iam_arn}:oidc-provider/*"]
+    }
+
+    # Bucket configuration only: no s3:GetObject outside the state bucket.
+    read_buckets = {
+      Sid    = "ReadBuckets"
+      Effect = "Allow"
+      Action = [
+        "s3:GetAccelerateConfiguration",
+        "s3:GetBucket*",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetIntelligentTieringConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:ListBucket",
+      ]
+      Resource = local.prefix_buckets
+    }
+
+    read_tables = {
+      Sid      = "ReadTables"
+      Effect   = "Allow"
+      Action   = ["dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"]
+      Resource = [local.prefix_tables, local.lock_table]
+    }
+
+    # The environment's parameter path only (GetParametersByPath is evaluated on the path).
+    read_parameters = {
+      Sid      = "ReadParameters"
+      Effect   = "Allow"
+      Action   = ["ssm:GetParameter*", "ssm:ListTagsForResource"]
+      Resource = [local.parameter_path, "${local.parameter_path}/*"]
+    }
+
+    # State backend, both roles: read state, take and release the lock (S3 lockfile and
+    # DynamoDB item). No state write.
+
+    state_list = {
+      Sid      = "StateList"
+      Effect   = "Allow"
+      Action   = "s3:ListBucket"
+      Resource = local.state_bucket
+    }
+
+    state_read = {
+      Sid      = "StateRead"
+      Effect   = "Allow"
+      Action   = "s3:GetObject"
+      Resource = "${local.state_bucket}/*"
+    }
+
+    state_lockfile = {
+      Sid      = "StateLockfile"
+      Effect   = "Allow"
+      Action   = ["s3:DeleteObject", "s3:PutObject"]
+      Resource = "${local.state_bucket}/*.tflock"
+    }
+
+    state_lock_table = {
+      Sid      = "StateLockTable"
+      Effect   = "Allow"
+      Action   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+      Resource = local.lock_table
+    }
+
+    state_key = {
+      Sid      = "StateKey"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      Resource = local.state_key
+      Condition = {
+        StringEquals = {
+          "kms:ViaService" = ["s3.${local.state_key_region}.${local.dns_suffix}", "dynamodb.${local.state_key_region}.${local.dns_suffix}"]
+        }
+      }
+    }
+
+    # Apply role only from here on.
+
+    state_write = {
+      Sid      = "StateWrite"
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "${local.state_bucket}/*"
+    }
+
+    manage_buckets = {
+      Sid      = "ManageBuckets"
+      Effect   = "Allow"
+      Action   = "s3:*"
+      Resource = [local.prefix_buckets, "${local.prefix_buckets}/*"]
+    }
+
+    # Creating a role, attaching or writing its policies and setting its boundary: only when the
+    # role carries (or will carry) the workload boundary. Roles without it (e.g. a deploy role
+    # whose name happens to start with name_prefix) can not be changed this way.
+    manage_bounded_roles = {
+      Sid    = "ManageBoundedRoles"
+      Effect = "Allow"
+      Action = [
+        "iam:AttachRolePolicy",
+        "iam:CreateRole",
+        "iam:DeleteRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PutRolePolicy",
+      ]
+      Resource  = local.prefix_roles
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = local.workload_boundary } }
+    }
+
+    # No iam:PermissionsBoundary condition key exists for these; the CI roles and
+    # protected_role_arns are excluded by the boundary's DenyCiAndBoundaryChanges.
+    manage_roles = {
+      Sid      = "ManageRoles"
+      Effect   = "Allow"
+      Action   = ["iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"]
+      Resource = local.prefix_roles
+    }
+
+    manage_policies = {
+      Sid    = "ManagePolicies"
+      Effect = "Allow"
+      Action = [
+        "iam:CreatePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+      ]
+      Resource = local.prefix_policies
+    }
+
+    pass_roles = {
+      Sid      = "PassRoles"
+      Effect   = "Allow"
+      Action   = "iam:PassRole"
+      Resource = local.prefix_roles
+      Condition = {
+        StringEquals = {
+          "iam:PassedToService" = [
+            "sagemaker.${local.dns_suffix}",
+            "vpc-flow-logs.${local.dns_suffix}",
+            "servicecatalog.${local.dns_suffix}",
+            "events.${local.dns_suffix}",
+          ]
+        }
+      }
+    }
+
+    # kms:CreateKey has no resource-level permissions: the key does not exist yet.
+    create_keys = {
+      Sid       = "CreateKeys"
+      Effect    = "Allow"
+      Action    = "kms:CreateKey"
+      Resource  = "*"
+      Condition = local.in_region
+    }
+
+    # Key ids are generated, so keys can not be scoped by name; KMS additionally requires each
+    # key's policy to allow this role. Alias actions need both the key and the alias; aliases
+    # are scoped by name.
+    manage_keys = {
+      Sid    = "ManageKeys"
+      Effect = "Allow"
+      Action = [
+        "kms:CancelKeyDeletion",
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:Disable*",
+        "kms:Enable*",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:Update*",
+      ]
+      Resource = [local.all_keys, local.prefix_aliases]
+    }
+
+    # SageMaker, DynamoDB and EC2 create grants on customer-managed keys for the resources the
+    # apply role creates; grants for AWS resources only.
+    grants_for_aws_resources = {
+      Sid       = "GrantsForAwsResources"
+      Effect    = "Allow"
+      Action    = "kms:CreateGrant"
+      Resource  = local.all_keys
+      Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+    }
+
+    # EC2 create actions can not be scoped to resources that do not exist yet. The wildcards
+    # cover the create/delete/modify/associate actions of each VPC resource family.
+    manage_network = {
+      Sid    = "ManageNetwork"
+      Effect = "Allow"
+      Action = [
+        "ec2:*FlowLogs",
+        "ec2:*InternetGateway",
+        "ec2:*NatGateway",
+        "ec2:*Route",
+        "ec2:*RouteTable*",
+        "ec2:*SecurityGroup*",
+        "ec2:*Subnet*",
+        "ec2:*Vpc",
+        "ec2:*VpcEndpoint*",
+        "ec2:AllocateAddress",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+        "ec2:DisassociateAddress",
+        "ec2:ModifyVpcAttribute",
+        "ec2:ReleaseAddress",
+      ]
+      Resource  = "*"
+      Condition = local.in_region
+    }
+
+    manage_log_groups = {
+      Sid    = "ManageLogGroups"
+      Effect = "Allow"
+      Action = [
+        "logs:AssociateKmsKey",
+        "logs:CreateLogGroup",
+        "logs:Delete*",
+        "logs:DisassociateKmsKey",
+        "logs:PutRetentionPolicy",
+        "logs:Tag*",
+        "logs:Untag*",
+      ]
+      Resource = local.log_groups
+    }
+
+    manage_parameters = {
+      Sid      = "ManageParameters"
+      Effect   = "Allow"
+      Action   = ["ssm:AddTagsToResource", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:PutParameter", "ssm:RemoveTagsFromResource"]
+      Resource = "${local.parameter_path}/*"
+    }
+
+    # Named SageMaker resources (<type>/<name_prefix>-..., including user profiles, spaces and
+    # apps below a domain). Domain ARNs carry a generated id (domain/d-...), hence domain/*.
+    manage_sagemaker = {
+      Sid      = "ManageSageMaker"
+      Effect   = "Allow"
+      Action   = "sagemaker:*"
+      Resource = [local.named_sagemaker, local.domains]
+    }
+
+    # No resource-level permissions: the account-level switch for SageMaker Projects templates.
+    sagemaker_projects_portfolio = {
+      Sid       = "SageMakerProjectsPortfolio"
+      Effect    = "Allow"
+      Action    = ["sagemaker:DisableSagemakerServicecatalogPortfolio", "sagemaker:EnableSagemakerServicecatalogPortfolio"]
+      Resource  = "*"
+      Condition = local.in_region
+    }
+
+    # Portfolio and product ARNs carry generated ids (port-..., prod-...): scoped to this
+    # account and region, not by name. No portfolio sharing, no provisioning.
+    manage_catalog = {
+      Sid    = "ManageCatalog"
+      Effect = "Allow"
+      Action = [
+        "servicecatalog:AssociatePrincipalWithPortfolio",
+        "servicecatalog:CreateConstraint",
+        "servicecatalog:CreateProvisioningArtifact",
+        "servicecatalog:DeletePortfolio",
+        "servicecatalog:DeleteProduct",
+        "servicecatalog:DeleteProvisioningArtifact",
+        "servicecatalog:DisassociatePrincipalFromPortfolio",
+        "servicecatalog:UpdatePortfolio",
+        "servicecatalog:UpdateProduct",
+        "servicecatalog:UpdateProvisioningArtifact",
+      ]
+      Resource = [local.portfolios, local.products]
+    }
+
+    # Service Catalog actions without resource-level permissions.
+    manage_catalog_unscoped = {
+      Sid    = "ManageCatalogUnscoped"
+      Effect = "Allow"
+      Action = [
+        "servicecatalog:AssociateProductWithPortfolio",
+        "servicecatalog:CreatePortfolio",
+        "servicecatalog:CreateProduct",
+        "servicecatalog:DeleteConstraint",
+        "servicecatalog:DisassociateProductFromPortfolio",
+        "servicecatalog:UpdateConstraint",
+      ]
+      Resource  = "*"
+      Condition = local.in_region
+    }
+
+    manage_rules = {
+      Sid    = "ManageRules"
+      Effect = "Allow"
+      Action = [
+        "events:DeleteRule",
+        "events:DisableRule",
+        "events:EnableRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource",
+        "events:UntagResource",
+      ]
+      Resource = local.rules
+    }
+
+    # Apply guardrails: explicit denies that carve exceptions out of the apply policy's own
+    # broad allows (an explicit deny wins wherever it is written; they live here rather than in
+    # the boundary to keep the boundary under IAM's 6,144-character limit).
+
+    # The state bucket's name usually starts with name_prefix (ManageBuckets): its policy,
+    # versioning, encryption, logging, ACLs and object versions stay out of reach.
+    deny_state_bucket_changes = {
+      Sid       = "DenyStateBucketChanges"
+      Effect    = "Deny"
+      NotAction = ["s3:DeleteObject", "s3:Get*", "s3:List*", "s3:PutObject"]
+      Resource  = [local.state_bucket, "${local.state_bucket}/*"]
+    }
+
+    # The state key: use and read only (ManageKeys covers every key of the region).
+    deny_state_key_changes = {
+      Sid       = "DenyStateKeyChanges"
+      Effect    = "Deny"
+      NotAction = ["kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:Get*", "kms:List*"]
+      Resource  = local.state_key
+    }
+
+    deny_key_lockout_bypass = {
+      Sid       = "DenyKeyLockoutBypass"
+      Effect    = "Deny"
+      Action    = ["kms:CreateKey", "kms:PutKeyPolicy"]
+      Resource  = "*"
+      Condition = { Bool = { "kms:BypassPolicyLockoutSafetyCheck" = "true" } }
+    }
+
+    # No interactive Studio, notebook or MLflow sessions from CI (sagemaker:* above).
+    deny_presigned_urls = {
+      Sid      = "DenyPresignedUrls"
+      Effect   = "Deny"
+      Action   = "sagemaker:CreatePresigned*"
+      Resource = "*"
+    }
+  }
+
+  plan_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      local.statements.read_regional,
+      local.statements.read_global,
+      local.statements.read_iam,
+      local.statements.read_buckets,
+      local.statements.read_tables,
+      local.statements.read_parameters,
+      local.statements.state_list,
+      local.statements.state_read,
+      local.statements.state_lockfile,
+      local.statements.state_lock_table,
+      local.statements.state_key,
+    ]
+  }
+
+  # The apply role's statements are split over two inline policies: each must render below
+  # checkov's 10,000-character limit (CHECKOV_RENDER_MAX_LEN) or checkov skips it silently.
+  apply_read_state_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      local.statements.read_regional,
+      local.statements.read_global,
+      local.statements.read_iam,
+      local.statements.read_buckets,
+      local.statements.read_tables,
+      local.statements.read_parameters,
+      local.statements.state_list,
+      local.statements.state_read,
+      local.statements.state_lockfile,
+      local.statements.state_lock_table,
+      local.statements.state_key,
+      local.statements.state_write,
+    ]
+  }
+
+  apply_manage_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      local.statements.manage_buckets,
+      local.statements.manage_bounded_roles,
+      local.statements.manage_roles,
+      local.statements.manage_policies,
+      local.statements.pass_roles,
+      local.statements.create_keys,
+      local.statements.manage_keys,
+      local.statements.grants_for_aws_resources,
+      local.statements.manage_network,
+      local.statements.manage_log_groups,
+      local.statements.manage_parameters,
+      local.statements.manage_sagemaker,
+      local.statements.sagemaker_projects_portfolio,
+      local.statements.manage_catalog,
+      local.statements.manage_catalog_unscoped,
+      local.statements.manage_rules,
+      local.statements.deny_state_bucket_changes,
+      local.statements.deny_state_key_changes,
+      local.statements.deny_key_lockout_bypass,
+      local.statements.deny_presigned_urls,
+    ]
+  }
+
+  # All statements of the apply role in one document (the permission_policies output).
+  apply_policy = {
+    Version   = "2012-10-17"
+    Statement = concat(local.apply_read_state_policy.Statement, local.apply_manage_policy.Statement)
+  }
+
+  # --- CI boundary ----------------------------------------------------------------------------
+
+  # IAM limits a managed policy to 6,144 characters, so the boundary can not repeat the apply
+  # policy. It is a ceiling over the apply policy's own resource scopes and conditions:
+  # statements on "*" or with conditions are the apply policy's statements (the regional "*"
+  # ones merged into RegionalUnscoped), and statements on name-scoped resources allow the
+  # service's actions on exactly those resources. The tests check that the boundary covers every
+  # Allow of both roles and uses no (resource, condition) scope the apply policy does not use.
+  ci_boundary_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "RegionalUnscoped"
+        Effect = "Allow"
+        # The Action lists of ReadRegional, CreateKeys, ManageNetwork, SageMakerProjectsPortfolio
+        # and ManageCatalogUnscoped, written out (checkov does not render concat() of them).
+        Action = [
+          "ec2:*FlowLogs",
+          "ec2:*InternetGateway",
+          "ec2:*NatGateway",
+          "ec2:*Route",
+          "ec2:*RouteTable*",
+          "ec2:*SecurityGroup*",
+          "ec2:*Subnet*",
+          "ec2:*Vpc",
+          "ec2:*VpcEndpoint*",
+          "ec2:AllocateAddress",
+          "ec2:CreateTags",
+          "ec2:DeleteTags",
+          "ec2:Describe*",
+          "ec2:DisassociateAddress",
+          "ec2:ModifyVpcAttribute",
+          "ec2:ReleaseAddress",
+          "events:Describe*",
+          "events:List*",
+          "kms:CreateKey",
+          "kms:Describe*",
+          "kms:Get*",
+          "kms:List*",
+          "logs:Describe*",
+          "logs:ListTagsForResource",
+          "logs:ListTagsLogGroup",
+          "sagemaker:*SagemakerServicecatalogPortfolio*",
+          "sagemaker:Describe*",
+          "sagemaker:List*",
+          "servicecatalog:AssociateProductWithPortfolio",
+          "servicecatalog:CreatePortfolio",
+          "servicecatalog:CreateProduct",
+          "servicecatalog:DeleteConstraint",
+          "servicecatalog:Describe*",
+          "servicecatalog:DisassociateProductFromPortfolio",
+          "servicecatalog:List*",
+          "servicecatalog:UpdateConstraint",
+          "ssm:DescribeParameters",
+        ]
+        Resource  = "*"
+        Condition = local.in_region
+      },
+      local.statements.read_global,
+      local.statements.read_iam,
+      local.statements.manage_bounded_roles,
+      local.statements.manage_roles,
+      local.statements.manage_policies,
+      local.statements.pass_roles,
+      local.statements.state_key,
+      local.statements.manage_keys,
+      local.statements.grants_for_aws_resources,
+      local.statements.manage_sagemaker,
+      {
+        Sid      = "Buckets"
+        Effect   = "Allow"
+        Action   = "s3:*"
+        Resource = [local.prefix_buckets, "${local.prefix_buckets}/*", local.state_bucket, "${local.state_bucket}/*"]
+      },
+      {
+        Sid      = "Tables"
+        Effect   = "Allow"
+        Action   = ["dynamodb:*Item", "dynamodb:Describe*", "dynamodb:ListTagsOfResource"]
+        Resource = [local.prefix_tables, local.lock_table]
+      },
+      {
+        Sid      = "Parameters"
+        Effect   = "Allow"
+        Action   = "ssm:*"
+        Resource = [local.parameter_path, "${local.parameter_path}/*"]
+      },
+      {
+        Sid      = "LogGroups"
+        Effect   = "Allow"
+        Action   = "logs:*"
+        Resource = local.log_groups
+      },
+      {
+        Sid      = "Catalog"
+        Effect   = "Allow"
+        Action   = "servicecatalog:*"
+        Resource = [local.portfolios, local.products]
+      },
+      {
+        Sid      = "Rules"
+        Effect   = "Allow"
+        Action   = "events:*"
+        Resource = local.rules
+      },
+      # Guardrails for both roles, whatever their own policies allow.
+      {
+        # Both boundaries, both CI roles and the protected roles/policies: reads only (no policy
+        # versions, deletion, boundary removal, trust or inline policy changes, PassRole, tags).
+        Sid       = "DenyCiAndBoundaryChanges"
+        Effect    = "Deny"
+        NotAction = ["iam:Get*", "iam:List*"]
+        Resource = concat(
+          [local.ci_boundary_arn, local.workload_boundary, local.plan_role_arn, local.apply_role_arn],
+          var.protected_policy_arns,
+          var.protected_role_arns,
+        )
+      },
+      {
+        # Identity providers (OIDC and SAML), users and long-term credentials.
+        Sid    = "DenyIdentityProvidersAndUsers"
+        Effect = "Deny"
+        Action = [
+          "iam:*ClientID*",
+          "iam:*LoginProfile",
+          "iam:Create*Provider",
+          "iam:CreateAccessKey",
+          "iam:CreateServiceSpecificCredential",
+          "iam:CreateUser",
+          "iam:Delete*Provider",
+          "iam:Update*Provider*",
+        ]
+        Resource = "*"
+      },
+    ]
+  }
+
+  ci_boundary_json = jsonencode(local.ci_boundary_policy)
+
+  # --- Checks ---------------------------------------------------------------------------------
+
+  foreign_arns = [
+    for arn in concat(
+      [var.state_key_arn, var.lock_table_arn, var.workload_boundary_policy_arn],
+      var.create_oidc_provider ? [] : [var.existing_oidc_provider_arn],
+      var.protected_role_arns,
+      var.protected_policy_arns,
+    ) : arn if split(":", arn)[4] != local.account_id
+  ]
+
+  # The CI roles and boundaries are always protected; listing them again would duplicate ARNs.
+  redundant_protected_arns = [
+    for arn in concat(var.protected_role_arns, var.protected_policy_arns) : arn
+    if contains([local.plan_role_arn, local.apply_role_arn, local.ci_boundary_arn, var.workload_boundary_policy_arn], arn)
+  ]
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url             = "https://token.actions.githubusercontent.com"
+  client_id_list  = [local.github_audience]
+  thumbprint_list = [for t in var.oidc_thumbprints : lower(t)]
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-github-actions" })
+
+  lifecycle {
+    postcondition {
+      condition     = self.arn == local.created_oidc_provider_arn
+      error_message = "The OIDC provider ARN ${self.arn} differs from the ARN the trust policies use (${local.created_oidc_provider_arn})."
+    }
+  }
+}
+
+resource "aws_iam_policy" "ci_boundary" {
+  name        = local.ci_boundary_name
+  description = "Permissions boundary of the GitHub Actions roles of ${var.name_prefix}: the apply role's scopes at most; never the boundaries, the CI roles, identity providers or users."
+  policy      = local.ci_boundary_json
+
+  tags = merge(var.tags, { Name = local.ci_boundary_name })
+
+  lifecycle {
+    precondition {
+      condition     = length(local.foreign_arns) == 0
+      error_message = "state_key_arn, lock_table_arn, workload_boundary_policy_arn, existing_oidc_provider_arn, protected_role_arns and protected_policy_arns must belong to this account (${local.account_id}); foreign: ${jsonencode(local.foreign_arns)}."
+    }
+
+    precondition {
+      condition     = length(local.redundant_protected_arns) == 0
+      error_message = "protected_role_arns and protected_policy_arns must not list the CI roles, the CI boundary or workload_boundary_policy_arn (always protected); remove: ${jsonencode(local.redundant_protected_arns)}."
+    }
+
+    # jsonencode() emits no whitespace, so its length is what IAM counts.
+    precondition {
+      condition     = length(local.ci_boundary_json) <= 6144
+      error_message = "The CI boundary policy is ${length(local.ci_boundary_json)} characters; IAM allows 6144 for a managed policy. Shorten name_prefix or ssm_parameter_prefix, or list fewer protected ARNs."
+    }
+  }
+}
+
+resource "aws_iam_role" "plan" {
+  name                 = local.plan_role_name
+  description          = "GitHub Actions pull-request plans of ${var.repository.owner}/${var.repository.name}: read-only plus the state lock"
+  assume_role_policy   = jsonencode(local.plan_trust_policy)
+  max_session_duration = var.max_session_duration
+  permissions_boundary = aws_iam_policy.ci_boundary.arn
+
+  tags = merge(var.tags, { Name = local.plan_role_name })
+
+  depends_on = [aws_iam_openid_connect_provider.github]
+}
+
+resource "aws_iam_role" "apply" {
+  name                 = local.apply_role_name
+  description          = "GitHub Actions applies of ${var.repository.owner}/${var.repository.name} from GitHub environment ${var.github_environment}"
+  assume_role_policy   = jsonencode(local.apply_trust_policy)
+  max_session_duration = var.max_session_duration
+  permissions_boundary = aws_iam_policy.ci_boundary.arn
+
+  tags = merge(var.tags, { Name = local.apply_role_name })
+
+  depends_on = [aws_iam_openid_connect_provider.github]
+}
+
+# Inline policies: IAM allows 10,240 characters per role for them (a managed policy only 6,144,
+# less than the apply policy needs), and the CI roles can not change them (boundary denies).
+resource "aws_iam_role_policy" "plan" {
+  name   = local.plan_role_name
+  role   = aws_iam_role.plan.name
+  policy = jsonencode(local.plan_policy)
+}
+
+resource "aws_iam_role_policy" "apply_read_state" {
+  name   = "${local.apply_role_name}-read-state"
+  role   = aws_iam_role.apply.name
+  policy = jsonencode(local.apply_read_state_policy)
+}
+
+resource "aws_iam_role_policy" "apply_manage" {
+  name   = "${local.apply_role_name}-manage"
+  role   = aws_iam_role.apply.name
+  policy = jsonencode(local.apply_manage_policy)
+
+  lifecycle {
+    precondition {
+      condition     = length(jsonencode(local.apply_read_state_policy)) + length(jsonencode(local.apply_manage_policy)) <= 10240
+      error_message = "The apply role's inline policies total ${length(jsonencode(local.apply_read_state_policy)) + length(jsonencode(local.apply_manage_policy))} characters; IAM allows 10240 per role. Shorten name_prefix or ssm_parameter_prefix."
+    }
+  }
+}

@@ -1,0 +1,48 @@
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub Actions OIDC provider the roles trust (created here, or existing_oidc_provider_arn)."
+  value       = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.existing_oidc_provider_arn
+}
+
+output "plan_role_arn" {
+  description = "ARN of <name_prefix>-github-plan (pull requests, read-only): role-to-assume of plan jobs."
+  value       = aws_iam_role.plan.arn
+}
+
+output "apply_role_arn" {
+  description = "ARN of <name_prefix>-github-apply (jobs of the GitHub environment): role-to-assume of apply jobs."
+  value       = aws_iam_role.apply.arn
+}
+
+output "plan_role_name" {
+  description = "Name of the plan role (<name_prefix>-github-plan)."
+  value       = aws_iam_role.plan.name
+}
+
+output "apply_role_name" {
+  description = "Name of the apply role (<name_prefix>-github-apply)."
+  value       = aws_iam_role.apply.name
+}
+
+output "ci_boundary_policy_arn" {
+  description = "ARN of the CI permissions boundary (<name_prefix>-ci-boundary) on both roles."
+  value       = aws_iam_policy.ci_boundary.arn
+}
+
+output "trust_policies" {
+  description = "Map role (\"plan\", \"apply\") => trust policy JSON, for review and tests."
+  value = {
+    plan  = aws_iam_role.plan.assume_role_policy
+    apply = aws_iam_role.apply.assume_role_policy
+  }
+}
+
+output "permission_policies" {
+  description = "Map role (\"plan\", \"apply\") => permission policy JSON, for review and tests (apply: the statements of its two inline policies, <name>-read-state and <name>-manage, in one document). Effective permissions are these minus the CI boundary's denies."
+  value = {
+    plan = aws_iam_role_policy.plan.policy
+    apply = jsonencode({
+      Version   = "2012-10-17"
+      Statement = concat(jsondecode(aws_iam_role_policy.apply_read_state.policy).Statement, jsondecode(aws_iam_role_policy.apply_manage.policy).Statement)
+    })
+  }
+}

@@ -1,0 +1,775 @@
+# GitHub Actions OIDC roles: trust, permissions and the CI boundary, decoded from the rendered
+# JSON and compared statement by statement.
+#
+# Wildcard coverage is checked with IAM's own matching rule: pattern p covers action (or ARN) x
+# when x matches ^p$ with "*" read as ".*" (dots escaped first). A pattern that covers another
+# pattern this way covers every expansion of it.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111", arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy", user_id = "AROAEXAMPLEEXAMPLE" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  # The provider validates ARN arguments even when mocked (permissions_boundary).
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::111111111111:policy/mlops-dev-ci-boundary" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+  }
+}
+
+variables {
+  name_prefix                  = "mlops-dev"
+  repository                   = { owner = "example-org", name = "mlops-platform" }
+  github_environment           = "dev"
+  state_bucket_arn             = "arn:aws:s3:::mlops-dev-tfstate-111111111111"
+  state_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+  lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock"
+  workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary"
+  ssm_parameter_prefix         = "/mlops/dev"
+}
+
+run "oidc_provider" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 1
+    error_message = "create_oidc_provider defaults to true: exactly one OIDC provider."
+  }
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.github[0].url == "https://token.actions.githubusercontent.com"
+    error_message = "The provider URL must be https://token.actions.githubusercontent.com."
+  }
+
+  assert {
+    condition     = toset(aws_iam_openid_connect_provider.github[0].client_id_list) == toset(["sts.amazonaws.com"])
+    error_message = "The only audience must be sts.amazonaws.com."
+  }
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.github[0].thumbprint_list == tolist(["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"])
+    error_message = "The default thumbprints must be GitHub's two published thumbprints."
+  }
+}
+
+run "trust_policies" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_iam_role.plan.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "GitHubActionsPullRequests"
+        Effect    = "Allow"
+        Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = {
+            "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+            "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:pull_request"
+          }
+        }
+      }]
+    }
+    error_message = "The plan role must trust exactly pull_request jobs of example-org/mlops-platform (StringEquals on aud and sub)."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.apply.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "GitHubActionsEnvironment"
+        Effect    = "Allow"
+        Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = {
+            "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+            "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:environment:dev"
+          }
+        }
+      }]
+    }
+    error_message = "The apply role must trust exactly jobs of the GitHub environment dev of example-org/mlops-platform."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for doc in values(output.trust_policies) : [
+        for s in jsondecode(doc).Statement : keys(s.Condition) == ["StringEquals"] && !strcontains(jsonencode(s.Condition), "*")
+      ]
+    ]))
+    error_message = "Trust conditions must be StringEquals only (no StringLike) without any wildcard."
+  }
+
+  assert {
+    condition     = output.trust_policies == { plan = aws_iam_role.plan.assume_role_policy, apply = aws_iam_role.apply.assume_role_policy }
+    error_message = "trust_policies must map plan and apply to their roles' trust policies."
+  }
+}
+
+run "roles" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.plan.name == "mlops-dev-github-plan" && aws_iam_role.apply.name == "mlops-dev-github-apply"
+    error_message = "Roles must be <name_prefix>-github-plan and <name_prefix>-github-apply."
+  }
+
+  assert {
+    condition     = aws_iam_role.plan.max_session_duration == 3600 && aws_iam_role.apply.max_session_duration == 3600
+    error_message = "max_session_duration defaults to 3600 on both roles."
+  }
+
+  assert {
+    condition     = aws_iam_policy.ci_boundary.name == "mlops-dev-ci-boundary"
+    error_message = "The CI boundary must be <name_prefix>-ci-boundary."
+  }
+
+  assert {
+    condition = (
+      aws_iam_role_policy.plan.role == "mlops-dev-github-plan" &&
+      aws_iam_role_policy.apply_read_state.role == "mlops-dev-github-apply" &&
+      aws_iam_role_policy.apply_manage.role == "mlops-dev-github-apply"
+    )
+    error_message = "Each inline policy must be attached to its role."
+  }
+}
+
+run "plan_policy" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.permission_policies["plan"]).Statement : s.Sid] == [
+      "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters",
+      "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey",
+    ]
+    error_message = "The plan policy must contain exactly the read and state-read statements."
+  }
+
+  assert {
+    condition     = output.permission_policies["plan"] == aws_iam_role_policy.plan.policy
+    error_message = "permission_policies.plan must be the plan role's inline policy."
+  }
+
+  # Every action is a read (Describe/Get/List) except the lock and state-key actions below.
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.permission_policies["plan"]).Statement : [
+        for a in flatten([s.Action]) :
+        can(regex("^[a-z0-9-]+:(Describe|Get|List)", a)) || contains([
+          "s3:DeleteObject", "s3:PutObject", "dynamodb:DeleteItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
+        ], a)
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "The plan role may only read, plus take the state lock."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(output.permission_policies["plan"]).Statement : s
+      if anytrue([for a in flatten([s.Action]) : contains(["s3:PutObject", "s3:DeleteObject"], a)])
+      ] == [{
+        Sid      = "StateLockfile"
+        Effect   = "Allow"
+        Action   = ["s3:DeleteObject", "s3:PutObject"]
+        Resource = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*.tflock"
+    }]
+    error_message = "The plan role may write and delete only the S3 lockfiles (<state bucket>/*.tflock), never state objects."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(output.permission_policies["plan"]).Statement : s
+      if anytrue([for a in flatten([s.Action]) : can(regex("^s3:Get(Object|\\*)", a))])
+      ] == [{
+        Sid      = "StateRead"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"
+    }]
+    error_message = "s3:GetObject only on the state bucket's objects."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateLockTable"]) == {
+      Sid      = "StateLockTable"
+      Effect   = "Allow"
+      Action   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+      Resource = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock"
+    }
+    error_message = "Lock items only on the lock table."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(output.permission_policies["plan"]).Statement : s
+      if anytrue([for a in flatten([s.Action]) : contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], a)])
+      ] == [{
+        Sid      = "StateKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+        Resource = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+        Condition = {
+          StringEquals = { "kms:ViaService" = ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] }
+        }
+    }]
+    error_message = "KMS data actions only on the state key, only through S3 and DynamoDB."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "ReadParameters"]) == {
+      Sid      = "ReadParameters"
+      Effect   = "Allow"
+      Action   = ["ssm:GetParameter*", "ssm:ListTagsForResource"]
+      Resource = ["arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev", "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/*"]
+    }
+    error_message = "Parameter values only under ssm_parameter_prefix."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.permission_policies["plan"]).Statement :
+      try(s.Condition, null) == { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } } || s.Sid == "ReadGlobal"
+      if s.Resource == "*"
+    ])
+    error_message = "Plan statements on Resource \"*\" must be limited to the region (except ReadGlobal)."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "ReadGlobal"]) == {
+      Sid      = "ReadGlobal"
+      Effect   = "Allow"
+      Action   = ["iam:ListOpenIDConnectProviders", "iam:ListPolicies", "iam:ListRoles", "sts:GetCallerIdentity"]
+      Resource = "*"
+    }
+    error_message = "The only unconditioned \"*\" statement is ReadGlobal (actions without resource-level permissions)."
+  }
+}
+
+run "apply_policy" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s.Sid] == [
+      "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters",
+      "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey", "StateWrite",
+      "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "CreateKeys",
+      "ManageKeys", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
+      "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
+      "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyPresignedUrls",
+    ]
+    error_message = "Unexpected statements in the apply policy."
+  }
+
+  assert {
+    condition = jsondecode(output.permission_policies["apply"]).Statement == concat(
+      jsondecode(aws_iam_role_policy.apply_read_state.policy).Statement,
+      jsondecode(aws_iam_role_policy.apply_manage.policy).Statement,
+    )
+    error_message = "permission_policies.apply must hold the statements of both apply inline policies."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.permission_policies["plan"]).Statement :
+      contains(jsondecode(output.permission_policies["apply"]).Statement, s)
+    ])
+    error_message = "Everything the plan role may do, the apply role may do too."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "StateWrite"]) == {
+      Sid      = "StateWrite"
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"
+    }
+    error_message = "The apply role writes state objects."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.permission_policies["apply"]).Statement : [
+        for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*") || contains(["ManageBuckets", "ManageSageMaker"], s.Sid)
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "No \"*\" action; service-wide actions (s3:*, sagemaker:*) only in ManageBuckets and ManageSageMaker."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageBuckets"]).Resource == [
+      "arn:aws:s3:::mlops-dev-*", "arn:aws:s3:::mlops-dev-*/*",
+    ]
+    error_message = "s3:* only on <name_prefix>-* buckets and their objects."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageSageMaker"]).Resource == [
+      "arn:aws:sagemaker:eu-west-1:111111111111:*/mlops-dev-*", "arn:aws:sagemaker:eu-west-1:111111111111:domain/*",
+    ]
+    error_message = "sagemaker:* only on <name_prefix>-* resources and the domains of this account and region."
+  }
+
+  # Dangerous IAM actions are matched by no Allow pattern (wildcards included).
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.permission_policies["apply"]).Statement : [
+        for p in flatten([s.Action]) : [
+          for a in [
+            "iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:DeleteRolePermissionsBoundary",
+            "iam:CreateOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "sts:AssumeRole", "iam:CreatePolicyVersion",
+          ] : !can(regex("^${replace(p, "*", ".*")}$", a)) || (a == "iam:CreatePolicyVersion" && s.Sid == "ManagePolicies")
+        ]
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "The apply role must not create users, access keys, login profiles or OIDC providers, remove boundaries or assume roles; policy versions only on its own policies."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageBoundedRoles"]) == {
+      Sid    = "ManageBoundedRoles"
+      Effect = "Allow"
+      Action = [
+        "iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
+      ]
+      Resource  = "arn:aws:iam::111111111111:role/mlops-dev-*"
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary" } }
+    }
+    error_message = "CreateRole, PutRolePermissionsBoundary and role policy changes only on <name_prefix>-* roles carrying the workload boundary."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.permission_policies["apply"]).Statement : [
+        for p in flatten([s.Action]) : [
+          for a in ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"] :
+          !can(regex("^${replace(p, "*", ".*")}$", a)) || s.Sid == "ManageBoundedRoles"
+        ]
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "No other statement may allow CreateRole, PutRolePermissionsBoundary, AttachRolePolicy or PutRolePolicy (they would bypass the boundary condition)."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(output.permission_policies["apply"]).Statement : s
+      if s.Effect == "Allow" && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", "iam:PassRole"))])
+      ] == [{
+        Sid      = "PassRoles"
+        Effect   = "Allow"
+        Action   = "iam:PassRole"
+        Resource = "arn:aws:iam::111111111111:role/mlops-dev-*"
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = ["sagemaker.amazonaws.com", "vpc-flow-logs.amazonaws.com", "servicecatalog.amazonaws.com", "events.amazonaws.com"]
+          }
+        }
+    }]
+    error_message = "iam:PassRole only in PassRoles: <name_prefix>-* roles to SageMaker, VPC Flow Logs, Service Catalog and EventBridge."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManagePolicies"]).Resource == "arn:aws:iam::111111111111:policy/mlops-dev-*"
+    error_message = "Managed policies only <name_prefix>-*."
+  }
+
+  # Resource "*" only where there is no resource-level permission, and limited to the region.
+  assert {
+    condition = sort([for s in jsondecode(output.permission_policies["apply"]).Statement : s.Sid if s.Effect == "Allow" && s.Resource == "*"]) == sort([
+      "ReadRegional", "ReadGlobal", "CreateKeys", "ManageNetwork", "SageMakerProjectsPortfolio", "ManageCatalogUnscoped",
+    ])
+    error_message = "Unexpected Allow statement on Resource \"*\"."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.permission_policies["apply"]).Statement :
+      try(s.Condition, null) == { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }
+      if s.Effect == "Allow" && s.Resource == "*" && s.Sid != "ReadGlobal"
+    ])
+    error_message = "Allow statements on \"*\" (other than ReadGlobal) must be limited to the region."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "CreateKeys"]).Action == "kms:CreateKey"
+    error_message = "CreateKeys must allow kms:CreateKey only."
+  }
+
+  # ManageNetwork covers what the network module manages, and nothing outside ec2 VPC plumbing.
+  assert {
+    condition = alltrue([
+      for a in [
+        "ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
+        "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:CreateRoute",
+        "ec2:DeleteRoute", "ec2:ReplaceRoute", "ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
+        "ec2:DeleteInternetGateway", "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:CreateNatGateway", "ec2:DeleteNatGateway",
+        "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints",
+        "ec2:ModifyVpcEndpoint", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "ec2:CreateTags", "ec2:DeleteTags",
+      ] : anytrue([for p in one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageNetwork"]).Action : can(regex("^${replace(p, "*", ".*")}$", a))])
+    ])
+    error_message = "ManageNetwork must cover the VPC resources of the network module."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageNetwork"]).Action :
+      startswith(p, "ec2:") && p != "ec2:*" && !anytrue([for a in ["ec2:RunInstances", "ec2:ModifyInstanceAttribute", "ec2:ModifySnapshotAttribute", "ec2:CreateVolume"] : can(regex("^${replace(p, "*", ".*")}$", a))])
+    ])
+    error_message = "ManageNetwork must stay within ec2 VPC plumbing (no instances, volumes or snapshot sharing)."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageKeys"]).Resource == [
+      "arn:aws:kms:eu-west-1:111111111111:key/*", "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-*",
+    ]
+    error_message = "Key management on this region's keys, aliases only <name_prefix>-*."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageKeys"]).Action :
+      !anytrue([for a in ["kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:CreateGrant"] : can(regex("^${replace(p, "*", ".*")}$", a))])
+    ])
+    error_message = "ManageKeys must not allow data-plane use or grants."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "GrantsForAwsResources"]).Condition == {
+      Bool = { "kms:GrantIsForAWSResource" = "true" }
+    }
+    error_message = "kms:CreateGrant only for AWS resources."
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageLogGroups"]).Resource == "arn:aws:logs:eu-west-1:111111111111:log-group:/mlops-dev/*" &&
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageParameters"]).Resource == "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/*" &&
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageRules"]).Resource == "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*" &&
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageCatalog"]).Resource == [
+        "arn:aws:catalog:eu-west-1:111111111111:portfolio/*", "arn:aws:catalog:eu-west-1:111111111111:product/*",
+      ]
+    )
+    error_message = "Log groups /<name_prefix>/*, parameters <ssm_parameter_prefix>/*, rules <name_prefix>-*, portfolios and products of this account and region."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.permission_policies["apply"]).Statement : [
+        for p in flatten([s.Action]) : !anytrue([for a in ["servicecatalog:CreatePortfolioShare", "servicecatalog:ProvisionProduct"] : can(regex("^${replace(p, "*", ".*")}$", a))])
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "No portfolio sharing and no provisioning."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Effect == "Deny"] == [
+      {
+        Sid       = "DenyStateBucketChanges"
+        Effect    = "Deny"
+        NotAction = ["s3:DeleteObject", "s3:Get*", "s3:List*", "s3:PutObject"]
+        Resource  = ["arn:aws:s3:::mlops-dev-tfstate-111111111111", "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"]
+      },
+      {
+        Sid       = "DenyStateKeyChanges"
+        Effect    = "Deny"
+        NotAction = ["kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:Get*", "kms:List*"]
+        Resource  = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+      },
+      {
+        Sid       = "DenyKeyLockoutBypass"
+        Effect    = "Deny"
+        Action    = ["kms:CreateKey", "kms:PutKeyPolicy"]
+        Resource  = "*"
+        Condition = { Bool = { "kms:BypassPolicyLockoutSafetyCheck" = "true" } }
+      },
+      {
+        Sid      = "DenyPresignedUrls"
+        Effect   = "Deny"
+        Action   = "sagemaker:CreatePresigned*"
+        Resource = "*"
+      },
+    ]
+    error_message = "The apply guardrails must protect the state bucket and key, forbid the key-policy lockout bypass and presigned SageMaker URLs."
+  }
+}
+
+run "ci_boundary" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
+    error_message = "The CI boundary must fit IAM's 6,144-character limit for managed policies."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Effect == "Deny"] == [
+      {
+        Sid       = "DenyCiAndBoundaryChanges"
+        Effect    = "Deny"
+        NotAction = ["iam:Get*", "iam:List*"]
+        Resource = [
+          "arn:aws:iam::111111111111:policy/mlops-dev-ci-boundary",
+          "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary",
+          "arn:aws:iam::111111111111:role/mlops-dev-github-plan",
+          "arn:aws:iam::111111111111:role/mlops-dev-github-apply",
+        ]
+      },
+      {
+        Sid    = "DenyIdentityProvidersAndUsers"
+        Effect = "Deny"
+        Action = [
+          "iam:*ClientID*", "iam:*LoginProfile", "iam:Create*Provider", "iam:CreateAccessKey", "iam:CreateServiceSpecificCredential",
+          "iam:CreateUser", "iam:Delete*Provider", "iam:Update*Provider*",
+        ]
+        Resource = "*"
+      },
+    ]
+    error_message = "The boundary must deny everything but reads on both boundaries and both CI roles, and identity providers, users and credentials."
+  }
+
+  # The boundary denies what the brief names, and does not deny the reads the roles need.
+  assert {
+    condition = alltrue([
+      for a in [
+        "iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:CreateOpenIDConnectProvider",
+        "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
+        "iam:CreateSAMLProvider",
+      ] : anytrue([for p in one([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "DenyIdentityProvidersAndUsers"]).Action : can(regex("^${replace(p, "*", ".*")}$", a))])
+    ])
+    error_message = "DenyIdentityProvidersAndUsers must cover user, access key, login profile and identity provider creation and changes."
+  }
+
+  assert {
+    condition = !anytrue([
+      for a in ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviders", "iam:GetRole", "iam:ListRoles", "iam:CreateRole", "iam:PassRole"] :
+      anytrue([for p in one([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "DenyIdentityProvidersAndUsers"]).Action : can(regex("^${replace(p, "*", ".*")}$", a))])
+    ])
+    error_message = "DenyIdentityProvidersAndUsers must not hit reads or the role management the apply role needs."
+  }
+
+  # For the boundary, "DenyCiAndBoundaryChanges" denies (among others) the brief's actions on
+  # the boundaries and the CI roles: NotAction covers reads only.
+  assert {
+    condition = alltrue([
+      for a in [
+        "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion",
+        "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:PassRole",
+      ] : !anytrue([for p in one([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "DenyCiAndBoundaryChanges"]).NotAction : can(regex("^${replace(p, "*", ".*")}$", a))])
+    ])
+    error_message = "DenyCiAndBoundaryChanges must deny policy-version, deletion, boundary, trust and PassRole actions."
+  }
+
+  # Every Allow of both roles is covered by a boundary Allow with the same or no condition.
+  assert {
+    condition = alltrue(flatten([
+      for s in concat(jsondecode(output.permission_policies["plan"]).Statement, jsondecode(output.permission_policies["apply"]).Statement) : [
+        for a in flatten([s.Action]) : [
+          for r in flatten([s.Resource]) : anytrue([
+            for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement :
+            b.Effect == "Allow"
+            && (try(b.Condition, null) == null || try(b.Condition, null) == try(s.Condition, null))
+            && anytrue([for p in flatten([try(b.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", a))])
+            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", r))])
+          ])
+        ]
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "The CI boundary must allow every action the plan and apply policies allow (on the same resources and conditions)."
+  }
+
+  # ...and uses no (resource, condition) scope the apply policy does not use.
+  assert {
+    condition = alltrue(flatten([
+      for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : [
+        for rb in flatten([b.Resource]) : anytrue([
+          for s in jsondecode(output.permission_policies["apply"]).Statement :
+          s.Effect == "Allow" && contains(flatten([s.Resource]), rb) && try(s.Condition, null) == try(b.Condition, null)
+        ])
+      ] if b.Effect == "Allow"
+    ]))
+    error_message = "Every boundary Allow must use a resource scope and condition of the apply policy (the boundary is no wider than the apply role's scopes)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : [
+        for p in flatten([b.Action]) : p != "*" && p != "iam:*" && (b.Resource != "*" || try(b.Condition, null) != null || b.Sid == "ReadGlobal")
+      ] if b.Effect == "Allow"
+    ]))
+    error_message = "The boundary must not allow \"*\" or iam:*, and nothing on \"*\" without a condition except ReadGlobal."
+  }
+}
+
+run "outputs_after_apply" {
+  command = apply
+
+  override_resource {
+    target = aws_iam_role.plan
+    values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-github-plan" }
+  }
+  override_resource {
+    target = aws_iam_role.apply
+    values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-github-apply" }
+  }
+
+  assert {
+    condition     = aws_iam_role.plan.permissions_boundary == aws_iam_policy.ci_boundary.arn && aws_iam_role.apply.permissions_boundary == aws_iam_policy.ci_boundary.arn
+    error_message = "Both roles must carry the CI boundary."
+  }
+
+  assert {
+    condition = (
+      output.oidc_provider_arn == "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" &&
+      output.plan_role_arn == "arn:aws:iam::111111111111:role/mlops-dev-github-plan" &&
+      output.apply_role_arn == "arn:aws:iam::111111111111:role/mlops-dev-github-apply" &&
+      output.plan_role_name == "mlops-dev-github-plan" &&
+      output.apply_role_name == "mlops-dev-github-apply" &&
+      output.ci_boundary_policy_arn == "arn:aws:iam::111111111111:policy/mlops-dev-ci-boundary"
+    )
+    error_message = "Outputs must expose the provider, role and boundary ARNs and the role names."
+  }
+}
+
+run "existing_oidc_provider" {
+  command = plan
+
+  variables {
+    create_oidc_provider       = false
+    existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+    github_environment         = "prod"
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "No provider is created when create_oidc_provider is false."
+  }
+
+  assert {
+    condition     = output.oidc_provider_arn == "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "oidc_provider_arn must be the existing provider."
+  }
+
+  assert {
+    condition = alltrue([
+      for doc in values(output.trust_policies) : jsondecode(doc).Statement[0].Principal == { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+    ])
+    error_message = "Both roles must trust the existing provider."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.apply.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:prod"
+    error_message = "The apply subject must follow github_environment."
+  }
+}
+
+run "protected_arns" {
+  command = plan
+
+  variables {
+    protected_role_arns   = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+    protected_policy_arns = ["arn:aws:iam::111111111111:policy/mlops-dev-deploy-extra"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "DenyCiAndBoundaryChanges"]).Resource == [
+      "arn:aws:iam::111111111111:policy/mlops-dev-ci-boundary",
+      "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary",
+      "arn:aws:iam::111111111111:role/mlops-dev-github-plan",
+      "arn:aws:iam::111111111111:role/mlops-dev-github-apply",
+      "arn:aws:iam::111111111111:policy/mlops-dev-deploy-extra",
+      "arn:aws:iam::111111111111:role/mlops-dev-deploy",
+    ]
+    error_message = "Protected roles and policies must be added to DenyCiAndBoundaryChanges."
+  }
+
+}
+
+# A state backend whose names do not start with name_prefix, with its key in another region:
+# the boundary must still cover the state statements, and the key is used through that region.
+run "unprefixed_state_backend" {
+  command = plan
+
+  variables {
+    state_bucket_arn = "arn:aws:s3:::acme-terraform-state-111111111111"
+    state_key_arn    = "arn:aws:kms:eu-central-1:111111111111:key/99999999-8888-7777-6666-555555555555"
+    lock_table_arn   = "arn:aws:dynamodb:eu-central-1:111111111111:table/acme-terraform-locks"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in concat(jsondecode(output.permission_policies["plan"]).Statement, jsondecode(output.permission_policies["apply"]).Statement) : [
+        for a in flatten([s.Action]) : [
+          for r in flatten([s.Resource]) : anytrue([
+            for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement :
+            b.Effect == "Allow"
+            && (try(b.Condition, null) == null || try(b.Condition, null) == try(s.Condition, null))
+            && anytrue([for p in flatten([try(b.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", a))])
+            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", r))])
+          ])
+        ]
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "The CI boundary must cover the state backend even when its names do not start with name_prefix."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateKey"]).Condition == {
+      StringEquals = { "kms:ViaService" = ["s3.eu-central-1.amazonaws.com", "dynamodb.eu-central-1.amazonaws.com"] }
+    }
+    error_message = "The state key must be used through S3 and DynamoDB of the key's own region."
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateLockfile"]).Resource == "arn:aws:s3:::acme-terraform-state-111111111111/*.tflock" &&
+      one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateLockTable"]).Resource == "arn:aws:dynamodb:eu-central-1:111111111111:table/acme-terraform-locks"
+    )
+    error_message = "The state statements must follow the state backend inputs."
+  }
+}
+
+run "longest_names_fit_iam_limits" {
+  command = plan
+
+  variables {
+    name_prefix                  = "abcdefghijklmnopqrstuvwxyz-abcde"
+    state_bucket_arn             = "arn:aws:s3:::abcdefghijklmnopqrstuvwxyz-abcde-tfstate-111111111111"
+    lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/abcdefghijklmnopqrstuvwxyz-abcde-tflock"
+    workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/abcdefghijklmnopqrstuvwxyz-abcde-workload-boundary"
+    ssm_parameter_prefix         = "/abcdefghijklmnop/qrstuvwxyz-abcde"
+    protected_role_arns          = ["arn:aws:iam::111111111111:role/abcdefghijklmnopqrstuvwxyz-abcde-deploy"]
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
+    error_message = "The boundary must fit 6,144 characters with a 32-character name_prefix."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.apply_read_state.policy) + length(aws_iam_role_policy.apply_manage.policy) <= 10240
+    error_message = "The apply inline policies must fit 10,240 characters with a 32-character name_prefix."
+  }
+}
+
+# The trust policies use the provider ARN derived from its URL; the postcondition catches a
+# provider whose real ARN differs (fresh state, so the provider is created in this run).
+run "provider_arn_mismatch_is_caught" {
+  command   = apply
+  state_key = "provider_arn_mismatch"
+
+  override_resource {
+    target = aws_iam_openid_connect_provider.github
+    values = { arn = "arn:aws:iam::111111111111:oidc-provider/example.com" }
+  }
+
+  expect_failures = [aws_iam_openid_connect_provider.github]
+}

@@ -1,0 +1,49 @@
+output "permission_boundary_arn" {
+  description = "ARN of the permission boundary (<name_prefix>-permission-boundary). Roles created by project templates must carry it (iam:CreateRole is denied otherwise)."
+  value       = local.boundary_arn
+  depends_on  = [aws_iam_policy.boundary]
+}
+
+output "guardrails_policy_arn" {
+  description = "ARN of the SageMaker guardrails managed policy (<name_prefix>-sagemaker-guardrails), attached to every role this module creates. Attach it to brought roles as well."
+  value       = local.guardrails_arn
+  depends_on  = [aws_iam_policy.guardrails]
+}
+
+output "role_arns" {
+  description = "Map role => ARN for data_science_admin, team_lead, data_scientist, sagemaker_execution, pipeline_execution and launch: the brought ARN (existing_role_arns), else the created role's ARN; null for a persona that is neither brought nor created (no principals)."
+  value = {
+    data_science_admin  = var.existing_role_arns.data_science_admin != null || local.create_role.data_science_admin ? local.data_science_admin_arn : null
+    team_lead           = var.existing_role_arns.team_lead != null || local.create_role.team_lead ? local.team_lead_arn : null
+    data_scientist      = var.existing_role_arns.data_scientist != null || local.create_role.data_scientist ? local.data_scientist_arn : null
+    sagemaker_execution = local.sagemaker_execution_arn
+    pipeline_execution  = local.pipeline_execution_arn
+    launch              = local.launch_arn
+  }
+  depends_on = [
+    aws_iam_role.data_science_admin,
+    aws_iam_role.team_lead,
+    aws_iam_role.data_scientist,
+    aws_iam_role.sagemaker_execution,
+    aws_iam_role.pipeline_execution,
+    aws_iam_role.launch,
+  ]
+}
+
+output "created_role_names" {
+  description = "Map role => name of the roles this module created (brought roles and personas without principals are absent)."
+  value       = local.created_roles
+}
+
+output "target_model_execution_role_arns" {
+  description = "Map stage => ARN of the model execution role in that target account: arn:<partition>:iam::<account>:role/<prefix>-<stage>-model-execution."
+  value = {
+    for stage, account in var.target_account_ids :
+    stage => "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-model-execution"
+  }
+}
+
+output "policy_documents" {
+  description = "Map name => JSON of every policy the module applies: \"permission-boundary\", \"sagemaker-guardrails\" and, for each created role, \"<role>\" (its inline policy) and \"<role>-trust\" (its trust policy), role keys written with hyphens (e.g. \"data-scientist\")."
+  value       = local.applied_documents
+}

@@ -1,0 +1,763 @@
+# Content of every policy the module renders, decoded at plan time.
+# All roles are created (every persona has principals, nothing is brought).
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+}
+
+variables {
+  name_prefix = "mlops-dev"
+  prefix      = "mlops"
+  bucket_arns = [
+    "arn:aws:s3:::mlops-dev-data-111111111111",
+    "arn:aws:s3:::mlops-dev-models-111111111111",
+    "arn:aws:s3:::mlops-dev-access-logs-111111111111",
+  ]
+  read_only_bucket_arns   = ["arn:aws:s3:::mlops-dev-access-logs-111111111111"]
+  aws_service_bucket_arns = ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket"]
+  kms_key_arns = {
+    data   = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
+    ebs    = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
+    studio = "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
+    logs   = "arn:aws:kms:eu-west-1:111111111111:key/44444444-4444-4444-4444-444444444444"
+  }
+  ssm_parameter_arn_prefix = "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev"
+  subnet_ids               = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+  security_group_ids       = ["sg-0123456789abcdef0"]
+  persona_principals = {
+    data_science_admin = ["arn:aws:iam::999999999999:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DataScienceAdmin_0123456789abcdef"]
+    team_lead          = ["arn:aws:iam::999999999999:role/team-lead"]
+    data_scientist     = ["arn:aws:iam::999999999999:role/data-scientist", "arn:aws:iam::999999999999:role/data-scientist-2"]
+  }
+  target_account_ids = {
+    staging = "222222222222"
+    prod    = "333333333333"
+  }
+  tags = {
+    Environment = "dev"
+  }
+}
+
+# -----------------------------------------------------------------------------
+# Guardrails
+# -----------------------------------------------------------------------------
+
+run "guardrails_statements" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Sid] == [
+      "DenyJobsWithoutVpcSubnets",
+      "DenyJobsWithoutVpcSecurityGroups",
+      "DenyJobsOutsideAllowedSubnets",
+      "DenyJobsOutsideAllowedSecurityGroups",
+      "DenyJobsWithoutVolumeKms",
+      "DenyJobsWithoutOutputKms",
+      "DenyInterContainerEncryptionOff",
+      "DenyInterContainerEncryptionUnset",
+      "DenyStudioDomainWithoutKms",
+      "DenyStudioDomainNotVpcOnly",
+      "DenyNotebookRootAccess",
+      "DenyNotebookDirectInternetAccess",
+      "DenyOtherBuckets",
+    ]
+    error_message = "The guardrails policy must contain exactly the documented statements, in order."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Effect == "Deny"])
+    error_message = "Every guardrail statement must be a Deny."
+  }
+
+  # OR semantics: one condition operator and one condition key per statement,
+  # except the KMS presence checks, which list the current and the deprecated
+  # name of the same key (AND: deny only when both are absent).
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement :
+      length(keys(s.Condition)) == 1 && length(keys(values(s.Condition)[0])) == (contains(["DenyJobsWithoutVolumeKms", "DenyJobsWithoutOutputKms", "DenyStudioDomainWithoutKms"], s.Sid) ? 2 : 1)
+      if s.Sid != "DenyOtherBuckets"
+    ])
+    error_message = "Each guardrail statement must test one condition key (two names of the same key for the KMS checks); several keys in one statement would be ANDed."
+  }
+}
+
+run "guardrails_network" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Condition if startswith(s.Sid, "DenyJobs") && strcontains(s.Sid, "Vpc") || strcontains(s.Sid, "Allowed")] == [
+      { Null = { "sagemaker:VpcSubnets" = "true" } },
+      { Null = { "sagemaker:VpcSecurityGroupIds" = "true" } },
+      { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSubnets" = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } },
+      { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSecurityGroupIds" = ["sg-0123456789abcdef0"] } },
+    ]
+    error_message = "Jobs without subnets, without security groups, or with any subnet/security group outside the allowed lists must be denied, one statement each."
+  }
+
+  # Only actions that carry sagemaker:VpcSubnets per the Service Authorization
+  # Reference (no CreateCompilationJob, no CreateTransformJob).
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Action == [
+        "sagemaker:Create*JobDefinition",
+        "sagemaker:CreateAutoMLJob*",
+        "sagemaker:CreateDomain",
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateModel",
+        "sagemaker:CreateMonitoringSchedule",
+        "sagemaker:CreateNotebookInstance",
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:CreateTrainingJob",
+      ] if contains(["DenyJobsWithoutVpcSubnets", "DenyJobsWithoutVpcSecurityGroups", "DenyJobsOutsideAllowedSubnets", "DenyJobsOutsideAllowedSecurityGroups"], s.Sid)
+    ])
+    error_message = "The four VPC statements must guard exactly the create actions that carry the VPC condition keys."
+  }
+}
+
+run "guardrails_encryption" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyJobsWithoutVolumeKms"]) == {
+      Sid    = "DenyJobsWithoutVolumeKms"
+      Effect = "Deny"
+      Action = [
+        "sagemaker:Create*JobDefinition",
+        "sagemaker:CreateAutoMLJob*",
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateMonitoringSchedule",
+        "sagemaker:CreateNotebookInstance",
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:CreateTransformJob",
+      ]
+      Resource  = "*"
+      Condition = { Null = { "sagemaker:VolumeKmsKeyArn" = "true", "sagemaker:VolumeKmsKey" = "true" } }
+    }
+    error_message = "Jobs, notebooks and transform jobs without a volume KMS key (under either key name) must be denied."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyJobsWithoutOutputKms"]) == {
+      Sid    = "DenyJobsWithoutOutputKms"
+      Effect = "Deny"
+      Action = [
+        "sagemaker:Create*JobDefinition",
+        "sagemaker:CreateAutoMLJob*",
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateMonitoringSchedule",
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:CreateTransformJob",
+      ]
+      Resource  = "*"
+      Condition = { Null = { "sagemaker:OutputKmsKeyArn" = "true", "sagemaker:OutputKmsKey" = "true" } }
+    }
+    error_message = "Jobs without an output KMS key (under either key name) must be denied."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Condition if startswith(s.Sid, "DenyInterContainer")] == [
+      { Bool = { "sagemaker:InterContainerTrafficEncryption" = "false" } },
+      { Null = { "sagemaker:InterContainerTrafficEncryption" = "true" } },
+    ]
+    error_message = "Inter-container traffic encryption switched off AND left unset must each be denied by their own statement."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Action == [
+        "sagemaker:Create*JobDefinition",
+        "sagemaker:CreateAutoMLJob*",
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateMonitoringSchedule",
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:CreateTrainingJob",
+      ] if startswith(s.Sid, "DenyInterContainer")
+    ])
+    error_message = "The inter-container statements must guard training, processing, tuning, AutoML and the monitoring definitions/schedules."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : [s.Action, s.Condition] if startswith(s.Sid, "DenyStudio") || startswith(s.Sid, "DenyNotebook")] == [
+      ["sagemaker:CreateDomain", { Null = { "sagemaker:VolumeKmsKeyArn" = "true", "sagemaker:HomeEfsFileSystemKmsKey" = "true" } }],
+      ["sagemaker:CreateDomain", { StringNotEquals = { "sagemaker:AppNetworkAccessType" = "VpcOnly" } }],
+      ["sagemaker:CreateNotebookInstance", { StringNotEquals = { "sagemaker:RootAccess" = "Disabled" } }],
+      ["sagemaker:CreateNotebookInstance", { StringNotEquals = { "sagemaker:DirectInternetAccess" = "Disabled" } }],
+    ]
+    error_message = "Studio domains must be VPC-only with a KMS key; notebook instances must have root and direct internet access disabled."
+  }
+}
+
+run "guardrails_buckets" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyOtherBuckets"]) == {
+      Sid    = "DenyOtherBuckets"
+      Effect = "Deny"
+      Action = "s3:*"
+      NotResource = [
+        "arn:aws:s3:::mlops-dev-data-111111111111",
+        "arn:aws:s3:::mlops-dev-models-111111111111",
+        "arn:aws:s3:::mlops-dev-access-logs-111111111111",
+        "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket",
+        "arn:aws:s3:::mlops-dev-data-111111111111/*",
+        "arn:aws:s3:::mlops-dev-models-111111111111/*",
+        "arn:aws:s3:::mlops-dev-access-logs-111111111111/*",
+        "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
+        "arn:aws:s3:::mlops-dev-project-*",
+      ]
+    }
+    error_message = "Every S3 action must be denied outside the environment buckets, the AWS service buckets, their objects and the project buckets."
+  }
+}
+
+# -----------------------------------------------------------------------------
+# Permission boundary
+# -----------------------------------------------------------------------------
+
+run "boundary_protects_itself" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "DenyBoundaryEdits"]) == {
+      Sid      = "DenyBoundaryEdits"
+      Effect   = "Deny"
+      Action   = ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Delete*", "iam:Update*", "iam:SetDefaultPolicyVersion"]
+      Resource = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+    }
+    error_message = "Create/Put/Attach/Delete/Update (and SetDefaultPolicyVersion) on the boundary policy itself must be denied."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "DenyBoundaryRemoval"]) == {
+      Sid      = "DenyBoundaryRemoval"
+      Effect   = "Deny"
+      Action   = "iam:DeleteRolePermissionsBoundary"
+      Resource = "*"
+    }
+    error_message = "Removing a role's permission boundary must be denied."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "DenyRoleWithoutBoundary"]) == {
+      Sid       = "DenyRoleWithoutBoundary"
+      Effect    = "Deny"
+      Action    = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+      Resource  = "*"
+      Condition = { StringNotEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" } }
+    }
+    error_message = "Creating a role, or setting a boundary, other than this boundary must be denied."
+  }
+}
+
+run "boundary_includes_guardrails" {
+  command = plan
+
+  # Project-template roles carry the boundary but not the guardrails policy:
+  # they may not call any guarded create action.
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "DenyGuardedCreatesByProjectRoles"]) == {
+      Sid    = "DenyGuardedCreatesByProjectRoles"
+      Effect = "Deny"
+      Action = [
+        "sagemaker:Create*JobDefinition",
+        "sagemaker:CreateAutoMLJob*",
+        "sagemaker:CreateDomain",
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:CreateModel",
+        "sagemaker:CreateMonitoringSchedule",
+        "sagemaker:CreateNotebookInstance",
+        "sagemaker:CreateProcessingJob",
+        "sagemaker:CreateTrainingJob",
+        "sagemaker:CreateTransformJob",
+      ]
+      Resource  = "*"
+      Condition = { ArnLike = { "aws:PrincipalArn" = "arn:aws:iam::111111111111:role/mlops-dev-project-*" } }
+    }
+    error_message = "The boundary must deny every guarded create action to roles created by project templates."
+  }
+
+  # The guarded actions of the boundary are exactly the union of the guardrails' actions.
+  assert {
+    condition = toset(one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Sid == "DenyGuardedCreatesByProjectRoles"])) == toset(flatten([
+      for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Action if s.Sid != "DenyOtherBuckets"
+    ]))
+    error_message = "The boundary's guarded create actions must be the union of the guardrail statements' actions."
+  }
+}
+
+run "boundary_allow_list" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Sid if s.Effect == "Allow"] == [
+      "SageMaker", "NoResourceLevel", "GlobalReadOnly", "S3Read", "S3Write", "ScopedPerService", "Kms", "ReadPlatformParameters",
+      "ProjectRolesWithBoundary", "ProjectRoles", "PassRole",
+    ]
+    error_message = "Unexpected allow statements in the permission boundary."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "SageMaker"]) == "arn:aws:sagemaker:eu-west-1:111111111111:*"
+    error_message = "sagemaker:* must be limited to this account's SageMaker resources in this region."
+  }
+
+  # S3: the environment and AWS service buckets for reading, the writable
+  # environment buckets for writing, the project buckets for bucket set-up.
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "S3Read"]) == [
+      "arn:aws:s3:::mlops-dev-data-111111111111",
+      "arn:aws:s3:::mlops-dev-models-111111111111",
+      "arn:aws:s3:::mlops-dev-access-logs-111111111111",
+      "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket",
+      "arn:aws:s3:::mlops-dev-data-111111111111/*",
+      "arn:aws:s3:::mlops-dev-models-111111111111/*",
+      "arn:aws:s3:::mlops-dev-access-logs-111111111111/*",
+      "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
+    ]
+    error_message = "S3 reads must be limited to the environment and AWS service buckets."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "S3Write"]) == ["arn:aws:s3:::mlops-dev-data-111111111111/*", "arn:aws:s3:::mlops-dev-models-111111111111/*"]
+    error_message = "S3 writes must be limited to the objects of the writable environment buckets (not the read-only access-log bucket)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : [
+        for a in flatten([s.Action]) : !startswith(a, "s3:") || contains(["S3Read", "S3Write", "ScopedPerService"], s.Sid)
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "S3 actions may only be allowed by S3Read, S3Write and (project buckets) ScopedPerService."
+  }
+
+  assert {
+    condition     = [for r in one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "ScopedPerService"]) : r if startswith(r, "arn:aws:s3:")] == ["arn:aws:s3:::mlops-dev-project-*"]
+    error_message = "The only S3 resource of ScopedPerService must be the project bucket pattern."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "Kms"]) == [
+      "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111",
+      "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222",
+      "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333",
+    ]
+    error_message = "KMS use must be limited to the data, ebs and studio keys (not the logs key)."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "ProjectRolesWithBoundary"]) == {
+      Sid       = "ProjectRolesWithBoundary"
+      Effect    = "Allow"
+      Action    = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:*RolePolicy"]
+      Resource  = "arn:aws:iam::111111111111:role/mlops-dev-project-*"
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" } }
+    }
+    error_message = "Role creation and policy changes must be limited to project roles that carry this boundary."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "PassRole"]) == {
+      Sid    = "PassRole"
+      Effect = "Allow"
+      Action = "iam:PassRole"
+      Resource = [
+        "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution",
+        "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
+        "arn:aws:iam::111111111111:role/mlops-dev-project-*",
+        "arn:aws:iam::111111111111:role/mlops-dev-launch",
+      ]
+      Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com", "servicecatalog.amazonaws.com"] } }
+    }
+    error_message = "PassRole must be limited to the environment's execution, launch and project roles and to SageMaker, EventBridge and Service Catalog."
+  }
+
+  assert {
+    condition     = length(output.policy_documents["permission-boundary"]) <= 6144 && length(output.policy_documents["sagemaker-guardrails"]) <= 6144
+    error_message = "The boundary and the guardrails must fit IAM's 6,144-character limit for managed policies."
+  }
+}
+
+# -----------------------------------------------------------------------------
+# Properties of every policy
+# -----------------------------------------------------------------------------
+
+run "no_wildcards_anywhere" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for name, doc in output.policy_documents : [
+        for s in jsondecode(doc).Statement : !contains(flatten([try(s.Action, [])]), "*") && !contains(flatten([try(s.Action, [])]), "iam:*")
+      ] if !endswith(name, "-trust")
+    ]))
+    error_message = "No policy may allow or deny Action \"*\" or \"iam:*\"."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for name, doc in output.policy_documents : [
+        for s in jsondecode(doc).Statement : s.Resource != "*" && !contains(flatten([s.Resource]), "*")
+        if contains(flatten([s.Action]), "iam:PassRole")
+      ] if !endswith(name, "-trust")
+    ]))
+    error_message = "iam:PassRole must never be allowed on Resource \"*\"."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for name, doc in output.policy_documents : [
+        for s in jsondecode(doc).Statement : can(s.Condition["StringEquals"]["iam:PassedToService"])
+        if contains(flatten([s.Action]), "iam:PassRole")
+      ] if !endswith(name, "-trust")
+    ]))
+    error_message = "Every PassRole statement must name the receiving service (iam:PassedToService)."
+  }
+
+  # Allow statements on "*" either carry a condition (this region, a metric
+  # namespace) or hold only actions without resource-level permissions.
+  assert {
+    condition = alltrue(flatten([
+      for name, doc in output.policy_documents : [
+        for s in jsondecode(doc).Statement : can(s.Condition) || alltrue([
+          for a in flatten([s.Action]) : contains(["iam:ListPolicies", "iam:ListRoles", "sts:GetCallerIdentity"], a)
+        ])
+        if s.Effect == "Allow" && try(s.Resource == "*", false)
+      ] if !endswith(name, "-trust")
+    ]))
+    error_message = "An Allow statement on Resource \"*\" must have a condition unless it only holds IAM list and sts:GetCallerIdentity."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for name, doc in output.policy_documents : [
+        for s in jsondecode(doc).Statement : s.Condition == { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }
+        if s.Effect == "Allow" && try(s.Resource == "*", false) && can(s.Condition) && s.Sid != "SageMakerMetrics"
+      ] if !endswith(name, "-trust")
+    ]))
+    error_message = "Conditioned Allow statements on Resource \"*\" must be limited to the environment's region."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] :
+      length(output.policy_documents[name]) <= 10240
+    ])
+    error_message = "Every role policy must fit IAM's 10,240-character limit for a role's inline policies."
+  }
+}
+
+# Every action a role policy allows must also be allowed by the boundary
+# (action level; IAM wildcards of the boundary expanded as regular
+# expressions), otherwise the role would silently lose it.
+run "boundary_covers_every_role" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : [
+        for action in flatten([for s in jsondecode(output.policy_documents[name]).Statement : s.Action if s.Effect == "Allow"]) :
+        anytrue([
+          for pattern in flatten([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Effect == "Allow"]) :
+          can(regex("^${replace(pattern, "*", ".*")}$", action))
+        ])
+      ]
+    ]))
+    error_message = "Some role policy allows an action the permission boundary does not: ${jsonencode(distinct(flatten([for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : [for action in flatten([for s in jsondecode(output.policy_documents[name]).Statement : s.Action if s.Effect == "Allow"]) : action if !anytrue([for pattern in flatten([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Effect == "Allow"]) : can(regex("^${replace(pattern, "*", ".*")}$", action))])]])))}."
+  }
+}
+
+# -----------------------------------------------------------------------------
+# Personas
+# -----------------------------------------------------------------------------
+
+run "data_scientist" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if s.Sid == "PassExecutionRolesToSageMaker"]) == {
+      Sid       = "PassExecutionRolesToSageMaker"
+      Effect    = "Allow"
+      Action    = "iam:PassRole"
+      Resource  = ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"]
+      Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+    }
+    error_message = "A data scientist may pass only the SageMaker and pipeline execution roles, and only to SageMaker."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if contains(flatten([s.Action]), "iam:PassRole")]) == 1
+    error_message = "The data scientist policy must have exactly one PassRole statement."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["data-scientist"]).Statement : [s.Sid, s.Action] if s.Effect == "Deny"] == [
+      ["DenyModelApproval", "sagemaker:UpdateModelPackage"],
+      ["DenySelfApprovedModelPackage", "sagemaker:CreateModelPackage"],
+      ["DenyModelRegistryDeletion", ["sagemaker:DeleteModelPackage", "sagemaker:DeleteModelPackageGroup"]],
+      ["DenyModelRegistryPolicyChanges", ["sagemaker:PutModelPackageGroupPolicy", "sagemaker:DeleteModelPackageGroupPolicy"]],
+      ["DenyIamChanges", ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeleteRolePermissionsBoundary"]],
+    ]
+    error_message = "A data scientist must be explicitly denied model approval, registry deletion and policy changes, and IAM changes."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Condition if s.Sid == "DenySelfApprovedModelPackage"]) == { StringEquals = { "sagemaker:ModelApprovalStatus" = "Approved" } }
+    error_message = "Registering a model package as already Approved must be denied."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Resource if startswith(s.Sid, "StudioO")] == [
+      "arn:aws:sagemaker:eu-west-1:111111111111:user-profile/*/$${aws:PrincipalTag/studio-user-profile}",
+      "arn:aws:sagemaker:eu-west-1:111111111111:app/*/$${aws:PrincipalTag/studio-user-profile}/*",
+    ]
+    error_message = "Presigned Studio URLs and apps must be limited to the user profile named by the caller's session tag."
+  }
+
+  assert {
+    condition     = !contains(flatten([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Action if s.Effect == "Allow"]), "sagemaker:UpdateModelPackage")
+    error_message = "A data scientist must not be allowed to approve model packages."
+  }
+
+  assert {
+    condition = toset([
+      "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution",
+      "sagemaker:CreateExperiment", "sagemaker:CreateModel", "sagemaker:CreateModelPackage", "sagemaker:CreateModelPackageGroup",
+      ]) == setintersection(toset(one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Action if s.Sid == "SageMakerWork"])), toset([
+        "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreatePipeline", "sagemaker:StartPipelineExecution",
+        "sagemaker:CreateExperiment", "sagemaker:CreateModel", "sagemaker:CreateModelPackage", "sagemaker:CreateModelPackageGroup",
+    ]))
+    error_message = "A data scientist must be able to train, process, run pipelines, track experiments and register models."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Resource if s.Sid == "S3WriteEnvironmentObjects"]) == ["arn:aws:s3:::mlops-dev-data-111111111111/*", "arn:aws:s3:::mlops-dev-models-111111111111/*"]
+    error_message = "A data scientist may write only objects of the writable environment buckets."
+  }
+}
+
+run "team_lead" {
+  command = plan
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["team-lead"]).Statement : s if s.Sid == "ModelApproval"]).Resource == "arn:aws:sagemaker:eu-west-1:111111111111:model-package/*"
+    error_message = "A team lead must be able to approve or reject model packages of this account."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.policy_documents["team-lead"]).Statement : s if s.Effect == "Deny" && contains(flatten([s.Action]), "sagemaker:UpdateModelPackage")]) == 0
+    error_message = "The team lead policy must not deny model approval."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["team-lead"]).Statement : s.Sid if s.Effect == "Deny"] == [
+      "DenyModelPackageGroupDeletion", "DenyModelRegistryPolicyChanges", "DenyIamChanges",
+    ]
+    error_message = "A team lead must still be denied model package group deletion, registry policy changes and IAM changes."
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(output.policy_documents["team-lead"]).Statement : s.Action if s.Sid == "EndpointManagement"])) == toset([
+      "sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:DeleteEndpoint", "sagemaker:DeleteEndpointConfig",
+      "sagemaker:InvokeEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
+    ])
+    error_message = "A team lead must manage endpoints and endpoint configurations."
+  }
+
+  # Everything a data scientist is allowed, a team lead is allowed too.
+  assert {
+    condition = alltrue([
+      for s in jsondecode(output.policy_documents["data-scientist"]).Statement :
+      contains(jsondecode(output.policy_documents["team-lead"]).Statement, s) if s.Effect == "Allow"
+    ])
+    error_message = "The team lead policy must contain every allow statement of the data scientist policy."
+  }
+}
+
+run "data_science_admin" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Resource if s.Sid == "StudioAdministration"]) == [
+      "arn:aws:sagemaker:eu-west-1:111111111111:domain/*",
+      "arn:aws:sagemaker:eu-west-1:111111111111:user-profile/*/*",
+      "arn:aws:sagemaker:eu-west-1:111111111111:space/*/*",
+      "arn:aws:sagemaker:eu-west-1:111111111111:app/*/*",
+    ]
+    error_message = "Studio administration must be limited to Studio resources of this account and region."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : [s.Resource, s.Condition] if contains(flatten([s.Action]), "iam:PassRole")] == [
+      [["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"], { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }],
+      ["arn:aws:iam::111111111111:role/mlops-dev-launch", { StringEquals = { "iam:PassedToService" = "servicecatalog.amazonaws.com" } }],
+    ]
+    error_message = "The admin may pass the execution roles to SageMaker and the launch role to Service Catalog, nothing else."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in flatten([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Action if s.Effect == "Allow"]) :
+      !startswith(a, "iam:") || startswith(a, "iam:Get") || startswith(a, "iam:List") || a == "iam:PassRole"
+    ])
+    error_message = "The admin's IAM access must be read-only (Get/List), plus the scoped PassRole."
+  }
+
+  assert {
+    condition     = contains(one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Action if s.Sid == "ServiceCatalogPortfolios"]), "servicecatalog:CreatePortfolio")
+    error_message = "The admin must manage Service Catalog portfolios."
+  }
+}
+
+# -----------------------------------------------------------------------------
+# Execution and launch roles
+# -----------------------------------------------------------------------------
+
+run "sagemaker_execution" {
+  command = plan
+
+  assert {
+    condition = jsondecode(output.policy_documents["sagemaker-execution-trust"]) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "AssumedBySageMakerOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "sagemaker.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = { StringEquals = { "aws:SourceAccount" = "111111111111" } }
+      }]
+    }
+    error_message = "Only SageMaker acting for this account may assume the execution role."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s.Resource if s.Sid == "SageMakerLogsWrite"]) == "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/sagemaker/*"
+    error_message = "The execution role may write logs only under /aws/sagemaker/."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s.Condition if s.Sid == "VpcNetworkInterfacesManage"]) == { ArnEquals = { "ec2:Subnet" = ["arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0123456789abcdef0", "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0123456789abcdef1"] } }
+    error_message = "The execution role may manage network interfaces only in the allowed subnets."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s.Resource if s.Sid == "VpcNetworkInterfacesCreate"]) == [
+      "arn:aws:ec2:eu-west-1:111111111111:network-interface/*",
+      "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0123456789abcdef0",
+      "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0123456789abcdef1",
+      "arn:aws:ec2:eu-west-1:111111111111:security-group/sg-0123456789abcdef0",
+    ]
+    error_message = "The execution role may create network interfaces only in the allowed subnets and security groups."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s.Resource if s.Sid == "KmsUseEnvironmentKeys"]) == one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "Kms"])
+    error_message = "The execution role must use the data, ebs and studio keys."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s.Condition if s.Sid == "SageMakerMetrics"]) == { StringLike = { "cloudwatch:namespace" = ["/aws/sagemaker/*", "aws/sagemaker/*"] } }
+    error_message = "The execution role may put metrics only into SageMaker namespaces."
+  }
+
+  # Studio notebooks run as this role: it carries the data scientist's denies.
+  assert {
+    condition     = [for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s if s.Effect == "Deny"] == [for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if s.Effect == "Deny"]
+    error_message = "The execution role must carry the same denies as the data scientist."
+  }
+}
+
+run "pipeline_execution" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["pipeline-execution"]).Statement : [s.Resource, s.Condition] if contains(flatten([s.Action]), "iam:PassRole")] == [
+      ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }],
+    ]
+    error_message = "The pipeline role may pass only the SageMaker execution role, and only to SageMaker."
+  }
+
+  assert {
+    condition = toset(["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateModel", "sagemaker:CreateModelPackage", "sagemaker:StopTrainingJob"]) == setintersection(
+      toset(one([for s in jsondecode(output.policy_documents["pipeline-execution"]).Statement : s.Action if s.Sid == "PipelineSteps"])),
+      toset(["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateModel", "sagemaker:CreateModelPackage", "sagemaker:StopTrainingJob"]),
+    )
+    error_message = "The pipeline role must create and stop training/processing jobs, models and model packages."
+  }
+
+  assert {
+    condition     = jsondecode(output.policy_documents["pipeline-execution-trust"]).Statement[0].Principal == { Service = "sagemaker.amazonaws.com" } && jsondecode(output.policy_documents["pipeline-execution-trust"]).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "111111111111" } }
+    error_message = "Only SageMaker acting for this account may assume the pipeline role."
+  }
+}
+
+run "launch" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(output.policy_documents["launch-trust"]).Statement[0].Principal == { Service = "servicecatalog.amazonaws.com" } && jsondecode(output.policy_documents["launch-trust"]).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "111111111111" } }
+    error_message = "Only Service Catalog acting for this account may assume the launch role."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Sid == "ProjectRolesOnlyWithBoundary"]) == {
+      Sid       = "ProjectRolesOnlyWithBoundary"
+      Effect    = "Allow"
+      Action    = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+      Resource  = "arn:aws:iam::111111111111:role/mlops-dev-project-*"
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" } }
+    }
+    error_message = "Project templates may create and change only project roles that carry the boundary."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Sid == "PassRolesToSageMakerAndEvents"]) == {
+      Sid       = "PassRolesToSageMakerAndEvents"
+      Effect    = "Allow"
+      Action    = "iam:PassRole"
+      Resource  = ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution", "arn:aws:iam::111111111111:role/mlops-dev-project-*"]
+      Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com"] } }
+    }
+    error_message = "Project templates may pass the execution and project roles to SageMaker and EventBridge only."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if contains(["ProjectBuckets", "ModelPackageGroupsAndPipelines", "EventRules", "CloudFormationStacks"], s.Sid)] == [
+      [
+        "arn:aws:cloudformation:eu-west-1:111111111111:stack/SC-*",
+        "arn:aws:cloudformation:eu-west-1:111111111111:stack/mlops-dev-*",
+      ],
+      "arn:aws:s3:::mlops-dev-project-*",
+      [
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-*",
+        "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlops-dev-*",
+      ],
+      "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*",
+    ]
+    error_message = "Project templates may manage only SC-*/<name_prefix>-* stacks, project buckets, <name_prefix>-* model package groups, pipelines and event rules."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "s3:Put") || startswith(a, "s3:Delete")]) && s.Sid != "ProjectBuckets"]) == 0
+    error_message = "The launch role may write or delete S3 data only as bucket set-up of project buckets."
+  }
+}

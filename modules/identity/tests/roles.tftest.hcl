@@ -1,0 +1,293 @@
+# Which roles are created, what they carry, bring-your-own roles, outputs.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+}
+
+variables {
+  name_prefix = "mlops-dev"
+  prefix      = "mlops"
+  bucket_arns = [
+    "arn:aws:s3:::mlops-dev-data-111111111111",
+    "arn:aws:s3:::mlops-dev-models-111111111111",
+  ]
+  kms_key_arns = {
+    data   = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
+    ebs    = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
+    studio = "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
+  }
+  ssm_parameter_arn_prefix = "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev"
+  subnet_ids               = ["subnet-0123456789abcdef0"]
+  security_group_ids       = ["sg-0123456789abcdef0"]
+  persona_principals = {
+    data_science_admin = ["arn:aws:iam::999999999999:role/admin"]
+    team_lead          = ["arn:aws:iam::999999999999:role/team-lead"]
+    data_scientist     = ["arn:aws:iam::999999999999:role/data-scientist"]
+  }
+  tags = {
+    Environment = "dev"
+  }
+}
+
+run "all_roles_created_with_boundary_and_guardrails" {
+  command = plan
+
+  assert {
+    condition     = keys(output.created_role_names) == ["data_science_admin", "data_scientist", "launch", "pipeline_execution", "sagemaker_execution", "team_lead"]
+    error_message = "With principals for every persona and nothing brought, all six roles must be created."
+  }
+
+  assert {
+    condition = [
+      aws_iam_role.data_science_admin[0].name, aws_iam_role.team_lead[0].name, aws_iam_role.data_scientist[0].name,
+      aws_iam_role.sagemaker_execution[0].name, aws_iam_role.pipeline_execution[0].name, aws_iam_role.launch[0].name,
+      ] == [
+      "mlops-dev-data-science-admin", "mlops-dev-team-lead", "mlops-dev-data-scientist",
+      "mlops-dev-sagemaker-execution", "mlops-dev-pipeline-execution", "mlops-dev-launch",
+    ]
+    error_message = "Roles must be named <name_prefix>-<role>."
+  }
+
+  assert {
+    condition = alltrue([
+      for r in [aws_iam_role.data_science_admin[0], aws_iam_role.team_lead[0], aws_iam_role.data_scientist[0], aws_iam_role.sagemaker_execution[0], aws_iam_role.pipeline_execution[0], aws_iam_role.launch[0]] :
+      r.permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && r.max_session_duration == 3600 && r.tags["Environment"] == "dev"
+    ])
+    error_message = "Every created role must carry the permission boundary, a one-hour session limit and the tags."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in values(aws_iam_role_policy_attachments_exclusive.this) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"])
+    ]) && length(aws_iam_role_policy_attachments_exclusive.this) == 6
+    error_message = "Every created role must have the guardrails policy as its only managed policy."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policies_exclusive.this) == 6 && alltrue([for p in values(aws_iam_role_policies_exclusive.this) : p.policy_names == toset(["permissions"])])
+    error_message = "Every created role must have exactly one inline policy, owned exclusively by Terraform."
+  }
+
+  assert {
+    condition     = aws_iam_policy.boundary.name == "mlops-dev-permission-boundary" && aws_iam_policy.guardrails.name == "mlops-dev-sagemaker-guardrails"
+    error_message = "Managed policies must be named <name_prefix>-permission-boundary and <name_prefix>-sagemaker-guardrails."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.data_scientist[0].assume_role_policy).Statement == [{
+      Sid       = "AssumedByPersonaPrincipals"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::999999999999:role/data-scientist"] }
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+    }]
+    error_message = "A persona must be assumable only by its listed principals (AssumeRole, SetSourceIdentity, TagSession)."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.data_scientist[0].policy == output.policy_documents["data-scientist"] && aws_iam_policy.boundary.policy == output.policy_documents["permission-boundary"]
+    error_message = "policy_documents must hold exactly the documents the resources apply."
+  }
+
+  assert {
+    condition = output.role_arns == {
+      data_science_admin  = "arn:aws:iam::111111111111:role/mlops-dev-data-science-admin"
+      team_lead           = "arn:aws:iam::111111111111:role/mlops-dev-team-lead"
+      data_scientist      = "arn:aws:iam::111111111111:role/mlops-dev-data-scientist"
+      sagemaker_execution = "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution"
+      pipeline_execution  = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
+      launch              = "arn:aws:iam::111111111111:role/mlops-dev-launch"
+    }
+    error_message = "role_arns must map every role to its ARN."
+  }
+
+  assert {
+    condition     = output.permission_boundary_arn == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && output.guardrails_policy_arn == "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
+    error_message = "The policy ARN outputs must be known at plan time and built from the names."
+  }
+
+  assert {
+    condition     = output.target_model_execution_role_arns == {}
+    error_message = "Without target accounts there are no target model execution roles."
+  }
+}
+
+run "personas_without_principals_are_not_created" {
+  command = plan
+
+  variables {
+    persona_principals = {
+      data_scientist = ["arn:aws:iam::999999999999:role/data-scientist"]
+    }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.data_science_admin) == 0 && length(aws_iam_role.team_lead) == 0 && length(aws_iam_role_policy.team_lead) == 0 && length(aws_iam_role.data_scientist) == 1
+    error_message = "Personas with an empty principal list must not be created."
+  }
+
+  assert {
+    condition     = output.role_arns.data_science_admin == null && output.role_arns.team_lead == null && output.role_arns.data_scientist == "arn:aws:iam::111111111111:role/mlops-dev-data-scientist"
+    error_message = "role_arns must be null for personas that are neither created nor brought."
+  }
+
+  assert {
+    condition     = !contains(keys(output.policy_documents), "team-lead") && !contains(keys(output.policy_documents), "team-lead-trust") && contains(keys(output.policy_documents), "data-scientist")
+    error_message = "policy_documents must only list documents that are applied."
+  }
+
+  assert {
+    condition     = keys(aws_iam_role_policy_attachments_exclusive.this) == ["data_scientist", "launch", "pipeline_execution", "sagemaker_execution"]
+    error_message = "Exclusive policy management must cover exactly the created roles."
+  }
+}
+
+run "brought_roles_are_used_everywhere" {
+  command = plan
+
+  variables {
+    existing_role_arns = {
+      sagemaker_execution = "arn:aws:iam::111111111111:role/platform/legacy-sagemaker-execution"
+      launch              = "arn:aws:iam::111111111111:role/legacy-launch"
+      team_lead           = "arn:aws:iam::111111111111:role/legacy-team-lead"
+    }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.sagemaker_execution) == 0 && length(aws_iam_role.launch) == 0 && length(aws_iam_role.team_lead) == 0 && length(aws_iam_role.pipeline_execution) == 1
+    error_message = "Brought roles must not be created; the others must."
+  }
+
+  assert {
+    condition     = output.role_arns.sagemaker_execution == "arn:aws:iam::111111111111:role/platform/legacy-sagemaker-execution" && output.role_arns.launch == "arn:aws:iam::111111111111:role/legacy-launch" && output.role_arns.team_lead == "arn:aws:iam::111111111111:role/legacy-team-lead"
+    error_message = "role_arns must return the brought ARNs."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Resource if s.Sid == "PassExecutionRolesToSageMaker"]) == ["arn:aws:iam::111111111111:role/platform/legacy-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"]
+    error_message = "PassRole grants must name the brought execution role."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["pipeline-execution"]).Statement : s.Resource if s.Sid == "PassExecutionRoleToSageMaker"]) == "arn:aws:iam::111111111111:role/platform/legacy-sagemaker-execution"
+    error_message = "The pipeline role must pass the brought execution role."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "PassRole"]) == [
+      "arn:aws:iam::111111111111:role/platform/legacy-sagemaker-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
+      "arn:aws:iam::111111111111:role/mlops-dev-project-*",
+      "arn:aws:iam::111111111111:role/legacy-launch",
+    ]
+    error_message = "The boundary's PassRole must name the brought execution and launch roles."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Resource if s.Sid == "PassLaunchRoleToServiceCatalog"]) == "arn:aws:iam::111111111111:role/legacy-launch"
+    error_message = "The admin must pass the brought launch role to Service Catalog."
+  }
+
+  assert {
+    condition     = !contains(keys(output.policy_documents), "sagemaker-execution") && !contains(keys(output.policy_documents), "launch-trust")
+    error_message = "Documents of brought roles are not applied and must not be listed."
+  }
+}
+
+run "studio_domain_and_project_prefix" {
+  command = plan
+
+  variables {
+    studio_domain_id            = "d-abcdefghij12"
+    studio_user_profile_tag_key = "userprofile"
+    project_resource_prefix     = "mlops-dev-sc-"
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Resource if startswith(s.Sid, "StudioO")] == [
+      "arn:aws:sagemaker:eu-west-1:111111111111:user-profile/d-abcdefghij12/$${aws:PrincipalTag/userprofile}",
+      "arn:aws:sagemaker:eu-west-1:111111111111:app/d-abcdefghij12/$${aws:PrincipalTag/userprofile}/*",
+    ]
+    error_message = "With a domain id, Studio access must be limited to that domain and the caller's own profile."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Resource if s.Sid == "StudioAdministration"])[0] == "arn:aws:sagemaker:eu-west-1:111111111111:domain/d-abcdefghij12"
+    error_message = "With a domain id, Studio administration must be limited to that domain."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "ProjectRolesOnlyWithBoundary"]) == "arn:aws:iam::111111111111:role/mlops-dev-sc-*" && one([for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "ProjectBuckets"]) == "arn:aws:s3:::mlops-dev-sc-*"
+    error_message = "The project resource prefix must scope the launch role's roles and buckets."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Condition if s.Sid == "DenyGuardedCreatesByProjectRoles"]) == { ArnLike = { "aws:PrincipalArn" = "arn:aws:iam::111111111111:role/mlops-dev-sc-*" } }
+    error_message = "The boundary must deny guarded creates to roles under the project resource prefix."
+  }
+}
+
+run "target_model_execution_roles" {
+  command = plan
+
+  variables {
+    target_account_ids = {
+      staging = "222222222222"
+      prod    = "333333333333"
+    }
+  }
+
+  assert {
+    condition = output.target_model_execution_role_arns == {
+      staging = "arn:aws:iam::222222222222:role/mlops-staging-model-execution"
+      prod    = "arn:aws:iam::333333333333:role/mlops-prod-model-execution"
+    }
+    error_message = "Target model execution role ARNs must be arn:<partition>:iam::<account>:role/<prefix>-<stage>-model-execution."
+  }
+}
+
+run "other_partition" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = {
+      partition  = "aws-cn"
+      dns_suffix = "amazonaws.com.cn"
+    }
+  }
+
+  variables {
+    bucket_arns              = ["arn:aws-cn:s3:::mlops-dev-data-111111111111"]
+    ssm_parameter_arn_prefix = "arn:aws-cn:ssm:eu-west-1:111111111111:parameter/mlops/dev"
+    kms_key_arns = {
+      data   = "arn:aws-cn:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
+      ebs    = "arn:aws-cn:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
+      studio = "arn:aws-cn:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
+    }
+  }
+
+  assert {
+    condition     = output.permission_boundary_arn == "arn:aws-cn:iam::111111111111:policy/mlops-dev-permission-boundary" && output.role_arns.launch == "arn:aws-cn:iam::111111111111:role/mlops-dev-launch"
+    error_message = "ARNs must use the partition from aws_partition."
+  }
+
+  assert {
+    condition     = !strcontains(output.policy_documents["permission-boundary"], "arn:aws:")
+    error_message = "No ARN of the aws partition may appear when running in another partition."
+  }
+}
