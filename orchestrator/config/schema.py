@@ -213,9 +213,9 @@ class EnvConfig(_Strict):
     kms: KmsConfig = Field(default_factory=KmsConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
 
-    @field_validator("name")
+    @field_validator("name", "prefix")
     @classmethod
-    def _name(cls, value: str) -> str:
+    def _short_name(cls, value: str) -> str:
         if not re.match(r"^[a-z][a-z0-9]{1,9}$", value):
             raise ValueError(f"'{value}' must be 2-10 lowercase letters/digits, starting with a letter")
         return value
@@ -235,12 +235,6 @@ class EnvConfig(_Strict):
             raise ValueError(f"'{value}' is not an AWS region name like 'eu-west-1'")
         return value
 
-    @field_validator("prefix")
-    @classmethod
-    def _prefix(cls, value: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9]{1,9}$", value):
-            raise ValueError(f"'{value}' must be 2-10 lowercase letters/digits, starting with a letter")
-        return value
 
     @field_validator("deploy_role_arn")
     @classmethod
