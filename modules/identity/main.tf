@@ -1314,8 +1314,10 @@ resource "aws_iam_role" "data_science_admin" {
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = local.role_names.data_science_admin })
 
-  # The boundary ARN is built from its name; the policy must exist first.
-  depends_on = [aws_iam_policy.boundary]
+  # The boundary ARN is built from its name; the policy must exist first. The guardrails policy
+  # is attached by the exclusive-attachments resource: depending on it here makes destroy delete
+  # the role (detaching its policies) before the policy, which IAM refuses to delete while attached.
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
 }
 
 resource "aws_iam_role_policy" "data_science_admin" {
@@ -1337,7 +1339,7 @@ resource "aws_iam_role" "team_lead" {
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = local.role_names.team_lead })
 
-  depends_on = [aws_iam_policy.boundary]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
 }
 
 resource "aws_iam_role_policy" "team_lead" {
@@ -1359,7 +1361,7 @@ resource "aws_iam_role" "data_scientist" {
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = local.role_names.data_scientist })
 
-  depends_on = [aws_iam_policy.boundary]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
 }
 
 resource "aws_iam_role_policy" "data_scientist" {
@@ -1381,7 +1383,7 @@ resource "aws_iam_role" "sagemaker_execution" {
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = local.role_names.sagemaker_execution })
 
-  depends_on = [aws_iam_policy.boundary]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
 }
 
 resource "aws_iam_role_policy" "sagemaker_execution" {
@@ -1403,7 +1405,7 @@ resource "aws_iam_role" "pipeline_execution" {
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = local.role_names.pipeline_execution })
 
-  depends_on = [aws_iam_policy.boundary]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
 }
 
 resource "aws_iam_role_policy" "pipeline_execution" {
@@ -1425,7 +1427,7 @@ resource "aws_iam_role" "launch" {
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = local.role_names.launch })
 
-  depends_on = [aws_iam_policy.boundary]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
 }
 
 resource "aws_iam_role_policy" "launch" {
