@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from werkzeug.serving import make_server
 
     from orchestrator.emulator import extensions, persistence
+    from orchestrator.emulator.serialized import SerializedApp
 
     class OneRequestPerConnection(MotoRequestHandler):
         # Keep-alive connections closed by the server while a client reuses them fail with "use of
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except persistence.IncompatibleStateError as exc:
         print(f"ERROR {exc}", flush=True)
         return 1
-    app = DomainDispatcherApplication(create_backend_app)
+    app = SerializedApp(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
     os.environ["MOTO_PORT"] = str(server.port)
 
