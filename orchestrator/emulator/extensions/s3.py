@@ -1,22 +1,11 @@
-"""Extensions of the stock moto emulator, registered before the server starts.
-
-Every gap of the emulator that the platform needs closed is closed here, one function each, each
-with its own test in tests/orchestrator/emulator/test_extensions.py. They are written against
-moto's public model classes so that each could be offered upstream as a fix.
-"""
+"""S3: bucket logging and bucket-policy condition gaps of the stock emulator."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-_registered = False
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+from orchestrator.emulator.extensions._policy_json import as_list as _as_list
 
 
 def s3_logging_target_accepts_any_policy_shape() -> None:
@@ -103,48 +92,3 @@ def bucket_policy_conditions_follow_iam_semantics() -> None:
         return PermissionResult.PERMITTED if self._statement["Effect"] == "Allow" else PermissionResult.DENIED
 
     IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
-
-
-DEFAULT_ROTATION_PERIOD_DAYS = 365
-
-
-def kms_rotation_period_is_kept() -> None:
-    """EnableKeyRotation: moto ignores `RotationPeriodInDays` and GetKeyRotationStatus never returns
-    it, so a key with `rotation_period_in_days` never re-plans clean (0 -> 365 forever). Here the
-    period is validated (90-2560), stored on the key and returned, as KMS does."""
-    from moto.kms.exceptions import ValidationException  # noqa: PLC0415
-    from moto.kms.responses import KmsResponse  # noqa: PLC0415
-
-    def enable_key_rotation(self: KmsResponse) -> str:
-        key_id = self._get_param("KeyId")
-        self._validate_cmk_id(key_id)
-        period = int(self._get_param("RotationPeriodInDays") or DEFAULT_ROTATION_PERIOD_DAYS)
-        if not 90 <= period <= 2560:
-            raise ValidationException(f"1 validation error detected: Value '{period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560")
-        self.kms_backend.enable_key_rotation(key_id)
-        key = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]
-        key.rotation_period_in_days = period
-        return json.dumps(None)
-
-    def get_key_rotation_status(self: KmsResponse) -> str:
-        key_id = self._get_param("KeyId")
-        self._validate_cmk_id(key_id)
-        key = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]
-        status: dict[str, Any] = {"KeyId": key.arn, "KeyRotationEnabled": bool(key.key_rotation_status)}
-        if key.key_rotation_status:
-            status["RotationPeriodInDays"] = getattr(key, "rotation_period_in_days", DEFAULT_ROTATION_PERIOD_DAYS)
-        return json.dumps(status)
-
-    KmsResponse.enable_key_rotation = enable_key_rotation  # type: ignore[method-assign]
-    KmsResponse.get_key_rotation_status = get_key_rotation_status  # type: ignore[method-assign]
-
-
-def register_all() -> None:
-    """Register every extension (idempotent)."""
-    global _registered
-    if _registered:
-        return
-    s3_logging_target_accepts_any_policy_shape()
-    bucket_policy_conditions_follow_iam_semantics()
-    kms_rotation_period_is_kept()
-    _registered = True
