@@ -24,21 +24,30 @@ class ChildProcesses:
         self.interrupted_by: int | None = None
 
     def add(self, process: subprocess.Popen[bytes]) -> None:
+        """Register a started child. A signal that arrived while it was starting (after the
+        child existed but before it was registered) is delivered to it now, exactly once."""
         with self._lock:
             self._children.add(process)
+            missed = self.interrupted_by is not None
+        if missed:
+            _interrupt(process)
 
     def remove(self, process: subprocess.Popen[bytes]) -> None:
         with self._lock:
             self._children.discard(process)
 
     def forward(self, signum: int) -> None:
-        self.interrupted_by = signum
         with self._lock:
+            self.interrupted_by = signum
             children = list(self._children)
         for child in children:
-            if child.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(child.pid, signal.SIGINT)
+            _interrupt(child)
+
+
+def _interrupt(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGINT)
 
 
 CHILDREN = ChildProcesses()

@@ -99,10 +99,10 @@ locals {
 
   # Bare variable references inside policy documents go through locals: checkov's renderer
   # gives up on a document that uses var.x both bare and inside "${...}".
-  state_bucket      = var.state_bucket_arn
-  lock_table        = var.lock_table_arn
-  state_key         = var.state_key_arn
-  workload_boundary = var.workload_boundary_policy_arn
+  state_bucket       = var.state_bucket_arn
+  lock_table         = var.lock_table_arn
+  state_key          = var.state_key_arn
+  allowed_boundaries = concat([var.workload_boundary_policy_arn], var.additional_boundary_policy_arns)
 
   # The state key is used only through S3 (state, lockfile) and DynamoDB (lock table) of its
   # own region.
@@ -262,7 +262,7 @@ locals {
         "iam:PutRolePolicy",
       ]
       Resource  = local.prefix_roles
-      Condition = { StringEquals = { "iam:PermissionsBoundary" = local.workload_boundary } }
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = local.allowed_boundaries } }
     }
 
     # No iam:PermissionsBoundary condition key exists for these; the CI roles and
@@ -287,6 +287,16 @@ locals {
         "iam:UntagPolicy",
       ]
       Resource = local.prefix_policies
+    }
+
+    # The first Studio domain of an account makes SageMaker create its service-linked role; only
+    # that role, only for SageMaker.
+    sagemaker_service_linked_role = {
+      Sid       = "SageMakerServiceLinkedRole"
+      Effect    = "Allow"
+      Action    = "iam:CreateServiceLinkedRole"
+      Resource  = "${local.iam_arn}:role/aws-service-role/sagemaker.${local.dns_suffix}/AWSServiceRoleForAmazonSageMakerNotebooks"
+      Condition = { StringEquals = { "iam:AWSServiceName" = "sagemaker.${local.dns_suffix}" } }
     }
 
     pass_roles = {
@@ -547,6 +557,7 @@ locals {
       local.statements.manage_roles,
       local.statements.manage_policies,
       local.statements.pass_roles,
+      local.statements.sagemaker_service_linked_role,
       local.statements.create_keys,
       local.statements.manage_keys,
       local.statements.grants_for_aws_resources,
@@ -635,6 +646,7 @@ locals {
       local.statements.manage_roles,
       local.statements.manage_policies,
       local.statements.pass_roles,
+      local.statements.sagemaker_service_linked_role,
       local.statements.state_key,
       local.statements.manage_keys,
       local.statements.grants_for_aws_resources,
@@ -683,7 +695,9 @@ locals {
         Effect    = "Deny"
         NotAction = ["iam:Get*", "iam:List*"]
         Resource = concat(
-          [local.ci_boundary_arn, local.workload_boundary, local.plan_role_arn, local.apply_role_arn],
+          [local.ci_boundary_arn],
+          local.allowed_boundaries,
+          [local.plan_role_arn, local.apply_role_arn],
           var.protected_policy_arns,
           var.protected_role_arns,
         )
@@ -714,6 +728,7 @@ locals {
   foreign_arns = [
     for arn in concat(
       [var.state_key_arn, var.lock_table_arn, var.workload_boundary_policy_arn],
+      var.additional_boundary_policy_arns,
       var.create_oidc_provider ? [] : [var.existing_oidc_provider_arn],
       var.protected_role_arns,
       var.protected_policy_arns,
@@ -723,7 +738,7 @@ locals {
   # The CI roles and boundaries are always protected; listing them again would duplicate ARNs.
   redundant_protected_arns = [
     for arn in concat(var.protected_role_arns, var.protected_policy_arns) : arn
-    if contains([local.plan_role_arn, local.apply_role_arn, local.ci_boundary_arn, var.workload_boundary_policy_arn], arn)
+    if contains(concat([local.plan_role_arn, local.apply_role_arn, local.ci_boundary_arn], local.allowed_boundaries), arn)
   ]
 }
 

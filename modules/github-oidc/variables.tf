@@ -119,6 +119,18 @@ variable "workload_boundary_policy_arn" {
   }
 }
 
+variable "additional_boundary_policy_arns" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "Further customer-managed policies of this account that the apply role may set as a role's permissions boundary, for roles with a narrower boundary of their own (e.g. the network module's <name_prefix>-vpc-flow-logs-boundary). Like the workload boundary, the apply role can never change or delete them: they are created by the deploy role."
+
+  validation {
+    condition     = alltrue([for arn in var.additional_boundary_policy_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "additional_boundary_policy_arns entries must be customer-managed policy ARNs arn:<partition>:iam::<12-digit account>:policy/<name> (no wildcard, no AWS-managed policy); got ${jsonencode(var.additional_boundary_policy_arns)}."
+  }
+}
+
 variable "ssm_parameter_prefix" {
   type        = string
   description = "SSM parameter path of the environment (e.g. \"/mlops/dev\"). The roles read, and the apply role manages, parameters under <ssm_parameter_prefix>/ only."

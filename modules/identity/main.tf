@@ -443,10 +443,11 @@ locals {
       },
       local.ssm_read_statement,
       {
-        # *RolePolicy = Attach/Detach/Put/Delete/GetRolePolicy.
+        # Only actions that carry the iam:PermissionsBoundary key: on the others
+        # (GetRolePolicy, UpdateAssumeRolePolicy) the condition could never match.
         Sid       = "ProjectRolesWithBoundary"
         Effect    = "Allow"
-        Action    = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:*RolePolicy"]
+        Action    = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
         Resource  = local.project_role_arns
         Condition = { StringEquals = { "iam:PermissionsBoundary" = local.boundary_arn } }
       },

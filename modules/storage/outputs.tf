@@ -35,3 +35,12 @@ output "bucket_arns" {
     "arn:${local.partition}:s3:::${name}"
   ]
 }
+
+output "bucket_policies" {
+  description = "Bucket policy JSON of each bucket, by role (data, models, access_logs), as applied; for review and tests."
+  value = {
+    data        = module.data.policy_json
+    models      = module.models.policy_json
+    access_logs = module.access_logs.policy_json
+  }
+}

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from orchestrator.emulator.process import Emulator, start_emulator
+from orchestrator.policy import iam_lint
 from orchestrator.policy.evaluator import Decision, Request, denied_by, evaluate
 from orchestrator.policy.plan_lint import lint_plan
 from tests.conftest import REPO_ROOT
@@ -178,3 +179,27 @@ def test_plans_pass_the_linter_and_checkov(applied: tuple[Emulator, Path], tmp_p
         failed = [f"{c['check_id']} {c['resource']}" for c in report.get("results", {}).get("failed_checks", [])]
         assert report.get("summary", {}).get("passed", 0) > 0
         assert failed == [], f"checkov on {plan.name}:\n" + "\n".join(failed)
+
+
+def _identity_policies(iam: Any) -> dict[str, dict[str, Any]]:
+    """Every inline and customer-managed policy IAM holds in the dev account, by name."""
+    policies: dict[str, dict[str, Any]] = {}
+    for role in iam.list_roles()["Roles"]:
+        name = role["RoleName"]
+        for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+            document = iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
+            policies[f"inline:{name}/{policy}"] = json.loads(document) if isinstance(document, str) else document
+    for policy in iam.list_policies(Scope="Local")["Policies"]:
+        policies[f"managed:{policy['PolicyName']}"] = _managed(iam, policy["Arn"])
+    return policies
+
+
+def test_iam_linter_findings_are_fixed_or_explained(iam: Any) -> None:
+    policies = _identity_policies(iam)
+    # The linter sees the workload, persona, CI and boundary policies, not an empty account.
+    for expected in ("managed:mlops-dev-permission-boundary", "managed:mlops-dev-ci-boundary",
+                     "managed:mlops-dev-sagemaker-guardrails", "inline:mlops-dev-data-scientist/permissions"):
+        assert expected in policies
+    verdict = iam_lint.judge(iam_lint.lint(policies), iam_lint.load_accepted())
+    assert verdict.unexplained == [], "unexplained IAM linter findings:\n" + "\n".join(map(str, verdict.unexplained))
+    assert verdict.stale == [], "accepted findings that no longer occur (remove them):\n" + "\n".join(e.reason[:80] for e in verdict.stale)

@@ -14,7 +14,11 @@ locals {
   # Every role of this environment is named <prefix>-<env>-*; only those may use the keys (and
   # only if their IAM policy allows it too).
   environment_roles = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-*"
-  administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns))
+  # The GitHub Actions roles created by bootstrap (deterministic names): the apply role manages
+  # the keys after the first apply by the deploy role, the plan role only reads them.
+  ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
+  ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
+  administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [local.ci_apply_role_arn]))
 
   # Deterministic ARNs of the target accounts' model execution roles: dev grants them without
   # reading the target accounts' state (they need not exist yet).
@@ -59,6 +63,7 @@ module "kms" {
     logs   = { description = "CloudWatch log groups of ${local.name_prefix}", allow_cloudwatch_logs = true }
   }
   administrator_arns      = local.administrators
+  read_only_arns          = [local.ci_plan_role_arn]
   user_arn_patterns       = [local.environment_roles]
   deletion_window_in_days = var.kms.deletion_window_days
   rotation_period_in_days = var.kms.rotation_period_days
@@ -86,7 +91,7 @@ module "storage" {
   allowed_vpc_endpoint_ids = [module.network.s3_gateway_endpoint_id]
   # The target accounts' model execution roles reach the models bucket through their own
   # accounts' endpoints, so they are exempt (by exact ARN) from "only through our endpoint".
-  vpce_exempt_principal_arns          = concat(local.administrators, local.model_execution_roles)
+  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_execution_roles)
   models_additional_policy_statements = local.cross_account_model_read
   lifecycle_rules = {
     noncurrent_version_expiration_days     = var.storage.noncurrent_version_expiration_days

@@ -261,7 +261,7 @@ run "apply_policy" {
     condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s.Sid] == [
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters",
       "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey", "StateWrite",
-      "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "CreateKeys",
+      "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "SageMakerServiceLinkedRole", "CreateKeys",
       "ManageKeys", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
       "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
       "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyPresignedUrls",
@@ -341,7 +341,7 @@ run "apply_policy" {
         "iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
       ]
       Resource  = "arn:aws:iam::111111111111:role/mlops-dev-*"
-      Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary" } }
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = ["arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary"] } }
     }
     error_message = "CreateRole, PutRolePermissionsBoundary and role policy changes only on <name_prefix>-* roles carrying the workload boundary."
   }
@@ -772,4 +772,60 @@ run "provider_arn_mismatch_is_caught" {
   }
 
   expect_failures = [aws_iam_openid_connect_provider.github]
+}
+
+run "additional_boundaries_are_allowed_and_protected" {
+  command = plan
+
+  variables {
+    additional_boundary_policy_arns = ["arn:aws:iam::111111111111:policy/mlops-dev-vpc-flow-logs-boundary"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageBoundedRoles"]).Condition.StringEquals["iam:PermissionsBoundary"] == [
+      "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary",
+      "arn:aws:iam::111111111111:policy/mlops-dev-vpc-flow-logs-boundary",
+    ]
+    error_message = "Roles may be created with the workload boundary or one of the additional boundaries (values of one condition key are ORed)."
+  }
+
+  assert {
+    condition     = contains(one([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "DenyCiAndBoundaryChanges"]).Resource, "arn:aws:iam::111111111111:policy/mlops-dev-vpc-flow-logs-boundary")
+    error_message = "The CI roles can never change an additional boundary."
+  }
+}
+
+run "sagemaker_service_linked_role_only" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "SageMakerServiceLinkedRole"]) == {
+      Sid       = "SageMakerServiceLinkedRole"
+      Effect    = "Allow"
+      Action    = "iam:CreateServiceLinkedRole"
+      Resource  = "arn:aws:iam::111111111111:role/aws-service-role/sagemaker.amazonaws.com/AWSServiceRoleForAmazonSageMakerNotebooks"
+      Condition = { StringEquals = { "iam:AWSServiceName" = "sagemaker.amazonaws.com" } }
+    }
+    error_message = "The apply role may create SageMaker's service-linked role and no other."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "SageMakerServiceLinkedRole"]) == 1
+    error_message = "The CI boundary allows the SageMaker service-linked role too."
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
+    error_message = "The CI boundary must stay under IAM's 6,144-character limit for managed policies."
+  }
+}
+
+run "additional_boundary_must_be_a_policy_arn" {
+  command = plan
+
+  variables {
+    additional_boundary_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+  }
+
+  expect_failures = [var.additional_boundary_policy_arns]
 }

@@ -368,7 +368,7 @@ run "boundary_allow_list" {
     condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "ProjectRolesWithBoundary"]) == {
       Sid       = "ProjectRolesWithBoundary"
       Effect    = "Allow"
-      Action    = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:*RolePolicy"]
+      Action    = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
       Resource  = "arn:aws:iam::111111111111:role/mlops-dev-project-*"
       Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" } }
     }

@@ -84,8 +84,13 @@ run "keys_are_for_environment_roles_and_administered_by_the_deployer" {
   command = plan
 
   assert {
-    condition     = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS) == toset(["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/break-glass"])
-    error_message = "The deploy role and the configured administrators administer the keys."
+    condition     = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS) == toset(["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/break-glass", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"])
+    error_message = "The deploy role, the configured administrators and the CI apply role administer the keys."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "ReadOnly"]).Principal.AWS == ["arn:aws:iam::111111111111:role/mlops-dev-github-plan"]
+    error_message = "The CI plan role reads key metadata only."
   }
 
   assert {
@@ -159,5 +164,29 @@ run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
       "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
     ]])
     error_message = "Each cross-account bucket statement is pinned to the exact model execution role ARNs."
+  }
+}
+
+run "ci_roles_reach_the_buckets_from_outside_the_vpc" {
+  command = plan
+
+  override_resource {
+    target          = module.network.aws_vpc_endpoint.s3
+    override_during = plan
+    values          = { id = "vpce-0123456789abcdef0" }
+  }
+
+  override_resource {
+    target          = module.kms.aws_kms_key.this["data"]
+    override_during = plan
+    values          = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111" }
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["mlops-dev-github-plan", "mlops-dev-github-apply", "mlops-dev-deploy"] :
+      contains(one([for s in jsondecode(module.storage.bucket_policies["data"]).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]).Condition.ArnNotLike["aws:PrincipalArn"], "arn:aws:iam::111111111111:role/${role}")
+    ])
+    error_message = "GitHub-hosted runners are outside the VPC: the CI roles and the deploy role are exempt (by exact ARN) from the VPC-endpoint-only deny."
   }
 }
