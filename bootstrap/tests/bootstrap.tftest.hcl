@@ -142,6 +142,18 @@ run "ci_roles_are_pinned_to_the_repository" {
   }
 }
 
+run "ci_may_create_roles_with_the_workload_or_flow_log_boundary" {
+  command = plan
+
+  assert {
+    condition = one([for s in jsondecode(module.github.permission_policies["apply"]).Statement : s if s.Sid == "ManageBoundedRoles"]).Condition.StringEquals["iam:PermissionsBoundary"] == [
+      "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary",
+      "arn:aws:iam::111111111111:policy/mlops-dev-vpc-flow-logs-boundary",
+    ]
+    error_message = "The CI apply role creates roles with the workload boundary (identity) or the flow-log role's own boundary (network), nothing else."
+  }
+}
+
 run "bad_repository" {
   command = plan
 
