@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from orchestrator.commands import run_bootstrap, run_stacks
-from orchestrator.config import load_envs
+from orchestrator.commands import run_bootstrap, run_stacks, studio_leftovers
+from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
@@ -22,7 +22,9 @@ from orchestrator.progress import Progress
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
 from orchestrator.stacks import stacks_for
+from orchestrator.studio_leftovers import remove
 from orchestrator.targets import make_target
+from orchestrator.targets.base import Target
 from orchestrator.targets.local import local_dir, state_file
 
 
@@ -48,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
+    cleanup = sub.add_parser(
+        "cleanup-studio", parents=[common], help="remove the home EFS, mount targets and NFS security groups that deleted Studio domains left behind"
+    )
+    cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     emulator = sub.add_parser("emulator", help="manage a long-running local emulator")
     emulator.add_argument("action", choices=("start", "stop", "status", "reset"))
     return parser
@@ -67,6 +73,31 @@ def _confirm_destroy(args: argparse.Namespace, envs: list[str]) -> bool:
         raise ConfigError(["--yes: destroy without a terminal needs --yes (nothing was destroyed)"])
     answer = input(f"Destroy {', '.join(envs)} on target {args.target}? Type 'destroy' to confirm: ")
     return answer.strip() == "destroy"
+
+
+def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvConfig], progress: Progress) -> int:
+    found = {env.name: (env, studio_leftovers(target, env)) for env in configs}
+    remaining = {name: (env, leftovers) for name, (env, leftovers) in found.items() if leftovers}
+    _emit(
+        args,
+        {name: [leftover.__dict__ for leftover in leftovers] for name, (_, leftovers) in found.items()},
+        "\n".join(f"{name}: {leftover.describe()}" for name, (_, leftovers) in remaining.items() for leftover in leftovers)
+        or "no Studio resources left behind",
+    )
+    if not remaining:
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ConfigError(["--yes: removing Studio leftovers without a terminal needs --yes (nothing was removed)"])
+        answer = input(f"Delete these (the home EFS holds user data; this cannot be undone)? Type {'/'.join(remaining)} to confirm: ")
+        if answer.strip() != "/".join(remaining):
+            print("not confirmed; nothing was removed")
+            return EXIT_FAILURE
+    for name, (env, leftovers) in remaining.items():
+        for leftover in leftovers:
+            remove(leftover, target.client(env, "efs"), target.client(env, "ec2"), lambda text, n=name: progress.say(f"{n}/studio", text))
+    print(f"removed what {len(remaining)} environment(s) had left behind; run destroy again")
+    return EXIT_OK
 
 
 def _emulator_command(args: argparse.Namespace) -> int:
@@ -113,6 +144,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             target.open()
             progress.say("orchestrator", f"target {target.describe()}")
+            if args.command == "cleanup-studio":
+                return _cleanup_studio(args, target, configs, progress)
             if args.command == "bootstrap":
                 report = run_bootstrap(target, settings, configs, progress)
             elif args.command == "output":

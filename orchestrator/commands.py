@@ -14,6 +14,7 @@ from orchestrator.outcome import StackOutcome, readable_plan, summary_table
 from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import StackSpec
+from orchestrator.studio_leftovers import Leftover, find_leftovers
 from orchestrator.targets.base import Target
 from orchestrator.terraform.workspace import Workspace
 
@@ -99,10 +100,42 @@ def run_stacks(
             report.outcomes.append(outcome)
             if outcome.result == "failed":
                 break
+            if command == "destroy" and stack.name == STUDIO_STACK:
+                # Before the network goes: what SageMaker created outside Terraform would block it.
+                check = _studio_leftovers_check(target, env)
+                if check is not None:
+                    report.outcomes.append(check)
+                    break
         if report.failed:
             break
     report.seconds = time.monotonic() - start
     return report
+
+
+STUDIO_STACK = "platform"
+
+
+def studio_leftovers(target: Target, env: EnvConfig) -> list[Leftover]:
+    """Studio EFS, mount targets and NFS security groups left in the env's VPC by deleted domains."""
+    ssm = target.client(env, "ssm")
+    try:
+        vpc_id = ssm.get_parameter(Name=f"{env.ssm_prefix}/network/vpc-id")["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return []  # no foundation, no VPC: nothing can be left in it
+    return find_leftovers(target.client(env, "efs"), target.client(env, "ec2"), target.client(env, "sagemaker"), vpc_id)
+
+
+def _studio_leftovers_check(target: Target, env: EnvConfig) -> StackOutcome | None:
+    leftovers = studio_leftovers(target, env)
+    if not leftovers:
+        return None
+    lines = [
+        f"SageMaker left resources outside Terraform that block deleting the VPC of {env.name}:",
+        *(f"  {leftover.describe()}" for leftover in leftovers),
+        f"Remove them (asks for confirmation; the home EFS holds user data): python -m orchestrator cleanup-studio --env {env.name} --target {target.name}",
+        "then run destroy again; nothing else was destroyed.",
+    ]
+    return StackOutcome(env.name, "studio-leftovers", "check", result="failed", error="\n".join(lines))
 
 
 def run_bootstrap(target: Target, settings: PlatformSettings, envs: list[EnvConfig], progress: Progress) -> RunReport:

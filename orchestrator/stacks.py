@@ -71,14 +71,25 @@ def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
     }
 
 
+def _platform_inputs(env: EnvConfig) -> dict[str, Any]:
+    return {
+        **_common(env),
+        "personas": env.personas,
+        "studio": env.studio.model_dump(),
+        "project_templates": env.project_templates.model_dump(),
+        "force_destroy": env.storage.force_destroy,
+    }
+
+
 BOOTSTRAP_STACK = StackSpec(BOOTSTRAP, paths.BOOTSTRAP_DIR, (), _bootstrap_inputs)
 
 STACKS: dict[str, StackSpec] = {
     "foundation": StackSpec("foundation", paths.STACKS_DIR / "foundation", (), _foundation_inputs),
     "identity": StackSpec("identity", paths.STACKS_DIR / "identity", ("foundation",), _identity_inputs),
+    "platform": StackSpec("platform", paths.STACKS_DIR / "platform", ("identity",), _platform_inputs),
 }
 
-STACKS_BY_KIND: dict[str, tuple[str, ...]] = {"dev": ("foundation", "identity")}
+STACKS_BY_KIND: dict[str, tuple[str, ...]] = {"dev": ("foundation", "identity", "platform")}
 
 
 def stacks_for(env: EnvConfig, only: list[str] | None = None) -> list[StackSpec]:

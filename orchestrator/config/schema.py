@@ -190,6 +190,50 @@ class IdentityConfig(_Strict):
         return value
 
 
+PERSONAS = ("data_science_admin", "team_lead", "data_scientist")
+# SageMaker's rule for user profile names.
+USER_PROFILE_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+
+
+class StudioConfig(_Strict):
+    users: dict[str, str] = Field(
+        default_factory=dict, description="Studio user profile name -> persona (data_science_admin, team_lead, data_scientist)."
+    )
+    idle_timeout_minutes: int = Field(default=120, ge=60, le=525600, description="Idle apps shut down after this many minutes.")
+    home_efs_retention: Literal["Retain", "Delete"] = Field(
+        default="Retain",
+        description="What happens to the home EFS when the domain is destroyed: Retain keeps user data (and leaves the EFS behind), Delete removes it.",
+    )
+    enable_projects: bool = Field(default=True, description="Enable SageMaker Projects (account- and region-wide).")
+
+    @field_validator("users")
+    @classmethod
+    def _users(cls, value: dict[str, str]) -> dict[str, str]:
+        for user, persona in value.items():
+            if not USER_PROFILE_NAME.match(user):
+                raise ValueError(f"user '{user}' is not a valid Studio user profile name (letters, digits and hyphens, at most 63)")
+            if persona not in PERSONAS:
+                raise ValueError(f"user '{user}' has unknown persona '{persona}' (personas: {', '.join(PERSONAS)})")
+        return value
+
+
+class ProjectTemplatesConfig(_Strict):
+    provider_name: str = Field(default="ML platform team", min_length=1, max_length=50, description="Shown in Studio as the templates' provider.")
+    launch_personas: list[str] = Field(
+        default_factory=lambda: ["data_scientist", "team_lead"], description="Personas whose roles may launch SageMaker projects."
+    )
+
+    @field_validator("launch_personas")
+    @classmethod
+    def _personas(cls, value: list[str]) -> list[str]:
+        unknown = [p for p in value if p not in PERSONAS]
+        if unknown:
+            raise ValueError(f"unknown personas {unknown} (personas: {', '.join(PERSONAS)})")
+        if not value:
+            raise ValueError("at least one persona must be able to launch projects")
+        return value
+
+
 class EnvConfig(_Strict):
     name: str = Field(description="The environment's name; must equal its folder under envs/.")
     kind: Literal["dev"] = Field(default="dev", description="Which stacks the environment runs.")
@@ -212,6 +256,14 @@ class EnvConfig(_Strict):
     network: NetworkConfig
     kms: KmsConfig = Field(default_factory=KmsConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
+    studio: StudioConfig = Field(default_factory=StudioConfig)
+    project_templates: ProjectTemplatesConfig = Field(default_factory=ProjectTemplatesConfig)
+
+    @property
+    def personas(self) -> list[str]:
+        """Personas that exist: given principals to assume them, or brought as an existing role."""
+        principals = self.identity.persona_principals
+        return [p for p in PERSONAS if getattr(principals, p) or p in self.identity.existing_role_arns]
 
     @field_validator("name", "prefix")
     @classmethod
@@ -338,6 +390,13 @@ def semantic_problems(config: EnvConfig) -> list[tuple[str, object, str]]:
     for stage, account in config.target_accounts.items():
         if account == config.account_id:
             problems.append((f"target_accounts.{stage}", account, "is the environment's own account; target accounts must be separate"))
+
+    for user, persona in config.studio.users.items():
+        if persona not in config.personas:
+            problems.append((f"studio.users.{user}", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"))
+    for index, persona in enumerate(config.project_templates.launch_personas):
+        if persona not in config.personas:
+            problems.append((f"project_templates.launch_personas[{index}]", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"))
 
     if config.deploy_role_arn:
         match = re.match(IAM_ROLE_ARN, config.deploy_role_arn)

@@ -104,6 +104,39 @@ def test_apply_creates_dev_in_its_own_account(emulator: Emulator, work_dir: Path
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert table["SSEDescription"]["Status"] == "ENABLED"
     assert _held_locks(dev) == [], "a lock was left behind"
+    _assert_studio_and_portfolio(dev, vpc_id, values)
+
+
+def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, str]) -> None:
+    """The platform stack: Studio private and encrypted with its users and lifecycle config;
+    the project templates' portfolio with products, launch constraints and persona principals."""
+    sagemaker = dev.client("sagemaker")
+    [summary] = sagemaker.list_domains()["Domains"]
+    domain = sagemaker.describe_domain(DomainId=summary["DomainId"])
+    assert domain["DomainName"] == "mlops-dev-studio" and domain["Status"] == "InService"
+    assert domain["AppNetworkAccessType"] == "VpcOnly" and domain["AuthMode"] == "IAM" and domain["VpcId"] == vpc_id
+    assert domain["KmsKeyId"] == contract["/mlops/dev/kms/studio-key-arn"]
+    assert domain["DefaultUserSettings"]["SharingSettings"]["NotebookOutputOption"] == "Disabled"
+    idle = domain["DefaultUserSettings"]["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"]
+    assert idle["LifecycleManagement"] == "ENABLED" and idle["IdleTimeoutInMinutes"] == 120
+    assert contract["/mlops/dev/studio/domain-id"] == summary["DomainId"]
+    profiles = sagemaker.list_user_profiles(DomainIdEquals=summary["DomainId"])["UserProfiles"]
+    assert sorted(p["UserProfileName"] for p in profiles) == ["alice", "bob"]
+    configs = sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
+    assert configs and all(c["StudioLifecycleConfigName"].startswith("mlops-dev-") for c in configs)
+    assert sagemaker.get_sagemaker_servicecatalog_portfolio_status()["Status"] == "Enabled"
+
+    catalog = dev.client("servicecatalog")
+    [portfolio] = [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
+    products = catalog.search_products_as_admin(PortfolioId=portfolio["Id"])["ProductViewDetails"]
+    assert sorted(p["ProductViewSummary"]["Name"] for p in products) == ["mlops-dev-model-build", "mlops-dev-model-deploy"]
+    for product in products:
+        tags = {t["Key"]: t["Value"] for t in catalog.describe_product_as_admin(Id=product["ProductViewSummary"]["ProductId"])["Tags"]}
+        assert tags.get("sagemaker:studio-visibility") == "true"
+    constraints = catalog.list_constraints_for_portfolio(PortfolioId=portfolio["Id"])["ConstraintDetails"]
+    assert len(constraints) == 2 and {c["Type"] for c in constraints} == {"LAUNCH"}
+    principals = {p["PrincipalARN"] for p in catalog.list_principals_for_portfolio(PortfolioId=portfolio["Id"])["Principals"]}
+    assert principals == {f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-data-scientist", f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-team-lead"}
 
 
 def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path) -> None:
@@ -190,13 +223,40 @@ def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path, changed_envs
     dev = Account(emulator.url, DEV_ACCOUNT)
     logs_bucket = f"mlops-dev-access-logs-{DEV_ACCOUNT}"
     dev.client("s3").put_object(Bucket=logs_bucket, Key="s3/example/2026-11-21-log", Body=b"access log line")
+    ec2 = dev.client("ec2")
+    vpc_id = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]["VpcId"]
+    domain_id = dev.client("sagemaker").list_domains()["Domains"][0]["DomainId"]
+    leftover_groups = [
+        ec2.create_security_group(GroupName=f"security-group-for-{way}-nfs-{domain_id}", Description="NFS", VpcId=vpc_id)["GroupId"]
+        for way in ("inbound", "outbound")
+    ]
+    run = orchestrator(
+        ["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"],
+        work_dir,
+        ORCHESTRATOR_ENVS_DIR=str(changed_envs),
+    )
+    # What AWS leaves after deleting a Studio domain (its NFS security groups): destroy stops
+    # before the network, names them, and points at the clean-up command.
+    assert run.returncode == 1, run.stderr[-4000:]
+    assert [(s["stack"], s["result"]) for s in run.report["stacks"]] == [("platform", "destroyed"), ("studio-leftovers", "failed")]
+    message = run.report["stacks"][-1]["error"]
+    assert all(group in message for group in leftover_groups) and "cleanup-studio --env dev" in message
+    assert dev.client("sagemaker").list_domains()["Domains"] == []
+    catalog = dev.client("servicecatalog")
+    assert not [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
+    assert catalog.search_products_as_admin()["ProductViewDetails"] == []
+
+    refused = orchestrator(["cleanup-studio", "--env", "dev", "--emulator-url", emulator.url], work_dir, ORCHESTRATOR_ENVS_DIR=str(changed_envs))
+    assert refused.returncode == 2 and "--yes" in refused.stderr  # no terminal, no --yes: nothing removed
+    cleanup = orchestrator(["cleanup-studio", "--env", "dev", "--emulator-url", emulator.url, "--yes"], work_dir, ORCHESTRATOR_ENVS_DIR=str(changed_envs))
+    assert cleanup.returncode == 0, cleanup.stderr[-3000:]
     run = orchestrator(
         ["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"],
         work_dir,
         ORCHESTRATOR_ENVS_DIR=str(changed_envs),
     )
     assert run.returncode == 0, run.stderr[-4000:]
-    assert [(s["stack"], s["result"]) for s in run.report["stacks"]] == [("identity", "destroyed"), ("foundation", "destroyed")]
+    assert [(s["stack"], s["result"]) for s in run.report["stacks"]][1:] == [("identity", "destroyed"), ("foundation", "destroyed")]
 
     assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
     names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]

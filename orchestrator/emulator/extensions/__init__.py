@@ -15,11 +15,49 @@ from orchestrator.emulator.extensions.s3 import (
     bucket_policy_conditions_follow_iam_semantics,
     s3_logging_target_accepts_any_policy_shape,
 )
+from orchestrator.emulator.extensions.sagemaker import (
+    add_tags_overwrites_existing_keys,
+    domain_delete_follows_aws,
+    domain_ids_urls_and_home_efs_follow_aws,
+    domain_update_is_supported,
+    model_package_group_policies_are_supported,
+    model_package_groups_can_be_deleted,
+    servicecatalog_portfolio_status_is_kept,
+    studio_lifecycle_configs_are_supported,
+    studio_resources_can_be_tagged,
+    user_profiles_are_supported,
+)
+from orchestrator.emulator.extensions.servicecatalog import (
+    constraints_are_managed,
+    deletes_refuse_resources_in_use,
+    portfolio_update_and_missing_portfolio,
+    principals_associate_with_portfolios,
+    product_versions_status_and_admin_view,
+    products_associate_with_portfolios,
+    provisioning_artifacts_are_managed,
+)
 
 EXTENSIONS: tuple[Callable[[], None], ...] = (
     s3_logging_target_accepts_any_policy_shape,
     bucket_policy_conditions_follow_iam_semantics,
     kms_rotation_period_is_kept,
+    portfolio_update_and_missing_portfolio,
+    product_versions_status_and_admin_view,
+    provisioning_artifacts_are_managed,
+    products_associate_with_portfolios,
+    principals_associate_with_portfolios,
+    constraints_are_managed,
+    deletes_refuse_resources_in_use,
+    domain_ids_urls_and_home_efs_follow_aws,
+    domain_delete_follows_aws,
+    domain_update_is_supported,
+    user_profiles_are_supported,
+    studio_lifecycle_configs_are_supported,
+    studio_resources_can_be_tagged,
+    add_tags_overwrites_existing_keys,
+    servicecatalog_portfolio_status_is_kept,
+    model_package_groups_can_be_deleted,
+    model_package_group_policies_are_supported,
 )
 
 _registered = False

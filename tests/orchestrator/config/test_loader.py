@@ -46,6 +46,11 @@ def test_the_committed_dev_env_is_valid() -> None:
         (lambda c: c["identity"]["persona_principals"].update(team_lead=["lead"]), "identity.persona_principals.team_lead", "lead"),
         (lambda c: c["identity"].update(existing_role_arns={"root": "arn:aws:iam::111111111111:role/x"}), "identity.existing_role_arns", "root"),
         (lambda c: c.update(target_accounts={"prod": "123"}), "target_accounts", "123"),
+        (lambda c: c.setdefault("studio", {}).update(users={"bad_name!": "data_scientist"}), "studio.users", "bad_name!"),
+        (lambda c: c.setdefault("studio", {}).update(users={"carol": "owner"}), "studio.users", "owner"),
+        (lambda c: c.setdefault("studio", {}).update(idle_timeout_minutes=5), "studio.idle_timeout_minutes", "5"),
+        (lambda c: c.setdefault("studio", {}).update(home_efs_retention="Keep"), "studio.home_efs_retention", "Keep"),
+        (lambda c: c.setdefault("project_templates", {}).update(launch_personas=["intern"]), "project_templates.launch_personas", "intern"),
     ],
 )
 def test_field_errors_name_file_field_and_value(envs_dir: Path, dev_config: dict, mutate, field: str, value: str) -> None:
@@ -134,3 +139,12 @@ def test_all_problems_of_all_envs_are_reported_together(envs_dir: Path, dev_conf
         load_envs(None, envs_dir)
     text = "\n".join(caught.value.problems)
     assert "account_id" in text and "12345" in text and "region" in text and "nowhere" in text
+
+
+def test_studio_users_need_a_persona_with_a_role(envs_dir: Path, dev_config: dict) -> None:
+    dev_config["identity"]["persona_principals"]["team_lead"] = []
+    dev_config.setdefault("studio", {})["users"] = {"bob": "team_lead"}
+    dev_config.setdefault("project_templates", {})["launch_personas"] = ["team_lead"]
+    problems = _problems(envs_dir, dev_config)
+    assert any("studio.users.bob" in p and "team_lead" in p and "no role" in p for p in problems), problems
+    assert any("project_templates.launch_personas[0]" in p and "team_lead" in p for p in problems), problems

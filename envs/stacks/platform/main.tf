@@ -1,0 +1,103 @@
+# Platform of the dev environment: SageMaker Studio (domain, user profiles, lifecycle config,
+# projects enabled) and the self-service project templates (Service Catalog portfolio).
+# Reads the foundation and identity stacks through their SSM contract (no shared state).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  name_prefix = "${var.prefix}-${var.environment}"
+  ssm_prefix  = "/${var.prefix}/${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  partition   = data.aws_partition.current.partition
+
+  # Personas that exist in this environment (given principals or brought roles), as the identity
+  # stack published them: identity/<persona>-role-arn.
+  persona_contract_keys = { for persona in var.personas : persona => "identity/${replace(persona, "_", "-")}-role-arn" }
+
+  contract_keys = concat(
+    [
+      "network/vpc-id",
+      "network/private-subnet-ids",
+      "network/sagemaker-security-group-id",
+      "network/s3-gateway-endpoint-id",
+      "kms/data-key-arn",
+      "kms/ebs-key-arn",
+      "kms/studio-key-arn",
+      "storage/access-log-bucket",
+      "identity/sagemaker-execution-role-arn",
+      "identity/launch-role-arn",
+    ],
+    values(local.persona_contract_keys),
+  )
+  # Contract parameters are plain String identifiers (the provider marks every value sensitive).
+  contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
+
+  ci_role_arns = [for role in ["github-plan", "github-apply"] : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${role}"]
+
+  # Every persona opens Studio with the environment's SageMaker execution role: in Studio the
+  # execution role acts, and it may not approve models (approval is the team lead's persona role).
+  execution_role_arn = local.contract["identity/sagemaker-execution-role-arn"]
+
+  # Published template versions are immutable (the module refuses a changed digest): a new
+  # version is a new file appended to the product's versions below.
+  templates_dir = "${path.module}/../../../templates/sagemaker-projects"
+}
+
+data "aws_ssm_parameter" "contract" {
+  for_each = toset(local.contract_keys)
+  name     = "${local.ssm_prefix}/${each.key}"
+}
+
+module "studio" {
+  source = "../../../modules/sagemaker-studio"
+
+  name_prefix                 = local.name_prefix
+  vpc_id                      = local.contract["network/vpc-id"]
+  subnet_ids                  = split(",", local.contract["network/private-subnet-ids"])
+  security_group_ids          = [local.contract["network/sagemaker-security-group-id"]]
+  kms_key_arn                 = local.contract["kms/studio-key-arn"]
+  home_efs_retention          = var.studio.home_efs_retention
+  execution_role_arn          = local.execution_role_arn
+  persona_execution_role_arns = { for persona in var.personas : persona => local.execution_role_arn }
+  user_profiles               = { for user, persona in var.studio.users : user => { persona = persona } }
+  idle_timeout_in_minutes     = var.studio.idle_timeout_minutes
+  max_idle_timeout_in_minutes = max(480, var.studio.idle_timeout_minutes)
+  jobs_volume_kms_key_arn     = local.contract["kms/ebs-key-arn"]
+  jobs_output_kms_key_arn     = local.contract["kms/data-key-arn"]
+  enable_projects             = var.studio.enable_projects
+  ssm_prefix                  = local.ssm_prefix
+}
+
+module "project_templates" {
+  source = "../../../modules/project-templates"
+
+  name_prefix              = local.name_prefix
+  kms_key_arn              = local.contract["kms/data-key-arn"]
+  access_log_bucket_name   = local.contract["storage/access-log-bucket"]
+  allowed_vpc_endpoint_ids = [local.contract["network/s3-gateway-endpoint-id"]]
+  # Terraform uploads the templates from outside the VPC: the deploy role and the CI roles.
+  vpce_exempt_principal_arns = concat([var.deploy_role_arn], local.ci_role_arns)
+  provider_name              = var.project_templates.provider_name
+  force_destroy              = var.force_destroy
+  products = {
+    model-build = {
+      display_name = "${local.name_prefix}-model-build"
+      description  = "MLOps project: SageMaker Pipelines model building, training and registration, with a KMS-encrypted artifact bucket and a model package group."
+      owner        = var.project_templates.provider_name
+      versions = [
+        { name = "v1", description = "Initial release", template_path = "${local.templates_dir}/model-build.yaml" },
+      ]
+    }
+    model-deploy = {
+      display_name = "${local.name_prefix}-model-deploy"
+      description  = "MLOps project: model building plus multi-account deployment (staging, prod) triggered by the model registry's approval events."
+      owner        = var.project_templates.provider_name
+      versions = [
+        { name = "v1", description = "Initial release", template_path = "${local.templates_dir}/model-deploy.yaml" },
+      ]
+    }
+  }
+  launch_role_arn = local.contract["identity/launch-role-arn"]
+  principal_arns  = [for persona in var.project_templates.launch_personas : local.contract[local.persona_contract_keys[persona]]]
+}

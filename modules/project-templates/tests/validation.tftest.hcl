@@ -1,0 +1,282 @@
+# Input validation: a valid baseline, then one run per rule, each breaking
+# exactly one rule of a valid configuration.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+}
+
+variables {
+  name_prefix                = "mlops-dev"
+  kms_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+  access_log_bucket_name     = "mlops-dev-access-logs-111111111111"
+  allowed_vpc_endpoint_ids   = ["vpce-0123456789abcdef0"]
+  vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+  provider_name              = "ML platform team"
+  launch_role_arn            = "arn:aws:iam::111111111111:role/mlops-dev-launch"
+  principal_arns             = ["arn:aws:iam::111111111111:role/mlops-dev-data-scientist"]
+  products = {
+    model-build = {
+      description = "Model building project"
+      owner       = "ML platform team"
+      versions    = [{ name = "1.0.0", description = "First release", template_path = "tests/fixtures/project-v1.yaml" }]
+    }
+  }
+}
+
+run "baseline_is_valid" {
+  command = plan
+
+  assert {
+    condition     = length(aws_servicecatalog_product.this) == 1
+    error_message = "The baseline must plan one product."
+  }
+}
+
+run "no_products" {
+  command = plan
+  variables { products = {} }
+  expect_failures = [var.products]
+}
+
+run "no_versions" {
+  command = plan
+  variables {
+    products = {
+      model-build = { description = "d", owner = "o", versions = [] }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "duplicate_version_names" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description = "d"
+        owner       = "o"
+        versions = [
+          { name = "1.0.0", description = "a", template_path = "tests/fixtures/project-v1.yaml" },
+          { name = "1.0.0", description = "b", template_path = "tests/fixtures/project-v2.yaml" },
+        ]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "missing_template_file" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description = "d"
+        owner       = "o"
+        versions    = [{ name = "1.0.0", description = "a", template_path = "tests/fixtures/does-not-exist.yaml" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "template_not_yaml" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description = "d"
+        owner       = "o"
+        versions    = [{ name = "1.0.0", description = "a", template_path = "main.tf" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "unsafe_product_key" {
+  command = plan
+  variables {
+    products = {
+      "Model_Build" = {
+        description = "d"
+        owner       = "o"
+        versions    = [{ name = "1.0.0", description = "a", template_path = "tests/fixtures/project-v1.yaml" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "unsafe_version_name" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description = "d"
+        owner       = "o"
+        versions    = [{ name = "../1.0.0", description = "a", template_path = "tests/fixtures/project-v1.yaml" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "blank_owner" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description = "d"
+        owner       = " "
+        versions    = [{ name = "1.0.0", description = "a", template_path = "tests/fixtures/project-v1.yaml" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "bad_support_email" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description   = "d"
+        owner         = "o"
+        support_email = "not-an-address"
+        versions      = [{ name = "1.0.0", description = "a", template_path = "tests/fixtures/project-v1.yaml" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "insecure_support_url" {
+  command = plan
+  variables {
+    products = {
+      model-build = {
+        description = "d"
+        owner       = "o"
+        support_url = "http://wiki.example.com"
+        versions    = [{ name = "1.0.0", description = "a", template_path = "tests/fixtures/project-v1.yaml" }]
+      }
+    }
+  }
+  expect_failures = [var.products]
+}
+
+run "launch_role_not_a_role" {
+  command = plan
+  variables { launch_role_arn = "arn:aws:iam::111111111111:user/launch" }
+  expect_failures = [var.launch_role_arn]
+}
+
+run "launch_role_wildcard" {
+  command = plan
+  variables { launch_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-*" }
+  expect_failures = [var.launch_role_arn]
+}
+
+run "launch_role_of_another_account" {
+  command = plan
+  variables { launch_role_arn = "arn:aws:iam::222222222222:role/mlops-dev-launch" }
+  expect_failures = [aws_servicecatalog_constraint.launch]
+}
+
+run "empty_principals" {
+  command = plan
+  variables { principal_arns = [] }
+  expect_failures = [var.principal_arns]
+}
+
+run "wildcard_principal" {
+  command = plan
+  variables { principal_arns = ["arn:aws:iam::111111111111:role/*"] }
+  expect_failures = [var.principal_arns]
+}
+
+run "root_principal" {
+  command = plan
+  variables { principal_arns = ["arn:aws:iam::111111111111:root"] }
+  expect_failures = [var.principal_arns]
+}
+
+run "duplicate_principals" {
+  command = plan
+  variables {
+    principal_arns = [
+      "arn:aws:iam::111111111111:role/mlops-dev-data-scientist",
+      "arn:aws:iam::111111111111:role/mlops-dev-data-scientist",
+    ]
+  }
+  expect_failures = [var.principal_arns]
+}
+
+run "principal_of_another_account" {
+  command = plan
+  variables { principal_arns = ["arn:aws:iam::999999999999:role/sso-data-scientists"] }
+  expect_failures = [aws_servicecatalog_principal_portfolio_association.this]
+}
+
+run "kms_alias_rejected" {
+  command = plan
+  variables { kms_key_arn = "alias/mlops-dev-data" }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "no_vpc_endpoints" {
+  command = plan
+  variables { allowed_vpc_endpoint_ids = [] }
+  expect_failures = [var.allowed_vpc_endpoint_ids]
+}
+
+run "no_exempt_principal" {
+  command = plan
+  variables { vpce_exempt_principal_arns = [] }
+  expect_failures = [var.vpce_exempt_principal_arns]
+}
+
+run "bad_access_log_bucket" {
+  command = plan
+  variables { access_log_bucket_name = "Access_Logs" }
+  expect_failures = [var.access_log_bucket_name]
+}
+
+run "bad_name_prefix" {
+  command = plan
+  variables { name_prefix = "MLOps" }
+  expect_failures = [var.name_prefix]
+}
+
+run "studio_visibility_cannot_be_turned_off" {
+  command = plan
+  variables { tags = { "sagemaker:studio-visibility" = "false" } }
+  expect_failures = [var.tags]
+}
+
+run "blank_provider_name" {
+  command = plan
+  variables { provider_name = "" }
+  expect_failures = [var.provider_name]
+}
+
+run "bad_noncurrent_expiration" {
+  command = plan
+  variables { noncurrent_version_expiration_days = 0 }
+  expect_failures = [var.noncurrent_version_expiration_days]
+}
