@@ -77,6 +77,12 @@ locals {
   pipeline_execution_arn  = element(compact([var.existing_role_arns.pipeline_execution, "${local.iam_arn_prefix}:role/${var.name_prefix}-pipeline-execution"]), 0)
   launch_arn              = element(compact([var.existing_role_arns.launch, "${local.iam_arn_prefix}:role/${var.name_prefix}-launch"]), 0)
 
+  # The role EventBridge uses to deliver a project's approval events to the
+  # deployment target (the model-deploy template's DeployEventTargetRoleArn).
+  # Created by the platform, not by this module: the launch role may pass it,
+  # and only it, to EventBridge.
+  deploy_events_role_arn = "${local.iam_arn_prefix}:role/${var.name_prefix}-deploy-events"
+
   # Roles and buckets that project templates (the launch role) may create.
   project_resource_prefix = coalesce(var.project_resource_prefix, "${var.name_prefix}-project-")
   project_role_arns       = "${local.iam_arn_prefix}:role/${local.project_resource_prefix}*"
@@ -140,6 +146,21 @@ locals {
 
   # Guardrails: every bucket and object a role may touch; everything else is denied.
   allowed_s3_arns = concat(var.bucket_arns, var.aws_service_bucket_arns, local.readable_object_arns, [local.project_bucket_arns])
+  # The objects among them (the project pattern covers objects too). Enough for
+  # a statement that only object requests can match.
+  allowed_s3_object_arns = concat(local.readable_object_arns, [local.project_bucket_arns])
+
+  # Service Catalog copies each product template into a bucket it owns (name
+  # not known in advance) and tags the copy servicecatalog:provisioning=true;
+  # CloudFormation reads it with the launch role. This object tag is the only
+  # exception to the bucket perimeter, and only for s3:GetObject.
+  template_copy_statement = {
+    Sid       = "ReadServiceCatalogTemplateCopies"
+    Effect    = "Allow"
+    Action    = "s3:GetObject"
+    Resource  = "arn:${local.partition}:s3:::*/*"
+    Condition = { StringEquals = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "true" } }
+  }
 }
 
 ################################################################################
@@ -314,11 +335,30 @@ locals {
         Resource  = "*"
         Condition = { StringNotEquals = { "sagemaker:DirectInternetAccess" = "Disabled" } }
       },
+      # The bucket perimeter, in two statements (ORed). A request outside the
+      # allowed buckets is denied unless it is s3:GetObject of an object tagged
+      # servicecatalog:provisioning=true (Service Catalog's template copies):
+      # - the first denies every S3 request whose object does not carry the tag
+      #   with value "true" (StringNotEquals also matches when the key is
+      #   absent: buckets, untagged objects, actions without the key);
+      # - the second denies every other action on tagged objects (the key is
+      #   present; NotAction, so a new S3 action is denied too). Non-S3 requests
+      #   never carry the key, so NotAction does not reach other services, and
+      #   only object requests carry it, so the allowed objects suffice as
+      #   NotResource (this keeps the policy under the size limit).
       {
         Sid         = "DenyOtherBuckets"
         Effect      = "Deny"
         Action      = "s3:*"
         NotResource = local.allowed_s3_arns
+        Condition   = { StringNotEquals = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "true" } }
+      },
+      {
+        Sid         = "DenyOtherBucketsTaggedObjectsExceptGet"
+        Effect      = "Deny"
+        NotAction   = "s3:GetObject"
+        NotResource = local.allowed_s3_object_arns
+        Condition   = { Null = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "false" } }
       },
     ]
   }
@@ -329,14 +369,15 @@ locals {
 #
 # An allow-list (whatever it does not allow is denied to every role carrying
 # it) plus explicit denies. IAM limits a managed policy to 6,144 characters;
-# the allow-list and the 13 guardrail statements together need about 9,000,
+# the allow-list and the 14 guardrail statements together need about 10,000,
 # so the guardrails are part of the boundary in this form: roles created by
 # project templates (the only roles that carry this boundary without the
 # guardrails policy) may not call the guarded create actions at all
 # (DenyGuardedCreatesByProjectRoles); they pass the pipeline or SageMaker
 # execution role, which carry the guardrails, instead. Bucket access is
 # limited by the allow-list: S3 is allowed only on the environment, AWS
-# service and project buckets.
+# service and project buckets, plus s3:GetObject of Service Catalog's template
+# copies (the guardrails' one exception, ReadServiceCatalogTemplateCopies).
 ################################################################################
 
 locals {
@@ -396,6 +437,9 @@ locals {
         Action   = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
         Resource = local.writable_object_arns
       },
+      # The launch role reads Service Catalog's template copies (the same
+      # exception as the guardrails' bucket perimeter).
+      local.template_copy_statement,
       {
         # One statement for several services, to stay under the size limit.
         # Equivalent to one statement per service: an action only matches
@@ -463,7 +507,7 @@ locals {
         Sid       = "PassRole"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn]
+        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn, local.deploy_events_role_arn]
         Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.events_service, local.servicecatalog_service] } }
       },
       {
@@ -1092,11 +1136,20 @@ locals {
         Resource = local.project_role_arns
       },
       {
-        Sid       = "PassRolesToSageMakerAndEvents"
+        Sid       = "PassRolesToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
         Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns]
-        Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.events_service] } }
+        Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
+      },
+      {
+        # The approval rule's target role (DeployEventTargetRoleArn): only the
+        # platform's delivery role, and only to EventBridge.
+        Sid       = "PassDeployEventsRoleToEventBridge"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = local.deploy_events_role_arn
+        Condition = { StringEquals = { "iam:PassedToService" = local.events_service } }
       },
       {
         Sid    = "ProjectBuckets"
@@ -1142,6 +1195,15 @@ locals {
         ]
       },
       {
+        # AWS::SageMaker::ModelPackageGroup sets ModelPackageGroupPolicy (the
+        # model-deploy template's read-only share with staging and prod) with
+        # these calls in its create, read, update and delete handlers.
+        Sid      = "ModelPackageGroupPolicies"
+        Effect   = "Allow"
+        Action   = ["sagemaker:DeleteModelPackageGroupPolicy", "sagemaker:GetModelPackageGroupPolicy", "sagemaker:PutModelPackageGroupPolicy"]
+        Resource = "${local.sagemaker_arn_prefix}:model-package-group/${var.name_prefix}-*"
+      },
+      {
         Sid    = "EventRules"
         Effect = "Allow"
         Action = [
@@ -1158,6 +1220,7 @@ locals {
       local.ssm_read_statement,
       local.s3_list_statement,
       local.s3_read_statement,
+      local.template_copy_statement,
     ]
   }
 }

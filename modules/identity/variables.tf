@@ -236,7 +236,7 @@ variable "studio_user_profile_tag_key" {
 }
 
 variable "project_resource_prefix" {
-  description = "Name prefix of the IAM roles and S3 buckets that SageMaker project templates (the Service Catalog launch role) may create and manage. null means \"<name_prefix>-project-\". Must start with \"<name_prefix>-\" and must not match any role of this module, any brought role or any bucket of bucket_arns/aws_service_bucket_arns, so the launch role can never change platform roles or buckets."
+  description = "Name prefix of the IAM roles and S3 buckets that SageMaker project templates (the Service Catalog launch role) may create and manage. null means \"<name_prefix>-project-\". Must start with \"<name_prefix>-\" and must not match any role of this module (including <name_prefix>-deploy-events), any brought role or any bucket of bucket_arns/aws_service_bucket_arns, so the launch role can never change platform roles or buckets."
   type        = string
   default     = null
 
@@ -254,11 +254,11 @@ variable "project_resource_prefix" {
     condition = alltrue([
       for name in concat(
         [for b in concat(var.bucket_arns, var.aws_service_bucket_arns) : try(split(":::", b)[1], b)],
-        [for suffix in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : "${var.name_prefix}-${suffix}"],
+        [for suffix in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] : "${var.name_prefix}-${suffix}"],
         [for arn in values(var.existing_role_arns) : reverse(split("/", arn))[0] if arn != null],
       ) : !startswith(name, coalesce(var.project_resource_prefix, "${var.name_prefix}-project-"))
     ])
-    error_message = "The variable project_resource_prefix (default \"<name_prefix>-project-\") must not be a prefix of any bucket in bucket_arns or aws_service_bucket_arns, of any role name of this module or of any role in existing_role_arns; the launch role could otherwise reconfigure them."
+    error_message = "The variable project_resource_prefix (default \"<name_prefix>-project-\") must not be a prefix of any bucket in bucket_arns or aws_service_bucket_arns, of any role name of this module (including <name_prefix>-deploy-events) or of any role in existing_role_arns; the launch role could otherwise reconfigure them."
   }
 }
 

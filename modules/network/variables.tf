@@ -241,8 +241,8 @@ variable "s3_endpoint_allowed_bucket_arns" {
   }
 
   validation {
-    condition     = alltrue([for a in var.s3_endpoint_allowed_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", a))])
-    error_message = "The variable s3_endpoint_allowed_bucket_arns may only contain S3 bucket ARNs of the form arn:<partition>:s3:::<bucket-name> (no object paths or wildcards)."
+    condition     = alltrue([for a in var.s3_endpoint_allowed_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{2,}[*]?$", a))])
+    error_message = "The variable s3_endpoint_allowed_bucket_arns may only contain S3 bucket ARNs arn:<partition>:s3:::<bucket-name>, or a name prefix of at least 3 characters followed by one trailing * (e.g. arn:aws:s3:::mlops-dev-project-*); no object paths, no other wildcards; got ${jsonencode(var.s3_endpoint_allowed_bucket_arns)}."
   }
 
   validation {

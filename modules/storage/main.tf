@@ -10,11 +10,14 @@ locals {
   models_bucket_name     = "${var.name_prefix}-models-${local.account_id}"
   access_log_bucket_name = "${var.name_prefix}-access-logs-${local.account_id}"
 
-  # Only the data and models buckets may deliver server access logs.
-  log_source_bucket_arns = [
+  # Only the data and models buckets, and the environment's other buckets the
+  # caller names (e.g. the project template bucket and project artifact
+  # buckets), may deliver server access logs; matched with ArnLike on
+  # aws:SourceArn, together with aws:SourceAccount = this account.
+  log_source_bucket_arns = concat([
     "arn:${local.partition}:s3:::${local.data_bucket_name}",
     "arn:${local.partition}:s3:::${local.models_bucket_name}",
-  ]
+  ], var.additional_log_source_bucket_arn_patterns)
 }
 
 # Receives S3 server access logs. AWS delivers server access logs only to

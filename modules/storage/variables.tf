@@ -96,6 +96,28 @@ variable "access_log_retention_days" {
   }
 }
 
+variable "additional_log_source_bucket_arn_patterns" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "Further buckets of this environment that may deliver S3 server access logs to the access-log bucket, besides the data and models buckets: bucket ARNs (arn:<partition>:s3:::<bucket>) or ARN patterns ending in \"*\" (e.g. arn:<partition>:s3:::<name_prefix>-project-* for SageMaker project artifact buckets). Matched with ArnLike on aws:SourceArn; only buckets of this account can match (aws:SourceAccount). Bucket names must start with \"<name_prefix>-\"."
+
+  validation {
+    condition     = alltrue([for a in var.additional_log_source_bucket_arn_patterns : can(regex("^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|[a-z0-9][a-z0-9.-]{0,61}\\*)$", a))])
+    error_message = "additional_log_source_bucket_arn_patterns entries must be S3 bucket ARNs (arn:<partition>:s3:::<bucket name>, 3-63 characters of lowercase letters, digits, dots and hyphens) or such an ARN ending in a single \"*\" after the first character of the name (no other wildcard, no object path); invalid: ${jsonencode([for a in var.additional_log_source_bucket_arn_patterns : a if !can(regex("^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|[a-z0-9][a-z0-9.-]{0,61}\\*)$", a))])}."
+  }
+
+  validation {
+    condition     = alltrue([for a in var.additional_log_source_bucket_arn_patterns : startswith(try(split(":::", a)[1], ""), "${var.name_prefix}-")])
+    error_message = "additional_log_source_bucket_arn_patterns entries must name buckets of this environment: the bucket name (or pattern) must start with \"${var.name_prefix}-\" (a shorter pattern would let other buckets of the account deliver logs here); invalid: ${jsonencode([for a in var.additional_log_source_bucket_arn_patterns : a if !startswith(try(split(":::", a)[1], ""), "${var.name_prefix}-")])}."
+  }
+
+  validation {
+    condition     = length(distinct(var.additional_log_source_bucket_arn_patterns)) == length(var.additional_log_source_bucket_arn_patterns)
+    error_message = "additional_log_source_bucket_arn_patterns must not contain duplicates."
+  }
+}
+
 variable "models_additional_policy_statements" {
   type        = any
   default     = []

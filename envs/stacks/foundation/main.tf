@@ -16,6 +16,9 @@ locals {
   environment_roles = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-*"
   # The GitHub Actions roles created by bootstrap (deterministic names): the apply role manages
   # the keys after the first apply by the deploy role, the plan role only reads them.
+  # Buckets created by SageMaker project templates (the launch role may only create these names).
+  project_buckets = "arn:${local.partition}:s3:::${local.name_prefix}-project-*"
+
   ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
   ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
   administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [local.ci_apply_role_arn]))
@@ -78,7 +81,7 @@ module "network" {
   internet_access                 = var.network.internet_access
   public_subnet_cidrs             = var.network.public_subnet_cidrs
   interface_endpoint_services     = var.network.interface_endpoints
-  s3_endpoint_allowed_bucket_arns = concat(module.storage.bucket_arns, local.aws_service_buckets, var.network.s3_endpoint_extra_bucket_arns)
+  s3_endpoint_allowed_bucket_arns = concat(module.storage.bucket_arns, [local.project_buckets], local.aws_service_buckets, var.network.s3_endpoint_extra_bucket_arns)
   flow_logs_kms_key_arn           = module.kms.key_arns["logs"]
   flow_logs_retention_days        = var.network.flow_logs_retention_days
 }
@@ -86,7 +89,12 @@ module "network" {
 module "storage" {
   source = "../../../modules/storage"
 
-  name_prefix              = local.name_prefix
+  name_prefix = local.name_prefix
+  # The template bucket (platform stack) and the buckets project templates create log here too.
+  additional_log_source_bucket_arn_patterns = [
+    "arn:${local.partition}:s3:::${local.name_prefix}-sc-templates-${local.account_id}",
+    local.project_buckets,
+  ]
   kms_key_arn              = module.kms.key_arns["data"]
   allowed_vpc_endpoint_ids = [module.network.s3_gateway_endpoint_id]
   # The target accounts' model execution roles reach the models bucket through their own

@@ -75,6 +75,7 @@ run "guardrails_statements" {
       "DenyNotebookRootAccess",
       "DenyNotebookDirectInternetAccess",
       "DenyOtherBuckets",
+      "DenyOtherBucketsTaggedObjectsExceptGet",
     ]
     error_message = "The guardrails policy must contain exactly the documented statements, in order."
   }
@@ -91,7 +92,6 @@ run "guardrails_statements" {
     condition = alltrue([
       for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement :
       length(keys(s.Condition)) == 1 && length(keys(values(s.Condition)[0])) == (contains(["DenyJobsWithoutVolumeKms", "DenyJobsWithoutOutputKms", "DenyStudioDomainWithoutKms"], s.Sid) ? 2 : 1)
-      if s.Sid != "DenyOtherBuckets"
     ])
     error_message = "Each guardrail statement must test one condition key (two names of the same key for the KMS checks); several keys in one statement would be ANDed."
   }
@@ -205,14 +205,28 @@ run "guardrails_encryption" {
   }
 }
 
+# The bucket perimeter has one exception: s3:GetObject of an object tagged
+# servicecatalog:provisioning=true (Service Catalog's copy of a product
+# template, read by the launch role). Two statements, ORed:
+#   DenyOtherBuckets: every S3 action, unless the object carries the tag with
+#     "true" (StringNotEquals matches an absent key, so buckets, untagged
+#     objects and actions without the key stay denied);
+#   DenyOtherBucketsTaggedObjectsExceptGet: every action but s3:GetObject on
+#     objects that carry the tag at all (Null = false), so the exception cannot
+#     widen GetObjectTagging, PutObjectAcl, a future action, ... Only object
+#     requests carry the key, so its NotResource lists only the allowed objects.
+# tests/orchestrator/policy/test_guardrail_template_read.py evaluates them on
+# example requests, from tests/fixtures/template-read-policies.json, which the
+# run "fixture_is_the_rendered_policies" below pins to the rendered policies.
 run "guardrails_buckets" {
   command = plan
 
   assert {
     condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyOtherBuckets"]) == {
-      Sid    = "DenyOtherBuckets"
-      Effect = "Deny"
-      Action = "s3:*"
+      Sid       = "DenyOtherBuckets"
+      Effect    = "Deny"
+      Action    = "s3:*"
+      Condition = { StringNotEquals = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "true" } }
       NotResource = [
         "arn:aws:s3:::mlops-dev-data-111111111111",
         "arn:aws:s3:::mlops-dev-models-111111111111",
@@ -225,7 +239,50 @@ run "guardrails_buckets" {
         "arn:aws:s3:::mlops-dev-project-*",
       ]
     }
-    error_message = "Every S3 action must be denied outside the environment buckets, the AWS service buckets, their objects and the project buckets."
+    error_message = "Every S3 action must be denied outside the environment buckets, the AWS service buckets, their objects and the project buckets, unless the object carries servicecatalog:provisioning = true."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyOtherBucketsTaggedObjectsExceptGet"]) == {
+      Sid       = "DenyOtherBucketsTaggedObjectsExceptGet"
+      Effect    = "Deny"
+      NotAction = "s3:GetObject"
+      NotResource = [
+        "arn:aws:s3:::mlops-dev-data-111111111111/*",
+        "arn:aws:s3:::mlops-dev-models-111111111111/*",
+        "arn:aws:s3:::mlops-dev-access-logs-111111111111/*",
+        "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
+        "arn:aws:s3:::mlops-dev-project-*",
+      ]
+      Condition = { Null = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "false" } }
+    }
+    error_message = "On objects outside the allowed buckets that carry the servicecatalog:provisioning tag, every action but s3:GetObject must be denied."
+  }
+
+  # No other guardrail statement may use NotAction: a Deny with NotAction
+  # reaches every service, and is safe here only because non-S3 requests never
+  # carry an s3: condition key.
+  assert {
+    condition     = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Sid if can(s.NotAction)] == ["DenyOtherBucketsTaggedObjectsExceptGet"]
+    error_message = "Only the tagged-object statement may use NotAction, and only with an s3: condition key."
+  }
+}
+
+# The fixture of the evaluator test is exactly what the module renders.
+run "fixture_is_the_rendered_policies" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for name, document in jsondecode(file("tests/fixtures/template-read-policies.json")) :
+      jsondecode(output.policy_documents[name]) == document
+    ])
+    error_message = "tests/fixtures/template-read-policies.json differs from the rendered policies; regenerate it from output.policy_documents with this file's variables: ${jsonencode([for name, document in jsondecode(file("tests/fixtures/template-read-policies.json")) : name if jsondecode(output.policy_documents[name]) != document])}."
+  }
+
+  assert {
+    condition     = sort(keys(jsondecode(file("tests/fixtures/template-read-policies.json")))) == sort(setintersection(keys(output.policy_documents), ["launch", "permission-boundary", "sagemaker-guardrails"]))
+    error_message = "The fixture must hold exactly the launch policy, the boundary and the guardrails."
   }
 }
 
@@ -298,7 +355,7 @@ run "boundary_includes_guardrails" {
   # The guarded actions of the boundary are exactly the union of the guardrails' actions.
   assert {
     condition = toset(one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Sid == "DenyGuardedCreatesByProjectRoles"])) == toset(flatten([
-      for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Action if s.Sid != "DenyOtherBuckets"
+      for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Action if !startswith(s.Sid, "DenyOtherBuckets")
     ]))
     error_message = "The boundary's guarded create actions must be the union of the guardrail statements' actions."
   }
@@ -309,7 +366,7 @@ run "boundary_allow_list" {
 
   assert {
     condition = [for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Sid if s.Effect == "Allow"] == [
-      "SageMaker", "NoResourceLevel", "GlobalReadOnly", "S3Read", "S3Write", "ScopedPerService", "Kms", "ReadPlatformParameters",
+      "SageMaker", "NoResourceLevel", "GlobalReadOnly", "S3Read", "S3Write", "ReadServiceCatalogTemplateCopies", "ScopedPerService", "Kms", "ReadPlatformParameters",
       "ProjectRolesWithBoundary", "ProjectRoles", "PassRole",
     ]
     error_message = "Unexpected allow statements in the permission boundary."
@@ -344,10 +401,23 @@ run "boundary_allow_list" {
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : [
-        for a in flatten([s.Action]) : !startswith(a, "s3:") || contains(["S3Read", "S3Write", "ScopedPerService"], s.Sid)
+        for a in flatten([s.Action]) : !startswith(a, "s3:") || contains(["S3Read", "S3Write", "ReadServiceCatalogTemplateCopies", "ScopedPerService"], s.Sid)
       ] if s.Effect == "Allow"
     ]))
-    error_message = "S3 actions may only be allowed by S3Read, S3Write and (project buckets) ScopedPerService."
+    error_message = "S3 actions may only be allowed by S3Read, S3Write, ReadServiceCatalogTemplateCopies and (project buckets) ScopedPerService."
+  }
+
+  # The guardrails' only bucket exception, as the boundary's allow: the same
+  # statement as the launch role's.
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "ReadServiceCatalogTemplateCopies"]) == {
+      Sid       = "ReadServiceCatalogTemplateCopies"
+      Effect    = "Allow"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::*/*"
+      Condition = { StringEquals = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "true" } }
+    }
+    error_message = "Outside the environment buckets the boundary may allow only s3:GetObject of objects tagged servicecatalog:provisioning = true."
   }
 
   assert {
@@ -385,10 +455,11 @@ run "boundary_allow_list" {
         "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
         "arn:aws:iam::111111111111:role/mlops-dev-project-*",
         "arn:aws:iam::111111111111:role/mlops-dev-launch",
+        "arn:aws:iam::111111111111:role/mlops-dev-deploy-events",
       ]
       Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com", "servicecatalog.amazonaws.com"] } }
     }
-    error_message = "PassRole must be limited to the environment's execution, launch and project roles and to SageMaker, EventBridge and Service Catalog."
+    error_message = "PassRole must be limited to the environment's execution, launch, deploy-events and project roles and to SageMaker, EventBridge and Service Catalog."
   }
 
   assert {
@@ -417,7 +488,7 @@ run "no_wildcards_anywhere" {
     condition = alltrue(flatten([
       for name, doc in output.policy_documents : [
         for s in jsondecode(doc).Statement : s.Resource != "*" && !contains(flatten([s.Resource]), "*")
-        if contains(flatten([s.Action]), "iam:PassRole")
+        if contains(flatten([try(s.Action, [])]), "iam:PassRole")
       ] if !endswith(name, "-trust")
     ]))
     error_message = "iam:PassRole must never be allowed on Resource \"*\"."
@@ -427,7 +498,7 @@ run "no_wildcards_anywhere" {
     condition = alltrue(flatten([
       for name, doc in output.policy_documents : [
         for s in jsondecode(doc).Statement : can(s.Condition["StringEquals"]["iam:PassedToService"])
-        if contains(flatten([s.Action]), "iam:PassRole")
+        if contains(flatten([try(s.Action, [])]), "iam:PassRole")
       ] if !endswith(name, "-trust")
     ]))
     error_message = "Every PassRole statement must name the receiving service (iam:PassedToService)."
@@ -729,15 +800,64 @@ run "launch" {
     error_message = "Project templates may create and change only project roles that carry the boundary."
   }
 
+  # SageMaker receives the execution and project roles; EventBridge receives
+  # only the platform's delivery role (the model-deploy template's
+  # DeployEventTargetRoleArn), and no role goes to both.
   assert {
-    condition = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Sid == "PassRolesToSageMakerAndEvents"]) == {
-      Sid       = "PassRolesToSageMakerAndEvents"
-      Effect    = "Allow"
-      Action    = "iam:PassRole"
-      Resource  = ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution", "arn:aws:iam::111111111111:role/mlops-dev-project-*"]
-      Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com"] } }
+    condition = [for s in jsondecode(output.policy_documents["launch"]).Statement : s if contains(flatten([s.Action]), "iam:PassRole")] == [
+      {
+        Sid       = "PassRolesToSageMaker"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution", "arn:aws:iam::111111111111:role/mlops-dev-project-*"]
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+      {
+        Sid       = "PassDeployEventsRoleToEventBridge"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:aws:iam::111111111111:role/mlops-dev-deploy-events"
+        Condition = { StringEquals = { "iam:PassedToService" = "events.amazonaws.com" } }
+      },
+    ]
+    error_message = "Project templates may pass the execution and project roles to SageMaker only, and only the deploy-events role to EventBridge."
+  }
+
+  assert {
+    condition     = output.deploy_events_role_arn == one([for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "PassDeployEventsRoleToEventBridge"])
+    error_message = "The deploy_events_role_arn output must name the role the launch role passes to EventBridge."
+  }
+
+  # CloudFormation sets a model package group's resource policy
+  # (ModelPackageGroupPolicy) with these calls: only on <name_prefix>-* groups.
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Sid == "ModelPackageGroupPolicies"]) == {
+      Sid      = "ModelPackageGroupPolicies"
+      Effect   = "Allow"
+      Action   = ["sagemaker:DeleteModelPackageGroupPolicy", "sagemaker:GetModelPackageGroupPolicy", "sagemaker:PutModelPackageGroupPolicy"]
+      Resource = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-*"
     }
-    error_message = "Project templates may pass the execution and project roles to SageMaker and EventBridge only."
+    error_message = "The launch role must manage the resource policies of <name_prefix>-* model package groups, and nothing else with these actions."
+  }
+
+  # AWS's launch-role requirement: read Service Catalog's copy of the template.
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Sid == "ReadServiceCatalogTemplateCopies"]) == {
+      Sid       = "ReadServiceCatalogTemplateCopies"
+      Effect    = "Allow"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::*/*"
+      Condition = { StringEquals = { "s3:ExistingObjectTag/servicecatalog:provisioning" = "true" } }
+    }
+    error_message = "The launch role must read objects tagged servicecatalog:provisioning = true (Service Catalog's template copies), and only with s3:GetObject."
+  }
+
+  assert {
+    condition = [
+      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : name
+      if strcontains(output.policy_documents[name], "servicecatalog:provisioning")
+    ] == ["launch"]
+    error_message = "Only the launch role may read Service Catalog's template copies."
   }
 
   assert {

@@ -193,6 +193,7 @@ run "brought_roles_are_used_everywhere" {
       "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution",
       "arn:aws:iam::111111111111:role/mlops-dev-project-*",
       "arn:aws:iam::111111111111:role/legacy-launch",
+      "arn:aws:iam::111111111111:role/mlops-dev-deploy-events",
     ]
     error_message = "The boundary's PassRole must name the brought execution and launch roles."
   }

@@ -374,6 +374,14 @@ run "project_prefix_must_not_cover_platform_buckets_or_roles" {
   expect_failures = [var.project_resource_prefix]
 }
 
+run "project_prefix_must_not_cover_the_deploy_events_role" {
+  command = plan
+  variables {
+    project_resource_prefix = "mlops-dev-deploy-"
+  }
+  expect_failures = [var.project_resource_prefix]
+}
+
 run "target_stage_names" {
   command = plan
   variables {

@@ -421,6 +421,21 @@ run "s3_buckets_reject_wildcard" {
   expect_failures = [var.s3_endpoint_allowed_bucket_arns]
 }
 
+run "s3_buckets_reject_short_prefix_wildcard" {
+  command = plan
+  variables {
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::ml*"]
+  }
+  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
+}
+
+run "s3_buckets_accept_a_name_prefix" {
+  command = plan
+  variables {
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data", "arn:aws:s3:::mlops-test-project-*"]
+  }
+}
+
 run "s3_buckets_reject_object_arn" {
   command = plan
   variables {

@@ -165,6 +165,62 @@ run "access_logging" {
   }
 }
 
+run "additional_log_sources" {
+  command = plan
+
+  variables {
+    additional_log_source_bucket_arn_patterns = [
+      "arn:aws:s3:::mlops-dev-sc-templates-111111111111",
+      "arn:aws:s3:::mlops-dev-project-*",
+    ]
+  }
+
+  # aws:SourceArn is matched with ArnLike, so the pattern covers every
+  # project artifact bucket; aws:SourceAccount still limits it to this account.
+  assert {
+    condition = one([for s in jsondecode(module.access_logs.policy_json).Statement : s.Condition if s.Sid == "AllowS3ServerAccessLogs"]) == {
+      StringEquals = { "aws:SourceAccount" = "111111111111" }
+      ArnLike = { "aws:SourceArn" = [
+        "arn:aws:s3:::mlops-dev-data-111111111111",
+        "arn:aws:s3:::mlops-dev-models-111111111111",
+        "arn:aws:s3:::mlops-dev-sc-templates-111111111111",
+        "arn:aws:s3:::mlops-dev-project-*",
+      ] }
+    }
+    error_message = "The access-log bucket must accept logs from the data and models buckets and from the additional sources, matched with ArnLike, of this account only."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.access_logs.policy_json).Statement : s.Sid if s.Effect == "Allow"] == ["AllowS3ServerAccessLogs"]
+    error_message = "Additional log sources must not add any other grant to the access-log bucket."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in [module.data.policy_json, module.models.policy_json] :
+      !strcontains(p, "logging.s3.amazonaws.com") && !strcontains(p, "mlops-dev-project-*")
+    ])
+    error_message = "Additional log sources concern only the access-log bucket's policy."
+  }
+}
+
+run "additional_log_sources_other_partition_and_names" {
+  command = plan
+
+  variables {
+    additional_log_source_bucket_arn_patterns = [
+      "arn:aws-cn:s3:::mlops-dev-a.b-c",
+      "arn:aws:s3:::mlops-dev-*",
+      "arn:aws:s3:::mlops-dev-x*",
+    ]
+  }
+
+  assert {
+    condition     = length(one([for s in jsondecode(module.access_logs.policy_json).Statement : s.Condition.ArnLike["aws:SourceArn"] if s.Sid == "AllowS3ServerAccessLogs"])) == 5
+    error_message = "Exact names in any partition and patterns with a trailing * under <name_prefix>- must be accepted."
+  }
+}
+
 run "tls_and_vpc_endpoint_denies_on_every_bucket" {
   command = plan
 
@@ -317,6 +373,78 @@ run "models_statement_public_allow" {
     models_additional_policy_statements = [{ Sid = "Public", Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*" }]
   }
   expect_failures = [var.models_additional_policy_statements]
+}
+
+run "log_source_with_object_path" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-dev-project-abc/*"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_with_inner_wildcard" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-dev-*-artifacts"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_with_question_mark" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-dev-project-?"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_not_an_s3_arn" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["mlops-dev-sc-templates-111111111111"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_uppercase_name" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-dev-Templates"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_every_bucket" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::*"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_outside_the_environment" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-*"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_of_another_environment" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-prod-project-*"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+}
+
+run "log_source_duplicates" {
+  command = plan
+  variables {
+    additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-dev-project-*", "arn:aws:s3:::mlops-dev-project-*"]
+  }
+  expect_failures = [var.additional_log_source_bucket_arn_patterns]
 }
 
 run "invalid_tags" {
