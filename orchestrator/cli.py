@@ -28,6 +28,12 @@ from orchestrator.targets.base import Target
 from orchestrator.targets.local import local_dir, state_file
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 32 (value {text!r})")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     common = argparse.ArgumentParser(add_help=False)
@@ -39,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     stack_opts = argparse.ArgumentParser(add_help=False)
     stack_opts.add_argument("--stack", action="append", dest="stacks", metavar="STACK", help="only this stack (repeatable)")
     stack_opts.add_argument("--lock-timeout", default="0s", help="how long to wait for a held state lock (default 0s: fail at once)")
+    stack_opts.add_argument(
+        "--parallelism", type=_positive, default=3, metavar="N", help="environments run at the same time (default 3; each env's stacks stay in order)"
+    )
 
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials")
@@ -154,7 +163,9 @@ def _run(args: argparse.Namespace) -> int:
                 _emit(args, values, json.dumps(values, indent=2, default=str))
                 return EXIT_OK
             else:
-                report = run_stacks(args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None))
+                report = run_stacks(
+                    args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None), args.parallelism
+                )
         finally:
             target.close()
     _emit(args, report.to_dict(), report.text())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,41 +76,68 @@ def run_stacks(
     progress: Progress,
     lock_timeout: str,
     out_dir: Path | None = None,
+    parallelism: int = 1,
 ) -> RunReport:
-    """plan / apply / destroy the selected stacks of each environment, in order, stopping at the first failure."""
+    """plan / apply / destroy the selected stacks of each environment. Within an environment the
+    stacks run in dependency order (reverse for destroy) and stop at its first failure;
+    environments are independent (own account, own state) and run `parallelism` at a time."""
     start = time.monotonic()
     report = RunReport(command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
-    for env, stacks in envs:
-        boot = engine.bootstrap(env, reconcile=False) if command != "destroy" else None
-        if boot is not None:
-            report.outcomes.append(boot)
-            if boot.result == "failed":
+
+    def one_env(env: EnvConfig, stacks: list[StackSpec]) -> list[StackOutcome]:
+        return _run_env(command, engine, target, env, stacks, progress, out_dir)
+
+    if parallelism <= 1 or len(envs) <= 1:
+        for env, stacks in envs:
+            report.outcomes.extend(one_env(env, stacks))
+            if report.failed:
                 break
-        ordered = list(reversed(stacks)) if command == "destroy" else stacks
-        for stack in ordered:
-            with Workspace(target, env, stack).exclusive():
-                planned = engine.plan(env, stack, destroy=command == "destroy")
-                outcome = planned
-                if out_dir is not None and planned.result != "failed":
-                    engine.export_plan(env, stack, out_dir)
-                if command in ("apply", "destroy") and planned.result == "changes":
-                    progress.block(readable_plan(planned))  # shown before anything is applied
-                if command in ("apply", "destroy") and planned.result != "failed":
-                    outcome = engine.apply(env, stack, planned)
-            report.outcomes.append(outcome)
-            if outcome.result == "failed":
-                break
-            if command == "destroy" and stack.name == STUDIO_STACK:
-                # Before the network goes: what SageMaker created outside Terraform would block it.
-                check = _studio_leftovers_check(target, env)
-                if check is not None:
-                    report.outcomes.append(check)
-                    break
-        if report.failed:
-            break
+    else:
+        with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="env") as pool:
+            futures = [pool.submit(one_env, env, stacks) for env, stacks in envs]
+            for future in futures:  # reported in the order the environments were given
+                report.outcomes.extend(future.result())
     report.seconds = time.monotonic() - start
     return report
+
+
+def _run_env(
+    command: str,
+    engine: Engine,
+    target: Target,
+    env: EnvConfig,
+    stacks: list[StackSpec],
+    progress: Progress,
+    out_dir: Path | None,
+) -> list[StackOutcome]:
+    outcomes: list[StackOutcome] = []
+    boot = engine.bootstrap(env, reconcile=False) if command != "destroy" else None
+    if boot is not None:
+        outcomes.append(boot)
+        if boot.result == "failed":
+            return outcomes
+    ordered = list(reversed(stacks)) if command == "destroy" else stacks
+    for stack in ordered:
+        with Workspace(target, env, stack).exclusive():
+            planned = engine.plan(env, stack, destroy=command == "destroy")
+            outcome = planned
+            if out_dir is not None and planned.result != "failed":
+                engine.export_plan(env, stack, out_dir)
+            if command in ("apply", "destroy") and planned.result == "changes":
+                progress.block(readable_plan(planned))  # shown before anything is applied
+            if command in ("apply", "destroy") and planned.result != "failed":
+                outcome = engine.apply(env, stack, planned)
+        outcomes.append(outcome)
+        if outcome.result == "failed":
+            break
+        if command == "destroy" and stack.name == STUDIO_STACK:
+            # Before the network goes: what SageMaker created outside Terraform would block it.
+            check = _studio_leftovers_check(target, env)
+            if check is not None:
+                outcomes.append(check)
+                break
+    return outcomes
 
 
 STUDIO_STACK = "platform"

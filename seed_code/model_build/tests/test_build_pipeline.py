@@ -1,0 +1,316 @@
+"""abalone_build.pipeline: the definition JSON, checked for what the platform's guardrails demand.
+
+The guardrails deny any training/processing job without the environment's subnets and security
+group, without a volume and an output KMS key, or with inter-container traffic encryption off or
+unset, and any S3 request outside the environment's buckets. These tests read the JSON exactly
+as CreatePipeline receives it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from abalone_build import expressions, hyperparameters, pipeline, scripts
+from abalone_build.contract import PlatformContract
+from abalone_build.images import UnsupportedRegionError, sklearn_image_uri, xgboost_image_uri
+from abalone_build.pipeline import DefinitionError, PipelineSettings
+
+JOB_TYPES = {"Processing", "Training"}
+
+
+@pytest.fixture
+def definition(contract: PlatformContract) -> dict[str, Any]:
+    """Built, serialised as sent to CreatePipeline, and parsed back."""
+    built = pipeline.build_definition(contract, PipelineSettings(project="abalone"))
+    return json.loads(pipeline.definition_json(built))
+
+
+def all_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every step, including those nested in a condition's branches."""
+    for step in steps:
+        yield step
+        if step["Type"] == "Condition":
+            yield from all_steps(step["Arguments"]["IfSteps"] + step["Arguments"]["ElseSteps"])
+
+
+def jobs(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for step in all_steps(definition["Steps"]) if step["Type"] in JOB_TYPES]
+
+
+def strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings(value)
+
+
+def test_steps_run_preprocess_train_evaluate_then_the_condition(definition: dict[str, Any]) -> None:
+    assert definition["Version"] == "2020-12-01"
+    assert [(s["Name"], s["Type"]) for s in definition["Steps"]] == [
+        ("PreprocessAbaloneData", "Processing"),
+        ("TrainAbaloneModel", "Training"),
+        ("EvaluateAbaloneModel", "Processing"),
+        ("CheckMseThreshold", "Condition"),
+    ]
+    depends = {s["Name"]: expressions.referenced_steps(s["Arguments"]) for s in all_steps(definition["Steps"])}
+    assert depends == {
+        "PreprocessAbaloneData": set(),
+        "TrainAbaloneModel": {"PreprocessAbaloneData"},
+        "EvaluateAbaloneModel": {"TrainAbaloneModel", "PreprocessAbaloneData"},
+        "CheckMseThreshold": {"EvaluateAbaloneModel", "TrainAbaloneModel"},  # its register step reads both
+        "RegisterAbaloneModel": {"EvaluateAbaloneModel", "TrainAbaloneModel"},
+        "FailMseAboveThreshold": set(),
+    }
+
+
+def test_training_reads_the_preprocessed_splits_and_evaluation_reads_the_model(definition: dict[str, Any]) -> None:
+    _, train, evaluate, _ = definition["Steps"]
+    channels = {c["ChannelName"]: c for c in train["Arguments"]["InputDataConfig"]}
+    assert set(channels) == {"train", "validation"}
+    for name, channel in channels.items():
+        assert channel["ContentType"] == "text/csv"
+        assert channel["DataSource"]["S3DataSource"]["S3Uri"] == {
+            "Get": f"Steps.PreprocessAbaloneData.ProcessingOutputConfig.Outputs['{name}'].S3Output.S3Uri"
+        }
+    inputs = {i["InputName"]: i["S3Input"] for i in evaluate["Arguments"]["ProcessingInputs"]}
+    assert inputs["model"]["S3Uri"] == {"Get": "Steps.TrainAbaloneModel.ModelArtifacts.S3ModelArtifacts"}
+    assert inputs["test"]["S3Uri"]["Get"].endswith("Outputs['test'].S3Output.S3Uri")
+    assert train["Arguments"]["HyperParameters"] == hyperparameters.as_sagemaker_hyperparameters()
+
+
+def test_the_evaluation_report_is_a_property_file(definition: dict[str, Any]) -> None:
+    evaluate = definition["Steps"][2]
+    assert evaluate["PropertyFiles"] == [
+        {"PropertyFileName": "EvaluationReport", "OutputName": "evaluation", "FilePath": "evaluation.json"}
+    ]
+    outputs = [o["OutputName"] for o in evaluate["Arguments"]["ProcessingOutputConfig"]["Outputs"]]
+    assert outputs == ["evaluation"]
+
+
+def test_the_condition_registers_only_when_mse_is_at_most_the_threshold(definition: dict[str, Any]) -> None:
+    condition = definition["Steps"][3]["Arguments"]
+    assert condition["Conditions"] == [
+        {
+            "Type": "LessThanOrEqualTo",
+            "LeftValue": {
+                "Std:JsonGet": {
+                    "PropertyFile": {"Get": "Steps.EvaluateAbaloneModel.PropertyFiles.EvaluationReport"},
+                    "Path": "regression_metrics.mse.value",
+                }
+            },
+            "RightValue": {"Get": "Parameters.MseThreshold"},
+        }
+    ]
+    assert [s["Name"] for s in condition["IfSteps"]] == ["RegisterAbaloneModel"]
+    assert [(s["Name"], s["Type"]) for s in condition["ElseSteps"]] == [("FailMseAboveThreshold", "Fail")]
+    parameters = {p["Name"]: p for p in definition["Parameters"]}
+    assert parameters["MseThreshold"] == {"Name": "MseThreshold", "Type": "Float", "DefaultValue": 6.0}
+
+
+def test_registration_waits_for_manual_approval_in_the_project_group(definition: dict[str, Any]) -> None:
+    register = definition["Steps"][3]["Arguments"]["IfSteps"][0]
+    assert register["Type"] == "RegisterModel"
+    arguments = register["Arguments"]
+    assert arguments["ModelApprovalStatus"] == "PendingManualApproval"
+    assert arguments["ModelPackageGroupName"] == {"Get": "Parameters.ModelPackageGroupName"}
+    parameters = {p["Name"]: p["DefaultValue"] for p in definition["Parameters"]}
+    assert parameters["ModelPackageGroupName"] == "mlops-dev-abalone"
+    [container] = arguments["InferenceSpecification"]["Containers"]
+    assert container == {
+        "Image": "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+        "ModelDataUrl": {"Get": "Steps.TrainAbaloneModel.ModelArtifacts.S3ModelArtifacts"},
+    }
+    statistics = arguments["ModelMetrics"]["ModelQuality"]["Statistics"]
+    assert statistics["ContentType"] == "application/json"
+    assert statistics["S3Uri"] == {
+        "Std:Join": {
+            "On": "/",
+            "Values": [
+                {"Get": "Steps.EvaluateAbaloneModel.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri"},
+                "evaluation.json",
+            ],
+        }
+    }
+
+
+def test_an_approval_status_is_nowhere_else_and_not_a_parameter(definition: dict[str, Any]) -> None:
+    text = json.dumps(definition)
+    assert text.count("ModelApprovalStatus") == 1
+    assert "Approved" not in [s for s in strings(definition)]
+
+
+def test_every_job_runs_in_the_vpc_encrypted_with_the_environment_keys(
+    definition: dict[str, Any], contract: PlatformContract
+) -> None:
+    found = jobs(definition)
+    assert [j["Name"] for j in found] == ["PreprocessAbaloneData", "TrainAbaloneModel", "EvaluateAbaloneModel"]
+    vpc = {"SecurityGroupIds": ["sg-0ccc3333"], "Subnets": ["subnet-0aaa1111", "subnet-0bbb2222"]}
+    for job in found:
+        arguments = job["Arguments"]
+        assert arguments["RoleArn"] == contract.sagemaker_execution_role_arn, job["Name"]
+        if job["Type"] == "Processing":
+            assert arguments["NetworkConfig"] == {
+                "EnableInterContainerTrafficEncryption": True,
+                "EnableNetworkIsolation": True,
+                "VpcConfig": vpc,
+            }, job["Name"]
+            assert arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == contract.ebs_key_arn
+            assert arguments["ProcessingOutputConfig"]["KmsKeyId"] == contract.data_key_arn
+        else:
+            assert arguments["VpcConfig"] == vpc
+            assert arguments["EnableInterContainerTrafficEncryption"] is True
+            assert arguments["EnableNetworkIsolation"] is True
+            assert arguments["ResourceConfig"]["VolumeKmsKeyId"] == contract.ebs_key_arn
+            assert arguments["OutputDataConfig"]["KmsKeyId"] == contract.data_key_arn
+
+
+def test_only_the_environment_roles_and_keys_appear(definition: dict[str, Any], contract: PlatformContract) -> None:
+    arns = {s for s in strings(definition) if s.startswith("arn:")}
+    assert arns == {contract.sagemaker_execution_role_arn, contract.ebs_key_arn, contract.data_key_arn}
+
+
+def test_nothing_outside_the_environment_buckets(definition: dict[str, Any], contract: PlatformContract) -> None:
+    uris = [s for s in strings(definition) if "s3://" in s]
+    assert len(uris) >= 8  # input, code x2, 3 splits, model, evaluation
+    for uri in uris:
+        assert uri.startswith("s3://"), uri
+        bucket = uri[len("s3://") :].split("/", 1)[0]
+        assert bucket in contract.buckets, uri
+    assert not re.search(r"\bs3\.[a-z0-9-]*amazonaws\.com\b", json.dumps(definition))  # no bucket by URL either
+
+
+def test_each_execution_writes_under_its_own_prefix(definition: dict[str, Any], contract: PlatformContract) -> None:
+    train = definition["Steps"][1]["Arguments"]
+    assert train["OutputDataConfig"]["S3OutputPath"] == {
+        "Std:Join": {
+            "On": "/",
+            "Values": [f"s3://{contract.models_bucket}/abalone/runs", {"Get": "Execution.PipelineExecutionId"}, "train"],
+        }
+    }
+    preprocess_outputs = definition["Steps"][0]["Arguments"]["ProcessingOutputConfig"]["Outputs"]
+    assert [o["S3Output"]["S3Uri"]["Std:Join"]["Values"][0] for o in preprocess_outputs] == [
+        f"s3://{contract.data_bucket}/abalone/runs"
+    ] * 3
+
+
+def test_processing_scripts_are_fetched_from_the_models_bucket_by_content(
+    definition: dict[str, Any], contract: PlatformContract
+) -> None:
+    preprocess, _, evaluate, _ = definition["Steps"]
+    digest = scripts.code_digest()
+    for step, script, image in (
+        (preprocess, "preprocess.py", sklearn_image_uri("eu-west-1")),
+        (evaluate, "evaluate.py", xgboost_image_uri("eu-west-1")),
+    ):
+        app = step["Arguments"]["AppSpecification"]
+        assert app["ImageUri"] == image
+        assert app["ContainerEntrypoint"] == ["python3", f"/opt/ml/processing/code/{script}"]
+        code = next(i for i in step["Arguments"]["ProcessingInputs"] if i["InputName"] == "code")
+        assert code["S3Input"]["S3Uri"] == f"s3://{contract.models_bucket}/abalone/code/{digest}/{script}"
+        assert code["S3Input"]["LocalPath"] == "/opt/ml/processing/code"
+
+
+def test_the_definition_is_deterministic(contract: PlatformContract) -> None:
+    settings = PipelineSettings(project="abalone")
+    first = pipeline.definition_json(pipeline.build_definition(contract, settings))
+    second = pipeline.definition_json(pipeline.build_definition(contract, settings))
+    assert first == second
+    assert len(first) < 100_000  # far below CreatePipeline's limit
+
+
+def test_settings_flow_into_parameters(contract: PlatformContract) -> None:
+    settings = PipelineSettings(project="abalone", mse_threshold=4.5, model_package_group_name="mlops-dev-abalone-p-123")
+    parameters = {p["Name"]: p["DefaultValue"] for p in pipeline.build_definition(contract, settings)["Parameters"]}
+    assert parameters == {
+        "ProcessingInstanceType": "ml.m5.large",
+        "TrainingInstanceType": "ml.m5.large",
+        "InputDataUrl": f"s3://{contract.data_bucket}/abalone/input/abalone.csv",
+        "MseThreshold": 4.5,
+        "ModelPackageGroupName": "mlops-dev-abalone-p-123",
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"project": "bad_name"}, "not a SageMaker project name"),
+        ({"project": "-abalone"}, "not a SageMaker project name"),
+        ({"project": "abalone", "mse_threshold": 0}, "must be a positive number"),
+        ({"project": "abalone", "model_package_group_name": "x" * 64}, "not a valid name"),
+    ],
+)
+def test_bad_settings_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(DefinitionError, match=message):
+        PipelineSettings(**kwargs)
+
+
+def test_an_unknown_region_lists_the_known_ones() -> None:
+    with pytest.raises(UnsupportedRegionError, match="known regions: af-south-1, .*eu-west-1"):
+        xgboost_image_uri("mars-north-1")
+    assert xgboost_image_uri("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    assert sklearn_image_uri("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+
+
+@pytest.mark.parametrize("script", scripts.ALL_SCRIPTS, ids=lambda s: s.file_name)
+def test_processing_scripts_run_standalone_in_the_containers_python(script: scripts.ProcessingScript) -> None:
+    """Shipped as single files to images with an older Python: no package imports, no newer syntax."""
+    source = script.local_path.read_text()
+    tree = ast.parse(source, feature_version=(3, 8))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    assert imported <= {
+        "__future__", "argparse", "collections", "csv", "json", "math", "sys", "tarfile", "pathlib", "typing",
+        "numpy", "xgboost",
+    }
+    assert "from __future__ import annotations" in source  # PEP 604/585 annotations stay unevaluated
+
+
+def _resolved(node: Any) -> Any:
+    """The arguments with every run-time expression replaced by a plausible literal."""
+    if isinstance(node, dict):
+        if set(node) <= {"Get", "Std:Join", "Std:JsonGet"} and node:
+            return "ml.m5.large" if node.get("Get", "").endswith("InstanceType") else "s3://resolved/at/run/time"
+        return {key: _resolved(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(value) for value in node]
+    return node
+
+
+@pytest.mark.parametrize(
+    ("step_type", "operation", "name_field"),
+    [
+        ("Processing", "CreateProcessingJob", "ProcessingJobName"),
+        ("Training", "CreateTrainingJob", "TrainingJobName"),
+        ("RegisterModel", "CreateModelPackage", None),
+    ],
+)
+def test_arguments_are_valid_requests_of_the_api_each_step_calls(
+    definition: dict[str, Any], step_type: str, operation: str, name_field: str | None
+) -> None:
+    """Validated against botocore's SageMaker model; the service adds the job name."""
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    input_shape = botocore.session.get_session().get_service_model("sagemaker").operation_model(operation).input_shape
+    steps = [s for s in all_steps(definition["Steps"]) if s["Type"] == step_type]
+    assert steps
+    for step in steps:
+        request = _resolved(step["Arguments"])
+        if name_field:
+            request[name_field] = "named-by-the-pipeline"
+        report = ParamValidator().validate(request, input_shape)
+        assert not report.has_errors(), f"{step['Name']}: {report.generate_report()}"
