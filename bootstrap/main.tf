@@ -72,11 +72,14 @@ module "github" {
   state_key_arn                = module.kms.key_arns["tfstate"]
   lock_table_arn               = aws_dynamodb_table.lock.arn
   workload_boundary_policy_arn = local.workload_boundary_arn
-  # The network module's flow-log delivery role carries its own, narrower boundary.
-  additional_boundary_policy_arns = ["arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-vpc-flow-logs-boundary"]
-  ssm_parameter_prefix            = "/${var.prefix}/${var.environment}"
-  protected_role_arns             = local.deploy_role_has_our_name ? [var.deploy_role_arn] : []
-  protected_policy_arns           = ["arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-sagemaker-guardrails"]
+  # Roles with their own, narrower boundary: the network module's flow-log delivery role, and in
+  # target accounts the model execution and deploy roles (modules/model-hosting).
+  additional_boundary_policy_arns = [
+    for name in ["vpc-flow-logs-boundary", "hosting-boundary"] : "arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-${name}"
+  ]
+  ssm_parameter_prefix  = "/${var.prefix}/${var.environment}"
+  protected_role_arns   = local.deploy_role_has_our_name ? [var.deploy_role_arn] : []
+  protected_policy_arns = ["arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-sagemaker-guardrails"]
 }
 
 resource "aws_dynamodb_table" "lock" {

@@ -28,6 +28,12 @@ from orchestrator.targets.base import Target
 from orchestrator.targets.local import local_dir, state_file
 
 
+# The emulator serves one request at a time; under load, concurrent environments on it produced a
+# retried non-idempotent call once (a duplicate security group rule), so local runs are sequential
+# unless asked otherwise.
+DEFAULT_PARALLELISM = {"aws": 3, "local": 1}
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 32:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 32 (value {text!r})")
@@ -46,7 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     stack_opts.add_argument("--stack", action="append", dest="stacks", metavar="STACK", help="only this stack (repeatable)")
     stack_opts.add_argument("--lock-timeout", default="0s", help="how long to wait for a held state lock (default 0s: fail at once)")
     stack_opts.add_argument(
-        "--parallelism", type=_positive, default=3, metavar="N", help="environments run at the same time (default 3; each env's stacks stay in order)"
+        "--parallelism",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="environments run at the same time (default: 3 on aws, 1 on the local emulator; each env's stacks stay in order)",
     )
 
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,7 +174,8 @@ def _run(args: argparse.Namespace) -> int:
                 return EXIT_OK
             else:
                 report = run_stacks(
-                    args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None), args.parallelism
+                    args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None),
+                    args.parallelism or DEFAULT_PARALLELISM[args.target],
                 )
         finally:
             target.close()

@@ -81,15 +81,44 @@ def _platform_inputs(env: EnvConfig) -> dict[str, Any]:
     }
 
 
+def _oidc_provider_arn(env: EnvConfig) -> str:
+    return env.github.existing_oidc_provider_arn or f"arn:{env.partition}:iam::{env.account_id}:oidc-provider/token.actions.githubusercontent.com"
+
+
+def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
+    return {
+        **_common(env),
+        "projects": {name: {"repository": dict(zip(("owner", "name"), p.repository.split("/")))} for name, p in env.projects.items()},
+        "target_accounts": dict(env.target_accounts),
+        "oidc_provider_arn": _oidc_provider_arn(env),
+        "force_destroy": env.storage.force_destroy,
+    }
+
+
+def _hosting_inputs(env: EnvConfig) -> dict[str, Any]:
+    return {
+        **_common(env),
+        "network": env.network.model_dump(),
+        "kms": env.kms.model_dump(),
+        "model_source": {"account_id": env.source.account_id, "env": env.source.name},
+        "projects": {name: project.model_dump() for name, project in env.source.projects.items()},
+    }
+
+
 BOOTSTRAP_STACK = StackSpec(BOOTSTRAP, paths.BOOTSTRAP_DIR, (), _bootstrap_inputs)
 
 STACKS: dict[str, StackSpec] = {
     "foundation": StackSpec("foundation", paths.STACKS_DIR / "foundation", (), _foundation_inputs),
     "identity": StackSpec("identity", paths.STACKS_DIR / "identity", ("foundation",), _identity_inputs),
     "platform": StackSpec("platform", paths.STACKS_DIR / "platform", ("identity",), _platform_inputs),
+    "projects": StackSpec("projects", paths.STACKS_DIR / "projects", ("identity",), _projects_inputs),
+    "hosting": StackSpec("hosting", paths.STACKS_DIR / "hosting", (), _hosting_inputs),
 }
 
-STACKS_BY_KIND: dict[str, tuple[str, ...]] = {"dev": ("foundation", "identity", "platform")}
+STACKS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "dev": ("foundation", "identity", "platform", "projects"),
+    "target": ("hosting",),
+}
 
 
 def stacks_for(env: EnvConfig, only: list[str] | None = None) -> list[StackSpec]:

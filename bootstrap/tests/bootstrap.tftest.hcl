@@ -149,8 +149,9 @@ run "ci_may_create_roles_with_the_workload_or_flow_log_boundary" {
     condition = one([for s in jsondecode(module.github.permission_policies["apply"]).Statement : s if s.Sid == "ManageBoundedRoles"]).Condition.StringEquals["iam:PermissionsBoundary"] == [
       "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary",
       "arn:aws:iam::111111111111:policy/mlops-dev-vpc-flow-logs-boundary",
+      "arn:aws:iam::111111111111:policy/mlops-dev-hosting-boundary",
     ]
-    error_message = "The CI apply role creates roles with the workload boundary (identity) or the flow-log role's own boundary (network), nothing else."
+    error_message = "The CI apply role creates roles with the workload boundary (identity), the flow-log role's own boundary (network) or the hosting boundary (target accounts), nothing else."
   }
 }
 

@@ -77,6 +77,31 @@ def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
     return config
 
 
+def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
+    """A target environment hosts the models of its source (dev) environment: both must agree on
+    the account, region and prefix that the dev side's grants are built from."""
+    where = _display((envs_dir or paths.envs_dir()) / config.name / ENV_FILE)
+    assert config.source_env is not None
+    try:
+        source = load_env(config.source_env, envs_dir)
+    except ConfigError as exc:
+        return [f"{where}: source_env: cannot be loaded (value {config.source_env!r}): {exc.problems[0]}"]
+    problems = []
+    if source.kind != "dev":
+        problems.append(f"{where}: source_env: must name a kind 'dev' environment (value {config.source_env!r} is kind {source.kind!r})")
+    granted = source.target_accounts.get(config.name)
+    if granted != config.account_id:
+        problems.append(
+            f"{where}: account_id: {config.source_env}'s target_accounts.{config.name} is {granted!r}; the dev grants "
+            f"(models bucket, data key, registry) would not reach this account (value {config.account_id!r})"
+        )
+    for field in ("region", "prefix"):
+        if getattr(source, field) != getattr(config, field):
+            problems.append(f"{where}: {field}: must equal {config.source_env}'s ({getattr(source, field)!r}) (value {getattr(config, field)!r})")
+    config._source = source
+    return problems
+
+
 def load_envs(names: list[str] | None, envs_dir: Path | None = None) -> list[EnvConfig]:
     """Load the named environments (all known ones when none are named), reporting all problems together."""
     selected = names or known_envs(envs_dir)
@@ -86,9 +111,13 @@ def load_envs(names: list[str] | None, envs_dir: Path | None = None) -> list[Env
     problems: list[str] = []
     for name in selected:
         try:
-            configs.append(load_env(name, envs_dir))
+            config = load_env(name, envs_dir)
         except ConfigError as exc:
             problems.extend(exc.problems)
+            continue
+        if config.kind == "target":
+            problems.extend(_link_source(config, envs_dir))
+        configs.append(config)
     if problems:
         raise ConfigError(problems)
     return configs

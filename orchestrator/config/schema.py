@@ -11,7 +11,7 @@ import ipaddress
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import PrivateAttr, BaseModel, ConfigDict, Field, field_validator
 
 ACCOUNT_ID = r"^[0-9]{12}$"
 REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
@@ -234,9 +234,34 @@ class ProjectTemplatesConfig(_Strict):
         return value
 
 
+GITHUB_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+
+class ProjectConfig(_Strict):
+    repository: str = Field(description="The project's GitHub repository <owner>/<name>: its CI role and deploy roles trust it only.")
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        if not GITHUB_REPOSITORY.match(value) or value.endswith((".", "/")) or "*" in value:
+            raise ValueError(f"'{value}' is not a GitHub repository <owner>/<name> (no wildcards)")
+        return value
+
+
+PROJECT_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
+
+
 class EnvConfig(_Strict):
     name: str = Field(description="The environment's name; must equal its folder under envs/.")
-    kind: Literal["dev"] = Field(default="dev", description="Which stacks the environment runs.")
+    kind: Literal["dev", "target"] = Field(
+        default="dev", description="dev: data science (foundation, identity, platform, projects); target: a staging/prod account hosting endpoints."
+    )
+    source_env: str | None = Field(
+        default=None, description="kind target: the dev environment whose approved models are deployed here (its projects and account)."
+    )
+    projects: dict[str, ProjectConfig] = Field(
+        default_factory=dict, description="kind dev: ML projects (name -> repository); each gets a model package group, artifact bucket, CI role and approval trigger."
+    )
     account_id: str = Field(description="The 12-digit AWS account the environment lives in.")
     region: str
     prefix: str = Field(description="Name prefix: resources are named <prefix>-<env>-<name>.")
@@ -303,6 +328,23 @@ class EnvConfig(_Strict):
                 raise ValueError(f"stage '{stage}' must be 2-10 lowercase letters/digits")
             if not re.match(ACCOUNT_ID, str(account)):
                 raise ValueError(f"'{account}' (stage {stage}) is not a 12-digit AWS account id")
+        return value
+
+    _source: EnvConfig | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> EnvConfig:
+        """kind target: the dev environment it hosts models for (linked by the loader)."""
+        if self._source is None:
+            raise RuntimeError(f"environment {self.name}: source environment not linked; load it with load_envs()")
+        return self._source
+
+    @field_validator("projects")
+    @classmethod
+    def _projects(cls, value: dict[str, ProjectConfig]) -> dict[str, ProjectConfig]:
+        for name in value:
+            if not PROJECT_NAME.match(name):
+                raise ValueError(f"project name '{name}' must be 2-32 lowercase letters, digits or hyphens, starting with a letter")
         return value
 
     @field_validator("tags")
@@ -391,12 +433,23 @@ def semantic_problems(config: EnvConfig) -> list[tuple[str, object, str]]:
         if account == config.account_id:
             problems.append((f"target_accounts.{stage}", account, "is the environment's own account; target accounts must be separate"))
 
-    for user, persona in config.studio.users.items():
-        if persona not in config.personas:
-            problems.append((f"studio.users.{user}", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"))
-    for index, persona in enumerate(config.project_templates.launch_personas):
-        if persona not in config.personas:
-            problems.append((f"project_templates.launch_personas[{index}]", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"))
+    if config.kind == "target":
+        if not config.source_env:
+            problems.append(("source_env", None, "is required for kind 'target' (the dev environment whose models are deployed here)"))
+        for field in ("projects", "target_accounts"):
+            if getattr(config, field):
+                problems.append((field, getattr(config, field), "belongs to the dev environment; a target environment takes them from source_env"))
+        if config.network.internet_access != "none":
+            problems.append(("network.internet_access", config.network.internet_access, "must be 'none' in a target account (endpoints reach AWS through VPC endpoints only)"))
+    else:
+        if config.source_env:
+            problems.append(("source_env", config.source_env, "only a kind 'target' environment has a source_env"))
+        for user, persona in config.studio.users.items():
+            if persona not in config.personas:
+                problems.append((f"studio.users.{user}", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"))
+        for index, persona in enumerate(config.project_templates.launch_personas):
+            if persona not in config.personas:
+                problems.append((f"project_templates.launch_personas[{index}]", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"))
 
     if config.deploy_role_arn:
         match = re.match(IAM_ROLE_ARN, config.deploy_role_arn)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from orchestrator.emulator.extensions.events import connection_updates_reach_the_secret, connections_keep_their_kms_key
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
 from orchestrator.emulator.extensions.s3 import (
     bucket_policy_conditions_follow_iam_semantics,
@@ -58,6 +59,8 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     servicecatalog_portfolio_status_is_kept,
     model_package_groups_can_be_deleted,
     model_package_group_policies_are_supported,
+    connections_keep_their_kms_key,
+    connection_updates_reach_the_secret,
 )
 
 _registered = False

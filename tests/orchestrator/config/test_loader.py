@@ -148,3 +148,56 @@ def test_studio_users_need_a_persona_with_a_role(envs_dir: Path, dev_config: dic
     problems = _problems(envs_dir, dev_config)
     assert any("studio.users.bob" in p and "team_lead" in p and "no role" in p for p in problems), problems
     assert any("project_templates.launch_personas[0]" in p and "team_lead" in p for p in problems), problems
+
+
+def _staging() -> dict:
+    from tests.conftest import REPO_ROOT  # noqa: PLC0415
+    import yaml  # noqa: PLC0415
+
+    return yaml.safe_load((REPO_ROOT / "envs" / "staging" / "env.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_committed_target_envs_link_to_dev() -> None:
+    configs = {c.name: c for c in load_envs(["staging", "prod"])}
+    assert configs["staging"].kind == "target" and configs["staging"].source.name == "dev"
+    assert configs["staging"].source.target_accounts["staging"] == configs["staging"].account_id
+    assert set(configs["prod"].source.projects) == {"abalone"}
+
+
+def test_target_env_must_be_granted_by_its_source(envs_dir: Path, dev_config: dict) -> None:
+    write_env(envs_dir, "dev", dev_config)
+    staging = _staging()
+    staging["account_id"] = "444444444444"
+    write_env(envs_dir, "staging", staging)
+    with pytest.raises(ConfigError) as caught:
+        load_envs(["staging"], envs_dir)
+    assert any("staging/env.yaml: account_id" in p and "target_accounts.staging" in p and "444444444444" in p for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "value"),
+    [
+        (lambda c: c["network"].update(internet_access="nat", public_subnet_cidrs=["10.20.64.0/24", "10.20.65.0/24"]), "network.internet_access", "nat"),
+        (lambda c: c.update(projects={"abalone": {"repository": "example-org/abalone-model"}}), "projects", "abalone"),
+        (lambda c: c.pop("source_env"), "source_env", "None"),
+        (lambda c: c.update(region="eu-central-1"), "region", "eu-central-1"),
+    ],
+)
+def test_target_env_rules(envs_dir: Path, dev_config: dict, mutate, field: str, value: str) -> None:
+    write_env(envs_dir, "dev", dev_config)
+    staging = _staging()
+    mutate(staging)
+    write_env(envs_dir, "staging", staging)
+    with pytest.raises(ConfigError) as caught:
+        load_envs(["staging"], envs_dir)
+    assert any(f": {field}" in p and value in p for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("projects", "value"),
+    [({"Abalone_Model": {"repository": "example-org/abalone"}}, "Abalone_Model"), ({"abalone": {"repository": "example-org/*"}}, "example-org/*")],
+)
+def test_bad_projects_are_refused(envs_dir: Path, dev_config: dict, projects: dict, value: str) -> None:
+    dev_config["projects"] = projects
+    problems = _problems(envs_dir, dev_config)
+    assert any(": projects" in p and value in p for p in problems), problems

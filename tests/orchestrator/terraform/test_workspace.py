@@ -76,7 +76,7 @@ def test_backend_settings_render_as_hcl() -> None:
 
 def test_stacks_are_ordered_and_named() -> None:
     env = load_env("dev")
-    assert [s.name for s in stacks_for(env)] == ["foundation", "identity", "platform"]
+    assert [s.name for s in stacks_for(env)] == ["foundation", "identity", "platform", "projects"]
     assert STACKS["foundation"].state_key(env) == "dev/foundation/terraform.tfstate"
     rendered = json.dumps(Workspace(FakeTarget(), env, STACKS["foundation"]).root_document("s3"))
     assert "secret" not in rendered.lower()

@@ -1,0 +1,58 @@
+# The dev environment's ML projects: one modules/mlops-project per entry of env.yaml `projects`
+# (model package group shared with the target accounts, artifact bucket, CI role for the project's
+# repository, approval trigger). Adding a project is one entry; removing it plans its destroy.
+# Reads the foundation and identity stacks through their SSM contract (no shared state).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  name_prefix = "${var.prefix}-${var.environment}"
+  ssm_prefix  = "/${var.prefix}/${var.environment}"
+  account_id  = data.aws_caller_identity.current.account_id
+  partition   = data.aws_partition.current.partition
+
+  contract_keys = [
+    "network/s3-gateway-endpoint-id",
+    "kms/data-key-arn",
+    "storage/access-log-bucket",
+    "identity/permission-boundary-arn",
+    "identity/pipeline-execution-role-arn",
+  ]
+  # Contract parameters are plain String identifiers (the provider marks every value sensitive).
+  contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
+
+  # Terraform runs as the deploy role or, from GitHub, as the CI apply role (outside the VPC).
+  ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
+  ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
+  # Administer the project keys: the roles that apply (never the pull-request plan role).
+  key_administrators = [var.deploy_role_arn, local.ci_apply_role_arn]
+}
+
+data "aws_ssm_parameter" "contract" {
+  for_each = length(var.projects) > 0 ? toset(local.contract_keys) : toset([])
+  name     = "${local.ssm_prefix}/${each.key}"
+}
+
+module "project" {
+  source   = "../../../modules/mlops-project"
+  for_each = var.projects
+
+  name_prefix  = local.name_prefix
+  prefix       = var.prefix
+  project_name = each.key
+  repository   = each.value.repository
+  # Exact names of the target accounts' roles that read this project's packages (model-hosting).
+  target_role_suffixes        = ["model-execution", "${each.key}-deploy"]
+  oidc_provider_arn           = var.oidc_provider_arn
+  target_accounts             = var.target_accounts
+  kms_key_arn                 = local.contract["kms/data-key-arn"]
+  access_log_bucket_name      = local.contract["storage/access-log-bucket"]
+  allowed_vpc_endpoint_ids    = [local.contract["network/s3-gateway-endpoint-id"]]
+  vpce_exempt_principal_arns  = concat(local.key_administrators, [local.ci_plan_role_arn])
+  permissions_boundary_arn    = local.contract["identity/permission-boundary-arn"]
+  pipeline_execution_role_arn = local.contract["identity/pipeline-execution-role-arn"]
+  ssm_prefix                  = local.ssm_prefix
+  key_administrator_arns      = local.key_administrators
+  force_destroy               = var.force_destroy
+}

@@ -1,0 +1,11 @@
+output "projects" {
+  description = "Per project: model package group, artifact bucket, CI role and the approval trigger's connection secret (set its token out of band, see modules/mlops-project/README.md)."
+  value = {
+    for name, project in module.project : name => {
+      model_package_group = project.model_package_group_name
+      artifact_bucket     = project.artifact_bucket_name
+      ci_role_arn         = project.ci_role_arn
+      connection_secret   = project.connection_secret_arn
+    }
+  }
+}

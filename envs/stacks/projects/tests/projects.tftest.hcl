@@ -1,0 +1,78 @@
+# The projects stack: one mlops-project per configured project, wired to the dev contract.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111", arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+override_data {
+  target = data.aws_ssm_parameter.contract["network/s3-gateway-endpoint-id"]
+  values = { value = "vpce-0dddddddddddddddd" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["kms/data-key-arn"]
+  values = { value = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["storage/access-log-bucket"]
+  values = { value = "mlops-dev-access-logs-111111111111" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["identity/permission-boundary-arn"]
+  values = { value = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["identity/pipeline-execution-role-arn"]
+  values = { value = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution" }
+}
+
+variables {
+  prefix          = "mlops"
+  environment     = "dev"
+  deploy_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy"
+  projects = {
+    abalone = { repository = { owner = "example-org", name = "abalone-model" } }
+    churn   = { repository = { owner = "example-org", name = "churn" } }
+  }
+  target_accounts   = { staging = "222222222222", prod = "333333333333" }
+  oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+}
+
+run "one_project_module_per_entry" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(module.project)) == toset(["abalone", "churn"])
+    error_message = "Each configured project gets its module instance; adding a project is one entry."
+  }
+
+  assert {
+    condition     = module.project["abalone"].model_package_group_name == "mlops-dev-abalone"
+    error_message = "Project resources are named <prefix>-<env>-<project>."
+  }
+
+  assert {
+    condition     = module.project["abalone"].ci_oidc_subject == "repo:example-org/abalone-model:environment:build"
+    error_message = "The CI role trusts the project's own repository only."
+  }
+}
+
+run "no_projects_reads_nothing" {
+  command = plan
+
+  variables {
+    projects = {}
+  }
+
+  assert {
+    condition     = length(module.project) == 0 && length(data.aws_ssm_parameter.contract) == 0
+    error_message = "Without projects the stack is empty (removing the last project plans a clean destroy)."
+  }
+}

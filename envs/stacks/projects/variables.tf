@@ -1,0 +1,53 @@
+variable "prefix" {
+  description = "Platform name prefix; resources are named <prefix>-<environment>-<name>, SSM parameters /<prefix>/<environment>/<name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.prefix))
+    error_message = "prefix must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (the dev environment)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits starting with a letter."
+  }
+}
+
+variable "deploy_role_arn" {
+  description = "Role that runs Terraform for this environment (administers the project keys, reaches the buckets from outside the VPC)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.deploy_role_arn))
+    error_message = "deploy_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "projects" {
+  description = "ML projects from env.yaml: project name => { repository = { owner, name } } (validated there and again by the mlops-project module)."
+  type = map(object({
+    repository = object({ owner = string, name = string })
+  }))
+  default = {}
+}
+
+variable "target_accounts" {
+  description = "Stage name => account id of the accounts approved models are deployed to (env.yaml target_accounts)."
+  type        = map(string)
+}
+
+variable "oidc_provider_arn" {
+  description = "This account's GitHub OIDC provider (created by bootstrap, or github.existing_oidc_provider_arn)."
+  type        = string
+}
+
+variable "force_destroy" {
+  description = "Throw-away environments only: let destroy delete the artifact buckets with their object versions (storage.force_destroy in env.yaml)."
+  type        = bool
+  default     = false
+}

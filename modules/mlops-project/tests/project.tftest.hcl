@@ -1,0 +1,617 @@
+# Security properties of one ML project, decoded from the rendered JSON and compared exactly: the
+# model package group policy, the CI role's trust and permissions, the approval rule, the API
+# destination and the repository_dispatch body, the placeholder API key, the events role, the
+# dead-letter queue and the events key, the artifact bucket and the SSM entries.
+#
+# Computed ARNs are overridden during plan (the mock's random strings would leave them unknown or
+# fail the provider's ARN checks).
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111", arn = "arn:aws:iam::111111111111:role/mlops-dev-deploy", user_id = "AROAEXAMPLEEXAMPLE" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com", reverse_dns_prefix = "com.amazonaws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+
+  override_resource {
+    target = aws_sagemaker_model_package_group.this
+    values = { arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn" }
+  }
+  override_resource {
+    target = aws_iam_role.ci
+    values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-churn-ci" }
+  }
+  override_resource {
+    target = aws_iam_role.events
+    values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-churn-approval-events" }
+  }
+  override_resource {
+    target = aws_kms_key.events
+    values = { arn = "arn:aws:kms:eu-west-1:111111111111:key/99999999-8888-7777-6666-555555555555", key_id = "99999999-8888-7777-6666-555555555555" }
+  }
+  override_resource {
+    target = aws_sqs_queue.dead_letters
+    values = {
+      arn = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-churn-approval-dlq"
+      id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/mlops-dev-churn-approval-dlq"
+      url = "https://sqs.eu-west-1.amazonaws.com/111111111111/mlops-dev-churn-approval-dlq"
+    }
+  }
+  override_resource {
+    target = aws_cloudwatch_event_rule.approval
+    values = { arn = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-model-approval" }
+  }
+  override_resource {
+    target = aws_cloudwatch_event_connection.github
+    values = {
+      arn        = "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-churn-github/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+      secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:events!connection/mlops-dev-churn-github/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0/auth-AbCdEf"
+    }
+  }
+  override_resource {
+    target = aws_cloudwatch_event_api_destination.dispatch
+    values = { arn = "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-churn-repository-dispatch/1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809" }
+  }
+}
+
+variables {
+  name_prefix                 = "mlops-dev"
+  prefix                      = "mlops"
+  project_name                = "churn"
+  repository                  = { owner = "example-org", name = "churn-model" }
+  oidc_provider_arn           = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+  target_accounts             = { staging = "222222222222", prod = "333333333333" }
+  kms_key_arn                 = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+  access_log_bucket_name      = "mlops-dev-access-logs-111111111111"
+  allowed_vpc_endpoint_ids    = ["vpce-0123456789abcdef0"]
+  vpce_exempt_principal_arns  = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+  permissions_boundary_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+  pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
+  ssm_prefix                  = "/mlops/dev"
+  key_administrator_arns      = ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"]
+}
+
+run "model_package_group_policy_is_exact" {
+  command = plan
+
+  assert {
+    condition     = aws_sagemaker_model_package_group.this.model_package_group_name == "mlops-dev-churn"
+    error_message = "The group is named <name_prefix>-<project_name>."
+  }
+
+  assert {
+    condition = jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "DeploymentAccountsReadModelPackages"
+          Effect    = "Allow"
+          Principal = { AWS = ["arn:aws:iam::333333333333:root", "arn:aws:iam::222222222222:root"] }
+          Action    = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"]
+          Resource = [
+            "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn",
+            "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/*",
+          ]
+          Condition = {
+            ArnEquals = {
+              "aws:PrincipalArn" = [
+                "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+                "arn:aws:iam::333333333333:role/mlops-prod-model-deploy",
+                "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+                "arn:aws:iam::222222222222:role/mlops-staging-model-deploy",
+              ]
+            }
+          }
+        },
+      ]
+    }
+    error_message = "The deployment accounts' reader roles (exact ARNs) may only describe this group and list/describe its packages."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement : [
+        for value in concat(flatten([s.Action]), flatten([s.Principal.AWS]), flatten([s.Resource])) : !strcontains(value, "*") || endswith(value, ":model-package/mlops-dev-churn/*")
+      ]
+    ]))
+    error_message = "No wildcard action or principal; the only wildcard is the group's own packages."
+  }
+}
+
+run "ci_trust_is_pinned" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_iam_role.ci.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "GitHubActionsBuildEnvironment"
+          Effect    = "Allow"
+          Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+          Action    = "sts:AssumeRoleWithWebIdentity"
+          Condition = {
+            StringEquals = {
+              "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+              "token.actions.githubusercontent.com:sub" = "repo:example-org/churn-model:environment:build"
+            }
+          }
+        },
+      ]
+    }
+    error_message = "The CI role trusts only the build environment of the project repository (exact sub, aud sts.amazonaws.com, StringEquals)."
+  }
+
+  assert {
+    condition     = aws_iam_role.ci.name == "mlops-dev-churn-ci" && aws_iam_role.ci.permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && aws_iam_role.ci.max_session_duration == 3600
+    error_message = "The CI role is <name_prefix>-<project>-ci, carries the boundary and has one-hour sessions."
+  }
+
+  assert {
+    condition     = output.ci_oidc_subject == "repo:example-org/churn-model:environment:build"
+    error_message = "The ci_oidc_subject output is the trusted sub."
+  }
+}
+
+run "ci_trust_follows_the_environment_input" {
+  command = plan
+
+  variables {
+    github_environment_build = "model-build"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.ci.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/churn-model:environment:model-build"
+    error_message = "The sub names github_environment_build."
+  }
+}
+
+run "ci_permissions_are_exact" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.ci.policy).Statement == [
+      {
+        Sid      = "BuildPipeline"
+        Effect   = "Allow"
+        Action   = ["sagemaker:CreatePipeline", "sagemaker:DescribePipeline", "sagemaker:StartPipelineExecution", "sagemaker:UpdatePipeline"]
+        Resource = "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlops-dev-churn-build"
+      },
+      {
+        Sid       = "TagPipelineAtCreation"
+        Effect    = "Allow"
+        Action    = "sagemaker:AddTags"
+        Resource  = "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlops-dev-churn-build"
+        Condition = { StringEquals = { "sagemaker:TaggingAction" = "CreatePipeline" } }
+      },
+      {
+        Sid      = "BuildPipelineExecutions"
+        Effect   = "Allow"
+        Action   = ["sagemaker:DescribePipelineDefinitionForExecution", "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps"]
+        Resource = "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlops-dev-churn-build/execution/*"
+      },
+      {
+        Sid       = "PassPipelineExecutionRoleToSageMaker"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+      {
+        Sid      = "ReadPlatformContract"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+        Resource = ["arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev", "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/*"]
+      },
+      {
+        Sid      = "ArtifactBucketList"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketLocation", "s3:ListBucket"]
+        Resource = "arn:aws:s3:::mlops-dev-churn-artifacts-111111111111"
+      },
+      {
+        Sid      = "ArtifactObjectsReadWrite"
+        Effect   = "Allow"
+        Action   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+        Resource = "arn:aws:s3:::mlops-dev-churn-artifacts-111111111111/*"
+      },
+      {
+        Sid       = "ArtifactKeyThroughS3"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+        Condition = { StringEquals = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" } }
+      },
+      {
+        Sid      = "ReadModelPackages"
+        Effect   = "Allow"
+        Action   = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"]
+        Resource = ["arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/*"]
+      },
+    ]
+    error_message = "The CI role may run its pipeline, pass the pipeline execution role to SageMaker, read the SSM contract, use the artifact bucket and its key through S3 and read the group's packages; nothing else."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.ci.policy).Statement : s.Sid if contains(flatten([s.Action]), "iam:PassRole")] == ["PassPipelineExecutionRoleToSageMaker"]
+    error_message = "Exactly one statement allows iam:PassRole."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.ci.policy).Statement : s.Effect == "Allow" && alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")]) && alltrue([for r in flatten([s.Resource]) : r != "*" && !startswith(r, "arn:aws:iam::111111111111:role/mlops-dev-*")])])
+    error_message = "No wildcard action and no Resource \"*\" in the CI policy."
+  }
+
+  assert {
+    condition     = aws_iam_role_policies_exclusive.ci.policy_names == toset(["permissions"]) && length(aws_iam_role_policy_attachments_exclusive.ci.policy_arns) == 0
+    error_message = "The CI role has exactly its one inline policy and no managed policy."
+  }
+}
+
+run "approval_rule_matches_both_decisions_of_this_group" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.approval.event_pattern) == {
+      source        = ["aws.sagemaker"]
+      "detail-type" = ["SageMaker Model Package State Change"]
+      detail = {
+        ModelPackageGroupName = ["mlops-dev-churn"]
+        ModelApprovalStatus   = ["Approved", "Rejected"]
+      }
+    }
+    error_message = "The rule matches Approved and Rejected state changes of this group only."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.approval.name == "mlops-dev-churn-model-approval" && aws_cloudwatch_event_rule.approval.state == "ENABLED"
+    error_message = "The rule is <name_prefix>-<project>-model-approval and enabled."
+  }
+}
+
+run "api_destination_posts_to_repository_dispatch" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_event_api_destination.dispatch.invocation_endpoint == "https://api.github.com/repos/example-org/churn-model/dispatches"
+    error_message = "The API destination is the project repository's dispatches endpoint."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_api_destination.dispatch.http_method == "POST"
+    error_message = "repository_dispatch is a POST."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_api_destination.dispatch.connection_arn == "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-churn-github/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+    error_message = "The API destination authenticates with the project's connection."
+  }
+
+  assert {
+    condition = aws_cloudwatch_event_target.dispatch.http_target[0].header_parameters == tomap({
+      "Accept"               = "application/vnd.github+json"
+      "User-Agent"           = "mlops-dev-churn-model-approval"
+      "X-GitHub-Api-Version" = "2022-11-28"
+    })
+    error_message = "Every request carries GitHub's media type, API version and a User-Agent."
+  }
+}
+
+run "transformer_builds_the_repository_dispatch_body" {
+  command = plan
+
+  assert {
+    condition = aws_cloudwatch_event_target.dispatch.input_transformer[0].input_paths == tomap({
+      model_package_arn = "$.detail.ModelPackageArn"
+      status            = "$.detail.ModelApprovalStatus"
+      group             = "$.detail.ModelPackageGroupName"
+    })
+    error_message = "The transformer reads the package ARN, the decision and the group from the event detail."
+  }
+
+  # EventBridge replaces an unquoted <placeholder> by the JSON value of its path: here every value
+  # is a string, so it is substituted as a quoted JSON string (even one holding quotes).
+  assert {
+    condition = jsondecode(replace(replace(replace(
+      aws_cloudwatch_event_target.dispatch.input_transformer[0].input_template,
+      "<model_package_arn>", jsonencode("arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/3")),
+      "<status>", jsonencode("Approved")),
+      "<group>", jsonencode("mlops-dev-churn \"quoted\""))
+      ) == {
+      event_type = "model-approval"
+      client_payload = {
+        model_package_arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/3"
+        status            = "Approved"
+        group             = "mlops-dev-churn \"quoted\""
+      }
+    }
+    error_message = "The body is GitHub's repository_dispatch: event_type model-approval and a client_payload with the package ARN, status and group."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.dispatch.arn == "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-churn-repository-dispatch/1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809" && aws_cloudwatch_event_target.dispatch.role_arn == "arn:aws:iam::111111111111:role/mlops-dev-churn-approval-events"
+    error_message = "The target is the API destination, invoked with the events role."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.dispatch.dead_letter_config[0].arn == "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-churn-approval-dlq" && aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_event_age_in_seconds == 86400 && aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_retry_attempts == 185
+    error_message = "Undeliverable events go to the dead-letter queue after EventBridge's maximum retries (24 h, 185 attempts) by default."
+  }
+
+  assert {
+    condition     = output.dispatch_event_type == "model-approval"
+    error_message = "The dispatch_event_type output is the event_type of the body."
+  }
+}
+
+run "retry_policy_follows_the_input" {
+  command = plan
+
+  variables {
+    dispatch_retry = { maximum_event_age_seconds = 3600, maximum_retry_attempts = 10 }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_event_age_in_seconds == 3600 && aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_retry_attempts == 10
+    error_message = "dispatch_retry sets the target's retry policy."
+  }
+}
+
+run "token_never_passes_through_terraform" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_event_connection.github.auth_parameters[0].api_key[0].key == "Authorization"
+    error_message = "The connection sends the API key as the Authorization header."
+  }
+
+  assert {
+    condition     = nonsensitive(aws_cloudwatch_event_connection.github.auth_parameters[0].api_key[0].value) == "set-out-of-band"
+    error_message = "Terraform only ever writes the fixed placeholder; the real token is set out of band."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_connection.github.authorization_type == "API_KEY" && aws_cloudwatch_event_connection.github.kms_key_identifier == "arn:aws:kms:eu-west-1:111111111111:key/99999999-8888-7777-6666-555555555555"
+    error_message = "The connection's secret is encrypted with the project's events key."
+  }
+
+  # No input of the module can carry a token: no variable whose name suggests a credential, in any
+  # of the module's files.
+  assert {
+    condition = alltrue(flatten([
+      for f in fileset(path.module, "*.tf") : [
+        for name in flatten(regexall("variable\\s+\"([^\"]+)\"", file("${path.module}/${f}"))) :
+        !can(regex("(token|secret|password|passwd|credential|api_?key)|(^|_)pat(_|$)", lower(name)))
+      ]
+    ]))
+    error_message = "The module must not declare a variable for the GitHub token (or any credential)."
+  }
+
+  assert {
+    condition     = length(flatten([for f in fileset(path.module, "*.tf") : flatten(regexall("variable\\s+\"([^\"]+)\"", file("${path.module}/${f}")))])) >= 20 && contains(flatten(regexall("variable\\s+\"([^\"]+)\"", file("${path.module}/variables.tf"))), "repository")
+    error_message = "The scan above reads every variable of the module (it must not pass vacuously)."
+  }
+
+  assert {
+    condition     = output.connection_secret_arn == "arn:aws:secretsmanager:eu-west-1:111111111111:secret:events!connection/mlops-dev-churn-github/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0/auth-AbCdEf"
+    error_message = "The connection's secret ARN is an output."
+  }
+}
+
+run "placeholder_is_independent_of_the_inputs" {
+  command = plan
+
+  variables {
+    project_name = "fraud"
+    repository   = { owner = "other-org", name = "fraud-model" }
+  }
+
+  assert {
+    condition     = nonsensitive(aws_cloudwatch_event_connection.github.auth_parameters[0].api_key[0].value) == "set-out-of-band"
+    error_message = "The API key value is a constant: no input reaches it."
+  }
+}
+
+run "events_role_may_only_invoke_this_destination" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.events.policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "InvokeRepositoryDispatch"
+          Effect   = "Allow"
+          Action   = "events:InvokeApiDestination"
+          Resource = "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-churn-repository-dispatch/1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809"
+        },
+      ]
+    }
+    error_message = "The events role may invoke this API destination and nothing else."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.events.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "EventBridgeApprovalRule"
+          Effect    = "Allow"
+          Principal = { Service = "events.amazonaws.com" }
+          Action    = "sts:AssumeRole"
+          Condition = {
+            StringEquals = { "aws:SourceAccount" = "111111111111" }
+            ArnEquals    = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-model-approval" }
+          }
+        },
+      ]
+    }
+    error_message = "Only EventBridge, for this project's rule in this account, may assume the events role."
+  }
+
+  assert {
+    condition     = aws_iam_role.events.permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+    error_message = "The events role carries the boundary."
+  }
+
+  assert {
+    condition     = aws_iam_role_policies_exclusive.events.policy_names == toset(["permissions"]) && length(aws_iam_role_policy_attachments_exclusive.events.policy_arns) == 0
+    error_message = "The events role has exactly its one inline policy and no managed policy."
+  }
+}
+
+run "dead_letters_are_encrypted_and_only_from_the_rule" {
+  command = plan
+
+  assert {
+    condition     = aws_sqs_queue.dead_letters.kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/99999999-8888-7777-6666-555555555555" && aws_sqs_queue.dead_letters.message_retention_seconds == 1209600
+    error_message = "The dead-letter queue is encrypted with the project's events key and keeps messages 14 days."
+  }
+
+  assert {
+    condition = jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[0] == {
+      Sid       = "ApprovalRuleDeadLetters"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-churn-approval-dlq"
+      Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-model-approval" } }
+    }
+    error_message = "Only EventBridge, for this project's rule, may send to the dead-letter queue."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[1].Effect == "Deny" && jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[1].Condition == { Bool = { "aws:SecureTransport" = "false" } }
+    error_message = "The queue refuses requests without TLS."
+  }
+}
+
+run "events_key_serves_only_the_rule_and_the_connection" {
+  command = plan
+
+  assert {
+    condition     = aws_kms_key.events.enable_key_rotation && aws_kms_key.events.tags["EventBridgeApiDestinations"] == "true" && aws_kms_alias.events.name == "alias/mlops-dev-churn-approval-events"
+    error_message = "The events key rotates, carries the tag EventBridge requires of a connection key and has the project's alias."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_kms_key.events.policy).Statement : s.Sid] == [
+      "KeyAdministration", "DeadLettersOfTheApprovalRule", "ConnectionSecret", "ConnectionKeyLookup", "DeadLetterQueueThroughSqs",
+    ]
+    error_message = "The key policy has exactly the administration, dead-letter, connection and queue-reading statements."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.events.policy).Statement : s if s.Sid == "DeadLettersOfTheApprovalRule"]) == {
+      Sid       = "DeadLettersOfTheApprovalRule"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111111111111" }
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-model-approval" }
+      }
+    }
+    error_message = "EventBridge may use the key only for this project's rule."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.events.policy).Statement : s if s.Sid == "ConnectionSecret"]).Condition == {
+      StringEquals = { "kms:ViaService" = "secretsmanager.eu-west-1.amazonaws.com" }
+      StringLike   = { "kms:EncryptionContext:SecretARN" = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:events!connection/mlops-dev-churn-github/*" }
+      ArnLike = { "aws:PrincipalArn" = [
+        "arn:aws:iam::111111111111:role/aws-service-role/apidestinations.events.amazonaws.com/AWSServiceRoleForAmazonEventBridgeApiDestinations",
+        "arn:aws:iam::111111111111:role/mlops-dev-*",
+      ] }
+    }
+    error_message = "The key encrypts this connection's secret only, through Secrets Manager, for EventBridge's service-linked role and the environment roles."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_kms_key.events.policy).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS == ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"] && length([for a in one([for s in jsondecode(aws_kms_key.events.policy).Statement : s if s.Sid == "KeyAdministration"]).Action : a if contains(["kms:Decrypt", "kms:Encrypt", "kms:CreateGrant", "kms:GenerateDataKey"], a)]) == 0
+    error_message = "Administrators manage the key but can not use it or grant it."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_kms_key.events.policy).Statement : s.Principal != "*" && try(s.Principal.AWS != "*", true)])
+    error_message = "No statement of the key policy has a wildcard principal."
+  }
+}
+
+run "artifact_bucket_is_vpc_only_with_the_ci_role_exempt" {
+  command = plan
+
+  assert {
+    condition     = module.artifact_bucket.bucket_name == "mlops-dev-churn-artifacts-111111111111"
+    error_message = "The artifact bucket is <name_prefix>-<project>-artifacts-<account>."
+  }
+
+  assert {
+    condition     = module.artifact_bucket.sse_algorithm == "aws:kms"
+    error_message = "The artifact bucket uses SSE-KMS."
+  }
+
+  assert {
+    condition     = module.artifact_bucket.logging_target == { target_bucket = "mlops-dev-access-logs-111111111111", target_prefix = "s3/mlops-dev-churn-artifacts-111111111111/" }
+    error_message = "The artifact bucket logs to the environment's access-log bucket."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(module.artifact_bucket.policy_json).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]).Condition == {
+      StringNotEquals = { "aws:SourceVpce" = ["vpce-0123456789abcdef0"] }
+      Bool            = { "aws:PrincipalIsAWSService" = "false" }
+      ArnNotLike      = { "aws:PrincipalArn" = ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-churn-ci"] }
+    }
+    error_message = "Only the endpoint, the listed exemptions and the CI role reach the bucket."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(module.artifact_bucket.policy_json).Statement : s.Sid], "DenyInsecureTransport") && contains([for s in jsondecode(module.artifact_bucket.policy_json).Statement : s.Sid], "DenyWrongKmsKey")
+    error_message = "The bucket is TLS-only and refuses uploads naming another key."
+  }
+}
+
+run "ssm_entries" {
+  command = plan
+
+  assert {
+    condition = { for k, p in aws_ssm_parameter.project : k => p.name } == {
+      "artifact-bucket"     = "/mlops/dev/projects/churn/artifact-bucket"
+      "ci-role-arn"         = "/mlops/dev/projects/churn/ci-role-arn"
+      "model-package-group" = "/mlops/dev/projects/churn/model-package-group"
+      "pipeline-name"       = "/mlops/dev/projects/churn/pipeline-name"
+    }
+    error_message = "The project's entries live under /<prefix>/<env>/projects/<project>/."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.project["pipeline-name"].value == "mlops-dev-churn-build" && aws_ssm_parameter.project["model-package-group"].value == "mlops-dev-churn" && aws_ssm_parameter.project["ci-role-arn"].value == "arn:aws:iam::111111111111:role/mlops-dev-churn-ci"
+    error_message = "The entries hold the pipeline name, group name and CI role ARN."
+  }
+
+  assert {
+    condition     = output.ssm_parameter_names["artifact-bucket"] == "/mlops/dev/projects/churn/artifact-bucket"
+    error_message = "The SSM names are an output."
+  }
+}
+
+run "single_target_account" {
+  command = plan
+
+  variables {
+    target_accounts      = { prod = "333333333333" }
+    target_role_suffixes = ["model-deploy"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Principal.AWS == ["arn:aws:iam::333333333333:root"] && jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == ["arn:aws:iam::333333333333:role/mlops-prod-model-deploy"]
+    error_message = "Principals and roles follow target_accounts and target_role_suffixes."
+  }
+}

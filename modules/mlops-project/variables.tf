@@ -1,0 +1,245 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of the environment's names, \"<prefix>-<environment>\" (e.g. \"mlops-dev\"). Every name of the project starts with <name_prefix>-<project_name>."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (regex ^[a-z][a-z0-9-]{1,30}[a-z0-9]$); got \"${var.name_prefix}\"."
+  }
+}
+
+variable "prefix" {
+  type        = string
+  description = "Platform prefix without the environment (e.g. \"mlops\"). Used only to build the deterministic role ARNs of the target accounts, arn:<partition>:iam::<account>:role/<prefix>-<stage>-<suffix>. name_prefix must start with \"<prefix>-\"."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,28}[a-z0-9]$", var.prefix)) && startswith(var.name_prefix, "${var.prefix}-")
+    error_message = "prefix must be 2-30 characters of lowercase letters, digits and hyphens (regex ^[a-z][a-z0-9-]{0,28}[a-z0-9]$) and name_prefix (\"${var.name_prefix}\") must start with \"<prefix>-\"; got prefix \"${var.prefix}\"."
+  }
+}
+
+variable "project_name" {
+  type        = string
+  description = "Name of the ML project: 2-32 lowercase letters, digits and hyphens, starting with a letter (e.g. \"churn\"). Together with name_prefix it must fit the artifact bucket name <name_prefix>-<project_name>-artifacts-<account> (63 characters)."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}[a-z0-9]$", var.project_name)) && !strcontains(var.project_name, "--")
+    error_message = "project_name must be 2-32 characters of lowercase letters, digits and single hyphens, start with a letter and end with a letter or digit (regex ^[a-z][a-z0-9-]{0,30}[a-z0-9]$, no \"--\"); got \"${var.project_name}\"."
+  }
+
+  validation {
+    condition     = length(var.name_prefix) + length(var.project_name) <= 39
+    error_message = "project_name \"${var.project_name}\" is too long for name_prefix \"${var.name_prefix}\": together they may have at most 39 characters (got ${length(var.name_prefix) + length(var.project_name)}), so that the artifact bucket <name_prefix>-<project_name>-artifacts-<account> fits S3's 63 characters."
+  }
+}
+
+variable "repository" {
+  type = object({
+    owner = string
+    name  = string
+  })
+  description = "The project's GitHub repository as { owner = \"<owner>\", name = \"<repo>\" } (github.com/<owner>/<repo>), with GitHub's letter case: the OIDC sub claim comparison is case-sensitive. Its build workflow may assume the CI role; approval decisions are dispatched to it."
+
+  validation {
+    condition     = var.repository != null && can(regex("^[A-Za-z0-9_.-]+$", var.repository.owner)) && can(regex("^[A-Za-z0-9_.-]+$", var.repository.name))
+    error_message = "repository.owner and repository.name must each be non-empty letters, digits, '_', '.' and '-' (regex ^[A-Za-z0-9_.-]+$), without wildcards (* ?), colons or slashes; got ${jsonencode(var.repository)}."
+  }
+
+  validation {
+    condition     = var.repository == null ? true : !contains([".", ".."], var.repository.owner) && !contains([".", ".."], var.repository.name)
+    error_message = "repository.owner and repository.name must not be \".\" or \"..\"; got ${jsonencode(var.repository)}."
+  }
+}
+
+variable "github_environment_build" {
+  type        = string
+  default     = "build"
+  description = "The GitHub environment of the project repository whose jobs may assume the CI role (OIDC sub repo:<owner>/<repo>:environment:<this>). Its deployment branch rule must allow only the main branch: that rule is what limits the role to merged code (see README)."
+
+  validation {
+    condition     = var.github_environment_build != null && can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$", var.github_environment_build))
+    error_message = "github_environment_build must be 1-255 characters of letters, digits, '_', '.' and '-', starting with a letter or digit (regex ^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$; no wildcards, spaces or colons); got \"${coalesce(var.github_environment_build, "null")}\"."
+  }
+}
+
+variable "oidc_provider_arn" {
+  type        = string
+  description = "ARN of this account's IAM OIDC provider for GitHub Actions (created by the bootstrap), arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be arn:<partition>:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com (no wildcard, no other issuer); got \"${var.oidc_provider_arn}\"."
+  }
+}
+
+variable "target_accounts" {
+  type        = map(string)
+  description = "Stage name => account id of the accounts the project's approved models are deployed to (e.g. { staging = \"<id>\", prod = \"<id>\" }). Their roles <prefix>-<stage>-<target_role_suffixes> may read this project's model packages. At least one; never this account."
+
+  validation {
+    condition     = var.target_accounts != null && length(var.target_accounts) > 0
+    error_message = "target_accounts must name at least one deployment account (stage => 12-digit account id); got ${jsonencode(var.target_accounts)}."
+  }
+
+  validation {
+    condition     = var.target_accounts == null ? true : alltrue([for stage, account in var.target_accounts : can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", stage)) && can(regex("^[0-9]{12}$", account))])
+    error_message = "target_accounts keys must be stage names of 2-16 lowercase letters, digits and hyphens (regex ^[a-z][a-z0-9-]{0,14}[a-z0-9]$) and values 12-digit account ids; got ${jsonencode(var.target_accounts)}."
+  }
+}
+
+variable "target_role_suffixes" {
+  type        = list(string)
+  default     = ["model-execution", "model-deploy"]
+  nullable    = false
+  description = "Role names, without \"<prefix>-<stage>-\", that read model packages in each target account: the model execution role (<prefix>-<stage>-model-execution, as the foundation stack grants the models bucket to) and the role that creates models there from a package (<prefix>-<stage>-model-deploy). Exact names, no wildcards."
+
+  validation {
+    condition     = length(var.target_role_suffixes) > 0 && length(distinct(var.target_role_suffixes)) == length(var.target_role_suffixes) && alltrue([for s in var.target_role_suffixes : can(regex("^[a-z0-9][a-z0-9-]{0,46}[a-z0-9]$", s))])
+    error_message = "target_role_suffixes must be a non-empty list of distinct role-name suffixes of 2-48 lowercase letters, digits and hyphens (regex ^[a-z0-9][a-z0-9-]{0,46}[a-z0-9]$; no wildcards); got ${jsonencode(var.target_role_suffixes)}."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for stage in keys(coalesce(var.target_accounts, {})) : [for s in var.target_role_suffixes : length(var.prefix) + length(stage) + length(s) + 2 <= 64]]))
+    error_message = "target_role_suffixes must give role names <prefix>-<stage>-<suffix> of at most 64 characters (IAM's limit) for every stage of target_accounts; got prefix ${jsonencode(var.prefix)}, stages ${jsonencode(keys(coalesce(var.target_accounts, {})))} and suffixes ${jsonencode(var.target_role_suffixes)}."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the customer-managed KMS key (of this account) that encrypts the artifact bucket, usually the environment's data key. The CI role may use it through S3 only."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key id> (aliases and wildcards are rejected); got \"${var.kms_key_arn}\"."
+  }
+}
+
+variable "access_log_bucket_name" {
+  type        = string
+  description = "Name of the environment's S3 access-log bucket (SSE-S3), which receives the artifact bucket's server access logs under s3/<artifact bucket>/. Its policy must list the artifact bucket as a log source."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
+    error_message = "access_log_bucket_name must be an S3 bucket name of 3-63 lowercase letters, digits, dots and hyphens (regex ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$); got \"${var.access_log_bucket_name}\"."
+  }
+}
+
+variable "allowed_vpc_endpoint_ids" {
+  type        = list(string)
+  nullable    = false
+  description = "The environment's S3 gateway endpoint ids (vpce-...). The artifact bucket denies every request not made through one of them, except requests of vpce_exempt_principal_arns, of the CI role (GitHub-hosted runners are outside the VPC) and of AWS service principals."
+
+  validation {
+    condition     = length(var.allowed_vpc_endpoint_ids) > 0 && alltrue([for id in var.allowed_vpc_endpoint_ids : can(regex("^vpce-[0-9a-f]+$", id))])
+    error_message = "allowed_vpc_endpoint_ids must be a non-empty list of ids matching ^vpce-[0-9a-f]+$ (the artifact bucket is reachable only through the environment's endpoint); got ${jsonencode(var.allowed_vpc_endpoint_ids)}."
+  }
+}
+
+variable "vpce_exempt_principal_arns" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "Further exact IAM role ARNs allowed to reach the artifact bucket from outside allowed_vpc_endpoint_ids (e.g. the Terraform deploy role and the GitHub apply/plan roles). The CI role of this project is always exempt."
+
+  validation {
+    condition     = alltrue([for a in var.vpce_exempt_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "vpce_exempt_principal_arns entries must be exact role ARNs arn:<partition>:iam::<12-digit account>:role/<path/name> without wildcards; invalid: ${jsonencode([for a in var.vpce_exempt_principal_arns : a if !can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))])}."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "ARN of the customer-managed policy (of this account) set as permissions boundary of the CI role and the events role. It must allow what they do (see README: the artifact bucket and events:InvokeApiDestination)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be a customer-managed policy ARN arn:<partition>:iam::<12-digit account>:policy/<name> (no wildcard, no AWS-managed policy); got \"${var.permissions_boundary_arn}\"."
+  }
+}
+
+variable "pipeline_execution_role_arn" {
+  type        = string
+  description = "ARN of the role (of this account) SageMaker Pipelines runs the project's pipeline as, e.g. <name_prefix>-pipeline-execution. The CI role may pass this role, and no other, to SageMaker."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.pipeline_execution_role_arn))
+    error_message = "pipeline_execution_role_arn must be an exact role ARN arn:<partition>:iam::<12-digit account>:role/<path/name> without wildcards; got \"${var.pipeline_execution_role_arn}\"."
+  }
+}
+
+variable "ssm_prefix" {
+  type        = string
+  description = "SSM parameter path of the environment, /<prefix>/<environment> (e.g. \"/mlops/dev\"). The CI role reads the contract below it; the project's parameters are written under <ssm_prefix>/projects/<project_name>/."
+
+  validation {
+    condition     = can(regex("^(/[A-Za-z0-9_.-]+){1,10}$", var.ssm_prefix)) && length(var.ssm_prefix) <= 200
+    error_message = "ssm_prefix must be an absolute SSM path of 1-10 levels and at most 200 characters, without trailing slash or wildcard, e.g. \"/mlops/dev\" (regex ^(/[A-Za-z0-9_.-]+){1,10}$); got \"${var.ssm_prefix}\"."
+  }
+
+  validation {
+    condition     = !startswith(lower(var.ssm_prefix), "/aws") && !startswith(lower(var.ssm_prefix), "/ssm")
+    error_message = "ssm_prefix must not start with /aws or /ssm (reserved by AWS); got \"${var.ssm_prefix}\"."
+  }
+}
+
+variable "key_administrator_arns" {
+  type        = list(string)
+  nullable    = false
+  description = "Exact IAM role ARNs (of this account) that administer the project's events key (management only, no cryptographic use). Must include the principal that runs Terraform: KMS rejects a key policy that would lock it out. The principals must exist."
+
+  validation {
+    condition     = length(var.key_administrator_arns) > 0 && alltrue([for a in var.key_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "key_administrator_arns must be a non-empty list of exact role ARNs arn:<partition>:iam::<12-digit account>:role/<path/name> without wildcards; got ${jsonencode(var.key_administrator_arns)}."
+  }
+}
+
+variable "key_deletion_window_days" {
+  type        = number
+  default     = 30
+  nullable    = false
+  description = "Waiting period (7-30 days) before the project's events key, once scheduled for deletion, is deleted."
+
+  validation {
+    condition     = var.key_deletion_window_days >= 7 && var.key_deletion_window_days <= 30 && floor(var.key_deletion_window_days) == var.key_deletion_window_days
+    error_message = "key_deletion_window_days must be a whole number of days between 7 and 30; got ${var.key_deletion_window_days}."
+  }
+}
+
+variable "dispatch_retry" {
+  type = object({
+    maximum_event_age_seconds = optional(number, 86400)
+    maximum_retry_attempts    = optional(number, 185)
+  })
+  default     = {}
+  nullable    = false
+  description = "How long (60-86400 s) and how often (0-185) EventBridge retries a failed delivery of an approval decision to GitHub before it moves the event to the dead-letter queue. Defaults: EventBridge's maximums (24 hours, 185 attempts)."
+
+  validation {
+    condition = (
+      var.dispatch_retry.maximum_event_age_seconds >= 60 && var.dispatch_retry.maximum_event_age_seconds <= 86400 &&
+      floor(var.dispatch_retry.maximum_event_age_seconds) == var.dispatch_retry.maximum_event_age_seconds &&
+      var.dispatch_retry.maximum_retry_attempts >= 0 && var.dispatch_retry.maximum_retry_attempts <= 185 &&
+      floor(var.dispatch_retry.maximum_retry_attempts) == var.dispatch_retry.maximum_retry_attempts
+    )
+    error_message = "dispatch_retry.maximum_event_age_seconds must be a whole number between 60 and 86400 and dispatch_retry.maximum_retry_attempts a whole number between 0 and 185; got ${jsonencode(var.dispatch_retry)}."
+  }
+}
+
+variable "force_destroy" {
+  type        = bool
+  default     = false
+  nullable    = false
+  description = "Let Terraform delete the artifact bucket with its objects (every version). Keep false outside disposable environments."
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  nullable    = false
+  description = "Tags applied to every taggable resource (in addition to the provider's default_tags)."
+
+  validation {
+    condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])
+    error_message = "tags keys must be 1-128 characters and must not start with \"aws:\", values at most 256 characters; invalid keys: ${jsonencode([for k, v in var.tags : k if !(length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:"))])}."
+  }
+}
