@@ -13,7 +13,7 @@ if ! command -v terraform >/dev/null 2>&1 && [ -z "${ORCHESTRATOR_TERRAFORM:-}" 
   exit 1
 fi
 
-stamp_of() { cat pyproject.toml seed_code/model_build/pyproject.toml | sha256sum | cut -c1-16; }
+stamp_of() { cat pyproject.toml seed_code/model_build/pyproject.toml seed_code/model_deploy/pyproject.toml | sha256sum | cut -c1-16; }
 
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
@@ -22,8 +22,8 @@ fi
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$(stamp_of)" ]; then
   echo "== installing the orchestrator with the local emulator and test tools into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[local,test]'
-  echo "== installing the model-build seed code (XGBoost CPU build) for its offline tests"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e 'seed_code/model_build[test]'
+  echo "== installing the seed code (model build with the XGBoost CPU build, model deploy) for its offline tests"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e 'seed_code/model_build[test]' -e 'seed_code/model_deploy[test]'
   stamp_of > .venv/.installed
 fi
 

@@ -1,0 +1,1 @@
+"""Deploy side of the abalone project: dev registry -> staging/prod endpoint, tested, with rollback."""

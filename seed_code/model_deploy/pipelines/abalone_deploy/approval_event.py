@@ -1,0 +1,105 @@
+"""``handle-approval-event``: what the deploy workflow runs for a registry approval decision.
+
+    handle-approval-event --status Approved|Rejected --model-package-arn ARN --stage staging \
+                          --project abalone --prefix mlops --dev-account 111111111111 [--region]
+
+The dev account sends every decision on ``<prefix>-dev-<project>`` to the project repository as a
+``repository_dispatch`` (``client_payload``: model_package_arn, status, group); the workflow
+passes those fields here, once per stage.
+
+- **Approved**: deploy the package, then run the endpoint test. If the registry says the package
+  is no longer Approved (the event is stale), nothing is deployed. If a newer package is also
+  Approved, the newer one is deployed: events may arrive out of order, and a stage always
+  converges on the newest Approved package.
+- **Rejected**: if the endpoint serves the rejected package (its configuration's tag), roll back:
+  deploy the newest Approved package other than it, then test. Otherwise do nothing, and say so.
+
+Exit codes: 0 done (or nothing to do), 1 the deployment, the rollback or the endpoint test
+failed, 2 bad input (the option is named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from abalone_deploy import cli
+from abalone_deploy.deploy import DeployError, DeploySettings, Log, deploy_package, deployed_package_arn
+from abalone_deploy.endpoint_test import check_stage_endpoint
+from abalone_deploy.names import Target, UsageError, parse_package_arn
+from abalone_deploy.registry import APPROVED, describe_package, latest_approved
+from abalone_deploy.stage_contract import read_stage_contract
+
+STATUSES = ("Approved", "Rejected")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # deployed | rolled-back | nothing
+    package_arn: str | None
+    message: str
+
+
+def _deploy_and_test(clients: cli.Clients, target: Target, arn: str, settings: DeploySettings, log: Log) -> None:
+    contract = read_stage_contract(clients.ssm, target)
+    package = describe_package(clients.registry, target, arn)
+    result = deploy_package(clients.sagemaker, target, contract, package, settings, log)
+    log(f"endpoint {result.endpoint_name} serves {package.arn} ({result.action}); testing it")
+    check_stage_endpoint(clients, target)
+
+
+def handle_event(
+    clients: cli.Clients, target: Target, status: str, package_arn: str,
+    settings: DeploySettings = DeploySettings(), log: Log = print,
+) -> Outcome:
+    if status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
+    parse_package_arn(target, package_arn)
+    # Read the contract first: an unusable stage is reported (exit 2) before anything else.
+    read_stage_contract(clients.ssm, target)
+
+    if status == "Approved":
+        current = describe_package(clients.registry, target, package_arn)
+        if current.status != APPROVED:
+            return Outcome("nothing", None, f"{package_arn} is {current.status} in the registry now, not Approved: nothing deployed")
+        latest = latest_approved(clients.registry, target)
+        chosen = latest.arn if latest is not None else package_arn
+        if chosen != package_arn:
+            log(f"{chosen} is newer and also Approved: deploying it instead of {package_arn}")
+        _deploy_and_test(clients, target, chosen, settings, log)
+        return Outcome("deployed", chosen, f"{target.endpoint_name} serves {chosen}, endpoint test passed")
+
+    deployed = deployed_package_arn(clients.sagemaker, target)
+    if deployed != package_arn:
+        return Outcome(
+            "nothing", None,
+            f"{package_arn} is not what {target.endpoint_name} serves ({deployed or 'no endpoint'}): nothing to roll back",
+        )
+    previous = latest_approved(clients.registry, target, exclude=package_arn)
+    if previous is None:
+        raise DeployError(
+            f"{target.endpoint_name} serves the rejected package {package_arn} and {target.group_arn} has no other "
+            "Approved package to roll back to: approve a previous package, or delete the endpoint"
+        )
+    log(f"{target.endpoint_name} serves the rejected {package_arn}: rolling back to {previous.arn}")
+    _deploy_and_test(clients, target, previous.arn, settings, log)
+    return Outcome("rolled-back", previous.arn, f"{target.endpoint_name} rolled back to {previous.arn}, endpoint test passed")
+
+
+def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
+    parser = cli.parser(__doc__)
+    parser.add_argument("--status", required=True, choices=STATUSES, help="client_payload.status of the dispatch event")
+    parser.add_argument("--model-package-arn", required=True, help="client_payload.model_package_arn of the dispatch event")
+    cli.add_target_arguments(parser)
+    cli.add_deploy_arguments(parser)
+
+    def run(args: Any) -> None:
+        target = cli.target_from_args(args)
+        outcome = handle_event(
+            clients or cli.default_clients(target.region), target, args.status, args.model_package_arn,
+            cli.settings_from_args(args),
+        )
+        print(outcome.message)
+
+    return cli.run(parser, argv, run)

@@ -1,0 +1,34 @@
+"""The boto3 clients a deployment uses, built once and passed in (so tests can inject others).
+
+``registry`` reads the dev account's model registry. In the workflow it is a client of the *same*
+credentials as the others — the stage's deploy role — because the dev group's resource policy
+grants that role: no role in dev is assumed. Keeping it a separate field is what lets a test hand
+in a client of the emulated dev account instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+
+@dataclass(frozen=True)
+class Clients:
+    sagemaker: Any  # the stage account: models, endpoint configs, endpoints
+    runtime: Any  # the stage account: sagemaker-runtime, for the endpoint test
+    ssm: Any  # the stage account: the platform contract
+    registry: Any  # a SageMaker client allowed to read the dev registry group
+
+
+def default_clients(region: str) -> Clients:
+    """Clients of the ambient credentials (the deploy role assumed through GitHub OIDC)."""
+    session = boto3.Session(region_name=region)
+    sagemaker = session.client("sagemaker")
+    return Clients(
+        sagemaker=sagemaker,
+        runtime=session.client("sagemaker-runtime"),
+        ssm=session.client("ssm"),
+        registry=sagemaker,
+    )

@@ -1,0 +1,140 @@
+"""Three emulated accounts (moto): dev holds the registry, staging and prod host endpoints.
+
+Each account is reached through ``sts.assume_role`` into ``arn:aws:iam::<account>:role/x``: moto
+maps the returned access key to that account, so resources created with one account's clients
+are invisible to the others'. moto keeps each account's registry to itself, so the "cross-account
+read through the group policy" is modelled by handing the dev account's SageMaker client to the
+code as its registry client — which is what that read amounts to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from abalone_deploy.clients import Clients
+from abalone_deploy.deploy import DeploySettings
+from abalone_deploy.names import Target, make_target
+
+REGION = "eu-west-1"
+PREFIX = "mlops"
+PROJECT = "abalone"
+ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
+IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+# Instant waiters: moto's endpoints are InService at once.
+FAST = DeploySettings(wait_delay_seconds=0, wait_max_attempts=2)
+
+
+def contract_values(stage: str) -> dict[str, str]:
+    """What the hosting stack publishes under /<prefix>/<stage>/ of the stage's account."""
+    account = ACCOUNTS[stage]
+    return {
+        "network/private-subnet-ids": f"subnet-{stage}a,subnet-{stage}b",
+        "network/sagemaker-security-group-id": f"sg-{stage}",
+        "kms/endpoint-key-arn": f"arn:aws:kms:{REGION}:{account}:key/{account[:8]}-0000-0000-0000-000000000000",
+        "storage/data-capture-bucket": f"mlops-{stage}-data-capture-{account}",
+        "hosting/model-execution-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-model-execution",
+        f"hosting/projects/{PROJECT}/deploy-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-{PROJECT}-deploy",
+    }
+
+
+def update_endpoint_shim(self: Any) -> Any:
+    """UpdateEndpoint, which moto 5.2.5 lacks: the endpoint switches to the new configuration at once."""
+    from moto.core.responses import ActionResult
+
+    backend = self.sagemaker_backend
+    endpoint = backend.endpoints[self._get_param("EndpointName")]
+    config = backend.describe_endpoint_config(self._get_param("EndpointConfigName"))
+    endpoint.endpoint_config_name = config["EndpointConfigName"]
+    endpoint.production_variants = endpoint._process_production_variants(config["ProductionVariants"])
+    endpoint.data_capture_config = config.get("DataCaptureConfig")
+    return ActionResult({"EndpointArn": endpoint.arn})
+
+
+_SESSION: list[Any] = []
+
+
+def shared_session() -> Any:
+    """One boto3 session for every test: its loader parses each service model once (a fresh session
+    per account and test cost about a second per test). Clients get their account's credentials."""
+    if not _SESSION:
+        import boto3
+
+        _SESSION.append(boto3.Session(region_name=REGION))
+    return _SESSION[0]
+
+
+@dataclass
+class World:
+    """The emulated accounts, with functions to register packages and script the endpoint's answers."""
+
+    credentials: dict[str, dict[str, str]]  # stage -> assumed-role credentials of its account
+    calls: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+
+    def client(self, stage: str, service: str) -> Any:
+        return shared_session().client(service, region_name=REGION, **self.credentials[stage])
+
+    @property
+    def dev(self) -> Any:
+        return self.client("dev", "sagemaker")
+
+    def target(self, stage: str) -> Target:
+        return make_target(PREFIX, stage, PROJECT, ACCOUNTS["dev"], REGION)
+
+    def clients(self, stage: str) -> Clients:
+        """Clients of a stage account, recording every SageMaker call it makes there."""
+        sagemaker = self.client(stage, "sagemaker")
+        record = self.calls.setdefault(stage, [])
+        sagemaker.meta.events.register(
+            "provide-client-params.sagemaker.*",
+            lambda params, model, **_: record.append((model.name, dict(params))),
+        )
+        return Clients(sagemaker=sagemaker, runtime=self.client(stage, "sagemaker-runtime"),
+                       ssm=self.client(stage, "ssm"), registry=self.dev)
+
+    def writes(self, stage: str) -> list[str]:
+        return [name for name, _ in self.calls.get(stage, []) if not name.startswith(("Describe", "List"))]
+
+    def seed_contract(self, stage: str, values: dict[str, str] | None = None) -> None:
+        ssm = self.client(stage, "ssm")
+        for name, value in (contract_values(stage) if values is None else values).items():
+            kind = "StringList" if name == "network/private-subnet-ids" else "String"
+            ssm.put_parameter(Name=f"/{PREFIX}/{stage}/{name}", Value=value, Type=kind)
+
+    def create_group(self) -> None:
+        self.dev.create_model_package_group(ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}")
+
+    def register(self, status: str = "PendingManualApproval", containers: int = 1) -> str:
+        """A package as the build pipeline registers it, then set to ``status`` as a lead would."""
+        run = len(self.dev.list_model_packages(ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}")["ModelPackageSummaryList"]) + 1
+        container = {"Image": IMAGE, "ModelDataUrl": f"s3://mlops-dev-models-111111111111/{PROJECT}/runs/r{run}/model.tar.gz"}
+        arn = self.dev.create_model_package(
+            ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}",
+            ModelApprovalStatus="PendingManualApproval",
+            InferenceSpecification={
+                "Containers": [container] * containers,
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+        )["ModelPackageArn"]
+        if status != "PendingManualApproval":
+            self.set_status(arn, status)
+        return arn
+
+    def set_status(self, arn: str, status: str) -> None:
+        self.dev.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
+
+    def answer(self, stage: str, *bodies: str) -> None:
+        """Queue what the stage's endpoint answers to its next invocations (moto's canned results)."""
+        from moto.sagemakerruntime.models import sagemakerruntime_backends
+
+        queue = sagemakerruntime_backends[ACCOUNTS[stage]][REGION].results_queue
+        queue.extend((body, "text/csv", "AllTraffic", "") for body in bodies)
+
+    def endpoint_config(self, stage: str) -> dict[str, Any]:
+        sagemaker = self.client(stage, "sagemaker")
+        endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}-{stage}-{PROJECT}")
+        return sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+
+
+GOOD_ANSWER = "9.8,11.2,7.4,10.9,9.1"  # five predictions for the five sample rows
