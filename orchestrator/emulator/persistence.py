@@ -13,6 +13,7 @@ import collections
 import io
 import os
 import pickle
+import threading
 import types
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def _restore_defaultdict(
     return restored
 
 
+_RLOCK_TYPE = type(threading.RLock())
+_LOCK_TYPES = (type(threading.Lock()), _RLOCK_TYPE)
+
+
+def _new_lock(reentrant: bool) -> Any:
+    return threading.RLock() if reentrant else threading.Lock()
+
+
 def _load_private_key(pem: bytes) -> Any:
     return serialization.load_pem_private_key(pem, password=None)
 
@@ -59,6 +68,9 @@ class _StatePickler(pickle.Pickler):
             elif type(obj) is collections.defaultdict:
                 return NotImplemented
             return _restore_defaultdict, (type(obj), factory, dict(obj), dict(getattr(obj, "__dict__", {})))
+        if isinstance(obj, _LOCK_TYPES):
+            # Queues (SQS) guard their messages with a lock: a saved lock is a fresh, unheld one.
+            return _new_lock, (isinstance(obj, _RLOCK_TYPE),)
         if hasattr(obj, "private_bytes") and type(obj).__module__.startswith("cryptography"):
             pem = obj.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

@@ -166,7 +166,7 @@ def test_plans_pass_the_linter_and_checkov(applied: tuple[Emulator, Path], tmp_p
     run = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--out-dir", str(tmp_path)], work)
     assert run.returncode == 0, run.stderr[-3000:]
     plans = sorted(tmp_path.glob("dev.*.plan.json"))
-    assert [p.name for p in plans] == ["dev.foundation.plan.json", "dev.identity.plan.json", "dev.platform.plan.json"]
+    assert [p.name for p in plans] == ["dev.foundation.plan.json", "dev.identity.plan.json", "dev.platform.plan.json", "dev.projects.plan.json"]
     for plan in plans:
         findings = lint_plan(json.loads(plan.read_text()))
         assert findings == [], "\n".join(map(str, findings))

@@ -54,3 +54,20 @@ def test_state_from_another_emulator_version_is_refused(tmp_path: Path) -> None:
     state.write_bytes(pickle.dumps({"moto": "0.0.1", "backends": {}}))
     with mock_aws(), pytest.raises(IncompatibleStateError, match="emulator reset"):
         load_state(state)
+
+
+def test_queues_with_their_locks_survive_save_and_load(tmp_path: Path) -> None:
+    """SQS queues hold a lock (a dead-letter queue of the projects stack made every save fail,
+    so the second local apply started from an empty cloud)."""
+    state = tmp_path / "state.pickle"
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.create_queue(QueueName="approval-dlq")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="dead letter")
+        save_state(state)
+    with mock_aws():
+        assert load_state(state) is True
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.get_queue_url(QueueName="approval-dlq")["QueueUrl"]
+        assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "dead letter"
+        sqs.send_message(QueueUrl=url, MessageBody="still usable")  # the restored lock works
