@@ -3,6 +3,8 @@
 Binds 127.0.0.1 (port 0 picks a free port, race-free), prints `READY <url>` on stdout once it
 accepts requests, and serves until SIGINT/SIGTERM. Extensions of the stock emulator are
 registered here before the first request, in one place: `orchestrator.emulator.extensions`.
+Requests run one at a time (serialized.py); a retried SDK call gets the answer its earlier attempt
+got instead of running twice (retries.py).
 With `--state-file`, resources are loaded at start and saved at stop (see persistence.py).
 """
 
@@ -30,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     from werkzeug.serving import make_server
 
     from orchestrator.emulator import extensions, persistence
+    from orchestrator.emulator.retries import RetryReplay
     from orchestrator.emulator.serialized import SerializedApp
 
     class OneRequestPerConnection(MotoRequestHandler):
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     except persistence.IncompatibleStateError as exc:
         print(f"ERROR {exc}", flush=True)
         return 1
-    app = SerializedApp(DomainDispatcherApplication(create_backend_app))
+    app = SerializedApp(RetryReplay(DomainDispatcherApplication(create_backend_app)))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
     os.environ["MOTO_PORT"] = str(server.port)
 

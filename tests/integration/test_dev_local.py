@@ -1,27 +1,37 @@
 """Tier 3: envs/dev applied on the local emulator through the orchestrator, checked through boto3,
-re-planned clean, contended by two concurrent applies, and destroyed.
+re-planned clean, its guardrails evaluated on example requests, its plans linted and scanned,
+contended by two concurrent applies, and destroyed.
 
-The tests of this file run in order on one emulator (pytest-xdist `--dist loadfile`)."""
+The tests of this file run in order on one emulator and one apply of dev (pytest-xdist
+`--dist loadfile`): a second emulator and apply would cost minutes of every CI run."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from orchestrator.emulator.process import Emulator
+from orchestrator.policy import iam_lint
+from orchestrator.policy.evaluator import Decision, Request, denied_by
+from orchestrator.policy.plan_lint import lint_plan
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import DEV_ACCOUNT, EMULATOR_DEFAULT_ACCOUNT, Account, orchestrator, start_orchestrator
+from tests.integration.conftest import DEV_ACCOUNT, EMULATOR_DEFAULT_ACCOUNT, Account, Run, orchestrator, start_orchestrator
+from tests.integration.iam_decisions import PREFIX, decide, identity_policies, managed_policy, training_job
 
 pytestmark = pytest.mark.emulator
 
 STATE_BUCKET = f"mlops-dev-tfstate-{DEV_ACCOUNT}"
 LOCK_TABLE = "mlops-dev-tflock"
 BUCKETS = [f"mlops-dev-{name}-{DEV_ACCOUNT}" for name in ("data", "models", "access-logs")]
+CHECKOV = Path(os.environ.get("CHECKOV_BIN", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
 
 def _apply(emulator: Emulator, work_dir: Path, *extra: str, **env: str):
@@ -35,9 +45,28 @@ def _held_locks(dev: Account) -> list[str]:
     return held + [o["Key"] for o in objects if o["Key"].endswith(".tflock")]
 
 
-def test_apply_creates_dev_in_its_own_account(emulator: Emulator, work_dir: Path) -> None:
+@pytest.fixture(scope="module")
+def applied_dev(emulator: Emulator, work_dir: Path) -> Run:
+    """The first apply of dev on this module's emulator (bootstrap, foundation, identity, platform, projects)."""
     run = _apply(emulator, work_dir)
     assert run.returncode == 0, run.stderr[-4000:]
+    return run
+
+
+@pytest.fixture(scope="module")
+def iam(emulator: Emulator, applied_dev: Run) -> Any:
+    return Account(emulator.url, DEV_ACCOUNT).client("iam")
+
+
+@pytest.fixture(scope="module")
+def contract(emulator: Emulator, applied_dev: Run) -> dict[str, str]:
+    ssm = Account(emulator.url, DEV_ACCOUNT).client("ssm")
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(Path="/mlops/dev", Recursive=True)
+    return {p["Name"].removeprefix("/mlops/dev/"): p["Value"] for page in pages for p in page["Parameters"]}
+
+
+def test_apply_creates_dev_in_its_own_account(emulator: Emulator, applied_dev: Run) -> None:
+    run = applied_dev
     report = run.report
     assert report["ok"] is True
     by_stack = {s["stack"]: s for s in report["stacks"]}
@@ -139,7 +168,7 @@ def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, 
     assert principals == {f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-data-scientist", f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-team-lead"}
 
 
-def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path) -> None:
+def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path, applied_dev: Run) -> None:
     run = _apply(emulator, work_dir)
     assert run.returncode == 0, run.stderr[-4000:]
     assert run.report["changes"] is False
@@ -177,6 +206,103 @@ def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_di
     again = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", emulator.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
     assert again.returncode == 0, again.stderr[-3000:]
     assert [s["result"] for s in again.report["stacks"]] == ["no changes"], "bootstrap is not idempotent"
+
+
+# Identity: the guardrails, boundary and persona policies IAM holds after the apply.
+
+
+def test_every_role_carries_the_boundary_and_the_guardrails(iam: Any, contract: dict[str, str]) -> None:
+    boundary = contract["identity/permission-boundary-arn"]
+    guardrails = contract["identity/guardrails-policy-arn"]
+    for key, value in contract.items():
+        if not (key.startswith("identity/") and key.endswith("-role-arn")):
+            continue
+        role = value.rsplit("/", 1)[1]
+        assert iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary, role
+        attached = {p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]}
+        assert guardrails in attached, f"{role} lacks the guardrails"
+
+
+def test_training_job_guardrails_on_example_requests(iam: Any, contract: dict[str, str]) -> None:
+    role = f"{PREFIX}-data-scientist"
+    assert decide(iam, role, training_job(contract)) == Decision.ALLOW, "a compliant job must be allowed"
+    for missing in ("VpcSubnets", "VpcSecurityGroupIds", "VolumeKmsKey", "OutputKmsKey", "InterContainerTrafficEncryption"):
+        request = training_job(contract, **{missing: None})
+        assert decide(iam, role, request) == Decision.EXPLICIT_DENY, f"a job without {missing} must be denied"
+    assert decide(iam, role, training_job(contract, InterContainerTrafficEncryption="false")) == Decision.EXPLICIT_DENY
+    foreign = training_job(contract, VpcSubnets=[contract["network/private-subnet-ids"].split(",")[0], "subnet-0f0f0f0f0f0f0f0f0"])
+    assert decide(iam, role, foreign) == Decision.EXPLICIT_DENY, "one subnet outside the environment's must be enough to deny"
+    only_one_group = training_job(contract, VpcSecurityGroupIds=["sg-0f0f0f0f0f0f0f0f0"])
+    assert "DenyJobsOutsideAllowedSecurityGroups" in denied_by(
+        [managed_policy(iam, contract["identity/guardrails-policy-arn"])], only_one_group
+    )
+
+
+def test_buckets_other_than_the_environments_are_denied(iam: Any, contract: dict[str, str]) -> None:
+    role = f"{PREFIX}-sagemaker-execution"
+    data = contract["storage/data-bucket"]
+    assert decide(iam, role, Request("s3:GetObject", f"arn:aws:s3:::{data}/train/abalone.csv")) == Decision.ALLOW
+    assert decide(iam, role, Request("s3:PutObject", "arn:aws:s3:::attacker-bucket/exfil.csv")) == Decision.EXPLICIT_DENY
+
+
+def test_data_scientists_cannot_approve_but_leads_can(iam: Any) -> None:
+    package = f"arn:aws:sagemaker:eu-west-1:{DEV_ACCOUNT}:model-package/{PREFIX}-abalone/3"
+    approve = Request("sagemaker:UpdateModelPackage", package, {"sagemaker:ModelApprovalStatus": "Approved"})
+    assert decide(iam, f"{PREFIX}-data-scientist", approve) == Decision.EXPLICIT_DENY
+    assert decide(iam, f"{PREFIX}-team-lead", approve) == Decision.ALLOW
+    group = f"arn:aws:sagemaker:eu-west-1:{DEV_ACCOUNT}:model-package-group/{PREFIX}-abalone"
+    assert decide(iam, f"{PREFIX}-data-scientist", Request("sagemaker:DeleteModelPackageGroup", group)) == Decision.EXPLICIT_DENY
+    assert decide(iam, f"{PREFIX}-data-scientist", Request("iam:CreateRole", f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-mine")) == Decision.EXPLICIT_DENY
+
+
+def test_pass_role_only_named_roles_only_to_sagemaker(iam: Any) -> None:
+    role = f"{PREFIX}-data-scientist"
+    execution = f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-sagemaker-execution"
+    to_sagemaker = {"iam:PassedToService": "sagemaker.amazonaws.com"}
+    assert decide(iam, role, Request("iam:PassRole", execution, to_sagemaker)) == Decision.ALLOW
+    assert decide(iam, role, Request("iam:PassRole", execution, {"iam:PassedToService": "lambda.amazonaws.com"})) != Decision.ALLOW
+    other = f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-github-apply"
+    assert decide(iam, role, Request("iam:PassRole", other, to_sagemaker)) != Decision.ALLOW
+
+
+def test_roles_created_by_project_templates_must_carry_the_boundary(iam: Any, contract: dict[str, str]) -> None:
+    role = f"{PREFIX}-launch"
+    new_role = f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-project-abalone-build"
+    boundary = contract["identity/permission-boundary-arn"]
+    with_boundary = Request("iam:CreateRole", new_role, {"iam:PermissionsBoundary": boundary})
+    without = Request("iam:CreateRole", new_role, {})
+    assert decide(iam, role, with_boundary) == Decision.ALLOW
+    assert decide(iam, role, without) == Decision.EXPLICIT_DENY
+
+
+def test_plans_pass_the_linter_and_checkov(emulator: Emulator, work_dir: Path, applied_dev: Run, tmp_path: Path) -> None:
+    run = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--out-dir", str(tmp_path)], work_dir)
+    assert run.returncode == 0, run.stderr[-3000:]
+    plans = sorted(tmp_path.glob("dev.*.plan.json"))
+    assert [p.name for p in plans] == ["dev.foundation.plan.json", "dev.identity.plan.json", "dev.platform.plan.json", "dev.projects.plan.json"]
+    for plan in plans:
+        findings = lint_plan(json.loads(plan.read_text()))
+        assert findings == [], "\n".join(map(str, findings))
+        result = subprocess.run(
+            [str(CHECKOV), "-f", str(plan), "--framework", "terraform_plan", "--output", "json", "--quiet", "--compact",
+             "--repo-root-for-plan-enrichment", str(REPO_ROOT)],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+        report = json.loads(result.stdout)
+        failed = [f"{c['check_id']} {c['resource']}" for c in report.get("results", {}).get("failed_checks", [])]
+        assert report.get("summary", {}).get("passed", 0) > 0
+        assert failed == [], f"checkov on {plan.name}:\n" + "\n".join(failed)
+
+
+def test_iam_linter_findings_are_fixed_or_explained(iam: Any) -> None:
+    policies = identity_policies(iam)
+    # The linter sees the workload, persona, CI and boundary policies, not an empty account.
+    for expected in ("managed:mlops-dev-permission-boundary", "managed:mlops-dev-ci-boundary",
+                     "managed:mlops-dev-sagemaker-guardrails", "inline:mlops-dev-data-scientist/permissions"):
+        assert expected in policies
+    verdict = iam_lint.judge(iam_lint.lint(policies), iam_lint.load_accepted())
+    assert verdict.unexplained == [], "unexplained IAM linter findings:\n" + "\n".join(map(str, verdict.unexplained))
+    assert verdict.stale == [], "accepted findings that no longer occur (remove them):\n" + "\n".join(e.reason[:80] for e in verdict.stale)
 
 
 @pytest.fixture(scope="module")
