@@ -59,6 +59,7 @@ def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
         "kms": env.kms.model_dump(),
         "storage": env.storage.model_dump(),
         "target_accounts": dict(env.target_accounts),
+        "project_names": sorted(env.projects),
     }
 
 

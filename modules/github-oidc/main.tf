@@ -92,6 +92,10 @@ locals {
   log_groups      = "arn:${local.partition}:logs:${local.regional}:log-group:/${var.name_prefix}/*"
   parameter_path  = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_parameter_prefix}"
   rules           = "arn:${local.partition}:events:${local.regional}:rule/${var.name_prefix}-*"
+  connections     = "arn:${local.partition}:events:${local.regional}:connection/${var.name_prefix}-*"
+  api_sinks       = "arn:${local.partition}:events:${local.regional}:api-destination/${var.name_prefix}-*"
+  prefix_queues   = "arn:${local.partition}:sqs:${local.regional}:${var.name_prefix}-*"
+  package_groups  = "arn:${local.partition}:sagemaker:${local.regional}:model-package-group/${var.name_prefix}-*"
   portfolios      = "arn:${local.partition}:catalog:${local.regional}:portfolio/*"
   products        = "arn:${local.partition}:catalog:${local.regional}:product/*"
   named_sagemaker = "arn:${local.partition}:sagemaker:${local.regional}:*/${var.name_prefix}-*"
@@ -178,6 +182,23 @@ locals {
       Effect   = "Allow"
       Action   = ["dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"]
       Resource = [local.prefix_tables, local.lock_table]
+    }
+
+    # SQS queues <name_prefix>-* (e.g. a project's approval dead-letter queue): attributes
+    # (including the queue policy), URL and tags, which Terraform refreshes.
+    read_queues = {
+      Sid      = "ReadQueues"
+      Effect   = "Allow"
+      Action   = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"]
+      Resource = local.prefix_queues
+    }
+
+    # The resource policy of model package groups <name_prefix>-* (not a Describe/List call).
+    read_package_group_policies = {
+      Sid      = "ReadPackageGroupPolicies"
+      Effect   = "Allow"
+      Action   = "sagemaker:GetModelPackageGroupPolicy"
+      Resource = local.package_groups
     }
 
     # The environment's parameter path only (GetParametersByPath is evaluated on the path).
@@ -289,14 +310,17 @@ locals {
       Resource = local.prefix_policies
     }
 
-    # The first Studio domain of an account makes SageMaker create its service-linked role; only
-    # that role, only for SageMaker.
-    sagemaker_service_linked_role = {
-      Sid       = "SageMakerServiceLinkedRole"
+    # The first Studio domain of an account makes SageMaker create its service-linked role
+    # (AWSServiceRoleForAmazonSageMakerNotebooks), the first EventBridge connection the API
+    # destinations role (AWSServiceRoleForAmazonEventBridgeApiDestinations, which keeps connection
+    # secrets in Secrets Manager). iam:AWSServiceName limits the call to these two services' roles;
+    # the resource is the service-linked role path (the two full ARNs would not fit the boundary).
+    service_linked_roles = {
+      Sid       = "ServiceLinkedRoles"
       Effect    = "Allow"
       Action    = "iam:CreateServiceLinkedRole"
-      Resource  = "${local.iam_arn}:role/aws-service-role/sagemaker.${local.dns_suffix}/AWSServiceRoleForAmazonSageMakerNotebooks"
-      Condition = { StringEquals = { "iam:AWSServiceName" = "sagemaker.${local.dns_suffix}" } }
+      Resource  = "${local.iam_arn}:role/aws-service-role/*"
+      Condition = { StringEquals = { "iam:AWSServiceName" = ["sagemaker.${local.dns_suffix}", "apidestinations.events.${local.dns_suffix}"] } }
     }
 
     pass_roles = {
@@ -474,6 +498,31 @@ locals {
       Resource = local.rules
     }
 
+    # EventBridge connections and API destinations <name_prefix>-* (a project's approval
+    # delivery). Reads are in ReadRegional; EventBridge keeps a connection's credentials in a
+    # Secrets Manager secret through its service-linked role, not with this role's permissions.
+    manage_api_destinations = {
+      Sid    = "ManageApiDestinations"
+      Effect = "Allow"
+      Action = [
+        "events:CreateApiDestination",
+        "events:CreateConnection",
+        "events:DeleteApiDestination",
+        "events:DeleteConnection",
+        "events:UpdateApiDestination",
+        "events:UpdateConnection",
+      ]
+      Resource = [local.connections, local.api_sinks]
+    }
+
+    # SQS queues <name_prefix>-* (a project's approval dead-letter queue and its policy).
+    manage_queues = {
+      Sid      = "ManageQueues"
+      Effect   = "Allow"
+      Action   = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
+      Resource = local.prefix_queues
+    }
+
     # Apply guardrails: explicit denies that carve exceptions out of the apply policy's own
     # broad allows (an explicit deny wins wherever it is written; they live here rather than in
     # the boundary to keep the boundary under IAM's 6,144-character limit).
@@ -521,6 +570,8 @@ locals {
       local.statements.read_buckets,
       local.statements.read_tables,
       local.statements.read_parameters,
+      local.statements.read_queues,
+      local.statements.read_package_group_policies,
       local.statements.state_list,
       local.statements.state_read,
       local.statements.state_lockfile,
@@ -540,6 +591,8 @@ locals {
       local.statements.read_buckets,
       local.statements.read_tables,
       local.statements.read_parameters,
+      local.statements.read_queues,
+      local.statements.read_package_group_policies,
       local.statements.state_list,
       local.statements.state_read,
       local.statements.state_lockfile,
@@ -557,7 +610,7 @@ locals {
       local.statements.manage_roles,
       local.statements.manage_policies,
       local.statements.pass_roles,
-      local.statements.sagemaker_service_linked_role,
+      local.statements.service_linked_roles,
       local.statements.create_keys,
       local.statements.manage_keys,
       local.statements.grants_for_aws_resources,
@@ -569,6 +622,8 @@ locals {
       local.statements.manage_catalog,
       local.statements.manage_catalog_unscoped,
       local.statements.manage_rules,
+      local.statements.manage_api_destinations,
+      local.statements.manage_queues,
       local.statements.deny_state_bucket_changes,
       local.statements.deny_state_key_changes,
       local.statements.deny_key_lockout_bypass,
@@ -646,46 +701,48 @@ locals {
       local.statements.manage_roles,
       local.statements.manage_policies,
       local.statements.pass_roles,
-      local.statements.sagemaker_service_linked_role,
+      local.statements.service_linked_roles,
       local.statements.state_key,
       local.statements.manage_keys,
       local.statements.grants_for_aws_resources,
       local.statements.manage_sagemaker,
       {
-        Sid      = "Buckets"
-        Effect   = "Allow"
-        Action   = "s3:*"
-        Resource = [local.prefix_buckets, "${local.prefix_buckets}/*", local.state_bucket, "${local.state_bucket}/*"]
-      },
-      {
-        Sid      = "Tables"
-        Effect   = "Allow"
-        Action   = ["dynamodb:*Item", "dynamodb:Describe*", "dynamodb:ListTagsOfResource"]
-        Resource = [local.prefix_tables, local.lock_table]
-      },
-      {
-        Sid      = "Parameters"
-        Effect   = "Allow"
-        Action   = "ssm:*"
-        Resource = [local.parameter_path, "${local.parameter_path}/*"]
-      },
-      {
-        Sid      = "LogGroups"
-        Effect   = "Allow"
-        Action   = "logs:*"
-        Resource = local.log_groups
-      },
-      {
-        Sid      = "Catalog"
-        Effect   = "Allow"
-        Action   = "servicecatalog:*"
-        Resource = [local.portfolios, local.products]
-      },
-      {
-        Sid      = "Rules"
-        Effect   = "Allow"
-        Action   = "events:*"
-        Resource = local.rules
+        # One statement for several services, to stay under the size limit. Equivalent to one
+        # statement per service (an action only matches ARNs of its own service): S3 on <p>-*
+        # buckets and the state bucket with their objects, DynamoDB item/describe on <p>-*
+        # tables and the lock table, SSM under the parameter path, Logs on /<p>/* groups,
+        # Service Catalog on this region's portfolios and products, EventBridge on rules,
+        # connections and API destinations <p>-*, SQS on queues <p>-*.
+        Sid    = "NamedResources"
+        Effect = "Allow"
+        Action = [
+          "dynamodb:*Item",
+          "dynamodb:Describe*",
+          "dynamodb:ListTagsOfResource",
+          "events:*",
+          "logs:*",
+          "s3:*",
+          "servicecatalog:*",
+          "sqs:*",
+          "ssm:*",
+        ]
+        Resource = [
+          local.prefix_buckets,
+          "${local.prefix_buckets}/*",
+          local.state_bucket,
+          "${local.state_bucket}/*",
+          local.prefix_tables,
+          local.lock_table,
+          local.parameter_path,
+          "${local.parameter_path}/*",
+          local.log_groups,
+          local.portfolios,
+          local.products,
+          local.rules,
+          local.connections,
+          local.api_sinks,
+          local.prefix_queues,
+        ]
       },
       # Guardrails for both roles, whatever their own policies allow.
       {

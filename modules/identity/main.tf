@@ -55,6 +55,7 @@ locals {
     sagemaker_execution = "${var.name_prefix}-sagemaker-execution"
     pipeline_execution  = "${var.name_prefix}-pipeline-execution"
     launch              = "${var.name_prefix}-launch"
+    deploy_events       = "${var.name_prefix}-deploy-events"
   }
 
   # A persona is created when someone may assume it and no role was brought;
@@ -66,6 +67,9 @@ locals {
     sagemaker_execution = var.existing_role_arns.sagemaker_execution == null
     pipeline_execution  = var.existing_role_arns.pipeline_execution == null
     launch              = var.existing_role_arns.launch == null
+    # Always created: its name is reserved (project_resource_prefix may not cover it) and
+    # the launch role may pass it, and only it, to EventBridge.
+    deploy_events = true
   }
   created_roles = { for key, name in local.role_names : key => name if local.create_role[key] }
 
@@ -79,7 +83,7 @@ locals {
 
   # The role EventBridge uses to deliver a project's approval events to the
   # deployment target (the model-deploy template's DeployEventTargetRoleArn).
-  # Created by the platform, not by this module: the launch role may pass it,
+  # Created below (aws_iam_role.deploy_events): the launch role may pass it,
   # and only it, to EventBridge.
   deploy_events_role_arn = "${local.iam_arn_prefix}:role/${var.name_prefix}-deploy-events"
 
@@ -115,7 +119,11 @@ locals {
     "arn:${local.partition}:cloudformation:${local.region}:${local.account_id}:stack/${var.name_prefix}-*",
   ]
   events_rule_arns = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-*"
-  iam_read_arns    = ["${local.iam_arn_prefix}:role/*", "${local.iam_arn_prefix}:policy/*"]
+  # Where the deploy-events role may deliver: this environment's API
+  # destinations (api-destination/<name>/<id>) and event buses, this account.
+  events_api_destination_arns = "arn:${local.partition}:events:${local.region}:${local.account_id}:api-destination/${var.name_prefix}-*"
+  events_bus_arns             = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${var.name_prefix}-*"
+  iam_read_arns               = ["${local.iam_arn_prefix}:role/*", "${local.iam_arn_prefix}:policy/*"]
 
   # Every SageMaker resource of this account and region.
   sagemaker_arns = "${local.sagemaker_arn_prefix}:*"
@@ -137,6 +145,8 @@ locals {
     local.sagemaker_log_arn,
     local.ecr_repo_arns,
     local.events_rule_arns,
+    local.events_api_destination_arns,
+    local.events_bus_arns,
     "${local.ec2_arn_prefix}:*",
     "arn:${local.partition}:cloudformation:${local.region}:${local.account_id}:stack/SC-*",
     "arn:${local.partition}:cloudformation:${local.region}:${local.account_id}:stack/${var.name_prefix}-*",
@@ -446,6 +456,10 @@ locals {
         # ARNs of its own service, and each service appears only here with
         # these resources (S3: only the project buckets; IAM: read-only).
         # KMS and SSM follow in the statements shared with the role policies.
+        # EventBridge: rules, API destinations and event buses <name_prefix>-*
+        # (each events action has one resource type: *Rule and *Targets act
+        # on rules, InvokeApiDestination on API destinations, PutEvents on
+        # event buses).
         # The EC2 resource is every EC2 resource of this account and region:
         # where SageMaker places its interfaces is enforced by the guardrails.
         Sid    = "ScopedPerService"
@@ -470,6 +484,10 @@ locals {
           "cloudformation:SetStackPolicy",
           "events:*Rule",
           "events:*Targets",
+          # Approval-event delivery (the deploy-events role, project roles):
+          # only API destinations and event buses <name_prefix>-*.
+          "events:InvokeApiDestination",
+          "events:PutEvents",
           "ec2:CreateNetworkInterface",
           "ec2:CreateNetworkInterfacePermission",
           "ec2:DeleteNetworkInterface",
@@ -1223,6 +1241,27 @@ locals {
       local.template_copy_statement,
     ]
   }
+
+  # EventBridge delivers a project's approval events with this role (the
+  # model-deploy template's DeployEventTargetRoleArn): to an API destination
+  # or an event bus of this environment, and nothing else.
+  deploy_events_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "InvokeEnvironmentApiDestinations"
+        Effect   = "Allow"
+        Action   = "events:InvokeApiDestination"
+        Resource = local.events_api_destination_arns
+      },
+      {
+        Sid      = "PutEventsOnEnvironmentBuses"
+        Effect   = "Allow"
+        Action   = "events:PutEvents"
+        Resource = local.events_bus_arns
+      },
+    ]
+  }
 }
 
 ################################################################################
@@ -1249,6 +1288,21 @@ locals {
       Principal = { Service = local.servicecatalog_service }
       Action    = "sts:AssumeRole"
       Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  }
+
+  # EventBridge rules of this environment (<name_prefix>-*) in this account.
+  deploy_events_trust_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AssumedByEventBridgeRulesOfThisEnvironment"
+      Effect    = "Allow"
+      Principal = { Service = local.events_service }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnLike      = { "aws:SourceArn" = local.events_rule_arns }
+      }
     }]
   }
 
@@ -1298,6 +1352,8 @@ locals {
     "pipeline-execution-trust"  = jsonencode(local.sagemaker_trust_policy)
     "launch"                    = jsonencode(local.launch_policy)
     "launch-trust"              = jsonencode(local.launch_trust_policy)
+    "deploy-events"             = jsonencode(local.deploy_events_policy)
+    "deploy-events-trust"       = jsonencode(local.deploy_events_trust_policy)
   }
   applied_documents = {
     for name, document in local.all_documents : name => document
@@ -1336,10 +1392,10 @@ resource "aws_iam_policy" "boundary" {
     }
     precondition {
       condition = alltrue([
-        for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] :
+        for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] :
         length(local.all_documents[name]) <= 10240
       ])
-      error_message = "A rendered role policy exceeds IAM's 10240-character limit for the inline policies of a role: ${jsonencode({ for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : name => length(local.all_documents[name]) })}. Use fewer buckets or keys."
+      error_message = "A rendered role policy exceeds IAM's 10240-character limit for the inline policies of a role: ${jsonencode({ for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] : name => length(local.all_documents[name]) })}. Use fewer buckets or keys."
     }
     precondition {
       condition     = length(jsonencode(local.boundary_policy)) <= 6144
@@ -1502,6 +1558,28 @@ resource "aws_iam_role_policy" "launch" {
   policy = jsonencode(local.launch_policy)
 }
 
+resource "aws_iam_role" "deploy_events" {
+  count = local.create_role.deploy_events ? 1 : 0
+
+  name                  = local.role_names.deploy_events
+  description           = "EventBridge delivery of SageMaker project approval events of ${var.name_prefix}: API destinations and event buses ${var.name_prefix}-* only."
+  assume_role_policy    = jsonencode(local.deploy_events_trust_policy)
+  permissions_boundary  = local.boundary_arn
+  max_session_duration  = 3600
+  force_detach_policies = true
+  tags                  = merge(var.tags, { Name = local.role_names.deploy_events })
+
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
+}
+
+resource "aws_iam_role_policy" "deploy_events" {
+  count = local.create_role.deploy_events ? 1 : 0
+
+  name   = "permissions"
+  role   = aws_iam_role.deploy_events[0].name
+  policy = jsonencode(local.deploy_events_policy)
+}
+
 ################################################################################
 # Exclusive policy management of the created roles
 ################################################################################
@@ -1522,6 +1600,7 @@ resource "aws_iam_role_policies_exclusive" "this" {
     aws_iam_role_policy.sagemaker_execution,
     aws_iam_role_policy.pipeline_execution,
     aws_iam_role_policy.launch,
+    aws_iam_role_policy.deploy_events,
   ]
 }
 
@@ -1539,5 +1618,6 @@ resource "aws_iam_role_policy_attachments_exclusive" "this" {
     aws_iam_role.sagemaker_execution,
     aws_iam_role.pipeline_execution,
     aws_iam_role.launch,
+    aws_iam_role.deploy_events,
   ]
 }

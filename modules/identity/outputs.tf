@@ -31,12 +31,13 @@ output "role_arns" {
 }
 
 output "deploy_events_role_arn" {
-  description = "ARN of the role EventBridge uses to deliver SageMaker project approval events (<name_prefix>-deploy-events, the model-deploy template's DeployEventTargetRoleArn). This module does not create it: create it with exactly this name and a trust policy for events.amazonaws.com. The launch role may pass it, and no other role, to EventBridge."
+  description = "ARN of the role EventBridge uses to deliver SageMaker project approval events (<name_prefix>-deploy-events, the model-deploy template's DeployEventTargetRoleArn), created by this module: trusted by events.amazonaws.com for rules <name_prefix>-* of this account, may only invoke API destinations and put events on event buses named <name_prefix>-*. The launch role may pass it, and no other role, to EventBridge."
   value       = local.deploy_events_role_arn
+  depends_on  = [aws_iam_role.deploy_events]
 }
 
 output "created_role_names" {
-  description = "Map role => name of the roles this module created (brought roles and personas without principals are absent)."
+  description = "Map role => name of the roles this module created, deploy_events included (brought roles and personas without principals are absent)."
   value       = local.created_roles
 }
 

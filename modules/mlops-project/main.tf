@@ -43,10 +43,14 @@ locals {
   pipeline_executions_arn = "${local.pipeline_arn}/execution/*"
   artifact_bucket_arn     = "arn:${local.partition}:s3:::${local.artifact_bucket_name}"
   artifact_objects_arn    = "${local.artifact_bucket_arn}/*"
-  ci_role_arn             = "${local.iam_arn}:role/${local.ci_role_name}"
-  rule_arn                = "arn:${local.partition}:events:${local.regional}:rule/${local.rule_name}"
-  parameter_path          = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_prefix}"
-  environment_roles       = "${local.iam_arn}:role/${var.name_prefix}-*"
+  # Where the seed code's run-pipeline puts the Processing scripts the pipeline's jobs run:
+  # s3://<models bucket>/<project>/code/<digest>/<file> (the jobs' execution roles read the
+  # environment's buckets, not the artifact bucket).
+  pipeline_scripts_arn = "arn:${local.partition}:s3:::${var.models_bucket_name}/${var.project_name}/code/*"
+  ci_role_arn          = "${local.iam_arn}:role/${local.ci_role_name}"
+  rule_arn             = "arn:${local.partition}:events:${local.regional}:rule/${local.rule_name}"
+  parameter_path       = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_prefix}"
+  environment_roles    = "${local.iam_arn}:role/${var.name_prefix}-*"
   # EventBridge keeps a connection's authorization in the Secrets Manager secret
   # events!connection/<name>/<uuid>, which it reads and writes as this service-linked role.
   connection_secrets                = "arn:${local.partition}:secretsmanager:${local.regional}:secret:events!connection/${local.connection_name}/*"
@@ -188,6 +192,15 @@ locals {
         Resource = local.artifact_objects_arn
       },
       {
+        # The Processing scripts only (uploaded with SSE-KMS under the data key, which the
+        # models bucket's policy requires): no read, list or delete in the models bucket.
+        Sid      = "UploadPipelineScripts"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = local.pipeline_scripts_arn
+      },
+      {
+        # The environment's data key, which encrypts the artifact bucket and the models bucket.
         Sid       = "ArtifactKeyThroughS3"
         Effect    = "Allow"
         Action    = ["kms:Decrypt", "kms:GenerateDataKey"]

@@ -106,7 +106,7 @@ variable "target_role_suffixes" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "ARN of the customer-managed KMS key (of this account) that encrypts the artifact bucket, usually the environment's data key. The CI role may use it through S3 only."
+  description = "ARN of the customer-managed KMS key (of this account) that encrypts the artifact bucket, usually the environment's data key; the models bucket (models_bucket_name) must be encrypted with it too. The CI role may use it through S3 only."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", var.kms_key_arn))
@@ -121,6 +121,16 @@ variable "access_log_bucket_name" {
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
     error_message = "access_log_bucket_name must be an S3 bucket name of 3-63 lowercase letters, digits, dots and hyphens (regex ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$); got \"${var.access_log_bucket_name}\"."
+  }
+}
+
+variable "models_bucket_name" {
+  type        = string
+  description = "Name of the environment's models bucket (the foundation's storage/models-bucket), encrypted with kms_key_arn. The CI role may upload the pipeline's Processing scripts to s3://<models bucket>/<project_name>/code/ (the seed code's run-pipeline), where the pipeline's jobs read them with the environment's execution roles; nothing else of that bucket."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.models_bucket_name))
+    error_message = "models_bucket_name must be an S3 bucket name of 3-63 lowercase letters, digits, dots and hyphens (regex ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$); got \"${var.models_bucket_name}\"."
   }
 }
 

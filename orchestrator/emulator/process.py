@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestrator.emulator.server import STATE_NOT_SAVED
 from orchestrator.errors import OrchestratorError
 
 STARTUP_TIMEOUT_SECONDS = 60.0
@@ -25,6 +26,7 @@ class Emulator:
     pid: int | None
     owned: bool  # started by this run, so stopped by it
     process: subprocess.Popen[bytes] | None = None
+    log_file: Path | None = None
 
     def stop(self) -> None:
         if not self.owned or self.process is None:
@@ -36,6 +38,11 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process.returncode == STATE_NOT_SAVED:
+            raise OrchestratorError(
+                f"the emulator could not save its resources (see {self.log_file}): what this run created is not "
+                "kept for the next local run, and the Terraform state of this run was held by the emulator too"
+            )
 
 
 def emulator_available() -> tuple[bool, str]:
@@ -87,7 +94,7 @@ def start_emulator(log_file: Path, state_file: Path | None = None) -> Emulator:
             process.kill()
             raise OrchestratorError(f"the emulator at {url} did not answer within {STARTUP_TIMEOUT_SECONDS:.0f}s (see {log_file})")
         time.sleep(0.1)
-    return Emulator(url=url, pid=process.pid, owned=True, process=process)
+    return Emulator(url=url, pid=process.pid, owned=True, process=process, log_file=log_file)
 
 
 def attach_emulator(url: str) -> Emulator:

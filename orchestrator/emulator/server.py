@@ -5,7 +5,8 @@ accepts requests, and serves until SIGINT/SIGTERM. Extensions of the stock emula
 registered here before the first request, in one place: `orchestrator.emulator.extensions`.
 Requests run one at a time (serialized.py); a retried SDK call gets the answer its earlier attempt
 got instead of running twice (retries.py).
-With `--state-file`, resources are loaded at start and saved at stop (see persistence.py).
+With `--state-file`, resources are loaded at start and saved at stop (see persistence.py); a failed
+save is logged and ends the process with exit code 3, which the orchestrator reports.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+
+STATE_NOT_SAVED = 3  # exit code: the resources of this run are not in the state file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,10 +63,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"READY http://{args.host}:{server.port}", flush=True)
     try:
         server.serve_forever()
+    except SystemExit:
+        pass
     finally:
         server.server_close()
-        if args.state_file is not None:
+    if args.state_file is not None:
+        try:
             persistence.save_state(args.state_file)
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the run that started us must hear of it
+            print(f"ERROR the emulator could not save its resources to {args.state_file}: {exc!r}", file=sys.stderr, flush=True)
+            return STATE_NOT_SAVED
     return 0
 
 

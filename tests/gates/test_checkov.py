@@ -12,17 +12,17 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-SCANNED = ("modules", "envs", "bootstrap")
+SCANNED = {"modules": "terraform", "envs": "terraform", "bootstrap": "terraform", "templates": "cloudformation"}
 CHECKOV = Path(os.environ.get("CHECKOV_BIN", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?")
 
 
 @pytest.mark.gate
-@pytest.mark.parametrize("folder", SCANNED)
-def test_checkov_reports_no_failed_checks(folder: str) -> None:
+@pytest.mark.parametrize(("folder", "framework"), SCANNED.items())
+def test_checkov_reports_no_failed_checks(folder: str, framework: str) -> None:
     """One scan per folder: checkov 3.3.30 given several -d flags reports the first folder repeatedly."""
     assert CHECKOV.is_file(), f"checkov not installed at {CHECKOV}: run scripts/setup.sh"
-    args = [str(CHECKOV), "--framework", "terraform", "--output", "json", "--quiet", "--compact", "--skip-download"]
+    args = [str(CHECKOV), "--framework", framework, "--output", "json", "--quiet", "--compact", "--skip-download"]
     args += ["-d", str(REPO_ROOT / folder)]
     result = subprocess.run(args, capture_output=True, text=True, timeout=900, check=False, cwd=REPO_ROOT)
     reports = json.loads(result.stdout)

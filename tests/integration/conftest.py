@@ -68,23 +68,32 @@ def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class Account:
-    """boto3 clients whose calls land in one simulated account."""
+    """boto3 clients whose calls land in one simulated account, as the role `role_name` of it."""
 
-    def __init__(self, url: str, account_id: str | None) -> None:
+    def __init__(self, url: str, account_id: str | None, role_name: str = "test-inspector") -> None:
         self.url = url
         base = {"region_name": REGION, "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+        self.credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
         if account_id is None:
             self._session = boto3.Session(**base)
             return
         creds = boto3.client("sts", endpoint_url=url, **base).assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/test-inspector", RoleSessionName="integration-test"
+            RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="integration-test"
         )["Credentials"]
-        self._session = boto3.Session(
-            region_name=REGION,
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-        )
+        self.credentials = {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+        self._session = boto3.Session(region_name=REGION, **self.credentials)
+
+    def environment(self) -> dict[str, str]:
+        """Variables that give a child process (a CLI using default credentials) this account's role."""
+        return {name.upper(): value for name, value in self.credentials.items()} | {
+            "AWS_ENDPOINT_URL": self.url,
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+        }
 
     def client(self, service: str) -> Any:
         return self._session.client(service, endpoint_url=self.url)

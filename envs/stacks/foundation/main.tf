@@ -22,6 +22,8 @@ locals {
   ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
   ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
   administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [local.ci_apply_role_arn]))
+  # The projects' CI roles (projects stack, deterministic names) upload pipeline code from GitHub.
+  project_ci_role_arns = [for name in var.project_names : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${name}-ci"]
 
   # Deterministic ARNs of the target accounts' model execution roles: dev grants them without
   # reading the target accounts' state (they need not exist yet).
@@ -99,7 +101,8 @@ module "storage" {
   allowed_vpc_endpoint_ids = [module.network.s3_gateway_endpoint_id]
   # The target accounts' model execution roles reach the models bucket through their own
   # accounts' endpoints, so they are exempt (by exact ARN) from "only through our endpoint".
-  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_execution_roles)
+  # The projects' CI roles run on GitHub-hosted runners too (their policy: PutObject under <project>/code/ only).
+  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_execution_roles, local.project_ci_role_arns)
   models_additional_policy_statements = local.cross_account_model_read
   lifecycle_rules = {
     noncurrent_version_expiration_days     = var.storage.noncurrent_version_expiration_days

@@ -76,3 +76,15 @@ variable "target_accounts" {
     error_message = "target_accounts values must be 12-digit account ids."
   }
 }
+
+variable "project_names" {
+  description = "Names of the ML projects of this environment (env.yaml projects). Their CI roles (<prefix>-<env>-<project>-ci, created by the projects stack) run on GitHub-hosted runners outside the VPC and upload pipeline code to the models bucket, so they are exempt (by exact ARN) from the VPC-endpoint-only deny; what they may do there is decided by their own policy (PutObject under <project>/code/ only)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in var.project_names : can(regex("^[a-z][a-z0-9-]{0,30}[a-z0-9]$", name))]) && length(distinct(var.project_names)) == length(var.project_names)
+    error_message = "project_names must be distinct project names of 2-32 lowercase letters, digits and hyphens (^[a-z][a-z0-9-]{0,30}[a-z0-9]$); got ${jsonencode(var.project_names)}."
+  }
+}

@@ -64,13 +64,17 @@ module "identity" {
 }
 
 resource "aws_ssm_parameter" "contract" {
-  # checkov:skip=CKV2_AWS_34: The contract holds role and policy ARNs, not secrets; every platform role must read it without a decrypt grant.
+  # checkov:skip=CKV2_AWS_34: The contract holds role and policy ARNs and account ids, not secrets; every platform role must read it without a decrypt grant.
   for_each = merge(
     { for role in local.present_roles : "identity/${replace(role, "_", "-")}-role-arn" => module.identity.role_arns[role] },
     {
       "identity/permission-boundary-arn" = module.identity.permission_boundary_arn
       "identity/guardrails-policy-arn"   = module.identity.guardrails_policy_arn
+      "identity/deploy-events-role-arn"  = module.identity.deploy_events_role_arn
     },
+    # The deployment accounts, for templates that must not take them from the launching user
+    # (model-deploy.yaml reads /<prefix>/<env>/accounts/staging and .../prod).
+    { for stage, account in var.target_accounts : "accounts/${stage}" => account },
   )
 
   name        = "${local.ssm_prefix}/${each.key}"

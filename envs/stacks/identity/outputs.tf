@@ -17,3 +17,8 @@ output "target_model_execution_role_arns" {
   description = "Deterministic ARNs of the target accounts' model execution roles."
   value       = module.identity.target_model_execution_role_arns
 }
+
+output "deploy_events_role_arn" {
+  description = "The role EventBridge uses to deliver project approval events (the model-deploy template's DeployEventTargetRoleArn)."
+  value       = module.identity.deploy_events_role_arn
+}

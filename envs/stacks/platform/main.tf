@@ -95,6 +95,7 @@ module "project_templates" {
       owner        = var.project_templates.provider_name
       versions = [
         { name = "v1", description = "Initial release", template_path = "${local.templates_dir}/model-deploy.yaml" },
+        { name = "v2", description = "Staging and prod account ids read from the platform's SSM contract instead of typed in at launch", template_path = "${local.templates_dir}/model-deploy-v2.yaml" },
       ]
     }
   }

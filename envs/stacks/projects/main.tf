@@ -16,6 +16,7 @@ locals {
     "network/s3-gateway-endpoint-id",
     "kms/data-key-arn",
     "storage/access-log-bucket",
+    "storage/models-bucket",
     "identity/permission-boundary-arn",
     "identity/pipeline-execution-role-arn",
   ]
@@ -48,6 +49,7 @@ module "project" {
   target_accounts             = var.target_accounts
   kms_key_arn                 = local.contract["kms/data-key-arn"]
   access_log_bucket_name      = local.contract["storage/access-log-bucket"]
+  models_bucket_name          = local.contract["storage/models-bucket"]
   allowed_vpc_endpoint_ids    = [local.contract["network/s3-gateway-endpoint-id"]]
   vpce_exempt_principal_arns  = concat(local.key_administrators, [local.ci_plan_role_arn])
   permissions_boundary_arn    = local.contract["identity/permission-boundary-arn"]

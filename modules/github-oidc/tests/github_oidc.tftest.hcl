@@ -148,7 +148,7 @@ run "plan_policy" {
 
   assert {
     condition = [for s in jsondecode(output.permission_policies["plan"]).Statement : s.Sid] == [
-      "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters",
+      "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
       "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey",
     ]
     error_message = "The plan policy must contain exactly the read and state-read statements."
@@ -259,11 +259,12 @@ run "apply_policy" {
 
   assert {
     condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s.Sid] == [
-      "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters",
+      "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
       "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey", "StateWrite",
-      "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "SageMakerServiceLinkedRole", "CreateKeys",
+      "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "ServiceLinkedRoles", "CreateKeys",
       "ManageKeys", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
       "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
+      "ManageApiDestinations", "ManageQueues",
       "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyPresignedUrls",
     ]
     error_message = "Unexpected statements in the apply policy."
@@ -795,23 +796,31 @@ run "additional_boundaries_are_allowed_and_protected" {
   }
 }
 
-run "sagemaker_service_linked_role_only" {
+run "service_linked_roles_only_sagemaker_and_api_destinations" {
   command = plan
 
   assert {
-    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "SageMakerServiceLinkedRole"]) == {
-      Sid       = "SageMakerServiceLinkedRole"
+    condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ServiceLinkedRoles"]) == {
+      Sid       = "ServiceLinkedRoles"
       Effect    = "Allow"
       Action    = "iam:CreateServiceLinkedRole"
-      Resource  = "arn:aws:iam::111111111111:role/aws-service-role/sagemaker.amazonaws.com/AWSServiceRoleForAmazonSageMakerNotebooks"
-      Condition = { StringEquals = { "iam:AWSServiceName" = "sagemaker.amazonaws.com" } }
+      Resource  = "arn:aws:iam::111111111111:role/aws-service-role/*"
+      Condition = { StringEquals = { "iam:AWSServiceName" = ["sagemaker.amazonaws.com", "apidestinations.events.amazonaws.com"] } }
     }
-    error_message = "The apply role may create SageMaker's service-linked role and no other."
+    error_message = "The apply role may create the service-linked roles of SageMaker and of EventBridge API destinations, and no other (iam:AWSServiceName)."
   }
 
   assert {
-    condition     = length([for s in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : s if s.Sid == "SageMakerServiceLinkedRole"]) == 1
-    error_message = "The CI boundary allows the SageMaker service-linked role too."
+    condition = [
+      for s in jsondecode(output.permission_policies["apply"]).Statement : s.Sid
+      if s.Effect == "Allow" && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", "iam:CreateServiceLinkedRole"))])
+    ] == ["ServiceLinkedRoles"]
+    error_message = "No other statement may allow iam:CreateServiceLinkedRole (it would bypass the service-name condition)."
+  }
+
+  assert {
+    condition     = contains(jsondecode(aws_iam_policy.ci_boundary.policy).Statement, one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ServiceLinkedRoles"]))
+    error_message = "The CI boundary allows the same service-linked roles, with the same condition."
   }
 
   assert {
@@ -828,4 +837,104 @@ run "additional_boundary_must_be_a_policy_arn" {
   }
 
   expect_failures = [var.additional_boundary_policy_arns]
+}
+
+# What the projects stack (modules/mlops-project) creates: the apply role may manage it and the
+# plan role may refresh it, each only on <name_prefix>-* resources of this account and region.
+run "projects_stack_resources" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s if contains(["ManageQueues", "ReadQueues", "ManageApiDestinations", "ReadPackageGroupPolicies"], s.Sid)] == [
+      {
+        Sid      = "ReadQueues"
+        Effect   = "Allow"
+        Action   = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"]
+        Resource = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-*"
+      },
+      {
+        Sid      = "ReadPackageGroupPolicies"
+        Effect   = "Allow"
+        Action   = "sagemaker:GetModelPackageGroupPolicy"
+        Resource = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-*"
+      },
+      {
+        Sid    = "ManageApiDestinations"
+        Effect = "Allow"
+        Action = [
+          "events:CreateApiDestination", "events:CreateConnection", "events:DeleteApiDestination",
+          "events:DeleteConnection", "events:UpdateApiDestination", "events:UpdateConnection",
+        ]
+        Resource = ["arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-*", "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-*"]
+      },
+      {
+        Sid      = "ManageQueues"
+        Effect   = "Allow"
+        Action   = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
+        Resource = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-*"
+      },
+    ]
+    error_message = "Queues, connections and API destinations <name_prefix>-* (apply), queue attributes and model package group policies <name_prefix>-* (both roles)."
+  }
+
+  # Every call Terraform makes for a project, on the project's resource names, is allowed by
+  # some Allow statement of the apply role (actions and ARNs matched with IAM's wildcards).
+  assert {
+    condition = alltrue([
+      for pair in [
+        ["sqs:CreateQueue", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["sqs:SetQueueAttributes", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["sqs:TagQueue", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["sqs:GetQueueAttributes", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["sqs:DeleteQueue", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["events:CreateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
+        ["events:UpdateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
+        ["events:CreateApiDestination", "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-abalone-repository-dispatch"],
+        ["events:PutRule", "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-abalone-model-approval"],
+        ["events:PutTargets", "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-abalone-model-approval"],
+        ["sagemaker:CreateModelPackageGroup", "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone"],
+        ["sagemaker:PutModelPackageGroupPolicy", "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone"],
+        ["sagemaker:GetModelPackageGroupPolicy", "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone"],
+        ["s3:CreateBucket", "arn:aws:s3:::mlops-dev-abalone-artifacts-111111111111"],
+        ["kms:CreateAlias", "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-abalone-approval-events"],
+        ["ssm:PutParameter", "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/projects/abalone/ci-role-arn"],
+        ["iam:CreateServiceLinkedRole", "arn:aws:iam::111111111111:role/aws-service-role/apidestinations.events.amazonaws.com/AWSServiceRoleForAmazonEventBridgeApiDestinations"],
+        ] : anytrue([
+          for s in jsondecode(output.permission_policies["apply"]).Statement :
+          s.Effect == "Allow"
+          && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", pair[0]))])
+          && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", pair[1]))])
+      ])
+    ])
+    error_message = "The apply role must be able to create, change and delete what the projects stack manages."
+  }
+
+  # The plan role refreshes them (Describe/List of EventBridge and SageMaker are in ReadRegional).
+  assert {
+    condition = alltrue([
+      for pair in [
+        ["sqs:GetQueueAttributes", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["sqs:ListQueueTags", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
+        ["sagemaker:GetModelPackageGroupPolicy", "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone"],
+        ] : anytrue([
+          for s in jsondecode(output.permission_policies["plan"]).Statement :
+          s.Effect == "Allow"
+          && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", pair[0]))])
+          && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", pair[1]))])
+      ])
+    ])
+    error_message = "The plan role must be able to refresh the projects stack's queues and model package group policies."
+  }
+
+  assert {
+    condition = !anytrue(flatten([
+      for s in jsondecode(output.permission_policies["plan"]).Statement : [
+        for p in flatten([s.Action]) : [
+          for a in ["sqs:CreateQueue", "sqs:SetQueueAttributes", "sqs:ReceiveMessage", "events:CreateConnection", "events:UpdateConnection", "sagemaker:PutModelPackageGroupPolicy"] :
+          can(regex("^${replace(p, "*", ".*")}$", a))
+        ]
+      ] if s.Effect == "Allow"
+    ]))
+    error_message = "The plan role must not change queues, connections or registry policies, nor read queue messages."
+  }
 }

@@ -425,6 +425,22 @@ run "boundary_allow_list" {
     error_message = "The only S3 resource of ScopedPerService must be the project bucket pattern."
   }
 
+  # EventBridge: rules, and (approval-event delivery) API destinations and
+  # event buses of this environment only; the delivery actions nowhere else.
+  assert {
+    condition = [for r in one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "ScopedPerService"]) : r if startswith(r, "arn:aws:events:")] == [
+      "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*",
+      "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-*",
+      "arn:aws:events:eu-west-1:111111111111:event-bus/mlops-dev-*",
+    ]
+    error_message = "The boundary's EventBridge resources must be the environment's rules, API destinations and event buses (<name_prefix>-*, this account and region)."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Sid if anytrue([for a in flatten([try(s.Action, [])]) : contains(["events:InvokeApiDestination", "events:PutEvents", "events:*"], a)])] == ["ScopedPerService"]
+    error_message = "events:InvokeApiDestination and events:PutEvents may be allowed only by ScopedPerService (this environment's API destinations and buses)."
+  }
+
   assert {
     condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "Kms"]) == [
       "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111",
@@ -530,7 +546,7 @@ run "no_wildcards_anywhere" {
 
   assert {
     condition = alltrue([
-      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] :
+      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] :
       length(output.policy_documents[name]) <= 10240
     ])
     error_message = "Every role policy must fit IAM's 10,240-character limit for a role's inline policies."
@@ -545,7 +561,7 @@ run "boundary_covers_every_role" {
 
   assert {
     condition = alltrue(flatten([
-      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : [
+      for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] : [
         for action in flatten([for s in jsondecode(output.policy_documents[name]).Statement : s.Action if s.Effect == "Allow"]) :
         anytrue([
           for pattern in flatten([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Effect == "Allow"]) :
@@ -553,7 +569,7 @@ run "boundary_covers_every_role" {
         ])
       ]
     ]))
-    error_message = "Some role policy allows an action the permission boundary does not: ${jsonencode(distinct(flatten([for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch"] : [for action in flatten([for s in jsondecode(output.policy_documents[name]).Statement : s.Action if s.Effect == "Allow"]) : action if !anytrue([for pattern in flatten([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Effect == "Allow"]) : can(regex("^${replace(pattern, "*", ".*")}$", action))])]])))}."
+    error_message = "Some role policy allows an action the permission boundary does not: ${jsonencode(distinct(flatten([for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] : [for action in flatten([for s in jsondecode(output.policy_documents[name]).Statement : s.Action if s.Effect == "Allow"]) : action if !anytrue([for pattern in flatten([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Effect == "Allow"]) : can(regex("^${replace(pattern, "*", ".*")}$", action))])]])))}."
   }
 }
 
@@ -879,5 +895,65 @@ run "launch" {
   assert {
     condition     = length([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "s3:Put") || startswith(a, "s3:Delete")]) && s.Sid != "ProjectBuckets"]) == 0
     error_message = "The launch role may write or delete S3 data only as bucket set-up of project buckets."
+  }
+}
+
+# The delivery role of approval events (DeployEventTargetRoleArn): EventBridge
+# rules of this environment may assume it; it may only invoke the
+# environment's API destinations and put events on its buses.
+run "deploy_events" {
+  command = plan
+
+  assert {
+    condition = jsondecode(output.policy_documents["deploy-events-trust"]) == {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "AssumedByEventBridgeRulesOfThisEnvironment"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = "111111111111" }
+          ArnLike      = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*" }
+        }
+      }]
+    }
+    error_message = "Only EventBridge rules <name_prefix>-* of this account may assume the deploy-events role (aws:SourceAccount and aws:SourceArn, ANDed)."
+  }
+
+  assert {
+    condition = jsondecode(output.policy_documents["deploy-events"]) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "InvokeEnvironmentApiDestinations"
+          Effect   = "Allow"
+          Action   = "events:InvokeApiDestination"
+          Resource = "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-*"
+        },
+        {
+          Sid      = "PutEventsOnEnvironmentBuses"
+          Effect   = "Allow"
+          Action   = "events:PutEvents"
+          Resource = "arn:aws:events:eu-west-1:111111111111:event-bus/mlops-dev-*"
+        },
+      ]
+    }
+    error_message = "The deploy-events role may only invoke <name_prefix>-* API destinations and put events on <name_prefix>-* buses of this account and region."
+  }
+
+  assert {
+    condition     = aws_iam_role.deploy_events[0].name == "mlops-dev-deploy-events" && aws_iam_role.deploy_events[0].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+    error_message = "The deploy-events role must be <name_prefix>-deploy-events and carry the permission boundary."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachments_exclusive.this["deploy_events"].policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"]) && aws_iam_role_policies_exclusive.this["deploy_events"].policy_names == toset(["permissions"])
+    error_message = "The deploy-events role's policies are owned by Terraform like every other role's (guardrails attached, one inline policy)."
+  }
+
+  assert {
+    condition     = output.deploy_events_role_arn == "arn:aws:iam::111111111111:role/${aws_iam_role.deploy_events[0].name}"
+    error_message = "deploy_events_role_arn must be the ARN of the created role."
   }
 }

@@ -48,24 +48,26 @@ run "all_roles_created_with_boundary_and_guardrails" {
   command = plan
 
   assert {
-    condition     = keys(output.created_role_names) == ["data_science_admin", "data_scientist", "launch", "pipeline_execution", "sagemaker_execution", "team_lead"]
-    error_message = "With principals for every persona and nothing brought, all six roles must be created."
+    condition     = keys(output.created_role_names) == ["data_science_admin", "data_scientist", "deploy_events", "launch", "pipeline_execution", "sagemaker_execution", "team_lead"]
+    error_message = "With principals for every persona and nothing brought, all seven roles (deploy-events included) must be created."
   }
 
   assert {
     condition = [
       aws_iam_role.data_science_admin[0].name, aws_iam_role.team_lead[0].name, aws_iam_role.data_scientist[0].name,
       aws_iam_role.sagemaker_execution[0].name, aws_iam_role.pipeline_execution[0].name, aws_iam_role.launch[0].name,
+      aws_iam_role.deploy_events[0].name,
       ] == [
       "mlops-dev-data-science-admin", "mlops-dev-team-lead", "mlops-dev-data-scientist",
       "mlops-dev-sagemaker-execution", "mlops-dev-pipeline-execution", "mlops-dev-launch",
+      "mlops-dev-deploy-events",
     ]
     error_message = "Roles must be named <name_prefix>-<role>."
   }
 
   assert {
     condition = alltrue([
-      for r in [aws_iam_role.data_science_admin[0], aws_iam_role.team_lead[0], aws_iam_role.data_scientist[0], aws_iam_role.sagemaker_execution[0], aws_iam_role.pipeline_execution[0], aws_iam_role.launch[0]] :
+      for r in [aws_iam_role.data_science_admin[0], aws_iam_role.team_lead[0], aws_iam_role.data_scientist[0], aws_iam_role.sagemaker_execution[0], aws_iam_role.pipeline_execution[0], aws_iam_role.launch[0], aws_iam_role.deploy_events[0]] :
       r.permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && r.max_session_duration == 3600 && r.tags["Environment"] == "dev"
     ])
     error_message = "Every created role must carry the permission boundary, a one-hour session limit and the tags."
@@ -74,12 +76,12 @@ run "all_roles_created_with_boundary_and_guardrails" {
   assert {
     condition = alltrue([
       for a in values(aws_iam_role_policy_attachments_exclusive.this) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"])
-    ]) && length(aws_iam_role_policy_attachments_exclusive.this) == 6
+    ]) && length(aws_iam_role_policy_attachments_exclusive.this) == 7
     error_message = "Every created role must have the guardrails policy as its only managed policy."
   }
 
   assert {
-    condition     = length(aws_iam_role_policies_exclusive.this) == 6 && alltrue([for p in values(aws_iam_role_policies_exclusive.this) : p.policy_names == toset(["permissions"])])
+    condition     = length(aws_iam_role_policies_exclusive.this) == 7 && alltrue([for p in values(aws_iam_role_policies_exclusive.this) : p.policy_names == toset(["permissions"])])
     error_message = "Every created role must have exactly one inline policy, owned exclusively by Terraform."
   }
 
@@ -96,6 +98,16 @@ run "all_roles_created_with_boundary_and_guardrails" {
       Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
     }]
     error_message = "A persona must be assumable only by its listed principals (AssumeRole, SetSourceIdentity, TagSession)."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.deploy_events[0].policy == output.policy_documents["deploy-events"] && aws_iam_role.deploy_events[0].assume_role_policy == output.policy_documents["deploy-events-trust"]
+    error_message = "policy_documents must hold the deploy-events role's policy and trust policy."
+  }
+
+  assert {
+    condition     = output.deploy_events_role_arn == "arn:aws:iam::111111111111:role/mlops-dev-deploy-events"
+    error_message = "deploy_events_role_arn must name the created <name_prefix>-deploy-events role (known at plan time)."
   }
 
   assert {
@@ -151,7 +163,7 @@ run "personas_without_principals_are_not_created" {
   }
 
   assert {
-    condition     = keys(aws_iam_role_policy_attachments_exclusive.this) == ["data_scientist", "launch", "pipeline_execution", "sagemaker_execution"]
+    condition     = keys(aws_iam_role_policy_attachments_exclusive.this) == ["data_scientist", "deploy_events", "launch", "pipeline_execution", "sagemaker_execution"]
     error_message = "Exclusive policy management must cover exactly the created roles."
   }
 }

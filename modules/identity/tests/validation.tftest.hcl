@@ -55,8 +55,8 @@ run "baseline_is_valid" {
   command = plan
 
   assert {
-    condition     = length(output.created_role_names) == 6
-    error_message = "The baseline inputs must plan all six roles."
+    condition     = length(output.created_role_names) == 7
+    error_message = "The baseline inputs must plan all seven roles (deploy-events included)."
   }
 }
 
@@ -95,8 +95,8 @@ run "boundaries_are_accepted" {
   }
 
   assert {
-    condition     = keys(output.created_role_names) == ["launch", "pipeline_execution"]
-    error_message = "Boundary inputs must plan; with no principals and two brought roles only launch and pipeline roles are created."
+    condition     = keys(output.created_role_names) == ["deploy_events", "launch", "pipeline_execution"]
+    error_message = "Boundary inputs must plan; with no principals and two brought roles only the deploy-events, launch and pipeline roles are created."
   }
 
   assert {

@@ -69,6 +69,7 @@ variables {
   target_accounts             = { staging = "222222222222", prod = "333333333333" }
   kms_key_arn                 = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   access_log_bucket_name      = "mlops-dev-access-logs-111111111111"
+  models_bucket_name          = "mlops-dev-models-111111111111"
   allowed_vpc_endpoint_ids    = ["vpce-0123456789abcdef0"]
   vpce_exempt_principal_arns  = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
   permissions_boundary_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
@@ -222,6 +223,12 @@ run "ci_permissions_are_exact" {
         Resource = "arn:aws:s3:::mlops-dev-churn-artifacts-111111111111/*"
       },
       {
+        Sid      = "UploadPipelineScripts"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = "arn:aws:s3:::mlops-dev-models-111111111111/churn/code/*"
+      },
+      {
         Sid       = "ArtifactKeyThroughS3"
         Effect    = "Allow"
         Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
@@ -235,7 +242,17 @@ run "ci_permissions_are_exact" {
         Resource = ["arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/*"]
       },
     ]
-    error_message = "The CI role may run its pipeline, pass the pipeline execution role to SageMaker, read the SSM contract, use the artifact bucket and its key through S3 and read the group's packages; nothing else."
+    error_message = "The CI role may run its pipeline, pass the pipeline execution role to SageMaker, read the SSM contract, use the artifact bucket, upload the pipeline's scripts to <models bucket>/<project>/code/, use the data key through S3 and read the group's packages; nothing else."
+  }
+
+  # In the models bucket (shared by every project and read by the deployment accounts) the CI
+  # role may only put objects under its own project's code/ prefix.
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.ci.policy).Statement : [s.Action, s.Resource]
+      if anytrue([for r in flatten([s.Resource]) : startswith(r, "arn:aws:s3:::mlops-dev-models-111111111111")])
+    ] == [["s3:PutObject", "arn:aws:s3:::mlops-dev-models-111111111111/churn/code/*"]]
+    error_message = "The only models-bucket permission of the CI role is s3:PutObject on <project>/code/*."
   }
 
   assert {

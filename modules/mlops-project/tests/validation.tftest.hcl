@@ -21,6 +21,7 @@ variables {
   target_accounts             = { staging = "222222222222", prod = "333333333333" }
   kms_key_arn                 = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   access_log_bucket_name      = "mlops-dev-access-logs-111111111111"
+  models_bucket_name          = "mlops-dev-models-111111111111"
   allowed_vpc_endpoint_ids    = ["vpce-0123456789abcdef0"]
   permissions_boundary_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
   pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
@@ -362,6 +363,16 @@ run "access_log_bucket_uppercase" {
   }
 
   expect_failures = [var.access_log_bucket_name]
+}
+
+run "models_bucket_with_a_path" {
+  command = plan
+
+  variables {
+    models_bucket_name = "mlops-dev-models-111111111111/other"
+  }
+
+  expect_failures = [var.models_bucket_name]
 }
 
 run "vpc_endpoints_empty" {

@@ -11,6 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from orchestrator.emulator.extensions.events import connection_updates_reach_the_secret, connections_keep_their_kms_key
+from orchestrator.emulator.extensions.hosting import (
+    endpoints_answer_with_the_deployed_model,
+    endpoints_can_be_updated,
+    registry_reads_across_accounts_follow_the_group_policy,
+)
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
 from orchestrator.emulator.extensions.s3 import (
     bucket_policy_conditions_follow_iam_semantics,
@@ -61,6 +66,9 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     model_package_group_policies_are_supported,
     connections_keep_their_kms_key,
     connection_updates_reach_the_secret,
+    endpoints_can_be_updated,
+    registry_reads_across_accounts_follow_the_group_policy,
+    endpoints_answer_with_the_deployed_model,
 )
 
 _registered = False

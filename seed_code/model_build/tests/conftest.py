@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -9,8 +10,11 @@ import pytest
 
 from abalone_build.contract import PlatformContract
 
-# <repo>/seed_code/model_build/tests/conftest.py -> <repo>/../shared/data/abalone.csv
-ABALONE_CSV = (Path(__file__).resolve().parents[3] / "../shared/data/abalone.csv").resolve()
+# The data: $ABALONE_CSV if set (a project repository points it at its own copy), otherwise, in the
+# platform's repository, <repo>/seed_code/model_build/tests/conftest.py -> <repo>/../shared/data/abalone.csv
+ABALONE_CSV = Path(
+    os.environ.get("ABALONE_CSV") or Path(__file__).resolve().parents[3] / "../shared/data/abalone.csv"
+).resolve()
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import boto3
+import pytest
 from moto import mock_aws
 
 from orchestrator.emulator.persistence import load_state, save_state
+from orchestrator.emulator.process import start_emulator
+from orchestrator.errors import OrchestratorError
 
 REGION = "eu-west-1"
 
@@ -71,3 +74,16 @@ def test_queues_with_their_locks_survive_save_and_load(tmp_path: Path) -> None:
         url = sqs.get_queue_url(QueueName="approval-dlq")["QueueUrl"]
         assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "dead letter"
         sqs.send_message(QueueUrl=url, MessageBody="still usable")  # the restored lock works
+
+
+def test_a_state_that_cannot_be_saved_fails_the_run_that_stops_the_emulator(tmp_path: Path) -> None:
+    """Seen once: a save that failed at shutdown went unnoticed, and the next local run started from
+    an empty cloud. The server exits with its own code and `stop()` turns it into an error."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the state directory should be")
+    log = tmp_path / "emulator.log"
+    emulator = start_emulator(log, blocker / "emulator-state.pickle")
+    with pytest.raises(OrchestratorError, match="could not save its resources") as failed:
+        emulator.stop()
+    assert str(log) in str(failed.value)
+    assert "ERROR the emulator could not save its resources to" in log.read_text()

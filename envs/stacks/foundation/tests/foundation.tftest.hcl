@@ -170,6 +170,10 @@ run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
 run "ci_roles_reach_the_buckets_from_outside_the_vpc" {
   command = plan
 
+  variables {
+    project_names = ["abalone"]
+  }
+
   override_resource {
     target          = module.network.aws_vpc_endpoint.s3
     override_during = plan
@@ -189,4 +193,19 @@ run "ci_roles_reach_the_buckets_from_outside_the_vpc" {
     ])
     error_message = "GitHub-hosted runners are outside the VPC: the CI roles and the deploy role are exempt (by exact ARN) from the VPC-endpoint-only deny."
   }
+
+  assert {
+    condition     = contains(one([for s in jsondecode(module.storage.bucket_policies["models"]).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]).Condition.ArnNotLike["aws:PrincipalArn"], "arn:aws:iam::111111111111:role/mlops-dev-abalone-ci")
+    error_message = "A project's CI role (exact ARN, no wildcard) is exempt from the VPC-endpoint-only deny of the models bucket, where run-pipeline uploads the pipeline's code."
+  }
+}
+
+run "bad_project_name" {
+  command = plan
+
+  variables {
+    project_names = ["Abalone"]
+  }
+
+  expect_failures = [var.project_names]
 }

@@ -69,10 +69,40 @@ run "contract_lists_present_roles_only" {
   assert {
     condition = toset(keys(aws_ssm_parameter.contract)) == toset([
       "identity/sagemaker-execution-role-arn", "identity/pipeline-execution-role-arn", "identity/launch-role-arn",
-      "identity/team-lead-role-arn", "identity/data-scientist-role-arn",
+      "identity/team-lead-role-arn", "identity/data-scientist-role-arn", "identity/deploy-events-role-arn",
       "identity/permission-boundary-arn", "identity/guardrails-policy-arn",
+      "accounts/staging", "accounts/prod",
     ])
-    error_message = "Only roles that exist are published; a persona without principals is not created."
+    error_message = "Only roles that exist are published (a persona without principals is not created), plus the deploy-events role and the target accounts."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.contract["identity/deploy-events-role-arn"].value == "arn:aws:iam::111111111111:role/mlops-dev-deploy-events" && aws_ssm_parameter.contract["identity/deploy-events-role-arn"].name == "/mlops/dev/identity/deploy-events-role-arn"
+    error_message = "The deploy-events role is published at /<prefix>/<env>/identity/deploy-events-role-arn."
+  }
+
+  # The model-deploy template reads the deployment accounts from here (SSM-typed parameters),
+  # so the user launching a project cannot choose them.
+  assert {
+    condition = (
+      aws_ssm_parameter.contract["accounts/staging"].name == "/mlops/dev/accounts/staging" && aws_ssm_parameter.contract["accounts/staging"].value == "222222222222" &&
+      aws_ssm_parameter.contract["accounts/prod"].name == "/mlops/dev/accounts/prod" && aws_ssm_parameter.contract["accounts/prod"].value == "333333333333" &&
+      aws_ssm_parameter.contract["accounts/prod"].type == "String"
+    )
+    error_message = "The target accounts are published as String parameters /<prefix>/<env>/accounts/<stage>."
+  }
+}
+
+run "no_target_accounts_no_account_parameters" {
+  command = plan
+
+  variables {
+    target_accounts = {}
+  }
+
+  assert {
+    condition     = length([for key in keys(aws_ssm_parameter.contract) : key if startswith(key, "accounts/")]) == 0
+    error_message = "Without target accounts no accounts/<stage> parameter is published."
   }
 }
 

@@ -25,6 +25,10 @@ override_data {
   values = { value = "mlops-dev-access-logs-111111111111" }
 }
 override_data {
+  target = data.aws_ssm_parameter.contract["storage/models-bucket"]
+  values = { value = "mlops-dev-models-111111111111" }
+}
+override_data {
   target = data.aws_ssm_parameter.contract["identity/permission-boundary-arn"]
   values = { value = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" }
 }
@@ -61,6 +65,12 @@ run "one_project_module_per_entry" {
   assert {
     condition     = module.project["abalone"].ci_oidc_subject == "repo:example-org/abalone-model:environment:build"
     error_message = "The CI role trusts the project's own repository only."
+  }
+
+  # The seed code's run-pipeline uploads the Processing scripts to the contract's models bucket.
+  assert {
+    condition     = one([for s in jsondecode(module.project["abalone"].policy_documents["ci"]).Statement : s.Resource if s.Sid == "UploadPipelineScripts"]) == "arn:aws:s3:::mlops-dev-models-111111111111/abalone/code/*"
+    error_message = "Each project's CI role may put objects under <models bucket>/<project>/code/ only."
   }
 }
 

@@ -111,7 +111,8 @@ def start_execution(sagemaker: Any, name: str, input_data: str | None) -> str:
     return execution_arn
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``run-pipeline`` (also read by the tests of the build workflow)."""
     parser = argparse.ArgumentParser(
         prog="run-pipeline",
         description="Publish (create or update) the model-build pipeline of a project and start an execution.",
@@ -125,7 +126,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model-package-group", help="default: the project's registered group, else <prefix>-<env>-<project>")
     parser.add_argument("--input-data", help="s3:// URI of the abalone CSV in the data bucket, for this execution")
     parser.add_argument("--upload-data", type=Path, help="upload this local CSV to the default input location first")
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
 
 
 def run(args: argparse.Namespace, session: boto3.Session) -> int:

@@ -20,6 +20,7 @@ failed, 2 bad input (the option is named).
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,12 +88,18 @@ def handle_event(
     return Outcome("rolled-back", previous.arn, f"{target.endpoint_name} rolled back to {previous.arn}, endpoint test passed")
 
 
-def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``handle-approval-event`` (also read by the tests of the deploy workflow)."""
     parser = cli.parser(__doc__)
     parser.add_argument("--status", required=True, choices=STATUSES, help="client_payload.status of the dispatch event")
     parser.add_argument("--model-package-arn", required=True, help="client_payload.model_package_arn of the dispatch event")
     cli.add_target_arguments(parser)
     cli.add_deploy_arguments(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
+    parser = build_parser()
 
     def run(args: Any) -> None:
         target = cli.target_from_args(args)
