@@ -21,6 +21,7 @@ from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, Orchestrator
 from orchestrator.progress import Progress
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
+from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
 from orchestrator.stacks import stacks_for
 from orchestrator.studio_leftovers import remove
 from orchestrator.targets import make_target
@@ -56,7 +57,19 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=None,
         metavar="N",
-        help="environments run at the same time (default: 3 on aws, 1 on the local emulator; each env's stacks stay in order)",
+        help="stacks run at the same time, across environments, once what they need is done (default: 3 on aws, 1 on the local emulator)",
+    )
+    stack_opts.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="after a failure, still run every stack that does not depend on the failed one (default: start nothing new)",
+    )
+    stack_opts.add_argument(
+        "--max-stacks",
+        type=_positive,
+        default=DEFAULT_MAX_STACKS,
+        metavar="N",
+        help=f"refuse (exit 2, before anything runs) a command that would touch more than N stacks (default {DEFAULT_MAX_STACKS})",
     )
 
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
+    graph = sub.add_parser("graph", parents=[common, stack_opts], help="print the stack graph: order and dependencies (no Terraform, no AWS)")
+    graph.add_argument("--destroy", action="store_true", help="the order destroy would use")
     cleanup = sub.add_parser(
         "cleanup-studio", parents=[common], help="remove the home EFS, mount targets and NFS security groups that deleted Studio domains left behind"
     )
@@ -154,6 +169,13 @@ def _run(args: argparse.Namespace) -> int:
     # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
+    if args.command in ("plan", "apply", "destroy", "graph"):
+        stack_graph = build_graph(selection, with_bootstrap=args.command not in ("destroy", "graph"))
+        check_size(stack_graph, args.max_stacks)
+        if args.command == "graph":
+            shown = stack_graph.reversed() if args.destroy else stack_graph
+            _emit(args, shown.to_dict(), shown.text())
+            return EXIT_OK
     if args.command == "destroy" and not _confirm_destroy(args, [c.name for c in configs]):
         print("not confirmed; nothing was destroyed")
         return EXIT_FAILURE
@@ -175,7 +197,7 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 report = run_stacks(
                     args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None),
-                    args.parallelism or DEFAULT_PARALLELISM[args.target],
+                    args.parallelism or DEFAULT_PARALLELISM[args.target], args.keep_going,
                 )
         finally:
             target.close()

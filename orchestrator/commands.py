@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,11 @@ from typing import Any
 from orchestrator.config import EnvConfig
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
+from orchestrator.graph import Node, build_graph, run_graph
 from orchestrator.outcome import StackOutcome, readable_plan, summary_table
 from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
-from orchestrator.stacks import StackSpec
+from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
 from orchestrator.studio_leftovers import Leftover, find_leftovers
 from orchestrator.targets.base import Target
 from orchestrator.terraform.workspace import Workspace
@@ -77,67 +77,55 @@ def run_stacks(
     lock_timeout: str,
     out_dir: Path | None = None,
     parallelism: int = 1,
+    keep_going: bool = False,
 ) -> RunReport:
-    """plan / apply / destroy the selected stacks of each environment. Within an environment the
-    stacks run in dependency order (reverse for destroy) and stop at its first failure;
-    environments are independent (own account, own state) and run `parallelism` at a time."""
+    """plan / apply / destroy the selected stacks over the stack graph (`orchestrator/graph.py`):
+    a stack starts once what it needs has succeeded (for destroy: once every stack that needs it
+    is gone), `parallelism` at a time across all environments."""
     start = time.monotonic()
     report = RunReport(command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
+    graph = build_graph(envs, with_bootstrap=command != "destroy")
+    if command == "destroy":
+        graph = graph.reversed()
 
-    def one_env(env: EnvConfig, stacks: list[StackSpec]) -> list[StackOutcome]:
-        return _run_env(command, engine, target, env, stacks, progress, out_dir)
+    def run_node(node: Node) -> list[StackOutcome]:
+        if node.stack is BOOTSTRAP_STACK:
+            boot = engine.bootstrap(node.env, reconcile=False)
+            return [boot] if boot is not None else []
+        return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir)
 
-    if parallelism <= 1 or len(envs) <= 1:
-        for env, stacks in envs:
-            report.outcomes.extend(one_env(env, stacks))
-            if report.failed:
-                break
-    else:
-        with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="env") as pool:
-            futures = [pool.submit(one_env, env, stacks) for env, stacks in envs]
-            for future in futures:  # reported in the order the environments were given
-                report.outcomes.extend(future.result())
+    outcomes = run_graph(graph, run_node, command, parallelism, keep_going)
+    # A bootstrap is reported when it did something; one that never ran is no news (its stacks are).
+    report.outcomes = [o for o in outcomes if not (o.stack == BOOTSTRAP_STACK.name and o.result == "skipped")]
     report.seconds = time.monotonic() - start
     return report
 
 
-def _run_env(
+def _run_stack(
     command: str,
     engine: Engine,
     target: Target,
     env: EnvConfig,
-    stacks: list[StackSpec],
+    stack: StackSpec,
     progress: Progress,
     out_dir: Path | None,
 ) -> list[StackOutcome]:
-    outcomes: list[StackOutcome] = []
-    boot = engine.bootstrap(env, reconcile=False) if command != "destroy" else None
-    if boot is not None:
-        outcomes.append(boot)
-        if boot.result == "failed":
-            return outcomes
-    ordered = list(reversed(stacks)) if command == "destroy" else stacks
-    for stack in ordered:
-        with Workspace(target, env, stack).exclusive():
-            planned = engine.plan(env, stack, destroy=command == "destroy")
-            outcome = planned
-            if out_dir is not None and planned.result != "failed":
-                engine.export_plan(env, stack, out_dir)
-            if command in ("apply", "destroy") and planned.result == "changes":
-                progress.block(readable_plan(planned))  # shown before anything is applied
-            if command in ("apply", "destroy") and planned.result != "failed":
-                outcome = engine.apply(env, stack, planned)
-        outcomes.append(outcome)
-        if outcome.result == "failed":
-            break
-        if command == "destroy" and stack.name == STUDIO_STACK:
-            # Before the network goes: what SageMaker created outside Terraform would block it.
-            check = _studio_leftovers_check(target, env)
-            if check is not None:
-                outcomes.append(check)
-                break
-    return outcomes
+    with Workspace(target, env, stack).exclusive():
+        planned = engine.plan(env, stack, destroy=command == "destroy")
+        outcome = planned
+        if out_dir is not None and planned.result != "failed":
+            engine.export_plan(env, stack, out_dir)
+        if command in ("apply", "destroy") and planned.result == "changes":
+            progress.block(readable_plan(planned))  # shown before anything is applied
+        if command in ("apply", "destroy") and planned.result != "failed":
+            outcome = engine.apply(env, stack, planned)
+    if command == "destroy" and stack.name == STUDIO_STACK and outcome.result != "failed":
+        # Before the network goes: what SageMaker created outside Terraform would block it.
+        check = _studio_leftovers_check(target, env)
+        if check is not None:
+            return [outcome, check]
+    return [outcome]
 
 
 STUDIO_STACK = "platform"

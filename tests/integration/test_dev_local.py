@@ -365,9 +365,10 @@ def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path, changed_envs
     # before the network, names them, and points at the clean-up command.
     assert run.returncode == 1, run.stderr[-4000:]
     assert [(s["stack"], s["result"]) for s in run.report["stacks"]] == [
-        ("projects", "destroyed"), ("platform", "destroyed"), ("studio-leftovers", "failed"),
+        ("projects", "destroyed"), ("platform", "destroyed"), ("studio-leftovers", "failed"), ("identity", "skipped"), ("foundation", "skipped"),
     ]
-    message = run.report["stacks"][-1]["error"]
+    assert run.report["stacks"][3]["error"] == "dev/platform failed"
+    message = run.report["stacks"][2]["error"]
     assert all(group in message for group in leftover_groups) and "cleanup-studio --env dev" in message
     assert dev.client("sagemaker").list_domains()["Domains"] == []
     catalog = dev.client("servicecatalog")

@@ -70,3 +70,27 @@ def test_destroy_without_terminal_needs_yes(tmp_path: Path, envs_dir: Path, dev_
     assert result.returncode == 2
     assert "--yes" in result.stderr
     assert not (tmp_path / "terraform-was-run").exists()
+
+
+def test_too_many_stacks_exit_2_before_any_process(tmp_path: Path, envs_dir: Path, dev_config: dict) -> None:
+    write_env(envs_dir, "dev", dev_config)
+    result = _run(tmp_path, envs_dir, "apply", "--env", "dev", "--max-stacks", "2")
+    assert result.returncode == 2
+    assert "--max-stacks: this command would touch 4 stacks, more than the limit of 2" in result.stderr
+    assert not (tmp_path / "terraform-was-run").exists()
+    assert not (tmp_path / "work" / "local" / "emulator.log").exists()
+
+
+def test_graph_prints_order_and_dependencies_without_terraform_or_aws(tmp_path: Path, envs_dir: Path, dev_config: dict) -> None:
+    import json  # noqa: PLC0415
+
+    write_env(envs_dir, "dev", dev_config)
+    result = _run(tmp_path, envs_dir, "graph", "--env", "dev", "--json")
+    assert result.returncode == 0, result.stderr
+    graph = json.loads(result.stdout)
+    assert graph["order"] == ["dev/foundation", "dev/identity", "dev/platform", "dev/projects"]
+    assert {n["stack"]: n["needs"] for n in graph["nodes"]}["dev/projects"] == ["dev/identity"]
+    destroy = _run(tmp_path, envs_dir, "graph", "--env", "dev", "--destroy")
+    assert destroy.stdout.splitlines()[0].startswith("dev/projects") and "dev/identity    <- dev/platform, dev/projects" in destroy.stdout
+    assert not (tmp_path / "terraform-was-run").exists()
+    assert not (tmp_path / "work" / "local" / "emulator.log").exists()

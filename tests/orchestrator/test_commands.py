@@ -50,33 +50,41 @@ def test_readable_plan_is_bounded() -> None:
     assert text.splitlines()[-1] == "  ... and 90 more"
 
 
-def test_environments_run_in_parallel_and_report_in_order(monkeypatch) -> None:
+def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_order(monkeypatch) -> None:  # noqa: ANN001
     import threading  # noqa: PLC0415
     import time  # noqa: PLC0415
     from types import SimpleNamespace  # noqa: PLC0415
 
     from orchestrator import commands  # noqa: PLC0415
+    from orchestrator.stacks import STACKS  # noqa: PLC0415
 
     running: list[str] = []
     most = {"value": 0}
     guard = threading.Lock()
 
-    def fake_env(command, engine, target, env, stacks, progress, out_dir):  # noqa: ANN001, ANN202
+    def fake_stack(command, engine, target, env, stack, progress, out_dir):  # noqa: ANN001, ANN202
         with guard:
             running.append(env.name)
             most["value"] = max(most["value"], len(running))
         time.sleep(0.2 if env.name != "dev" else 0.4)  # dev finishes last but is reported first
         with guard:
             running.remove(env.name)
-        return [StackOutcome(env.name, "s", command, result="failed" if env.name == "staging" else "applied")]
+        return [StackOutcome(env.name, stack.name, command, result="failed" if env.name == "staging" else "applied")]
 
-    monkeypatch.setattr(commands, "_run_env", fake_env)
-    monkeypatch.setattr(commands, "Engine", lambda *args: None)
-    envs = [(SimpleNamespace(name=n), []) for n in ("dev", "staging", "prod")]
+    class NoBootstrapNeeded:
+        def bootstrap(self, env, reconcile):  # noqa: ANN001, ANN201
+            return None
+
+    monkeypatch.setattr(commands, "_run_stack", fake_stack)
+    monkeypatch.setattr(commands, "Engine", lambda *args: NoBootstrapNeeded())
+    envs = [(SimpleNamespace(name=n, account_id="1"), [STACKS["hosting"]]) for n in ("dev", "staging", "prod")]
     target = SimpleNamespace(name="local")
     report = commands.run_stacks("apply", target, None, envs, None, "0s", parallelism=3)  # type: ignore[arg-type]
     assert most["value"] == 3
     assert [o.env for o in report.outcomes] == ["dev", "staging", "prod"]
-    assert report.failed  # one environment failed; the others were not cut short
+    assert report.failed  # one environment failed; the others, already running, finished
     sequential = commands.run_stacks("apply", target, None, envs, None, "0s", parallelism=1)  # type: ignore[arg-type]
-    assert [o.env for o in sequential.outcomes] == ["dev", "staging"]  # stops at the first failed env
+    assert [(o.env, o.result) for o in sequential.outcomes] == [("dev", "applied"), ("staging", "failed"), ("prod", "skipped")]
+    assert "fail-fast" in sequential.outcomes[-1].error
+    going = commands.run_stacks("apply", target, None, envs, None, "0s", parallelism=1, keep_going=True)  # type: ignore[arg-type]
+    assert [(o.env, o.result) for o in going.outcomes] == [("dev", "applied"), ("staging", "failed"), ("prod", "applied")]
