@@ -1,7 +1,8 @@
 """`python -m orchestrator`: the command line.
 
 Exit codes: 0 success; 1 failure (Terraform/AWS error, state lock held); 2 bad input or
-configuration (nothing was run); 3 `plan --detailed-exitcode` found changes; 130 interrupted.
+configuration (nothing was run); 3 `plan --detailed-exitcode` found changes, or `drift` found drift;
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, Orchestrator
 from orchestrator.progress import Progress
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
+from orchestrator import markdown_report
 from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
 from orchestrator.stacks import stacks_for
 from orchestrator.studio_leftovers import remove
@@ -60,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         help="stacks run at the same time, across environments, once what they need is done (default: 3 on aws, 1 on the local emulator)",
     )
     stack_opts.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="also write the run report as Markdown for a pull-request comment (bounded to GitHub's limit) and the full text beside it (FILE with .txt)",
+    )
+    stack_opts.add_argument(
         "--keep-going",
         action="store_true",
         help="after a failure, still run every stack that does not depend on the failed one (default: start nothing new)",
@@ -82,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
+    sub.add_parser("drift", parents=[common, stack_opts], help="report, per stack, real resources that differ from the state (exit 3 if any; changes nothing)")
     graph = sub.add_parser("graph", parents=[common, stack_opts], help="print the stack graph: order and dependencies (no Terraform, no AWS)")
     graph.add_argument("--destroy", action="store_true", help="the order destroy would use")
     cleanup = sub.add_parser(
@@ -169,8 +178,8 @@ def _run(args: argparse.Namespace) -> int:
     # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
-    if args.command in ("plan", "apply", "destroy", "graph"):
-        stack_graph = build_graph(selection, with_bootstrap=args.command not in ("destroy", "graph"))
+    if args.command in ("plan", "apply", "destroy", "drift", "graph"):
+        stack_graph = build_graph(selection, with_bootstrap=args.command in ("plan", "apply"))
         check_size(stack_graph, args.max_stacks)
         if args.command == "graph":
             shown = stack_graph.reversed() if args.destroy else stack_graph
@@ -202,6 +211,9 @@ def _run(args: argparse.Namespace) -> int:
         finally:
             target.close()
     _emit(args, report.to_dict(), report.text())
+    if getattr(args, "markdown", None) is not None:
+        markdown = markdown_report.render(report.command, report.target, report.outcomes, report.seconds, args.markdown.with_suffix(".txt").name)
+        markdown_report.write(report.text(), markdown, args.markdown)
     return report.exit_code(detailed=getattr(args, "detailed_exitcode", False))
 
 

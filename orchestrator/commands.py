@@ -58,12 +58,14 @@ class RunReport:
             parts.append("No changes: the infrastructure already matches the configuration (nothing was applied).")
         elif self.command == "plan" and not self.failed:
             parts.append("Changes present." if self.changes_present else "No changes.")
+        elif self.command == "drift" and not self.failed:
+            parts.append("Drift: the real resources differ from the state (nothing was changed)." if self.changes_present else "No drift.")
         return "\n\n".join(parts)
 
     def exit_code(self, detailed: bool = False) -> int:
         if self.failed:
             return EXIT_FAILURE
-        if detailed and self.changes_present:
+        if (detailed or self.command == "drift") and self.changes_present:
             return EXIT_CHANGES_PRESENT
         return EXIT_OK
 
@@ -85,7 +87,7 @@ def run_stacks(
     start = time.monotonic()
     report = RunReport(command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
-    graph = build_graph(envs, with_bootstrap=command != "destroy")
+    graph = build_graph(envs, with_bootstrap=command not in ("destroy", "drift"))
     if command == "destroy":
         graph = graph.reversed()
 
@@ -111,6 +113,9 @@ def _run_stack(
     progress: Progress,
     out_dir: Path | None,
 ) -> list[StackOutcome]:
+    if command == "drift":
+        with Workspace(target, env, stack).exclusive():
+            return [engine.drift(env, stack)]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy")
         outcome = planned

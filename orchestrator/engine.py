@@ -143,6 +143,27 @@ class Engine:
         outcome.result = "changes" if result.returncode == 2 else "no changes"
         return outcome
 
+    def drift(self, env: EnvConfig, stack: StackSpec) -> StackOutcome:
+        """Whether the real resources differ from the state: a refresh-only plan, saved nowhere and
+        without the state lock (it writes nothing), so it never blocks or changes a run."""
+        ws = Workspace(self.target, env, stack)
+        outcome = StackOutcome(env.name, stack.name, "drift")
+        self._init(ws, "s3", self.backend_settings(env, stack))
+        self.progress.say(ws.label, "checking drift")
+        result = self._run(ws, ["plan", "-refresh-only", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift")
+        outcome.duration = result.duration
+        if result.returncode not in (0, 2):
+            outcome.result, outcome.error = "failed", result.error_text()
+            return outcome
+        for message in result.of_type("resource_drift"):
+            change = message.get("change", {})
+            action = change.get("action", "update")
+            outcome.changes.append((action, change.get("resource", {}).get("addr", "?")))
+        outcome.change = sum(1 for action, _ in outcome.changes if action != "delete")
+        outcome.destroy = sum(1 for action, _ in outcome.changes if action == "delete")
+        outcome.result = "drifted" if outcome.changes else "in sync"
+        return outcome
+
     def export_plan(self, env: EnvConfig, stack: StackSpec, out_dir: Path) -> Path:
         """Write the saved plan as JSON (`terraform show -json`) for policy checks and review."""
         ws = Workspace(self.target, env, stack)

@@ -11,7 +11,7 @@ class StackOutcome:
     env: str
     stack: str
     action: str
-    result: str = "pending"  # no changes | changes | applied | destroyed | failed | skipped
+    result: str = "pending"  # no changes | changes | applied | destroyed | drifted | in sync | failed | skipped
     add: int = 0
     change: int = 0
     destroy: int = 0
@@ -37,7 +37,10 @@ _SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read"
 
 
 def readable_plan(outcome: StackOutcome, limit: int = 60) -> str:
-    lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy"]
+    if outcome.action == "drift":
+        lines = [f"{outcome.label}: {outcome.change} changed and {outcome.destroy} deleted outside Terraform"]
+    else:
+        lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy"]
     for action, address in outcome.changes[:limit]:
         lines.append(f"  {_SYMBOL.get(action, action):>3} {address}")
     if len(outcome.changes) > limit:

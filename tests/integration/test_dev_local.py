@@ -183,6 +183,25 @@ def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path, applied_dev
     assert set(foundation["key_arns"]) == {"data", "ebs", "studio", "logs"}
 
 
+def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(emulator: Emulator, work_dir: Path, applied_dev: Run) -> None:
+    ec2 = Account(emulator.url, DEV_ACCOUNT).client("ec2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]
+    tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
+    ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}])  # by hand, in the console
+    try:
+        run = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", emulator.url, "--json"], work_dir)
+        assert run.returncode == 3, run.stderr[-3000:]
+        [stack] = run.report["stacks"]
+        assert stack["result"] == "drifted" and {"action": "update", "address": "module.stack.module.network.aws_vpc.this"} in stack["changes"]
+        after = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]
+        assert {t["Key"]: t["Value"] for t in after["Tags"]}["owner"] == "someone-else", "drift changed something"
+    finally:
+        ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": tags["owner"]}])
+    clean = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", emulator.url], work_dir)
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    assert "No drift." in clean.stdout
+
+
 def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
     """A second environment in account 222222222222: its state backend is created there, and the
     two accounts do not see each other's buckets."""

@@ -88,3 +88,16 @@ def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_or
     assert "fail-fast" in sequential.outcomes[-1].error
     going = commands.run_stacks("apply", target, None, envs, None, "0s", parallelism=1, keep_going=True)  # type: ignore[arg-type]
     assert [(o.env, o.result) for o in going.outcomes] == [("dev", "applied"), ("staging", "failed"), ("prod", "applied")]
+
+
+def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing() -> None:
+    drifted = StackOutcome("dev", "foundation", "drift", result="drifted", change=1, duration=9.0)
+    drifted.changes = [("update", "module.stack.module.network.aws_vpc.this")]
+    in_sync = StackOutcome("dev", "identity", "drift", result="in sync", duration=8.0)
+    report = RunReport("drift", "local", [drifted, in_sync], 17.0)
+    assert report.exit_code() == EXIT_CHANGES_PRESENT
+    text = report.text()
+    assert "dev/foundation: 1 changed and 0 deleted outside Terraform" in text
+    assert "~ module.stack.module.network.aws_vpc.this" in text
+    assert text.endswith("Drift: the real resources differ from the state (nothing was changed).")
+    assert RunReport("drift", "local", [in_sync], 8.0).exit_code() == EXIT_OK
