@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
+    unlock = sub.add_parser("unlock", parents=[common], help="release a state lock left by a run that died (asks for confirmation)")
+    unlock.add_argument("lock_env", metavar="ENV", help="the environment whose stack is locked")
+    unlock.add_argument("lock_stack", metavar="STACK", help="the locked stack (the error of the blocked run names env, stack and lock ID)")
+    unlock.add_argument("lock_id", metavar="LOCK_ID", help="the lock ID from that error")
+    unlock.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("drift", parents=[common, stack_opts], help="report, per stack, real resources that differ from the state (exit 3 if any; changes nothing)")
     graph = sub.add_parser("graph", parents=[common, stack_opts], help="print the stack graph: order and dependencies (no Terraform, no AWS)")
     graph.add_argument("--destroy", action="store_true", help="the order destroy would use")
@@ -109,13 +115,17 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
         print(text)
 
 
-def _confirm_destroy(args: argparse.Namespace, envs: list[str]) -> bool:
+def _confirmed(args: argparse.Namespace, what: str, question: str, word: str) -> bool:
+    """--yes, or the person at the terminal types `word`; without a terminal and --yes: exit 2."""
     if args.yes:
         return True
     if not sys.stdin.isatty():
-        raise ConfigError(["--yes: destroy without a terminal needs --yes (nothing was destroyed)"])
-    answer = input(f"Destroy {', '.join(envs)} on target {args.target}? Type 'destroy' to confirm: ")
-    return answer.strip() == "destroy"
+        raise ConfigError([f"--yes: {what} without a terminal needs --yes (nothing was done)"])
+    return input(f"{question} Type {word!r} to confirm: ").strip() == word
+
+
+def _confirm_destroy(args: argparse.Namespace, envs: list[str]) -> bool:
+    return _confirmed(args, "destroy", f"Destroy {', '.join(envs)} on target {args.target}?", "destroy")
 
 
 def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvConfig], progress: Progress) -> int:
@@ -129,13 +139,10 @@ def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvC
     )
     if not remaining:
         return EXIT_OK
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise ConfigError(["--yes: removing Studio leftovers without a terminal needs --yes (nothing was removed)"])
-        answer = input(f"Delete these (the home EFS holds user data; this cannot be undone)? Type {'/'.join(remaining)} to confirm: ")
-        if answer.strip() != "/".join(remaining):
-            print("not confirmed; nothing was removed")
-            return EXIT_FAILURE
+    question = "Delete these (the home EFS holds user data; this cannot be undone)?"
+    if not _confirmed(args, "removing Studio leftovers", question, "/".join(remaining)):
+        print("not confirmed; nothing was removed")
+        return EXIT_FAILURE
     for name, (env, leftovers) in remaining.items():
         for leftover in leftovers:
             remove(leftover, target.client(env, "efs"), target.client(env, "ec2"), lambda text, n=name: progress.say(f"{n}/studio", text))
@@ -176,8 +183,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_FAILURE if failed else EXIT_OK
 
     # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
+    if args.command == "unlock":
+        args.envs, args.stacks = [args.lock_env], [args.lock_stack]
+        if not re.fullmatch(r"[0-9a-fA-F-]{8,64}", args.lock_id):
+            raise ConfigError([f"LOCK_ID: {args.lock_id!r} is not a Terraform lock ID (as printed by the blocked run)"])
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
+    if args.command == "unlock":
+        question = f"Release lock {args.lock_id} of {args.lock_env}/{args.lock_stack}? Only if the run holding it is dead."
+        if not _confirmed(args, "unlock", question, "unlock"):
+            print("not confirmed; the lock is kept")
+            return EXIT_FAILURE
     if args.command in ("plan", "apply", "destroy", "drift", "graph"):
         stack_graph = build_graph(selection, with_bootstrap=args.command in ("plan", "apply"))
         check_size(stack_graph, args.max_stacks)
@@ -196,6 +212,11 @@ def _run(args: argparse.Namespace) -> int:
             progress.say("orchestrator", f"target {target.describe()}")
             if args.command == "cleanup-studio":
                 return _cleanup_studio(args, target, configs, progress)
+            if args.command == "unlock":
+                [(env, [stack])] = selection
+                Engine(target, settings, progress).unlock(env, stack, args.lock_id)
+                print(f"released lock {args.lock_id} of {env.name}/{stack.name}")
+                return EXIT_OK
             if args.command == "bootstrap":
                 report = run_bootstrap(target, settings, configs, progress)
             elif args.command == "output":

@@ -143,6 +143,15 @@ class Engine:
         outcome.result = "changes" if result.returncode == 2 else "no changes"
         return outcome
 
+    def unlock(self, env: EnvConfig, stack: StackSpec, lock_id: str) -> None:
+        """`terraform force-unlock` of one stack's state lock (the caller has confirmed it)."""
+        ws = Workspace(self.target, env, stack)
+        with ws.exclusive():
+            self._init(ws, "s3", self.backend_settings(env, stack))
+            result = self._run(ws, ["force-unlock", "-force", lock_id], "unlock")
+        if result.returncode != 0:
+            raise OrchestratorError(f"{ws.label}: the lock {lock_id} was not released:\n{result.error_text()}")
+
     def drift(self, env: EnvConfig, stack: StackSpec) -> StackOutcome:
         """Whether the real resources differ from the state: a refresh-only plan, saved nowhere and
         without the state lock (it writes nothing), so it never blocks or changes a run."""

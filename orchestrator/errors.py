@@ -40,7 +40,7 @@ class StateLockedError(OrchestratorError):
                 f"{stack}: the state is locked by another run (lock ID {lock_id}, held by {who or 'unknown'} "
                 f"since {created or 'unknown'}, lock {path or 'unknown'}). Nothing was changed. Wait for that run "
                 "to finish and try again (or pass --lock-timeout); if it died, release the lock with "
-                "`terraform force-unlock` on that stack."
+                f"`python -m orchestrator unlock {stack.replace('/', ' ')} {lock_id}`."
             )
         else:
             message = f"{stack}: Terraform could not take the state lock, nothing was changed: {detail.strip()}"

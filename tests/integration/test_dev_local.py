@@ -202,6 +202,29 @@ def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(emula
     assert "No drift." in clean.stdout
 
 
+def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(emulator: Emulator, work_dir: Path, applied_dev: Run) -> None:
+    """What a run killed with SIGKILL leaves: the lock object and the lock item of one stack."""
+    dev = Account(emulator.url, DEV_ACCOUNT)
+    lock_id = "3f2b9c1e-0d4a-4f6b-9e8a-7c5d1b2a3e4f"
+    path = f"{STATE_BUCKET}/dev/identity/terraform.tfstate"
+    info = json.dumps({"ID": lock_id, "Operation": "OperationTypeApply", "Info": "", "Who": "ci@runner-7", "Version": "1.11.4",
+                       "Created": "2026-11-21T03:04:05.000000000Z", "Path": path})
+    dev.client("s3").put_object(Bucket=STATE_BUCKET, Key="dev/identity/terraform.tfstate.tflock", Body=info.encode())
+    dev.client("dynamodb").put_item(TableName=LOCK_TABLE, Item={"LockID": {"S": path}, "Info": {"S": info}})
+
+    blocked = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", emulator.url], work_dir)
+    assert blocked.returncode == 1 and lock_id in blocked.stderr and "ci@runner-7" in blocked.stderr, blocked.stderr[-2000:]
+    assert f"python -m orchestrator unlock dev identity {lock_id}" in blocked.stderr
+
+    refused = orchestrator(["unlock", "dev", "identity", lock_id, "--emulator-url", emulator.url], work_dir)
+    assert refused.returncode == 2 and "--yes" in refused.stderr  # no terminal, no --yes: the lock is kept
+    released = orchestrator(["unlock", "dev", "identity", lock_id, "--yes", "--emulator-url", emulator.url], work_dir)
+    assert released.returncode == 0, released.stderr[-2000:]
+    assert _held_locks(dev) == []
+    again = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir)
+    assert again.returncode == 0, again.stderr[-2000:]
+
+
 def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
     """A second environment in account 222222222222: its state backend is created there, and the
     two accounts do not see each other's buckets."""
