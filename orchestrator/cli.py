@@ -14,18 +14,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from orchestrator.commands import run_bootstrap, run_stacks, studio_leftovers
+from orchestrator import markdown_report
+from orchestrator.changes import affected_stacks, changed_files_since
+from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
+from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
 from orchestrator.progress import Progress
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
-from orchestrator import markdown_report
-from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
-from orchestrator.stacks import stacks_for
+from orchestrator.stacks import StackSpec, stacks_for
 from orchestrator.studio_leftovers import remove
 from orchestrator.targets import make_target
 from orchestrator.targets.base import Target
@@ -61,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="stacks run at the same time, across environments, once what they need is done (default: 3 on aws, 1 on the local emulator)",
+    )
+    stack_opts.add_argument(
+        "--changed-since",
+        metavar="GIT_REF",
+        help="only the stacks that files changed since GIT_REF (committed or not) can affect: their roots, the modules they use, their env.yaml; documentation selects nothing",
     )
     stack_opts.add_argument(
         "--markdown",
@@ -170,6 +176,16 @@ def _emulator_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _changed_only(ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], progress: Progress) -> list[tuple[EnvConfig, list[StackSpec]]]:
+    files = changed_files_since(ref)
+    affected = affected_stacks(files, selection)
+    for label, file in affected.reasons.items():
+        progress.say(label, f"selected: {file} changed since {ref}")
+    progress.say("orchestrator", f"{len(files)} file(s) changed since {ref}: {len(affected.reasons)} stack(s) affected")
+    narrowed = [(env, [s for s in stacks if s.name in affected.stacks[env.name]]) for env, stacks in selection]
+    return [(env, stacks) for env, stacks in narrowed if stacks]
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "emulator":
         return _emulator_command(args)
@@ -194,6 +210,12 @@ def _run(args: argparse.Namespace) -> int:
         if not _confirmed(args, "unlock", question, "unlock"):
             print("not confirmed; the lock is kept")
             return EXIT_FAILURE
+    if getattr(args, "changed_since", None):
+        selection = _changed_only(args.changed_since, selection, progress)
+        if not selection:
+            report = RunReport(args.command, args.target)
+            _emit(args, report.to_dict(), f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.")
+            return EXIT_OK
     if args.command in ("plan", "apply", "destroy", "drift", "graph"):
         stack_graph = build_graph(selection, with_bootstrap=args.command in ("plan", "apply"))
         check_size(stack_graph, args.max_stacks)
