@@ -29,6 +29,7 @@ from orchestrator.stacks import StackSpec
 EVERYTHING = ("orchestrator/", "platform.yaml", "pyproject.toml")
 DOCUMENTATION = re.compile(r"(^|/)(README|CHANGELOG)[^/]*$|\.md$", re.IGNORECASE)
 _PATH_MODULE = re.compile(r"\$\{path\.module\}(/[^\"'$}]*)")
+_WORTH_PARSING = re.compile(r"^\s*module\s+\"|\$\{path\.module\}", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,10 @@ def footprint(directory: Path, root: Path = paths.REPO_ROOT) -> frozenset[str]:
 
     found = {_relative(directory, root)}
     for tf_file in sorted(directory.glob("*.tf")):
-        with tf_file.open(encoding="utf-8") as handle:
-            document = hcl2.load(handle)
+        text = tf_file.read_text(encoding="utf-8")
+        if not _WORTH_PARSING.search(text):  # no module block and no ${path.module}: nothing to follow
+            continue
+        document = hcl2.loads(text)
         for block in document.get("module", []):
             for module in block.values():
                 source = module.get("source", "")
