@@ -92,8 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key")
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
-    plan.add_argument("--out-dir", type=Path, help="also write each stack's plan as JSON (<env>.<stack>.plan.json) here")
-    sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
+    plan.add_argument(
+        "--out-dir", type=Path,
+        help="also keep each stack's plan here: <env>.<stack>.plan.json (for review and policy checks), .tfplan and .summary.json (for apply --from)",
+    )
+    apply = sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
+    apply.add_argument(
+        "--from", dest="from_dir", type=Path, metavar="DIR",
+        help="apply exactly the plans `plan --out-dir DIR` saved (reviewed), nothing else; a plan whose state changed since is refused",
+    )
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
@@ -176,6 +183,17 @@ def _emulator_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _saved_plans(run_dir: Path, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> list[tuple[EnvConfig, list[StackSpec]]]:
+    """The selected stacks that `plan --out-dir run_dir` saved a plan for; none at all is an error."""
+    if not run_dir.is_dir():
+        raise ConfigError([f"--from: {run_dir} is not a directory written by `plan --out-dir`"])
+    saved = [(env, [s for s in stacks if (run_dir / f"{env.name}.{s.name}.summary.json").is_file()]) for env, stacks in selection]
+    saved = [(env, stacks) for env, stacks in saved if stacks]
+    if not saved:
+        raise ConfigError([f"--from: {run_dir} holds no saved plan of the selected stacks (run `plan --out-dir {run_dir}` first)"])
+    return saved
+
+
 def _changed_only(ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], progress: Progress) -> list[tuple[EnvConfig, list[StackSpec]]]:
     files = changed_files_since(ref)
     affected = affected_stacks(files, selection)
@@ -216,6 +234,8 @@ def _run(args: argparse.Namespace) -> int:
             report = RunReport(args.command, args.target)
             _emit(args, report.to_dict(), f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.")
             return EXIT_OK
+    if getattr(args, "from_dir", None) is not None:
+        selection = _saved_plans(args.from_dir, selection)
     if args.command in ("plan", "apply", "destroy", "drift", "graph"):
         stack_graph = build_graph(selection, with_bootstrap=args.command in ("plan", "apply"))
         check_size(stack_graph, args.max_stacks)
@@ -247,8 +267,10 @@ def _run(args: argparse.Namespace) -> int:
                 _emit(args, values, json.dumps(values, indent=2, default=str))
                 return EXIT_OK
             else:
+                saved = getattr(args, "from_dir", None)
                 report = run_stacks(
-                    args.command, target, settings, selection, progress, args.lock_timeout, getattr(args, "out_dir", None),
+                    "apply-saved" if saved is not None else args.command, target, settings, selection, progress, args.lock_timeout,
+                    saved if saved is not None else getattr(args, "out_dir", None),
                     args.parallelism or DEFAULT_PARALLELISM[args.target], args.keep_going,
                 )
         finally:

@@ -85,9 +85,9 @@ def run_stacks(
     a stack starts once what it needs has succeeded (for destroy: once every stack that needs it
     is gone), `parallelism` at a time across all environments."""
     start = time.monotonic()
-    report = RunReport(command, target.name)
+    report = RunReport("apply" if command == "apply-saved" else command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
-    graph = build_graph(envs, with_bootstrap=command not in ("destroy", "drift"))
+    graph = build_graph(envs, with_bootstrap=command in ("plan", "apply"))
     if command == "destroy":
         graph = graph.reversed()
 
@@ -116,11 +116,17 @@ def _run_stack(
     if command == "drift":
         with Workspace(target, env, stack).exclusive():
             return [engine.drift(env, stack)]
+    if command == "apply-saved":
+        assert out_dir is not None
+        with Workspace(target, env, stack).exclusive():
+            return [engine.apply_saved(env, stack, out_dir)]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy")
         outcome = planned
         if out_dir is not None and planned.result != "failed":
             engine.export_plan(env, stack, out_dir)
+            if command == "plan":
+                engine.save_plan(env, stack, planned, out_dir)
         if command in ("apply", "destroy") and planned.result == "changes":
             progress.block(readable_plan(planned))  # shown before anything is applied
         if command in ("apply", "destroy") and planned.result != "failed":

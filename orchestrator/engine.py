@@ -185,6 +185,31 @@ class Engine:
         target.write_text(json.dumps(document, indent=1), encoding="utf-8")
         return target
 
+    def save_plan(self, env: EnvConfig, stack: StackSpec, planned: StackOutcome, run_dir: Path) -> None:
+        """Keep the saved plan (`<env>.<stack>.tfplan`) and its summary for `apply --from`."""
+        ws = Workspace(self.target, env, stack)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ws.plan_file, run_dir / f"{env.name}.{stack.name}.tfplan")
+        (run_dir / f"{env.name}.{stack.name}.summary.json").write_text(json.dumps(planned.to_dict(), indent=1), encoding="utf-8")
+
+    def apply_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path) -> StackOutcome:
+        """Apply exactly the plan `plan --out-dir` saved in `run_dir`; Terraform refuses a stale one."""
+        summary = json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8"))
+        planned = StackOutcome(env.name, stack.name, summary["action"], result=summary["result"], add=summary["add"],
+                               change=summary["change"], destroy=summary["destroy"],
+                               changes=[(c["action"], c["address"]) for c in summary["changes"]])
+        ws = Workspace(self.target, env, stack)
+        self._init(ws, "s3", self.backend_settings(env, stack))
+        if planned.result == "changes":
+            shutil.copyfile(run_dir / f"{env.name}.{stack.name}.tfplan", ws.plan_file)
+        outcome = self.apply(env, stack, planned)
+        if outcome.result == "failed" and "stale" in outcome.error.lower():
+            outcome.error = (
+                f"the plan of {env.name}/{stack.name} in {run_dir} is stale: the state changed since it was made "
+                "(another apply ran). Nothing was applied; plan again and review the new plan.\n" + outcome.error
+            )
+        return outcome
+
     def apply(self, env: EnvConfig, stack: StackSpec, planned: StackOutcome) -> StackOutcome:
         """Apply exactly the plan written by `plan` (Terraform refuses it if the state moved since)."""
         ws = Workspace(self.target, env, stack)

@@ -225,6 +225,44 @@ def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(emulator: Emu
     assert again.returncode == 0, again.stderr[-2000:]
 
 
+def _tagged_envs(root: Path, value: str) -> dict[str, str]:
+    """envs/dev with one more tag: a change a reviewer sees in the plan of every stack."""
+    envs = root / value
+    shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
+    config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
+    config["tags"]["review"] = value
+    (envs / "dev" / "env.yaml").write_text(yaml.safe_dump(config))
+    return {"ORCHESTRATOR_ENVS_DIR": str(envs)}
+
+
+def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(emulator: Emulator, work_dir: Path, applied_dev: Run, tmp_path: Path) -> None:
+    url = ["--emulator-url", emulator.url]
+    reviewed = tmp_path / "reviewed"
+    first = _tagged_envs(tmp_path, "one")
+    plan = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(reviewed), *url], work_dir, **first)
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert {p.name for p in reviewed.iterdir()} == {"dev.identity.plan.json", "dev.identity.tfplan", "dev.identity.summary.json"}
+    applied = orchestrator(["apply", "--env", "dev", "--from", str(reviewed), "--json", *url], work_dir, **first)
+    assert applied.returncode == 0, applied.stderr[-3000:]
+    assert [(s["stack"], s["result"]) for s in applied.report["stacks"]] == [("identity", "applied")]
+    assert "planning" not in applied.stderr, "apply --from must not plan again"
+
+    stale_dir = tmp_path / "stale"
+    second = _tagged_envs(tmp_path, "two")
+    assert orchestrator(["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(stale_dir), *url], work_dir, **second).returncode == 0
+    moved = orchestrator(["apply", "--env", "dev", "--stack", "identity", *url], work_dir, **_tagged_envs(tmp_path, "three"))
+    assert moved.returncode == 0, moved.stderr[-3000:]
+    refused = orchestrator(["apply", "--env", "dev", "--from", str(stale_dir), "--json", *url], work_dir, **second)
+    assert refused.returncode == 1
+    [stack] = refused.report["stacks"]
+    assert stack["result"] == "failed" and "is stale: the state changed since it was made" in stack["error"], stack["error"][-2000:]
+
+    nothing = orchestrator(["apply", "--env", "dev", "--from", str(tmp_path / "nowhere"), *url], work_dir)
+    assert nothing.returncode == 2 and "is not a directory written by `plan --out-dir`" in nothing.stderr
+    back = orchestrator(["apply", "--env", "dev", "--stack", "identity", *url], work_dir)
+    assert back.returncode == 0, back.stderr[-3000:]
+
+
 def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
     """A second environment in account 222222222222: its state backend is created there, and the
     two accounts do not see each other's buckets."""
