@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     apply = sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
     apply.add_argument(
+        "--policy-gate", choices=("on", "off"), default=None,
+        help="checkov on each plan before it is applied; a failed check stops that stack (default: on for aws, off on the local emulator)",
+    )
+    apply.add_argument(
         "--from", dest="from_dir", type=Path, metavar="DIR",
         help="apply exactly the plans `plan --out-dir DIR` saved (reviewed), nothing else; a plan whose state changed since is refused",
     )
@@ -181,6 +185,11 @@ def _emulator_command(args: argparse.Namespace) -> int:
     handle = read_handle(handle_file)
     print(json.dumps(handle) if handle else "no emulator recorded")
     return EXIT_OK
+
+
+def _policy_gate(args: argparse.Namespace) -> bool:
+    chosen = getattr(args, "policy_gate", None)
+    return args.target == "aws" if chosen is None else chosen == "on"
 
 
 def _saved_plans(run_dir: Path, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> list[tuple[EnvConfig, list[StackSpec]]]:
@@ -272,6 +281,7 @@ def _run(args: argparse.Namespace) -> int:
                     "apply-saved" if saved is not None else args.command, target, settings, selection, progress, args.lock_timeout,
                     saved if saved is not None else getattr(args, "out_dir", None),
                     args.parallelism or DEFAULT_PARALLELISM[args.target], args.keep_going,
+                    _policy_gate(args),
                 )
         finally:
             target.close()

@@ -12,6 +12,7 @@ from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
 from orchestrator.graph import Node, build_graph, run_graph
 from orchestrator.outcome import StackOutcome, readable_plan, summary_table
+from orchestrator.policy.gate import check_plan
 from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
@@ -80,6 +81,7 @@ def run_stacks(
     out_dir: Path | None = None,
     parallelism: int = 1,
     keep_going: bool = False,
+    policy_gate: bool = False,
 ) -> RunReport:
     """plan / apply / destroy the selected stacks over the stack graph (`orchestrator/graph.py`):
     a stack starts once what it needs has succeeded (for destroy: once every stack that needs it
@@ -95,7 +97,7 @@ def run_stacks(
         if node.stack is BOOTSTRAP_STACK:
             boot = engine.bootstrap(node.env, reconcile=False)
             return [boot] if boot is not None else []
-        return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir)
+        return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir, policy_gate)
 
     outcomes = run_graph(graph, run_node, command, parallelism, keep_going)
     # A bootstrap is reported when it did something; one that never ran is no news (its stacks are).
@@ -112,12 +114,17 @@ def _run_stack(
     stack: StackSpec,
     progress: Progress,
     out_dir: Path | None,
+    policy_gate: bool = False,
 ) -> list[StackOutcome]:
     if command == "drift":
         with Workspace(target, env, stack).exclusive():
             return [engine.drift(env, stack)]
     if command == "apply-saved":
         assert out_dir is not None
+        plan_json = out_dir / f"{env.name}.{stack.name}.plan.json"
+        refused = _gate(env, stack, plan_json, progress) if policy_gate and plan_json.is_file() else None
+        if refused is not None:
+            return [refused]
         with Workspace(target, env, stack).exclusive():
             return [engine.apply_saved(env, stack, out_dir)]
     with Workspace(target, env, stack).exclusive():
@@ -129,6 +136,10 @@ def _run_stack(
                 engine.save_plan(env, stack, planned, out_dir)
         if command in ("apply", "destroy") and planned.result == "changes":
             progress.block(readable_plan(planned))  # shown before anything is applied
+            if command == "apply" and policy_gate:
+                refused = _gate(env, stack, engine.export_plan(env, stack, Workspace(target, env, stack).dir), progress)
+                if refused is not None:
+                    return [refused]
         if command in ("apply", "destroy") and planned.result != "failed":
             outcome = engine.apply(env, stack, planned)
     if command == "destroy" and stack.name == STUDIO_STACK and outcome.result != "failed":
@@ -137,6 +148,18 @@ def _run_stack(
         if check is not None:
             return [outcome, check]
     return [outcome]
+
+
+def _gate(env: EnvConfig, stack: StackSpec, plan_json: Path, progress: Progress) -> StackOutcome | None:
+    """checkov on the plan about to be applied: an outcome that stops the apply, or None to go on."""
+    progress.say(f"{env.name}/{stack.name}", "policy gate: checkov on the plan")
+    verdict = check_plan(plan_json)
+    if verdict.ok:
+        progress.say(f"{env.name}/{stack.name}", f"policy gate: {verdict.passed} checks passed (SARIF {verdict.sarif})")
+        return None
+    lines = [f"policy gate: checkov found {len(verdict.failed)} failed check(s) in the plan; nothing was applied (SARIF: {verdict.sarif})"]
+    lines += [f"  {failure}" for failure in verdict.failed]
+    return StackOutcome(env.name, stack.name, "apply", result="failed", error="\n".join(lines))
 
 
 STUDIO_STACK = "platform"

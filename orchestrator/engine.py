@@ -153,24 +153,29 @@ class Engine:
             raise OrchestratorError(f"{ws.label}: the lock {lock_id} was not released:\n{result.error_text()}")
 
     def drift(self, env: EnvConfig, stack: StackSpec) -> StackOutcome:
-        """Whether the real resources differ from the state: a refresh-only plan, saved nowhere and
-        without the state lock (it writes nothing), so it never blocks or changes a run."""
+        """Whether the real resources differ from what the stack's configuration says they are.
+
+        A plan that is saved nowhere and takes no state lock (it writes nothing), so it never blocks
+        or changes a run. Its planned changes are what `apply` would have to put back. Not a
+        `-refresh-only` plan: that one also reports every computed attribute another resource
+        changed after creation (a bucket's logging, a security group's rules), which is not drift.
+        Run it on configuration that is applied (the main branch): unapplied changes show too."""
         ws = Workspace(self.target, env, stack)
         outcome = StackOutcome(env.name, stack.name, "drift")
         self._init(ws, "s3", self.backend_settings(env, stack))
         self.progress.say(ws.label, "checking drift")
-        result = self._run(ws, ["plan", "-refresh-only", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift")
+        result = self._run(ws, ["plan", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift")
         outcome.duration = result.duration
         if result.returncode not in (0, 2):
             outcome.result, outcome.error = "failed", result.error_text()
             return outcome
-        for message in result.of_type("resource_drift"):
+        for message in result.of_type("planned_change"):
             change = message.get("change", {})
-            action = change.get("action", "update")
-            outcome.changes.append((action, change.get("resource", {}).get("addr", "?")))
-        outcome.change = sum(1 for action, _ in outcome.changes if action != "delete")
-        outcome.destroy = sum(1 for action, _ in outcome.changes if action == "delete")
-        outcome.result = "drifted" if outcome.changes else "in sync"
+            outcome.changes.append((change.get("action", "?"), change.get("resource", {}).get("addr", "?")))
+        for message in result.of_type("change_summary"):
+            changes = message.get("changes", {})
+            outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+        outcome.result = "drifted" if result.returncode == 2 else "in sync"
         return outcome
 
     def export_plan(self, env: EnvConfig, stack: StackSpec, out_dir: Path) -> Path:

@@ -38,7 +38,7 @@ _SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read"
 
 def readable_plan(outcome: StackOutcome, limit: int = 60) -> str:
     if outcome.action == "drift":
-        lines = [f"{outcome.label}: {outcome.change} changed and {outcome.destroy} deleted outside Terraform"]
+        lines = [f"{outcome.label}: differs from its configuration: {outcome.add} missing, {outcome.change} changed, {outcome.destroy} to remove"]
     else:
         lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy"]
     for action, address in outcome.changes[:limit]:

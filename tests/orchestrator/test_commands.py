@@ -62,7 +62,7 @@ def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_or
     most = {"value": 0}
     guard = threading.Lock()
 
-    def fake_stack(command, engine, target, env, stack, progress, out_dir):  # noqa: ANN001, ANN202
+    def fake_stack(command, engine, target, env, stack, progress, out_dir, policy_gate=False):  # noqa: ANN001, ANN202
         with guard:
             running.append(env.name)
             most["value"] = max(most["value"], len(running))
@@ -97,7 +97,7 @@ def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing(
     report = RunReport("drift", "local", [drifted, in_sync], 17.0)
     assert report.exit_code() == EXIT_CHANGES_PRESENT
     text = report.text()
-    assert "dev/foundation: 1 changed and 0 deleted outside Terraform" in text
+    assert "dev/foundation: differs from its configuration: 0 missing, 1 changed, 0 to remove" in text
     assert "~ module.stack.module.network.aws_vpc.this" in text
     assert text.endswith("Drift: the real resources differ from the state (nothing was changed).")
     assert RunReport("drift", "local", [in_sync], 8.0).exit_code() == EXIT_OK

@@ -1,0 +1,105 @@
+"""The policy gate: checkov's failed checks on a plan stop its apply; the SARIF is kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from orchestrator import commands
+from orchestrator.errors import OrchestratorError
+from orchestrator.outcome import StackOutcome
+from orchestrator.policy.gate import check_plan
+from orchestrator.stacks import STACKS
+
+FAILED_REPORT = {
+    "check_type": "terraform_plan",
+    "results": {"failed_checks": [{"check_id": "CKV_AWS_18", "resource": "module.stack.aws_s3_bucket.open"}], "passed_checks": []},
+    "summary": {"passed": 41, "failed": 1},
+}
+
+
+def _fake_checkov(tmp_path: Path, report: dict[str, Any]) -> Path:
+    """A checkov stand-in: prints the JSON report and writes the SARIF file it is asked for."""
+    script = tmp_path / "checkov"
+    script.write_text(
+        "#!/bin/sh\n"
+        'for last in "$@"; do :; done\n'
+        'sarif="${last#console,}"\n'
+        'echo \'{"version": "2.1.0", "runs": []}\' > "$sarif"\n'
+        f"echo '{json.dumps(report)}'\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_failed_checks_are_named_and_the_sarif_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKOV_BIN", str(_fake_checkov(tmp_path, FAILED_REPORT)))
+    plan = tmp_path / "dev.foundation.plan.json"
+    plan.write_text("{}")
+    verdict = check_plan(plan)
+    assert not verdict.ok and verdict.failed == ["CKV_AWS_18 module.stack.aws_s3_bucket.open"] and verdict.passed == 41
+    assert json.loads(verdict.sarif.read_text())["version"] == "2.1.0" and verdict.sarif == tmp_path / "dev.foundation.plan.sarif"
+
+
+def test_a_missing_checkov_is_an_error_not_a_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKOV_BIN", str(tmp_path / "no-checkov"))
+    with pytest.raises(OrchestratorError, match="policy gate: checkov not found"):
+        check_plan(tmp_path / "plan.json")
+
+
+class PlannedEngine:
+    """Plans changes, writes the plan JSON, and records whether apply was reached."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.applied: list[str] = []
+
+    def bootstrap(self, env: Any, reconcile: bool) -> None:
+        return None
+
+    def plan(self, env: Any, stack: Any, destroy: bool = False) -> StackOutcome:
+        outcome = StackOutcome(env.name, stack.name, "plan", result="changes", add=1)
+        outcome.changes = [("create", "module.stack.aws_s3_bucket.open")]
+        return outcome
+
+    def export_plan(self, env: Any, stack: Any, out_dir: Path) -> Path:
+        path = self.work / f"{env.name}.{stack.name}.plan.json"
+        path.write_text("{}")
+        return path
+
+    def apply(self, env: Any, stack: Any, planned: StackOutcome) -> StackOutcome:
+        self.applied.append(stack.name)
+        return StackOutcome(env.name, stack.name, "apply", result="applied", add=1)
+
+
+@pytest.mark.parametrize(("gate", "report", "applied"), [(True, FAILED_REPORT, []), (False, FAILED_REPORT, ["hosting"]),
+                                                         (True, {**FAILED_REPORT, "results": {"failed_checks": []}}, ["hosting"])])
+def test_the_gate_stops_the_apply_of_a_plan_with_failed_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gate: bool, report: dict[str, Any], applied: list[str]
+) -> None:
+    monkeypatch.setenv("CHECKOV_BIN", str(_fake_checkov(tmp_path, report)))
+    engine = PlannedEngine(tmp_path)
+    monkeypatch.setattr(commands, "Engine", lambda *args: engine)
+    monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
+    env = SimpleNamespace(name="staging", account_id="222222222222")
+    progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
+    target = SimpleNamespace(name="aws")
+    report_ = commands.run_stacks("apply", target, None, [(env, [STACKS["hosting"]])], progress, "0s", policy_gate=gate)  # type: ignore[arg-type]
+    assert engine.applied == applied
+    if not applied:
+        [outcome] = report_.outcomes
+        assert outcome.result == "failed" and "policy gate: checkov found 1 failed check(s)" in outcome.error
+        assert "CKV_AWS_18 module.stack.aws_s3_bucket.open" in outcome.error and report_.exit_code() == 1
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
