@@ -103,6 +103,7 @@ def _hosting_inputs(env: EnvConfig) -> dict[str, Any]:
         "kms": env.kms.model_dump(),
         "model_source": {"account_id": env.source.account_id, "env": env.source.name},
         "projects": {name: project.model_dump() for name, project in env.source.projects.items()},
+        "force_destroy": env.storage.force_destroy,
     }
 
 

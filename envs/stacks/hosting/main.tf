@@ -99,6 +99,8 @@ module "model_hosting" {
   kms_read_only_arns       = [local.ci_plan_role_arn]
   kms_deletion_window_days = var.kms.deletion_window_days
   kms_rotation_period_days = var.kms.rotation_period_days
+
+  force_destroy = var.force_destroy
 }
 
 locals {

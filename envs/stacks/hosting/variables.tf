@@ -106,3 +106,10 @@ variable "projects" {
     error_message = "projects[*].repository must be \"<owner>/<name>\" of a GitHub repository (no wildcards, no extra slashes or colons); invalid: ${jsonencode({ for k, p in var.projects : k => p.repository if !(can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", p.repository)) && !contains([".", ".."], try(split("/", p.repository)[1], ""))) })}."
   }
 }
+
+variable "force_destroy" {
+  description = "Let destroy delete the access-log and data-capture buckets with their objects (env.yaml storage.force_destroy; only for throw-away environments)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
