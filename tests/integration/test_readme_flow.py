@@ -214,7 +214,11 @@ def test_destroy_removes_every_environment(emulator_url: str, work: Path, throw_
         names = [b["Name"] for b in inspector.client("s3").list_buckets()["Buckets"]]
         assert [n for n in names if "-tfstate" not in n] == [], f"buckets left in {account}: {names}"
         kms = inspector.client("kms")
-        enabled = [k["KeyId"] for k in kms.list_keys()["Keys"] if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
+        # AWS-managed keys (alias/aws/…) are the service's, not the platform's; the emulator creates
+        # them on first reference (its "Default key"), where AWS would have them already.
+        aws_managed = {a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a}
+        enabled = [k["KeyId"] for k in kms.list_keys()["Keys"]
+                   if k["KeyId"] not in aws_managed and kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
         assert len(enabled) == 1, f"keys other than the state key are still enabled in {account}: {enabled}"
 
 
