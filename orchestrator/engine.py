@@ -134,12 +134,7 @@ class Engine:
             outcome.result = "failed"
             outcome.error = result.error_text()
             return outcome
-        for message in result.of_type("planned_change"):
-            change = message.get("change", {})
-            outcome.changes.append((change.get("action", "?"), change.get("resource", {}).get("addr", "?")))
-        for message in result.of_type("change_summary"):
-            changes = message.get("changes", {})
-            outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+        _read_planned_changes(result, outcome)
         outcome.result = "changes" if result.returncode == 2 else "no changes"
         return outcome
 
@@ -169,12 +164,7 @@ class Engine:
         if result.returncode not in (0, 2):
             outcome.result, outcome.error = "failed", result.error_text()
             return outcome
-        for message in result.of_type("planned_change"):
-            change = message.get("change", {})
-            outcome.changes.append((change.get("action", "?"), change.get("resource", {}).get("addr", "?")))
-        for message in result.of_type("change_summary"):
-            changes = message.get("changes", {})
-            outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+        _read_planned_changes(result, outcome)
         outcome.result = "drifted" if result.returncode == 2 else "in sync"
         return outcome
 
@@ -285,3 +275,13 @@ class Engine:
             leftover.unlink()
         outcome.action = "bootstrap"
         return outcome
+
+
+def _read_planned_changes(result: TerraformResult, outcome: StackOutcome) -> None:
+    """The planned changes and their counts of a `plan -json` run, into the outcome."""
+    for message in result.of_type("planned_change"):
+        change = message.get("change", {})
+        outcome.changes.append((change.get("action", "?"), change.get("resource", {}).get("addr", "?")))
+    for message in result.of_type("change_summary"):
+        changes = message.get("changes", {})
+        outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
