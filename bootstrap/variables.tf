@@ -71,6 +71,17 @@ variable "github_repository" {
   }
 }
 
+variable "github_plan_branch" {
+  description = "The protected branch whose jobs without a GitHub environment may use the read-only plan role (plan before a reviewed apply, scheduled drift), besides pull requests."
+  type        = string
+  default     = "main"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$", var.github_plan_branch))
+    error_message = "github_plan_branch must be one branch name (letters, digits, '_', '.', '/', '-'; no wildcards, spaces or colons)."
+  }
+}
+
 variable "create_oidc_provider" {
   description = "Create the account's GitHub OIDC provider (false when it already exists; then give existing_oidc_provider_arn)."
   type        = bool

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from orchestrator import markdown_report
+from orchestrator import github_actions, markdown_report, pr_comment
 from orchestrator.changes import affected_stacks, changed_files_since
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
@@ -23,6 +23,7 @@ from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
 from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
+from orchestrator.policy.scan import scan_repository
 from orchestrator.progress import Progress
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
@@ -42,6 +43,12 @@ DEFAULT_PARALLELISM = {"aws": 3, "local": 1}
 def _positive(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 32:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 32 (value {text!r})")
+    return int(text)
+
+
+def _pull_request_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a pull request number (value {text!r})")
     return int(text)
 
 
@@ -73,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="also write the run report as Markdown for a pull-request comment (bounded to GitHub's limit) and the full text beside it (FILE with .txt)",
+    )
+    stack_opts.add_argument("--report-json", type=Path, metavar="FILE", help="also write the run report as JSON to FILE (merged by `report --from-dir`)")
+    stack_opts.add_argument(
+        "--step-summary",
+        action="store_true",
+        help="also append the Markdown run report to the file named by $GITHUB_STEP_SUMMARY (GitHub Actions)",
     )
     stack_opts.add_argument(
         "--keep-going",
@@ -120,6 +133,26 @@ def _parser() -> argparse.ArgumentParser:
         "cleanup-studio", parents=[common], help="remove the home EFS, mount targets and NFS security groups that deleted Studio domains left behind"
     )
     cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
+    matrix = sub.add_parser(
+        "matrix", parents=[common],
+        help="the environments a run touches, in promotion order, with account, region and GitHub OIDC roles, as a GitHub Actions matrix (no Terraform, no AWS)",
+    )
+    matrix.add_argument("--stack", action="append", dest="stacks", metavar="STACK", help="only this stack (repeatable)")
+    matrix.add_argument("--changed-since", metavar="GIT_REF", help="only environments with stacks that files changed since GIT_REF can affect")
+    matrix.add_argument("--github-output", type=Path, metavar="FILE", help="also append matrix=, count=, envs= (and, for one env, its fields) to FILE ($GITHUB_OUTPUT)")
+    report = sub.add_parser("report", help="merge the run reports of several jobs (--report-json) into one Markdown pull-request comment")
+    report.add_argument("--from-dir", type=Path, required=True, metavar="DIR", help="folder of run-report JSON files; missing or empty means no stack was affected")
+    report.add_argument("--markdown", type=Path, required=True, metavar="FILE", help="the comment body (bounded to GitHub's limit); the full text goes beside it (FILE with .txt)")
+    report.add_argument("--step-summary", action="store_true", help="also append the Markdown to $GITHUB_STEP_SUMMARY")
+    report.add_argument("--json", action="store_true", help="print the merged report as JSON")
+    comment = sub.add_parser(
+        "pr-comment", help="create or update in place the pull request's one plan-report comment ($GITHUB_TOKEN, $GITHUB_REPOSITORY, $GITHUB_API_URL)"
+    )
+    comment.add_argument("--pr", type=_pull_request_number, required=True, metavar="NUMBER", help="the pull request number")
+    comment.add_argument("--body-file", type=Path, required=True, metavar="FILE", help="the Markdown body (from `report --markdown`)")
+    scan = sub.add_parser("scan", help="checkov over modules/, envs/, bootstrap/ and templates/: exit 1 on any failed check")
+    scan.add_argument("--sarif-dir", type=Path, metavar="DIR", help="also write one SARIF file per folder here (for code scanning)")
+    scan.add_argument("--json", action="store_true", help="print the result as JSON")
     emulator = sub.add_parser("emulator", help="manage a long-running local emulator")
     emulator.add_argument("action", choices=("start", "stop", "status", "reset"))
     return parser
@@ -213,9 +246,77 @@ def _changed_only(ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], 
     return [(env, stacks) for env, stacks in narrowed if stacks]
 
 
+def _markdown(report: RunReport, full_text_name: str, heading: str = "") -> str:
+    limit = markdown_report.GITHUB_COMMENT_LIMIT - len(heading)
+    return heading + markdown_report.render(report.command, report.target, report.outcomes, report.seconds, full_text_name, limit)
+
+
+def _write_reports(args: argparse.Namespace, report: RunReport) -> None:
+    """--report-json, --markdown and --step-summary: the same run report for files, PR comments and GitHub."""
+    if getattr(args, "report_json", None) is not None:
+        args.report_json.parent.mkdir(parents=True, exist_ok=True)
+        args.report_json.write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+    if getattr(args, "markdown", None) is not None:
+        markdown_report.write(report.text(), _markdown(report, args.markdown.with_suffix(".txt").name), args.markdown)
+    if getattr(args, "step_summary", False):
+        github_actions.append_lines(github_actions.step_summary_file(), [_markdown(report, "this job's log"), ""])
+
+
+def _matrix_command(args: argparse.Namespace, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> int:
+    document = github_actions.matrix(selection)
+    if args.github_output is not None:
+        github_actions.append_lines(args.github_output, github_actions.github_output_lines(document))
+    rows = document["include"]
+    text = "\n".join(f"{r['env']:<10} {r['account_id']} {r['region']:<14} {r['stacks']}" for r in rows) or "no environment is affected"
+    print(json.dumps(document, indent=2) if args.json else text)
+    return EXIT_OK
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    merged = github_actions.merge(github_actions.load_reports(args.from_dir))
+    heading = pr_comment.MARKER + "\n"
+    if merged.outcomes:
+        markdown = _markdown(merged, args.markdown.with_suffix(".txt").name, heading)
+    else:
+        markdown = heading + "### No stack is affected by this change: nothing to plan."
+    full = markdown_report.write(merged.text() if merged.outcomes else "No stack is affected.", markdown, args.markdown)
+    if args.step_summary:
+        github_actions.append_lines(github_actions.step_summary_file(), [markdown, ""])
+    _emit(args, merged.to_dict(), f"wrote {args.markdown} ({len(markdown)} characters, {len(merged.outcomes)} stack(s)) and {full}")
+    return EXIT_FAILURE if merged.failed else EXIT_OK
+
+
+def _pr_comment_command(args: argparse.Namespace) -> int:
+    context = pr_comment.GitHubContext.from_environment()
+    if not args.body_file.is_file():
+        raise ConfigError([f"--body-file: {args.body_file} does not exist (write it with `report --markdown`)"])
+    action, url = pr_comment.upsert(context, args.pr, args.body_file.read_text(encoding="utf-8"))
+    print(f"{action} the plan comment of pull request #{args.pr}: {url}")
+    return EXIT_OK
+
+
+def _scan_command(args: argparse.Namespace) -> int:
+    scans = scan_repository(args.sarif_dir)
+    failed = [f for s in scans for f in s.failed]
+    text = "\n".join(f"{s.folder + '/':<12} {s.passed:>4} passed {s.skipped:>3} skipped {len(s.failed):>3} failed" for s in scans)
+    if failed:
+        text += "\n\nfailed checks:\n" + "\n".join(f"  {f}" for f in failed)
+    data = {"ok": not failed, "folders": [{**s.__dict__, "sarif": str(s.sarif) if s.sarif else None} for s in scans]}
+    _emit(args, data, text)
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "emulator":
         return _emulator_command(args)
+    if args.command == "report":
+        return _report_command(args)
+    if args.command == "pr-comment":
+        return _pr_comment_command(args)
+    if args.command == "scan":
+        return _scan_command(args)
+    if getattr(args, "step_summary", False):
+        github_actions.step_summary_file()  # unset: exit 2 before anything runs
     settings = load_settings()
     progress = Progress()
     if args.command == "doctor":
@@ -239,6 +340,9 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_FAILURE
     if getattr(args, "changed_since", None):
         selection = _changed_only(args.changed_since, selection, progress)
+    if args.command == "matrix":
+        return _matrix_command(args, selection)
+    if getattr(args, "changed_since", None):
         if not selection:
             report = RunReport(args.command, args.target)
             _emit(args, report.to_dict(), f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.")
@@ -286,9 +390,7 @@ def _run(args: argparse.Namespace) -> int:
         finally:
             target.close()
     _emit(args, report.to_dict(), report.text())
-    if getattr(args, "markdown", None) is not None:
-        markdown = markdown_report.render(report.command, report.target, report.outcomes, report.seconds, args.markdown.with_suffix(".txt").name)
-        markdown_report.write(report.text(), markdown, args.markdown)
+    _write_reports(args, report)
     return report.exit_code(detailed=getattr(args, "detailed_exitcode", False))
 
 

@@ -46,6 +46,12 @@ class RunReport:
             "stacks": [o.to_dict() for o in self.outcomes],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RunReport":
+        """The inverse of `to_dict` (a report written by `--report-json`)."""
+        outcomes = [StackOutcome.from_dict(stack) for stack in data.get("stacks", [])]
+        return cls(str(data["command"]), str(data["target"]), outcomes, float(data.get("seconds", 0.0)))
+
     def text(self) -> str:
         parts = []
         for o in self.outcomes:
@@ -121,12 +127,12 @@ def _run_stack(
             return [engine.drift(env, stack)]
     if command == "apply-saved":
         assert out_dir is not None
-        plan_json = out_dir / f"{env.name}.{stack.name}.plan.json"
-        refused = _gate(env, stack, plan_json, progress) if policy_gate and plan_json.is_file() else None
-        if refused is not None:
-            return [refused]
         with Workspace(target, env, stack).exclusive():
-            return [engine.apply_saved(env, stack, out_dir)]
+            saved = engine.load_saved(env, stack, out_dir)
+            # The gate reads the plan that will be applied (`terraform show` of the saved .tfplan),
+            # never the JSON beside it, which nothing ties to that plan.
+            refused = _gated(engine, target, env, stack, progress) if policy_gate and saved.result == "changes" else None
+            return [refused or engine.apply_saved(env, stack, out_dir, saved)]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy")
         outcome = planned
@@ -137,7 +143,7 @@ def _run_stack(
         if command in ("apply", "destroy") and planned.result == "changes":
             progress.block(readable_plan(planned))  # shown before anything is applied
             if command == "apply" and policy_gate:
-                refused = _gate(env, stack, engine.export_plan(env, stack, Workspace(target, env, stack).dir), progress)
+                refused = _gated(engine, target, env, stack, progress)
                 if refused is not None:
                     return [refused]
         if command in ("apply", "destroy") and planned.result != "failed":
@@ -150,10 +156,11 @@ def _run_stack(
     return [outcome]
 
 
-def _gate(env: EnvConfig, stack: StackSpec, plan_json: Path, progress: Progress) -> StackOutcome | None:
-    """checkov on the plan about to be applied: an outcome that stops the apply, or None to go on."""
+def _gated(engine: Engine, target: Target, env: EnvConfig, stack: StackSpec, progress: Progress) -> StackOutcome | None:
+    """checkov on the plan about to be applied (the workspace's saved plan, shown as JSON beside it):
+    an outcome that stops the apply, or None to go on."""
     progress.say(f"{env.name}/{stack.name}", "policy gate: checkov on the plan")
-    verdict = check_plan(plan_json)
+    verdict = check_plan(engine.export_plan(env, stack, Workspace(target, env, stack).dir))
     if verdict.ok:
         progress.say(f"{env.name}/{stack.name}", f"policy gate: {verdict.passed} checks passed (SARIF {verdict.sarif})")
         return None

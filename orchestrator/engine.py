@@ -187,8 +187,8 @@ class Engine:
         shutil.copyfile(ws.plan_file, run_dir / f"{env.name}.{stack.name}.tfplan")
         (run_dir / f"{env.name}.{stack.name}.summary.json").write_text(json.dumps(planned.to_dict(), indent=1), encoding="utf-8")
 
-    def apply_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path) -> StackOutcome:
-        """Apply exactly the plan `plan --out-dir` saved in `run_dir`; Terraform refuses a stale one."""
+    def load_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path) -> StackOutcome:
+        """Put the plan `plan --out-dir` saved in `run_dir` in place as this stack's plan; its summary."""
         summary = json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8"))
         planned = StackOutcome(env.name, stack.name, summary["action"], result=summary["result"], add=summary["add"],
                                change=summary["change"], destroy=summary["destroy"],
@@ -197,6 +197,10 @@ class Engine:
         self._init(ws, "s3", self.backend_settings(env, stack))
         if planned.result == "changes":
             shutil.copyfile(run_dir / f"{env.name}.{stack.name}.tfplan", ws.plan_file)
+        return planned
+
+    def apply_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path, planned: StackOutcome) -> StackOutcome:
+        """Apply exactly the plan `load_saved` put in place; Terraform refuses a stale one."""
         outcome = self.apply(env, stack, planned)
         if outcome.result == "failed" and "stale" in outcome.error.lower():
             outcome.error = (

@@ -32,6 +32,13 @@ class StackOutcome:
         data["changes"] = [{"action": a, "address": addr} for a, addr in self.changes]
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "StackOutcome":
+        """The inverse of `to_dict` (a report written by `--report-json`)."""
+        changes = [(str(c["action"]), str(c["address"])) for c in data.get("changes", [])]
+        fields = {k: data[k] for k in ("env", "stack", "action", "result", "add", "change", "destroy", "duration", "error") if k in data}
+        return cls(**fields, changes=changes)
+
 
 _SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<=", "move": "->", "import": "<-"}
 

@@ -47,6 +47,7 @@ def _bootstrap_inputs(env: EnvConfig) -> dict[str, Any]:
         "key_administrator_arns": list(env.kms.administrator_arns),
         "key_deletion_window_days": env.kms.deletion_window_days,
         "github_repository": env.github.repository,
+        "github_plan_branch": env.github.plan_branch,
         "create_oidc_provider": env.github.create_oidc_provider,
         "existing_oidc_provider_arn": env.github.existing_oidc_provider_arn,
     }

@@ -164,3 +164,13 @@ run "bad_repository" {
 
   expect_failures = [var.github_repository]
 }
+
+run "rejects_wildcard_plan_branch" {
+  command = plan
+
+  variables {
+    github_plan_branch = "release/*"
+  }
+
+  expect_failures = [var.github_plan_branch]
+}

@@ -32,22 +32,27 @@ locals {
 
   # Exact subjects, compared with StringEquals (no StringLike, no wildcard):
   # - repo:<owner>/<name>:pull_request — jobs of pull_request events without a GitHub environment;
+  # - repo:<owner>/<name>:ref:refs/heads/<plan_branch> — jobs without a GitHub environment on the
+  #   protected branch: the plan before each reviewed apply, and the scheduled drift check;
   # - repo:<owner>/<name>:environment:<env> — jobs that declare `environment: <env>`.
-  plan_subject  = "repo:${var.repository.owner}/${var.repository.name}:pull_request"
+  plan_subjects = [
+    "repo:${var.repository.owner}/${var.repository.name}:pull_request",
+    "repo:${var.repository.owner}/${var.repository.name}:ref:refs/heads/${var.plan_branch}",
+  ]
   apply_subject = "repo:${var.repository.owner}/${var.repository.name}:environment:${var.github_environment}"
 
   plan_trust_policy = {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid       = "GitHubActionsPullRequests"
+        Sid       = "GitHubActionsPullRequestsAndBranch"
         Effect    = "Allow"
         Principal = { Federated = local.oidc_provider_arn }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = {
           StringEquals = {
             "token.actions.githubusercontent.com:aud" = local.github_audience
-            "token.actions.githubusercontent.com:sub" = local.plan_subject
+            "token.actions.githubusercontent.com:sub" = local.plan_subjects
           }
         }
       },

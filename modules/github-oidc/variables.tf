@@ -36,6 +36,16 @@ variable "github_environment" {
   }
 }
 
+variable "plan_branch" {
+  type        = string
+  description = "The protected branch whose jobs without a GitHub environment (the plan before a reviewed apply, the scheduled drift check) may assume the read-only plan role, besides pull requests. Protect it: only reviewed merges should land there."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$", var.plan_branch)) && !can(regex("(\\.\\.|//|/$|\\.lock$)", var.plan_branch))
+    error_message = "plan_branch must be one branch name: letters, digits, '_', '.', '/' and '-', starting with a letter or digit, without '..', '//', a trailing '/' or '.lock' (no wildcards, spaces or colons); got \"${var.plan_branch}\"."
+  }
+}
+
 variable "create_oidc_provider" {
   type        = bool
   default     = true

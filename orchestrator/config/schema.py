@@ -134,6 +134,17 @@ class GithubConfig(_Strict):
     repository: str = Field(description="org/repo whose workflows may plan (pull requests) and apply (environment <env>).")
     create_oidc_provider: bool = Field(default=True, description="False when the account already has the GitHub OIDC provider.")
     existing_oidc_provider_arn: str | None = None
+    plan_branch: str = Field(
+        default="main",
+        description="Protected branch whose jobs without a GitHub environment (plan before a reviewed apply, scheduled drift) may use the read-only plan role.",
+    )
+
+    @field_validator("plan_branch")
+    @classmethod
+    def _plan_branch(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$", value) or ".." in value or "//" in value or value.endswith(("/", ".lock")):
+            raise ValueError(f"'{value}' is not one branch name (letters, digits, _ . / -; no wildcards, spaces, colons or '..')")
+        return value
 
     @field_validator("repository")
     @classmethod

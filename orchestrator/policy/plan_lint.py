@@ -1,8 +1,8 @@
 """Least-privilege checks over a Terraform plan (`terraform show -json`), independent of checkov.
 
 Findings: an Allow of every action on every resource; iam:PassRole on "*" (or on every role);
-a GitHub OIDC trust whose `sub` is not pinned to one repository (and an environment or pull
-requests) or whose `aud` is not checked; an IAM role without a permission boundary.
+a GitHub OIDC trust whose `sub` is not pinned to one repository (and an environment, pull
+requests or one exact branch) or whose `aud` is not checked; an IAM role without a permission boundary.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from orchestrator.policy.evaluator import Request, statement_applies
 
 GITHUB_OIDC = "token.actions.githubusercontent.com"
-PINNED_SUB = re.compile(r"^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:(environment:[A-Za-z0-9_.-]+|pull_request)$")
+PINNED_SUB = re.compile(r"^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:(environment:[A-Za-z0-9_.-]+|pull_request|ref:refs/heads/[A-Za-z0-9_./-]+)$")
 POLICY_ATTRIBUTES = {
     "aws_iam_policy": ("policy",),
     "aws_iam_role_policy": ("policy",),
@@ -84,7 +84,7 @@ def _check_trust(address: str, statements: list[dict[str, Any]]) -> Iterator[Fin
         if any(k != "StringEquals" for k in conditions if f"{GITHUB_OIDC}:sub" in conditions[k]):
             yield Finding(address, "oidc-sub-not-exact", "the sub condition must use StringEquals, not a pattern")
         if not subs or not all(PINNED_SUB.match(s) for s in (subs if isinstance(subs, list) else [subs])):
-            yield Finding(address, "oidc-sub-not-pinned", f"sub {subs!r} is not pinned to repo:<org>/<repo>:environment:<env> or :pull_request")
+            yield Finding(address, "oidc-sub-not-pinned", f"sub {subs!r} is not pinned to repo:<org>/<repo>:environment:<env>, :pull_request or :ref:refs/heads/<branch>")
         if equals.get(f"{GITHUB_OIDC}:aud") not in ("sts.amazonaws.com", ["sts.amazonaws.com"]):
             yield Finding(address, "oidc-aud-unchecked", "the aud condition must be sts.amazonaws.com")
 

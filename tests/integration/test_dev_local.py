@@ -18,10 +18,16 @@ from typing import Any
 import pytest
 import yaml
 
+from orchestrator.commands import run_stacks
+from orchestrator.config import load_envs
 from orchestrator.emulator.process import Emulator
 from orchestrator.policy import iam_lint
 from orchestrator.policy.evaluator import Decision, Request, denied_by
 from orchestrator.policy.plan_lint import lint_plan
+from orchestrator.progress import Progress
+from orchestrator.settings import load_settings
+from orchestrator.stacks import StackSpec
+from orchestrator.targets import make_target
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import DEV_ACCOUNT, EMULATOR_DEFAULT_ACCOUNT, Account, Run, orchestrator, start_orchestrator
 from tests.integration.iam_decisions import PREFIX, decide, identity_policies, managed_policy, training_job
@@ -261,6 +267,66 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(emulator: 
     assert nothing.returncode == 2 and "is not a directory written by `plan --out-dir`" in nothing.stderr
     back = orchestrator(["apply", "--env", "dev", "--stack", "identity", *url], work_dir)
     assert back.returncode == 0, back.stderr[-3000:]
+
+
+INSECURE_ROOT = """
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+resource "aws_security_group" "open" {
+  name        = "gate-check-open-ssh"
+  description = "SSH from anywhere: what the policy gate must stop"
+  vpc_id      = var.vpc_id
+
+  ingress {
+    description = "ssh from the internet"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"""
+
+
+def test_the_policy_gate_stops_an_apply_whose_plan_fails_a_check(
+    emulator: Emulator, work_dir: Path, contract: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real plan on the local target, a real checkov verdict: the failed check names itself, the
+    SARIF is written, and nothing reaches the account or the state."""
+    root = tmp_path / "insecure"
+    root.mkdir()
+    (root / "main.tf").write_text(INSECURE_ROOT, encoding="utf-8")
+    vpc_id = contract["network/vpc-id"]
+    stack = StackSpec("gate-check", root, (), lambda env: {"vpc_id": vpc_id})
+    monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(work_dir))
+    [dev] = load_envs(["dev"])
+    target = make_target("local", emulator.url, False)
+    target.open()
+    try:
+        report = run_stacks("apply", target, load_settings(), [(dev, [stack])], Progress(), "0s", policy_gate=True)
+    finally:
+        target.close()
+
+    [outcome] = [o for o in report.outcomes if o.stack == "gate-check"]
+    assert outcome.result == "failed" and report.exit_code() == 1
+    assert "policy gate: checkov found" in outcome.error and "nothing was applied" in outcome.error, outcome.error
+    assert "CKV_AWS_24 aws_security_group.open" in outcome.error.replace("module.stack.", ""), outcome.error
+    sarif = work_dir / "local" / "dev" / "gate-check" / "dev.gate-check.plan.sarif"
+    assert "CKV_AWS_24" in sarif.read_text(), "the SARIF for code scanning names the failed check"
+    account = Account(emulator.url, DEV_ACCOUNT)
+    groups = account.client("ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["gate-check-open-ssh"]}])
+    assert groups["SecurityGroups"] == [], "the refused plan was applied"
+    state = account.client("s3").list_objects_v2(Bucket=STATE_BUCKET, Prefix="dev/gate-check/").get("Contents", [])
+    assert state == [], "a refused apply writes no state"
+    assert _held_locks(account) == []
 
 
 def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:

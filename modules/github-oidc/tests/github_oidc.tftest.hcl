@@ -28,6 +28,7 @@ variables {
   name_prefix                  = "mlops-dev"
   repository                   = { owner = "example-org", name = "mlops-platform" }
   github_environment           = "dev"
+  plan_branch                  = "main"
   state_bucket_arn             = "arn:aws:s3:::mlops-dev-tfstate-111111111111"
   state_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock"
@@ -66,19 +67,19 @@ run "trust_policies" {
     condition = jsondecode(aws_iam_role.plan.assume_role_policy) == {
       Version = "2012-10-17"
       Statement = [{
-        Sid       = "GitHubActionsPullRequests"
+        Sid       = "GitHubActionsPullRequestsAndBranch"
         Effect    = "Allow"
         Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = {
           StringEquals = {
             "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-            "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:pull_request"
+            "token.actions.githubusercontent.com:sub" = ["repo:example-org/mlops-platform:pull_request", "repo:example-org/mlops-platform:ref:refs/heads/main"]
           }
         }
       }]
     }
-    error_message = "The plan role must trust exactly pull_request jobs of example-org/mlops-platform (StringEquals on aud and sub)."
+    error_message = "The plan role must trust exactly pull_request jobs and jobs on main without an environment of example-org/mlops-platform (StringEquals on aud and sub)."
   }
 
   assert {

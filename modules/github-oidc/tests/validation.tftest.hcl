@@ -22,6 +22,7 @@ variables {
   name_prefix                  = "mlops-dev"
   repository                   = { owner = "example-org", name = "mlops-platform" }
   github_environment           = "dev"
+  plan_branch                  = "main"
   state_bucket_arn             = "arn:aws:s3:::mlops-dev-tfstate-111111111111"
   state_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock"
@@ -569,4 +570,54 @@ run "boundary_over_iam_size_limit" {
   }
 
   expect_failures = [aws_iam_policy.ci_boundary]
+}
+
+run "plan_branch_wildcard" {
+  command = plan
+
+  variables {
+    plan_branch = "release/*"
+  }
+
+  expect_failures = [var.plan_branch]
+}
+
+run "plan_branch_colon" {
+  command = plan
+
+  variables {
+    plan_branch = "main:environment:prod"
+  }
+
+  expect_failures = [var.plan_branch]
+}
+
+run "plan_branch_dot_dot" {
+  command = plan
+
+  variables {
+    plan_branch = "main/../prod"
+  }
+
+  expect_failures = [var.plan_branch]
+}
+
+run "plan_branch_empty" {
+  command = plan
+
+  variables {
+    plan_branch = ""
+  }
+
+  expect_failures = [var.plan_branch]
+}
+
+run "plan_branch_trailing_slash" {
+  command = plan
+
+  variables {
+    plan_branch = "release/"
+  }
+
+  expect_failures = [var.plan_branch]
 }

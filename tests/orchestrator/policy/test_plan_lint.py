@@ -59,7 +59,9 @@ def test_admin_wildcard_and_passrole_on_star() -> None:
 def test_oidc_trust_must_pin_repository_and_environment() -> None:
     assert "oidc-sub-not-pinned" in _rules(_plan(_role("r", "repo:acme/*")))
     assert "oidc-sub-not-exact" in _rules(_plan(_role("r", "repo:acme/platform:*", operator="StringLike")))
-    assert "oidc-sub-not-pinned" in _rules(_plan(_role("r", "repo:acme/platform:ref:refs/heads/main")))
+    assert "oidc-sub-not-pinned" in _rules(_plan(_role("r", "repo:acme/platform:ref:refs/heads/*")))
+    assert "oidc-sub-not-pinned" in _rules(_plan(_role("r", "repo:acme/platform:ref:refs/tags/v1")))
+    assert "oidc-sub-not-pinned" not in _rules(_plan(_role("r", "repo:acme/platform:ref:refs/heads/main"))), "one exact branch is pinned"
     assert "oidc-aud-unchecked" in _rules(_plan(_role("r", "repo:acme/platform:pull_request", aud=False)))
 
 

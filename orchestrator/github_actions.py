@@ -1,0 +1,123 @@
+"""What the GitHub Actions workflows need from the orchestrator, so that each of their steps is one
+command a person can run locally too:
+
+- `matrix`: the environments a run touches, in promotion order, with their account, region and
+  the GitHub OIDC roles to assume (no Terraform, no AWS) — as JSON and as `$GITHUB_OUTPUT` lines;
+- the Markdown run report appended to `$GITHUB_STEP_SUMMARY` (`--step-summary`);
+- the run reports of several jobs (`--report-json`) merged into one (`report --from-dir`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from orchestrator.commands import RunReport
+from orchestrator.config import EnvConfig
+from orchestrator.errors import ConfigError
+from orchestrator.stacks import StackSpec
+
+STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+
+
+def plan_role_arn(env: EnvConfig) -> str:
+    """The read-only role GitHub pull requests and the main branch assume (bootstrap's github-oidc module)."""
+    return f"arn:{env.partition}:iam::{env.account_id}:role/{env.name_prefix}-github-plan"
+
+
+def apply_role_arn(env: EnvConfig) -> str:
+    """The role only jobs of GitHub environment `<env>` may assume."""
+    return f"arn:{env.partition}:iam::{env.account_id}:role/{env.name_prefix}-github-apply"
+
+
+def promotion_order(configs: list[EnvConfig]) -> list[EnvConfig]:
+    """dev environments first, then each target in the order its dev env deploys to (target_accounts)."""
+    by_name = {env.name: env for env in configs}
+    stages: list[str] = [stage for env in configs if env.kind == "dev" for stage in env.target_accounts]
+    known = {name: len(configs) + index for index, name in enumerate(stages)}
+
+    def rank(env: EnvConfig) -> tuple[int, str]:
+        return (0 if env.kind == "dev" else known.get(env.name, 10 * len(configs)), env.name)
+
+    return sorted(by_name.values(), key=rank)
+
+
+def matrix(selection: list[tuple[EnvConfig, list[StackSpec]]]) -> dict[str, Any]:
+    """A GitHub Actions matrix (`include`) of the environments in `selection` that have stacks."""
+    stacks = {env.name: [s.name for s in env_stacks] for env, env_stacks in selection}
+    ordered = promotion_order([env for env, env_stacks in selection if env_stacks])
+    return {
+        "include": [
+            {
+                "env": env.name,
+                "account_id": env.account_id,
+                "region": env.region,
+                "plan_role_arn": plan_role_arn(env),
+                "apply_role_arn": apply_role_arn(env),
+                "stacks": " ".join(stacks[env.name]),
+            }
+            for env in ordered
+        ]
+    }
+
+
+def github_output_lines(matrix_document: dict[str, Any]) -> list[str]:
+    """`name=value` lines for `$GITHUB_OUTPUT`: matrix, count, envs — and, for a single environment,
+    its fields one by one (a workflow that deploys one env reads its role ARNs from these)."""
+    rows = matrix_document["include"]
+    lines = [
+        f"matrix={json.dumps(matrix_document, separators=(',', ':'))}",
+        f"count={len(rows)}",
+        f"envs={json.dumps([row['env'] for row in rows], separators=(',', ':'))}",
+    ]
+    if len(rows) == 1:
+        lines += [f"{key}={value}" for key, value in rows[0].items()]
+    for line in lines:
+        if "\n" in line or "\r" in line:  # a value may not end the line early (values come from validated config)
+            raise ConfigError([f"--github-output: refusing a multi-line value: {line[:80]!r}"])
+    return lines
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+
+
+def step_summary_file() -> Path:
+    """The file GitHub shows as the job's summary; named by $GITHUB_STEP_SUMMARY."""
+    value = os.environ.get(STEP_SUMMARY_VARIABLE, "")
+    if not value:
+        raise ConfigError([f"--step-summary: ${STEP_SUMMARY_VARIABLE} is not set (it is on GitHub Actions runners; locally use --markdown FILE)"])
+    return Path(value)
+
+
+def load_reports(directory: Path) -> list[RunReport]:
+    """Every run report (`--report-json`) in `directory`, by file name; a missing folder holds none
+    (a pull request that affects no stack uploads no report)."""
+    if not directory.exists():
+        return []
+    if not directory.is_dir():
+        raise ConfigError([f"--from-dir: {directory} is not a directory"])
+    reports: list[RunReport] = []
+    problems: list[str] = []
+    for file in sorted(directory.rglob("*.json")):
+        try:
+            reports.append(RunReport.from_dict(json.loads(file.read_text(encoding="utf-8"))))
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"--from-dir: {file} is not a run report written by --report-json ({type(exc).__name__}: {exc})")
+    if problems:
+        raise ConfigError(problems)
+    return reports
+
+
+def merge(reports: list[RunReport]) -> RunReport:
+    """One report of several jobs' reports (each env's plan runs in its own job, side by side):
+    their stacks in order, the longest job's duration."""
+    commands = sorted({r.command for r in reports}) or ["plan"]
+    targets = sorted({r.target for r in reports}) or ["aws"]
+    merged = RunReport("+".join(commands), "+".join(targets))
+    merged.outcomes = [o for r in reports for o in r.outcomes]
+    merged.seconds = max((r.seconds for r in reports), default=0.0)
+    return merged

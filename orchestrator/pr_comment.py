@@ -1,0 +1,105 @@
+"""One pull-request comment per workflow, updated in place: the plan report of the latest push
+replaces the previous one instead of piling up comments.
+
+The comment is found by a hidden marker line. GitHub's REST API is called with the job's token
+($GITHUB_TOKEN, which needs `pull-requests: write`); the token is never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from orchestrator.errors import ConfigError, OrchestratorError
+from orchestrator.markdown_report import GITHUB_COMMENT_LIMIT
+
+MARKER = "<!-- mlops-platform: plan report (updated in place by `python -m orchestrator pr-comment`) -->"
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_TIMEOUT_SECONDS = 30
+_PAGE_SIZE = 100
+_MAX_PAGES = 50
+
+
+@dataclass(frozen=True)
+class GitHubContext:
+    api_url: str
+    repository: str
+    token: str
+
+    @classmethod
+    def from_environment(cls) -> "GitHubContext":
+        """$GITHUB_API_URL (default https://api.github.com), $GITHUB_REPOSITORY, $GITHUB_TOKEN; checked before any call."""
+        api_url = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+        repository = os.environ.get("GITHUB_REPOSITORY", "")
+        token = os.environ.get("GITHUB_TOKEN", "")
+        problems = []
+        parsed = urllib.parse.urlparse(api_url)
+        local = parsed.hostname in ("127.0.0.1", "localhost")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and local):
+            problems.append(f"GITHUB_API_URL: {api_url!r} must be an https:// URL (http only for 127.0.0.1/localhost)")
+        if not _REPOSITORY.match(repository):
+            problems.append(f"GITHUB_REPOSITORY: {repository!r} is not <owner>/<repo>")
+        if not token:
+            problems.append("GITHUB_TOKEN: not set (the job needs `pull-requests: write` and env GITHUB_TOKEN: ${{ github.token }})")
+        if problems:
+            raise ConfigError(problems)
+        return cls(api_url, repository, token)
+
+
+def with_marker(body: str) -> str:
+    return body if MARKER in body else f"{MARKER}\n{body}"
+
+
+def _request(context: GitHubContext, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(
+        f"{context.api_url}{path}",
+        data=data,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {context.token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "Content-Type": "application/json",
+            "User-Agent": "mlops-platform-orchestrator",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked above)
+            text = response.read().decode()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")[:300]
+        raise OrchestratorError(f"GitHub API {method} {path}: HTTP {exc.code}: {detail}") from None
+    except urllib.error.URLError as exc:
+        raise OrchestratorError(f"GitHub API {method} {path}: {exc.reason}") from None
+    return json.loads(text) if text else None
+
+
+def _find_marked(context: GitHubContext, pr: int) -> int | None:
+    for page in range(1, _MAX_PAGES + 1):
+        comments = _request(context, "GET", f"/repos/{context.repository}/issues/{pr}/comments?per_page={_PAGE_SIZE}&page={page}")
+        for comment in comments:
+            if MARKER in (comment.get("body") or ""):
+                return int(comment["id"])
+        if len(comments) < _PAGE_SIZE:
+            return None
+    return None
+
+
+def upsert(context: GitHubContext, pr: int, body: str) -> tuple[str, str]:
+    """Update the marked comment of pull request `pr`, or create it; returns (created|updated, its URL)."""
+    body = with_marker(body)
+    if len(body) > GITHUB_COMMENT_LIMIT:
+        raise ConfigError([f"--body-file: {len(body)} characters, over GitHub's {GITHUB_COMMENT_LIMIT} (render it with `report --markdown`, which stays under)"])
+    existing = _find_marked(context, pr)
+    if existing is None:
+        created = _request(context, "POST", f"/repos/{context.repository}/issues/{pr}/comments", {"body": body})
+        return "created", str(created.get("html_url", ""))
+    updated = _request(context, "PATCH", f"/repos/{context.repository}/issues/comments/{existing}", {"body": body})
+    return "updated", str(updated.get("html_url", ""))
