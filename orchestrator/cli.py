@@ -52,6 +52,16 @@ def _pull_request_number(text: str) -> int:
     return int(text)
 
 
+def _env_list(text: str) -> list[str]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9]{1,9}", v) for v in value):
+        raise argparse.ArgumentTypeError(f"must be a JSON list of environment names (value {text!r})")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     common = argparse.ArgumentParser(add_help=False)
@@ -106,6 +116,10 @@ def _parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
     plan.add_argument(
+        "--github-output", type=Path, metavar="FILE",
+        help="also append changes=true|false to FILE ($GITHUB_OUTPUT): a workflow asks for an apply approval only when there is something to apply",
+    )
+    plan.add_argument(
         "--out-dir", type=Path,
         help="also keep each stack's plan here: <env>.<stack>.plan.json (for review and policy checks), .tfplan and .summary.json (for apply --from)",
     )
@@ -144,6 +158,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--from-dir", type=Path, required=True, metavar="DIR", help="folder of run-report JSON files; missing or empty means no stack was affected")
     report.add_argument("--markdown", type=Path, required=True, metavar="FILE", help="the comment body (bounded to GitHub's limit); the full text goes beside it (FILE with .txt)")
     report.add_argument("--step-summary", action="store_true", help="also append the Markdown to $GITHUB_STEP_SUMMARY")
+    report.add_argument(
+        "--expected-envs", type=_env_list, default=[], metavar="JSON",
+        help='environments that should have a report, as a JSON list (e.g. \'["dev","prod"]\'); one without is shown as failed (its job died before the orchestrator ran)',
+    )
     report.add_argument("--json", action="store_true", help="print the merged report as JSON")
     comment = sub.add_parser(
         "pr-comment", help="create or update in place the pull request's one plan-report comment ($GITHUB_TOKEN, $GITHUB_REPOSITORY, $GITHUB_API_URL)"
@@ -253,11 +271,13 @@ def _markdown(report: RunReport, full_text_name: str, heading: str = "") -> str:
 
 def _write_reports(args: argparse.Namespace, report: RunReport) -> None:
     """--report-json, --markdown and --step-summary: the same run report for files, PR comments and GitHub."""
+    if getattr(args, "github_output", None) is not None:
+        github_actions.append_lines(args.github_output, [f"changes={'true' if report.changes_present else 'false'}"])
     if getattr(args, "report_json", None) is not None:
         args.report_json.parent.mkdir(parents=True, exist_ok=True)
         args.report_json.write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
     if getattr(args, "markdown", None) is not None:
-        markdown_report.write(report.text(), _markdown(report, args.markdown.with_suffix(".txt").name), args.markdown)
+        markdown_report.write(report.text(limit=None), _markdown(report, args.markdown.with_suffix(".txt").name), args.markdown)
     if getattr(args, "step_summary", False):
         github_actions.append_lines(github_actions.step_summary_file(), [_markdown(report, "this job's log"), ""])
 
@@ -274,12 +294,13 @@ def _matrix_command(args: argparse.Namespace, selection: list[tuple[EnvConfig, l
 
 def _report_command(args: argparse.Namespace) -> int:
     merged = github_actions.merge(github_actions.load_reports(args.from_dir))
+    merged.outcomes += github_actions.missing_reports(merged, args.expected_envs)
     heading = pr_comment.MARKER + "\n"
     if merged.outcomes:
         markdown = _markdown(merged, args.markdown.with_suffix(".txt").name, heading)
     else:
         markdown = heading + "### No stack is affected by this change: nothing to plan."
-    full = markdown_report.write(merged.text() if merged.outcomes else "No stack is affected.", markdown, args.markdown)
+    full = markdown_report.write(merged.text(limit=None) if merged.outcomes else "No stack is affected.", markdown, args.markdown)
     if args.step_summary:
         github_actions.append_lines(github_actions.step_summary_file(), [markdown, ""])
     _emit(args, merged.to_dict(), f"wrote {args.markdown} ({len(markdown)} characters, {len(merged.outcomes)} stack(s)) and {full}")

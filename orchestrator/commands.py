@@ -52,11 +52,12 @@ class RunReport:
         outcomes = [StackOutcome.from_dict(stack) for stack in data.get("stacks", [])]
         return cls(str(data["command"]), str(data["target"]), outcomes, float(data.get("seconds", 0.0)))
 
-    def text(self) -> str:
+    def text(self, limit: int | None = 60) -> str:
+        """The report for a terminal: plans (at most `limit` changes each; None: all), failures, the table."""
         parts = []
         for o in self.outcomes:
             if o.changes and o.result != "failed":
-                parts.append(readable_plan(o))
+                parts.append(readable_plan(o, limit=limit if limit is not None else len(o.changes)))
         failures = [o for o in self.outcomes if o.result == "failed"]
         for o in failures:
             parts.append(f"{o.label} FAILED:\n{o.error}")

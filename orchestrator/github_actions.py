@@ -17,6 +17,7 @@ from typing import Any
 from orchestrator.commands import RunReport
 from orchestrator.config import EnvConfig
 from orchestrator.errors import ConfigError
+from orchestrator.outcome import StackOutcome
 from orchestrator.stacks import StackSpec
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -105,7 +106,7 @@ def load_reports(directory: Path) -> list[RunReport]:
     for file in sorted(directory.rglob("*.json")):
         try:
             reports.append(RunReport.from_dict(json.loads(file.read_text(encoding="utf-8"))))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(f"--from-dir: {file} is not a run report written by --report-json ({type(exc).__name__}: {exc})")
     if problems:
         raise ConfigError(problems)
@@ -121,3 +122,15 @@ def merge(reports: list[RunReport]) -> RunReport:
     merged.outcomes = [o for r in reports for o in r.outcomes]
     merged.seconds = max((r.seconds for r in reports), default=0.0)
     return merged
+
+
+def missing_reports(merged: RunReport, expected_envs: list[str]) -> list[StackOutcome]:
+    """A failed row for each expected environment without a report: its job died before the
+    orchestrator ran (credentials, set-up), which must not read as "nothing affected"."""
+    reported = {o.env for o in merged.outcomes}
+    return [
+        StackOutcome(env, "(no report)", merged.command.split("+")[0], result="failed",
+                     error=f"no run report from {env}: its job failed before the orchestrator ran (see the workflow run's log)")
+        for env in expected_envs
+        if env not in reported
+    ]

