@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,9 @@ class Engine:
             **target.terraform_env(),
         }
         self.runner = TerraformRunner(terraform_binary(), base_env, progress)
+        # Stacks run in parallel threads; Terraform's plugin cache is not safe for concurrent
+        # `terraform init`, so inits (a few seconds, and only when something changed) take turns.
+        self._init_turn = threading.Lock()
 
     # ---- plumbing -------------------------------------------------------------------------
     def _run(self, ws: Workspace, args: list[str], log_name: str) -> TerraformResult:
@@ -51,8 +55,9 @@ class Engine:
         args.append("-migrate-state" if migrate else "-reconfigure")
         if migrate:
             args.append("-force-copy")
-        self.progress.say(ws.label, "terraform init")
-        result = self._run(ws, args, "init")
+        with self._init_turn:
+            self.progress.say(ws.label, "terraform init")
+            result = self._run(ws, args, "init")
         if result.returncode != 0:
             ws.forget_init()
             raise OrchestratorError(f"{ws.label}: terraform init failed:\n{result.error_text()}")

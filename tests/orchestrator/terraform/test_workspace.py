@@ -93,3 +93,34 @@ def test_a_working_root_is_used_by_one_run_at_a_time() -> None:
                 pass
     with ws.exclusive():
         pass
+
+
+def test_parallel_stacks_take_turns_at_terraform_init(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin cache is not safe for concurrent `terraform init`: an engine's inits never overlap."""
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    from orchestrator.engine import Engine  # noqa: PLC0415
+    from orchestrator.progress import Progress  # noqa: PLC0415
+    from orchestrator.settings import load_settings  # noqa: PLC0415
+    from orchestrator.terraform.runner import TerraformResult  # noqa: PLC0415
+
+    engine = Engine(FakeTarget(), load_settings(), Progress())
+    inside, most, guard = 0, 0, threading.Lock()
+
+    def fake_run(self: Any, args: list[str], cwd: Path, label: str, env: dict[str, str], log_file: Path) -> TerraformResult:
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)
+        with guard:
+            inside -= 1
+        return TerraformResult(args, 0, 0.05)
+
+    monkeypatch.setattr(type(engine.runner), "run", fake_run)
+    env = load_env("dev")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda stack: engine._init(Workspace(FakeTarget(), env, stack), "s3", {"bucket": "b"}), stacks_for(env, None)))
+    assert most == 1
