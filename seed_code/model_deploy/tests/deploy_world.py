@@ -124,6 +124,13 @@ class World:
     def set_status(self, arn: str, status: str) -> None:
         self.dev.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
 
+    def delete_package(self, arn: str) -> None:
+        """DeleteModelPackage, which moto 5.2.5 lacks: the package is gone from the dev registry.
+        Register no package after this: moto numbers a new version by counting the group's packages."""
+        from moto.sagemaker.models import sagemaker_backends
+
+        del sagemaker_backends[ACCOUNTS["dev"]][REGION].model_packages[arn]
+
     def answer(self, stage: str, *bodies: str) -> None:
         """Queue what the stage's endpoint answers to its next invocations (moto's canned results)."""
         from moto.sagemakerruntime.models import sagemakerruntime_backends

@@ -74,9 +74,72 @@ def test_rejecting_a_package_that_is_not_deployed_does_nothing(ready: World, cap
     other = ready.register("Rejected")
 
     assert _handle(ready, "Rejected", other) == 0
-    assert f"{other} is not what mlops-staging-abalone serves ({deployed}): nothing to roll back" in capsys.readouterr().out
+    assert f"mlops-staging-abalone serves {deployed}, which is still Approved: nothing to roll back" in capsys.readouterr().out
     assert ready.writes("staging") == writes
     assert _serving(ready) == deployed
+
+
+def _serving_the_second_of_two_approved(world: World) -> tuple[str, str]:
+    """Packages A and B Approved, the endpoint serving B (the newest); returns (A, B)."""
+    first, second = world.register("Approved"), world.register("Approved")
+    world.answer("staging", GOOD_ANSWER, GOOD_ANSWER)
+    assert _handle(world, "Approved", second) == 0
+    assert _serving(world) == second
+    return first, second
+
+
+def test_a_lost_rejection_of_the_served_package_is_applied_by_a_later_event(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+    # B is rejected, but its event is cancelled in the concurrency group by the next one: "Rejected C".
+    first, second = _serving_the_second_of_two_approved(ready)
+    ready.set_status(second, "Rejected")
+    other = ready.register("Rejected")
+    capsys.readouterr()
+
+    assert _handle(ready, "Rejected", other) == 0
+    out = capsys.readouterr().out
+    assert f"mlops-staging-abalone serves {second}, which is Rejected in the registry now, not Approved: rolling back to {first}" in out
+    assert f"mlops-staging-abalone rolled back to {first}, endpoint test passed" in out
+    assert _serving(ready) == first
+
+
+def test_a_stale_approved_event_still_rolls_back_a_served_package_that_is_no_longer_approved(ready: World) -> None:
+    first, second = _serving_the_second_of_two_approved(ready)
+    ready.set_status(second, "Rejected")  # its event lost
+    late = ready.register("Rejected")  # approved, then rejected before the workflow ran
+    assert _handle(ready, "Approved", late) == 0
+    assert _serving(ready) == first
+
+
+def test_a_rejection_while_the_served_package_is_still_approved_does_nothing(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+    # B rejected, then approved again before the workflow ran: the registry's word is Approved.
+    _, second = _serving_the_second_of_two_approved(ready)
+    ready.set_status(second, "Rejected")
+    ready.set_status(second, "Approved")
+    writes = list(ready.writes("staging"))
+
+    assert _handle(ready, "Rejected", second) == 0
+    assert f"mlops-staging-abalone serves {second}, which is still Approved: nothing to roll back" in capsys.readouterr().out
+    assert ready.writes("staging") == writes
+    assert _serving(ready) == second
+
+
+def test_a_served_package_deleted_from_the_registry_is_rolled_back(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _serving_the_second_of_two_approved(ready)
+    other = ready.register("Rejected")
+    ready.delete_package(second)
+
+    assert _handle(ready, "Rejected", other) == 0
+    assert f"{second}, which is no longer in the registry, not Approved: rolling back to {first}" in capsys.readouterr().out
+    assert _serving(ready) == first
+
+
+def test_no_endpoint_means_nothing_to_do_whatever_the_event(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+    rejected = ready.register("Rejected")
+    ready.register("Approved")
+    for status in ("Rejected", "Approved"):  # a stale Approved event too
+        assert _handle(ready, status, rejected, stage="prod") == 0
+        assert capsys.readouterr().out.endswith("mlops-prod-abalone serves no model package (no endpoint): nothing to roll back\n")
+    assert ready.writes("prod") == []
 
 
 def test_a_rejection_on_a_stage_without_endpoint_does_nothing(ready: World, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,15 +7,24 @@ The dev account sends every decision on ``<prefix>-dev-<project>`` to the projec
 ``repository_dispatch`` (``client_payload``: model_package_arn, status, group); the workflow
 passes those fields here, once per stage.
 
-- **Approved**: deploy the package, then run the endpoint test. If the registry says the package
-  is no longer Approved (the event is stale), nothing is deployed. If a newer package is also
-  Approved, the newer one is deployed: events may arrive out of order, and a stage always
-  converges on the newest Approved package.
-- **Rejected**: if the endpoint serves the rejected package (its configuration's tag), roll back:
-  deploy the newest Approved package other than it, then test. Otherwise do nothing, and say so.
+Whatever the event, the stage converges on what the registry says now, not on the event alone:
 
-Exit codes: 0 done (or nothing to do), 1 the deployment, the rollback or the endpoint test
-failed, 2 bad input (the option is named).
+- **Approved**: if the registry says the package is Approved, deploy the newest Approved package
+  (this one, unless a newer one is also Approved: events may arrive out of order), then run the
+  endpoint test; if the endpoint already serves it, nothing is changed and it is tested again.
+  If the package is no longer Approved (the event is stale) or no longer exists, nothing is
+  deployed for it, and the check below is made.
+- **Rejected** (and a stale Approved event): look at the package the endpoint serves (its
+  configuration's tag), whichever package the event names. No endpoint: nothing to do. Still
+  Approved: nothing to roll back. No longer Approved (Rejected, PendingManualApproval, or deleted
+  from the registry): roll back to the newest Approved package other than it, then test; with no
+  such package, fail. The event's package alone is not enough: the workflow's concurrency group
+  keeps one waiting run per stage, so a newer event can cancel the Rejected event of the served
+  package before it runs.
+
+Exit codes: 0 done (or nothing to do), 1 the deployment, the rollback (or no Approved package to roll
+back to) or the endpoint test failed, or the registry could not be read, 2 bad input (the option is
+named) or an incomplete stage contract.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from abalone_deploy import cli
 from abalone_deploy.deploy import DeployError, DeploySettings, Log, deploy_package, deployed_package_arn
 from abalone_deploy.endpoint_test import check_stage_endpoint
 from abalone_deploy.names import Target, UsageError, parse_package_arn
-from abalone_deploy.registry import APPROVED, describe_package, latest_approved
+from abalone_deploy.registry import APPROVED, describe_package, latest_approved, package_status
 from abalone_deploy.stage_contract import read_stage_contract
 
 STATUSES = ("Approved", "Rejected")
@@ -50,6 +59,30 @@ def _deploy_and_test(clients: cli.Clients, target: Target, arn: str, settings: D
     check_stage_endpoint(clients, target)
 
 
+def _registry_state(status: str | None) -> str:
+    return "no longer in the registry" if status is None else f"{status or 'of unknown status'} in the registry now"
+
+
+def converge(clients: cli.Clients, target: Target, settings: DeploySettings = DeploySettings(), log: Log = print) -> Outcome:
+    """Roll the endpoint back if the package it serves is no longer Approved; otherwise change nothing."""
+    endpoint = target.endpoint_name
+    deployed = deployed_package_arn(clients.sagemaker, target)
+    if deployed is None:
+        return Outcome("nothing", None, f"{endpoint} serves no model package (no endpoint): nothing to roll back")
+    state = package_status(clients.registry, target, deployed)
+    if state == APPROVED:
+        return Outcome("nothing", None, f"{endpoint} serves {deployed}, which is still Approved: nothing to roll back")
+    previous = latest_approved(clients.registry, target, exclude=deployed)
+    if previous is None:
+        raise DeployError(
+            f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved, and {target.group_arn} "
+            "has no other Approved package to roll back to: approve a previous package, or delete the endpoint"
+        )
+    log(f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved: rolling back to {previous.arn}")
+    _deploy_and_test(clients, target, previous.arn, settings, log)
+    return Outcome("rolled-back", previous.arn, f"{endpoint} rolled back to {previous.arn}, endpoint test passed")
+
+
 def handle_event(
     clients: cli.Clients, target: Target, status: str, package_arn: str,
     settings: DeploySettings = DeploySettings(), log: Log = print,
@@ -61,31 +94,17 @@ def handle_event(
     read_stage_contract(clients.ssm, target)
 
     if status == "Approved":
-        current = describe_package(clients.registry, target, package_arn)
-        if current.status != APPROVED:
-            return Outcome("nothing", None, f"{package_arn} is {current.status} in the registry now, not Approved: nothing deployed")
-        latest = latest_approved(clients.registry, target)
-        chosen = latest.arn if latest is not None else package_arn
-        if chosen != package_arn:
-            log(f"{chosen} is newer and also Approved: deploying it instead of {package_arn}")
-        _deploy_and_test(clients, target, chosen, settings, log)
-        return Outcome("deployed", chosen, f"{target.endpoint_name} serves {chosen}, endpoint test passed")
-
-    deployed = deployed_package_arn(clients.sagemaker, target)
-    if deployed != package_arn:
-        return Outcome(
-            "nothing", None,
-            f"{package_arn} is not what {target.endpoint_name} serves ({deployed or 'no endpoint'}): nothing to roll back",
-        )
-    previous = latest_approved(clients.registry, target, exclude=package_arn)
-    if previous is None:
-        raise DeployError(
-            f"{target.endpoint_name} serves the rejected package {package_arn} and {target.group_arn} has no other "
-            "Approved package to roll back to: approve a previous package, or delete the endpoint"
-        )
-    log(f"{target.endpoint_name} serves the rejected {package_arn}: rolling back to {previous.arn}")
-    _deploy_and_test(clients, target, previous.arn, settings, log)
-    return Outcome("rolled-back", previous.arn, f"{target.endpoint_name} rolled back to {previous.arn}, endpoint test passed")
+        state = package_status(clients.registry, target, package_arn)
+        if state == APPROVED:
+            latest = latest_approved(clients.registry, target)
+            chosen = latest.arn if latest is not None else package_arn
+            if chosen != package_arn:
+                log(f"{chosen} is newer and also Approved: deploying it instead of {package_arn}")
+            _deploy_and_test(clients, target, chosen, settings, log)
+            return Outcome("deployed", chosen, f"{target.endpoint_name} serves {chosen}, endpoint test passed")
+        log(f"{package_arn} is {_registry_state(state)}, not Approved: nothing deployed for this event")
+    # Whatever package the event names: an earlier event may have been lost (see the module docstring).
+    return converge(clients, target, settings, log)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -88,12 +88,33 @@ def latest_approved(registry: Any, target: Target, exclude: str | None = None) -
     return None
 
 
+def _missing(error: ClientError) -> bool:
+    """DescribeModelPackage reports a package that does not exist (deleted) as ValidationException
+    '… does not exist' (moto: '… not found'); a missing grant is AccessDeniedException."""
+    message = str(error)
+    return error.response.get("Error", {}).get("Code") == "ValidationException" and (
+        "does not exist" in message or "not found" in message
+    )
+
+
+def _describe_model_package(registry: Any, target: Target, arn: str, missing_ok: bool = False) -> dict[str, Any] | None:
+    try:
+        return registry.describe_model_package(ModelPackageName=arn)
+    except (ClientError, BotoCoreError) as error:
+        if missing_ok and isinstance(error, ClientError) and _missing(error):
+            return None
+        raise RegistryError(f"cannot describe model package {arn}: {error}; {_access_hint(target)}") from None
+
+
+def package_status(registry: Any, target: Target, arn: str) -> str | None:
+    """The package's approval status in the registry now; None if the registry no longer has it."""
+    response = _describe_model_package(registry, target, arn, missing_ok=True)
+    return None if response is None else response.get("ModelApprovalStatus", "")
+
+
 def describe_package(registry: Any, target: Target, arn: str) -> ModelPackage:
     """Describe one package and take its container; a package this deployment cannot run is refused."""
-    try:
-        response = registry.describe_model_package(ModelPackageName=arn)
-    except (ClientError, BotoCoreError) as error:
-        raise RegistryError(f"cannot describe model package {arn}: {error}; {_access_hint(target)}") from None
+    response = _describe_model_package(registry, target, arn) or {}
     containers = response.get("InferenceSpecification", {}).get("Containers", [])
     if len(containers) != 1:
         raise RegistryError(
