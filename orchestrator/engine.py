@@ -19,7 +19,7 @@ from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec, lock_table_name, state_bucket_name, state_key_alias
 from orchestrator.targets.base import Target
 from orchestrator.terraform.cli_config import write_cli_config
-from orchestrator.terraform.runner import TerraformResult, TerraformRunner
+from orchestrator.terraform.runner import TerraformResult, TerraformRunner, go_runtime_settings
 from orchestrator.terraform.workspace import Workspace
 
 
@@ -37,6 +37,7 @@ class Engine:
             "TF_CLI_CONFIG_FILE": str(cli_config),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
+            **go_runtime_settings(),
             **target.terraform_env(),
         }
         self.runner = TerraformRunner(terraform_binary(), base_env, progress)

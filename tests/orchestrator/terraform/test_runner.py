@@ -111,3 +111,12 @@ def test_sigint_is_forwarded_once_and_terraform_finishes(tmp_path: Path) -> None
     assert process.returncode == 130
     assert "interrupted" in out
     assert log.read_text().split() == ["started", "INT", "released"]
+
+
+def test_terraform_runs_with_a_lighter_go_gc_unless_the_caller_set_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestrator.terraform.runner import go_runtime_settings  # noqa: PLC0415
+
+    monkeypatch.delenv("GOGC", raising=False)
+    assert go_runtime_settings() == {"GOGC": "400"}
+    monkeypatch.setenv("GOGC", "100")
+    assert go_runtime_settings() == {"GOGC": "100"}
