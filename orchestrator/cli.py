@@ -373,6 +373,7 @@ def _run(args: argparse.Namespace) -> int:
         selection = _saved_plans(args.from_dir, selection)
     if args.command in ("plan", "apply", "destroy", "drift", "graph"):
         stack_graph = build_graph(selection, with_bootstrap=args.command in ("plan", "apply"))
+        stack_graph.order()  # a dependency cycle is refused (exit 2) by every command, before anything runs
         check_size(stack_graph, args.max_stacks)
         if args.command == "graph":
             shown = stack_graph.reversed() if args.destroy else stack_graph

@@ -96,7 +96,7 @@ def run_stacks(
     start = time.monotonic()
     report = RunReport("apply" if command == "apply-saved" else command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
-    graph = build_graph(envs, with_bootstrap=command in ("plan", "apply"))
+    graph = build_graph(envs, with_bootstrap=command in ("plan", "apply"), with_dependencies=command not in ("plan", "drift"))
     if command == "destroy":
         graph = graph.reversed()
 

@@ -110,8 +110,12 @@ def find_cycle(needs: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def build_graph(selection: Iterable[tuple[EnvConfig, list[StackSpec]]], with_bootstrap: bool) -> StackGraph:
-    """The graph of the selected stacks of each environment (and their bootstraps, if asked)."""
+def build_graph(selection: Iterable[tuple[EnvConfig, list[StackSpec]]], with_bootstrap: bool, with_dependencies: bool = True) -> StackGraph:
+    """The graph of the selected stacks of each environment (and their bootstraps, if asked).
+
+    Without dependencies (plan, drift) a stack needs only its bootstrap: a plan reads the applied
+    state and SSM contract of the stacks it depends on, never their plans, so planning them in
+    order changes nothing but the time it takes."""
     nodes: list[Node] = []
     needs: dict[str, list[str]] = {}
     for env, stacks in selection:
@@ -123,7 +127,7 @@ def build_graph(selection: Iterable[tuple[EnvConfig, list[StackSpec]]], with_boo
         for stack in stacks:
             node = Node(env, stack)
             nodes.append(node)
-            needs[node.label] = [f"{env.name}/{d}" for d in stack.depends_on if d in selected]
+            needs[node.label] = [f"{env.name}/{d}" for d in stack.depends_on if d in selected and with_dependencies]
             if with_bootstrap:
                 needs[node.label].insert(0, boot.label)
     return StackGraph(nodes, needs)

@@ -36,6 +36,29 @@ def test_dependencies_come_first_and_each_environment_stays_together() -> None:
     assert graph.needs["staging/hosting"] == ["staging/bootstrap"], "environments share no edge"
 
 
+def test_plans_wait_only_for_their_bootstrap_and_run_together() -> None:
+    """A plan reads applied state, never another stack's plan: plan and drift keep only the bootstrap edge."""
+    graph = build_graph([(_env("dev"), _dev_stacks())], with_bootstrap=True, with_dependencies=False)
+    assert {label: graph.needs[label] for label in ("dev/identity", "dev/platform")} == {
+        "dev/identity": ["dev/bootstrap"], "dev/platform": ["dev/bootstrap"],
+    }
+    started: list[str] = []
+    most, running, guard = [0], [0], threading.Lock()
+
+    def run(node: Node) -> list[StackOutcome]:
+        with guard:
+            started.append(node.label)
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.1)
+        with guard:
+            running[0] -= 1
+        return [StackOutcome(node.env.name, node.stack.name, "plan", result="no changes")]
+
+    run_graph(graph, run, "plan", parallelism=4)
+    assert started[0] == "dev/bootstrap" and most[0] == 4, "the four stacks plan at the same time, after the bootstrap"
+
+
 def test_destroy_walks_the_graph_backwards() -> None:
     graph = build_graph([(_env("dev"), _dev_stacks())], with_bootstrap=False).reversed()
     assert _labels(graph.order()) == ["dev/projects", "dev/platform", "dev/identity", "dev/foundation"]
