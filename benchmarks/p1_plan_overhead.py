@@ -14,7 +14,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,13 +24,13 @@ from orchestrator.emulator.process import start_emulator  # noqa: E402
 from orchestrator.engine import terraform_binary  # noqa: E402
 from orchestrator.targets.local import LOCAL_CREDENTIALS  # noqa: E402
 
+from bench_support import orchestrator_command, output_tail, timed_run  # noqa: E402
+
 
 def _timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
+    elapsed, result = timed_run(command, env, cwd)
     if result.returncode not in (0, 2):
-        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        sys.exit(f"failed: {' '.join(command)}\n{output_tail(result.stdout, result.stderr, 2000)}")
     return elapsed
 
 
@@ -47,9 +46,8 @@ def main() -> int:
     emulator = start_emulator(work / "emulator.log")
     try:
         env["ORCHESTRATOR_EMULATOR_URL"] = emulator.url
-        orchestrator = [sys.executable, "-m", "orchestrator"]
         print(f"preparing: applying {args.env} on {emulator.url} ...", flush=True)
-        subprocess.run([*orchestrator, "apply", "--env", args.env], env=env, cwd=REPO, check=True, capture_output=True)
+        subprocess.run(orchestrator_command("apply", "--env", args.env), env=env, cwd=REPO, check=True, capture_output=True)
 
         os.environ["ORCHESTRATOR_WORK_DIR"] = str(work)
         workspace = paths.work_dir() / "local" / args.env / args.stack
@@ -63,7 +61,7 @@ def main() -> int:
             "TF_INPUT": "0",
         }
         raw = [terraform_binary(), "plan", "-input=false", "-lock-timeout=0s"]
-        ours = [*orchestrator, "plan", "--env", args.env, "--stack", args.stack]
+        ours = orchestrator_command("plan", "--env", args.env, "--stack", args.stack)
         _timed(raw, raw_env, workspace)  # warm-up: file cache, provider binary
         _timed(ours, env, REPO)
         raw_times, our_times = [], []

@@ -18,8 +18,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_support import orchestrator_command, timed_run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,12 +36,7 @@ CHANGES = {
 def _selected(clone: Path) -> tuple[float, list[str]]:
     env = {**os.environ, "PYTHONPATH": str(clone)}
     env.pop("ORCHESTRATOR_ENVS_DIR", None)
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "orchestrator", "graph", "--changed-since", "HEAD", "--json"],
-        cwd=clone, env=env, capture_output=True, text=True, check=False,
-    )
-    elapsed = time.perf_counter() - start
+    elapsed, result = timed_run(orchestrator_command("graph", "--changed-since", "HEAD", "--json"), env, clone)
     if result.returncode != 0:
         sys.exit(f"graph failed:\n{result.stderr[-2000:]}")
     data = json.loads(result.stdout)
@@ -71,7 +67,7 @@ def main() -> int:
 
 def _selected_all(clone: Path) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(clone)}
-    result = subprocess.run([sys.executable, "-m", "orchestrator", "graph", "--json"], cwd=clone, env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(orchestrator_command("graph", "--json"), cwd=clone, env=env, capture_output=True, text=True, check=True)
     return list(json.loads(result.stdout)["order"])
 
 
