@@ -12,6 +12,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from orchestrator import paths
 from orchestrator.errors import OrchestratorError
@@ -45,16 +46,25 @@ def check_plan(plan_json: Path) -> GateResult:
         "--repo-root-for-plan-enrichment", str(paths.REPO_ROOT),
         "--output", "json", "--output", "sarif", "--output-file-path", f"console,{sarif}",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=GATE_TIMEOUT_SECONDS, check=False)
+    reports = run_checkov(command, f"policy gate: checkov gave no report for {plan_json}")
+    failed = [f"{check['check_id']} {check['resource']}" for check in failed_checks(reports)]
+    return GateResult(summed(reports, "passed"), failed, sarif)
+
+
+def run_checkov(command: list[str], no_report: str, cwd: Path | None = None) -> list[dict[str, Any]]:
+    """checkov's JSON reports (one per framework) for `command`; no report is an error, never a pass."""
+    result = subprocess.run(command, capture_output=True, text=True, timeout=GATE_TIMEOUT_SECONDS, check=False, cwd=cwd)
     try:
         reports = json.loads(result.stdout)
     except json.JSONDecodeError as exc:
-        raise OrchestratorError(f"policy gate: checkov gave no report for {plan_json} (exit {result.returncode}): {result.stderr[-1000:]}") from exc
-    reports = reports if isinstance(reports, list) else [reports]
-    failed = [
-        f"{check['check_id']} {check['resource']}"
-        for report in reports
-        for check in report.get("results", {}).get("failed_checks", [])
-    ]
-    passed = sum(report.get("summary", {}).get("passed", 0) for report in reports)
-    return GateResult(passed, failed, sarif)
+        raise OrchestratorError(f"{no_report} (exit {result.returncode}): {result.stderr[-1000:]}") from exc
+    return reports if isinstance(reports, list) else [reports]
+
+
+def failed_checks(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [check for report in reports for check in report.get("results", {}).get("failed_checks", [])]
+
+
+def summed(reports: list[dict[str, Any]], counter: str) -> int:
+    """A summary counter (passed, skipped, ...) over all reports."""
+    return sum(report.get("summary", {}).get(counter, 0) for report in reports)

@@ -7,15 +7,13 @@ again), each writing its SARIF file for code scanning.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator import paths
 from orchestrator.errors import OrchestratorError
-from orchestrator.policy.gate import GATE_TIMEOUT_SECONDS, checkov_binary
+from orchestrator.policy.gate import checkov_binary, failed_checks, run_checkov, summed
 
 SCANNED_FOLDERS = {"modules": "terraform", "envs": "terraform", "bootstrap": "terraform", "templates": "cloudformation"}
 
@@ -39,21 +37,11 @@ def scan_folder(folder: str, framework: str, sarif_dir: Path | None, root: Path 
         sarif_dir.mkdir(parents=True, exist_ok=True)
         sarif = sarif_dir / f"checkov-{folder}.sarif"
         command += ["--output", "sarif", "--output-file-path", f"console,{sarif}"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=GATE_TIMEOUT_SECONDS, check=False, cwd=root)
-    try:
-        reports = json.loads(result.stdout)
-    except json.JSONDecodeError as exc:
-        raise OrchestratorError(f"scan: checkov gave no report for {folder}/ (exit {result.returncode}): {result.stderr[-1000:]}") from exc
-    reports = reports if isinstance(reports, list) else [reports]
-    failed = [
-        f"{c['check_id']} {c['resource']} ({folder}{c['file_path']}:{c['file_line_range'][0]})"
-        for report in reports
-        for c in report.get("results", {}).get("failed_checks", [])
-    ]
-    passed = sum(report.get("summary", {}).get("passed", 0) for report in reports)
-    skipped = sum(report.get("summary", {}).get("skipped", 0) for report in reports)
+    reports = run_checkov(command, f"scan: checkov gave no report for {folder}/", cwd=root)
+    failed = [f"{c['check_id']} {c['resource']} ({folder}{c['file_path']}:{c['file_line_range'][0]})" for c in failed_checks(reports)]
+    passed, skipped = summed(reports, "passed"), summed(reports, "skipped")
     if passed == 0 and not failed:
-        raise OrchestratorError(f"scan: checkov scanned nothing in {folder}/ (exit {result.returncode}): {result.stderr[-1000:]}")
+        raise OrchestratorError(f"scan: checkov scanned nothing in {folder}/ ({skipped} skipped)")
     return FolderScan(folder, passed, skipped, failed, sarif)
 
 
