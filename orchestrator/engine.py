@@ -195,10 +195,8 @@ class Engine:
 
     def load_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path) -> StackOutcome:
         """Put the plan `plan --out-dir` saved in `run_dir` in place as this stack's plan; its summary."""
-        summary = json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8"))
-        planned = StackOutcome(env.name, stack.name, summary["action"], result=summary["result"], add=summary["add"],
-                               change=summary["change"], destroy=summary["destroy"],
-                               changes=[(c["action"], c["address"]) for c in summary["changes"]])
+        planned = StackOutcome.from_dict(json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8")))
+        planned.duration = 0.0  # planned by an earlier run: this run's time is the apply's
         ws = Workspace(self.target, env, stack)
         self._init(ws, "s3", self.backend_settings(env, stack))
         if planned.result == "changes":
