@@ -41,9 +41,11 @@ variables {
   read_only_arns     = ["arn:aws:iam::111111111111:role/ci-plan"]
 }
 
+# One plan (same variables) for: key_settings_and_aliases, data_key_policy, logs_key_policy.
 run "key_settings_and_aliases" {
   command = plan
 
+  # --- key_settings_and_aliases
   assert {
     condition     = length(aws_kms_key.this) == 2 && length(aws_kms_alias.this) == 2
     error_message = "Expected one key and one alias per entry of var.keys."
@@ -63,11 +65,8 @@ run "key_settings_and_aliases" {
     condition     = aws_kms_alias.this["data"].name == "alias/mlops-dev-data" && aws_kms_alias.this["logs"].name == "alias/mlops-dev-logs"
     error_message = "Aliases must be alias/<name_prefix>-<purpose>."
   }
-}
 
-run "data_key_policy" {
-  command = plan
-
+  # --- data_key_policy
   assert {
     condition     = [for s in jsondecode(aws_kms_key.this["data"].policy).Statement : s.Sid] == ["KeyAdministration", "ReadOnly", "KeyUse", "GrantsForAwsResources"]
     error_message = "The data key policy must contain exactly KeyAdministration, ReadOnly, KeyUse and GrantsForAwsResources (no CloudWatchLogs)."
@@ -150,11 +149,8 @@ run "data_key_policy" {
     ])
     error_message = "No statement may use a wildcard principal or kms:*."
   }
-}
 
-run "logs_key_policy" {
-  command = plan
-
+  # --- logs_key_policy
   assert {
     condition     = [for s in jsondecode(aws_kms_key.this["logs"].policy).Statement : s.Sid] == ["KeyAdministration", "ReadOnly", "KeyUse", "GrantsForAwsResources", "CloudWatchLogs"]
     error_message = "The logs key policy must end with a CloudWatchLogs statement."
@@ -214,48 +210,114 @@ run "foreign_account_user_pattern_rejected" {
   expect_failures = [aws_kms_key.this]
 }
 
-run "invalid_name_prefix" {
+# One plan, several rejected values: each listed variable must reject its own value
+# (none of these validations reads another of the variables set here). Covers:
+#   invalid_name_prefix, empty_keys, no_administrators, invalid_user_pattern,
+#   invalid_read_only, deletion_window_too_short, rotation_too_short, invalid_tags.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # invalid_name_prefix
     name_prefix = "MLOps_dev"
-  }
-  expect_failures = [var.name_prefix]
-}
 
-run "name_prefix_trailing_hyphen" {
-  command = plan
-  variables {
-    name_prefix = "mlops-dev-"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-run "empty_keys" {
-  command = plan
-  variables {
+    # empty_keys
     keys = {}
+
+    # no_administrators
+    administrator_arns = []
+
+    # invalid_user_pattern
+    user_arn_patterns = ["arn:aws:sts::111111111111:assumed-role/mlops-dev-*"]
+
+    # invalid_read_only
+    read_only_arns = ["*"]
+
+    # deletion_window_too_short
+    deletion_window_in_days = 6
+
+    # rotation_too_short
+    rotation_period_in_days = 89
+
+    # invalid_tags
+    tags = { "aws:owner" = "x" }
   }
-  expect_failures = [var.keys]
+
+  expect_failures = [
+    var.name_prefix,
+    var.keys,
+    var.administrator_arns,
+    var.user_arn_patterns,
+    var.read_only_arns,
+    var.deletion_window_in_days,
+    var.rotation_period_in_days,
+    var.tags,
+  ]
 }
 
-run "invalid_purpose" {
+# One plan, several rejected values: each listed variable must reject its own value
+# (none of these validations reads another of the variables set here). Covers:
+#   name_prefix_trailing_hyphen, invalid_purpose, invalid_administrator, account_wide_user_pattern,
+#   deletion_window_too_long, rotation_too_long.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # name_prefix_trailing_hyphen
+    name_prefix = "mlops-dev-"
+
+    # invalid_purpose
     keys = {
       "Data_Key" = { description = "bad" }
     }
+
+    # invalid_administrator
+    administrator_arns = ["arn:aws:iam::111111111111:group/admins"]
+
+    # account_wide_user_pattern
+    user_arn_patterns = ["arn:aws:iam::111111111111:role/*"]
+
+    # deletion_window_too_long
+    deletion_window_in_days = 31
+
+    # rotation_too_long
+    rotation_period_in_days = 2561
   }
-  expect_failures = [var.keys]
+
+  expect_failures = [
+    var.name_prefix,
+    var.keys,
+    var.administrator_arns,
+    var.user_arn_patterns,
+    var.deletion_window_in_days,
+    var.rotation_period_in_days,
+  ]
 }
 
-run "empty_description" {
+# One plan, several rejected values: each listed variable must reject its own value
+# (none of these validations reads another of the variables set here). Covers:
+#   empty_description, wildcard_administrator, rotation_fractional.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # empty_description
     keys = {
       data = { description = "  " }
     }
+
+    # wildcard_administrator
+    administrator_arns = ["arn:aws:iam::111111111111:role/admin-*"]
+
+    # rotation_fractional
+    rotation_period_in_days = 365.5
   }
-  expect_failures = [var.keys]
+
+  expect_failures = [
+    var.keys,
+    var.administrator_arns,
+    var.rotation_period_in_days,
+  ]
 }
 
 run "invalid_via_service" {
@@ -276,102 +338,6 @@ run "duplicate_via_service" {
     }
   }
   expect_failures = [var.keys]
-}
-
-run "no_administrators" {
-  command = plan
-  variables {
-    administrator_arns = []
-  }
-  expect_failures = [var.administrator_arns]
-}
-
-run "invalid_administrator" {
-  command = plan
-  variables {
-    administrator_arns = ["arn:aws:iam::111111111111:group/admins"]
-  }
-  expect_failures = [var.administrator_arns]
-}
-
-run "wildcard_administrator" {
-  command = plan
-  variables {
-    administrator_arns = ["arn:aws:iam::111111111111:role/admin-*"]
-  }
-  expect_failures = [var.administrator_arns]
-}
-
-run "invalid_user_pattern" {
-  command = plan
-  variables {
-    user_arn_patterns = ["arn:aws:sts::111111111111:assumed-role/mlops-dev-*"]
-  }
-  expect_failures = [var.user_arn_patterns]
-}
-
-run "account_wide_user_pattern" {
-  command = plan
-  variables {
-    user_arn_patterns = ["arn:aws:iam::111111111111:role/*"]
-  }
-  expect_failures = [var.user_arn_patterns]
-}
-
-run "invalid_read_only" {
-  command = plan
-  variables {
-    read_only_arns = ["*"]
-  }
-  expect_failures = [var.read_only_arns]
-}
-
-run "deletion_window_too_short" {
-  command = plan
-  variables {
-    deletion_window_in_days = 6
-  }
-  expect_failures = [var.deletion_window_in_days]
-}
-
-run "deletion_window_too_long" {
-  command = plan
-  variables {
-    deletion_window_in_days = 31
-  }
-  expect_failures = [var.deletion_window_in_days]
-}
-
-run "rotation_too_short" {
-  command = plan
-  variables {
-    rotation_period_in_days = 89
-  }
-  expect_failures = [var.rotation_period_in_days]
-}
-
-run "rotation_too_long" {
-  command = plan
-  variables {
-    rotation_period_in_days = 2561
-  }
-  expect_failures = [var.rotation_period_in_days]
-}
-
-run "rotation_fractional" {
-  command = plan
-  variables {
-    rotation_period_in_days = 365.5
-  }
-  expect_failures = [var.rotation_period_in_days]
-}
-
-run "invalid_tags" {
-  command = plan
-  variables {
-    tags = { "aws:owner" = "x" }
-  }
-  expect_failures = [var.tags]
 }
 
 run "cross_account_decrypt_only_via_s3_for_named_roles" {
