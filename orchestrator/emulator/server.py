@@ -4,7 +4,8 @@ Binds 127.0.0.1 (port 0 picks a free port, race-free), prints `READY <url>` on s
 accepts requests, and serves until SIGINT/SIGTERM. Extensions of the stock emulator are
 registered here before the first request, in one place: `orchestrator.emulator.extensions`.
 Requests run one at a time (serialized.py); a retried SDK call gets the answer its earlier attempt
-got instead of running twice (retries.py).
+got instead of running twice (retries.py); every signed request is allowed or denied as IAM would
+decide it before it is served (authorization/), and the counts are logged when the emulator stops.
 With `--state-file`, resources are loaded at start and saved at stop (see persistence.py); a failed
 save is logged and ends the process with exit code 3, which the orchestrator reports.
 """
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from werkzeug.serving import make_server
 
     from orchestrator.emulator import extensions, persistence
+    from orchestrator.emulator.authorization.middleware import AuthorizingApp
     from orchestrator.emulator.retries import RetryReplay
     from orchestrator.emulator.serialized import SerializedApp
 
@@ -51,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     except persistence.IncompatibleStateError as exc:
         print(f"ERROR {exc}", flush=True)
         return 1
-    app = SerializedApp(RetryReplay(DomainDispatcherApplication(create_backend_app)))
+    authorizing = AuthorizingApp(DomainDispatcherApplication(create_backend_app))
+    app = SerializedApp(RetryReplay(authorizing))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
     os.environ["MOTO_PORT"] = str(server.port)
 
@@ -67,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        print(authorizing.counts.summary(), file=sys.stderr, flush=True)
     if args.state_file is not None:
         try:
             persistence.save_state(args.state_file)

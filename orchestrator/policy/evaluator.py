@@ -10,12 +10,19 @@ Semantics implemented (the subset IAM policies of this platform use):
   operator, must match (AND); several values for one key match if any does (OR).
 - A key absent from the request: positive operators do not match, negated ones (`…Not…`) do,
   `…IfExists` matches, `Null` tests exactly that; `ForAnyValue` does not match, `ForAllValues` does.
+- Policy variables (`${aws:PrincipalTag/team}`, `${aws:username}`, `${*}`, `${?}`, `${$}`) in
+  Resource/NotResource and condition values are replaced by the request's context; an element whose
+  variable has no value in the request does not match.
+- IpAddress/NotIpAddress (CIDR) and Date* operators (ISO 8601 or epoch seconds).
 - Decision: an explicit Deny wins, then an Allow, otherwise an implicit deny.
+The full decision of a request made by a principal (identity policies, permission boundary, session
+policy and the target's resource policy, across accounts) is in `orchestrator.policy.authorization`.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -61,6 +68,22 @@ def _number(value: Any) -> float:
     return float(value)
 
 
+def _date(value: Any) -> float:
+    text = str(value)
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    from datetime import datetime  # noqa: PLC0415 - only policies with dates need it
+
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def _in_network(cidr: Any, address: Any) -> bool:
+    try:
+        return ipaddress.ip_address(str(address)) in ipaddress.ip_network(str(cidr), strict=False)
+    except ValueError:
+        return False
+
+
 _BASE_OPERATORS: dict[str, Any] = {
     "StringEquals": lambda p, v: str(v) == str(p),
     "StringEqualsIgnoreCase": lambda p, v: str(v).lower() == str(p).lower(),
@@ -73,6 +96,13 @@ _BASE_OPERATORS: dict[str, Any] = {
     "NumericLessThanEquals": lambda p, v: _number(v) <= _number(p),
     "NumericGreaterThan": lambda p, v: _number(v) > _number(p),
     "NumericGreaterThanEquals": lambda p, v: _number(v) >= _number(p),
+    "DateEquals": lambda p, v: _date(v) == _date(p),
+    "DateLessThan": lambda p, v: _date(v) < _date(p),
+    "DateLessThanEquals": lambda p, v: _date(v) <= _date(p),
+    "DateGreaterThan": lambda p, v: _date(v) > _date(p),
+    "DateGreaterThanEquals": lambda p, v: _date(v) >= _date(p),
+    "IpAddress": _in_network,
+    "BinaryEquals": lambda p, v: str(v) == str(p),
 }
 _NEGATED = {
     "StringNotEquals": "StringEquals",
@@ -81,6 +111,8 @@ _NEGATED = {
     "ArnNotEquals": "ArnEquals",
     "ArnNotLike": "ArnLike",
     "NumericNotEquals": "NumericEquals",
+    "DateNotEquals": "DateEquals",
+    "NotIpAddress": "IpAddress",
 }
 
 
@@ -98,11 +130,49 @@ def _single_value_matches(operator: str, policy_values: list[Any], value: Any) -
     return any(_BASE_OPERATORS[operator](p, value) for p in policy_values)
 
 
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
+_SPECIAL_VARIABLES = {"*": "*", "?": "?", "$": "$"}
+
+
+class _MissingVariable(LookupError):
+    pass
+
+
+def substitute_variables(text: str, context: dict[str, ContextValue]) -> str:
+    """`text` with each `${key}` replaced by the request's single value of that key.
+
+    Raises _MissingVariable when a key has no single value: the element then does not match."""
+
+    def value_of(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _SPECIAL_VARIABLES:
+            return _SPECIAL_VARIABLES[name]
+        name, _, default = name.partition(", ")
+        value = context.get(name)
+        if value is None or isinstance(value, list):
+            if default:
+                return default.strip().strip("'")
+            raise _MissingVariable(name)
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    return _VARIABLE.sub(value_of, text) if "${" in text else text
+
+
+def _substituted(values: list[Any], context: dict[str, ContextValue]) -> list[Any] | None:
+    try:
+        return [substitute_variables(v, context) if isinstance(v, str) else v for v in values]
+    except _MissingVariable:
+        return None
+
+
 def condition_matches(full_operator: str, key: str, policy_value: Any, context: dict[str, ContextValue]) -> bool:
     qualifier, _, operator = full_operator.rpartition(":")
     if_exists = operator.endswith("IfExists")
     operator = operator.removesuffix("IfExists")
-    policy_values = _as_list(policy_value)
+    substituted = _substituted(_as_list(policy_value), context)
+    if substituted is None:
+        return False
+    policy_values = substituted
     present = key in context
     if operator == "Null":
         wants_absent = any(str(v).lower() == "true" for v in policy_values)
@@ -127,14 +197,19 @@ def _matches_any(patterns: list[Any], value: str, case_sensitive: bool) -> bool:
     return any(_wildcard(str(p), value, case_sensitive) for p in patterns)
 
 
+def _resource_matches(patterns: list[Any], request: Request) -> bool:
+    substituted = _substituted(patterns, request.context)
+    return substituted is not None and _matches_any(substituted, request.resource, True)
+
+
 def statement_applies(statement: dict[str, Any], request: Request) -> bool:
     if "Action" in statement and not _matches_any(_as_list(statement["Action"]), request.action, False):
         return False
     if "NotAction" in statement and _matches_any(_as_list(statement["NotAction"]), request.action, False):
         return False
-    if "Resource" in statement and not _matches_any(_as_list(statement["Resource"]), request.resource, True):
+    if "Resource" in statement and not _resource_matches(_as_list(statement["Resource"]), request):
         return False
-    if "NotResource" in statement and _matches_any(_as_list(statement["NotResource"]), request.resource, True):
+    if "NotResource" in statement and _resource_matches(_as_list(statement["NotResource"]), request):
         return False
     for operator, keys in (statement.get("Condition") or {}).items():
         for key, value in keys.items():

@@ -1,0 +1,177 @@
+"""The WSGI application that decides every signed request before the emulator serves it.
+
+For each request: the principal from the signature; the call from the service model; the checks
+IAM makes for it; for each check the owner account and resource policy of its resource; then IAM's
+decision (`orchestrator.policy.authorization.authorize`). A denied request gets the service's
+AccessDenied answer and never reaches the emulator's state. The emulator's administrator is not
+evaluated within its own account (see principals.py) but is across accounts, like anybody.
+A signed request of a platform principal that no rule maps is served, logged as *unevaluated* and
+counted; `GET /_platform/authorization` answers the counts, and the emulator logs them when it stops.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from orchestrator.emulator.authorization.actions import Check, Where, checks_for
+from orchestrator.emulator.authorization.calls import Call, identify, read_body
+from orchestrator.emulator.authorization.denials import Denial, denial, invalid_token, message
+from orchestrator.emulator.authorization.principals import (
+    InvalidToken,
+    Principal,
+    principal_context,
+    principal_of,
+    remember_session_tags,
+    signature_of,
+)
+from orchestrator.emulator.authorization.resource_policies import owner_and_policy, resource_tags
+from orchestrator.policy.authorization import Verdict, authorize
+from orchestrator.policy.evaluator import Request
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+COUNTS_PATH = "/_platform/authorization"
+_ACCESS_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
+
+
+@dataclass
+class Counts:
+    evaluated: int = 0
+    allowed: int = 0
+    denied: int = 0
+    unevaluated: int = 0
+    administrator: int = 0
+    unsigned: int = 0
+    unevaluated_operations: Counter[str] = field(default_factory=Counter)
+    denied_actions: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "evaluated": self.evaluated,
+            "allowed": self.allowed,
+            "denied": self.denied,
+            "unevaluated": self.unevaluated,
+            "administrator": self.administrator,
+            "unsigned": self.unsigned,
+            "unevaluated_operations": dict(self.unevaluated_operations),
+            "denied_actions": dict(self.denied_actions),
+        }
+
+    def summary(self) -> str:
+        return (
+            f"authorization: {self.evaluated} requests evaluated ({self.allowed} allowed, {self.denied} denied), "
+            f"{self.unevaluated} unevaluated, {self.administrator} by the administrator in its own account, {self.unsigned} unsigned"
+        )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    check: Check
+    verdict: Verdict
+
+
+def decide(principal: Principal, call: Call, checks: list[Check]) -> tuple[Refusal | None, int]:
+    """The first check IAM refuses (None when all are allowed), and how many checks were evaluated."""
+    caller = principal.caller
+    base = principal_context(principal, call.region)
+    evaluated = 0
+    for check in checks:
+        owner, policy = owner_and_policy(check.resource, caller.account)
+        if principal.administrator and (owner == caller.account or check.action in _ADMINISTRATOR_ANYWHERE):
+            continue
+        evaluated += 1
+        context = {**base, "aws:ResourceAccount": owner, **resource_tags(check.resource), **check.context}
+        if check.resource.startswith("arn:aws:s3:::"):
+            context["s3:ResourceAccount"] = owner
+        verdict = authorize(caller, Request(check.action, check.resource, context), owner, policy)
+        if not verdict.allowed:
+            return Refusal(check, verdict), evaluated
+    return None, evaluated
+
+
+class AuthorizingApp:
+    """Decides each signed request as IAM would before `app` serves it."""
+
+    def __init__(self, app: WsgiApp, log: TextIO | None = None) -> None:
+        self._app = app
+        self._log = log
+        self.counts = Counts()
+
+    def _say(self, text: str) -> None:
+        stream = self._log if self._log is not None else sys.stderr
+        print(f"[{time.strftime('%d/%b/%Y %H:%M:%S')}] {text}", file=stream, flush=True)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == COUNTS_PATH:
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps(self.counts.as_dict()).encode()]
+        signature = signature_of(environ)
+        if signature is None or str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
+            self.counts.unsigned += 1
+            return self._app(environ, start_response)
+        body = read_body(environ)
+        call = identify(environ, body, signature.service, signature.region)
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        try:
+            principal = principal_of(signature)
+        except InvalidToken:
+            protocol = call.protocol if call is not None else ("rest-xml" if signature.service == "s3" else "json")
+            return _answer(start_response, invalid_token(protocol, method))
+        checks = checks_for(call, Where(principal.caller.account)) if call is not None else None
+        if call is None or checks is None:
+            if principal.administrator:
+                self.counts.administrator += 1
+            else:
+                operation = f"{call.service}:{call.operation}" if call is not None else f"{signature.service}:{method} {environ.get('PATH_INFO', '')}"
+                self.counts.unevaluated += 1
+                self.counts.unevaluated_operations[operation] += 1
+                self._say(f"authorization: UNEVALUATED {operation} by {principal.describe} (no rule maps it)")
+            return self._app(environ, start_response)
+        refusal, evaluated = decide(principal, call, checks)
+        if principal.administrator and not evaluated:
+            self.counts.administrator += 1
+        else:
+            self.counts.evaluated += 1
+        if refusal is not None:
+            self.counts.denied += 1
+            self.counts.denied_actions[refusal.check.action] += 1
+            text = message(principal.describe, refusal.check.action, refusal.check.resource, refusal.verdict.decision, _because(refusal.verdict))
+            self._say(f"authorization: DENIED {text}")
+            return _answer(start_response, denial(call.service, call.protocol, method, text))
+        if evaluated or not principal.administrator:
+            self.counts.allowed += 1
+        result = self._app(environ, start_response)
+        if call.service == "sts" and call.operation.startswith("AssumeRole") and call.params.get("Tags"):
+            chunks = list(result)
+            _remember_tags(call, b"".join(chunks))
+            return chunks
+        return result
+
+
+_ADMINISTRATOR_ANYWHERE = frozenset({"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession"})
+
+
+def _because(verdict: Verdict) -> str:
+    if verdict.denying_statements:
+        return f"a policy (statements {', '.join(verdict.denying_statements)})"
+    return verdict.reason
+
+
+def _answer(start_response: Callable[..., Any], answer: Denial) -> list[bytes]:
+    start_response(answer.status, answer.headers)
+    return [answer.body]
+
+
+def _remember_tags(call: Call, body: bytes) -> None:
+    """Keeps the session tags of a successful AssumeRole* (moto keeps none)."""
+    match = _ACCESS_KEY.search(body)
+    if match is None:
+        return
+    tags = {str(t["Key"]): str(t["Value"]) for t in call.params["Tags"] if isinstance(t, dict) and "Key" in t}
+    remember_session_tags(match.group(1).decode(), tags)
