@@ -135,7 +135,7 @@ def _run_stack(
             refused = _gated(engine, target, env, stack, progress) if policy_gate and saved.result == "changes" else None
             return [refused or engine.apply_saved(env, stack, out_dir, saved)]
     with Workspace(target, env, stack).exclusive():
-        planned = engine.plan(env, stack, destroy=command == "destroy")
+        planned = engine.plan(env, stack, destroy=command == "destroy", lock=command != "plan")
         outcome = planned
         if out_dir is not None and planned.result != "failed":
             engine.export_plan(env, stack, out_dir)

@@ -125,12 +125,23 @@ class Engine:
             ) from None
 
     # ---- plan / apply ----------------------------------------------------------------------
-    def plan(self, env: EnvConfig, stack: StackSpec, destroy: bool = False, backend: tuple[str, dict[str, Any]] | None = None) -> StackOutcome:
+    def plan(
+        self,
+        env: EnvConfig,
+        stack: StackSpec,
+        destroy: bool = False,
+        backend: tuple[str, dict[str, Any]] | None = None,
+        lock: bool = True,
+    ) -> StackOutcome:
+        """A saved plan of the stack. `lock=False` for a plan only reviewed, never applied in this run:
+        it writes nothing, so it takes no state lock (the plan role may not write one), and a
+        reviewed plan whose state changed meanwhile is refused as stale when applied."""
         ws = Workspace(self.target, env, stack)
         outcome = StackOutcome(env.name, stack.name, "destroy" if destroy else "plan")
         backend_type, settings = backend or ("s3", self.backend_settings(env, stack))
         self._init(ws, backend_type, settings)
-        args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-lock-timeout={self.lock_timeout}", f"-out={ws.plan_file.name}"]
+        locking = f"-lock-timeout={self.lock_timeout}" if lock else "-lock=false"
+        args = ["plan", "-input=false", "-json", "-detailed-exitcode", locking, f"-out={ws.plan_file.name}"]
         if destroy:
             args.append("-destroy")
         self.progress.say(ws.label, "planning" + (" destroy" if destroy else ""))

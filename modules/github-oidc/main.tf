@@ -214,8 +214,8 @@ locals {
       Resource = [local.parameter_path, "${local.parameter_path}/*"]
     }
 
-    # State backend, both roles: read state, take and release the lock (S3 lockfile and
-    # DynamoDB item). No state write.
+    # State backend: both roles read state; the apply role alone takes and releases the lock
+    # (S3 lockfile and DynamoDB item) and writes state.
 
     state_list = {
       Sid      = "StateList"
@@ -242,6 +242,16 @@ locals {
       Sid      = "StateLockTable"
       Effect   = "Allow"
       Action   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+      Resource = local.lock_table
+    }
+
+    # The plan role takes no lock (a plan for review writes nothing: `plan` runs with
+    # -lock=false); it reads the lock table's state digest only. It can neither take nor
+    # break the lock of a running apply.
+    state_digest_read = {
+      Sid      = "StateDigestRead"
+      Effect   = "Allow"
+      Action   = "dynamodb:GetItem"
       Resource = local.lock_table
     }
 
@@ -579,8 +589,7 @@ locals {
       local.statements.read_package_group_policies,
       local.statements.state_list,
       local.statements.state_read,
-      local.statements.state_lockfile,
-      local.statements.state_lock_table,
+      local.statements.state_digest_read,
       local.statements.state_key,
     ]
   }
@@ -849,7 +858,7 @@ resource "aws_iam_policy" "ci_boundary" {
 
 resource "aws_iam_role" "plan" {
   name                 = local.plan_role_name
-  description          = "GitHub Actions pull-request plans of ${var.repository.owner}/${var.repository.name}: read-only plus the state lock"
+  description          = "GitHub Actions pull-request plans of ${var.repository.owner}/${var.repository.name}: read-only, no state lock"
   assume_role_policy   = jsonencode(local.plan_trust_policy)
   max_session_duration = var.max_session_duration
   permissions_boundary = aws_iam_policy.ci_boundary.arn

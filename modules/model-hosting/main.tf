@@ -667,8 +667,10 @@ resource "aws_iam_policy" "deploy_common" {
   }
 }
 
-# The project-scoped part: SageMaker hosting of <name_prefix>-<project>-*
-# only (no wildcard action, no other resource; asserted by the tests).
+# The project-scoped part: the project's endpoint <name_prefix>-<project> (the
+# name the deploy code gives it, exactly: IAM's "-*" would not match it) and
+# its models and endpoint configurations <name_prefix>-<project>-<version>-...
+# (no wildcard action, no other resource; asserted by the tests).
 resource "aws_iam_role_policy" "deploy" {
   for_each = var.projects
 
@@ -684,7 +686,7 @@ resource "aws_iam_role_policy" "deploy" {
         Resource = [
           "${local.sagemaker_arn}:model/${var.name_prefix}-${each.key}-*",
           "${local.sagemaker_arn}:endpoint-config/${var.name_prefix}-${each.key}-*",
-          "${local.sagemaker_arn}:endpoint/${var.name_prefix}-${each.key}-*",
+          "${local.sagemaker_arn}:endpoint/${var.name_prefix}-${each.key}",
         ]
       },
       {
@@ -692,7 +694,7 @@ resource "aws_iam_role_policy" "deploy" {
         Sid      = "InvokeProjectEndpoints"
         Effect   = "Allow"
         Action   = "sagemaker:InvokeEndpoint"
-        Resource = "${local.sagemaker_arn}:endpoint/${var.name_prefix}-${each.key}-*"
+        Resource = "${local.sagemaker_arn}:endpoint/${var.name_prefix}-${each.key}"
       },
     ]
   })

@@ -244,17 +244,17 @@ run "deploy_roles_are_scoped_to_their_project" {
         Resource = [
           "arn:aws:sagemaker:eu-west-1:222222222222:model/mlops-staging-abalone-*",
           "arn:aws:sagemaker:eu-west-1:222222222222:endpoint-config/mlops-staging-abalone-*",
-          "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-abalone-*",
+          "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-abalone",
         ]
       },
       {
         Sid      = "InvokeProjectEndpoints"
         Effect   = "Allow"
         Action   = "sagemaker:InvokeEndpoint"
-        Resource = "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-abalone-*"
+        Resource = "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-abalone"
       },
     ]
-    error_message = "The abalone deploy role manages and invokes only mlops-staging-abalone-* models, endpoint configurations and endpoints."
+    error_message = "The abalone deploy role manages and invokes only its endpoint mlops-staging-abalone (exactly: the name the deploy code gives it) and mlops-staging-abalone-* models and endpoint configurations."
   }
 
   assert {

@@ -375,13 +375,16 @@ def _sagemaker_context(call: Call) -> Context:
         groups = _dig(params, ("DefaultUserSettings", "SecurityGroups"))
         if groups:
             context["sagemaker:VpcSecurityGroupIds"] = list(groups)
-    elif call.operation not in ("CreateNotebookInstance",):
+    elif call.operation == "CreateEndpointConfig":
+        if params.get("KmsKeyId"):
+            context["sagemaker:VolumeKmsKeyArn"] = params["KmsKeyId"]  # the only volume key it carries
+    elif call.operation != "CreateNotebookInstance":
         volume = _first(params, _VOLUME_KEY_PATHS)
         if volume:
-            context["sagemaker:VolumeKmsKey"] = volume
+            context["sagemaker:VolumeKmsKey"] = context["sagemaker:VolumeKmsKeyArn"] = volume
     if call.operation == "CreateNotebookInstance":
         if params.get("KmsKeyId"):
-            context["sagemaker:VolumeKmsKey"] = params["KmsKeyId"]
+            context["sagemaker:VolumeKmsKey"] = context["sagemaker:VolumeKmsKeyArn"] = params["KmsKeyId"]
         if params.get("SubnetId"):
             context["sagemaker:VpcSubnets"] = [params["SubnetId"]]
         if params.get("SecurityGroupIds"):
@@ -391,7 +394,7 @@ def _sagemaker_context(call: Call) -> Context:
                 context[key] = params[parameter]
     output = _first(params, _OUTPUT_KEY_PATHS)
     if output:
-        context["sagemaker:OutputKmsKey"] = output
+        context["sagemaker:OutputKmsKey"] = context["sagemaker:OutputKmsKeyArn"] = output
     encryption = params.get("EnableInterContainerTrafficEncryption")
     if encryption is None:
         encryption = _dig(params, ("NetworkConfig", "EnableInterContainerTrafficEncryption"))

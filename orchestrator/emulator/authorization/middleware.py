@@ -82,7 +82,7 @@ def decide(principal: Principal, call: Call, checks: list[Check]) -> tuple[Refus
     base = principal_context(principal, call.region)
     evaluated = 0
     for check in checks:
-        owner, policy = owner_and_policy(check.resource, caller.account)
+        owner, policy = owner_and_policy(check.resource, caller.account, check.action)
         if principal.administrator and (owner == caller.account or check.action in _ADMINISTRATOR_ANYWHERE):
             continue
         evaluated += 1

@@ -219,8 +219,9 @@ def _event_bus_policy(resource: str, account: str, region: str) -> ResourcePolic
     return ResourcePolicy(document, account) if document is not None else None
 
 
-def owner_and_policy(resource: str, caller_account: str) -> tuple[str, ResourcePolicy | None]:
-    """The account that owns `resource` and its resource policy (None where it has none)."""
+def owner_and_policy(resource: str, caller_account: str, action: str = "") -> tuple[str, ResourcePolicy | None]:
+    """The account that owns `resource` and the resource policy that governs `action` on it (None
+    where it has none; a role's trust policy governs only the sts: actions that assume it)."""
     if resource == "*":
         return caller_account, None
     match = _ARN.match(resource)
@@ -236,7 +237,7 @@ def owner_and_policy(resource: str, caller_account: str) -> tuple[str, ResourceP
         if service == "kms" and rest.startswith("key/"):
             return account, _kms_key_policy(resource, account, region)
         if service == "iam" and rest.startswith("role/"):
-            return account, _role_trust(resource, account, match.group("partition"))
+            return account, _role_trust(resource, account, match.group("partition")) if action.startswith("sts:") else None
         if service == "sagemaker" and rest.startswith(("model-package-group/", "model-package/")):
             return account, _model_package_group_policy(rest, account, region)
         if service == "sqs":
