@@ -301,44 +301,162 @@ run "additional_statements_appended" {
   }
 }
 
-run "invalid_bucket_name_uppercase" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # invalid_bucket_name_uppercase
     bucket_name = "MLOps-Data"
+
+    # kms_alias_instead_of_key_arn
+    kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+
+    # log_sources_without_log_target
+    log_source_bucket_arns = ["arn:aws:s3:::mlops-dev-models-111111111111"]
+
+    # invalid_vpc_endpoint_id
+    allowed_vpc_endpoint_ids = ["vpc-0123456789abcdef0"]
+
+    # lifecycle_noncurrent_zero
+    lifecycle_rules = { noncurrent_version_expiration_days = 0 }
+
+    # additional_statements_not_a_list
+    additional_policy_statements = { Sid = "x", Effect = "Allow" }
+
+    # invalid_tags
+    tags = { "aws:cloudformation:stack-name" = "x" }
   }
-  expect_failures = [var.bucket_name]
+
+  expect_failures = [
+    var.bucket_name,
+    var.kms_key_arn,
+    var.log_source_bucket_arns,
+    var.allowed_vpc_endpoint_ids,
+    var.lifecycle_rules,
+    var.additional_policy_statements,
+    var.tags,
+  ]
 }
 
-run "invalid_bucket_name_short" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # invalid_bucket_name_short
     bucket_name = "ab"
+
+    # kms_key_missing
+    kms_key_arn = null
+
+    # invalid_exempt_principal
+    vpce_exempt_principal_arns = ["*"]
+
+    # lifecycle_abort_zero
+    lifecycle_rules = { abort_incomplete_multipart_upload_days = 0 }
+
+    # additional_statement_without_effect
+    additional_policy_statements = [{ Sid = "x", Action = "s3:GetObject" }]
   }
-  expect_failures = [var.bucket_name]
+
+  expect_failures = [
+    var.bucket_name,
+    var.kms_key_arn,
+    var.vpce_exempt_principal_arns,
+    var.lifecycle_rules,
+    var.additional_policy_statements,
+  ]
 }
 
-run "invalid_bucket_name_double_dot" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # invalid_bucket_name_double_dot
     bucket_name = "mlops..data"
+
+    # kms_key_on_log_target
+    access_log_target      = true
+    log_source_bucket_arns = ["arn:aws:s3:::mlops-dev-models-111111111111"]
+    logging                = null
+
+    # exempt_principal_without_endpoints
+    allowed_vpc_endpoint_ids = []
+
+    # lifecycle_transition_too_early
+    lifecycle_rules = { transition_to_standard_ia_days = 10 }
+
+    # additional_statement_public_allow
+    additional_policy_statements = [{ Sid = "Public", Effect = "Allow", Principal = { AWS = "*" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::mlops-dev-data-111111111111/*" }]
   }
-  expect_failures = [var.bucket_name]
+
+  expect_failures = [
+    var.bucket_name,
+    var.kms_key_arn,
+    var.vpce_exempt_principal_arns,
+    var.lifecycle_rules,
+    var.additional_policy_statements,
+  ]
 }
 
-run "invalid_bucket_name_ip" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
+
   variables {
+    # invalid_bucket_name_ip
     bucket_name = "192.168.5.4"
+
+    # log_target_without_sources
+    kms_key_arn       = null
+    access_log_target = true
+    logging           = null
+
+    # lifecycle_expiration_zero
+    lifecycle_rules = { expiration_days = 0 }
+
+    # additional_statement_reserved_sid
+    additional_policy_statements = [{ Sid = "DenyInsecureTransport", Effect = "Allow", Principal = { AWS = "arn:aws:iam::222222222222:root" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::mlops-dev-data-111111111111/*" }]
   }
-  expect_failures = [var.bucket_name]
+
+  expect_failures = [
+    var.bucket_name,
+    var.log_source_bucket_arns,
+    var.lifecycle_rules,
+    var.additional_policy_statements,
+  ]
 }
 
-run "invalid_bucket_name_reserved_suffix" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
+
   variables {
+    # invalid_bucket_name_reserved_suffix
     bucket_name = "mlops-data-s3alias"
+
+    # invalid_log_source_arn
+    kms_key_arn            = null
+    access_log_target      = true
+    logging                = null
+    log_source_bucket_arns = ["mlops-dev-models-111111111111"]
+
+    # lifecycle_expiration_before_transition
+    lifecycle_rules = { transition_to_standard_ia_days = 60, expiration_days = 60 }
   }
-  expect_failures = [var.bucket_name]
+
+  expect_failures = [
+    var.bucket_name,
+    var.log_source_bucket_arns,
+    var.lifecycle_rules,
+  ]
 }
 
 run "invalid_bucket_name_too_long" {
@@ -347,61 +465,6 @@ run "invalid_bucket_name_too_long" {
     bucket_name = "mlops-dev-data-111111111111-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
   }
   expect_failures = [var.bucket_name]
-}
-
-run "kms_alias_instead_of_key_arn" {
-  command = plan
-  variables {
-    kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "kms_key_missing" {
-  command = plan
-  variables {
-    kms_key_arn = null
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "kms_key_on_log_target" {
-  command = plan
-  variables {
-    access_log_target      = true
-    log_source_bucket_arns = ["arn:aws:s3:::mlops-dev-models-111111111111"]
-    logging                = null
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "log_target_without_sources" {
-  command = plan
-  variables {
-    kms_key_arn       = null
-    access_log_target = true
-    logging           = null
-  }
-  expect_failures = [var.log_source_bucket_arns]
-}
-
-run "log_sources_without_log_target" {
-  command = plan
-  variables {
-    log_source_bucket_arns = ["arn:aws:s3:::mlops-dev-models-111111111111"]
-  }
-  expect_failures = [var.log_source_bucket_arns]
-}
-
-run "invalid_log_source_arn" {
-  command = plan
-  variables {
-    kms_key_arn            = null
-    access_log_target      = true
-    logging                = null
-    log_source_bucket_arns = ["mlops-dev-models-111111111111"]
-  }
-  expect_failures = [var.log_source_bucket_arns]
 }
 
 run "logging_into_itself" {
@@ -426,106 +489,3 @@ run "logging_invalid_prefix" {
   expect_failures = [var.logging]
 }
 
-run "invalid_vpc_endpoint_id" {
-  command = plan
-  variables {
-    allowed_vpc_endpoint_ids = ["vpc-0123456789abcdef0"]
-  }
-  expect_failures = [var.allowed_vpc_endpoint_ids]
-}
-
-run "invalid_exempt_principal" {
-  command = plan
-  variables {
-    vpce_exempt_principal_arns = ["*"]
-  }
-  expect_failures = [var.vpce_exempt_principal_arns]
-}
-
-run "exempt_principal_without_endpoints" {
-  command = plan
-  variables {
-    allowed_vpc_endpoint_ids = []
-  }
-  expect_failures = [var.vpce_exempt_principal_arns]
-}
-
-run "lifecycle_noncurrent_zero" {
-  command = plan
-  variables {
-    lifecycle_rules = { noncurrent_version_expiration_days = 0 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
-
-run "lifecycle_abort_zero" {
-  command = plan
-  variables {
-    lifecycle_rules = { abort_incomplete_multipart_upload_days = 0 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
-
-run "lifecycle_transition_too_early" {
-  command = plan
-  variables {
-    lifecycle_rules = { transition_to_standard_ia_days = 10 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
-
-run "lifecycle_expiration_zero" {
-  command = plan
-  variables {
-    lifecycle_rules = { expiration_days = 0 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
-
-run "lifecycle_expiration_before_transition" {
-  command = plan
-  variables {
-    lifecycle_rules = { transition_to_standard_ia_days = 60, expiration_days = 60 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
-
-run "additional_statements_not_a_list" {
-  command = plan
-  variables {
-    additional_policy_statements = { Sid = "x", Effect = "Allow" }
-  }
-  expect_failures = [var.additional_policy_statements]
-}
-
-run "additional_statement_without_effect" {
-  command = plan
-  variables {
-    additional_policy_statements = [{ Sid = "x", Action = "s3:GetObject" }]
-  }
-  expect_failures = [var.additional_policy_statements]
-}
-
-run "additional_statement_public_allow" {
-  command = plan
-  variables {
-    additional_policy_statements = [{ Sid = "Public", Effect = "Allow", Principal = { AWS = "*" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::mlops-dev-data-111111111111/*" }]
-  }
-  expect_failures = [var.additional_policy_statements]
-}
-
-run "additional_statement_reserved_sid" {
-  command = plan
-  variables {
-    additional_policy_statements = [{ Sid = "DenyInsecureTransport", Effect = "Allow", Principal = { AWS = "arn:aws:iam::222222222222:root" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::mlops-dev-data-111111111111/*" }]
-  }
-  expect_failures = [var.additional_policy_statements]
-}
-
-run "invalid_tags" {
-  command = plan
-  variables {
-    tags = { "aws:cloudformation:stack-name" = "x" }
-  }
-  expect_failures = [var.tags]
-}
