@@ -76,9 +76,12 @@ variables {
   vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/terraform-deploy"]
 }
 
+# One plan (same variables) for: bucket_names_and_arns, encryption, access_logging,
+#   tls_and_vpc_endpoint_denies_on_every_bucket.
 run "bucket_names_and_arns" {
   command = plan
 
+  # --- bucket_names_and_arns
   assert {
     condition = (
       output.data_bucket_name == "mlops-dev-data-111111111111" &&
@@ -101,11 +104,8 @@ run "bucket_names_and_arns" {
     condition     = output.data_bucket_arn == output.bucket_arns[0] && output.models_bucket_arn == output.bucket_arns[1] && output.access_log_bucket_arn == output.bucket_arns[2]
     error_message = "The individual ARN outputs must match bucket_arns."
   }
-}
 
-run "encryption" {
-  command = plan
-
+  # --- encryption
   assert {
     condition     = module.data.sse_algorithm == "aws:kms" && module.models.sse_algorithm == "aws:kms"
     error_message = "Data and models buckets must use SSE-KMS."
@@ -123,11 +123,8 @@ run "encryption" {
     ])
     error_message = "Data and models bucket policies must deny uploads with any key other than kms_key_arn."
   }
-}
 
-run "access_logging" {
-  command = plan
-
+  # --- access_logging
   assert {
     condition = module.data.logging_target == {
       target_bucket = "mlops-dev-access-logs-111111111111"
@@ -162,6 +159,35 @@ run "access_logging" {
       }
     }
     error_message = "Only the data and models buckets of this account may deliver logs to the access-log bucket."
+  }
+
+  # --- tls_and_vpc_endpoint_denies_on_every_bucket
+  assert {
+    condition = alltrue([
+      for p in [module.data.policy_json, module.models.policy_json, module.access_logs.policy_json] :
+      one([for s in jsondecode(p).Statement : s if s.Sid == "DenyInsecureTransport"]).Condition == { Bool = { "aws:SecureTransport" = "false" } } &&
+      one([for s in jsondecode(p).Statement : s if s.Sid == "DenyInsecureTransport"]).Effect == "Deny"
+    ])
+    error_message = "Every bucket must deny requests without TLS."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in [module.data.policy_json, module.models.policy_json, module.access_logs.policy_json] :
+      one([for s in jsondecode(p).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]) == {
+        Sid       = "DenyAccessOutsideVpcEndpoints"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [jsondecode(p).Statement[0].Resource[0], jsondecode(p).Statement[0].Resource[1]]
+        Condition = {
+          StringNotEquals = { "aws:SourceVpce" = ["vpce-0123456789abcdef0"] }
+          ArnNotLike      = { "aws:PrincipalArn" = ["arn:aws:iam::111111111111:role/terraform-deploy"] }
+          Bool            = { "aws:PrincipalIsAWSService" = "false" }
+        }
+      }
+    ])
+    error_message = "Every bucket (including access logs) must deny access outside the VPC endpoints except exempt principals and AWS services."
   }
 }
 
@@ -221,38 +247,6 @@ run "additional_log_sources_other_partition_and_names" {
   }
 }
 
-run "tls_and_vpc_endpoint_denies_on_every_bucket" {
-  command = plan
-
-  assert {
-    condition = alltrue([
-      for p in [module.data.policy_json, module.models.policy_json, module.access_logs.policy_json] :
-      one([for s in jsondecode(p).Statement : s if s.Sid == "DenyInsecureTransport"]).Condition == { Bool = { "aws:SecureTransport" = "false" } } &&
-      one([for s in jsondecode(p).Statement : s if s.Sid == "DenyInsecureTransport"]).Effect == "Deny"
-    ])
-    error_message = "Every bucket must deny requests without TLS."
-  }
-
-  assert {
-    condition = alltrue([
-      for p in [module.data.policy_json, module.models.policy_json, module.access_logs.policy_json] :
-      one([for s in jsondecode(p).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]) == {
-        Sid       = "DenyAccessOutsideVpcEndpoints"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [jsondecode(p).Statement[0].Resource[0], jsondecode(p).Statement[0].Resource[1]]
-        Condition = {
-          StringNotEquals = { "aws:SourceVpce" = ["vpce-0123456789abcdef0"] }
-          ArnNotLike      = { "aws:PrincipalArn" = ["arn:aws:iam::111111111111:role/terraform-deploy"] }
-          Bool            = { "aws:PrincipalIsAWSService" = "false" }
-        }
-      }
-    ])
-    error_message = "Every bucket (including access logs) must deny access outside the VPC endpoints except exempt principals and AWS services."
-  }
-}
-
 run "lifecycle_and_models_statements" {
   command = plan
 
@@ -295,92 +289,74 @@ run "lifecycle_and_models_statements" {
   }
 }
 
-run "invalid_name_prefix" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # invalid_name_prefix
     name_prefix = "Mlops"
-  }
-  expect_failures = [var.name_prefix]
-}
 
-run "invalid_kms_key_arn" {
-  command = plan
-  variables {
+    # invalid_kms_key_arn
     kms_key_arn = "alias/mlops-dev-data"
-  }
-  expect_failures = [var.kms_key_arn]
-}
 
-run "no_vpc_endpoints" {
-  command = plan
-  variables {
+    # no_vpc_endpoints
     allowed_vpc_endpoint_ids = []
-  }
-  expect_failures = [var.allowed_vpc_endpoint_ids]
-}
 
-run "invalid_vpc_endpoint" {
-  command = plan
-  variables {
-    allowed_vpc_endpoint_ids = ["vpce-XYZ"]
-  }
-  expect_failures = [var.allowed_vpc_endpoint_ids]
-}
-
-run "invalid_exempt_principal" {
-  command = plan
-  variables {
+    # invalid_exempt_principal
     vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/*"]
-  }
-  expect_failures = [var.vpce_exempt_principal_arns]
-}
 
-run "invalid_lifecycle" {
-  command = plan
-  variables {
+    # invalid_lifecycle
     lifecycle_rules = { transition_to_standard_ia_days = 7 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
 
-run "lifecycle_expiration_before_transition" {
-  command = plan
-  variables {
-    lifecycle_rules = { transition_to_standard_ia_days = 90, expiration_days = 30 }
-  }
-  expect_failures = [var.lifecycle_rules]
-}
-
-run "retention_too_short" {
-  command = plan
-  variables {
+    # retention_too_short
     access_log_retention_days = 30
-  }
-  expect_failures = [var.access_log_retention_days]
-}
 
-run "models_statements_not_a_list" {
-  command = plan
-  variables {
+    # models_statements_not_a_list
     models_additional_policy_statements = "not a list"
+
+    # invalid_tags
+    tags = { "" = "empty key" }
   }
-  expect_failures = [var.models_additional_policy_statements]
+
+  expect_failures = [
+    var.name_prefix,
+    var.kms_key_arn,
+    var.allowed_vpc_endpoint_ids,
+    var.vpce_exempt_principal_arns,
+    var.lifecycle_rules,
+    var.access_log_retention_days,
+    var.models_additional_policy_statements,
+    var.tags,
+  ]
 }
 
-run "models_statement_public_allow" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # invalid_vpc_endpoint
+    allowed_vpc_endpoint_ids = ["vpce-XYZ"]
+
+    # lifecycle_expiration_before_transition
+    lifecycle_rules = { transition_to_standard_ia_days = 90, expiration_days = 30 }
+
+    # models_statement_public_allow
     models_additional_policy_statements = [{ Sid = "Public", Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*" }]
-  }
-  expect_failures = [var.models_additional_policy_statements]
-}
 
-run "log_source_with_object_path" {
-  command = plan
-  variables {
+    # log_source_with_object_path
     additional_log_source_bucket_arn_patterns = ["arn:aws:s3:::mlops-dev-project-abc/*"]
   }
-  expect_failures = [var.additional_log_source_bucket_arn_patterns]
+
+  expect_failures = [
+    var.allowed_vpc_endpoint_ids,
+    var.lifecycle_rules,
+    var.models_additional_policy_statements,
+    var.additional_log_source_bucket_arn_patterns,
+  ]
 }
 
 run "log_source_with_inner_wildcard" {
@@ -447,10 +423,3 @@ run "log_source_duplicates" {
   expect_failures = [var.additional_log_source_bucket_arn_patterns]
 }
 
-run "invalid_tags" {
-  command = plan
-  variables {
-    tags = { "" = "empty key" }
-  }
-  expect_failures = [var.tags]
-}
