@@ -75,97 +75,172 @@ run "boundaries_are_accepted" {
   }
 }
 
-# ---------------------------------------------------------------------------
-# name_prefix
-# ---------------------------------------------------------------------------
-
-run "name_prefix_rejects_uppercase" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # name_prefix_rejects_uppercase
     name_prefix = "MLOps-dev"
-  }
-  expect_failures = [var.name_prefix]
-}
 
-run "name_prefix_rejects_trailing_hyphen" {
-  command = plan
-  variables {
-    name_prefix = "mlops-"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-run "name_prefix_rejects_too_long" {
-  command = plan
-  variables {
-    name_prefix = "a23456789012345678901234567890123"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-# ---------------------------------------------------------------------------
-# tags
-# ---------------------------------------------------------------------------
-
-run "tags_reject_aws_prefix" {
-  command = plan
-  variables {
+    # tags_reject_aws_prefix
     tags = { "aws:cloudformation:stack-name" = "x" }
-  }
-  expect_failures = [var.tags]
-}
 
-run "tags_reject_long_value" {
-  command = plan
-  variables {
-    tags = { Owner = join("", [for i in range(257) : "x"]) }
-  }
-  expect_failures = [var.tags]
-}
-
-# ---------------------------------------------------------------------------
-# vpc_cidr
-# ---------------------------------------------------------------------------
-
-run "vpc_cidr_rejects_garbage" {
-  command = plan
-  variables {
+    # vpc_cidr_rejects_garbage
     vpc_cidr = "10.20.0.0"
+
+    # internet_access_rejects_unknown_mode
+    internet_access = "public"
+
+    # endpoint_services_reject_bad_characters
+    interface_endpoint_services = ["sts", "SageMaker.API"]
+
+    # allowed_sgs_reject_non_sg_id
+    endpoint_allowed_security_group_ids = ["sg-0123abcd", "vpc-0123abcd"]
+
+    # s3_buckets_reject_empty_list
+    s3_endpoint_allowed_bucket_arns = []
+
+    # kms_key_rejects_alias
+    flow_logs_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/flow-logs"
+
+    # retention_rejects_value_cloudwatch_does_not_accept
+    flow_logs_retention_days = 366
   }
-  expect_failures = [var.vpc_cidr]
+
+  expect_failures = [
+    var.name_prefix,
+    var.tags,
+    var.vpc_cidr,
+    var.internet_access,
+    var.interface_endpoint_services,
+    var.endpoint_allowed_security_group_ids,
+    var.s3_endpoint_allowed_bucket_arns,
+    var.flow_logs_kms_key_arn,
+    var.flow_logs_retention_days,
+  ]
 }
 
-run "vpc_cidr_rejects_bad_octet" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # name_prefix_rejects_trailing_hyphen
+    name_prefix = "mlops-"
+
+    # tags_reject_long_value
+    tags = { Owner = join("", [for i in range(257) : "x"]) }
+
+    # vpc_cidr_rejects_bad_octet
     vpc_cidr = "10.256.0.0/16"
+
+    # endpoint_services_reject_full_service_name
+    interface_endpoint_services = ["sts", "com.amazonaws.eu-west-1.logs"]
+
+    # allowed_sgs_reject_uppercase_hex
+    endpoint_allowed_security_group_ids = ["sg-0123ABCD"]
+
+    # s3_buckets_reject_wildcard
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::*"]
+
+    # kms_key_rejects_bare_key_id
+    flow_logs_kms_key_arn = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+    # retention_rejects_less_than_a_year
+    flow_logs_retention_days = 180
   }
-  expect_failures = [var.vpc_cidr]
+
+  expect_failures = [
+    var.name_prefix,
+    var.tags,
+    var.vpc_cidr,
+    var.interface_endpoint_services,
+    var.endpoint_allowed_security_group_ids,
+    var.s3_endpoint_allowed_bucket_arns,
+    var.flow_logs_kms_key_arn,
+    var.flow_logs_retention_days,
+  ]
 }
 
-run "vpc_cidr_rejects_host_bits" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # name_prefix_rejects_too_long
+    name_prefix = "a23456789012345678901234567890123"
+
+    # vpc_cidr_rejects_host_bits
     vpc_cidr = "10.20.1.0/16"
+
+    # endpoint_services_reject_s3_interface
+    interface_endpoint_services = ["sts", "s3"]
+
+    # allowed_sgs_reject_duplicates
+    endpoint_allowed_security_group_ids = ["sg-0123abcd", "sg-0123abcd"]
+
+    # s3_buckets_reject_short_prefix_wildcard
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::ml*"]
+
+    # retention_rejects_never_expire
+    flow_logs_retention_days = 0
   }
-  expect_failures = [var.vpc_cidr]
+
+  expect_failures = [
+    var.name_prefix,
+    var.vpc_cidr,
+    var.interface_endpoint_services,
+    var.endpoint_allowed_security_group_ids,
+    var.s3_endpoint_allowed_bucket_arns,
+    var.flow_logs_retention_days,
+  ]
 }
 
-run "vpc_cidr_rejects_prefix_too_short" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
+
   variables {
+    # vpc_cidr_rejects_prefix_too_short
     vpc_cidr = "10.0.0.0/12"
+
+    # endpoint_services_reject_duplicates
+    interface_endpoint_services = ["sts", "logs", "sts"]
+
+    # s3_buckets_reject_object_arn
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data/prefix/*"]
   }
-  expect_failures = [var.vpc_cidr]
+
+  expect_failures = [
+    var.vpc_cidr,
+    var.interface_endpoint_services,
+    var.s3_endpoint_allowed_bucket_arns,
+  ]
 }
 
-run "vpc_cidr_rejects_prefix_too_long" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
+
   variables {
+    # vpc_cidr_rejects_prefix_too_long
     vpc_cidr             = "10.20.0.0/25"
     private_subnet_cidrs = ["10.20.0.0/27", "10.20.0.32/27"]
+
+    # s3_buckets_reject_duplicates
+    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data", "arn:aws:s3:::mlops-test-data"]
   }
-  expect_failures = [var.vpc_cidr]
+
+  expect_failures = [
+    var.vpc_cidr,
+    var.s3_endpoint_allowed_bucket_arns,
+  ]
 }
 
 # ---------------------------------------------------------------------------
@@ -243,18 +318,6 @@ run "private_subnets_reject_overlap" {
     private_subnet_cidrs = ["10.20.0.0/20", "10.20.8.0/21"]
   }
   expect_failures = [var.private_subnet_cidrs]
-}
-
-# ---------------------------------------------------------------------------
-# internet_access / public_subnet_cidrs
-# ---------------------------------------------------------------------------
-
-run "internet_access_rejects_unknown_mode" {
-  command = plan
-  variables {
-    internet_access = "public"
-  }
-  expect_failures = [var.internet_access]
 }
 
 run "public_subnets_must_be_empty_without_nat" {
@@ -337,139 +400,11 @@ run "public_subnets_reject_copy_of_private" {
   expect_failures = [var.public_subnet_cidrs]
 }
 
-# ---------------------------------------------------------------------------
-# interface_endpoint_services
-# ---------------------------------------------------------------------------
-
-run "endpoint_services_reject_bad_characters" {
-  command = plan
-  variables {
-    interface_endpoint_services = ["sts", "SageMaker.API"]
-  }
-  expect_failures = [var.interface_endpoint_services]
-}
-
-run "endpoint_services_reject_full_service_name" {
-  command = plan
-  variables {
-    interface_endpoint_services = ["sts", "com.amazonaws.eu-west-1.logs"]
-  }
-  expect_failures = [var.interface_endpoint_services]
-}
-
-run "endpoint_services_reject_s3_interface" {
-  command = plan
-  variables {
-    interface_endpoint_services = ["sts", "s3"]
-  }
-  expect_failures = [var.interface_endpoint_services]
-}
-
-run "endpoint_services_reject_duplicates" {
-  command = plan
-  variables {
-    interface_endpoint_services = ["sts", "logs", "sts"]
-  }
-  expect_failures = [var.interface_endpoint_services]
-}
-
-# ---------------------------------------------------------------------------
-# endpoint_allowed_security_group_ids
-# ---------------------------------------------------------------------------
-
-run "allowed_sgs_reject_non_sg_id" {
-  command = plan
-  variables {
-    endpoint_allowed_security_group_ids = ["sg-0123abcd", "vpc-0123abcd"]
-  }
-  expect_failures = [var.endpoint_allowed_security_group_ids]
-}
-
-run "allowed_sgs_reject_uppercase_hex" {
-  command = plan
-  variables {
-    endpoint_allowed_security_group_ids = ["sg-0123ABCD"]
-  }
-  expect_failures = [var.endpoint_allowed_security_group_ids]
-}
-
-run "allowed_sgs_reject_duplicates" {
-  command = plan
-  variables {
-    endpoint_allowed_security_group_ids = ["sg-0123abcd", "sg-0123abcd"]
-  }
-  expect_failures = [var.endpoint_allowed_security_group_ids]
-}
-
-# ---------------------------------------------------------------------------
-# s3_endpoint_allowed_bucket_arns
-# ---------------------------------------------------------------------------
-
-run "s3_buckets_reject_empty_list" {
-  command = plan
-  variables {
-    s3_endpoint_allowed_bucket_arns = []
-  }
-  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
-}
-
-run "s3_buckets_reject_wildcard" {
-  command = plan
-  variables {
-    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::*"]
-  }
-  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
-}
-
-run "s3_buckets_reject_short_prefix_wildcard" {
-  command = plan
-  variables {
-    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::ml*"]
-  }
-  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
-}
-
 run "s3_buckets_accept_a_name_prefix" {
   command = plan
   variables {
     s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data", "arn:aws:s3:::mlops-test-project-*"]
   }
-}
-
-run "s3_buckets_reject_object_arn" {
-  command = plan
-  variables {
-    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data/prefix/*"]
-  }
-  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
-}
-
-run "s3_buckets_reject_duplicates" {
-  command = plan
-  variables {
-    s3_endpoint_allowed_bucket_arns = ["arn:aws:s3:::mlops-test-data", "arn:aws:s3:::mlops-test-data"]
-  }
-  expect_failures = [var.s3_endpoint_allowed_bucket_arns]
-}
-
-# ---------------------------------------------------------------------------
-# flow logs
-# ---------------------------------------------------------------------------
-
-run "kms_key_rejects_alias" {
-  command = plan
-  variables {
-    flow_logs_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/flow-logs"
-  }
-  expect_failures = [var.flow_logs_kms_key_arn]
-}
-
-run "kms_key_rejects_bare_key_id" {
-  command = plan
-  variables {
-    flow_logs_kms_key_arn = "1234abcd-12ab-34cd-56ef-1234567890ab"
-  }
-  expect_failures = [var.flow_logs_kms_key_arn]
 }
 
 run "kms_key_must_be_in_deployment_region" {
@@ -478,30 +413,6 @@ run "kms_key_must_be_in_deployment_region" {
     flow_logs_kms_key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
   expect_failures = [aws_cloudwatch_log_group.flow_logs]
-}
-
-run "retention_rejects_value_cloudwatch_does_not_accept" {
-  command = plan
-  variables {
-    flow_logs_retention_days = 366
-  }
-  expect_failures = [var.flow_logs_retention_days]
-}
-
-run "retention_rejects_less_than_a_year" {
-  command = plan
-  variables {
-    flow_logs_retention_days = 180
-  }
-  expect_failures = [var.flow_logs_retention_days]
-}
-
-run "retention_rejects_never_expire" {
-  command = plan
-  variables {
-    flow_logs_retention_days = 0
-  }
-  expect_failures = [var.flow_logs_retention_days]
 }
 
 # ---------------------------------------------------------------------------
