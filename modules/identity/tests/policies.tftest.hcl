@@ -56,10 +56,15 @@ variables {
 # -----------------------------------------------------------------------------
 # Guardrails
 # -----------------------------------------------------------------------------
-
+# One plan (same variables) for: guardrails_statements, guardrails_network, guardrails_encryption,
+#   guardrails_buckets, fixture_is_the_rendered_policies, boundary_protects_itself,
+#   boundary_includes_guardrails, boundary_allow_list, no_wildcards_anywhere,
+#   boundary_covers_every_role, data_scientist, team_lead, data_science_admin,
+#   sagemaker_execution, pipeline_execution, launch, deploy_events.
 run "guardrails_statements" {
   command = plan
 
+  # --- guardrails_statements
   assert {
     condition = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Sid] == [
       "DenyJobsWithoutVpcSubnets",
@@ -95,11 +100,8 @@ run "guardrails_statements" {
     ])
     error_message = "Each guardrail statement must test one condition key (two names of the same key for the KMS checks); several keys in one statement would be ANDed."
   }
-}
 
-run "guardrails_network" {
-  command = plan
-
+  # --- guardrails_network
   assert {
     condition = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Condition if startswith(s.Sid, "DenyJobs") && strcontains(s.Sid, "Vpc") || strcontains(s.Sid, "Allowed")] == [
       { Null = { "sagemaker:VpcSubnets" = "true" } },
@@ -128,11 +130,8 @@ run "guardrails_network" {
     ])
     error_message = "The four VPC statements must guard exactly the create actions that carry the VPC condition keys."
   }
-}
 
-run "guardrails_encryption" {
-  command = plan
-
+  # --- guardrails_encryption
   assert {
     condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyJobsWithoutVolumeKms"]) == {
       Sid    = "DenyJobsWithoutVolumeKms"
@@ -203,24 +202,21 @@ run "guardrails_encryption" {
     ]
     error_message = "Studio domains must be VPC-only with a KMS key; notebook instances must have root and direct internet access disabled."
   }
-}
 
-# The bucket perimeter has one exception: s3:GetObject of an object tagged
-# servicecatalog:provisioning=true (Service Catalog's copy of a product
-# template, read by the launch role). Two statements, ORed:
-#   DenyOtherBuckets: every S3 action, unless the object carries the tag with
-#     "true" (StringNotEquals matches an absent key, so buckets, untagged
-#     objects and actions without the key stay denied);
-#   DenyOtherBucketsTaggedObjectsExceptGet: every action but s3:GetObject on
-#     objects that carry the tag at all (Null = false), so the exception cannot
-#     widen GetObjectTagging, PutObjectAcl, a future action, ... Only object
-#     requests carry the key, so its NotResource lists only the allowed objects.
-# tests/orchestrator/policy/test_guardrail_template_read.py evaluates them on
-# example requests, from tests/fixtures/template-read-policies.json, which the
-# run "fixture_is_the_rendered_policies" below pins to the rendered policies.
-run "guardrails_buckets" {
-  command = plan
-
+  # --- guardrails_buckets
+  # The bucket perimeter has one exception: s3:GetObject of an object tagged
+  # servicecatalog:provisioning=true (Service Catalog's copy of a product
+  # template, read by the launch role). Two statements, ORed:
+  #   DenyOtherBuckets: every S3 action, unless the object carries the tag with
+  #     "true" (StringNotEquals matches an absent key, so buckets, untagged
+  #     objects and actions without the key stay denied);
+  #   DenyOtherBucketsTaggedObjectsExceptGet: every action but s3:GetObject on
+  #     objects that carry the tag at all (Null = false), so the exception cannot
+  #     widen GetObjectTagging, PutObjectAcl, a future action, ... Only object
+  #     requests carry the key, so its NotResource lists only the allowed objects.
+  # tests/orchestrator/policy/test_guardrail_template_read.py evaluates them on
+  # example requests, from tests/fixtures/template-read-policies.json, which the
+  # run "fixture_is_the_rendered_policies" below pins to the rendered policies.
   assert {
     condition = one([for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s if s.Sid == "DenyOtherBuckets"]) == {
       Sid       = "DenyOtherBuckets"
@@ -266,12 +262,9 @@ run "guardrails_buckets" {
     condition     = [for s in jsondecode(output.policy_documents["sagemaker-guardrails"]).Statement : s.Sid if can(s.NotAction)] == ["DenyOtherBucketsTaggedObjectsExceptGet"]
     error_message = "Only the tagged-object statement may use NotAction, and only with an s3: condition key."
   }
-}
 
-# The fixture of the evaluator test is exactly what the module renders.
-run "fixture_is_the_rendered_policies" {
-  command = plan
-
+  # --- fixture_is_the_rendered_policies
+  # The fixture of the evaluator test is exactly what the module renders.
   assert {
     condition = alltrue([
       for name, document in jsondecode(file("tests/fixtures/template-read-policies.json")) :
@@ -284,15 +277,11 @@ run "fixture_is_the_rendered_policies" {
     condition     = sort(keys(jsondecode(file("tests/fixtures/template-read-policies.json")))) == sort(setintersection(keys(output.policy_documents), ["launch", "permission-boundary", "sagemaker-guardrails"]))
     error_message = "The fixture must hold exactly the launch policy, the boundary and the guardrails."
   }
-}
 
-# -----------------------------------------------------------------------------
-# Permission boundary
-# -----------------------------------------------------------------------------
-
-run "boundary_protects_itself" {
-  command = plan
-
+  # --- boundary_protects_itself
+  # -----------------------------------------------------------------------------
+  # Permission boundary
+  # -----------------------------------------------------------------------------
   assert {
     condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "DenyBoundaryEdits"]) == {
       Sid      = "DenyBoundaryEdits"
@@ -323,11 +312,8 @@ run "boundary_protects_itself" {
     }
     error_message = "Creating a role, or setting a boundary, other than this boundary must be denied."
   }
-}
 
-run "boundary_includes_guardrails" {
-  command = plan
-
+  # --- boundary_includes_guardrails
   # Project-template roles carry the boundary but not the guardrails policy:
   # they may not call any guarded create action.
   assert {
@@ -359,11 +345,8 @@ run "boundary_includes_guardrails" {
     ]))
     error_message = "The boundary's guarded create actions must be the union of the guardrail statements' actions."
   }
-}
 
-run "boundary_allow_list" {
-  command = plan
-
+  # --- boundary_allow_list
   assert {
     condition = [for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Sid if s.Effect == "Allow"] == [
       "SageMaker", "NoResourceLevel", "GlobalReadOnly", "S3Read", "S3Write", "ReadServiceCatalogTemplateCopies", "ScopedPerService", "Kms", "ReadPlatformParameters",
@@ -482,15 +465,11 @@ run "boundary_allow_list" {
     condition     = length(output.policy_documents["permission-boundary"]) <= 6144 && length(output.policy_documents["sagemaker-guardrails"]) <= 6144
     error_message = "The boundary and the guardrails must fit IAM's 6,144-character limit for managed policies."
   }
-}
 
-# -----------------------------------------------------------------------------
-# Properties of every policy
-# -----------------------------------------------------------------------------
-
-run "no_wildcards_anywhere" {
-  command = plan
-
+  # --- no_wildcards_anywhere
+  # -----------------------------------------------------------------------------
+  # Properties of every policy
+  # -----------------------------------------------------------------------------
   assert {
     condition = alltrue(flatten([
       for name, doc in output.policy_documents : [
@@ -551,14 +530,11 @@ run "no_wildcards_anywhere" {
     ])
     error_message = "Every role policy must fit IAM's 10,240-character limit for a role's inline policies."
   }
-}
 
-# Every action a role policy allows must also be allowed by the boundary
-# (action level; IAM wildcards of the boundary expanded as regular
-# expressions), otherwise the role would silently lose it.
-run "boundary_covers_every_role" {
-  command = plan
-
+  # --- boundary_covers_every_role
+  # Every action a role policy allows must also be allowed by the boundary
+  # (action level; IAM wildcards of the boundary expanded as regular
+  # expressions), otherwise the role would silently lose it.
   assert {
     condition = alltrue(flatten([
       for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] : [
@@ -571,15 +547,11 @@ run "boundary_covers_every_role" {
     ]))
     error_message = "Some role policy allows an action the permission boundary does not: ${jsonencode(distinct(flatten([for name in ["data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"] : [for action in flatten([for s in jsondecode(output.policy_documents[name]).Statement : s.Action if s.Effect == "Allow"]) : action if !anytrue([for pattern in flatten([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Effect == "Allow"]) : can(regex("^${replace(pattern, "*", ".*")}$", action))])]])))}."
   }
-}
 
-# -----------------------------------------------------------------------------
-# Personas
-# -----------------------------------------------------------------------------
-
-run "data_scientist" {
-  command = plan
-
+  # --- data_scientist
+  # -----------------------------------------------------------------------------
+  # Personas
+  # -----------------------------------------------------------------------------
   assert {
     condition = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if s.Sid == "PassExecutionRolesToSageMaker"]) == {
       Sid       = "PassExecutionRolesToSageMaker"
@@ -640,11 +612,8 @@ run "data_scientist" {
     condition     = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Resource if s.Sid == "S3WriteEnvironmentObjects"]) == ["arn:aws:s3:::mlops-dev-data-111111111111/*", "arn:aws:s3:::mlops-dev-models-111111111111/*"]
     error_message = "A data scientist may write only objects of the writable environment buckets."
   }
-}
 
-run "team_lead" {
-  command = plan
-
+  # --- team_lead
   assert {
     condition     = one([for s in jsondecode(output.policy_documents["team-lead"]).Statement : s if s.Sid == "ModelApproval"]).Resource == "arn:aws:sagemaker:eu-west-1:111111111111:model-package/*"
     error_message = "A team lead must be able to approve or reject model packages of this account."
@@ -678,11 +647,8 @@ run "team_lead" {
     ])
     error_message = "The team lead policy must contain every allow statement of the data scientist policy."
   }
-}
 
-run "data_science_admin" {
-  command = plan
-
+  # --- data_science_admin
   assert {
     condition = one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Resource if s.Sid == "StudioAdministration"]) == [
       "arn:aws:sagemaker:eu-west-1:111111111111:domain/*",
@@ -713,15 +679,11 @@ run "data_science_admin" {
     condition     = contains(one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Action if s.Sid == "ServiceCatalogPortfolios"]), "servicecatalog:CreatePortfolio")
     error_message = "The admin must manage Service Catalog portfolios."
   }
-}
 
-# -----------------------------------------------------------------------------
-# Execution and launch roles
-# -----------------------------------------------------------------------------
-
-run "sagemaker_execution" {
-  command = plan
-
+  # --- sagemaker_execution
+  # -----------------------------------------------------------------------------
+  # Execution and launch roles
+  # -----------------------------------------------------------------------------
   assert {
     condition = jsondecode(output.policy_documents["sagemaker-execution-trust"]) == {
       Version = "2012-10-17"
@@ -771,11 +733,8 @@ run "sagemaker_execution" {
     condition     = [for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s if s.Effect == "Deny"] == [for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if s.Effect == "Deny"]
     error_message = "The execution role must carry the same denies as the data scientist."
   }
-}
 
-run "pipeline_execution" {
-  command = plan
-
+  # --- pipeline_execution
   assert {
     condition = [for s in jsondecode(output.policy_documents["pipeline-execution"]).Statement : [s.Resource, s.Condition] if contains(flatten([s.Action]), "iam:PassRole")] == [
       ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }],
@@ -795,11 +754,8 @@ run "pipeline_execution" {
     condition     = jsondecode(output.policy_documents["pipeline-execution-trust"]).Statement[0].Principal == { Service = "sagemaker.amazonaws.com" } && jsondecode(output.policy_documents["pipeline-execution-trust"]).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "111111111111" } }
     error_message = "Only SageMaker acting for this account may assume the pipeline role."
   }
-}
 
-run "launch" {
-  command = plan
-
+  # --- launch
   assert {
     condition     = jsondecode(output.policy_documents["launch-trust"]).Statement[0].Principal == { Service = "servicecatalog.amazonaws.com" } && jsondecode(output.policy_documents["launch-trust"]).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "111111111111" } }
     error_message = "Only Service Catalog acting for this account may assume the launch role."
@@ -896,14 +852,11 @@ run "launch" {
     condition     = length([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "s3:Put") || startswith(a, "s3:Delete")]) && s.Sid != "ProjectBuckets"]) == 0
     error_message = "The launch role may write or delete S3 data only as bucket set-up of project buckets."
   }
-}
 
-# The delivery role of approval events (DeployEventTargetRoleArn): EventBridge
-# rules of this environment may assume it; it may only invoke the
-# environment's API destinations and put events on its buses.
-run "deploy_events" {
-  command = plan
-
+  # --- deploy_events
+  # The delivery role of approval events (DeployEventTargetRoleArn): EventBridge
+  # rules of this environment may assume it; it may only invoke the
+  # environment's API destinations and put events on its buses.
   assert {
     condition = jsondecode(output.policy_documents["deploy-events-trust"]) == {
       Version = "2012-10-17"
@@ -957,3 +910,4 @@ run "deploy_events" {
     error_message = "deploy_events_role_arn must be the ARN of the created role."
   }
 }
+

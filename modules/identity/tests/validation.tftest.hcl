@@ -105,66 +105,145 @@ run "boundaries_are_accepted" {
   }
 }
 
-# -----------------------------------------------------------------------------
-# name_prefix, prefix, tags
-# -----------------------------------------------------------------------------
-
-run "name_prefix_must_be_lowercase_dns_like" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # name_prefix_must_be_lowercase_dns_like
     name_prefix = "MLOps-dev"
+
+    # tags_reject_aws_prefix
+    tags = { "aws:owner" = "x" }
+
+    # bucket_arns_must_not_be_empty
+    bucket_arns           = []
+    read_only_bucket_arns = []
+
+    # kms_keys_need_data_ebs_studio
+    kms_key_arns = {
+      data = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
+      ebs  = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
+    }
+
+    # ssm_prefix_must_be_parameter_path_arn
+    ssm_parameter_arn_prefix = "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/"
+
+    # subnet_ids_count_and_uniqueness
+    subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"]
+
+    # security_group_ids_count_and_uniqueness
+    security_group_ids = ["sg-00000000", "sg-00000001", "sg-00000002", "sg-00000003", "sg-00000004", "sg-00000005"]
+
+    # persona_principals_must_be_exact_role_or_user_arns
+    persona_principals = {
+      data_scientist = ["arn:aws:iam::999999999999:root"]
+    }
+
+    # existing_role_arns_must_be_role_arns
+    existing_role_arns = {
+      pipeline_execution = "arn:aws:iam::111111111111:role/*"
+    }
+
+    # studio_domain_id_format
+    studio_domain_id = "domain-1"
+
+    # studio_tag_key_format
+    studio_user_profile_tag_key = "team/profile"
+
+    # target_stage_names
+    target_account_ids = { Prod = "333333333333" }
   }
-  expect_failures = [var.name_prefix]
+
+  expect_failures = [
+    var.name_prefix,
+    var.tags,
+    var.bucket_arns,
+    var.kms_key_arns,
+    var.ssm_parameter_arn_prefix,
+    var.subnet_ids,
+    var.security_group_ids,
+    var.persona_principals,
+    var.existing_role_arns,
+    var.studio_domain_id,
+    var.studio_user_profile_tag_key,
+    var.target_account_ids,
+  ]
 }
 
-run "prefix_must_match_pattern" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # prefix_must_match_pattern
     # One character: too short, but still the leading part of name_prefix.
     name_prefix           = "m-dev"
     prefix                = "m"
     bucket_arns           = ["arn:aws:s3:::m-dev-data-111111111111"]
     read_only_bucket_arns = []
+
+    # kms_purposes_must_match_pattern
+    kms_key_arns = {
+      data      = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
+      ebs       = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
+      studio    = "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
+      "My Logs" = "arn:aws:kms:eu-west-1:111111111111:key/44444444-4444-4444-4444-444444444444"
+    }
+
+    # subnet_ids_must_be_subnet_ids
+    subnet_ids = ["sg-0123456789abcdef0"]
+
+    # security_group_ids_must_be_group_ids
+    security_group_ids = ["subnet-0123456789abcdef0"]
+
+    # persona_principals_must_be_unique
+    persona_principals = {
+      team_lead = ["arn:aws:iam::999999999999:role/lead", "arn:aws:iam::999999999999:role/lead"]
+    }
+
+    # target_account_ids_format
+    target_account_ids = { prod = "33333333333" }
   }
-  expect_failures = [var.prefix]
+
+  expect_failures = [
+    var.prefix,
+    var.kms_key_arns,
+    var.subnet_ids,
+    var.security_group_ids,
+    var.persona_principals,
+    var.target_account_ids,
+  ]
 }
 
-run "prefix_must_lead_name_prefix" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # prefix_must_lead_name_prefix
     prefix = "other"
-  }
-  expect_failures = [var.prefix]
-}
 
-run "tags_reject_aws_prefix" {
-  command = plan
-  variables {
-    tags = { "aws:owner" = "x" }
-  }
-  expect_failures = [var.tags]
-}
-
-# -----------------------------------------------------------------------------
-# Buckets
-# -----------------------------------------------------------------------------
-
-run "bucket_arns_must_not_be_empty" {
-  command = plan
-  variables {
-    bucket_arns           = []
-    read_only_bucket_arns = []
-  }
-  expect_failures = [var.bucket_arns]
-}
-
-run "bucket_arns_must_be_bucket_arns" {
-  command = plan
-  variables {
+    # bucket_arns_must_be_bucket_arns
     bucket_arns           = ["arn:aws:s3:::mlops-dev-data-111111111111/*"]
     read_only_bucket_arns = []
+
+    # kms_keys_must_be_key_arns
+    kms_key_arns = {
+      data   = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+      ebs    = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
+      studio = "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
+    }
   }
-  expect_failures = [var.bucket_arns]
+
+  expect_failures = [
+    var.prefix,
+    var.bucket_arns,
+    var.kms_key_arns,
+  ]
 }
 
 run "bucket_arns_must_be_unique" {
@@ -176,178 +255,46 @@ run "bucket_arns_must_be_unique" {
   expect_failures = [var.bucket_arns]
 }
 
-run "read_only_buckets_must_be_environment_buckets" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
+
   variables {
+    # read_only_buckets_must_be_environment_buckets
     read_only_bucket_arns = ["arn:aws:s3:::somewhere-else"]
+
+    # service_buckets_must_be_bucket_arns
+    aws_service_bucket_arns = ["arn:aws:s3:::*"]
   }
-  expect_failures = [var.read_only_bucket_arns]
+
+  expect_failures = [
+    var.read_only_bucket_arns,
+    var.aws_service_bucket_arns,
+  ]
 }
 
-run "one_bucket_must_stay_writable" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
+
   variables {
+    # one_bucket_must_stay_writable
     read_only_bucket_arns = [
       "arn:aws:s3:::mlops-dev-data-111111111111",
       "arn:aws:s3:::mlops-dev-models-111111111111",
       "arn:aws:s3:::mlops-dev-access-logs-111111111111",
     ]
-  }
-  expect_failures = [var.read_only_bucket_arns]
-}
 
-run "service_buckets_must_be_bucket_arns" {
-  command = plan
-  variables {
-    aws_service_bucket_arns = ["arn:aws:s3:::*"]
-  }
-  expect_failures = [var.aws_service_bucket_arns]
-}
-
-run "service_buckets_must_not_repeat_environment_buckets" {
-  command = plan
-  variables {
+    # service_buckets_must_not_repeat_environment_buckets
     aws_service_bucket_arns = ["arn:aws:s3:::mlops-dev-data-111111111111"]
   }
-  expect_failures = [var.aws_service_bucket_arns]
-}
 
-# -----------------------------------------------------------------------------
-# Keys and SSM
-# -----------------------------------------------------------------------------
-
-run "kms_keys_need_data_ebs_studio" {
-  command = plan
-  variables {
-    kms_key_arns = {
-      data = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
-      ebs  = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
-    }
-  }
-  expect_failures = [var.kms_key_arns]
-}
-
-run "kms_purposes_must_match_pattern" {
-  command = plan
-  variables {
-    kms_key_arns = {
-      data      = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
-      ebs       = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
-      studio    = "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
-      "My Logs" = "arn:aws:kms:eu-west-1:111111111111:key/44444444-4444-4444-4444-444444444444"
-    }
-  }
-  expect_failures = [var.kms_key_arns]
-}
-
-run "kms_keys_must_be_key_arns" {
-  command = plan
-  variables {
-    kms_key_arns = {
-      data   = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-      ebs    = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
-      studio = "arn:aws:kms:eu-west-1:111111111111:key/33333333-3333-3333-3333-333333333333"
-    }
-  }
-  expect_failures = [var.kms_key_arns]
-}
-
-run "ssm_prefix_must_be_parameter_path_arn" {
-  command = plan
-  variables {
-    ssm_parameter_arn_prefix = "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/"
-  }
-  expect_failures = [var.ssm_parameter_arn_prefix]
-}
-
-# -----------------------------------------------------------------------------
-# Network placement
-# -----------------------------------------------------------------------------
-
-run "subnet_ids_count_and_uniqueness" {
-  command = plan
-  variables {
-    subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"]
-  }
-  expect_failures = [var.subnet_ids]
-}
-
-run "subnet_ids_must_be_subnet_ids" {
-  command = plan
-  variables {
-    subnet_ids = ["sg-0123456789abcdef0"]
-  }
-  expect_failures = [var.subnet_ids]
-}
-
-run "security_group_ids_count_and_uniqueness" {
-  command = plan
-  variables {
-    security_group_ids = ["sg-00000000", "sg-00000001", "sg-00000002", "sg-00000003", "sg-00000004", "sg-00000005"]
-  }
-  expect_failures = [var.security_group_ids]
-}
-
-run "security_group_ids_must_be_group_ids" {
-  command = plan
-  variables {
-    security_group_ids = ["subnet-0123456789abcdef0"]
-  }
-  expect_failures = [var.security_group_ids]
-}
-
-# -----------------------------------------------------------------------------
-# Principals and brought roles
-# -----------------------------------------------------------------------------
-
-run "persona_principals_must_be_exact_role_or_user_arns" {
-  command = plan
-  variables {
-    persona_principals = {
-      data_scientist = ["arn:aws:iam::999999999999:root"]
-    }
-  }
-  expect_failures = [var.persona_principals]
-}
-
-run "persona_principals_must_be_unique" {
-  command = plan
-  variables {
-    persona_principals = {
-      team_lead = ["arn:aws:iam::999999999999:role/lead", "arn:aws:iam::999999999999:role/lead"]
-    }
-  }
-  expect_failures = [var.persona_principals]
-}
-
-run "existing_role_arns_must_be_role_arns" {
-  command = plan
-  variables {
-    existing_role_arns = {
-      pipeline_execution = "arn:aws:iam::111111111111:role/*"
-    }
-  }
-  expect_failures = [var.existing_role_arns]
-}
-
-# -----------------------------------------------------------------------------
-# Studio, project templates, target accounts
-# -----------------------------------------------------------------------------
-
-run "studio_domain_id_format" {
-  command = plan
-  variables {
-    studio_domain_id = "domain-1"
-  }
-  expect_failures = [var.studio_domain_id]
-}
-
-run "studio_tag_key_format" {
-  command = plan
-  variables {
-    studio_user_profile_tag_key = "team/profile"
-  }
-  expect_failures = [var.studio_user_profile_tag_key]
+  expect_failures = [
+    var.read_only_bucket_arns,
+    var.aws_service_bucket_arns,
+  ]
 }
 
 run "project_prefix_format" {
@@ -380,22 +327,6 @@ run "project_prefix_must_not_cover_the_deploy_events_role" {
     project_resource_prefix = "mlops-dev-deploy-"
   }
   expect_failures = [var.project_resource_prefix]
-}
-
-run "target_stage_names" {
-  command = plan
-  variables {
-    target_account_ids = { Prod = "333333333333" }
-  }
-  expect_failures = [var.target_account_ids]
-}
-
-run "target_account_ids_format" {
-  command = plan
-  variables {
-    target_account_ids = { prod = "33333333333" }
-  }
-  expect_failures = [var.target_account_ids]
 }
 
 # -----------------------------------------------------------------------------
