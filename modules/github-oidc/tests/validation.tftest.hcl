@@ -39,476 +39,280 @@ run "valid_inputs_plan" {
   }
 }
 
-run "name_prefix_uppercase" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
 
   variables {
+    # name_prefix_uppercase
     name_prefix = "MLOps-dev"
-  }
 
-  expect_failures = [var.name_prefix]
-}
-
-run "name_prefix_too_short" {
-  command = plan
-
-  variables {
-    name_prefix = "ab"
-  }
-
-  expect_failures = [var.name_prefix]
-}
-
-run "name_prefix_trailing_hyphen" {
-  command = plan
-
-  variables {
-    name_prefix = "mlops-dev-"
-  }
-
-  expect_failures = [var.name_prefix]
-}
-
-run "name_prefix_wildcard" {
-  command = plan
-
-  variables {
-    name_prefix = "mlops-*"
-  }
-
-  expect_failures = [var.name_prefix]
-}
-
-run "repository_owner_wildcard" {
-  command = plan
-
-  variables {
+    # repository_owner_wildcard
     repository = { owner = "example-*", name = "mlops-platform" }
-  }
 
-  expect_failures = [var.repository]
-}
-
-run "repository_name_wildcard" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = "*" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_name_with_slash" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = "mlops/platform" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_owner_empty" {
-  command = plan
-
-  variables {
-    repository = { owner = "", name = "mlops-platform" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_name_with_colon" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = "x:pull_request" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_dot_dot" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = ".." }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "github_environment_wildcard" {
-  command = plan
-
-  variables {
+    # github_environment_wildcard
     github_environment = "prod*"
-  }
 
-  expect_failures = [var.github_environment]
-}
-
-run "github_environment_colon" {
-  command = plan
-
-  variables {
-    github_environment = "prod:ref"
-  }
-
-  expect_failures = [var.github_environment]
-}
-
-run "github_environment_empty" {
-  command = plan
-
-  variables {
-    github_environment = ""
-  }
-
-  expect_failures = [var.github_environment]
-}
-
-run "create_oidc_provider_null" {
-  command = plan
-
-  variables {
+    # create_oidc_provider_null
     create_oidc_provider = null
+
+    # thumbprints_empty
+    oidc_thumbprints = []
+
+    # state_bucket_object_arn
+    state_bucket_arn = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"
+
+    # state_key_alias
+    state_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-tfstate"
+
+    # lock_table_wildcard
+    lock_table_arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/*"
+
+    # workload_boundary_aws_managed
+    workload_boundary_policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+    # ssm_prefix_relative
+    ssm_parameter_prefix = "mlops/dev"
+
+    # protected_role_wildcard
+    protected_role_arns = ["arn:aws:iam::111111111111:role/mlops-dev-*"]
+
+    # protected_policy_wildcard
+    protected_policy_arns = ["arn:aws:iam::111111111111:policy/*"]
+
+    # max_session_below_iam_minimum
+    max_session_duration = 900
+
+    # tags_reserved_prefix
+    tags = { "aws:owner" = "x" }
+
+    # plan_branch_wildcard
+    plan_branch = "release/*"
   }
 
-  expect_failures = [var.create_oidc_provider]
+  expect_failures = [
+    var.name_prefix,
+    var.repository,
+    var.github_environment,
+    var.create_oidc_provider,
+    var.oidc_thumbprints,
+    var.state_bucket_arn,
+    var.state_key_arn,
+    var.lock_table_arn,
+    var.workload_boundary_policy_arn,
+    var.ssm_parameter_prefix,
+    var.protected_role_arns,
+    var.protected_policy_arns,
+    var.max_session_duration,
+    var.tags,
+    var.plan_branch,
+  ]
 }
 
-run "existing_provider_missing" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
 
   variables {
+    # name_prefix_too_short
+    name_prefix = "ab"
+
+    # repository_name_wildcard
+    repository = { owner = "example-org", name = "*" }
+
+    # github_environment_colon
+    github_environment = "prod:ref"
+
+    # existing_provider_missing
     create_oidc_provider = false
+
+    # thumbprints_duplicate
+    oidc_thumbprints = ["6938fd4d98bab03faadb97b34396831e3780aea1", "6938FD4D98BAB03FAADB97B34396831E3780AEA1"]
+
+    # state_bucket_name_only
+    state_bucket_arn = "mlops-dev-tfstate-111111111111"
+
+    # state_key_wildcard
+    state_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/*"
+
+    # lock_table_name_only
+    lock_table_arn = "mlops-dev-tflock"
+
+    # workload_boundary_wildcard
+    workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/*"
+
+    # ssm_prefix_trailing_slash
+    ssm_parameter_prefix = "/mlops/dev/"
+
+    # protected_role_is_policy
+    protected_role_arns = ["arn:aws:iam::111111111111:policy/mlops-dev-x"]
+
+    # protected_policy_is_role
+    protected_policy_arns = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+
+    # max_session_above_one_hour
+    max_session_duration = 7200
+
+    # tags_value_too_long
+    tags = { owner = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }
+
+    # plan_branch_colon
+    plan_branch = "main:environment:prod"
   }
 
-  expect_failures = [var.existing_oidc_provider_arn]
+  expect_failures = [
+    var.name_prefix,
+    var.repository,
+    var.github_environment,
+    var.existing_oidc_provider_arn,
+    var.oidc_thumbprints,
+    var.state_bucket_arn,
+    var.state_key_arn,
+    var.lock_table_arn,
+    var.workload_boundary_policy_arn,
+    var.ssm_parameter_prefix,
+    var.protected_role_arns,
+    var.protected_policy_arns,
+    var.max_session_duration,
+    var.tags,
+    var.plan_branch,
+  ]
 }
 
-run "existing_provider_with_create" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
 
   variables {
+    # name_prefix_trailing_hyphen
+    name_prefix = "mlops-dev-"
+
+    # repository_name_with_slash
+    repository = { owner = "example-org", name = "mlops/platform" }
+
+    # github_environment_empty
+    github_environment = ""
+
+    # existing_provider_with_create
     existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+
+    # thumbprints_too_many
+    oidc_thumbprints = ["1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222", "3333333333333333333333333333333333333333", "4444444444444444444444444444444444444444", "5555555555555555555555555555555555555555", "6666666666666666666666666666666666666666"]
+
+    # workload_boundary_role_arn
+    workload_boundary_policy_arn = "arn:aws:iam::111111111111:role/mlops-dev-boundary"
+
+    # ssm_prefix_wildcard
+    ssm_parameter_prefix = "/mlops/*"
+
+    # max_session_fraction
+    max_session_duration = 3600.5
+
+    # plan_branch_dot_dot
+    plan_branch = "main/../prod"
   }
 
-  expect_failures = [var.existing_oidc_provider_arn]
+  expect_failures = [
+    var.name_prefix,
+    var.repository,
+    var.github_environment,
+    var.existing_oidc_provider_arn,
+    var.oidc_thumbprints,
+    var.workload_boundary_policy_arn,
+    var.ssm_parameter_prefix,
+    var.max_session_duration,
+    var.plan_branch,
+  ]
 }
 
-run "existing_provider_other_issuer" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
 
   variables {
+    # name_prefix_wildcard
+    name_prefix = "mlops-*"
+
+    # repository_owner_empty
+    repository = { owner = "", name = "mlops-platform" }
+
+    # existing_provider_other_issuer
     create_oidc_provider       = false
     existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/gitlab.com"
+
+    # thumbprint_not_hex
+    oidc_thumbprints = ["6938fd4d98bab03faadb97b34396831e3780aeaZ"]
+
+    # ssm_prefix_too_long
+    ssm_parameter_prefix = "/${join("/", [for i in range(8) : "abcdefghijklmnopqrstuvwxyz-abcdefghijk"])}"
+
+    # plan_branch_empty
+    plan_branch = ""
   }
 
-  expect_failures = [var.existing_oidc_provider_arn]
+  expect_failures = [
+    var.name_prefix,
+    var.repository,
+    var.existing_oidc_provider_arn,
+    var.oidc_thumbprints,
+    var.ssm_parameter_prefix,
+    var.plan_branch,
+  ]
 }
 
-run "existing_provider_wildcard" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
 
   variables {
+    # repository_name_with_colon
+    repository = { owner = "example-org", name = "x:pull_request" }
+
+    # existing_provider_wildcard
     create_oidc_provider       = false
     existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/*"
-  }
 
-  expect_failures = [var.existing_oidc_provider_arn]
-}
-
-run "thumbprints_empty" {
-  command = plan
-
-  variables {
-    oidc_thumbprints = []
-  }
-
-  expect_failures = [var.oidc_thumbprints]
-}
-
-run "thumbprints_duplicate" {
-  command = plan
-
-  variables {
-    oidc_thumbprints = ["6938fd4d98bab03faadb97b34396831e3780aea1", "6938FD4D98BAB03FAADB97B34396831E3780AEA1"]
-  }
-
-  expect_failures = [var.oidc_thumbprints]
-}
-
-run "thumbprints_too_many" {
-  command = plan
-
-  variables {
-    oidc_thumbprints = ["1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222", "3333333333333333333333333333333333333333", "4444444444444444444444444444444444444444", "5555555555555555555555555555555555555555", "6666666666666666666666666666666666666666"]
-  }
-
-  expect_failures = [var.oidc_thumbprints]
-}
-
-run "thumbprint_not_hex" {
-  command = plan
-
-  variables {
-    oidc_thumbprints = ["6938fd4d98bab03faadb97b34396831e3780aeaZ"]
-  }
-
-  expect_failures = [var.oidc_thumbprints]
-}
-
-run "thumbprint_too_short" {
-  command = plan
-
-  variables {
+    # thumbprint_too_short
     oidc_thumbprints = ["6938fd4d"]
-  }
 
-  expect_failures = [var.oidc_thumbprints]
-}
-
-run "state_bucket_object_arn" {
-  command = plan
-
-  variables {
-    state_bucket_arn = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"
-  }
-
-  expect_failures = [var.state_bucket_arn]
-}
-
-run "state_bucket_name_only" {
-  command = plan
-
-  variables {
-    state_bucket_arn = "mlops-dev-tfstate-111111111111"
-  }
-
-  expect_failures = [var.state_bucket_arn]
-}
-
-run "state_key_alias" {
-  command = plan
-
-  variables {
-    state_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-tfstate"
-  }
-
-  expect_failures = [var.state_key_arn]
-}
-
-run "state_key_wildcard" {
-  command = plan
-
-  variables {
-    state_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/*"
-  }
-
-  expect_failures = [var.state_key_arn]
-}
-
-run "lock_table_wildcard" {
-  command = plan
-
-  variables {
-    lock_table_arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/*"
-  }
-
-  expect_failures = [var.lock_table_arn]
-}
-
-run "lock_table_name_only" {
-  command = plan
-
-  variables {
-    lock_table_arn = "mlops-dev-tflock"
-  }
-
-  expect_failures = [var.lock_table_arn]
-}
-
-run "workload_boundary_aws_managed" {
-  command = plan
-
-  variables {
-    workload_boundary_policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
-  }
-
-  expect_failures = [var.workload_boundary_policy_arn]
-}
-
-run "workload_boundary_wildcard" {
-  command = plan
-
-  variables {
-    workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/*"
-  }
-
-  expect_failures = [var.workload_boundary_policy_arn]
-}
-
-run "workload_boundary_role_arn" {
-  command = plan
-
-  variables {
-    workload_boundary_policy_arn = "arn:aws:iam::111111111111:role/mlops-dev-boundary"
-  }
-
-  expect_failures = [var.workload_boundary_policy_arn]
-}
-
-run "ssm_prefix_relative" {
-  command = plan
-
-  variables {
-    ssm_parameter_prefix = "mlops/dev"
-  }
-
-  expect_failures = [var.ssm_parameter_prefix]
-}
-
-run "ssm_prefix_trailing_slash" {
-  command = plan
-
-  variables {
-    ssm_parameter_prefix = "/mlops/dev/"
-  }
-
-  expect_failures = [var.ssm_parameter_prefix]
-}
-
-run "ssm_prefix_wildcard" {
-  command = plan
-
-  variables {
-    ssm_parameter_prefix = "/mlops/*"
-  }
-
-  expect_failures = [var.ssm_parameter_prefix]
-}
-
-run "ssm_prefix_too_long" {
-  command = plan
-
-  variables {
-    ssm_parameter_prefix = "/${join("/", [for i in range(8) : "abcdefghijklmnopqrstuvwxyz-abcdefghijk"])}"
-  }
-
-  expect_failures = [var.ssm_parameter_prefix]
-}
-
-run "ssm_prefix_reserved_aws" {
-  command = plan
-
-  variables {
+    # ssm_prefix_reserved_aws
     ssm_parameter_prefix = "/aws/service"
+
+    # plan_branch_trailing_slash
+    plan_branch = "release/"
   }
 
-  expect_failures = [var.ssm_parameter_prefix]
+  expect_failures = [
+    var.repository,
+    var.existing_oidc_provider_arn,
+    var.oidc_thumbprints,
+    var.ssm_parameter_prefix,
+    var.plan_branch,
+  ]
 }
 
-run "ssm_prefix_reserved_ssm" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_6" {
   command = plan
 
   variables {
+    # repository_dot_dot
+    repository = { owner = "example-org", name = ".." }
+
+    # ssm_prefix_reserved_ssm
     ssm_parameter_prefix = "/SSM/dev"
   }
 
-  expect_failures = [var.ssm_parameter_prefix]
-}
-
-run "protected_role_wildcard" {
-  command = plan
-
-  variables {
-    protected_role_arns = ["arn:aws:iam::111111111111:role/mlops-dev-*"]
-  }
-
-  expect_failures = [var.protected_role_arns]
-}
-
-run "protected_role_is_policy" {
-  command = plan
-
-  variables {
-    protected_role_arns = ["arn:aws:iam::111111111111:policy/mlops-dev-x"]
-  }
-
-  expect_failures = [var.protected_role_arns]
-}
-
-run "protected_policy_wildcard" {
-  command = plan
-
-  variables {
-    protected_policy_arns = ["arn:aws:iam::111111111111:policy/*"]
-  }
-
-  expect_failures = [var.protected_policy_arns]
-}
-
-run "protected_policy_is_role" {
-  command = plan
-
-  variables {
-    protected_policy_arns = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
-  }
-
-  expect_failures = [var.protected_policy_arns]
-}
-
-run "max_session_below_iam_minimum" {
-  command = plan
-
-  variables {
-    max_session_duration = 900
-  }
-
-  expect_failures = [var.max_session_duration]
-}
-
-run "max_session_above_one_hour" {
-  command = plan
-
-  variables {
-    max_session_duration = 7200
-  }
-
-  expect_failures = [var.max_session_duration]
-}
-
-run "max_session_fraction" {
-  command = plan
-
-  variables {
-    max_session_duration = 3600.5
-  }
-
-  expect_failures = [var.max_session_duration]
-}
-
-run "tags_reserved_prefix" {
-  command = plan
-
-  variables {
-    tags = { "aws:owner" = "x" }
-  }
-
-  expect_failures = [var.tags]
-}
-
-run "tags_value_too_long" {
-  command = plan
-
-  variables {
-    tags = { owner = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }
-  }
-
-  expect_failures = [var.tags]
+  expect_failures = [
+    var.repository,
+    var.ssm_parameter_prefix,
+  ]
 }
 
 run "state_key_of_other_account" {
@@ -572,52 +376,3 @@ run "boundary_over_iam_size_limit" {
   expect_failures = [aws_iam_policy.ci_boundary]
 }
 
-run "plan_branch_wildcard" {
-  command = plan
-
-  variables {
-    plan_branch = "release/*"
-  }
-
-  expect_failures = [var.plan_branch]
-}
-
-run "plan_branch_colon" {
-  command = plan
-
-  variables {
-    plan_branch = "main:environment:prod"
-  }
-
-  expect_failures = [var.plan_branch]
-}
-
-run "plan_branch_dot_dot" {
-  command = plan
-
-  variables {
-    plan_branch = "main/../prod"
-  }
-
-  expect_failures = [var.plan_branch]
-}
-
-run "plan_branch_empty" {
-  command = plan
-
-  variables {
-    plan_branch = ""
-  }
-
-  expect_failures = [var.plan_branch]
-}
-
-run "plan_branch_trailing_slash" {
-  command = plan
-
-  variables {
-    plan_branch = "release/"
-  }
-
-  expect_failures = [var.plan_branch]
-}
