@@ -66,10 +66,14 @@ variables {
 # -----------------------------------------------------------------------------
 # Domain
 # -----------------------------------------------------------------------------
-
+# One plan (same variables) for: domain_is_vpc_only_iam_and_customer_key_encrypted,
+#   default_user_settings_are_locked_down, lifecycle_configuration_writes_the_sdk_defaults,
+#   sdk_defaults_satisfy_the_guardrails, user_profiles_use_their_persona_role,
+#   projects_are_enabled_by_default, ssm_contract.
 run "domain_is_vpc_only_iam_and_customer_key_encrypted" {
   command = plan
 
+  # --- domain_is_vpc_only_iam_and_customer_key_encrypted
   assert {
     condition     = aws_sagemaker_domain.this.domain_name == "mlops-dev-studio"
     error_message = "The domain must be named <name_prefix>-studio."
@@ -114,11 +118,8 @@ run "domain_is_vpc_only_iam_and_customer_key_encrypted" {
     condition     = aws_sagemaker_domain.this.tags == tomap({ Environment = "dev" })
     error_message = "The domain must carry the tags input."
   }
-}
 
-run "default_user_settings_are_locked_down" {
-  command = plan
-
+  # --- default_user_settings_are_locked_down
   assert {
     condition     = aws_sagemaker_domain.this.default_user_settings[0].execution_role == var.execution_role_arn
     error_message = "The default execution role must be execution_role_arn."
@@ -186,53 +187,11 @@ run "default_user_settings_are_locked_down" {
     condition     = output.lifecycle_config_arn == aws_sagemaker_studio_lifecycle_config.sdk_defaults["jupyterlab"].arn
     error_message = "Output lifecycle_config_arn must be the JupyterLab lifecycle configuration."
   }
-}
 
-run "idle_timeouts_follow_the_inputs" {
-  command = plan
-
-  variables {
-    idle_timeout_in_minutes     = 120
-    min_idle_timeout_in_minutes = 90
-    max_idle_timeout_in_minutes = 525600
-  }
-
-  assert {
-    condition = [
-      for apps in [
-        aws_sagemaker_domain.this.default_user_settings[0].jupyter_lab_app_settings[0],
-        aws_sagemaker_domain.this.default_user_settings[0].code_editor_app_settings[0],
-      ] : apps.app_lifecycle_management[0].idle_settings[0]
-      ] == [for i in range(2) : {
-        lifecycle_management        = "ENABLED"
-        idle_timeout_in_minutes     = 120
-        min_idle_timeout_in_minutes = 90
-        max_idle_timeout_in_minutes = 525600
-    }]
-    error_message = "Idle settings must follow idle_timeout_in_minutes, min_idle_timeout_in_minutes and max_idle_timeout_in_minutes."
-  }
-}
-
-run "home_efs_can_be_deleted_with_the_domain" {
-  command = plan
-
-  variables {
-    home_efs_retention = "Delete"
-  }
-
-  assert {
-    condition     = aws_sagemaker_domain.this.retention_policy[0].home_efs_file_system == "Delete"
-    error_message = "home_efs_retention = Delete must reach the retention policy."
-  }
-}
-
-# -----------------------------------------------------------------------------
-# Lifecycle configuration and SDK defaults
-# -----------------------------------------------------------------------------
-
-run "lifecycle_configuration_writes_the_sdk_defaults" {
-  command = plan
-
+  # --- lifecycle_configuration_writes_the_sdk_defaults
+  # -----------------------------------------------------------------------------
+  # Lifecycle configuration and SDK defaults
+  # -----------------------------------------------------------------------------
   assert {
     condition = {
       for k, c in aws_sagemaker_studio_lifecycle_config.sdk_defaults : k => c.studio_lifecycle_config_app_type
@@ -278,11 +237,8 @@ run "lifecycle_configuration_writes_the_sdk_defaults" {
     condition     = strcontains(base64decode(aws_sagemaker_studio_lifecycle_config.sdk_defaults["jupyterlab"].studio_lifecycle_config_content), "target_home=\"$${HOME:-/home/sagemaker-user}\"")
     error_message = "The script's own shell expansions must survive template rendering (escaped as $${...} in the template)."
   }
-}
 
-run "sdk_defaults_satisfy_the_guardrails" {
-  command = plan
-
+  # --- sdk_defaults_satisfy_the_guardrails
   assert {
     condition     = yamldecode(output.sdk_config_yaml).SchemaVersion == "1.0"
     error_message = "The SDK config must declare SchemaVersion 1.0."
@@ -371,39 +327,11 @@ run "sdk_defaults_satisfy_the_guardrails" {
     condition     = !contains(keys(yamldecode(output.sdk_config_yaml).SageMaker), "Pipeline")
     error_message = "The SDK defaults must not set Pipeline keys (the schema allows only RoleArn and Tags there)."
   }
-}
 
-run "network_isolation_and_no_default_bucket" {
-  command = plan
-
-  variables {
-    jobs_enable_network_isolation = true
-    sdk_default_bucket            = null
-  }
-
-  assert {
-    condition = [
-      yamldecode(output.sdk_config_yaml).SageMaker.TrainingJob.EnableNetworkIsolation,
-      yamldecode(output.sdk_config_yaml).SageMaker.ProcessingJob.NetworkConfig.EnableNetworkIsolation,
-      yamldecode(output.sdk_config_yaml).SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableNetworkIsolation,
-      yamldecode(output.sdk_config_yaml).SageMaker.Model.EnableNetworkIsolation,
-    ] == [true, true, true, true]
-    error_message = "jobs_enable_network_isolation = true must turn network isolation on for training, processing, monitoring and models."
-  }
-
-  assert {
-    condition     = keys(yamldecode(output.sdk_config_yaml).SageMaker.PythonSDK.Modules) == ["RemoteFunction"]
-    error_message = "Without sdk_default_bucket there must be no Session defaults."
-  }
-}
-
-# -----------------------------------------------------------------------------
-# User profiles
-# -----------------------------------------------------------------------------
-
-run "user_profiles_use_their_persona_role" {
-  command = plan
-
+  # --- user_profiles_use_their_persona_role
+  # -----------------------------------------------------------------------------
+  # User profiles
+  # -----------------------------------------------------------------------------
   assert {
     condition     = keys(aws_sagemaker_user_profile.this) == ["alice", "bob"]
     error_message = "One user profile per entry of user_profiles."
@@ -453,15 +381,11 @@ run "user_profiles_use_their_persona_role" {
     condition     = keys(output.user_profile_arns) == ["alice", "bob"]
     error_message = "Output user_profile_arns must have one entry per user."
   }
-}
 
-# -----------------------------------------------------------------------------
-# Projects
-# -----------------------------------------------------------------------------
-
-run "projects_are_enabled_by_default" {
-  command = plan
-
+  # --- projects_are_enabled_by_default
+  # -----------------------------------------------------------------------------
+  # Projects
+  # -----------------------------------------------------------------------------
   assert {
     condition     = length(aws_sagemaker_servicecatalog_portfolio_status.this) == 1 && aws_sagemaker_servicecatalog_portfolio_status.this[0].status == "Enabled"
     error_message = "With enable_projects (default true) the Service Catalog portfolio status must be Enabled."
@@ -471,28 +395,11 @@ run "projects_are_enabled_by_default" {
     condition     = output.projects_enabled
     error_message = "Output projects_enabled must be true."
   }
-}
 
-run "projects_setting_can_be_left_alone" {
-  command = plan
-
-  variables {
-    enable_projects = false
-  }
-
-  assert {
-    condition     = length(aws_sagemaker_servicecatalog_portfolio_status.this) == 0 && !output.projects_enabled
-    error_message = "With enable_projects = false the module must not manage the portfolio status."
-  }
-}
-
-# -----------------------------------------------------------------------------
-# SSM contract
-# -----------------------------------------------------------------------------
-
-run "ssm_contract" {
-  command = plan
-
+  # --- ssm_contract
+  # -----------------------------------------------------------------------------
+  # SSM contract
+  # -----------------------------------------------------------------------------
   assert {
     condition = output.ssm_parameter_names == {
       "studio/domain-id"            = "/mlops/dev/studio/domain-id"
@@ -525,6 +432,81 @@ run "ssm_contract" {
       "fs-0123456789abcdef0",
     ]
     error_message = "Domain outputs must come from the domain."
+  }
+}
+
+run "idle_timeouts_follow_the_inputs" {
+  command = plan
+
+  variables {
+    idle_timeout_in_minutes     = 120
+    min_idle_timeout_in_minutes = 90
+    max_idle_timeout_in_minutes = 525600
+  }
+
+  assert {
+    condition = [
+      for apps in [
+        aws_sagemaker_domain.this.default_user_settings[0].jupyter_lab_app_settings[0],
+        aws_sagemaker_domain.this.default_user_settings[0].code_editor_app_settings[0],
+      ] : apps.app_lifecycle_management[0].idle_settings[0]
+      ] == [for i in range(2) : {
+        lifecycle_management        = "ENABLED"
+        idle_timeout_in_minutes     = 120
+        min_idle_timeout_in_minutes = 90
+        max_idle_timeout_in_minutes = 525600
+    }]
+    error_message = "Idle settings must follow idle_timeout_in_minutes, min_idle_timeout_in_minutes and max_idle_timeout_in_minutes."
+  }
+}
+
+run "home_efs_can_be_deleted_with_the_domain" {
+  command = plan
+
+  variables {
+    home_efs_retention = "Delete"
+  }
+
+  assert {
+    condition     = aws_sagemaker_domain.this.retention_policy[0].home_efs_file_system == "Delete"
+    error_message = "home_efs_retention = Delete must reach the retention policy."
+  }
+}
+
+run "network_isolation_and_no_default_bucket" {
+  command = plan
+
+  variables {
+    jobs_enable_network_isolation = true
+    sdk_default_bucket            = null
+  }
+
+  assert {
+    condition = [
+      yamldecode(output.sdk_config_yaml).SageMaker.TrainingJob.EnableNetworkIsolation,
+      yamldecode(output.sdk_config_yaml).SageMaker.ProcessingJob.NetworkConfig.EnableNetworkIsolation,
+      yamldecode(output.sdk_config_yaml).SageMaker.MonitoringSchedule.MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableNetworkIsolation,
+      yamldecode(output.sdk_config_yaml).SageMaker.Model.EnableNetworkIsolation,
+    ] == [true, true, true, true]
+    error_message = "jobs_enable_network_isolation = true must turn network isolation on for training, processing, monitoring and models."
+  }
+
+  assert {
+    condition     = keys(yamldecode(output.sdk_config_yaml).SageMaker.PythonSDK.Modules) == ["RemoteFunction"]
+    error_message = "Without sdk_default_bucket there must be no Session defaults."
+  }
+}
+
+run "projects_setting_can_be_left_alone" {
+  command = plan
+
+  variables {
+    enable_projects = false
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_servicecatalog_portfolio_status.this) == 0 && !output.projects_enabled
+    error_message = "With enable_projects = false the module must not manage the portfolio status."
   }
 }
 

@@ -85,256 +85,206 @@ run "idle_timeout_lowest_value_is_accepted" {
   }
 }
 
-# -----------------------------------------------------------------------------
-# Naming, tags, network
-# -----------------------------------------------------------------------------
-
-run "name_prefix_must_be_lowercase_dns_like" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # name_prefix_must_be_lowercase_dns_like
     name_prefix = "MLOps-dev"
-  }
-  expect_failures = [var.name_prefix]
-}
 
-run "tags_reject_aws_prefix" {
-  command = plan
-  variables {
+    # tags_reject_aws_prefix
     tags = { "aws:owner" = "x" }
-  }
-  expect_failures = [var.tags]
-}
 
-run "tags_reject_persona_key" {
-  command = plan
-  variables {
-    tags = { persona = "x" }
-  }
-  expect_failures = [var.tags]
-}
-
-run "vpc_id_must_be_a_vpc_id" {
-  command = plan
-  variables {
+    # vpc_id_must_be_a_vpc_id
     vpc_id = "vpc-xyz"
-  }
-  expect_failures = [var.vpc_id]
-}
 
-run "subnet_ids_must_not_be_empty" {
-  command = plan
-  variables {
+    # subnet_ids_must_not_be_empty
     subnet_ids = []
-  }
-  expect_failures = [var.subnet_ids]
-}
 
-run "subnet_ids_must_be_subnet_ids" {
-  command = plan
-  variables {
-    subnet_ids = ["subnet-0123456789abcdef0", "sg-0123456789abcdef0"]
-  }
-  expect_failures = [var.subnet_ids]
-}
-
-run "subnet_ids_must_not_repeat" {
-  command = plan
-  variables {
-    subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"]
-  }
-  expect_failures = [var.subnet_ids]
-}
-
-run "security_group_ids_must_not_be_empty" {
-  command = plan
-  variables {
+    # security_group_ids_must_not_be_empty
     security_group_ids = []
-  }
-  expect_failures = [var.security_group_ids]
-}
 
-run "security_group_ids_at_most_three" {
-  command = plan
-  variables {
-    security_group_ids = ["sg-00000000", "sg-00000001", "sg-00000002", "sg-00000003"]
-  }
-  expect_failures = [var.security_group_ids]
-}
-
-run "security_group_ids_must_be_sg_ids" {
-  command = plan
-  variables {
-    security_group_ids = ["default"]
-  }
-  expect_failures = [var.security_group_ids]
-}
-
-# -----------------------------------------------------------------------------
-# Keys, retention
-# -----------------------------------------------------------------------------
-
-run "kms_key_arn_rejects_an_alias" {
-  command = plan
-  variables {
+    # kms_key_arn_rejects_an_alias
     kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-studio"
-  }
-  expect_failures = [var.kms_key_arn]
-}
 
-run "kms_key_arn_rejects_a_bare_key_id" {
-  command = plan
-  variables {
-    kms_key_arn = "33333333-3333-3333-3333-333333333333"
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "jobs_volume_kms_key_arn_must_be_a_key_arn" {
-  command = plan
-  variables {
+    # jobs_volume_kms_key_arn_must_be_a_key_arn
     jobs_volume_kms_key_arn = "alias/aws/ebs"
-  }
-  expect_failures = [var.jobs_volume_kms_key_arn]
-}
 
-run "jobs_output_kms_key_arn_must_be_a_key_arn" {
-  command = plan
-  variables {
+    # jobs_output_kms_key_arn_must_be_a_key_arn
     jobs_output_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/data"
-  }
-  expect_failures = [var.jobs_output_kms_key_arn]
-}
 
-run "home_efs_retention_rejects_other_values" {
-  command = plan
-  variables {
+    # home_efs_retention_rejects_other_values
     home_efs_retention = "retain"
-  }
-  expect_failures = [var.home_efs_retention]
-}
 
-# -----------------------------------------------------------------------------
-# Roles, users, personas
-# -----------------------------------------------------------------------------
-
-run "execution_role_arn_must_be_a_role_arn" {
-  command = plan
-  variables {
+    # execution_role_arn_must_be_a_role_arn
     execution_role_arn = "arn:aws:iam::111111111111:user/alice"
-  }
-  expect_failures = [var.execution_role_arn]
-}
 
-run "persona_roles_must_be_role_arns" {
-  command = plan
-  variables {
+    # persona_roles_must_be_role_arns
     persona_execution_role_arns = { data_scientist = "mlops-dev-sagemaker-execution" }
+
+    # idle_timeout_below_aws_minimum
+    idle_timeout_in_minutes = 30
+
+    # sdk_default_bucket_must_be_a_bucket_name
+    sdk_default_bucket = "s3://mlops-dev-data"
+
+    # ssm_prefix_must_start_with_slash
+    ssm_prefix = "mlops/dev"
   }
-  expect_failures = [var.persona_execution_role_arns]
+
+  expect_failures = [
+    var.name_prefix,
+    var.tags,
+    var.vpc_id,
+    var.subnet_ids,
+    var.security_group_ids,
+    var.kms_key_arn,
+    var.jobs_volume_kms_key_arn,
+    var.jobs_output_kms_key_arn,
+    var.home_efs_retention,
+    var.execution_role_arn,
+    var.persona_execution_role_arns,
+    var.idle_timeout_in_minutes,
+    var.sdk_default_bucket,
+    var.ssm_prefix,
+  ]
 }
 
-run "persona_names_must_match_pattern" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # tags_reject_persona_key
+    tags = { persona = "x" }
+
+    # subnet_ids_must_be_subnet_ids
+    subnet_ids = ["subnet-0123456789abcdef0", "sg-0123456789abcdef0"]
+
+    # security_group_ids_at_most_three
+    security_group_ids = ["sg-00000000", "sg-00000001", "sg-00000002", "sg-00000003"]
+
+    # kms_key_arn_rejects_a_bare_key_id
+    kms_key_arn = "33333333-3333-3333-3333-333333333333"
+
+    # persona_names_must_match_pattern
     persona_execution_role_arns = {
       data_scientist = "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution"
       "Data Lead"    = "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution"
     }
+
+    # idle_timeout_above_aws_maximum
+    idle_timeout_in_minutes     = 525601
+    max_idle_timeout_in_minutes = 525600
+
+    # ssm_prefix_must_not_end_with_slash
+    ssm_prefix = "/mlops/dev/"
   }
-  expect_failures = [var.persona_execution_role_arns]
+
+  expect_failures = [
+    var.tags,
+    var.subnet_ids,
+    var.security_group_ids,
+    var.kms_key_arn,
+    var.persona_execution_role_arns,
+    var.idle_timeout_in_minutes,
+    var.ssm_prefix,
+  ]
 }
 
-run "user_name_must_follow_sagemaker_rule" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # subnet_ids_must_not_repeat
+    subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"]
+
+    # security_group_ids_must_be_sg_ids
+    security_group_ids = ["default"]
+
+    # user_name_must_follow_sagemaker_rule
     user_profiles = {
       alice       = { persona = "data_scientist" }
       "bob.smith" = { persona = "data_scientist" }
     }
+
+    # idle_timeout_must_be_whole_minutes
+    idle_timeout_in_minutes = 90.5
   }
-  expect_failures = [var.user_profiles]
+
+  expect_failures = [
+    var.subnet_ids,
+    var.security_group_ids,
+    var.user_profiles,
+    var.idle_timeout_in_minutes,
+  ]
 }
 
-run "user_name_must_not_end_with_hyphen" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
+
   variables {
+    # user_name_must_not_end_with_hyphen
     user_profiles = { "alice-" = { persona = "data_scientist" } }
+
+    # idle_timeout_must_lie_within_min_and_max
+    # Valid for AWS, but above the default max_idle_timeout_in_minutes (480).
+    idle_timeout_in_minutes = 600
   }
-  expect_failures = [var.user_profiles]
+
+  expect_failures = [
+    var.user_profiles,
+    var.idle_timeout_in_minutes,
+  ]
 }
 
-run "user_name_at_most_63_characters" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
+
   variables {
+    # user_name_at_most_63_characters
     user_profiles = { "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl" = { persona = "data_scientist" } }
+
+    # min_idle_timeout_in_aws_range
+    min_idle_timeout_in_minutes = 59
+    idle_timeout_in_minutes     = 60
   }
-  expect_failures = [var.user_profiles]
+
+  expect_failures = [
+    var.user_profiles,
+    var.min_idle_timeout_in_minutes,
+  ]
 }
 
-run "user_persona_must_be_known" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_6" {
   command = plan
+
   variables {
+    # user_persona_must_be_known
     user_profiles = {
       alice = { persona = "data_scientist" }
       carol = { persona = "team_lead" }
     }
-  }
-  expect_failures = [var.user_profiles]
-}
 
-# -----------------------------------------------------------------------------
-# Idle shutdown
-# -----------------------------------------------------------------------------
-
-run "idle_timeout_below_aws_minimum" {
-  command = plan
-  variables {
-    idle_timeout_in_minutes = 30
-  }
-  expect_failures = [var.idle_timeout_in_minutes]
-}
-
-run "idle_timeout_above_aws_maximum" {
-  command = plan
-  variables {
-    idle_timeout_in_minutes     = 525601
-    max_idle_timeout_in_minutes = 525600
-  }
-  expect_failures = [var.idle_timeout_in_minutes]
-}
-
-run "idle_timeout_must_be_whole_minutes" {
-  command = plan
-  variables {
-    idle_timeout_in_minutes = 90.5
-  }
-  expect_failures = [var.idle_timeout_in_minutes]
-}
-
-run "idle_timeout_must_lie_within_min_and_max" {
-  command = plan
-  variables {
-    # Valid for AWS, but above the default max_idle_timeout_in_minutes (480).
-    idle_timeout_in_minutes = 600
-  }
-  expect_failures = [var.idle_timeout_in_minutes]
-}
-
-run "min_idle_timeout_in_aws_range" {
-  command = plan
-  variables {
-    min_idle_timeout_in_minutes = 59
-    idle_timeout_in_minutes     = 60
-  }
-  expect_failures = [var.min_idle_timeout_in_minutes]
-}
-
-run "max_idle_timeout_in_aws_range" {
-  command = plan
-  variables {
+    # max_idle_timeout_in_aws_range
     max_idle_timeout_in_minutes = 600000
   }
-  expect_failures = [var.max_idle_timeout_in_minutes]
+
+  expect_failures = [
+    var.user_profiles,
+    var.max_idle_timeout_in_minutes,
+  ]
 }
 
 run "max_idle_timeout_not_below_min" {
@@ -348,30 +298,3 @@ run "max_idle_timeout_not_below_min" {
   expect_failures = [var.max_idle_timeout_in_minutes]
 }
 
-# -----------------------------------------------------------------------------
-# SDK defaults, SSM
-# -----------------------------------------------------------------------------
-
-run "sdk_default_bucket_must_be_a_bucket_name" {
-  command = plan
-  variables {
-    sdk_default_bucket = "s3://mlops-dev-data"
-  }
-  expect_failures = [var.sdk_default_bucket]
-}
-
-run "ssm_prefix_must_start_with_slash" {
-  command = plan
-  variables {
-    ssm_prefix = "mlops/dev"
-  }
-  expect_failures = [var.ssm_prefix]
-}
-
-run "ssm_prefix_must_not_end_with_slash" {
-  command = plan
-  variables {
-    ssm_prefix = "/mlops/dev/"
-  }
-  expect_failures = [var.ssm_prefix]
-}
