@@ -65,9 +65,13 @@ variables {
   }
 }
 
+# One plan (same variables) for: portfolio_and_products, launch_constraint_uses_the_launch_role,
+#   shared_with_the_personas_only, templates_encrypted_and_content_addressed,
+#   template_bucket_is_protected, guidance_of_versions.
 run "portfolio_and_products" {
   command = plan
 
+  # --- portfolio_and_products
   assert {
     condition     = aws_servicecatalog_portfolio.this.name == "mlops-dev-sagemaker-projects" && aws_servicecatalog_portfolio.this.provider_name == "ML platform team"
     error_message = "The portfolio must be named <name_prefix>-sagemaker-projects with the given provider name."
@@ -87,11 +91,8 @@ run "portfolio_and_products" {
     condition     = keys(aws_servicecatalog_product_portfolio_association.this) == ["model-build", "model-deploy"]
     error_message = "Every product must be associated with the portfolio."
   }
-}
 
-run "launch_constraint_uses_the_launch_role" {
-  command = plan
-
+  # --- launch_constraint_uses_the_launch_role
   assert {
     condition = alltrue([
       for c in aws_servicecatalog_constraint.launch :
@@ -104,11 +105,8 @@ run "launch_constraint_uses_the_launch_role" {
     condition     = toset(keys(aws_servicecatalog_constraint.launch)) == toset(keys(var.products))
     error_message = "There must be exactly one launch constraint per product."
   }
-}
 
-run "shared_with_the_personas_only" {
-  command = plan
-
+  # --- shared_with_the_personas_only
   assert {
     condition     = toset([for a in aws_servicecatalog_principal_portfolio_association.this : a.principal_arn]) == toset(var.principal_arns)
     error_message = "The portfolio must be associated with exactly principal_arns."
@@ -118,11 +116,8 @@ run "shared_with_the_personas_only" {
     condition     = alltrue([for a in aws_servicecatalog_principal_portfolio_association.this : a.principal_type == "IAM"])
     error_message = "Principals must be associated as exact IAM ARNs (principal_type IAM, never IAM_PATTERN)."
   }
-}
 
-run "templates_encrypted_and_content_addressed" {
-  command = plan
-
+  # --- templates_encrypted_and_content_addressed
   assert {
     condition     = alltrue([for o in aws_s3_object.template : o.kms_key_id == var.kms_key_arn && o.server_side_encryption == "aws:kms" && o.bucket_key_enabled])
     error_message = "Every template object must be SSE-KMS encrypted with kms_key_arn."
@@ -152,11 +147,8 @@ run "templates_encrypted_and_content_addressed" {
     condition     = one(aws_servicecatalog_product.this["model-build"].provisioning_artifact_parameters).template_url == output.template_urls["model-build"]["1.0.0"]
     error_message = "The product's initial provisioning artifact must be its first version."
   }
-}
 
-run "template_bucket_is_protected" {
-  command = plan
-
+  # --- template_bucket_is_protected
   assert {
     condition     = module.template_bucket.sse_algorithm == "aws:kms"
     error_message = "The template bucket must use SSE-KMS."
@@ -183,11 +175,8 @@ run "template_bucket_is_protected" {
     condition     = !startswith(output.template_bucket_name, "mlops-dev-project-")
     error_message = "The template bucket must not be under the launch role's project bucket prefix."
   }
-}
 
-run "guidance_of_versions" {
-  command = plan
-
+  # --- guidance_of_versions
   assert {
     condition     = keys(aws_servicecatalog_provisioning_artifact.this) == ["model-build/1.1.0", "model-build/2.0.0"]
     error_message = "Only versions after the first must be separate provisioning artifacts."

@@ -47,25 +47,93 @@ run "baseline_is_valid" {
   }
 }
 
-run "no_products" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
-  variables { products = {} }
-  expect_failures = [var.products]
+
+  variables {
+    # no_products
+    products = {}
+
+    # launch_role_not_a_role
+    launch_role_arn = "arn:aws:iam::111111111111:user/launch"
+
+    # empty_principals
+    principal_arns = []
+
+    # kms_alias_rejected
+    kms_key_arn = "alias/mlops-dev-data"
+
+    # no_vpc_endpoints
+    allowed_vpc_endpoint_ids = []
+
+    # no_exempt_principal
+    vpce_exempt_principal_arns = []
+
+    # bad_access_log_bucket
+    access_log_bucket_name = "Access_Logs"
+
+    # bad_name_prefix
+    name_prefix = "MLOps"
+
+    # studio_visibility_cannot_be_turned_off
+    tags = { "sagemaker:studio-visibility" = "false" }
+
+    # blank_provider_name
+    provider_name = ""
+
+    # bad_noncurrent_expiration
+    noncurrent_version_expiration_days = 0
+  }
+
+  expect_failures = [
+    var.products,
+    var.launch_role_arn,
+    var.principal_arns,
+    var.kms_key_arn,
+    var.allowed_vpc_endpoint_ids,
+    var.vpce_exempt_principal_arns,
+    var.access_log_bucket_name,
+    var.name_prefix,
+    var.tags,
+    var.provider_name,
+    var.noncurrent_version_expiration_days,
+  ]
 }
 
-run "no_versions" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # no_versions
     products = {
       model-build = { description = "d", owner = "o", versions = [] }
     }
+
+    # launch_role_wildcard
+    launch_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-*"
+
+    # wildcard_principal
+    principal_arns = ["arn:aws:iam::111111111111:role/*"]
   }
-  expect_failures = [var.products]
+
+  expect_failures = [
+    var.products,
+    var.launch_role_arn,
+    var.principal_arns,
+  ]
 }
 
-run "duplicate_version_names" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # duplicate_version_names
     products = {
       model-build = {
         description = "d"
@@ -76,13 +144,24 @@ run "duplicate_version_names" {
         ]
       }
     }
+
+    # root_principal
+    principal_arns = ["arn:aws:iam::111111111111:root"]
   }
-  expect_failures = [var.products]
+
+  expect_failures = [
+    var.products,
+    var.principal_arns,
+  ]
 }
 
-run "missing_template_file" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
+
   variables {
+    # missing_template_file
     products = {
       model-build = {
         description = "d"
@@ -90,8 +169,18 @@ run "missing_template_file" {
         versions    = [{ name = "1.0.0", description = "a", template_path = "tests/fixtures/does-not-exist.yaml" }]
       }
     }
+
+    # duplicate_principals
+    principal_arns = [
+      "arn:aws:iam::111111111111:role/mlops-dev-data-scientist",
+      "arn:aws:iam::111111111111:role/mlops-dev-data-scientist",
+    ]
   }
-  expect_failures = [var.products]
+
+  expect_failures = [
+    var.products,
+    var.principal_arns,
+  ]
 }
 
 run "template_not_yaml" {
@@ -180,51 +269,10 @@ run "insecure_support_url" {
   expect_failures = [var.products]
 }
 
-run "launch_role_not_a_role" {
-  command = plan
-  variables { launch_role_arn = "arn:aws:iam::111111111111:user/launch" }
-  expect_failures = [var.launch_role_arn]
-}
-
-run "launch_role_wildcard" {
-  command = plan
-  variables { launch_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-*" }
-  expect_failures = [var.launch_role_arn]
-}
-
 run "launch_role_of_another_account" {
   command = plan
   variables { launch_role_arn = "arn:aws:iam::222222222222:role/mlops-dev-launch" }
   expect_failures = [aws_servicecatalog_constraint.launch]
-}
-
-run "empty_principals" {
-  command = plan
-  variables { principal_arns = [] }
-  expect_failures = [var.principal_arns]
-}
-
-run "wildcard_principal" {
-  command = plan
-  variables { principal_arns = ["arn:aws:iam::111111111111:role/*"] }
-  expect_failures = [var.principal_arns]
-}
-
-run "root_principal" {
-  command = plan
-  variables { principal_arns = ["arn:aws:iam::111111111111:root"] }
-  expect_failures = [var.principal_arns]
-}
-
-run "duplicate_principals" {
-  command = plan
-  variables {
-    principal_arns = [
-      "arn:aws:iam::111111111111:role/mlops-dev-data-scientist",
-      "arn:aws:iam::111111111111:role/mlops-dev-data-scientist",
-    ]
-  }
-  expect_failures = [var.principal_arns]
 }
 
 run "principal_of_another_account" {
@@ -233,50 +281,3 @@ run "principal_of_another_account" {
   expect_failures = [aws_servicecatalog_principal_portfolio_association.this]
 }
 
-run "kms_alias_rejected" {
-  command = plan
-  variables { kms_key_arn = "alias/mlops-dev-data" }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "no_vpc_endpoints" {
-  command = plan
-  variables { allowed_vpc_endpoint_ids = [] }
-  expect_failures = [var.allowed_vpc_endpoint_ids]
-}
-
-run "no_exempt_principal" {
-  command = plan
-  variables { vpce_exempt_principal_arns = [] }
-  expect_failures = [var.vpce_exempt_principal_arns]
-}
-
-run "bad_access_log_bucket" {
-  command = plan
-  variables { access_log_bucket_name = "Access_Logs" }
-  expect_failures = [var.access_log_bucket_name]
-}
-
-run "bad_name_prefix" {
-  command = plan
-  variables { name_prefix = "MLOps" }
-  expect_failures = [var.name_prefix]
-}
-
-run "studio_visibility_cannot_be_turned_off" {
-  command = plan
-  variables { tags = { "sagemaker:studio-visibility" = "false" } }
-  expect_failures = [var.tags]
-}
-
-run "blank_provider_name" {
-  command = plan
-  variables { provider_name = "" }
-  expect_failures = [var.provider_name]
-}
-
-run "bad_noncurrent_expiration" {
-  command = plan
-  variables { noncurrent_version_expiration_days = 0 }
-  expect_failures = [var.noncurrent_version_expiration_days]
-}
