@@ -78,9 +78,17 @@ variables {
   key_administrator_arns      = ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"]
 }
 
+# One plan (same variables) for: model_package_group_policy_is_exact, ci_trust_is_pinned,
+#   ci_permissions_are_exact, approval_rule_matches_both_decisions_of_this_group,
+#   api_destination_posts_to_repository_dispatch, transformer_builds_the_repository_dispatch_body,
+#   token_never_passes_through_terraform, events_role_may_only_invoke_this_destination,
+#   dead_letters_are_encrypted_and_only_from_the_rule,
+#   events_key_serves_only_the_rule_and_the_connection,
+#   artifact_bucket_is_vpc_only_with_the_ci_role_exempt, ssm_entries.
 run "model_package_group_policy_is_exact" {
   command = plan
 
+  # --- model_package_group_policy_is_exact
   assert {
     condition     = aws_sagemaker_model_package_group.this.model_package_group_name == "mlops-dev-churn"
     error_message = "The group is named <name_prefix>-<project_name>."
@@ -123,11 +131,8 @@ run "model_package_group_policy_is_exact" {
     ]))
     error_message = "No wildcard action or principal; the only wildcard is the group's own packages."
   }
-}
 
-run "ci_trust_is_pinned" {
-  command = plan
-
+  # --- ci_trust_is_pinned
   assert {
     condition = jsondecode(aws_iam_role.ci.assume_role_policy) == {
       Version = "2012-10-17"
@@ -158,24 +163,8 @@ run "ci_trust_is_pinned" {
     condition     = output.ci_oidc_subject == "repo:example-org/churn-model:environment:build"
     error_message = "The ci_oidc_subject output is the trusted sub."
   }
-}
 
-run "ci_trust_follows_the_environment_input" {
-  command = plan
-
-  variables {
-    github_environment_build = "model-build"
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.ci.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/churn-model:environment:model-build"
-    error_message = "The sub names github_environment_build."
-  }
-}
-
-run "ci_permissions_are_exact" {
-  command = plan
-
+  # --- ci_permissions_are_exact
   assert {
     condition = jsondecode(aws_iam_role_policy.ci.policy).Statement == [
       {
@@ -269,11 +258,8 @@ run "ci_permissions_are_exact" {
     condition     = aws_iam_role_policies_exclusive.ci.policy_names == toset(["permissions"]) && length(aws_iam_role_policy_attachments_exclusive.ci.policy_arns) == 0
     error_message = "The CI role has exactly its one inline policy and no managed policy."
   }
-}
 
-run "approval_rule_matches_both_decisions_of_this_group" {
-  command = plan
-
+  # --- approval_rule_matches_both_decisions_of_this_group
   assert {
     condition = jsondecode(aws_cloudwatch_event_rule.approval.event_pattern) == {
       source        = ["aws.sagemaker"]
@@ -290,11 +276,8 @@ run "approval_rule_matches_both_decisions_of_this_group" {
     condition     = aws_cloudwatch_event_rule.approval.name == "mlops-dev-churn-model-approval" && aws_cloudwatch_event_rule.approval.state == "ENABLED"
     error_message = "The rule is <name_prefix>-<project>-model-approval and enabled."
   }
-}
 
-run "api_destination_posts_to_repository_dispatch" {
-  command = plan
-
+  # --- api_destination_posts_to_repository_dispatch
   assert {
     condition     = aws_cloudwatch_event_api_destination.dispatch.invocation_endpoint == "https://api.github.com/repos/example-org/churn-model/dispatches"
     error_message = "The API destination is the project repository's dispatches endpoint."
@@ -318,11 +301,8 @@ run "api_destination_posts_to_repository_dispatch" {
     })
     error_message = "Every request carries GitHub's media type, API version and a User-Agent."
   }
-}
 
-run "transformer_builds_the_repository_dispatch_body" {
-  command = plan
-
+  # --- transformer_builds_the_repository_dispatch_body
   assert {
     condition = aws_cloudwatch_event_target.dispatch.input_transformer[0].input_paths == tomap({
       model_package_arn = "$.detail.ModelPackageArn"
@@ -365,24 +345,8 @@ run "transformer_builds_the_repository_dispatch_body" {
     condition     = output.dispatch_event_type == "model-approval"
     error_message = "The dispatch_event_type output is the event_type of the body."
   }
-}
 
-run "retry_policy_follows_the_input" {
-  command = plan
-
-  variables {
-    dispatch_retry = { maximum_event_age_seconds = 3600, maximum_retry_attempts = 10 }
-  }
-
-  assert {
-    condition     = aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_event_age_in_seconds == 3600 && aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_retry_attempts == 10
-    error_message = "dispatch_retry sets the target's retry policy."
-  }
-}
-
-run "token_never_passes_through_terraform" {
-  command = plan
-
+  # --- token_never_passes_through_terraform
   assert {
     condition     = aws_cloudwatch_event_connection.github.auth_parameters[0].api_key[0].key == "Authorization"
     error_message = "The connection sends the API key as the Authorization header."
@@ -419,25 +383,8 @@ run "token_never_passes_through_terraform" {
     condition     = output.connection_secret_arn == "arn:aws:secretsmanager:eu-west-1:111111111111:secret:events!connection/mlops-dev-churn-github/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0/auth-AbCdEf"
     error_message = "The connection's secret ARN is an output."
   }
-}
 
-run "placeholder_is_independent_of_the_inputs" {
-  command = plan
-
-  variables {
-    project_name = "fraud"
-    repository   = { owner = "other-org", name = "fraud-model" }
-  }
-
-  assert {
-    condition     = nonsensitive(aws_cloudwatch_event_connection.github.auth_parameters[0].api_key[0].value) == "set-out-of-band"
-    error_message = "The API key value is a constant: no input reaches it."
-  }
-}
-
-run "events_role_may_only_invoke_this_destination" {
-  command = plan
-
+  # --- events_role_may_only_invoke_this_destination
   assert {
     condition = jsondecode(aws_iam_role_policy.events.policy) == {
       Version = "2012-10-17"
@@ -481,11 +428,8 @@ run "events_role_may_only_invoke_this_destination" {
     condition     = aws_iam_role_policies_exclusive.events.policy_names == toset(["permissions"]) && length(aws_iam_role_policy_attachments_exclusive.events.policy_arns) == 0
     error_message = "The events role has exactly its one inline policy and no managed policy."
   }
-}
 
-run "dead_letters_are_encrypted_and_only_from_the_rule" {
-  command = plan
-
+  # --- dead_letters_are_encrypted_and_only_from_the_rule
   assert {
     condition     = aws_sqs_queue.dead_letters.kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/99999999-8888-7777-6666-555555555555" && aws_sqs_queue.dead_letters.message_retention_seconds == 1209600
     error_message = "The dead-letter queue is encrypted with the project's events key and keeps messages 14 days."
@@ -507,11 +451,8 @@ run "dead_letters_are_encrypted_and_only_from_the_rule" {
     condition     = jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[1].Effect == "Deny" && jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[1].Condition == { Bool = { "aws:SecureTransport" = "false" } }
     error_message = "The queue refuses requests without TLS."
   }
-}
 
-run "events_key_serves_only_the_rule_and_the_connection" {
-  command = plan
-
+  # --- events_key_serves_only_the_rule_and_the_connection
   assert {
     condition     = aws_kms_key.events.enable_key_rotation && aws_kms_key.events.tags["EventBridgeApiDestinations"] == "true" && aws_kms_alias.events.name == "alias/mlops-dev-churn-approval-events"
     error_message = "The events key rotates, carries the tag EventBridge requires of a connection key and has the project's alias."
@@ -560,11 +501,8 @@ run "events_key_serves_only_the_rule_and_the_connection" {
     condition     = alltrue([for s in jsondecode(aws_kms_key.events.policy).Statement : s.Principal != "*" && try(s.Principal.AWS != "*", true)])
     error_message = "No statement of the key policy has a wildcard principal."
   }
-}
 
-run "artifact_bucket_is_vpc_only_with_the_ci_role_exempt" {
-  command = plan
-
+  # --- artifact_bucket_is_vpc_only_with_the_ci_role_exempt
   assert {
     condition     = module.artifact_bucket.bucket_name == "mlops-dev-churn-artifacts-111111111111"
     error_message = "The artifact bucket is <name_prefix>-<project>-artifacts-<account>."
@@ -593,11 +531,8 @@ run "artifact_bucket_is_vpc_only_with_the_ci_role_exempt" {
     condition     = contains([for s in jsondecode(module.artifact_bucket.policy_json).Statement : s.Sid], "DenyInsecureTransport") && contains([for s in jsondecode(module.artifact_bucket.policy_json).Statement : s.Sid], "DenyWrongKmsKey")
     error_message = "The bucket is TLS-only and refuses uploads naming another key."
   }
-}
 
-run "ssm_entries" {
-  command = plan
-
+  # --- ssm_entries
   assert {
     condition = { for k, p in aws_ssm_parameter.project : k => p.name } == {
       "artifact-bucket"     = "/mlops/dev/projects/churn/artifact-bucket"
@@ -616,6 +551,46 @@ run "ssm_entries" {
   assert {
     condition     = output.ssm_parameter_names["artifact-bucket"] == "/mlops/dev/projects/churn/artifact-bucket"
     error_message = "The SSM names are an output."
+  }
+}
+
+run "ci_trust_follows_the_environment_input" {
+  command = plan
+
+  variables {
+    github_environment_build = "model-build"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.ci.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/churn-model:environment:model-build"
+    error_message = "The sub names github_environment_build."
+  }
+}
+
+run "retry_policy_follows_the_input" {
+  command = plan
+
+  variables {
+    dispatch_retry = { maximum_event_age_seconds = 3600, maximum_retry_attempts = 10 }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_event_age_in_seconds == 3600 && aws_cloudwatch_event_target.dispatch.retry_policy[0].maximum_retry_attempts == 10
+    error_message = "dispatch_retry sets the target's retry policy."
+  }
+}
+
+run "placeholder_is_independent_of_the_inputs" {
+  command = plan
+
+  variables {
+    project_name = "fraud"
+    repository   = { owner = "other-org", name = "fraud-model" }
+  }
+
+  assert {
+    condition     = nonsensitive(aws_cloudwatch_event_connection.github.auth_parameters[0].api_key[0].value) == "set-out-of-band"
+    error_message = "The API key value is a constant: no input reaches it."
   }
 }
 

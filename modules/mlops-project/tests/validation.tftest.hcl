@@ -52,76 +52,264 @@ run "longest_names_fit" {
   }
 }
 
-run "project_name_uppercase" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
 
   variables {
+    # project_name_uppercase
     project_name = "Churn"
+
+    # prefix_not_a_prefix_of_name_prefix
+    prefix = "platform"
+
+    # repository_owner_wildcard
+    repository = { owner = "example-*", name = "churn-model" }
+
+    # github_environment_wildcard
+    github_environment_build = "build*"
+
+    # oidc_provider_other_issuer
+    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/gitlab.com"
+
+    # target_accounts_empty
+    target_accounts = {}
+
+    # kms_key_alias
+    kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+
+    # access_log_bucket_uppercase
+    access_log_bucket_name = "Logs"
+
+    # models_bucket_with_a_path
+    models_bucket_name = "mlops-dev-models-111111111111/other"
+
+    # vpc_endpoints_empty
+    allowed_vpc_endpoint_ids = []
+
+    # vpce_exempt_wildcard
+    vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/mlops-dev-*"]
+
+    # boundary_aws_managed
+    permissions_boundary_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+    # pipeline_role_wildcard
+    pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-*"
+
+    # ssm_prefix_trailing_slash
+    ssm_prefix = "/mlops/dev/"
+
+    # key_administrators_empty
+    key_administrator_arns = []
+
+    # key_deletion_window_too_short
+    key_deletion_window_days = 5
+
+    # dispatch_retry_age_too_long
+    dispatch_retry = { maximum_event_age_seconds = 90000 }
+
+    # tags_reserved_prefix
+    tags = { "aws:owner" = "x" }
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.prefix,
+    var.repository,
+    var.github_environment_build,
+    var.oidc_provider_arn,
+    var.target_accounts,
+    var.kms_key_arn,
+    var.access_log_bucket_name,
+    var.models_bucket_name,
+    var.allowed_vpc_endpoint_ids,
+    var.vpce_exempt_principal_arns,
+    var.permissions_boundary_arn,
+    var.pipeline_execution_role_arn,
+    var.ssm_prefix,
+    var.key_administrator_arns,
+    var.key_deletion_window_days,
+    var.dispatch_retry,
+    var.tags,
+  ]
 }
 
-run "project_name_one_character" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
 
   variables {
+    # project_name_one_character
     project_name = "c"
+
+    # repository_name_wildcard
+    repository = { owner = "example-org", name = "*" }
+
+    # github_environment_colon
+    github_environment_build = "build:ref"
+
+    # oidc_provider_wildcard
+    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/*"
+
+    # target_account_not_twelve_digits
+    target_accounts = { staging = "22222222222" }
+
+    # vpc_endpoint_malformed
+    allowed_vpc_endpoint_ids = ["vpc-0123"]
+
+    # boundary_wildcard
+    permissions_boundary_arn = "arn:aws:iam::111111111111:policy/*"
+
+    # pipeline_role_is_policy
+    pipeline_execution_role_arn = "arn:aws:iam::111111111111:policy/mlops-dev-pipeline-execution"
+
+    # ssm_prefix_relative
+    ssm_prefix = "mlops/dev"
+
+    # key_administrator_wildcard
+    key_administrator_arns = ["arn:aws:iam::111111111111:role/*"]
+
+    # dispatch_retry_attempts_too_many
+    dispatch_retry = { maximum_retry_attempts = 186 }
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.repository,
+    var.github_environment_build,
+    var.oidc_provider_arn,
+    var.target_accounts,
+    var.allowed_vpc_endpoint_ids,
+    var.permissions_boundary_arn,
+    var.pipeline_execution_role_arn,
+    var.ssm_prefix,
+    var.key_administrator_arns,
+    var.dispatch_retry,
+  ]
 }
 
-run "project_name_33_characters" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
 
   variables {
+    # project_name_33_characters
     project_name = "abcdefghijklmnopqrstuvwxyz0123456"
     name_prefix  = "ml-d"
     prefix       = "ml"
+
+    # repository_name_with_slash
+    repository = { owner = "example-org", name = "churn/model" }
+
+    # github_environment_empty
+    github_environment_build = ""
+
+    # target_stage_uppercase
+    target_accounts = { Staging = "222222222222" }
+
+    # ssm_prefix_reserved
+    ssm_prefix = "/aws/dev"
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.repository,
+    var.github_environment_build,
+    var.target_accounts,
+    var.ssm_prefix,
+  ]
 }
 
-run "project_name_underscore" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
 
   variables {
+    # project_name_underscore
     project_name = "churn_model"
+
+    # repository_name_with_colon
+    repository = { owner = "example-org", name = "x:pull_request" }
+
+    # target_role_suffix_wildcard
+    target_role_suffixes = ["model-*"]
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.repository,
+    var.target_role_suffixes,
+  ]
 }
 
-run "project_name_leading_digit" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
 
   variables {
+    # project_name_leading_digit
     project_name = "1churn"
+
+    # repository_owner_empty
+    repository = { owner = "", name = "churn-model" }
+
+    # target_role_suffixes_empty
+    target_role_suffixes = []
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.repository,
+    var.target_role_suffixes,
+  ]
 }
 
-run "project_name_trailing_hyphen" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_6" {
   command = plan
 
   variables {
+    # project_name_trailing_hyphen
     project_name = "churn-"
+
+    # repository_dot_dot
+    repository = { owner = "example-org", name = ".." }
+
+    # target_role_suffixes_duplicate
+    target_role_suffixes = ["model-deploy", "model-deploy"]
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.repository,
+    var.target_role_suffixes,
+  ]
 }
 
-run "project_name_double_hyphen" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_7" {
   command = plan
 
   variables {
+    # project_name_double_hyphen
     project_name = "churn--model"
+
+    # target_role_name_too_long
+    target_accounts      = { preproduction-eu = "222222222222" }
+    target_role_suffixes = ["customer-churn-prediction-model-v2-deploy-x"]
   }
 
-  expect_failures = [var.project_name]
+  expect_failures = [
+    var.project_name,
+    var.target_role_suffixes,
+  ]
 }
 
 run "project_name_wildcard" {
@@ -155,156 +343,6 @@ run "name_prefix_uppercase" {
   expect_failures = [var.name_prefix]
 }
 
-run "prefix_not_a_prefix_of_name_prefix" {
-  command = plan
-
-  variables {
-    prefix = "platform"
-  }
-
-  expect_failures = [var.prefix]
-}
-
-run "repository_owner_wildcard" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-*", name = "churn-model" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_name_wildcard" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = "*" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_name_with_slash" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = "churn/model" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_name_with_colon" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = "x:pull_request" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_owner_empty" {
-  command = plan
-
-  variables {
-    repository = { owner = "", name = "churn-model" }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "repository_dot_dot" {
-  command = plan
-
-  variables {
-    repository = { owner = "example-org", name = ".." }
-  }
-
-  expect_failures = [var.repository]
-}
-
-run "github_environment_wildcard" {
-  command = plan
-
-  variables {
-    github_environment_build = "build*"
-  }
-
-  expect_failures = [var.github_environment_build]
-}
-
-run "github_environment_colon" {
-  command = plan
-
-  variables {
-    github_environment_build = "build:ref"
-  }
-
-  expect_failures = [var.github_environment_build]
-}
-
-run "github_environment_empty" {
-  command = plan
-
-  variables {
-    github_environment_build = ""
-  }
-
-  expect_failures = [var.github_environment_build]
-}
-
-run "oidc_provider_other_issuer" {
-  command = plan
-
-  variables {
-    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/gitlab.com"
-  }
-
-  expect_failures = [var.oidc_provider_arn]
-}
-
-run "oidc_provider_wildcard" {
-  command = plan
-
-  variables {
-    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/*"
-  }
-
-  expect_failures = [var.oidc_provider_arn]
-}
-
-run "target_accounts_empty" {
-  command = plan
-
-  variables {
-    target_accounts = {}
-  }
-
-  expect_failures = [var.target_accounts]
-}
-
-run "target_account_not_twelve_digits" {
-  command = plan
-
-  variables {
-    target_accounts = { staging = "22222222222" }
-  }
-
-  expect_failures = [var.target_accounts]
-}
-
-run "target_stage_uppercase" {
-  command = plan
-
-  variables {
-    target_accounts = { Staging = "222222222222" }
-  }
-
-  expect_failures = [var.target_accounts]
-}
-
 run "target_account_is_this_account" {
   command = plan
 
@@ -313,226 +351,6 @@ run "target_account_is_this_account" {
   }
 
   expect_failures = [aws_sagemaker_model_package_group_policy.this]
-}
-
-run "target_role_suffix_wildcard" {
-  command = plan
-
-  variables {
-    target_role_suffixes = ["model-*"]
-  }
-
-  expect_failures = [var.target_role_suffixes]
-}
-
-run "target_role_suffixes_empty" {
-  command = plan
-
-  variables {
-    target_role_suffixes = []
-  }
-
-  expect_failures = [var.target_role_suffixes]
-}
-
-run "target_role_suffixes_duplicate" {
-  command = plan
-
-  variables {
-    target_role_suffixes = ["model-deploy", "model-deploy"]
-  }
-
-  expect_failures = [var.target_role_suffixes]
-}
-
-run "kms_key_alias" {
-  command = plan
-
-  variables {
-    kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-  }
-
-  expect_failures = [var.kms_key_arn]
-}
-
-run "access_log_bucket_uppercase" {
-  command = plan
-
-  variables {
-    access_log_bucket_name = "Logs"
-  }
-
-  expect_failures = [var.access_log_bucket_name]
-}
-
-run "models_bucket_with_a_path" {
-  command = plan
-
-  variables {
-    models_bucket_name = "mlops-dev-models-111111111111/other"
-  }
-
-  expect_failures = [var.models_bucket_name]
-}
-
-run "vpc_endpoints_empty" {
-  command = plan
-
-  variables {
-    allowed_vpc_endpoint_ids = []
-  }
-
-  expect_failures = [var.allowed_vpc_endpoint_ids]
-}
-
-run "vpc_endpoint_malformed" {
-  command = plan
-
-  variables {
-    allowed_vpc_endpoint_ids = ["vpc-0123"]
-  }
-
-  expect_failures = [var.allowed_vpc_endpoint_ids]
-}
-
-run "vpce_exempt_wildcard" {
-  command = plan
-
-  variables {
-    vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/mlops-dev-*"]
-  }
-
-  expect_failures = [var.vpce_exempt_principal_arns]
-}
-
-run "boundary_aws_managed" {
-  command = plan
-
-  variables {
-    permissions_boundary_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
-  }
-
-  expect_failures = [var.permissions_boundary_arn]
-}
-
-run "boundary_wildcard" {
-  command = plan
-
-  variables {
-    permissions_boundary_arn = "arn:aws:iam::111111111111:policy/*"
-  }
-
-  expect_failures = [var.permissions_boundary_arn]
-}
-
-run "pipeline_role_wildcard" {
-  command = plan
-
-  variables {
-    pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-*"
-  }
-
-  expect_failures = [var.pipeline_execution_role_arn]
-}
-
-run "pipeline_role_is_policy" {
-  command = plan
-
-  variables {
-    pipeline_execution_role_arn = "arn:aws:iam::111111111111:policy/mlops-dev-pipeline-execution"
-  }
-
-  expect_failures = [var.pipeline_execution_role_arn]
-}
-
-run "ssm_prefix_trailing_slash" {
-  command = plan
-
-  variables {
-    ssm_prefix = "/mlops/dev/"
-  }
-
-  expect_failures = [var.ssm_prefix]
-}
-
-run "ssm_prefix_relative" {
-  command = plan
-
-  variables {
-    ssm_prefix = "mlops/dev"
-  }
-
-  expect_failures = [var.ssm_prefix]
-}
-
-run "ssm_prefix_reserved" {
-  command = plan
-
-  variables {
-    ssm_prefix = "/aws/dev"
-  }
-
-  expect_failures = [var.ssm_prefix]
-}
-
-run "key_administrators_empty" {
-  command = plan
-
-  variables {
-    key_administrator_arns = []
-  }
-
-  expect_failures = [var.key_administrator_arns]
-}
-
-run "key_administrator_wildcard" {
-  command = plan
-
-  variables {
-    key_administrator_arns = ["arn:aws:iam::111111111111:role/*"]
-  }
-
-  expect_failures = [var.key_administrator_arns]
-}
-
-run "key_deletion_window_too_short" {
-  command = plan
-
-  variables {
-    key_deletion_window_days = 5
-  }
-
-  expect_failures = [var.key_deletion_window_days]
-}
-
-run "dispatch_retry_age_too_long" {
-  command = plan
-
-  variables {
-    dispatch_retry = { maximum_event_age_seconds = 90000 }
-  }
-
-  expect_failures = [var.dispatch_retry]
-}
-
-run "dispatch_retry_attempts_too_many" {
-  command = plan
-
-  variables {
-    dispatch_retry = { maximum_retry_attempts = 186 }
-  }
-
-  expect_failures = [var.dispatch_retry]
-}
-
-run "tags_reserved_prefix" {
-  command = plan
-
-  variables {
-    tags = { "aws:owner" = "x" }
-  }
-
-  expect_failures = [var.tags]
 }
 
 run "boundary_of_other_account" {
@@ -573,17 +391,6 @@ run "oidc_provider_of_other_partition" {
   }
 
   expect_failures = [aws_iam_role.ci]
-}
-
-run "target_role_name_too_long" {
-  command = plan
-
-  variables {
-    target_accounts      = { preproduction-eu = "222222222222" }
-    target_role_suffixes = ["customer-churn-prediction-model-v2-deploy-x"]
-  }
-
-  expect_failures = [var.target_role_suffixes]
 }
 
 run "target_role_suffix_with_project_name_is_accepted" {
