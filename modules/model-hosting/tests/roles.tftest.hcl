@@ -32,9 +32,14 @@ variables {
   kms_administrator_arns = ["arn:aws:iam::222222222222:role/mlops-staging-deploy"]
 }
 
+# One plan (same variables) for: model_execution_role_has_the_name_the_source_account_grants,
+#   model_execution_role_is_trusted_by_sagemaker_of_this_account_only,
+#   deploy_roles_trust_only_their_repository_in_the_stage_environment,
+#   every_role_carries_the_hosting_boundary, terraform_owns_the_roles_policies.
 run "model_execution_role_has_the_name_the_source_account_grants" {
   command = plan
 
+  # --- model_execution_role_has_the_name_the_source_account_grants
   assert {
     condition     = aws_iam_role.model_execution.name == "mlops-staging-model-execution"
     error_message = "The model execution role must be named <prefix>-<stage>-model-execution: the dev account grants exactly that ARN."
@@ -44,11 +49,8 @@ run "model_execution_role_has_the_name_the_source_account_grants" {
     condition     = output.model_execution_role_name == "mlops-staging-model-execution"
     error_message = "The output names the model execution role."
   }
-}
 
-run "model_execution_role_is_trusted_by_sagemaker_of_this_account_only" {
-  command = plan
-
+  # --- model_execution_role_is_trusted_by_sagemaker_of_this_account_only
   assert {
     condition = jsondecode(aws_iam_role.model_execution.assume_role_policy).Statement == [{
       Sid       = "AssumedBySageMakerOfThisAccount"
@@ -59,11 +61,8 @@ run "model_execution_role_is_trusted_by_sagemaker_of_this_account_only" {
     }]
     error_message = "Only SageMaker, acting for this account (aws:SourceAccount), may assume the model execution role."
   }
-}
 
-run "deploy_roles_trust_only_their_repository_in_the_stage_environment" {
-  command = plan
-
+  # --- deploy_roles_trust_only_their_repository_in_the_stage_environment
   assert {
     condition     = { for p, r in aws_iam_role.deploy : p => r.name } == { abalone = "mlops-staging-abalone-deploy", churn = "mlops-staging-churn-deploy" }
     error_message = "One deploy role per project, named <name_prefix>-<project>-deploy."
@@ -94,11 +93,8 @@ run "deploy_roles_trust_only_their_repository_in_the_stage_environment" {
     condition     = alltrue([for r in aws_iam_role.deploy : keys(jsondecode(r.assume_role_policy).Statement[0].Condition) == ["StringEquals"] && length(jsondecode(r.assume_role_policy).Statement) == 1])
     error_message = "Deploy role trust policies have one statement and compare aud/sub with StringEquals only (no StringLike, no wildcards)."
   }
-}
 
-run "every_role_carries_the_hosting_boundary" {
-  command = plan
-
+  # --- every_role_carries_the_hosting_boundary
   assert {
     condition     = aws_iam_policy.boundary.name == "mlops-staging-hosting-boundary"
     error_message = "The boundary is the customer-managed policy <name_prefix>-hosting-boundary."
@@ -116,11 +112,8 @@ run "every_role_carries_the_hosting_boundary" {
     condition     = alltrue(concat([aws_iam_role.model_execution.max_session_duration == 3600], [for r in aws_iam_role.deploy : r.max_session_duration == 3600]))
     error_message = "Sessions last at most one hour."
   }
-}
 
-run "terraform_owns_the_roles_policies" {
-  command = plan
-
+  # --- terraform_owns_the_roles_policies
   assert {
     condition     = keys(aws_iam_role_policies_exclusive.this) == ["abalone", "churn", "model_execution"] && alltrue([for p in aws_iam_role_policies_exclusive.this : p.policy_names == toset(["permissions"])])
     error_message = "Each role's only inline policy is \"permissions\"."

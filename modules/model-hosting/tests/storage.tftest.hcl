@@ -37,9 +37,14 @@ variables {
   kms_read_only_arns         = ["arn:aws:iam::222222222222:role/mlops-staging-github-plan"]
 }
 
+# One plan (same variables) for:
+#   endpoint_key_for_environment_roles_administered_by_the_given_principals,
+#   data_capture_bucket_encrypted_with_the_endpoint_key_and_logged,
+#   buckets_are_tls_only_and_reachable_only_through_the_endpoint.
 run "endpoint_key_for_environment_roles_administered_by_the_given_principals" {
   command = plan
 
+  # --- endpoint_key_for_environment_roles_administered_by_the_given_principals
   assert {
     condition     = keys(module.kms.key_arns) == ["endpoint"] && output.endpoint_key_arn == "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222"
     error_message = "One endpoint key."
@@ -59,11 +64,8 @@ run "endpoint_key_for_environment_roles_administered_by_the_given_principals" {
     condition     = one([for s in jsondecode(output.key_policies["endpoint"]).Statement : s if s.Sid == "ReadOnly"]).Principal.AWS == ["arn:aws:iam::222222222222:role/mlops-staging-github-plan"]
     error_message = "kms_read_only_arns only read key metadata."
   }
-}
 
-run "data_capture_bucket_encrypted_with_the_endpoint_key_and_logged" {
-  command = plan
-
+  # --- data_capture_bucket_encrypted_with_the_endpoint_key_and_logged
   assert {
     condition     = output.data_capture_bucket_name == "mlops-staging-data-capture-222222222222" && output.access_log_bucket_name == "mlops-staging-access-logs-222222222222"
     error_message = "Buckets are named <name_prefix>-data-capture-<account> and <name_prefix>-access-logs-<account>."
@@ -93,11 +95,8 @@ run "data_capture_bucket_encrypted_with_the_endpoint_key_and_logged" {
     condition     = output.bucket_arns == ["arn:aws:s3:::mlops-staging-data-capture-222222222222", "arn:aws:s3:::mlops-staging-access-logs-222222222222"]
     error_message = "Bucket ARNs are output (known at plan time)."
   }
-}
 
-run "buckets_are_tls_only_and_reachable_only_through_the_endpoint" {
-  command = plan
-
+  # --- buckets_are_tls_only_and_reachable_only_through_the_endpoint
   assert {
     condition = alltrue([
       for name, doc in output.bucket_policies :

@@ -34,57 +34,192 @@ run "valid_baseline" {
   command = plan
 }
 
-# --- stage and names ----------------------------------------------------------
-
-run "bad_stage_too_long" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
+
   variables {
+    # bad_stage_too_long
+    # --- stage and names ----------------------------------------------------------
     stage       = "preproduction"
     name_prefix = "mlops-preproduction"
+
+    # source_account_is_this_account
+    # --- the source account -------------------------------------------------------
+    source_account_id         = "222222222222"
+    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:222222222222:alias/mlops-dev-data"
+
+    # bad_source_bucket_arn_object_path
+    source_models_bucket_arn = "arn:aws:s3:::mlops-dev-models-111111111111/*"
+
+    # bad_source_name_prefix
+    source_name_prefix = "mlops-*"
+
+    # bad_oidc_provider_other_issuer
+    # --- OIDC provider ------------------------------------------------------------
+    oidc_provider_arn = "arn:aws:iam::222222222222:oidc-provider/example.com"
+
+    # bad_vpc_id
+    # --- network ------------------------------------------------------------------
+    vpc_id = "vpc-*"
+
+    # single_subnet
+    subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa"]
+
+    # bad_security_group
+    security_group_ids = ["default"]
+
+    # no_s3_endpoint
+    s3_vpc_endpoint_ids = []
+
+    # wildcard_exempt_principal
+    vpce_exempt_principal_arns = ["arn:aws:iam::222222222222:role/*"]
+
+    # bad_ssm_path
+    # --- contract, images, keys, buckets -------------------------------------------
+    ssm_parameter_path = "/mlops/staging/*"
+
+    # wildcard_ecr_repository
+    additional_ecr_repository_arns = ["arn:aws:ecr:eu-west-1:141502667606:repository/*"]
+
+    # no_key_administrator
+    kms_administrator_arns = []
+
+    # bad_rotation_period
+    kms_rotation_period_days = 30
+
+    # short_access_log_retention
+    access_log_retention_days = 30
+
+    # bad_data_capture_retention
+    data_capture_retention_days = 0
   }
-  expect_failures = [var.stage]
+
+  expect_failures = [
+    var.stage,
+    var.source_account_id,
+    var.source_models_bucket_arn,
+    var.source_name_prefix,
+    var.oidc_provider_arn,
+    var.vpc_id,
+    var.subnet_ids,
+    var.security_group_ids,
+    var.s3_vpc_endpoint_ids,
+    var.vpce_exempt_principal_arns,
+    var.ssm_parameter_path,
+    var.additional_ecr_repository_arns,
+    var.kms_administrator_arns,
+    var.kms_rotation_period_days,
+    var.access_log_retention_days,
+    var.data_capture_retention_days,
+  ]
 }
 
-run "bad_stage_wildcard" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_2" {
   command = plan
+
   variables {
+    # bad_stage_wildcard
     stage = "*"
+
+    # bad_source_account
+    # Validations that refer to an invalid variable are not evaluated, so only the
+    # invalid variable itself is reported.
+    source_account_id = "1111"
+
+    # bad_source_bucket_arn_wildcard
+    source_models_bucket_arn = "arn:aws:s3:::mlops-dev-*"
+
+    # oidc_provider_of_another_account
+    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
   }
-  expect_failures = [var.stage]
+
+  expect_failures = [
+    var.stage,
+    var.source_account_id,
+    var.source_models_bucket_arn,
+    var.oidc_provider_arn,
+  ]
 }
 
-run "name_prefix_of_another_stage" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_3" {
   command = plan
+
   variables {
+    # name_prefix_of_another_stage
     name_prefix = "mlops-prod"
+
+    # source_key_given_as_key_arn
+    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
   }
-  expect_failures = [var.name_prefix]
+
+  expect_failures = [
+    var.name_prefix,
+    var.source_data_key_alias_arn,
+  ]
 }
 
-run "bad_name_prefix" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_4" {
   command = plan
+
   variables {
+    # bad_name_prefix
     name_prefix = "MLOps-staging"
+
+    # source_key_aws_managed_alias
+    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:alias/aws/s3"
   }
-  expect_failures = [var.name_prefix]
+
+  expect_failures = [
+    var.name_prefix,
+    var.source_data_key_alias_arn,
+  ]
 }
 
-# --- projects -----------------------------------------------------------------
-
-run "bad_project_name_upper_case" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_5" {
   command = plan
+
   variables {
+    # bad_project_name_upper_case
+    # --- projects -----------------------------------------------------------------
     projects = { Abalone = { repository = { owner = "example-org", name = "abalone-model" } } }
+
+    # source_key_of_another_account
+    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:333333333333:alias/mlops-dev-data"
   }
-  expect_failures = [var.projects]
+
+  expect_failures = [
+    var.projects,
+    var.source_data_key_alias_arn,
+  ]
 }
 
-run "bad_project_name_wildcard" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_6" {
   command = plan
+
   variables {
+    # bad_project_name_wildcard
     projects = { "abalone-*" = { repository = { owner = "example-org", name = "abalone-model" } } }
+
+    # source_key_in_another_region
+    source_data_key_alias_arn = "arn:aws:kms:us-east-1:111111111111:alias/mlops-dev-data"
   }
-  expect_failures = [var.projects]
+
+  expect_failures = [
+    var.projects,
+    var.source_data_key_alias_arn,
+  ]
 }
 
 run "bad_project_name_double_hyphen" {
@@ -135,189 +270,3 @@ run "bad_repository_colon_in_name" {
   expect_failures = [var.projects]
 }
 
-# --- the source account -------------------------------------------------------
-
-run "source_account_is_this_account" {
-  command = plan
-  variables {
-    source_account_id         = "222222222222"
-    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:222222222222:alias/mlops-dev-data"
-  }
-  expect_failures = [var.source_account_id]
-}
-
-# Validations that refer to an invalid variable are not evaluated, so only the
-# invalid variable itself is reported.
-run "bad_source_account" {
-  command = plan
-  variables {
-    source_account_id = "1111"
-  }
-  expect_failures = [var.source_account_id]
-}
-
-run "bad_source_bucket_arn_object_path" {
-  command = plan
-  variables {
-    source_models_bucket_arn = "arn:aws:s3:::mlops-dev-models-111111111111/*"
-  }
-  expect_failures = [var.source_models_bucket_arn]
-}
-
-run "bad_source_bucket_arn_wildcard" {
-  command = plan
-  variables {
-    source_models_bucket_arn = "arn:aws:s3:::mlops-dev-*"
-  }
-  expect_failures = [var.source_models_bucket_arn]
-}
-
-run "source_key_given_as_key_arn" {
-  command = plan
-  variables {
-    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
-  }
-  expect_failures = [var.source_data_key_alias_arn]
-}
-
-run "source_key_aws_managed_alias" {
-  command = plan
-  variables {
-    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:alias/aws/s3"
-  }
-  expect_failures = [var.source_data_key_alias_arn]
-}
-
-run "source_key_of_another_account" {
-  command = plan
-  variables {
-    source_data_key_alias_arn = "arn:aws:kms:eu-west-1:333333333333:alias/mlops-dev-data"
-  }
-  expect_failures = [var.source_data_key_alias_arn]
-}
-
-run "source_key_in_another_region" {
-  command = plan
-  variables {
-    source_data_key_alias_arn = "arn:aws:kms:us-east-1:111111111111:alias/mlops-dev-data"
-  }
-  expect_failures = [var.source_data_key_alias_arn]
-}
-
-run "bad_source_name_prefix" {
-  command = plan
-  variables {
-    source_name_prefix = "mlops-*"
-  }
-  expect_failures = [var.source_name_prefix]
-}
-
-# --- OIDC provider ------------------------------------------------------------
-
-run "bad_oidc_provider_other_issuer" {
-  command = plan
-  variables {
-    oidc_provider_arn = "arn:aws:iam::222222222222:oidc-provider/example.com"
-  }
-  expect_failures = [var.oidc_provider_arn]
-}
-
-run "oidc_provider_of_another_account" {
-  command = plan
-  variables {
-    oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
-  }
-  expect_failures = [var.oidc_provider_arn]
-}
-
-# --- network ------------------------------------------------------------------
-
-run "bad_vpc_id" {
-  command = plan
-  variables {
-    vpc_id = "vpc-*"
-  }
-  expect_failures = [var.vpc_id]
-}
-
-run "single_subnet" {
-  command = plan
-  variables {
-    subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa"]
-  }
-  expect_failures = [var.subnet_ids]
-}
-
-run "bad_security_group" {
-  command = plan
-  variables {
-    security_group_ids = ["default"]
-  }
-  expect_failures = [var.security_group_ids]
-}
-
-run "no_s3_endpoint" {
-  command = plan
-  variables {
-    s3_vpc_endpoint_ids = []
-  }
-  expect_failures = [var.s3_vpc_endpoint_ids]
-}
-
-run "wildcard_exempt_principal" {
-  command = plan
-  variables {
-    vpce_exempt_principal_arns = ["arn:aws:iam::222222222222:role/*"]
-  }
-  expect_failures = [var.vpce_exempt_principal_arns]
-}
-
-# --- contract, images, keys, buckets -------------------------------------------
-
-run "bad_ssm_path" {
-  command = plan
-  variables {
-    ssm_parameter_path = "/mlops/staging/*"
-  }
-  expect_failures = [var.ssm_parameter_path]
-}
-
-run "wildcard_ecr_repository" {
-  command = plan
-  variables {
-    additional_ecr_repository_arns = ["arn:aws:ecr:eu-west-1:141502667606:repository/*"]
-  }
-  expect_failures = [var.additional_ecr_repository_arns]
-}
-
-run "no_key_administrator" {
-  command = plan
-  variables {
-    kms_administrator_arns = []
-  }
-  expect_failures = [var.kms_administrator_arns]
-}
-
-run "bad_rotation_period" {
-  command = plan
-  variables {
-    kms_rotation_period_days = 30
-  }
-  expect_failures = [var.kms_rotation_period_days]
-}
-
-run "short_access_log_retention" {
-  command = plan
-  variables {
-    access_log_retention_days = 30
-  }
-  expect_failures = [var.access_log_retention_days]
-}
-
-run "bad_data_capture_retention" {
-  command = plan
-  variables {
-    data_capture_retention_days = 0
-  }
-  expect_failures = [var.data_capture_retention_days]
-}
