@@ -93,58 +93,53 @@ run "state_bucket_is_tls_only_and_kms_encrypted" {
   }
 }
 
-run "short_state_history_is_refused" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
 
   variables {
+    # short_state_history_is_refused
     state_noncurrent_version_days = 7
-  }
 
-  expect_failures = [var.state_noncurrent_version_days]
-}
-
-run "bad_deletion_window" {
-  command = plan
-
-  variables {
+    # bad_deletion_window
     key_deletion_window_days = 3
-  }
 
-  expect_failures = [var.key_deletion_window_days]
-}
-
-run "bad_environment" {
-  command = plan
-
-  variables {
+    # bad_environment
     environment = "Dev"
-  }
 
-  expect_failures = [var.environment]
-}
-
-run "bad_administrator" {
-  command = plan
-
-  variables {
+    # bad_administrator
     key_administrator_arns = ["root"]
+
+    # bad_repository
+    github_repository = "example-org/*"
+
+    # rejects_wildcard_plan_branch
+    github_plan_branch = "release/*"
   }
 
-  expect_failures = [var.key_administrator_arns]
+  expect_failures = [
+    var.state_noncurrent_version_days,
+    var.key_deletion_window_days,
+    var.environment,
+    var.key_administrator_arns,
+    var.github_repository,
+    var.github_plan_branch,
+  ]
 }
 
+# One plan (same variables) for: ci_roles_are_pinned_to_the_repository,
+#   ci_may_create_roles_with_the_workload_or_flow_log_boundary.
 run "ci_roles_are_pinned_to_the_repository" {
   command = plan
 
+  # --- ci_roles_are_pinned_to_the_repository
   assert {
     condition     = jsondecode(module.github.trust_policies["apply"]).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:dev"
     error_message = "The apply role trusts only the repository's jobs in the GitHub environment of this env."
   }
-}
 
-run "ci_may_create_roles_with_the_workload_or_flow_log_boundary" {
-  command = plan
-
+  # --- ci_may_create_roles_with_the_workload_or_flow_log_boundary
   assert {
     condition = one([for s in jsondecode(module.github.permission_policies["apply"]).Statement : s if s.Sid == "ManageBoundedRoles"]).Condition.StringEquals["iam:PermissionsBoundary"] == [
       "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary",
@@ -155,22 +150,3 @@ run "ci_may_create_roles_with_the_workload_or_flow_log_boundary" {
   }
 }
 
-run "bad_repository" {
-  command = plan
-
-  variables {
-    github_repository = "example-org/*"
-  }
-
-  expect_failures = [var.github_repository]
-}
-
-run "rejects_wildcard_plan_branch" {
-  command = plan
-
-  variables {
-    github_plan_branch = "release/*"
-  }
-
-  expect_failures = [var.github_plan_branch]
-}
