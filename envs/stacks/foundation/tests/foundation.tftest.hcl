@@ -42,9 +42,12 @@ variables {
   }
 }
 
+# One plan (same variables) for: contract_keys_and_buckets,
+#   keys_are_for_environment_roles_and_administered_by_the_deployer.
 run "contract_keys_and_buckets" {
   command = plan
 
+  # --- contract_keys_and_buckets
   assert {
     condition = toset(keys(aws_ssm_parameter.contract)) == toset([
       "network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id",
@@ -78,11 +81,8 @@ run "contract_keys_and_buckets" {
     ])
     error_message = "Buckets follow <prefix>-<env>-<name>-<account>."
   }
-}
 
-run "keys_are_for_environment_roles_and_administered_by_the_deployer" {
-  command = plan
-
+  # --- keys_are_for_environment_roles_and_administered_by_the_deployer
   assert {
     condition     = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS) == toset(["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/break-glass", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"])
     error_message = "The deploy role, the configured administrators and the CI apply role administer the keys."
@@ -99,10 +99,13 @@ run "keys_are_for_environment_roles_and_administered_by_the_deployer" {
   }
 }
 
-run "az_count_must_match_subnets" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
 
   variables {
+    # az_count_must_match_subnets
     network = {
       vpc_cidr                      = "10.10.0.0/16"
       az_count                      = 3
@@ -113,29 +116,23 @@ run "az_count_must_match_subnets" {
       s3_endpoint_extra_bucket_arns = []
       flow_logs_retention_days      = 365
     }
-  }
 
-  expect_failures = [var.network]
-}
-
-run "bad_deploy_role" {
-  command = plan
-
-  variables {
+    # bad_deploy_role
     deploy_role_arn = "mlops-dev-deploy"
-  }
 
-  expect_failures = [var.deploy_role_arn]
-}
-
-run "bad_prefix" {
-  command = plan
-
-  variables {
+    # bad_prefix
     prefix = "ML-Ops"
+
+    # bad_project_name
+    project_names = ["Abalone"]
   }
 
-  expect_failures = [var.prefix]
+  expect_failures = [
+    var.network,
+    var.deploy_role_arn,
+    var.prefix,
+    var.project_names,
+  ]
 }
 
 run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
@@ -200,12 +197,3 @@ run "ci_roles_reach_the_buckets_from_outside_the_vpc" {
   }
 }
 
-run "bad_project_name" {
-  command = plan
-
-  variables {
-    project_names = ["Abalone"]
-  }
-
-  expect_failures = [var.project_names]
-}

@@ -76,18 +76,20 @@ variables {
   projects     = { abalone = { repository = "example-org/abalone-model" } }
 }
 
+# One plan (same variables) for: model_execution_role_is_the_one_dev_grants,
+#   source_models_are_read_from_the_dev_bucket_and_key,
+#   no_nat_and_the_endpoints_an_endpoint_needs, deploy_roles_trust_the_accounts_github_provider,
+#   contract, keys_administered_by_the_deployer_and_ci.
 run "model_execution_role_is_the_one_dev_grants" {
   command = plan
 
+  # --- model_execution_role_is_the_one_dev_grants
   assert {
     condition     = module.model_hosting.model_execution_role_name == "mlops-staging-model-execution"
     error_message = "With prefix mlops and environment staging the model execution role must be mlops-staging-model-execution (dev grants that exact ARN)."
   }
-}
 
-run "source_models_are_read_from_the_dev_bucket_and_key" {
-  command = plan
-
+  # --- source_models_are_read_from_the_dev_bucket_and_key
   assert {
     condition     = local.source_models_bucket_arn == "arn:aws:s3:::mlops-dev-models-111111111111"
     error_message = "The source models bucket is <prefix>-<source env>-models-<source account>."
@@ -112,11 +114,8 @@ run "source_models_are_read_from_the_dev_bucket_and_key" {
     ])
     error_message = "The S3 gateway endpoint lets through the dev models bucket, the local data-capture and access-log buckets and the ECR layer bucket only."
   }
-}
 
-run "no_nat_and_the_endpoints_an_endpoint_needs" {
-  command = plan
-
+  # --- no_nat_and_the_endpoints_an_endpoint_needs
   assert {
     condition     = length(module.network.nat_gateway_ids) == 0 && length(module.network.public_subnet_ids) == 0
     error_message = "A target account has no NAT gateway and no public subnet."
@@ -126,11 +125,8 @@ run "no_nat_and_the_endpoints_an_endpoint_needs" {
     condition     = toset(keys(module.network.interface_endpoint_ids)) == toset(["sagemaker.api", "sagemaker.runtime", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "kms", "ssm"])
     error_message = "The required interface endpoints are always there; env.yaml may add more (ssm)."
   }
-}
 
-run "deploy_roles_trust_the_accounts_github_provider" {
-  command = plan
-
+  # --- deploy_roles_trust_the_accounts_github_provider
   assert {
     condition     = jsondecode(module.model_hosting.deploy_trust_policies["abalone"]).Statement[0].Principal.Federated == "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
     error_message = "The deploy role trusts this account's GitHub OIDC provider (created by bootstrap)."
@@ -140,11 +136,8 @@ run "deploy_roles_trust_the_accounts_github_provider" {
     condition     = jsondecode(module.model_hosting.deploy_trust_policies["abalone"]).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/abalone-model:environment:staging"
     error_message = "owner/name is split into the repository and pinned to the staging environment."
   }
-}
 
-run "contract" {
-  command = plan
-
+  # --- contract
   assert {
     condition = toset(keys(aws_ssm_parameter.contract)) == toset([
       "network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id",
@@ -168,11 +161,8 @@ run "contract" {
     condition     = aws_ssm_parameter.contract["kms/endpoint-key-arn"].value == "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222" && aws_ssm_parameter.contract["storage/data-capture-bucket"].value == "mlops-staging-data-capture-222222222222"
     error_message = "The endpoint key and the data-capture bucket are published."
   }
-}
 
-run "keys_administered_by_the_deployer_and_ci" {
-  command = plan
-
+  # --- keys_administered_by_the_deployer_and_ci
   assert {
     condition     = toset(one([for s in jsondecode(module.model_hosting.key_policies["endpoint"]).Statement : s if s.Sid == "KeyAdministration"]).Principal.AWS) == toset(["arn:aws:iam::222222222222:role/mlops-staging-deploy", "arn:aws:iam::222222222222:role/break-glass", "arn:aws:iam::222222222222:role/mlops-staging-github-apply"])
     error_message = "The deploy role, the configured administrators and the CI apply role administer the endpoint key."
@@ -198,10 +188,13 @@ run "prod_uses_the_same_stack" {
   }
 }
 
-run "nat_is_refused" {
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
+run "rejected_values_1" {
   command = plan
 
   variables {
+    # nat_is_refused
     network = {
       vpc_cidr                      = "10.20.0.0/16"
       az_count                      = 2
@@ -212,19 +205,19 @@ run "nat_is_refused" {
       s3_endpoint_extra_bucket_arns = []
       flow_logs_retention_days      = 365
     }
-  }
 
-  expect_failures = [var.network]
-}
-
-run "bad_repository" {
-  command = plan
-
-  variables {
+    # bad_repository
     projects = { abalone = { repository = "example-org/*" } }
+
+    # source_is_this_environment
+    model_source = { account_id = "111111111111", env = "staging" }
   }
 
-  expect_failures = [var.projects]
+  expect_failures = [
+    var.network,
+    var.projects,
+    var.model_source,
+  ]
 }
 
 run "bad_project_name" {
@@ -237,12 +230,3 @@ run "bad_project_name" {
   expect_failures = [var.projects]
 }
 
-run "source_is_this_environment" {
-  command = plan
-
-  variables {
-    model_source = { account_id = "111111111111", env = "staging" }
-  }
-
-  expect_failures = [var.model_source]
-}

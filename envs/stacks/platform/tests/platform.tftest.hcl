@@ -82,9 +82,12 @@ variables {
   }
 }
 
+# One plan (same variables) for: studio_is_private_encrypted_and_has_the_configured_users,
+#   portfolio_is_shared_with_the_launch_personas_only.
 run "studio_is_private_encrypted_and_has_the_configured_users" {
   command = plan
 
+  # --- studio_is_private_encrypted_and_has_the_configured_users
   assert {
     condition     = module.studio.subnet_ids == tolist(["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]) && module.studio.security_group_ids == tolist(["sg-0cccccccccccccccc"])
     error_message = "Studio runs in the foundation's private subnets with the SageMaker security group."
@@ -94,11 +97,8 @@ run "studio_is_private_encrypted_and_has_the_configured_users" {
     condition     = module.studio.user_profile_execution_role_arns.alice == "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution" && module.studio.user_profile_execution_role_arns.bob == "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution"
     error_message = "Every user profile runs with the environment's SageMaker execution role."
   }
-}
 
-run "portfolio_is_shared_with_the_launch_personas_only" {
-  command = plan
-
+  # --- portfolio_is_shared_with_the_launch_personas_only
   assert {
     condition     = toset(keys(module.project_templates.current_versions)) == toset(["model-build", "model-deploy"])
     error_message = "Both project templates are published."
