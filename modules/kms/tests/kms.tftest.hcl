@@ -210,10 +210,8 @@ run "foreign_account_user_pattern_rejected" {
   expect_failures = [aws_kms_key.this]
 }
 
-# One plan, several rejected values: each listed variable must reject its own value
-# (none of these validations reads another of the variables set here). Covers:
-#   invalid_name_prefix, empty_keys, no_administrators, invalid_user_pattern,
-#   invalid_read_only, deletion_window_too_short, rotation_too_short, invalid_tags.
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
 run "rejected_values_1" {
   command = plan
 
@@ -255,10 +253,8 @@ run "rejected_values_1" {
   ]
 }
 
-# One plan, several rejected values: each listed variable must reject its own value
-# (none of these validations reads another of the variables set here). Covers:
-#   name_prefix_trailing_hyphen, invalid_purpose, invalid_administrator, account_wide_user_pattern,
-#   deletion_window_too_long, rotation_too_long.
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
 run "rejected_values_2" {
   command = plan
 
@@ -294,9 +290,8 @@ run "rejected_values_2" {
   ]
 }
 
-# One plan, several rejected values: each listed variable must reject its own value
-# (none of these validations reads another of the variables set here). Covers:
-#   empty_description, wildcard_administrator, rotation_fractional.
+# Several rejected values in one plan: each listed variable must reject its own value, and
+# none of their validations reads another variable set here. One comment per case.
 run "rejected_values_3" {
   command = plan
 
