@@ -1,0 +1,53 @@
+"""The run's xdist scheduling (conftest.py at the root): each root's `terraform test` is a work
+unit of its own, every other test stays with its file (tests/integration relies on it)."""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from types import ModuleType
+
+from tests.conftest import REPO_ROOT
+from tests.terraform.conftest import TESTED_ROOTS, label
+
+
+def _root_conftest() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("root_conftest", REPO_ROOT / "conftest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_terraform_root_is_its_own_work_unit() -> None:
+    work_unit = _root_conftest().work_unit
+    ids = [f"tests/terraform/test_modules.py::test_validate_and_terraform_test[{label(root)}]" for root in TESTED_ROOTS]
+    assert len({work_unit(i) for i in ids}) == len(ids) > 1
+    assert work_unit("tests/terraform/test_modules.py::test_terraform_fmt_is_clean") == "tests/terraform/test_modules.py"
+
+
+def test_other_tests_stay_with_their_file() -> None:
+    work_unit = _root_conftest().work_unit
+    units = {work_unit(f"tests/integration/test_dev_local.py::{name}") for name in ("test_apply_creates_dev_in_its_own_account", "test_destroy_leaves_nothing")}
+    assert units == {"tests/integration/test_dev_local.py"}
+    assert work_unit("tests/orchestrator/test_x.py::TestY::test_z[a::b]") == "tests/orchestrator/test_x.py"
+
+
+def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
+    addopts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]["addopts"]
+    assert "--dist loadfile" in addopts, "conftest.py's scheduler replaces loadfile only"
+
+    class Config:
+        dist = "loadfile"
+
+        def getvalue(self, name: str) -> object:
+            return {"dist": self.dist, "tx": ["2*popen"]}[name]
+
+    class Other(Config):
+        dist = "load"
+
+    module = _root_conftest()
+    scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)  # type: ignore[arg-type]
+    assert scheduler._split_scope("tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]").endswith("[modules/kms]")
+    assert scheduler._split_scope("tests/integration/test_dev_local.py::test_destroy_leaves_nothing") == "tests/integration/test_dev_local.py"
+    assert module.pytest_xdist_make_scheduler(Other(), log=None) is None  # type: ignore[arg-type]
