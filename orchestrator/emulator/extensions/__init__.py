@@ -42,11 +42,13 @@ from orchestrator.emulator.extensions.servicecatalog import (
     products_associate_with_portfolios,
     provisioning_artifacts_are_managed,
 )
+from orchestrator.emulator.extensions.sqs import kms_encrypted_queues_are_not_sqs_managed
 
 EXTENSIONS: tuple[Callable[[], None], ...] = (
     s3_logging_target_accepts_any_policy_shape,
     bucket_policy_conditions_follow_iam_semantics,
     kms_rotation_period_is_kept,
+    kms_encrypted_queues_are_not_sqs_managed,
     portfolio_update_and_missing_portfolio,
     product_versions_status_and_admin_view,
     provisioning_artifacts_are_managed,
