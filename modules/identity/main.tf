@@ -243,14 +243,16 @@ locals {
     "sagemaker:CreateTrainingJob",
   ]
 
-  # Every guarded create action (union of the lists above); the boundary
-  # denies them to roles created by project templates.
+  # Every guarded create action (union of the lists above, and model package
+  # registration); the boundary denies them to roles created by project
+  # templates, which carry the boundary but not the guardrails.
   guarded_create_actions = [
     "sagemaker:Create*JobDefinition",
     "sagemaker:CreateAutoMLJob*",
     "sagemaker:CreateDomain",
     "sagemaker:CreateHyperParameterTuningJob",
     "sagemaker:CreateModel",
+    "sagemaker:CreateModelPackage",
     "sagemaker:CreateMonitoringSchedule",
     "sagemaker:CreateNotebookInstance",
     "sagemaker:CreateProcessingJob",
@@ -344,6 +346,16 @@ locals {
         Action    = "sagemaker:CreateNotebookInstance"
         Resource  = "*"
         Condition = { StringNotEquals = { "sagemaker:DirectInternetAccess" = "Disabled" } }
+      },
+      {
+        # Every registration waits for a person's approval: nobody registers a
+        # package Approved, nor without saying PendingManualApproval (a negated
+        # operator matches an absent key).
+        Sid       = "DenyRegistrationNotPendingApproval"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateModelPackage"
+        Resource  = "*"
+        Condition = { StringNotEquals = { "sagemaker:ModelApprovalStatus" = "PendingManualApproval" } }
       },
       # The bucket perimeter, in two statements (ORed). A request outside the
       # allowed buckets is denied unless it is s3:GetObject of an object tagged
@@ -769,6 +781,15 @@ locals {
     Condition = { StringEquals = { "sagemaker:ModelApprovalStatus" = "Approved" } }
   }
 
+  # The team lead approves; the pipeline (or a data scientist) registers. A
+  # lead who could register could approve their own package alone.
+  deny_model_registration = {
+    Sid      = "DenyModelRegistration"
+    Effect   = "Deny"
+    Action   = "sagemaker:CreateModelPackage"
+    Resource = "*"
+  }
+
   deny_registry_deletion = {
     Sid      = "DenyModelRegistryDeletion"
     Effect   = "Deny"
@@ -869,6 +890,7 @@ locals {
         ]
         Resource = ["${local.sagemaker_arn_prefix}:endpoint/*", "${local.sagemaker_arn_prefix}:endpoint-config/*"]
       },
+      local.deny_model_registration,
       local.deny_registry_group_deletion,
       local.deny_registry_policy_changes,
       local.deny_iam_changes,
@@ -1306,34 +1328,69 @@ locals {
     }]
   }
 
+  # A persona session may carry only the Studio user-profile tag, and only with
+  # the value the identity provider gave the caller's own session: nobody can
+  # name another user's profile (and open it with CreatePresignedDomainUrl).
+  persona_tag_session_condition = {
+    StringEquals                = { "aws:RequestTag/${var.studio_user_profile_tag_key}" = local.own_user_profile }
+    "ForAllValues:StringEquals" = { "aws:TagKeys" = [var.studio_user_profile_tag_key] }
+  }
+
   data_science_admin_trust_policy = {
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumedByPersonaPrincipals"
-      Effect    = "Allow"
-      Principal = { AWS = var.persona_principals.data_science_admin }
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
-    }]
+    Statement = [
+      {
+        Sid       = "AssumedByPersonaPrincipals"
+        Effect    = "Allow"
+        Principal = { AWS = var.persona_principals.data_science_admin }
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      },
+      {
+        Sid       = "StudioUserProfileTagFromTheIdentityProvider"
+        Effect    = "Allow"
+        Principal = { AWS = var.persona_principals.data_science_admin }
+        Action    = "sts:TagSession"
+        Condition = local.persona_tag_session_condition
+      },
+    ]
   }
 
   team_lead_trust_policy = {
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumedByPersonaPrincipals"
-      Effect    = "Allow"
-      Principal = { AWS = var.persona_principals.team_lead }
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
-    }]
+    Statement = [
+      {
+        Sid       = "AssumedByPersonaPrincipals"
+        Effect    = "Allow"
+        Principal = { AWS = var.persona_principals.team_lead }
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      },
+      {
+        Sid       = "StudioUserProfileTagFromTheIdentityProvider"
+        Effect    = "Allow"
+        Principal = { AWS = var.persona_principals.team_lead }
+        Action    = "sts:TagSession"
+        Condition = local.persona_tag_session_condition
+      },
+    ]
   }
 
   data_scientist_trust_policy = {
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumedByPersonaPrincipals"
-      Effect    = "Allow"
-      Principal = { AWS = var.persona_principals.data_scientist }
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
-    }]
+    Statement = [
+      {
+        Sid       = "AssumedByPersonaPrincipals"
+        Effect    = "Allow"
+        Principal = { AWS = var.persona_principals.data_scientist }
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      },
+      {
+        Sid       = "StudioUserProfileTagFromTheIdentityProvider"
+        Effect    = "Allow"
+        Principal = { AWS = var.persona_principals.data_scientist }
+        Action    = "sts:TagSession"
+        Condition = local.persona_tag_session_condition
+      },
+    ]
   }
 
   # Everything the module applies, by name (the policy_documents output).

@@ -79,6 +79,7 @@ run "guardrails_statements" {
       "DenyStudioDomainNotVpcOnly",
       "DenyNotebookRootAccess",
       "DenyNotebookDirectInternetAccess",
+      "DenyRegistrationNotPendingApproval",
       "DenyOtherBuckets",
       "DenyOtherBucketsTaggedObjectsExceptGet",
     ]
@@ -326,6 +327,7 @@ run "guardrails_statements" {
         "sagemaker:CreateDomain",
         "sagemaker:CreateHyperParameterTuningJob",
         "sagemaker:CreateModel",
+        "sagemaker:CreateModelPackage",
         "sagemaker:CreateMonitoringSchedule",
         "sagemaker:CreateNotebookInstance",
         "sagemaker:CreateProcessingJob",
@@ -626,9 +628,9 @@ run "guardrails_statements" {
 
   assert {
     condition = [for s in jsondecode(output.policy_documents["team-lead"]).Statement : s.Sid if s.Effect == "Deny"] == [
-      "DenyModelPackageGroupDeletion", "DenyModelRegistryPolicyChanges", "DenyIamChanges",
+      "DenyModelRegistration", "DenyModelPackageGroupDeletion", "DenyModelRegistryPolicyChanges", "DenyIamChanges",
     ]
-    error_message = "A team lead must still be denied model package group deletion, registry policy changes and IAM changes."
+    error_message = "A team lead must be denied registration (approval is another person's act on a package someone else registered), model package group deletion, registry policy changes and IAM changes."
   }
 
   assert {

@@ -91,13 +91,33 @@ run "all_roles_created_with_boundary_and_guardrails" {
   }
 
   assert {
-    condition = jsondecode(aws_iam_role.data_scientist[0].assume_role_policy).Statement == [{
-      Sid       = "AssumedByPersonaPrincipals"
-      Effect    = "Allow"
-      Principal = { AWS = ["arn:aws:iam::999999999999:role/data-scientist"] }
-      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
-    }]
-    error_message = "A persona must be assumable only by its listed principals (AssumeRole, SetSourceIdentity, TagSession)."
+    condition = jsondecode(aws_iam_role.data_scientist[0].assume_role_policy).Statement == [
+      {
+        Sid       = "AssumedByPersonaPrincipals"
+        Effect    = "Allow"
+        Principal = { AWS = ["arn:aws:iam::999999999999:role/data-scientist"] }
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+      },
+      {
+        Sid       = "StudioUserProfileTagFromTheIdentityProvider"
+        Effect    = "Allow"
+        Principal = { AWS = ["arn:aws:iam::999999999999:role/data-scientist"] }
+        Action    = "sts:TagSession"
+        Condition = {
+          StringEquals                = { "aws:RequestTag/studio-user-profile" = "$${aws:PrincipalTag/studio-user-profile}" }
+          "ForAllValues:StringEquals" = { "aws:TagKeys" = ["studio-user-profile"] }
+        }
+      },
+    ]
+    error_message = "A persona must be assumable only by its listed principals (AssumeRole, SetSourceIdentity), and its session may carry only the Studio user-profile tag with the caller's own value (TagSession)."
+  }
+
+  assert {
+    condition = alltrue([
+      for trust in [aws_iam_role.data_science_admin[0].assume_role_policy, aws_iam_role.team_lead[0].assume_role_policy] :
+      one([for s in jsondecode(trust).Statement : s if s.Action == "sts:TagSession"]).Condition == one([for s in jsondecode(aws_iam_role.data_scientist[0].assume_role_policy).Statement : s if s.Action == "sts:TagSession"]).Condition
+    ])
+    error_message = "Every persona accepts only the caller's own Studio user-profile tag."
   }
 
   assert {

@@ -58,11 +58,13 @@ class PlannedEngine:
     def __init__(self, work: Path) -> None:
         self.work = work
         self.applied: list[str] = []
+        self.locks: list[bool] = []
 
     def bootstrap(self, env: Any, reconcile: bool) -> None:
         return None
 
-    def plan(self, env: Any, stack: Any, destroy: bool = False) -> StackOutcome:
+    def plan(self, env: Any, stack: Any, destroy: bool = False, lock: bool = True) -> StackOutcome:
+        self.locks.append(lock)
         outcome = StackOutcome(env.name, stack.name, "plan", result="changes", add=1)
         outcome.changes = [("create", "module.stack.aws_s3_bucket.open")]
         return outcome
@@ -103,3 +105,16 @@ class _nothing:
 
     def __exit__(self, *args: object) -> None:
         return None
+
+
+@pytest.mark.parametrize(("command", "locks"), [("plan", [False]), ("apply", [True]), ("destroy", [True])])
+def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, locks: list[bool]) -> None:
+    # The plan role may not write the lock (it could break a running apply's); a plan that is
+    # only reviewed writes nothing, and the apply that takes the lock re-checks the saved plan.
+    engine = PlannedEngine(tmp_path)
+    monkeypatch.setattr(commands, "Engine", lambda *args: engine)
+    monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
+    env = SimpleNamespace(name="staging", account_id="222222222222")
+    progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
+    commands.run_stacks(command, SimpleNamespace(name="aws"), None, [(env, [STACKS["hosting"]])], progress, "0s")  # type: ignore[arg-type]
+    assert engine.locks == locks
