@@ -83,7 +83,8 @@ def decide(principal: Principal, call: Call, checks: list[Check]) -> tuple[Refus
     evaluated = 0
     for check in checks:
         owner, policy = owner_and_policy(check.resource, caller.account, check.action)
-        if principal.administrator and (owner == caller.account or check.action in _ADMINISTRATOR_ANYWHERE):
+        assumes = check.action in _ASSUMING
+        if principal.administrator and ((owner == caller.account and not assumes) or (principal.root and assumes)):
             continue
         evaluated += 1
         context = {**base, "aws:ResourceAccount": owner, **resource_tags(check.resource), **check.context}
@@ -154,7 +155,8 @@ class AuthorizingApp:
         return result
 
 
-_ADMINISTRATOR_ANYWHERE = frozenset({"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession"})
+# A role's trust policy decides these for every caller but the emulator's root (principals.py).
+_ASSUMING = frozenset({"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession"})
 
 
 def _because(verdict: Verdict) -> str:

@@ -5,7 +5,9 @@ access: the emulator's own long-term credentials (account 123456789012), and ses
 that the account's IAM does not hold (moto lets any role ARN be assumed; the orchestrator's deploy
 role `<prefix>-<env>-deploy`, which on AWS exists before the platform, and the tests' inspectors are
 such roles). The administrator may do anything in its own account, and, like anybody, reaches
-another account only where that account's resource policy allows it.
+another account only where that account's resource policy allows it. A role's trust policy is
+evaluated for every caller but the emulator's own long-term credentials, which stand for the test
+harness becoming any principal (e.g. a stage's deploy role, whose real entry path is GitHub's OIDC).
 Every role that exists in IAM is a principal of the platform and gets IAM's decision: its inline
 and attached policies, its permissions boundary, the session policy and the session tags.
 """
@@ -44,6 +46,7 @@ class Principal:
     caller: Caller
     administrator: bool
     tags: dict[str, str] = field(default_factory=dict)  # aws:PrincipalTag/*: the role's, then the session's
+    root: bool = False  # the emulator's own long-term credentials: may assume any role, whatever its trust
 
     @property
     def describe(self) -> str:
@@ -150,14 +153,15 @@ def principal_of(signature: Signature) -> Principal:
         from moto.iam.models import get_account_id_from  # noqa: PLC0415
 
         account = get_account_id_from(signature.access_key)
-        return administrator(account, f"arn:aws:iam::{account}:root")
+        root = administrator(account, f"arn:aws:iam::{account}:root")
+        return Principal(root.caller, administrator=True, root=True)
     if signature.session_token is not None and signature.session_token != assumed.session_token:
         raise InvalidToken(signature.access_key)
     account, partition = assumed.account_id, assumed.partition
     role = _role_in_iam(account, partition, assumed.role_arn)
     session_arn = assumed.arn
     if role is None:
-        return administrator(account, assumed.role_arn, session_arn)
+        return Principal(administrator(account, assumed.role_arn, session_arn).caller, administrator=True, tags=session_tags(signature.access_key))
     identity, boundary = role_policies(account, partition, role)
     session_policies = (_document(assumed.policy),) if assumed.policy else ()
     tags = {**_role_tags(role), **session_tags(signature.access_key)}

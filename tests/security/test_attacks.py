@@ -1,0 +1,147 @@
+"""Attacks on the applied platform, each tried with the attacker's credentials and refused by IAM.
+
+Every test names the attack, the statement that stops it, and shows (with the emulator's own
+evaluator, on the documents of before/) that the earlier policy let it through."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+
+from orchestrator.policy.evaluator import Decision, Request
+from tests.security.conftest import REGION, client, decided_before, not_refused, refused, session
+
+if TYPE_CHECKING:
+    from tests.world import World
+
+pytestmark = pytest.mark.emulator
+
+PROJECT = "abalone"
+XGBOOST_IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+SSO_DATA_SCIENTISTS = "arn:aws:iam::999999999999:role/sso-data-scientists"  # envs/dev/env.yaml persona_principals
+STUDIO_TAG = "studio-user-profile"
+
+
+def _role(world: World, env: str, name: str) -> str:
+    return f"arn:aws:iam::{world.accounts[env]}:role/mlops-{env}-{name}"
+
+
+def _package(world: World, status: str) -> dict[str, object]:
+    dev = world.accounts["dev"]
+    return {
+        "ModelPackageGroupName": f"mlops-dev-{PROJECT}",
+        "ModelApprovalStatus": status,
+        "InferenceSpecification": {
+            "Containers": [{"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://mlops-dev-models-{dev}/{PROJECT}/attack/model.tar.gz"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# A real deployment would have failed: the stage deploy role could not touch its own endpoint
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_stage_deploy_role_reaches_its_endpoint_by_the_exact_name_the_deploy_code_gives_it(world: World) -> None:
+    """ManageProjectHosting / InvokeProjectEndpoints name endpoint/<prefix>-<stage>-<project> exactly."""
+    for stage in ("staging", "prod"):
+        deployer = session(world.url, _role(world, stage, f"{PROJECT}-deploy"))
+        sagemaker = client(world.url, deployer, "sagemaker")
+        not_refused(lambda: sagemaker.describe_endpoint(EndpointName=f"mlops-{stage}-{PROJECT}"))
+        runtime = client(world.url, deployer, "sagemaker-runtime")
+        refused(lambda: runtime.invoke_endpoint(EndpointName=f"mlops-{stage}-other-project", Body=b"1", ContentType="text/csv"))
+    # The earlier policy named endpoint/<prefix>-<stage>-<project>-*, which the exact name does not match.
+    endpoint = f"arn:aws:sagemaker:{REGION}:{world.accounts['staging']}:endpoint/mlops-staging-{PROJECT}"
+    verdict = decided_before("mlops-staging-abalone-deploy", Request("sagemaker:DescribeEndpoint", endpoint), world.accounts["staging"])
+    assert verdict.decision is Decision.IMPLICIT_DENY
+
+
+# ---------------------------------------------------------------------------------------------
+# The PR plan role could break a running apply's lock
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_pull_request_plan_role_can_neither_take_nor_break_a_state_lock(world: World) -> None:
+    """The plan role's policy holds no lock write (StateDigestRead: dynamodb:GetItem only); plans run with -lock=false."""
+    dev = world.accounts["dev"]
+    planner = session(world.url, _role(world, "dev", "github-plan"))
+    bucket, table = f"mlops-dev-tfstate-{dev}", "mlops-dev-tflock"
+    lock_item = {"LockID": {"S": f"{bucket}/dev/foundation.tfstate"}}
+    dynamodb, s3 = client(world.url, planner, "dynamodb"), client(world.url, planner, "s3")
+    refused(lambda: dynamodb.delete_item(TableName=table, Key=lock_item))
+    refused(lambda: dynamodb.put_item(TableName=table, Item={**lock_item, "Info": {"S": "{}"}}))
+    refused(lambda: s3.delete_object(Bucket=bucket, Key="dev/foundation.tfstate.tflock"))
+    refused(lambda: s3.put_object(Bucket=bucket, Key="dev/foundation.tfstate.tflock", Body=b"{}"))
+    not_refused(lambda: dynamodb.get_item(TableName=table, Key={"LockID": {"S": f"{bucket}/dev/foundation.tfstate-md5"}}))
+    table_arn = f"arn:aws:dynamodb:{REGION}:{dev}:table/{table}"
+    assert decided_before("mlops-dev-github-plan", Request("dynamodb:DeleteItem", table_arn), dev).allowed
+    assert decided_before("mlops-dev-github-plan", Request("s3:DeleteObject", f"arn:aws:s3:::{bucket}/dev/foundation.tfstate.tflock"), dev).allowed
+
+
+# ---------------------------------------------------------------------------------------------
+# A team lead could register a model as Approved and approve alone
+# ---------------------------------------------------------------------------------------------
+
+
+def test_nobody_registers_a_model_approved_and_the_team_lead_registers_nothing(world: World) -> None:
+    """Guardrails DenyRegistrationNotPendingApproval (every role); team lead DenyModelRegistration."""
+    lead = client(world.url, session(world.url, _role(world, "dev", "team-lead")), "sagemaker")
+    message = refused(lambda: lead.create_model_package(**_package(world, "Approved")))
+    assert "sagemaker:CreateModelPackage" in message and "explicit deny" in message
+    refused(lambda: lead.create_model_package(**_package(world, "PendingManualApproval")))
+    for role in ("data-scientist", "pipeline-execution"):
+        registrar = client(world.url, session(world.url, _role(world, "dev", role)), "sagemaker")
+        refused(lambda: registrar.create_model_package(**_package(world, "Approved")))
+    # Before: the lead registered Approved (no deny applied), and registered pending to approve alone.
+    dev = world.accounts["dev"]
+    group = f"arn:aws:sagemaker:{REGION}:{dev}:model-package-group/mlops-dev-{PROJECT}"
+    for status in ("Approved", "PendingManualApproval"):
+        request = Request("sagemaker:CreateModelPackage", group, {"sagemaker:ModelApprovalStatus": status, "aws:RequestedRegion": REGION})
+        assert decided_before("mlops-dev-team-lead", request, dev).allowed, status
+    unsaid = Request("sagemaker:CreateModelPackage", group, {"aws:RequestedRegion": REGION})
+    assert decided_before("mlops-dev-pipeline-execution", unsaid, dev).allowed
+
+
+def test_a_data_scientist_cannot_approve_a_model(world: World) -> None:
+    """Data scientist: DenyModelApproval (UpdateModelPackage); the registry's approver is the team lead."""
+    scientist = client(world.url, session(world.url, _role(world, "dev", "data-scientist")), "sagemaker")
+    arn = f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package/mlops-dev-{PROJECT}/1"
+    refused(lambda: scientist.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved"))
+
+
+# ---------------------------------------------------------------------------------------------
+# A data scientist could name another user's Studio profile in their session tags
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_persona_session_carries_only_the_callers_own_studio_user_profile(world: World) -> None:
+    """Persona trust StudioUserProfileTagFromTheIdentityProvider: aws:RequestTag/<tag> must equal the
+    caller's own ${aws:PrincipalTag/<tag>}, the value the identity provider gave its session."""
+    alice_sso = session(world.url, SSO_DATA_SCIENTISTS, tags={STUDIO_TAG: "alice"})  # Identity Center's session for alice
+    persona = _role(world, "dev", "data-scientist")
+    as_alice = session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "alice"})
+    assert client(world.url, as_alice, "sts").get_caller_identity()["Arn"].endswith("assumed-role/mlops-dev-data-scientist/attacker")
+    message = refused(lambda: session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "bob"}))
+    assert "sts:" in message
+    refused(lambda: session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "alice", "team": "x"}))
+    # Before: the trust policy let the caller tag its session with any profile.
+    from orchestrator.policy.authorization import Caller  # noqa: PLC0415
+
+    sso = Caller(account="999999999999", arn=SSO_DATA_SCIENTISTS, identity_policies=({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},))
+    request = Request("sts:TagSession", persona, {"aws:RequestTag/" + STUDIO_TAG: "bob", "aws:TagKeys": [STUDIO_TAG], "aws:PrincipalTag/" + STUDIO_TAG: "alice"})
+    assert decided_before("mlops-dev-data-scientist", request, world.accounts["dev"], trust_of="mlops-dev-data-scientist", caller=sso).allowed
+
+
+def test_an_outside_account_reads_no_registry_and_no_endpoint(world: World) -> None:
+    """Model package group policy names the stage deploy roles only; endpoints have no resource policy."""
+    outsider = session(world.url, f"arn:aws:iam::444444444444:role/mlops-staging-{PROJECT}-deploy")
+    arn = f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package/mlops-dev-{PROJECT}/1"
+    refused(lambda: client(world.url, outsider, "sagemaker").describe_model_package(ModelPackageName=arn))
+    staging_admin = session(world.url, f"arn:aws:iam::{world.accounts['staging']}:role/inspector")
+    refused(lambda: boto3.client("sagemaker", endpoint_url=world.url, region_name=REGION, **staging_admin).list_model_packages(
+        ModelPackageGroupName=f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package-group/mlops-dev-{PROJECT}"
+    ))
