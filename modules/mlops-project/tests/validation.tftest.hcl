@@ -343,24 +343,23 @@ run "name_prefix_uppercase" {
   expect_failures = [var.name_prefix]
 }
 
-run "target_account_is_this_account" {
+# Two resource preconditions in one plan; neither reads what breaks the other:
+# - target_account_is_this_account: a stage names this account (the model package group
+#   policy's precondition reads only target_accounts and the caller's account);
+# - boundary_of_other_account: the boundary is another account's (the CI role's
+#   preconditions read the ARNs it is given and the OIDC provider, not target_accounts).
+run "target_is_this_account_and_boundary_of_other_account" {
   command = plan
 
   variables {
-    target_accounts = { staging = "222222222222", prod = "111111111111" }
-  }
-
-  expect_failures = [aws_sagemaker_model_package_group_policy.this]
-}
-
-run "boundary_of_other_account" {
-  command = plan
-
-  variables {
+    target_accounts          = { staging = "222222222222", prod = "111111111111" }
     permissions_boundary_arn = "arn:aws:iam::222222222222:policy/mlops-dev-permission-boundary"
   }
 
-  expect_failures = [aws_iam_role.ci]
+  expect_failures = [
+    aws_sagemaker_model_package_group_policy.this,
+    aws_iam_role.ci,
+  ]
 }
 
 run "pipeline_role_of_other_account" {

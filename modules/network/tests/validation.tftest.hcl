@@ -407,20 +407,17 @@ run "s3_buckets_accept_a_name_prefix" {
   }
 }
 
-run "kms_key_must_be_in_deployment_region" {
+# Two resource preconditions in one plan; neither reads what breaks the other:
+# - kms_key_must_be_in_deployment_region: the flow-log group's key is in another region
+#   (the log group's precondition reads only the key ARN and the region);
+# - region_must_have_enough_azs: the region has two AZs for three private subnets
+#   (the VPC's precondition reads only the AZs and private_subnet_cidrs).
+run "key_in_another_region_and_too_few_azs" {
   command = plan
+
   variables {
     flow_logs_kms_key_arn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   }
-  expect_failures = [aws_cloudwatch_log_group.flow_logs]
-}
-
-# ---------------------------------------------------------------------------
-# Region capacity
-# ---------------------------------------------------------------------------
-
-run "region_must_have_enough_azs" {
-  command = plan
 
   override_data {
     target = data.aws_availability_zones.available
@@ -429,5 +426,8 @@ run "region_must_have_enough_azs" {
     }
   }
 
-  expect_failures = [aws_vpc.this]
+  expect_failures = [
+    aws_cloudwatch_log_group.flow_logs,
+    aws_vpc.this,
+  ]
 }
