@@ -187,9 +187,17 @@ resource "aws_route" "private_nat" {
 ################################################################################
 
 locals {
+  # Buckets are reached by name, and a name can be taken in any account: the
+  # listed buckets are reachable only when they belong to this account or to
+  # one of s3_endpoint_bucket_owner_accounts (aws:ResourceAccount), so a
+  # same-named bucket elsewhere is no way out of the VPC. AWS-owned buckets
+  # (e.g. ECR's layer bucket) are read-only and have no account condition.
+  s3_bucket_owner_accounts = distinct(concat([local.account_id], var.s3_endpoint_bucket_owner_accounts))
+  s3_bucket_owners         = { StringEquals = { "aws:ResourceAccount" = local.s3_bucket_owner_accounts } }
+
   s3_endpoint_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "AllowListedBuckets"
         Effect    = "Allow"
@@ -200,7 +208,8 @@ locals {
           "s3:ListBucketMultipartUploads",
           "s3:ListBucketVersions",
         ]
-        Resource = var.s3_endpoint_allowed_bucket_arns
+        Resource  = var.s3_endpoint_allowed_bucket_arns
+        Condition = local.s3_bucket_owners
       },
       {
         Sid       = "AllowObjectsInListedBuckets"
@@ -216,9 +225,33 @@ locals {
           "s3:PutObject",
           "s3:PutObjectTagging",
         ]
-        Resource = [for arn in var.s3_endpoint_allowed_bucket_arns : "${arn}/*"]
+        Resource  = [for arn in var.s3_endpoint_allowed_bucket_arns : "${arn}/*"]
+        Condition = local.s3_bucket_owners
       },
-    ]
+      ], length(var.s3_endpoint_aws_owned_bucket_arns) == 0 ? [] : [
+      {
+        Sid       = "ReadAwsOwnedBuckets"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "s3:GetObject"
+        Resource  = [for arn in var.s3_endpoint_aws_owned_bucket_arns : "${arn}/*"]
+      },
+    ])
+  }
+
+  # Interface endpoints serve only principals of this account (and of
+  # interface_endpoint_principal_accounts): the default policy would let any
+  # principal, of any account, use them from inside the VPC.
+  interface_endpoint_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OnlyPrincipalsOfTheseAccounts"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "*"
+      Resource  = "*"
+      Condition = { StringEquals = { "aws:PrincipalAccount" = distinct(concat([local.account_id], var.interface_endpoint_principal_accounts)) } }
+    }]
   }
 }
 
@@ -245,6 +278,7 @@ resource "aws_vpc_endpoint" "interface" {
   subnet_ids          = [for az in local.azs : aws_subnet.private[az].id]
   security_group_ids  = [aws_security_group.endpoints.id]
   private_dns_enabled = true
+  policy              = jsonencode(local.interface_endpoint_policy)
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-${replace(each.key, ".", "-")}" })
 }

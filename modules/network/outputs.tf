@@ -72,3 +72,11 @@ output "flow_logs_boundary_policy_arn" {
   description = "Permission boundary of the flow-log delivery role (its own delivery policy)."
   value       = aws_iam_policy.flow_logs_boundary.arn
 }
+
+output "endpoint_policies" {
+  description = "The VPC endpoint policies as JSON: s3 (the gateway endpoint: listed buckets of the allowed owner accounts, AWS-owned buckets read-only) and interface (every interface endpoint: principals of the allowed accounts only)."
+  value = {
+    s3        = jsonencode(local.s3_endpoint_policy)
+    interface = jsonencode(local.interface_endpoint_policy)
+  }
+}

@@ -232,7 +232,7 @@ variable "endpoint_allowed_security_group_ids" {
 }
 
 variable "s3_endpoint_allowed_bucket_arns" {
-  description = "ARNs of the S3 buckets (bucket ARNs, not object ARNs) that may be used through the S3 gateway endpoint; the endpoint policy allows the bucket and its objects only. At least one. Remember AWS-owned buckets your workloads need (e.g. the regional ECR layer bucket \"arn:aws:s3:::prod-<region>-starport-layer-bucket\" for image pulls)."
+  description = "ARNs of the S3 buckets (bucket ARNs, not object ARNs) that may be used through the S3 gateway endpoint; the endpoint policy allows the bucket and its objects only. At least one. They must belong to this account or to s3_endpoint_bucket_owner_accounts; AWS-owned buckets go in s3_endpoint_aws_owned_bucket_arns."
   type        = list(string)
 
   validation {
@@ -254,6 +254,42 @@ variable "s3_endpoint_allowed_bucket_arns" {
 ################################################################################
 # Flow logs
 ################################################################################
+
+variable "s3_endpoint_bucket_owner_accounts" {
+  description = "Accounts besides this one whose buckets in s3_endpoint_allowed_bucket_arns may be reached through the S3 gateway endpoint (aws:ResourceAccount), e.g. the source account of a hosting environment's models bucket. A bucket of the same name in any other account is refused."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.s3_endpoint_bucket_owner_accounts : can(regex("^[0-9]{12}$", a))])
+    error_message = "The variable s3_endpoint_bucket_owner_accounts must contain 12-digit AWS account ids; got ${jsonencode(var.s3_endpoint_bucket_owner_accounts)}."
+  }
+}
+
+variable "s3_endpoint_aws_owned_bucket_arns" {
+  description = "AWS-owned buckets that workloads read through the S3 gateway endpoint without an account condition (s3:GetObject only), e.g. the regional ECR layer bucket \"arn:aws:s3:::prod-<region>-starport-layer-bucket\" for image pulls."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.s3_endpoint_aws_owned_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{2,62}$", a))])
+    error_message = "The variable s3_endpoint_aws_owned_bucket_arns may only contain S3 bucket ARNs arn:<partition>:s3:::<bucket-name> (no wildcards, no object paths); got ${jsonencode(var.s3_endpoint_aws_owned_bucket_arns)}."
+  }
+}
+
+variable "interface_endpoint_principal_accounts" {
+  description = "Accounts besides this one whose principals may use the interface endpoints (aws:PrincipalAccount); by default only this account's."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.interface_endpoint_principal_accounts : can(regex("^[0-9]{12}$", a))])
+    error_message = "The variable interface_endpoint_principal_accounts must contain 12-digit AWS account ids; got ${jsonencode(var.interface_endpoint_principal_accounts)}."
+  }
+}
 
 variable "flow_logs_kms_key_arn" {
   description = "ARN of the customer-managed KMS key (key ARN, not an alias) that encrypts the flow-log CloudWatch log group. The key must be in the deployment region and its key policy must allow the CloudWatch Logs service principal."

@@ -77,15 +77,16 @@ module "kms" {
 module "network" {
   source = "../../../modules/network"
 
-  name_prefix                     = local.name_prefix
-  vpc_cidr                        = var.network.vpc_cidr
-  private_subnet_cidrs            = var.network.private_subnet_cidrs
-  internet_access                 = var.network.internet_access
-  public_subnet_cidrs             = var.network.public_subnet_cidrs
-  interface_endpoint_services     = var.network.interface_endpoints
-  s3_endpoint_allowed_bucket_arns = concat(module.storage.bucket_arns, [local.project_buckets], local.aws_service_buckets, var.network.s3_endpoint_extra_bucket_arns)
-  flow_logs_kms_key_arn           = module.kms.key_arns["logs"]
-  flow_logs_retention_days        = var.network.flow_logs_retention_days
+  name_prefix                       = local.name_prefix
+  vpc_cidr                          = var.network.vpc_cidr
+  private_subnet_cidrs              = var.network.private_subnet_cidrs
+  internet_access                   = var.network.internet_access
+  public_subnet_cidrs               = var.network.public_subnet_cidrs
+  interface_endpoint_services       = var.network.interface_endpoints
+  s3_endpoint_allowed_bucket_arns   = concat(module.storage.bucket_arns, [local.project_buckets], var.network.s3_endpoint_extra_bucket_arns)
+  s3_endpoint_aws_owned_bucket_arns = local.aws_service_buckets
+  flow_logs_kms_key_arn             = module.kms.key_arns["logs"]
+  flow_logs_retention_days          = var.network.flow_logs_retention_days
 }
 
 module "storage" {

@@ -39,9 +39,9 @@ locals {
   aws_service_buckets = ["arn:${local.partition}:s3:::prod-${local.region}-starport-layer-bucket"]
 
   # What the S3 gateway endpoint lets through: the source models bucket (read by the model
-  # execution role), the local data-capture and access-log buckets, the ECR layer bucket, and
-  # what env.yaml adds.
-  s3_endpoint_allowed_bucket_arns = distinct(concat([local.source_models_bucket_arn], module.model_hosting.bucket_arns, local.aws_service_buckets, var.network.s3_endpoint_extra_bucket_arns))
+  # execution role; of the source account), the local data-capture and access-log buckets and
+  # what env.yaml adds (of this account), and, read-only, the ECR layer bucket (AWS-owned).
+  s3_endpoint_allowed_bucket_arns = distinct(concat([local.source_models_bucket_arn], module.model_hosting.bucket_arns, var.network.s3_endpoint_extra_bucket_arns))
 
   projects = { for name, p in var.projects : name => { repository = { owner = split("/", p.repository)[0], name = split("/", p.repository)[1] } } }
 }
@@ -63,15 +63,17 @@ module "kms" {
 module "network" {
   source = "../../../modules/network"
 
-  name_prefix                     = local.name_prefix
-  vpc_cidr                        = var.network.vpc_cidr
-  private_subnet_cidrs            = var.network.private_subnet_cidrs
-  internet_access                 = var.network.internet_access
-  public_subnet_cidrs             = var.network.public_subnet_cidrs
-  interface_endpoint_services     = distinct(concat(local.required_interface_endpoints, var.network.interface_endpoints))
-  s3_endpoint_allowed_bucket_arns = local.s3_endpoint_allowed_bucket_arns
-  flow_logs_kms_key_arn           = module.kms.key_arns["logs"]
-  flow_logs_retention_days        = var.network.flow_logs_retention_days
+  name_prefix                       = local.name_prefix
+  vpc_cidr                          = var.network.vpc_cidr
+  private_subnet_cidrs              = var.network.private_subnet_cidrs
+  internet_access                   = var.network.internet_access
+  public_subnet_cidrs               = var.network.public_subnet_cidrs
+  interface_endpoint_services       = distinct(concat(local.required_interface_endpoints, var.network.interface_endpoints))
+  s3_endpoint_allowed_bucket_arns   = local.s3_endpoint_allowed_bucket_arns
+  s3_endpoint_bucket_owner_accounts = [var.model_source.account_id] # the source models bucket
+  s3_endpoint_aws_owned_bucket_arns = local.aws_service_buckets
+  flow_logs_kms_key_arn             = module.kms.key_arns["logs"]
+  flow_logs_retention_days          = var.network.flow_logs_retention_days
 }
 
 module "model_hosting" {

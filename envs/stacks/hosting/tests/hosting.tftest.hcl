@@ -110,9 +110,16 @@ run "model_execution_role_is_the_one_dev_grants" {
       "arn:aws:s3:::mlops-dev-models-111111111111",
       "arn:aws:s3:::mlops-staging-data-capture-222222222222",
       "arn:aws:s3:::mlops-staging-access-logs-222222222222",
-      "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket",
     ])
-    error_message = "The S3 gateway endpoint lets through the dev models bucket, the local data-capture and access-log buckets and the ECR layer bucket only."
+    error_message = "The S3 gateway endpoint lets through the dev models bucket and the local data-capture and access-log buckets (and, read-only, the ECR layer bucket) only."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.network.endpoint_policies.s3).Statement :
+      s.Sid == "ReadAwsOwnedBuckets" ? s.Resource == ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"] && s.Action == "s3:GetObject" : s.Condition == { StringEquals = { "aws:ResourceAccount" = ["222222222222", "111111111111"] } }
+    ])
+    error_message = "The hosting VPC reaches buckets of its own account and of the source (dev) account only (a same-named bucket elsewhere is refused), and reads the AWS-owned ECR layer bucket."
   }
 
   # --- no_nat_and_the_endpoints_an_endpoint_needs
