@@ -101,6 +101,8 @@ locals {
   readable_bucket_arns = concat(var.bucket_arns, var.aws_service_bucket_arns)
   readable_object_arns = [for b in concat(var.bucket_arns, var.aws_service_bucket_arns) : "${b}/*"]
   writable_object_arns = [for b in var.bucket_arns : "${b}/*" if !contains(var.read_only_bucket_arns, b)]
+  # The personas write no model artifact (model_artifact_bucket_arns).
+  persona_writable_object_arns = [for b in var.bucket_arns : "${b}/*" if !contains(concat(var.read_only_bucket_arns, var.model_artifact_bucket_arns), b)]
 
   # The logs key is used by CloudWatch Logs through its key policy; no role needs it.
   workload_key_arns = [for purpose in ["data", "ebs", "studio"] : var.kms_key_arns[purpose]]
@@ -596,6 +598,13 @@ locals {
     Resource = local.writable_object_arns
   }
 
+  persona_s3_write_statement = {
+    Sid      = "S3WriteEnvironmentObjectsExceptModelArtifacts"
+    Effect   = "Allow"
+    Action   = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    Resource = local.persona_writable_object_arns
+  }
+
   kms_use_statement = {
     Sid      = "KmsUseEnvironmentKeys"
     Effect   = "Allow"
@@ -834,7 +843,7 @@ locals {
       local.sagemaker_list_statement,
       local.s3_list_statement,
       local.s3_read_statement,
-      local.s3_write_statement,
+      local.persona_s3_write_statement,
       local.kms_use_statement,
       local.kms_grant_statement,
       local.logs_read_statement,
@@ -861,7 +870,7 @@ locals {
       local.sagemaker_list_statement,
       local.s3_list_statement,
       local.s3_read_statement,
-      local.s3_write_statement,
+      local.persona_s3_write_statement,
       local.kms_use_statement,
       local.kms_grant_statement,
       local.logs_read_statement,

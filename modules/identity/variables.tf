@@ -78,6 +78,18 @@ variable "read_only_bucket_arns" {
   }
 }
 
+variable "model_artifact_bucket_arns" {
+  description = "Entries of bucket_arns that hold model artifacts (the models bucket): the personas read them but never write or delete there, so the model.tar.gz or evaluation report behind a registered package cannot be swapped by a person; the pipeline's and SageMaker's execution roles write them."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for b in var.model_artifact_bucket_arns : contains(var.bucket_arns, b)])
+    error_message = "The variable model_artifact_bucket_arns must only contain ARNs that are also listed in bucket_arns; not in bucket_arns: ${jsonencode([for b in var.model_artifact_bucket_arns : b if !contains(var.bucket_arns, b)])}."
+  }
+}
+
 variable "aws_service_bucket_arns" {
   description = "ARNs (arn:<partition>:s3:::<bucket>) of AWS-owned buckets workloads may read (never write), e.g. the ECR image layer bucket arn:aws:s3:::prod-<region>-starport-layer-bucket."
   type        = list(string)

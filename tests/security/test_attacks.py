@@ -114,6 +114,27 @@ def test_a_data_scientist_cannot_approve_a_model(world: World) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# A person could swap the artifact behind a registered (or approved) model package
+# ---------------------------------------------------------------------------------------------
+
+
+def test_no_persona_writes_or_deletes_a_model_artifact(world: World) -> None:
+    """Personas' S3WriteEnvironmentObjectsExceptModelArtifacts leaves out the models bucket
+    (identity model_artifact_bucket_arns); the jobs' roles still write it. Not closed by this alone:
+    the SageMaker execution role, which Studio notebooks use too, can still write there."""
+    dev = world.accounts["dev"]
+    bucket, key = f"mlops-dev-models-{dev}", f"{PROJECT}/v1/model.tar.gz"
+    for persona in ("data-scientist", "team-lead"):
+        s3 = client(world.url, session(world.url, _role(world, "dev", persona)), "s3")
+        refused(lambda: s3.put_object(Bucket=bucket, Key=key, Body=b"swapped", ServerSideEncryption="aws:kms"))
+        refused(lambda: s3.delete_object(Bucket=bucket, Key=key))
+        not_refused(lambda: s3.head_object(Bucket=bucket, Key=key))
+    request = Request("s3:PutObject", f"arn:aws:s3:::{bucket}/{key}", {"s3:x-amz-server-side-encryption": "aws:kms"})
+    assert decided_before("mlops-dev-data-scientist", request, dev).allowed
+    assert decided_before("mlops-dev-team-lead", request, dev).allowed
+
+
+# ---------------------------------------------------------------------------------------------
 # A data scientist could name another user's Studio profile in their session tags
 # ---------------------------------------------------------------------------------------------
 
@@ -145,3 +166,44 @@ def test_an_outside_account_reads_no_registry_and_no_endpoint(world: World) -> N
     refused(lambda: boto3.client("sagemaker", endpoint_url=world.url, region_name=REGION, **staging_admin).list_model_packages(
         ModelPackageGroupName=f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package-group/mlops-dev-{PROJECT}"
     ))
+
+
+# ---------------------------------------------------------------------------------------------
+# The VPC endpoints: a same-named bucket in another account, another account's principals
+# ---------------------------------------------------------------------------------------------
+
+
+def _endpoint_policies(world: World) -> tuple[dict[str, object], dict[str, object]]:
+    import json  # noqa: PLC0415
+
+    inspector = session(world.url, f"arn:aws:iam::{world.accounts['dev']}:role/inspector")
+    endpoints = client(world.url, inspector, "ec2").describe_vpc_endpoints()["VpcEndpoints"]
+    gateway = next(e for e in endpoints if e["VpcEndpointType"] == "Gateway")
+    sts = next(e for e in endpoints if e["ServiceName"].endswith(".sts"))
+    return json.loads(gateway["PolicyDocument"]), json.loads(sts["PolicyDocument"])
+
+
+def test_the_vpc_endpoints_reach_no_bucket_and_serve_no_principal_of_another_account(world: World) -> None:
+    """S3 gateway AllowListedBuckets/AllowObjectsInListedBuckets carry aws:ResourceAccount; interface
+    endpoints OnlyPrincipalsOfTheseAccounts (aws:PrincipalAccount). The emulator does not place callers
+    in a VPC yet, so the applied endpoint policies are decided here by the same evaluator."""
+    from orchestrator.policy.evaluator import evaluate  # noqa: PLC0415
+    from tests.security.conftest import before  # noqa: PLC0415
+
+    dev = world.accounts["dev"]
+    gateway, interface = _endpoint_policies(world)
+    data = f"arn:aws:s3:::mlops-dev-data-{dev}/exfiltrated.csv"
+
+    def put(account: str) -> Request:
+        return Request("s3:PutObject", data, {"aws:ResourceAccount": account, "aws:PrincipalAccount": dev})
+
+    def assume(account: str) -> Request:
+        return Request("sts:AssumeRole", "arn:aws:iam::444444444444:role/anything", {"aws:PrincipalAccount": account})
+
+    assert evaluate([gateway], put(dev)) is Decision.ALLOW
+    assert evaluate([gateway], put("444444444444")) is Decision.IMPLICIT_DENY, "a same-named bucket in another account"
+    assert evaluate([interface], assume(dev)) is Decision.ALLOW
+    assert evaluate([interface], assume("444444444444")) is Decision.IMPLICIT_DENY, "another account's credentials used from inside the VPC"
+    earlier = before("mlops-dev-vpc-endpoints")
+    assert evaluate([earlier["s3_gateway_endpoint_policy"]], put("444444444444")) is Decision.ALLOW
+    assert evaluate([earlier["sts_interface_endpoint_policy"]], assume("444444444444")) is Decision.ALLOW

@@ -47,8 +47,9 @@ module "identity" {
     for key in ["storage/data-bucket", "storage/models-bucket", "storage/access-log-bucket"] :
     "arn:${local.partition}:s3:::${local.contract[key]}"
   ]
-  read_only_bucket_arns   = ["arn:${local.partition}:s3:::${local.contract["storage/access-log-bucket"]}"]
-  aws_service_bucket_arns = ["arn:${local.partition}:s3:::prod-${local.region}-starport-layer-bucket"]
+  read_only_bucket_arns      = ["arn:${local.partition}:s3:::${local.contract["storage/access-log-bucket"]}"]
+  model_artifact_bucket_arns = ["arn:${local.partition}:s3:::${local.contract["storage/models-bucket"]}"]
+  aws_service_bucket_arns    = ["arn:${local.partition}:s3:::prod-${local.region}-starport-layer-bucket"]
   kms_key_arns = {
     data   = local.contract["kms/data-key-arn"]
     ebs    = local.contract["kms/ebs-key-arn"]

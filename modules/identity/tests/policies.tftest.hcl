@@ -28,8 +28,9 @@ variables {
     "arn:aws:s3:::mlops-dev-models-111111111111",
     "arn:aws:s3:::mlops-dev-access-logs-111111111111",
   ]
-  read_only_bucket_arns   = ["arn:aws:s3:::mlops-dev-access-logs-111111111111"]
-  aws_service_bucket_arns = ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket"]
+  read_only_bucket_arns      = ["arn:aws:s3:::mlops-dev-access-logs-111111111111"]
+  model_artifact_bucket_arns = ["arn:aws:s3:::mlops-dev-models-111111111111"]
+  aws_service_bucket_arns    = ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket"]
   kms_key_arns = {
     data   = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111"
     ebs    = "arn:aws:kms:eu-west-1:111111111111:key/22222222-2222-2222-2222-222222222222"
@@ -611,8 +612,19 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Resource if s.Sid == "S3WriteEnvironmentObjects"]) == ["arn:aws:s3:::mlops-dev-data-111111111111/*", "arn:aws:s3:::mlops-dev-models-111111111111/*"]
-    error_message = "A data scientist may write only objects of the writable environment buckets."
+    condition = alltrue([
+      for persona in ["data-scientist", "team-lead"] :
+      [for s in jsondecode(output.policy_documents[persona]).Statement : s.Resource if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : can(regex("^s3:(Put|Delete)", a))])] == [["arn:aws:s3:::mlops-dev-data-111111111111/*"]]
+    ])
+    error_message = "A persona may write only objects of the writable environment buckets that hold no model artifacts: nobody swaps the model.tar.gz behind a registered package by hand."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["sagemaker-execution", "pipeline-execution"] :
+      one([for s in jsondecode(output.policy_documents[role]).Statement : s.Resource if s.Sid == "S3WriteEnvironmentObjects"]) == ["arn:aws:s3:::mlops-dev-data-111111111111/*", "arn:aws:s3:::mlops-dev-models-111111111111/*"]
+    ])
+    error_message = "The jobs' roles write the model artifacts."
   }
 
   # --- team_lead
