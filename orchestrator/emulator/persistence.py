@@ -116,8 +116,21 @@ def load_state(path: Path) -> bool:
             "its resources cannot be loaded: run `python -m orchestrator emulator reset` (local resources are discarded)"
         )
     saved = document["backends"]
-    for name, backend_dict in _backends().items():
+    backends = _backends()
+    for name, backend_dict in backends.items():
         if name in saved:
             backend_dict.clear()
             backend_dict.update(saved[name])
+    _index_bucket_owners(backends["s3"])
     return True
+
+
+def _index_bucket_owners(s3: Any) -> None:
+    """Which account owns each bucket name: moto keeps that index beside S3's per-account backends,
+    so it is rebuilt from them. Without it a loaded emulator finds no bucket of another account,
+    and no bucket's owner or policy."""
+    s3.bucket_accounts.clear()
+    for account, partitions in list(s3.items()):
+        for partition, backend in list(partitions.items()):
+            for name in list(backend.buckets):
+                s3.bucket_accounts[name] = (partition, account)

@@ -62,6 +62,30 @@ def not_refused(call: Callable[[], Any]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def applied_role(url: str, account: str, role: str) -> Caller:
+    """A role of the applied world as IAM holds it now (read back with the account's administrator)."""
+    iam = client(url, session(url, f"arn:aws:iam::{account}:role/inspector"), "iam")
+
+    def document(value: Any) -> dict[str, Any]:
+        return dict(json.loads(value)) if isinstance(value, str) else dict(value)
+
+    def managed(arn: str) -> dict[str, Any]:
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        return document(iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
+
+    inline = [document(iam.get_role_policy(RoleName=role, PolicyName=n)["PolicyDocument"]) for n in iam.list_role_policies(RoleName=role)["PolicyNames"]]
+    attached = [managed(a["PolicyArn"]) for a in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]]
+    details = iam.get_role(RoleName=role)["Role"]
+    boundary = details.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    return Caller(
+        account=account,
+        arn=details["Arn"],
+        session_arn=f"arn:aws:sts::{account}:assumed-role/{role}/attacker",
+        identity_policies=tuple(inline + attached),
+        boundary=managed(boundary) if boundary else None,
+    )
+
+
 def before(name: str) -> dict[str, Any]:
     return dict(json.loads((BEFORE / f"{name}.json").read_text(encoding="utf-8")))
 

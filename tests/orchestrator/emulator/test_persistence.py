@@ -41,6 +41,24 @@ def test_resources_survive_save_and_load(tmp_path: Path) -> None:
         assert body.read() == b'{"version": 4}'
 
 
+def test_the_owner_of_each_bucket_survives_save_and_load(tmp_path: Path) -> None:
+    # Another account's bucket is found through the owner record (moto keeps it beside the backends):
+    # without it, a loaded emulator served no bucket of another account, and no bucket's policy.
+    from moto.s3.models import s3_backends  # noqa: PLC0415
+
+    state = tmp_path / "state.pickle"
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="owned-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
+        owner = dict(s3_backends.bucket_accounts)["owned-bucket"]
+        save_state(state)
+    with mock_aws():
+        s3_backends.bucket_accounts.clear()
+        assert load_state(state) is True
+        assert s3_backends.bucket_accounts["owned-bucket"] == owner
+        assert boto3.client("s3", region_name=REGION).head_bucket(Bucket="owned-bucket")["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
 def test_missing_state_file_is_a_fresh_start(tmp_path: Path) -> None:
     with mock_aws():
         assert load_state(tmp_path / "absent.pickle") is False
