@@ -1,70 +1,28 @@
-"""Integration fixtures: one emulator for the module, the orchestrator run as a person runs it."""
+"""Integration helpers: the simulated accounts, boto3 clients in one of them, the orchestrator run as
+a person runs it. The applied environments are the session's `world` (tests/conftest.py,
+tests/world.py)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import boto3
-import pytest
 
-from orchestrator.emulator.process import Emulator, start_emulator
-from tests.conftest import PYTHON, REPO_ROOT, orchestrator_env
+from tests.world import Run, World, orchestrator, start_orchestrator
+
+__all__ = [
+    "BUCKETS", "DEV_ACCOUNT", "EMULATOR_DEFAULT_ACCOUNT", "LOCK_TABLE", "REGION", "STATE_BUCKET",
+    "Account", "Run", "World", "held_locks", "orchestrator", "start_orchestrator",
+]
 
 DEV_ACCOUNT = "111111111111"
 EMULATOR_DEFAULT_ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def report(self) -> dict[str, Any]:
-        return json.loads(self.stdout)
-
-
-def orchestrator(args: list[str], work_dir: Path, timeout: int = 900, **env: str) -> Run:
-    result = subprocess.run(
-        [PYTHON, "-m", "orchestrator", *args],
-        cwd=REPO_ROOT,
-        env=orchestrator_env(ORCHESTRATOR_WORK_DIR=str(work_dir), **env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return Run(result.returncode, result.stdout, result.stderr)
-
-
-def start_orchestrator(args: list[str], work_dir: Path, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [PYTHON, "-m", "orchestrator", *args],
-        cwd=REPO_ROOT,
-        env=orchestrator_env(ORCHESTRATOR_WORK_DIR=str(work_dir), **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    running = start_emulator(tmp_path_factory.mktemp("emulator") / "emulator.log")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("work")
+# dev's state backend and buckets
+STATE_BUCKET = f"mlops-dev-tfstate-{DEV_ACCOUNT}"
+LOCK_TABLE = "mlops-dev-tflock"
+BUCKETS = [f"mlops-dev-{name}-{DEV_ACCOUNT}" for name in ("data", "models", "access-logs")]
 
 
 class Account:
@@ -97,3 +55,11 @@ class Account:
 
     def client(self, service: str) -> Any:
         return self._session.client(service, endpoint_url=self.url)
+
+
+def held_locks(dev: Account) -> list[str]:
+    """The state locks held in dev: lock items of the lock table and `.tflock` objects of the state bucket."""
+    items = dev.client("dynamodb").scan(TableName=LOCK_TABLE)["Items"]
+    held = [i["LockID"]["S"] for i in items if not i["LockID"]["S"].endswith("-md5")]
+    objects = dev.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])
+    return held + [o["Key"] for o in objects if o["Key"].endswith(".tflock")]

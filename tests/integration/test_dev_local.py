@@ -1,15 +1,18 @@
-"""Tier 3: envs/dev applied on the local emulator through the orchestrator, checked through boto3,
-re-planned clean, its guardrails evaluated on example requests, its plans linted and scanned,
-contended by two concurrent applies, and destroyed.
+"""Tier 3: envs/dev, applied on the local emulator through the orchestrator, checked through boto3,
+re-planned clean, its guardrails evaluated on example requests, its plans linted and scanned, and
+contended by two concurrent applies. Its destroy is in test_destroy.py.
 
-The tests of this file run in order on one emulator and one apply of dev (pytest-xdist
-`--dist loadfile`): a second emulator and apply would cost minutes of every CI run."""
+dev is the session's world (tests/world.py: one apply of dev, staging and prod for every test of
+the run): nothing here applies a whole environment again. A test that changes the world acts on one
+stack, or on a change it reverts before it ends. The tests of this file run in order on one worker
+(pytest-xdist group)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -21,7 +24,6 @@ import yaml
 from orchestrator import github_actions, markdown_report, pr_comment
 from orchestrator.commands import run_stacks
 from orchestrator.config import load_envs
-from orchestrator.emulator.process import Emulator
 from orchestrator.policy import iam_lint
 from orchestrator.policy.evaluator import Decision, Request, denied_by
 from orchestrator.policy.plan_lint import lint_plan
@@ -30,63 +32,55 @@ from orchestrator.settings import load_settings
 from orchestrator.stacks import StackSpec
 from orchestrator.targets import make_target
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import DEV_ACCOUNT, EMULATOR_DEFAULT_ACCOUNT, Account, Run, orchestrator, start_orchestrator
+from tests.integration.conftest import (
+    BUCKETS,
+    DEV_ACCOUNT,
+    EMULATOR_DEFAULT_ACCOUNT,
+    LOCK_TABLE,
+    STATE_BUCKET,
+    Account,
+    World,
+    held_locks,
+    orchestrator,
+    start_orchestrator,
+)
 from tests.integration.iam_decisions import PREFIX, decide, identity_policies, managed_policy, training_job
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-dev-local")]
 
-STATE_BUCKET = f"mlops-dev-tfstate-{DEV_ACCOUNT}"
-LOCK_TABLE = "mlops-dev-tflock"
-BUCKETS = [f"mlops-dev-{name}-{DEV_ACCOUNT}" for name in ("data", "models", "access-logs")]
+OTHER_ACCOUNT = "555555555555"  # in no environment of the world
 CHECKOV = Path(os.environ.get("CHECKOV_BIN", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
 
-def _apply(emulator: Emulator, work_dir: Path, *extra: str, **env: str):
-    return orchestrator(["apply", "--env", "dev", "--emulator-url", emulator.url, "--json", *extra], work_dir, **env)
-
-
-def _held_locks(dev: Account) -> list[str]:
-    items = dev.client("dynamodb").scan(TableName=LOCK_TABLE)["Items"]
-    held = [i["LockID"]["S"] for i in items if not i["LockID"]["S"].endswith("-md5")]
-    objects = dev.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])
-    return held + [o["Key"] for o in objects if o["Key"].endswith(".tflock")]
+@pytest.fixture(scope="module")
+def iam(world: World) -> Any:
+    return Account(world.url, DEV_ACCOUNT).client("iam")
 
 
 @pytest.fixture(scope="module")
-def applied_dev(emulator: Emulator, work_dir: Path) -> Run:
-    """The first apply of dev on this module's emulator (bootstrap, foundation, identity, platform, projects)."""
-    run = _apply(emulator, work_dir)
-    assert run.returncode == 0, run.stderr[-4000:]
-    return run
-
-
-@pytest.fixture(scope="module")
-def iam(emulator: Emulator, applied_dev: Run) -> Any:
-    return Account(emulator.url, DEV_ACCOUNT).client("iam")
-
-
-@pytest.fixture(scope="module")
-def contract(emulator: Emulator, applied_dev: Run) -> dict[str, str]:
-    ssm = Account(emulator.url, DEV_ACCOUNT).client("ssm")
+def contract(world: World) -> dict[str, str]:
+    ssm = Account(world.url, DEV_ACCOUNT).client("ssm")
     pages = ssm.get_paginator("get_parameters_by_path").paginate(Path="/mlops/dev", Recursive=True)
     return {p["Name"].removeprefix("/mlops/dev/"): p["Value"] for page in pages for p in page["Parameters"]}
 
 
-def test_apply_creates_dev_in_its_own_account(emulator: Emulator, applied_dev: Run) -> None:
-    run = applied_dev
-    report = run.report
+def test_apply_creates_dev_in_its_own_account(world: World) -> None:
+    """The world's first apply (bootstrap, foundation, identity, platform, projects of dev, beside staging and prod)."""
+    run = world.first_apply
+    assert run.returncode == 0, run.stderr[-4000:]
+    report = world.first_report
     assert report["ok"] is True
-    by_stack = {s["stack"]: s for s in report["stacks"]}
+    by_stack = {s["stack"]: s for s in report["stacks"] if s["env"] == "dev"}
     assert by_stack["bootstrap"]["result"] == "applied"
     assert by_stack["foundation"]["result"] == "applied" and by_stack["foundation"]["add"] > 50
     assert "dev/foundation" in run.stderr, "progress lines are shown while terraform runs"
 
-    dev = Account(emulator.url, DEV_ACCOUNT)
+    dev = Account(world.url, DEV_ACCOUNT)
     ec2 = dev.client("ec2")
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"]
     assert len(vpcs) == 1 and vpcs[0]["OwnerId"] == DEV_ACCOUNT
     vpc_id = vpcs[0]["VpcId"]
-    default_account_vpcs = Account(emulator.url, None).client("ec2").describe_vpcs()["Vpcs"]
+    default_account_vpcs = Account(world.url, None).client("ec2").describe_vpcs()["Vpcs"]
     assert vpc_id not in [v["VpcId"] for v in default_account_vpcs], f"the VPC leaked into {EMULATOR_DEFAULT_ACCOUNT}"
 
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
@@ -139,7 +133,7 @@ def test_apply_creates_dev_in_its_own_account(emulator: Emulator, applied_dev: R
     table = dev.client("dynamodb").describe_table(TableName=LOCK_TABLE)["Table"]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert table["SSEDescription"]["Status"] == "ENABLED"
-    assert _held_locks(dev) == [], "a lock was left behind"
+    assert held_locks(dev) == [], "a lock was left behind"
     _assert_studio_and_portfolio(dev, vpc_id, values)
 
 
@@ -175,28 +169,30 @@ def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, 
     assert principals == {f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-data-scientist", f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-team-lead"}
 
 
-def test_second_apply_is_a_no_op(emulator: Emulator, work_dir: Path, applied_dev: Run) -> None:
-    run = _apply(emulator, work_dir)
+def test_second_apply_is_a_no_op(world: World) -> None:
+    """The world's second apply (of dev, staging and prod) changed nothing; a plan and `output` agree."""
+    run, work_dir = world.second_apply, world.work_dir
     assert run.returncode == 0, run.stderr[-4000:]
-    assert run.report["changes"] is False
-    assert all(s["result"] == "no changes" for s in run.report["stacks"])
-    text = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir)
+    assert world.second_report["changes"] is False
+    assert all(s["result"] == "no changes" for s in world.second_report["stacks"])
+    text = orchestrator(["plan", "--env", "dev", "--emulator-url", world.url, "--detailed-exitcode"], work_dir)
     assert text.returncode == 0, text.stderr[-4000:]
     assert "No changes." in text.stdout
-    outputs = orchestrator(["output", "--env", "dev", "--emulator-url", emulator.url, "--json"], work_dir)
+    outputs = orchestrator(["output", "--env", "dev", "--emulator-url", world.url, "--json"], work_dir)
     assert outputs.returncode == 0, outputs.stderr[-2000:]
     foundation = json.loads(outputs.stdout)["dev/foundation"]["stack"]
     assert foundation["buckets"]["data"] == BUCKETS[0]
     assert set(foundation["key_arns"]) == {"data", "ebs", "studio", "logs"}
 
 
-def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(emulator: Emulator, work_dir: Path, applied_dev: Run) -> None:
-    ec2 = Account(emulator.url, DEV_ACCOUNT).client("ec2")
+def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(world: World) -> None:
+    work_dir = world.work_dir
+    ec2 = Account(world.url, DEV_ACCOUNT).client("ec2")
     vpc = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]
     tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
     ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}])  # by hand, in the console
     try:
-        run = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", emulator.url, "--json"], work_dir)
+        run = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url, "--json"], work_dir)
         assert run.returncode == 3, run.stderr[-3000:]
         [stack] = run.report["stacks"]
         assert stack["result"] == "drifted" and {"action": "update", "address": "module.stack.module.network.aws_vpc.this"} in stack["changes"]
@@ -204,14 +200,15 @@ def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(emula
         assert {t["Key"]: t["Value"] for t in after["Tags"]}["owner"] == "someone-else", "drift changed something"
     finally:
         ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": tags["owner"]}])
-    clean = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", emulator.url], work_dir)
+    clean = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url], work_dir)
     assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
     assert "No drift." in clean.stdout
 
 
-def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(emulator: Emulator, work_dir: Path, applied_dev: Run) -> None:
+def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(world: World) -> None:
     """What a run killed with SIGKILL leaves: the lock object and the lock item of one stack."""
-    dev = Account(emulator.url, DEV_ACCOUNT)
+    work_dir = world.work_dir
+    dev = Account(world.url, DEV_ACCOUNT)
     lock_id = "3f2b9c1e-0d4a-4f6b-9e8a-7c5d1b2a3e4f"
     path = f"{STATE_BUCKET}/dev/identity/terraform.tfstate"
     info = json.dumps({"ID": lock_id, "Operation": "OperationTypeApply", "Info": "", "Who": "ci@runner-7", "Version": "1.11.4",
@@ -219,16 +216,17 @@ def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(emulator: Emu
     dev.client("s3").put_object(Bucket=STATE_BUCKET, Key="dev/identity/terraform.tfstate.tflock", Body=info.encode())
     dev.client("dynamodb").put_item(TableName=LOCK_TABLE, Item={"LockID": {"S": path}, "Info": {"S": info}})
 
-    blocked = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", emulator.url], work_dir)
+    # An apply meets the lock (a plan, only reviewed, takes none).
+    blocked = orchestrator(["apply", "--env", "dev", "--stack", "identity", "--emulator-url", world.url], work_dir)
     assert blocked.returncode == 1 and lock_id in blocked.stderr and "ci@runner-7" in blocked.stderr, blocked.stderr[-2000:]
     assert f"python -m orchestrator unlock dev identity {lock_id}" in blocked.stderr
 
-    refused = orchestrator(["unlock", "dev", "identity", lock_id, "--emulator-url", emulator.url], work_dir)
+    refused = orchestrator(["unlock", "dev", "identity", lock_id, "--emulator-url", world.url], work_dir)
     assert refused.returncode == 2 and "--yes" in refused.stderr  # no terminal, no --yes: the lock is kept
-    released = orchestrator(["unlock", "dev", "identity", lock_id, "--yes", "--emulator-url", emulator.url], work_dir)
+    released = orchestrator(["unlock", "dev", "identity", lock_id, "--yes", "--emulator-url", world.url], work_dir)
     assert released.returncode == 0, released.stderr[-2000:]
-    assert _held_locks(dev) == []
-    again = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir)
+    assert held_locks(dev) == []
+    again = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", world.url, "--detailed-exitcode"], work_dir)
     assert again.returncode == 0, again.stderr[-2000:]
 
 
@@ -259,8 +257,9 @@ def _assert_pr_comment_of_a_real_report(reports: Path, tmp_path: Path, work_dir:
     assert "Not shown here to stay within GitHub's comment size: `dev/identity`" in small and "`comment.txt`" in small
 
 
-def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(emulator: Emulator, work_dir: Path, applied_dev: Run, tmp_path: Path) -> None:
-    url = ["--emulator-url", emulator.url]
+def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: World, tmp_path: Path) -> None:
+    work_dir = world.work_dir
+    url = ["--emulator-url", world.url]
     reviewed = tmp_path / "reviewed"
     first = _tagged_envs(tmp_path, "one")
     reports = tmp_path / "reports"
@@ -319,10 +318,11 @@ resource "aws_security_group" "open" {
 
 
 def test_the_policy_gate_stops_an_apply_whose_plan_fails_a_check(
-    emulator: Emulator, work_dir: Path, contract: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: World, contract: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real plan on the local target, a real checkov verdict: the failed check names itself, the
     SARIF is written, and nothing reaches the account or the state."""
+    work_dir = world.work_dir
     root = tmp_path / "insecure"
     root.mkdir()
     (root / "main.tf").write_text(INSECURE_ROOT, encoding="utf-8")
@@ -330,7 +330,7 @@ def test_the_policy_gate_stops_an_apply_whose_plan_fails_a_check(
     stack = StackSpec("gate-check", root, (), lambda env: {"vpc_id": vpc_id})
     monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(work_dir))
     [dev] = load_envs(["dev"])
-    target = make_target("local", emulator.url, False)
+    target = make_target("local", world.url, False)
     target.open()
     try:
         report = run_stacks("apply", target, load_settings(), [(dev, [stack])], Progress(), "0s", policy_gate=True)
@@ -343,35 +343,36 @@ def test_the_policy_gate_stops_an_apply_whose_plan_fails_a_check(
     assert "CKV_AWS_24 aws_security_group.open" in outcome.error.replace("module.stack.", ""), outcome.error
     sarif = work_dir / "local" / "dev" / "gate-check" / "dev.gate-check.plan.sarif"
     assert "CKV_AWS_24" in sarif.read_text(), "the SARIF for code scanning names the failed check"
-    account = Account(emulator.url, DEV_ACCOUNT)
+    account = Account(world.url, DEV_ACCOUNT)
     groups = account.client("ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["gate-check-open-ssh"]}])
     assert groups["SecurityGroups"] == [], "the refused plan was applied"
     state = account.client("s3").list_objects_v2(Bucket=STATE_BUCKET, Prefix="dev/gate-check/").get("Contents", [])
     assert state == [], "a refused apply writes no state"
-    assert _held_locks(account) == []
+    assert held_locks(account) == []
 
 
-def test_each_env_lands_in_its_own_simulated_account(emulator: Emulator, work_dir: Path, tmp_path: Path) -> None:
-    """A second environment in account 222222222222: its state backend is created there, and the
-    two accounts do not see each other's buckets."""
+def test_each_env_lands_in_its_own_simulated_account(world: World, tmp_path: Path) -> None:
+    """Another environment in account 555555555555 (one the world does not use): its state backend
+    is created there, and the two accounts do not see each other's buckets."""
+    work_dir = world.work_dir
     envs = tmp_path / "envs"
     shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
     config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
-    config.update(name="stg", account_id="222222222222")
+    config.update(name="stg", account_id=OTHER_ACCOUNT)
     config.pop("target_accounts", None)
     (envs / "stg").mkdir()
     (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
-    run = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", emulator.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    run = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
     assert run.returncode == 0, run.stderr[-3000:]
 
-    stg_buckets = {b["Name"] for b in Account(emulator.url, "222222222222").client("s3").list_buckets()["Buckets"]}
-    dev_buckets = {b["Name"] for b in Account(emulator.url, DEV_ACCOUNT).client("s3").list_buckets()["Buckets"]}
-    assert "mlops-stg-tfstate-222222222222" in stg_buckets and "mlops-stg-tfstate-222222222222" not in dev_buckets
+    stg_buckets = {b["Name"] for b in Account(world.url, OTHER_ACCOUNT).client("s3").list_buckets()["Buckets"]}
+    dev_buckets = {b["Name"] for b in Account(world.url, DEV_ACCOUNT).client("s3").list_buckets()["Buckets"]}
+    assert f"mlops-stg-tfstate-{OTHER_ACCOUNT}" in stg_buckets and f"mlops-stg-tfstate-{OTHER_ACCOUNT}" not in dev_buckets
     assert STATE_BUCKET in dev_buckets and STATE_BUCKET not in stg_buckets
-    stg_tables = Account(emulator.url, "222222222222").client("dynamodb").list_tables()["TableNames"]
+    stg_tables = Account(world.url, OTHER_ACCOUNT).client("dynamodb").list_tables()["TableNames"]
     assert stg_tables == ["mlops-stg-tflock"]
 
-    again = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", emulator.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    again = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
     assert again.returncode == 0, again.stderr[-3000:]
     assert [s["result"] for s in again.report["stacks"]] == ["no changes"], "bootstrap is not idempotent"
 
@@ -443,8 +444,9 @@ def test_roles_created_by_project_templates_must_carry_the_boundary(iam: Any, co
     assert decide(iam, role, without) == Decision.EXPLICIT_DENY
 
 
-def test_plans_pass_the_linter_and_checkov(emulator: Emulator, work_dir: Path, applied_dev: Run, tmp_path: Path) -> None:
-    run = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--out-dir", str(tmp_path)], work_dir)
+def test_plans_pass_the_linter_and_checkov(world: World, tmp_path: Path) -> None:
+    work_dir = world.work_dir
+    run = orchestrator(["plan", "--env", "dev", "--emulator-url", world.url, "--out-dir", str(tmp_path)], work_dir)
     assert run.returncode == 0, run.stderr[-3000:]
     plans = sorted(tmp_path.glob("dev.*.plan.json"))
     assert [p.name for p in plans] == ["dev.foundation.plan.json", "dev.identity.plan.json", "dev.platform.plan.json", "dev.projects.plan.json"]
@@ -473,33 +475,59 @@ def test_iam_linter_findings_are_fixed_or_explained(iam: Any) -> None:
     assert verdict.stale == [], "accepted findings that no longer occur (remove them):\n" + "\n".join(e.reason[:80] for e in verdict.stale)
 
 
-@pytest.fixture(scope="module")
-def changed_envs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """envs/dev with a new tag (touches every resource: a long apply) and force_destroy, which a
-    throw-away environment sets so that destroy may delete buckets holding access logs."""
-    envs = tmp_path_factory.mktemp("envs")
-    shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
-    config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
-    config["tags"]["change"] = "concurrency-test"
-    config["storage"]["force_destroy"] = True
-    (envs / "dev" / "env.yaml").write_text(yaml.safe_dump(config))
-    return envs
+def _terraform_children(parent: int) -> dict[int, str]:
+    """The Terraform processes a run started (each in its own session), with their state letter."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if name == "terraform" and int(rest[1]) == parent:
+            found[int(stat.parent.name)] = rest[0]
+    return found
 
 
-def test_concurrent_applies_one_fails_on_the_lock(emulator: Emulator, work_dir: Path, changed_envs: Path) -> None:
-    env = {"ORCHESTRATOR_ENVS_DIR": str(changed_envs)}
-    args = ["apply", "--env", "dev", "--emulator-url", emulator.url]
-    dev = Account(emulator.url, DEV_ACCOUNT)
-
-    first = start_orchestrator(args, work_dir, **env)
+def _stop_while_holding_a_lock(run: subprocess.Popen[str], dev: Account) -> list[int]:
+    """Stop (SIGSTOP) the Terraform process of `run` at a moment it holds a state lock of dev, and
+    return what was stopped: a run that is busy for as long as the test needs, whatever the machine's speed."""
     deadline = time.monotonic() + 300
-    while not _held_locks(dev):
-        assert first.poll() is None, "the first apply ended before taking its lock"
-        assert time.monotonic() < deadline
+    while True:
+        assert run.poll() is None, "the first apply ended before taking its lock"
+        assert time.monotonic() < deadline, "the first apply took no lock within 300 s"
+        if held_locks(dev):
+            stopped = list(_terraform_children(run.pid))
+            for pid in stopped:
+                os.kill(pid, signal.SIGSTOP)
+            time.sleep(0.1)
+            now = _terraform_children(run.pid)
+            # Held by a stopped Terraform: it cannot release the lock until it is continued.
+            if stopped and set(now) == set(stopped) and all(state == "T" for state in now.values()) and held_locks(dev):
+                return stopped
+            for pid in stopped:
+                os.kill(pid, signal.SIGCONT)
         time.sleep(0.05)
-    second_started = time.monotonic()
-    second = orchestrator(args, work_dir / "second", **env)
-    second_seconds = time.monotonic() - second_started
+
+
+def test_concurrent_applies_one_fails_on_the_lock(world: World) -> None:
+    """Two applies of the same stack at once: the second fails fast on the state lock, naming it,
+    the first completes, and the state is intact. The stack is dev/identity, as applied (the
+    world stays as it is); the first apply is held while it holds the lock (its Terraform stopped,
+    then continued), so the second surely meets the lock however quickly the first would plan."""
+    work_dir = world.work_dir
+    args = ["apply", "--env", "dev", "--stack", "identity", "--emulator-url", world.url]
+    dev = Account(world.url, DEV_ACCOUNT)
+
+    first = start_orchestrator(args, work_dir)
+    stopped = _stop_while_holding_a_lock(first, dev)
+    try:
+        second_started = time.monotonic()
+        second = orchestrator(args, work_dir / "second")
+        second_seconds = time.monotonic() - second_started
+    finally:
+        for pid in stopped:
+            os.kill(pid, signal.SIGCONT)
     first_out, first_err = first.communicate(timeout=900)
 
     results = sorted([(first.returncode, first_err), (second.returncode, second.stderr)])
@@ -508,62 +536,6 @@ def test_concurrent_applies_one_fails_on_the_lock(emulator: Emulator, work_dir: 
     assert "locked by another run" in loser and "lock ID" in loser, loser[-2000:]
     assert second.returncode == 1 and second_seconds < 60, "the second apply did not fail fast"
 
-    assert _held_locks(dev) == [], "a lock was left behind"
-    replan = orchestrator(["plan", "--env", "dev", "--emulator-url", emulator.url, "--detailed-exitcode"], work_dir, **env)
+    assert held_locks(dev) == [], "a lock was left behind"
+    replan = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", world.url, "--detailed-exitcode"], work_dir)
     assert replan.returncode == 0, "state is not intact after the contended apply:\n" + replan.stdout[-3000:]
-
-
-def test_destroy_leaves_nothing(emulator: Emulator, work_dir: Path, changed_envs: Path) -> None:
-    dev = Account(emulator.url, DEV_ACCOUNT)
-    logs_bucket = f"mlops-dev-access-logs-{DEV_ACCOUNT}"
-    dev.client("s3").put_object(Bucket=logs_bucket, Key="s3/example/2026-11-21-log", Body=b"access log line")
-    ec2 = dev.client("ec2")
-    vpc_id = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]["VpcId"]
-    domain_id = dev.client("sagemaker").list_domains()["Domains"][0]["DomainId"]
-    leftover_groups = [
-        ec2.create_security_group(GroupName=f"security-group-for-{way}-nfs-{domain_id}", Description="NFS", VpcId=vpc_id)["GroupId"]
-        for way in ("inbound", "outbound")
-    ]
-    run = orchestrator(
-        ["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"],
-        work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(changed_envs),
-    )
-    # What AWS leaves after deleting a Studio domain (its NFS security groups): destroy stops
-    # before the network, names them, and points at the clean-up command.
-    assert run.returncode == 1, run.stderr[-4000:]
-    assert [(s["stack"], s["result"]) for s in run.report["stacks"]] == [
-        ("projects", "destroyed"), ("platform", "destroyed"), ("studio-leftovers", "failed"), ("identity", "skipped"), ("foundation", "skipped"),
-    ]
-    assert run.report["stacks"][3]["error"] == "dev/platform failed"
-    message = run.report["stacks"][2]["error"]
-    assert all(group in message for group in leftover_groups) and "cleanup-studio --env dev" in message
-    assert dev.client("sagemaker").list_domains()["Domains"] == []
-    catalog = dev.client("servicecatalog")
-    assert not [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
-    assert catalog.search_products_as_admin()["ProductViewDetails"] == []
-
-    refused = orchestrator(["cleanup-studio", "--env", "dev", "--emulator-url", emulator.url], work_dir, ORCHESTRATOR_ENVS_DIR=str(changed_envs))
-    assert refused.returncode == 2 and "--yes" in refused.stderr  # no terminal, no --yes: nothing removed
-    cleanup = orchestrator(["cleanup-studio", "--env", "dev", "--emulator-url", emulator.url, "--yes"], work_dir, ORCHESTRATOR_ENVS_DIR=str(changed_envs))
-    assert cleanup.returncode == 0, cleanup.stderr[-3000:]
-    run = orchestrator(
-        ["destroy", "--env", "dev", "--emulator-url", emulator.url, "--yes", "--json"],
-        work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(changed_envs),
-    )
-    assert run.returncode == 0, run.stderr[-4000:]
-    assert [(s["stack"], s["result"]) for s in run.report["stacks"]][-2:] == [("identity", "destroyed"), ("foundation", "destroyed")]
-
-    assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
-    names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]
-    assert not set(BUCKETS) & set(names)
-    assert dev.client("ssm").get_parameters_by_path(Path="/mlops/dev", Recursive=True)["Parameters"] == []
-    kms = dev.client("kms")
-    for alias in ("data", "ebs", "studio", "logs"):
-        assert not [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/mlops-dev-{alias}"]
-    states = {k["KeyState"] for k in (kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"])}
-    assert states <= {"PendingDeletion", "Enabled"}  # Enabled: the bootstrap's state key, which stays
-    state = json.loads(dev.client("s3").get_object(Bucket=STATE_BUCKET, Key="dev/foundation/terraform.tfstate")["Body"].read())
-    assert state["resources"] == []
-    assert _held_locks(dev) == []

@@ -1,30 +1,27 @@
 """Tier 4: the README's command as a person runs it: `python -m orchestrator apply` with the default
-local target (the emulator is started and stopped by the command, its resources kept between runs),
-then a model's whole way on the environments it built, then `destroy` of everything.
+local target (the emulator is started and stopped by the command, its resources kept between runs)
+— the session's world (tests/world.py) is built by exactly that command, twice — then a model's
+whole way on the environments it built. `destroy` of everything is in test_destroy.py, after every
+test that uses the world.
 
-The tests of this file run in order on one work directory (pytest-xdist `--dist loadfile`)."""
+The tests of this file run in order on one worker (pytest-xdist group)."""
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, orchestrator
+from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World, orchestrator
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-readme-flow")]
 
 ABALONE_CSV = (REPO_ROOT / ".." / "shared" / "data" / "abalone.csv").resolve()
 STAGES = {"staging": "222222222222", "prod": "333333333333"}
@@ -35,33 +32,18 @@ XGBOOST_IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:
 SCRIPTS = Path(sys.executable).parent
 
 
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("readme") / "work"
-
-
-def test_apply_twice_second_is_a_no_op(work: Path) -> None:
-    first = orchestrator(["apply"], work)
+def test_apply_twice_second_is_a_no_op(world: World) -> None:
+    """The world's two runs of `python -m orchestrator apply` (tests/world.py), from nothing."""
+    first = world.first_apply
     assert first.returncode == 0, first.stderr[-4000:]
     assert re.search(r"^dev/foundation .*s  applied$", first.stdout, re.MULTILINE), first.stdout
     assert re.search(r"^prod/hosting .*s  applied$", first.stdout, re.MULTILINE), first.stdout
     assert "stack(s)" in first.stdout  # the summary: stacks, resources, time
 
-    second = orchestrator(["apply"], work)
+    second = world.second_apply
     assert second.returncode == 0, second.stderr[-4000:]
     assert "No changes" in second.stdout
     assert not re.search(r"s  applied$", second.stdout, re.MULTILINE), second.stdout
-
-
-@pytest.fixture(scope="module")
-def emulator_url(work: Path) -> Iterator[str]:
-    """The README's emulator, with the resources the applies left in it, kept running for this file."""
-    started = orchestrator(["emulator", "start"], work, timeout=120)
-    assert started.returncode == 0, started.stderr[-2000:]
-    url = re.search(r"ORCHESTRATOR_EMULATOR_URL=(\S+)", started.stdout)
-    assert url, started.stdout
-    yield url.group(1)
-    orchestrator(["emulator", "stop"], work, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +109,8 @@ def _deploy_everywhere(deployers: dict[str, Account], status: str, arn: str, ins
         assert endpoint_arn.split(":")[4] == STAGES[stage], f"the {stage} endpoint is not in account {STAGES[stage]}"
 
 
-def test_an_approved_model_reaches_staging_then_prod_and_a_rejection_rolls_back(emulator_url: str, model_archive: Path) -> None:
+def test_an_approved_model_reaches_staging_then_prod_and_a_rejection_rolls_back(world: World, model_archive: Path) -> None:
+    emulator_url = world.url  # the README's emulator, with the resources the applies left in it
     dev = Account(emulator_url, DEV_ACCOUNT)
     lead = Account(emulator_url, DEV_ACCOUNT, "mlops-dev-team-lead")
     inspectors = {stage: Account(emulator_url, account) for stage, account in STAGES.items()}
@@ -180,46 +163,6 @@ def _retire_endpoint(account: Account, stage: str) -> None:
         sagemaker.delete_endpoint_config(EndpointConfigName=config["EndpointConfigName"])
     for model in sagemaker.list_models(NameContains=name)["Models"]:
         sagemaker.delete_model(ModelName=model["ModelName"])
-
-
-@pytest.fixture(scope="module")
-def throw_away_envs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The README's environments marked throw-away (`storage.force_destroy: true`): their buckets hold
-    model artifacts and access logs now, and only such an environment lets destroy delete them."""
-    envs = tmp_path_factory.mktemp("envs")
-    for env in ("dev", "staging", "prod"):
-        shutil.copytree(REPO_ROOT / "envs" / env, envs / env)
-        config = yaml.safe_load((envs / env / "env.yaml").read_text())
-        config.setdefault("storage", {})["force_destroy"] = True
-        (envs / env / "env.yaml").write_text(yaml.safe_dump(config))
-    return envs
-
-
-def test_destroy_removes_every_environment(emulator_url: str, work: Path, throw_away_envs: Path) -> None:
-    # Without force_destroy, Terraform refuses to delete the models and access-log buckets
-    # (BucketNotEmpty): the data outlives the environment unless someone says otherwise.
-    envs = {"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)}
-    marked = orchestrator(["apply", "--json", "--emulator-url", emulator_url], work, **envs)
-    assert marked.returncode == 0, marked.stderr[-4000:]
-    run = orchestrator(["destroy", "--yes", "--json", "--emulator-url", emulator_url], work, **envs)
-    assert run.returncode == 0, run.stderr[-4000:]
-    report: dict[str, Any] = json.loads(run.stdout)
-    assert report["ok"] is True
-    assert {s["result"] for s in report["stacks"]} <= {"destroyed", "no changes"}, report["stacks"]
-    for account in (DEV_ACCOUNT, *STAGES.values()):
-        inspector = Account(emulator_url, account)
-        vpcs = [v["CidrBlock"] for v in inspector.client("ec2").describe_vpcs()["Vpcs"] if not v["IsDefault"]]
-        assert vpcs == [], f"VPCs left in {account}: {vpcs}"
-        # The state bucket and its log bucket stay: bootstrap is never destroyed by `destroy`.
-        names = [b["Name"] for b in inspector.client("s3").list_buckets()["Buckets"]]
-        assert [n for n in names if "-tfstate" not in n] == [], f"buckets left in {account}: {names}"
-        kms = inspector.client("kms")
-        # AWS-managed keys (alias/aws/…) are the service's, not the platform's; the emulator creates
-        # them on first reference (its "Default key"), where AWS would have them already.
-        aws_managed = {a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a}
-        enabled = [k["KeyId"] for k in kms.list_keys()["Keys"]
-                   if k["KeyId"] not in aws_managed and kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
-        assert len(enabled) == 1, f"keys other than the state key are still enabled in {account}: {enabled}"
 
 
 def test_a_second_local_run_fails_fast_naming_the_lock(tmp_path: Path) -> None:
