@@ -5,7 +5,8 @@ accepts requests, and serves until SIGINT/SIGTERM. Extensions of the stock emula
 registered here before the first request, in one place: `orchestrator.emulator.extensions`.
 Requests run one at a time (serialized.py); a retried SDK call gets the answer its earlier attempt
 got instead of running twice (retries.py); every signed request is allowed or denied as IAM would
-decide it before it is served (authorization/), and the counts are logged when the emulator stops.
+decide it before it is served (authorization/), and the counts are logged when the emulator stops;
+`POST /_platform/vpcs/<vpc-id>` opens an address that stands for inside that VPC (network.py).
 With `--state-file`, resources are loaded at start and saved at stop (see persistence.py); a failed
 save is logged and ends the process with exit code 3, which the orchestrator reports.
 """
@@ -18,6 +19,7 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 STATE_NOT_SAVED = 3  # exit code: the resources of this run are not in the state file
 
@@ -36,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     from werkzeug.serving import make_server
 
     from orchestrator.emulator import extensions, persistence
-    from orchestrator.emulator.authorization.middleware import AuthorizingApp
+    from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here
+    from orchestrator.emulator.authorization.network import VpcAddresses
     from orchestrator.emulator.retries import RetryReplay
     from orchestrator.emulator.serialized import SerializedApp
 
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         protocol_version = "HTTP/1.0"
 
     extensions.register_all()
+    bucket_policies_are_decided_here()
     try:
         if args.state_file is not None and persistence.load_state(args.state_file):
             print(f"loaded emulator state from {args.state_file}", file=sys.stderr, flush=True)
@@ -54,8 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR {exc}", flush=True)
         return 1
     authorizing = AuthorizingApp(DomainDispatcherApplication(create_backend_app))
-    app = SerializedApp(RetryReplay(authorizing))
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=OneRequestPerConnection)
+    serialized = SerializedApp(RetryReplay(authorizing))
+
+    def listener(host: str, port: int, wsgi: Any) -> Any:
+        return make_server(host, port, wsgi, threaded=True, request_handler=OneRequestPerConnection)
+
+    app = VpcAddresses(serialized, args.host, listener)
+    server = listener(args.host, args.port, app)
     os.environ["MOTO_PORT"] = str(server.port)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
@@ -69,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         pass
     finally:
+        app.close()
         server.server_close()
         print(authorizing.counts.summary(), file=sys.stderr, flush=True)
     if args.state_file is not None:

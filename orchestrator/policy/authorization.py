@@ -207,3 +207,16 @@ def _no_identity_allow(identity: Decision, boundary: Decision, session: Decision
     if boundary is not Decision.ALLOW:
         return "the permissions boundary does not allow the action"
     return "the session policy does not allow the action"
+
+
+def endpoint_allows(policy: dict[str, Any] | None, caller: Caller, request: Request) -> Verdict:
+    """A VPC endpoint policy's gate: the request passes only if an Allow statement naming the
+    principal applies and no Deny does (no policy: AWS's default full access)."""
+    if policy is None:
+        return Verdict(Decision.ALLOW, "the endpoint has the default policy")
+    grant, denying = _decide_resource_policy(ResourcePolicy(policy, caller.account), caller, request)
+    if denying:
+        return Verdict(Decision.EXPLICIT_DENY, "an explicit deny in the VPC endpoint policy applies", tuple(denying))
+    if grant is _Grant.NONE:
+        return Verdict(Decision.IMPLICIT_DENY, "no statement of the VPC endpoint policy allows the request")
+    return Verdict(Decision.ALLOW, "allowed by the VPC endpoint policy")

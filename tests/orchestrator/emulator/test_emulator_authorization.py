@@ -5,6 +5,7 @@ own protocol; the administrator acts freely in its own account only; what no rul
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,3 +201,39 @@ def test_the_log_names_each_denial(emulator: Emulator, world: dict[str, Any]) ->
     assert emulator.log_file is not None
     text = Path(emulator.log_file).read_text()
     assert "authorization: DENIED User: arn:aws:sts::111111111111:assumed-role/worker/tester is not authorized to perform: iam:ListRoles" in text
+
+
+def _inside(url: str, vpc_id: str) -> str:
+    request = urllib.request.Request(f"{url}/_platform/vpcs/{vpc_id}", method="POST")
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - the loopback emulator
+        return str(json.loads(response.read())["url"])
+
+
+def test_a_caller_inside_a_vpc_goes_through_its_endpoints_and_their_policies(world: dict[str, Any], emulator: Emulator) -> None:
+    admin = world["admin"]
+    ec2 = admin("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    gateway = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway", PolicyDocument=json.dumps(
+        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                        "Condition": {"StringEquals": {"aws:ResourceAccount": DEV}}}]}
+    ))["VpcEndpoint"]["VpcEndpointId"]
+    admin("s3").put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "OnlyThroughTheEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+         "Condition": {"StringNotEquals": {"aws:SourceVpce": gateway}, "ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{DEV}:role/emulator-admin"}}}
+    ]}))
+    outside_bucket = f"elsewhere-{DEV}"
+    admin("s3").create_bucket(Bucket=outside_bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    try:
+        worker = world["worker"]
+        assert _code(lambda: worker("s3").get_object(Bucket=BUCKET, Key="mine/a.csv")) == "AccessDenied", "from outside the VPC"
+        inside = As(_inside(emulator.url, vpc), worker.credentials)
+        assert inside("s3").get_object(Bucket=BUCKET, Key="mine/a.csv")["Body"].read() == b"1"
+        assert _code(lambda: inside("s3").get_object(Bucket=BUCKET, Key="other/a.csv")) == "AccessDenied", "the role's policy still decides"
+        admin_inside = As(_inside(emulator.url, vpc), _admin(emulator.url, DEV).credentials)
+        assert _code(lambda: admin_inside("s3").list_objects_v2(Bucket=outside_bucket)) == "AccessDenied", "the endpoint policy lets no other bucket through"
+        assert _code(lambda: inside("sagemaker").describe_endpoint(EndpointName="ok-1")) == "AccessDeniedException", "no sagemaker endpoint in this VPC: no route"
+        request = urllib.request.Request(f"{emulator.url}/_platform/vpcs/vpc-missing", method="POST")
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request)  # noqa: S310 - the loopback emulator
+    finally:
+        admin("s3").delete_bucket_policy(Bucket=BUCKET)
