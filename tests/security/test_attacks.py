@@ -216,3 +216,36 @@ def test_the_vpc_endpoints_reach_no_bucket_and_serve_no_principal_of_another_acc
     earlier = before("mlops-dev-vpc-endpoints")
     assert evaluate([earlier["s3_gateway_endpoint_policy"]], put("444444444444")) is Decision.ALLOW
     assert evaluate([earlier["sts_interface_endpoint_policy"]], assume("444444444444")) is Decision.ALLOW
+
+
+def test_from_inside_the_vpc_a_job_role_reaches_its_buckets_and_no_bucket_of_another_account(world: World) -> None:
+    """Through the emulator's address inside the dev VPC: the S3 gateway endpoint's policy
+    (AllowObjectsInListedBuckets, aws:ResourceAccount) lets the pipeline role write its models bucket
+    (with the data key) and refuses an attacker's bucket whose own policy lets anyone write."""
+    import json  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    dev = world.accounts["dev"]
+    inspector = session(world.url, f"arn:aws:iam::{dev}:role/inspector")
+    vpc = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/network/vpc-id")["Parameter"]["Value"]
+    with urllib.request.urlopen(urllib.request.Request(f"{world.url}/_platform/vpcs/{vpc}", method="POST")) as answer:  # noqa: S310 - loopback
+        inside = str(json.loads(answer.read())["url"])
+    attacker = session(world.url, "arn:aws:iam::444444444444:role/attacker-admin")
+    drop = "exfiltration-drop-444444444444"
+    attacker_s3 = client(world.url, attacker, "s3")
+    attacker_s3.create_bucket(Bucket=drop, CreateBucketConfiguration={"LocationConstraint": REGION})
+    attacker_s3.put_bucket_policy(Bucket=drop, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{drop}/*"}
+    ]}))
+    try:
+        pipeline = client(inside, session(world.url, _role(world, "dev", "pipeline-execution")), "s3")
+        key = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
+        pipeline.put_object(Bucket=f"mlops-dev-models-{dev}", Key=f"{PROJECT}/security-suite/probe.txt", Body=b"ok", ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+        message = refused(lambda: pipeline.put_object(Bucket=drop, Key="data.csv", Body=b"secret"))
+        assert "VPC endpoint policy" in message
+        outside = client(world.url, session(world.url, _role(world, "dev", "pipeline-execution")), "s3")
+        refused(lambda: outside.put_object(Bucket=f"mlops-dev-models-{dev}", Key=f"{PROJECT}/security-suite/probe.txt", Body=b"ok", ServerSideEncryption="aws:kms", SSEKMSKeyId=key))
+    finally:
+        client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/mlops-dev-deploy"), "s3").delete_object(Bucket=f"mlops-dev-models-{dev}", Key=f"{PROJECT}/security-suite/probe.txt")
+        attacker_s3.delete_bucket_policy(Bucket=drop)
+        attacker_s3.delete_bucket(Bucket=drop)

@@ -88,7 +88,9 @@ def decide(principal: Principal, call: Call, checks: list[Check], endpoint: Endp
     evaluated = 0
     for check in checks:
         owner, policy = owner_and_policy(check.resource, caller.account, check.action)
-        if endpoint is not None:
+        # Only the call itself goes through the endpoint; what it implies (iam:PassRole, the KMS
+        # call S3 makes for the caller) is asked by the service, not through the VPC.
+        if endpoint is not None and check.action.split(":")[0] == checks[0].action.split(":")[0]:
             request = Request(check.action, check.resource, {**base, "aws:ResourceAccount": owner, **check.context})
             gate = endpoint_allows(endpoint.policy, caller, request)
             evaluated += 1
