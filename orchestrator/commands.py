@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
 from orchestrator.graph import Node, build_graph, run_graph
 from orchestrator.outcome import StackOutcome, readable_plan, summary_table
 from orchestrator.policy.gate import check_plan
+from orchestrator.policy.plan_guard import guard_plan, platform_accounts
 from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
@@ -160,13 +162,20 @@ def _run_stack(
 def _gated(engine: Engine, target: Target, env: EnvConfig, stack: StackSpec, progress: Progress) -> StackOutcome | None:
     """checkov on the plan about to be applied (the workspace's saved plan, shown as JSON beside it):
     an outcome that stops the apply, or None to go on."""
-    progress.say(f"{env.name}/{stack.name}", "policy gate: checkov on the plan")
-    verdict = check_plan(engine.export_plan(env, stack, Workspace(target, env, stack).dir))
-    if verdict.ok:
-        progress.say(f"{env.name}/{stack.name}", f"policy gate: {verdict.passed} checks passed (SARIF {verdict.sarif})")
+    progress.say(f"{env.name}/{stack.name}", "policy gate: checkov and the platform's own rules on the plan")
+    plan_json = engine.export_plan(env, stack, Workspace(target, env, stack).dir)
+    verdict = check_plan(plan_json)
+    findings = guard_plan(json.loads(plan_json.read_text(encoding="utf-8")), platform_accounts(env))
+    if verdict.ok and not findings:
+        progress.say(f"{env.name}/{stack.name}", f"policy gate: {verdict.passed} checks passed, no change weakens the platform (SARIF {verdict.sarif})")
         return None
-    lines = [f"policy gate: checkov found {len(verdict.failed)} failed check(s) in the plan; nothing was applied (SARIF: {verdict.sarif})"]
-    lines += [f"  {failure}" for failure in verdict.failed]
+    lines = []
+    if not verdict.ok:
+        lines.append(f"policy gate: checkov found {len(verdict.failed)} failed check(s) in the plan; nothing was applied (SARIF: {verdict.sarif})")
+        lines += [f"  {failure}" for failure in verdict.failed]
+    if findings:
+        lines.append(f"policy gate: {len(findings)} change(s) no reviewed plan of the platform makes; nothing was applied")
+        lines += [f"  {finding}" for finding in findings]
     return StackOutcome(env.name, stack.name, "apply", result="failed", error="\n".join(lines))
 
 

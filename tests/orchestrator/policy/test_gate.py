@@ -52,11 +52,20 @@ def test_a_missing_checkov_is_an_error_not_a_pass(tmp_path: Path, monkeypatch: p
         check_plan(tmp_path / "plan.json")
 
 
+def _env() -> SimpleNamespace:
+    personas = SimpleNamespace(data_science_admin=[], team_lead=["arn:aws:iam::999999999999:role/leads"], data_scientist=[])
+    return SimpleNamespace(
+        name="staging", account_id="222222222222", kind="dev", target_accounts={},
+        identity=SimpleNamespace(persona_principals=personas, existing_role_arns={}), kms=SimpleNamespace(administrator_arns=[]),
+    )
+
+
 class PlannedEngine:
     """Plans changes, writes the plan JSON, and records whether apply was reached."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, plan: dict[str, Any] | None = None) -> None:
         self.work = work
+        self.plan_document = plan or {}
         self.applied: list[str] = []
         self.locks: list[bool] = []
 
@@ -71,7 +80,7 @@ class PlannedEngine:
 
     def export_plan(self, env: Any, stack: Any, out_dir: Path) -> Path:
         path = self.work / f"{env.name}.{stack.name}.plan.json"
-        path.write_text("{}")
+        path.write_text(json.dumps(self.plan_document))
         return path
 
     def apply(self, env: Any, stack: Any, planned: StackOutcome) -> StackOutcome:
@@ -88,7 +97,7 @@ def test_the_gate_stops_the_apply_of_a_plan_with_failed_checks(
     engine = PlannedEngine(tmp_path)
     monkeypatch.setattr(commands, "Engine", lambda *args: engine)
     monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
-    env = SimpleNamespace(name="staging", account_id="222222222222")
+    env = _env()
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
     target = SimpleNamespace(name="aws")
     report_ = commands.run_stacks("apply", target, None, [(env, [STACKS["hosting"]])], progress, "0s", policy_gate=gate)  # type: ignore[arg-type]
@@ -118,3 +127,18 @@ def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(tmp_path: Path,
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
     commands.run_stacks(command, SimpleNamespace(name="aws"), None, [(env, [STACKS["hosting"]])], progress, "0s")  # type: ignore[arg-type]
     assert engine.locks == locks
+
+
+def test_the_gate_stops_a_plan_that_admits_an_outside_account_even_when_checkov_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKOV_BIN", str(_fake_checkov(tmp_path, {**FAILED_REPORT, "results": {"failed_checks": []}})))
+    trust = {"Statement": [{"Sid": "Persona", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::999999999999:role/leads", "arn:aws:iam::444444444444:root"]}, "Action": "sts:AssumeRole"}]}
+    plan = {"resource_changes": [{"address": "module.stack.aws_iam_role.lead", "type": "aws_iam_role", "change": {
+        "actions": ["update"], "before": {"name": "lead", "assume_role_policy": "{}"}, "after": {"name": "lead", "assume_role_policy": json.dumps(trust)}}}]}
+    engine = PlannedEngine(tmp_path, plan)
+    monkeypatch.setattr(commands, "Engine", lambda *args: engine)
+    monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
+    progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
+    report_ = commands.run_stacks("apply", SimpleNamespace(name="aws"), None, [(_env(), [STACKS["hosting"]])], progress, "0s", policy_gate=True)  # type: ignore[arg-type]
+    assert engine.applied == []
+    [outcome] = report_.outcomes
+    assert "module.stack.aws_iam_role.lead: outside-principal: statement Persona allows account 444444444444" in outcome.error
