@@ -611,6 +611,7 @@ locals {
       local.statements.state_read,
       local.statements.state_lockfile,
       local.statements.state_lock_table,
+      local.statements.state_digest_read,
       local.statements.state_key,
       local.statements.state_write,
     ]

@@ -36,9 +36,12 @@ variables {
   ssm_parameter_prefix         = "/mlops/dev"
 }
 
+# One plan (same variables) for: oidc_provider, trust_policies, roles, plan_policy, apply_policy,
+#   ci_boundary.
 run "oidc_provider" {
   command = plan
 
+  # --- oidc_provider
   assert {
     condition     = length(aws_iam_openid_connect_provider.github) == 1
     error_message = "create_oidc_provider defaults to true: exactly one OIDC provider."
@@ -58,11 +61,8 @@ run "oidc_provider" {
     condition     = aws_iam_openid_connect_provider.github[0].thumbprint_list == tolist(["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"])
     error_message = "The default thumbprints must be GitHub's two published thumbprints."
   }
-}
 
-run "trust_policies" {
-  command = plan
-
+  # --- trust_policies
   assert {
     condition = jsondecode(aws_iam_role.plan.assume_role_policy) == {
       Version = "2012-10-17"
@@ -114,11 +114,8 @@ run "trust_policies" {
     condition     = output.trust_policies == { plan = aws_iam_role.plan.assume_role_policy, apply = aws_iam_role.apply.assume_role_policy }
     error_message = "trust_policies must map plan and apply to their roles' trust policies."
   }
-}
 
-run "roles" {
-  command = plan
-
+  # --- roles
   assert {
     condition     = aws_iam_role.plan.name == "mlops-dev-github-plan" && aws_iam_role.apply.name == "mlops-dev-github-apply"
     error_message = "Roles must be <name_prefix>-github-plan and <name_prefix>-github-apply."
@@ -142,17 +139,14 @@ run "roles" {
     )
     error_message = "Each inline policy must be attached to its role."
   }
-}
 
-run "plan_policy" {
-  command = plan
-
+  # --- plan_policy
   assert {
     condition = [for s in jsondecode(output.permission_policies["plan"]).Statement : s.Sid] == [
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
-      "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey",
+      "StateList", "StateRead", "StateDigestRead", "StateKey",
     ]
-    error_message = "The plan policy must contain exactly the read and state-read statements."
+    error_message = "The plan policy must contain exactly the read and state-read statements (no lock: a plan for review takes none)."
   }
 
   assert {
@@ -160,30 +154,23 @@ run "plan_policy" {
     error_message = "permission_policies.plan must be the plan role's inline policy."
   }
 
-  # Every action is a read (Describe/Get/List) except the lock and state-key actions below.
+  # Every action is a read (Describe/Get/List) except the state-key actions below.
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(output.permission_policies["plan"]).Statement : [
         for a in flatten([s.Action]) :
-        can(regex("^[a-z0-9-]+:(Describe|Get|List)", a)) || contains([
-          "s3:DeleteObject", "s3:PutObject", "dynamodb:DeleteItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
-        ], a)
+        can(regex("^[a-z0-9-]+:(Describe|Get|List)", a)) || contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], a)
       ] if s.Effect == "Allow"
     ]))
-    error_message = "The plan role may only read, plus take the state lock."
+    error_message = "The plan role may only read."
   }
 
   assert {
     condition = [
       for s in jsondecode(output.permission_policies["plan"]).Statement : s
-      if anytrue([for a in flatten([s.Action]) : contains(["s3:PutObject", "s3:DeleteObject"], a)])
-      ] == [{
-        Sid      = "StateLockfile"
-        Effect   = "Allow"
-        Action   = ["s3:DeleteObject", "s3:PutObject"]
-        Resource = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*.tflock"
-    }]
-    error_message = "The plan role may write and delete only the S3 lockfiles (<state bucket>/*.tflock), never state objects."
+      if anytrue([for a in flatten([s.Action]) : can(regex("^(s3:(Put|Delete)|dynamodb:(Put|Delete|Update))", a))])
+    ] == []
+    error_message = "The plan role may neither write nor delete a state object, S3 lockfile or lock-table item: it cannot break a running apply's lock."
   }
 
   assert {
@@ -200,13 +187,13 @@ run "plan_policy" {
   }
 
   assert {
-    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateLockTable"]) == {
-      Sid      = "StateLockTable"
+    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateDigestRead"]) == {
+      Sid      = "StateDigestRead"
       Effect   = "Allow"
-      Action   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+      Action   = "dynamodb:GetItem"
       Resource = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock"
     }
-    error_message = "Lock items only on the lock table."
+    error_message = "The plan role reads only the lock table's state digest."
   }
 
   assert {
@@ -253,15 +240,12 @@ run "plan_policy" {
     }
     error_message = "The only unconditioned \"*\" statement is ReadGlobal (actions without resource-level permissions)."
   }
-}
 
-run "apply_policy" {
-  command = plan
-
+  # --- apply_policy
   assert {
     condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s.Sid] == [
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
-      "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateKey", "StateWrite",
+      "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateDigestRead", "StateKey", "StateWrite",
       "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "ServiceLinkedRoles", "CreateKeys",
       "ManageKeys", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
       "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
@@ -502,11 +486,8 @@ run "apply_policy" {
     ]
     error_message = "The apply guardrails must protect the state bucket and key, forbid the key-policy lockout bypass and presigned SageMaker URLs."
   }
-}
 
-run "ci_boundary" {
-  command = plan
-
+  # --- ci_boundary
   assert {
     condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
     error_message = "The CI boundary must fit IAM's 6,144-character limit for managed policies."
@@ -732,8 +713,9 @@ run "unprefixed_state_backend" {
 
   assert {
     condition = (
-      one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateLockfile"]).Resource == "arn:aws:s3:::acme-terraform-state-111111111111/*.tflock" &&
-      one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateLockTable"]).Resource == "arn:aws:dynamodb:eu-central-1:111111111111:table/acme-terraform-locks"
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "StateLockfile"]).Resource == "arn:aws:s3:::acme-terraform-state-111111111111/*.tflock" &&
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "StateLockTable"]).Resource == "arn:aws:dynamodb:eu-central-1:111111111111:table/acme-terraform-locks" &&
+      one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "StateDigestRead"]).Resource == "arn:aws:dynamodb:eu-central-1:111111111111:table/acme-terraform-locks"
     )
     error_message = "The state statements must follow the state backend inputs."
   }
@@ -797,9 +779,12 @@ run "additional_boundaries_are_allowed_and_protected" {
   }
 }
 
+# One plan (same variables) for: service_linked_roles_only_sagemaker_and_api_destinations,
+#   projects_stack_resources.
 run "service_linked_roles_only_sagemaker_and_api_destinations" {
   command = plan
 
+  # --- service_linked_roles_only_sagemaker_and_api_destinations
   assert {
     condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ServiceLinkedRoles"]) == {
       Sid       = "ServiceLinkedRoles"
@@ -828,23 +813,10 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
     condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
     error_message = "The CI boundary must stay under IAM's 6,144-character limit for managed policies."
   }
-}
 
-run "additional_boundary_must_be_a_policy_arn" {
-  command = plan
-
-  variables {
-    additional_boundary_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
-  }
-
-  expect_failures = [var.additional_boundary_policy_arns]
-}
-
-# What the projects stack (modules/mlops-project) creates: the apply role may manage it and the
-# plan role may refresh it, each only on <name_prefix>-* resources of this account and region.
-run "projects_stack_resources" {
-  command = plan
-
+  # --- projects_stack_resources
+  # What the projects stack (modules/mlops-project) creates: the apply role may manage it and the
+  # plan role may refresh it, each only on <name_prefix>-* resources of this account and region.
   assert {
     condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s if contains(["ManageQueues", "ReadQueues", "ManageApiDestinations", "ReadPackageGroupPolicies"], s.Sid)] == [
       {
@@ -939,3 +911,14 @@ run "projects_stack_resources" {
     error_message = "The plan role must not change queues, connections or registry policies, nor read queue messages."
   }
 }
+
+run "additional_boundary_must_be_a_policy_arn" {
+  command = plan
+
+  variables {
+    additional_boundary_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+  }
+
+  expect_failures = [var.additional_boundary_policy_arns]
+}
+
