@@ -8,7 +8,9 @@ weakening the platform; the gate reads the plan that is about to be applied and 
 - `outside-principal`: a trust, key, bucket, registry, queue, topic, secret or repository policy
   allows an AWS principal of an account that is not one of the platform's (its environments'
   accounts and the configured identity principals' accounts), or allows `*` with no condition on
-  the principal's account, ARN or organization.
+  the principal's account, ARN or organization;
+- `api-destination-not-github`: an EventBridge API destination (which sends the connection's
+  GitHub token with every call) would invoke anything but GitHub's repository_dispatch API.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ GUARDRAILS_POLICY = re.compile(r":policy/.*-sagemaker-guardrails$")
 BOUNDARY_POLICY_NAME = re.compile(r"-(permission|ci|hosting|workload|vpc-flow-logs)-boundary$")
 _ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
 _ACCOUNT = re.compile(r"^\d{12}$")
+GITHUB_DISPATCH = re.compile(r"^https://api\.github\.com/repos/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/dispatches$")
 # Condition keys that tie a `*` principal to known callers.
 _PRINCIPAL_SCOPING_KEYS = ("aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:sourceaccount", "aws:sourcearn", "kms:calleraccount")
 RESOURCE_POLICY_ATTRIBUTES = {
@@ -159,11 +162,24 @@ def _outside_principals(all_changes: list[Change], platform_accounts: set[str]) 
                     yield Finding(change.address, "outside-principal", f"statement {statement.get('Sid', '?')} allows account {account}, which is not one of the platform's")
 
 
+def _api_destinations_elsewhere(all_changes: list[Change]) -> Iterator[Finding]:
+    for change in all_changes:
+        if change.type == "aws_cloudwatch_event_api_destination" and change.after:
+            endpoint = str(change.after.get("invocation_endpoint", ""))
+            if not GITHUB_DISPATCH.match(endpoint):
+                yield Finding(change.address, "api-destination-not-github", f"would send the connection's token to {endpoint!r}, not to GitHub's repository_dispatch API")
+
+
 def guard_plan(plan: dict[str, Any], platform_accounts: Iterable[str]) -> list[Finding]:
     """Every change of `plan` no reviewed plan of the platform should make."""
     all_changes = changes(plan)
     accounts = set(platform_accounts)
-    return [*_guardrails_detached(all_changes), *_boundaries_weakened(all_changes), *_outside_principals(all_changes, accounts)]
+    return [
+        *_guardrails_detached(all_changes),
+        *_boundaries_weakened(all_changes),
+        *_outside_principals(all_changes, accounts),
+        *_api_destinations_elsewhere(all_changes),
+    ]
 
 
 def platform_accounts(env: Any) -> set[str]:

@@ -72,6 +72,15 @@ def test_a_principal_outside_the_platform_is_refused_in_trust_key_and_bucket_pol
     assert rules(denied) == [], "naming an outsider in a Deny admits nobody"
 
 
+def test_an_api_destination_sends_the_token_only_to_githubs_dispatch_api() -> None:
+    def destination(url: str) -> dict[str, Any]:
+        return change("a.dispatch", "aws_cloudwatch_event_api_destination", ["update"], {"invocation_endpoint": "x"}, {"invocation_endpoint": url})
+
+    assert rules(destination("https://api.github.com/repos/example-org/abalone-model/dispatches")) == []
+    for elsewhere in ("https://attacker.example/collect", "https://api.github.com.attacker.example/repos/a/b/dispatches", "http://api.github.com/repos/a/b/dispatches"):
+        assert rules(destination(elsewhere)) == [("a.dispatch", "api-destination-not-github")], elsewhere
+
+
 def test_the_platform_accounts_come_from_the_configuration() -> None:
     personas = SimpleNamespace(data_science_admin=["arn:aws:iam::999999999999:role/admins"], team_lead=[], data_scientist=["arn:aws:iam::888888888888:role/ds"])
     env = SimpleNamespace(
