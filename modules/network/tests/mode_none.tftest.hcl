@@ -400,3 +400,81 @@ run "flow_logs_role_is_bounded_by_its_own_delivery_policy" {
     error_message = "The boundary is named <name_prefix>-vpc-flow-logs-boundary."
   }
 }
+
+# The endpoint policies: no bucket of another account by name, no principal of another account.
+
+run "endpoint_policies_buckets_of_this_account_only_and_no_aws_owned_bucket_by_default" {
+  command = plan
+
+  assert {
+    condition = [for s in jsondecode(aws_vpc_endpoint.s3.policy).Statement : s.Condition] == [
+      { StringEquals = { "aws:ResourceAccount" = ["111111111111"] } },
+      { StringEquals = { "aws:ResourceAccount" = ["111111111111"] } },
+    ]
+    error_message = "Every listed bucket is reachable only in this account (aws:ResourceAccount): a same-named bucket elsewhere is no exfiltration path."
+  }
+
+  assert {
+    condition     = output.endpoint_policies.s3 == aws_vpc_endpoint.s3.policy
+    error_message = "endpoint_policies.s3 must be the gateway endpoint's policy."
+  }
+
+  assert {
+    condition = alltrue([for e in aws_vpc_endpoint.interface : jsondecode(e.policy).Statement == [{
+      Sid       = "OnlyPrincipalsOfTheseAccounts"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "*"
+      Resource  = "*"
+      Condition = { StringEquals = { "aws:PrincipalAccount" = ["111111111111"] } }
+    }]])
+    error_message = "Every interface endpoint serves principals of this account only (the default policy serves anyone)."
+  }
+}
+
+run "endpoint_policies_owner_accounts_and_aws_owned_buckets" {
+  command = plan
+
+  variables {
+    s3_endpoint_bucket_owner_accounts     = ["222222222222"]
+    s3_endpoint_aws_owned_bucket_arns     = ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket"]
+    interface_endpoint_principal_accounts = ["333333333333", "111111111111"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_vpc_endpoint.s3.policy).Statement[0].Condition == { StringEquals = { "aws:ResourceAccount" = ["111111111111", "222222222222"] } }
+    error_message = "The owner accounts are added to this account."
+  }
+
+  assert {
+    condition = jsondecode(aws_vpc_endpoint.s3.policy).Statement[2] == {
+      Sid       = "ReadAwsOwnedBuckets"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:GetObject"
+      Resource  = ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"]
+    }
+    error_message = "AWS-owned buckets are read-only and carry no account condition."
+  }
+
+  assert {
+    condition     = jsondecode(aws_vpc_endpoint.interface["sts"].policy).Statement[0].Condition == { StringEquals = { "aws:PrincipalAccount" = ["111111111111", "333333333333"] } }
+    error_message = "The interface endpoints serve this account and the listed accounts, each once."
+  }
+}
+
+run "endpoint_policies_accounts_must_be_account_ids" {
+  command = plan
+
+  variables {
+    s3_endpoint_bucket_owner_accounts     = ["2222"]
+    s3_endpoint_aws_owned_bucket_arns     = ["arn:aws:s3:::prod-*"]
+    interface_endpoint_principal_accounts = ["abc"]
+  }
+
+  expect_failures = [
+    var.s3_endpoint_bucket_owner_accounts,
+    var.s3_endpoint_aws_owned_bucket_arns,
+    var.interface_endpoint_principal_accounts,
+  ]
+}
