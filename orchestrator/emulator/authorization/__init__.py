@@ -10,6 +10,8 @@
 - `resource_policies.py`: the resource policy of a target (bucket, key, role trust, model package
   group, queue, topic, secret, repository, event bus) read from the emulator's own state.
 - `denials.py`: the error each service answers an unauthorized call with.
+- `network.py`: network position: an address per VPC whose requests go through that VPC's
+  endpoints (their policies, `aws:SourceVpce`, `aws:SourceVpc`).
 - `middleware.py`: the WSGI application that puts these together before the emulator serves a
   request, and counts what it evaluated, denied and could not evaluate.
 The decision itself is `orchestrator.policy.authorization.authorize`, the evaluator the policy tests use.
