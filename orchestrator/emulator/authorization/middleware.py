@@ -151,6 +151,7 @@ class AuthorizingApp:
         if environ.get(SOURCE_VPC):
             endpoint = endpoint_for(str(environ[SOURCE_VPC]), call.region, call.service)
             if endpoint is None:
+                self.counts.evaluated += 1
                 self.counts.denied += 1
                 text = f"no route from {environ[SOURCE_VPC]} to {call.service}: the VPC has no endpoint for it"
                 self._say(f"authorization: DENIED {principal.describe} {call.service}:{call.operation}: {text}")
