@@ -19,6 +19,7 @@ from orchestrator.changes import affected_stacks, changed_files_since
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
+from orchestrator.github_environments import apply_branch_checks
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
@@ -112,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials")
+    sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials (aws: and that only the protected branch may deploy each environment)")
     sub.add_parser("bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key")
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
@@ -343,6 +344,8 @@ def _run(args: argparse.Namespace) -> int:
     progress = Progress()
     if args.command == "doctor":
         checks = run_checks(settings, args.target)
+        if args.target == "aws":
+            checks += apply_branch_checks(load_envs(args.envs))
         failed = [c for c in checks if c.required and not c.ok]
         text = "\n".join(f"{'ok ' if c.ok else 'FAIL' if c.required else 'warn'} {c.name:<16} {c.detail}" for c in checks)
         _emit(args, {"ok": not failed, "checks": [c.__dict__ for c in checks]}, text)

@@ -56,7 +56,16 @@ def with_marker(body: str) -> str:
     return body if MARKER in body else f"{MARKER}\n{body}"
 
 
-def _request(context: GitHubContext, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+class GitHubApiError(OrchestratorError):
+    """GitHub answered an API call with an HTTP error (`status`)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def github_request(context: GitHubContext, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    """One call of GitHub's REST API with the context's token; an HTTP error is a GitHubApiError."""
     data = json.dumps(payload).encode() if payload is not None else None
     request = urllib.request.Request(
         f"{context.api_url}{path}",
@@ -75,7 +84,7 @@ def _request(context: GitHubContext, method: str, path: str, payload: dict[str, 
             text = response.read().decode()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode(errors="replace")[:300]
-        raise OrchestratorError(f"GitHub API {method} {path}: HTTP {exc.code}: {detail}") from None
+        raise GitHubApiError(f"GitHub API {method} {path}: HTTP {exc.code}: {detail}", exc.code) from None
     except urllib.error.URLError as exc:
         raise OrchestratorError(f"GitHub API {method} {path}: {exc.reason}") from None
     return json.loads(text) if text else None
@@ -83,7 +92,7 @@ def _request(context: GitHubContext, method: str, path: str, payload: dict[str, 
 
 def _find_marked(context: GitHubContext, pr: int) -> int | None:
     for page in range(1, _MAX_PAGES + 1):
-        comments = _request(context, "GET", f"/repos/{context.repository}/issues/{pr}/comments?per_page={_PAGE_SIZE}&page={page}")
+        comments = github_request(context, "GET", f"/repos/{context.repository}/issues/{pr}/comments?per_page={_PAGE_SIZE}&page={page}")
         for comment in comments:
             if MARKER in (comment.get("body") or ""):
                 return int(comment["id"])
@@ -99,7 +108,7 @@ def upsert(context: GitHubContext, pr: int, body: str) -> tuple[str, str]:
         raise ConfigError([f"--body-file: {len(body)} characters, over GitHub's {GITHUB_COMMENT_LIMIT} (render it with `report --markdown`, which stays under)"])
     existing = _find_marked(context, pr)
     if existing is None:
-        created = _request(context, "POST", f"/repos/{context.repository}/issues/{pr}/comments", {"body": body})
+        created = github_request(context, "POST", f"/repos/{context.repository}/issues/{pr}/comments", {"body": body})
         return "created", str(created.get("html_url", ""))
-    updated = _request(context, "PATCH", f"/repos/{context.repository}/issues/comments/{existing}", {"body": body})
+    updated = github_request(context, "PATCH", f"/repos/{context.repository}/issues/comments/{existing}", {"body": body})
     return "updated", str(updated.get("html_url", ""))
