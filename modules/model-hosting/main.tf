@@ -371,24 +371,8 @@ locals {
   execution_policy = {
     Version = "2012-10-17"
     Statement = [
-      {
-        # Cross-account: the source bucket policy grants this role by exact ARN.
-        Sid      = "ReadSourceModelArtifacts"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
-        Resource = local.source_model_objects_arn
-      },
-      {
-        # Cross-account: the source key policy grants Decrypt to this role via S3 only.
-        Sid      = "DecryptSourceModelArtifactsViaS3"
-        Effect   = "Allow"
-        Action   = "kms:Decrypt"
-        Resource = local.source_data_keys_arn
-        Condition = {
-          StringEquals               = { "kms:ViaService" = local.s3_via_service }
-          "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = local.source_data_key_alias }
-        }
-      },
+      local.read_source_model_artifacts,
+      local.decrypt_source_model_artifacts,
       {
         Sid      = "WriteDataCapture"
         Effect   = "Allow"
@@ -548,9 +532,33 @@ locals {
   deploy_common_policy_name = "${var.name_prefix}-project-deploy"
   deploy_common_policy_arn  = "${local.iam_arn}:policy/${local.deploy_common_policy_name}"
 
+  # Reading the source environment's model archives, shared by the model execution role (SageMaker
+  # loads the model) and the deploy roles (a deployment checks the archive's SHA-256 against the one
+  # recorded at registration before it deploys it).
+  read_source_model_artifacts = {
+    # Cross-account: the source bucket policy grants these roles by exact ARN.
+    Sid      = "ReadSourceModelArtifacts"
+    Effect   = "Allow"
+    Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+    Resource = local.source_model_objects_arn
+  }
+  decrypt_source_model_artifacts = {
+    # Cross-account: the source key policy grants Decrypt to these roles via S3 only.
+    Sid      = "DecryptSourceModelArtifactsViaS3"
+    Effect   = "Allow"
+    Action   = "kms:Decrypt"
+    Resource = local.source_data_keys_arn
+    Condition = {
+      StringEquals               = { "kms:ViaService" = local.s3_via_service }
+      "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = local.source_data_key_alias }
+    }
+  }
+
   deploy_common_policy = {
     Version = "2012-10-17"
     Statement = [
+      local.read_source_model_artifacts,
+      local.decrypt_source_model_artifacts,
       {
         Sid       = "PassModelExecutionRoleToSageMaker"
         Effect    = "Allow"

@@ -30,15 +30,24 @@ locals {
   model_execution_roles = [
     for stage, account in var.target_accounts : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-model-execution"
   ]
+  # The target accounts' deploy roles (one per stage and project, deterministic names): a deployment
+  # reads a package's archive to check its SHA-256 against the one recorded at registration.
+  stage_deploy_roles = flatten([
+    for stage, account in var.target_accounts : [
+      for project in var.project_names : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-${project}-deploy"
+    ]
+  ])
+  # Who reads the models from the target accounts.
+  model_readers     = concat(local.model_execution_roles, local.stage_deploy_roles)
   models_bucket_arn = "arn:${local.partition}:s3:::${local.name_prefix}-models-${local.account_id}"
   cross_account_model_read = length(local.model_execution_roles) == 0 ? [] : [
     {
       Sid       = "TargetAccountsReadModels"
       Effect    = "Allow"
-      Principal = { AWS = distinct([for arn in local.model_execution_roles : "arn:${local.partition}:iam::${split(":", arn)[4]}:root"]) }
+      Principal = { AWS = distinct([for arn in local.model_readers : "arn:${local.partition}:iam::${split(":", arn)[4]}:root"]) }
       Action    = ["s3:GetObject", "s3:GetObjectVersion"]
       Resource  = "${local.models_bucket_arn}/*"
-      Condition = { ArnEquals = { "aws:PrincipalArn" = local.model_execution_roles } }
+      Condition = { ArnEquals = { "aws:PrincipalArn" = local.model_readers } }
     },
     {
       Sid       = "TargetAccountsListModels"
@@ -61,7 +70,7 @@ module "kms" {
   keys = {
     data = {
       description                        = "S3 data, models and artifacts of ${local.name_prefix}"
-      cross_account_s3_decrypt_role_arns = local.model_execution_roles
+      cross_account_s3_decrypt_role_arns = local.model_readers
     }
     ebs    = { description = "EBS volumes of training, processing and endpoints in ${local.name_prefix}" }
     studio = { description = "SageMaker Studio home storage of ${local.name_prefix}" }
@@ -103,7 +112,7 @@ module "storage" {
   # The target accounts' model execution roles reach the models bucket through their own
   # accounts' endpoints, so they are exempt (by exact ARN) from "only through our endpoint".
   # The projects' CI roles run on GitHub-hosted runners too (their policy: PutObject under <project>/code/ only).
-  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_execution_roles, local.project_ci_role_arns)
+  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_readers, local.project_ci_role_arns)
   models_additional_policy_statements = local.cross_account_model_read
   lifecycle_rules = {
     noncurrent_version_expiration_days     = var.storage.noncurrent_version_expiration_days

@@ -276,6 +276,31 @@ run "deploy_roles_are_scoped_to_their_project" {
     condition     = one([for s in jsondecode(aws_iam_policy.deploy_common.policy).Statement : s if s.Sid == "ReadPlatformContract"]).Resource == ["arn:aws:ssm:eu-west-1:222222222222:parameter/mlops/staging", "arn:aws:ssm:eu-west-1:222222222222:parameter/mlops/staging/*"]
     error_message = "The deploy roles read the SSM contract /<prefix>/<stage>/* only."
   }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_policy.deploy_common.policy).Statement : s
+      if contains(["ReadSourceModelArtifacts", "DecryptSourceModelArtifactsViaS3"], s.Sid)
+      ] == [
+      {
+        Sid      = "ReadSourceModelArtifacts"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = "arn:aws:s3:::mlops-dev-models-111111111111/*"
+      },
+      {
+        Sid      = "DecryptSourceModelArtifactsViaS3"
+        Effect   = "Allow"
+        Action   = "kms:Decrypt"
+        Resource = "arn:aws:kms:eu-west-1:111111111111:key/*"
+        Condition = {
+          StringEquals               = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" }
+          "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = "alias/mlops-dev-data" }
+        }
+      },
+    ]
+    error_message = "The deploy roles read the source models (to check an archive's SHA-256 against the one registered before deploying it), decrypting only through S3 with the source data key."
+  }
 }
 
 run "no_wildcard_actions_anywhere" {

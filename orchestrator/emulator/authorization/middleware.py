@@ -32,7 +32,7 @@ from orchestrator.emulator.authorization.principals import (
     remember_session_tags,
     signature_of,
 )
-from orchestrator.emulator.authorization.resource_policies import owner_and_policy, resource_tags
+from orchestrator.emulator.authorization.resource_policies import key_aliases, owner_and_policy, resource_tags
 from orchestrator.policy.authorization import Verdict, authorize, endpoint_allows
 from orchestrator.policy.evaluator import Request
 
@@ -100,7 +100,7 @@ def decide(principal: Principal, call: Call, checks: list[Check], endpoint: Endp
         if principal.administrator and ((owner == caller.account and not assumes) or (principal.root and assumes)):
             continue
         evaluated += 1
-        context = {**base, "aws:ResourceAccount": owner, **resource_tags(check.resource), **check.context}
+        context = {**base, "aws:ResourceAccount": owner, **resource_tags(check.resource), **key_aliases(check.resource), **check.context}
         if check.resource.startswith("arn:aws:s3:::"):
             context["s3:ResourceAccount"] = owner
         verdict = authorize(caller, Request(check.action, check.resource, context), owner, policy)

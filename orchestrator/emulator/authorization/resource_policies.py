@@ -272,3 +272,19 @@ def resource_tags(resource: str) -> dict[str, str]:
         context[f"aws:ResourceTag/{tag['Key']}"] = str(tag["Value"])
         context[f"sagemaker:ResourceTag/{tag['Key']}"] = str(tag["Value"])
     return context
+
+
+def key_aliases(resource: str) -> dict[str, list[str]]:
+    """kms:ResourceAliases of a KMS key (its alias names), for any check on the key."""
+    match = _ARN.match(resource)
+    if match is None or match.group("service") != "kms" or not match.group("resource").startswith("key/"):
+        return {}
+    from moto.kms.models import kms_backends  # noqa: PLC0415
+
+    key_id = match.group("resource").removeprefix("key/")
+    try:
+        key = kms_backends[match.group("account")][match.group("region")].keys.get(key_id)
+    except KeyError:
+        return {}
+    names = sorted(getattr(key, "aliases", {}) or {}) if key is not None else []
+    return {"kms:ResourceAliases": names} if names else {}

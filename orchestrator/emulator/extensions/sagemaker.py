@@ -719,3 +719,39 @@ def model_package_group_policies_are_supported() -> None:
     SageMakerResponse.put_model_package_group_policy = put_policy  # type: ignore[attr-defined]
     SageMakerResponse.get_model_package_group_policy = get_policy  # type: ignore[attr-defined]
     SageMakerResponse.delete_model_package_group_policy = delete_policy  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------------------------
+# UpdateModelPackage keeps what it is not asked to change
+# --------------------------------------------------------------------------------------------
+
+
+def model_package_updates_keep_customer_metadata() -> None:
+    """UpdateModelPackage: moto replaces the package's customer metadata with the request's (None
+    when the request has none), so an approval wiped what the registration recorded — the archive's
+    digest among it. Here, as on AWS: `CustomerMetadataProperties` adds or changes the given keys,
+    `CustomerMetadataPropertiesToRemove` removes keys, and the rest is kept."""
+    from moto.sagemaker.models import SageMakerModelBackend  # noqa: PLC0415
+
+    original = SageMakerModelBackend.update_model_package
+
+    def update_model_package(
+        self: SageMakerModelBackend,
+        model_package_arn: str,
+        model_approval_status: str | None,
+        approval_description: str | None,
+        customer_metadata_properties: dict[str, str] | None,
+        customer_metadata_properties_to_remove: list[str],
+        additional_inference_specifications_to_add: list[Any] | None,
+    ) -> str:
+        name = self.model_package_name_mapping.get(model_package_arn, model_package_arn)
+        package = self.model_packages.get(name)
+        kept = dict(getattr(package, "customer_metadata_properties", None) or {})
+        arn = original(
+            self, model_package_arn, model_approval_status, approval_description,
+            {**kept, **(customer_metadata_properties or {})}, customer_metadata_properties_to_remove,
+            additional_inference_specifications_to_add,
+        )
+        return str(arn)
+
+    SageMakerModelBackend.update_model_package = update_model_package  # type: ignore[method-assign]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -57,9 +58,12 @@ def test_reads_an_archive_a_plain_file_and_a_directory_alike(tiny_model: tuple[P
 
     reports = [evaluate.evaluate(source, test_csv, tmp_path / f"out{i}") for i, source in enumerate((plain, archive, model_dir))]
 
-    assert reports[0] == reports[1] == reports[2]
+    assert reports[0]["regression_metrics"] == reports[1]["regression_metrics"] == reports[2]["regression_metrics"]
     written = json.loads((tmp_path / "out1" / "evaluation.json").read_text())
     assert written == reports[1]
+    # The digest is the evaluated file's: what the pipeline records and a deployment checks.
+    assert reports[0]["model"]["sha256"] == hashlib.sha256(plain.read_bytes()).hexdigest()
+    assert reports[1]["model"]["sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
 
 
 def test_an_archive_without_the_model_names_what_it_holds(tmp_path: Path) -> None:

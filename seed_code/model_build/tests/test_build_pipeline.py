@@ -130,6 +130,10 @@ def test_registration_waits_for_manual_approval_in_the_project_group(definition:
         "Image": "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1",
         "ModelDataUrl": {"Get": "Steps.TrainAbaloneModel.ModelArtifacts.S3ModelArtifacts"},
     }
+    # The archive's SHA-256, as the evaluation measured it: a deployment refuses an archive swapped since.
+    assert arguments["CustomerMetadataProperties"] == {
+        "model-sha256": {"Std:JsonGet": {"PropertyFile": {"Get": "Steps.EvaluateAbaloneModel.PropertyFiles.EvaluationReport"}, "Path": "model.sha256"}}
+    }
     statistics = arguments["ModelMetrics"]["ModelQuality"]["Statistics"]
     assert statistics["ContentType"] == "application/json"
     assert statistics["S3Uri"] == {
@@ -273,7 +277,7 @@ def test_processing_scripts_run_standalone_in_the_containers_python(script: scri
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     assert imported <= {
-        "__future__", "argparse", "collections", "csv", "json", "math", "sys", "tarfile", "pathlib", "typing",
+        "__future__", "argparse", "collections", "csv", "hashlib", "json", "math", "sys", "tarfile", "pathlib", "typing",
         "numpy", "xgboost",
     }
     assert "from __future__ import annotations" in source  # PEP 604/585 annotations stay unevaluated

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from deploy_world import ACCOUNTS, REGION, World, shared_session, update_endpoint_shim
+from deploy_world import ACCOUNTS, REGION, World, keeping_customer_metadata, shared_session, update_endpoint_shim
 
 
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
     """Offline: fake credentials, no machine profile, moto for every call."""
     from moto import mock_aws
+    from moto.sagemaker.models import SageMakerModelBackend
     from moto.sagemaker.responses import SageMakerResponse
 
     for name, value in {
@@ -29,6 +30,7 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setattr(SageMakerResponse, "update_endpoint", update_endpoint_shim, raising=False)
+    monkeypatch.setattr(SageMakerModelBackend, "update_model_package", keeping_customer_metadata(SageMakerModelBackend.update_model_package))
     with mock_aws():
         sts = shared_session().client("sts", region_name=REGION)
         credentials = {}

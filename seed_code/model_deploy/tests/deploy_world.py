@@ -9,18 +9,21 @@ code as its registry client — which is what that read amounts to.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from abalone_deploy.clients import Clients
 from abalone_deploy.deploy import DeploySettings
 from abalone_deploy.names import Target, make_target
+from abalone_deploy.registry import MODEL_DIGEST_KEY
 
 REGION = "eu-west-1"
 PREFIX = "mlops"
 PROJECT = "abalone"
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
 IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+MODELS_BUCKET = f"mlops-dev-models-{ACCOUNTS['dev']}"
 # Instant waiters: moto's endpoints are InService at once.
 FAST = DeploySettings(wait_delay_seconds=0, wait_max_attempts=2)
 
@@ -49,6 +52,18 @@ def update_endpoint_shim(self: Any) -> Any:
     endpoint.production_variants = endpoint._process_production_variants(config["ProductionVariants"])
     endpoint.data_capture_config = config.get("DataCaptureConfig")
     return ActionResult({"EndpointArn": endpoint.arn})
+
+
+def keeping_customer_metadata(update: Any) -> Any:
+    """UpdateModelPackage as on AWS: moto 5.2.5 replaces the package's customer metadata with the
+    request's (None without any), so an approval would wipe the digest the registration recorded."""
+
+    def update_model_package(self: Any, model_package_arn: str, customer_metadata_properties: Any = None, **others: Any) -> Any:
+        package = self.model_packages.get(self.model_package_name_mapping.get(model_package_arn, model_package_arn))
+        kept = dict(getattr(package, "customer_metadata_properties", None) or {})
+        return update(self, model_package_arn=model_package_arn, customer_metadata_properties={**kept, **(customer_metadata_properties or {})}, **others)
+
+    return update_model_package
 
 
 _SESSION: list[Any] = []
@@ -90,7 +105,7 @@ class World:
             lambda params, model, **_: record.append((model.name, dict(params))),
         )
         return Clients(sagemaker=sagemaker, runtime=self.client(stage, "sagemaker-runtime"),
-                       ssm=self.client(stage, "ssm"), registry=self.dev)
+                       ssm=self.client(stage, "ssm"), registry=self.dev, artifacts=self.client("dev", "s3"))
 
     def writes(self, stage: str) -> list[str]:
         return [name for name, _ in self.calls.get(stage, []) if not name.startswith(("Describe", "List"))]
@@ -107,10 +122,17 @@ class World:
     def register(self, status: str = "PendingManualApproval", containers: int = 1) -> str:
         """A package as the build pipeline registers it, then set to ``status`` as a lead would."""
         run = len(self.dev.list_model_packages(ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}")["ModelPackageSummaryList"]) + 1
-        container = {"Image": IMAGE, "ModelDataUrl": f"s3://mlops-dev-models-111111111111/{PROJECT}/runs/r{run}/model.tar.gz"}
+        key = f"{PROJECT}/runs/r{run}/model.tar.gz"
+        archive = f"model archive of run {run}".encode()
+        s3 = self.client("dev", "s3")
+        if MODELS_BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+            s3.create_bucket(Bucket=MODELS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_object(Bucket=MODELS_BUCKET, Key=key, Body=archive)
+        container = {"Image": IMAGE, "ModelDataUrl": f"s3://{MODELS_BUCKET}/{key}"}
         arn = self.dev.create_model_package(
             ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}",
             ModelApprovalStatus="PendingManualApproval",
+            CustomerMetadataProperties={MODEL_DIGEST_KEY: hashlib.sha256(archive).hexdigest()},
             InferenceSpecification={
                 "Containers": [container] * containers,
                 "SupportedContentTypes": ["text/csv"],

@@ -237,3 +237,16 @@ def test_a_caller_inside_a_vpc_goes_through_its_endpoints_and_their_policies(wor
             urllib.request.urlopen(request)  # noqa: S310 - the loopback emulator
     finally:
         admin("s3").delete_bucket_policy(Bucket=BUCKET)
+
+
+def test_a_key_is_usable_through_its_alias_condition(world: dict[str, Any], emulator: Emulator) -> None:
+    admin = world["admin"]
+    key = admin("kms").create_key()["KeyMetadata"]["Arn"]
+    admin("kms").create_alias(AliasName="alias/team-data", TargetKeyId=key)
+    other = admin("kms").create_key()["KeyMetadata"]["Arn"]
+    by_alias = As(emulator.url, _credentials(emulator.url, _role(admin, "aliased", [
+        {"Effect": "Allow", "Action": "kms:Encrypt", "Resource": f"arn:aws:kms:{REGION}:{DEV}:key/*",
+         "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/team-data"}}},
+    ])))
+    by_alias("kms").encrypt(KeyId=key, Plaintext=b"x")
+    assert _code(lambda: by_alias("kms").encrypt(KeyId=other, Plaintext=b"x")) == "AccessDeniedException"

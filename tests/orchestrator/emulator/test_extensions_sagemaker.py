@@ -296,3 +296,19 @@ def test_studio_resources_survive_save_and_load(tmp_path: Path) -> None:
         assert sm.describe_studio_lifecycle_config(StudioLifecycleConfigName="lab")["StudioLifecycleConfigContent"] == SCRIPT
         assert sm.get_sagemaker_servicecatalog_portfolio_status()["Status"] == "Enabled"
         assert "Statement" in sm.get_model_package_group_policy(ModelPackageGroupName="abalone")["ResourcePolicy"]
+
+
+@mock_aws
+def test_approving_a_model_package_keeps_its_customer_metadata() -> None:
+    sm, _ = _clients()
+    sm.create_model_package_group(ModelPackageGroupName="abalone")
+    arn = sm.create_model_package(
+        ModelPackageGroupName="abalone",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={"Containers": [{"Image": "img", "ModelDataUrl": "s3://b/k/model.tar.gz"}], "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        CustomerMetadataProperties={"model-sha256": "a" * 64, "run": "7"},
+    )["ModelPackageArn"]
+    sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    assert sm.describe_model_package(ModelPackageName=arn)["CustomerMetadataProperties"] == {"model-sha256": "a" * 64, "run": "7"}
+    sm.update_model_package(ModelPackageArn=arn, CustomerMetadataProperties={"run": "8"}, CustomerMetadataPropertiesToRemove=["model-sha256"])
+    assert sm.describe_model_package(ModelPackageName=arn)["CustomerMetadataProperties"] == {"run": "8"}

@@ -164,6 +164,52 @@ run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
   }
 }
 
+run "target_deploy_roles_read_the_models_to_check_their_digest" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = "222222222222", prod = "333333333333" }
+    project_names   = ["abalone"]
+  }
+
+  override_resource {
+    target          = module.network.aws_vpc_endpoint.s3
+    override_during = plan
+    values          = { id = "vpce-0123456789abcdef0" }
+  }
+
+  override_resource {
+    target          = module.kms.aws_kms_key.this["data"]
+    override_during = plan
+    values          = { arn = "arn:aws:kms:eu-west-1:111111111111:key/11111111-1111-1111-1111-111111111111" }
+  }
+
+  assert {
+    condition = toset(one([for s in local.cross_account_model_read : s if s.Sid == "TargetAccountsReadModels"]).Condition.ArnEquals["aws:PrincipalArn"]) == toset([
+      "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+      "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+      "arn:aws:iam::222222222222:role/mlops-staging-abalone-deploy",
+      "arn:aws:iam::333333333333:role/mlops-prod-abalone-deploy",
+    ])
+    error_message = "The stage deploy roles read the models (exact ARNs) to check an archive's SHA-256 before deploying it, beside the model execution roles."
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "CrossAccountDecryptViaS3"]).Condition.ArnEquals["aws:PrincipalArn"]) == toset([
+      "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+      "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+      "arn:aws:iam::222222222222:role/mlops-staging-abalone-deploy",
+      "arn:aws:iam::333333333333:role/mlops-prod-abalone-deploy",
+    ])
+    error_message = "The stage deploy roles decrypt the models through S3 only, as the model execution roles do."
+  }
+
+  assert {
+    condition     = contains(one([for s in jsondecode(module.storage.bucket_policies["models"]).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]).Condition.ArnNotLike["aws:PrincipalArn"], "arn:aws:iam::222222222222:role/mlops-staging-abalone-deploy")
+    error_message = "A deployment runs on a GitHub-hosted runner, outside the VPC: the stage deploy roles are exempt (exact ARN) from the VPC-endpoint-only deny."
+  }
+}
+
 run "ci_roles_reach_the_buckets_from_outside_the_vpc" {
   command = plan
 

@@ -21,12 +21,14 @@ numpy and xgboost, and keeps to Python 3.8 syntax.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import sys
 import tarfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xgboost as xgb
@@ -74,15 +76,30 @@ def _booster_from_archive(archive: Path) -> xgb.Booster:
     return _booster_from(data, f"{archive}!{member.name}")
 
 
-def load_booster(path: Path) -> xgb.Booster:
-    """Load the model from an archive, a directory holding one, or a plain model file."""
+def model_file(path: Path) -> Path:
+    """The file the model is read from: ``path``, or the archive (else model file) a directory holds."""
     if path.is_dir():
         for candidate in (path / MODEL_ARCHIVE, path / MODEL_FILE):
             if candidate.is_file():
-                return load_booster(candidate)
+                return candidate
         raise EvaluationError(f"{path} holds neither {MODEL_ARCHIVE} nor {MODEL_FILE}")
     if not path.is_file():
         raise EvaluationError(f"model {path} does not exist (pass --model with model.tar.gz or a model file)")
+    return path
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of the evaluated file: the registration records it, the deployment checks it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_booster(path: Path) -> xgb.Booster:
+    """Load the model from an archive, a directory holding one, or a plain model file."""
+    path = model_file(path)
     if tarfile.is_tarfile(path):
         return _booster_from_archive(path)
     # From bytes: xgboost then detects the format from the content, not from the file name
@@ -131,8 +148,10 @@ def regression_metrics(target: np.ndarray, predicted: np.ndarray) -> dict[str, d
     }
 
 
-def evaluate(model_path: Path, test_path: Path, output_dir: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """Predict the test split, write ``<output_dir>/evaluation.json`` and return the report."""
+def evaluate(model_path: Path, test_path: Path, output_dir: Path) -> dict[str, Any]:
+    """Predict the test split, write ``<output_dir>/evaluation.json`` and return the report: the
+    metrics, and the SHA-256 of the evaluated archive (``model.sha256``), which the pipeline records
+    in the registered package so that a deployment can refuse an archive swapped afterwards."""
     booster = load_booster(model_path)
     features, target = load_test_split(test_path)
     if booster.num_features() != features.shape[1]:
@@ -141,7 +160,7 @@ def evaluate(model_path: Path, test_path: Path, output_dir: Path) -> dict[str, d
             "were they produced by the same preprocess step?"
         )
     predicted = booster.predict(xgb.DMatrix(features))
-    report = regression_metrics(target, predicted)
+    report: dict[str, Any] = {**regression_metrics(target, predicted), "model": {"sha256": sha256_of(model_file(model_path))}}
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / REPORT_FILE).write_text(json.dumps(report, indent=2) + "\n")
     return report

@@ -55,6 +55,11 @@ STEP_FAIL = "FailMseAboveThreshold"
 PROPERTY_FILE = "EvaluationReport"
 MSE_JSON_PATH = "regression_metrics.mse.value"
 APPROVAL_STATUS = "PendingManualApproval"
+# The registered package records the SHA-256 of its archive (from the evaluation report) under this
+# customer-metadata key; the deployment refuses an archive whose digest differs
+# (abalone_deploy.registry.MODEL_DIGEST_KEY).
+MODEL_DIGEST_KEY = "model-sha256"
+MODEL_DIGEST_JSON_PATH = "model.sha256"
 
 PARAM_PROCESSING_INSTANCE = "ProcessingInstanceType"
 PARAM_TRAINING_INSTANCE = "TrainingInstanceType"
@@ -318,6 +323,7 @@ def register_step(contract: PlatformContract, project: str) -> dict[str, Any]:
                 "SupportedTransformInstanceTypes": ["ml.m5.large"],
             },
             "ModelMetrics": {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": report_uri}}},
+            "CustomerMetadataProperties": {MODEL_DIGEST_KEY: json_get(STEP_EVALUATE, PROPERTY_FILE, MODEL_DIGEST_JSON_PATH)},
         },
     }
 

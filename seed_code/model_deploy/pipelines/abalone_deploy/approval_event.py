@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from abalone_deploy import cli
+from abalone_deploy.artifact import verify_artifact
 from abalone_deploy.deploy import DeployError, DeploySettings, Log, deploy_package, deployed_package_arn
 from abalone_deploy.endpoint_test import check_stage_endpoint
 from abalone_deploy.names import Target, UsageError, parse_package_arn
@@ -54,6 +55,7 @@ class Outcome:
 def _deploy_and_test(clients: cli.Clients, target: Target, arn: str, settings: DeploySettings, log: Log) -> None:
     contract = read_stage_contract(clients.ssm, target)
     package = describe_package(clients.registry, target, arn)
+    verify_artifact(clients.artifacts, package)
     result = deploy_package(clients.sagemaker, target, contract, package, settings, log)
     log(f"endpoint {result.endpoint_name} serves {package.arn} ({result.action}); testing it")
     check_stage_endpoint(clients, target)

@@ -2,7 +2,9 @@
 
 ``registry`` reads the dev account's model registry. In the workflow it is a client of the *same*
 credentials as the others — the stage's deploy role — because the dev group's resource policy
-grants that role: no role in dev is assumed. Keeping it a separate field is what lets a test hand
+grants that role: no role in dev is assumed. ``artifacts`` reads a package's archive in the dev
+models bucket, which the bucket's policy and the data key's policy grant the deploy role, to check
+it is still the one registered. Keeping it a separate field is what lets a test hand
 in a client of the emulated dev account instead.
 """
 
@@ -20,6 +22,7 @@ class Clients:
     runtime: Any  # the stage account: sagemaker-runtime, for the endpoint test
     ssm: Any  # the stage account: the platform contract
     registry: Any  # a SageMaker client allowed to read the dev registry group
+    artifacts: Any  # an S3 client allowed to read the dev models bucket (to check a package's archive)
 
 
 def default_clients(region: str) -> Clients:
@@ -31,4 +34,5 @@ def default_clients(region: str) -> Clients:
         runtime=session.client("sagemaker-runtime"),
         ssm=session.client("ssm"),
         registry=sagemaker,
+        artifacts=session.client("s3"),
     )

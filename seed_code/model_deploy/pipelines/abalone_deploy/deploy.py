@@ -26,6 +26,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError, WaiterError
 
 from abalone_deploy import cli
+from abalone_deploy.artifact import verify_artifact
 from abalone_deploy.names import Target, UsageError, parse_package_arn
 from abalone_deploy.registry import APPROVED, ModelPackage, describe_package, latest_approved
 from abalone_deploy.stage_contract import StageContract, read_stage_contract
@@ -243,7 +244,8 @@ def resolve_package(registry: Any, target: Target, arn: str | None) -> ModelPack
 def run_deploy(clients: cli.Clients, target: Target, package_arn: str | None, settings: DeploySettings, log: Log = print) -> DeploymentResult:
     contract = read_stage_contract(clients.ssm, target)
     package = resolve_package(clients.registry, target, package_arn)
-    log(f"deploying {package.arn} (version {package.version}) to {target.stage}")
+    digest = verify_artifact(clients.artifacts, package)
+    log(f"deploying {package.arn} (version {package.version}, archive SHA-256 {digest} as registered) to {target.stage}")
     return deploy_package(clients.sagemaker, target, contract, package, settings, log)
 
 

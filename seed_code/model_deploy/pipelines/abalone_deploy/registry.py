@@ -17,6 +17,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from abalone_deploy.names import Target
 
 APPROVED = "Approved"
+# The customer-metadata key under which the model-build pipeline records the archive's SHA-256
+# (abalone_build.pipeline.MODEL_DIGEST_KEY).
+MODEL_DIGEST_KEY = "model-sha256"
 
 
 class RegistryError(RuntimeError):
@@ -41,6 +44,7 @@ class ModelPackage:
     image: str
     model_data_url: str
     environment: dict[str, str] = field(default_factory=dict)
+    model_digest: str = ""  # SHA-256 of the archive, recorded at registration (customer metadata)
 
 
 def _access_hint(target: Target) -> str:
@@ -134,4 +138,5 @@ def describe_package(registry: Any, target: Target, arn: str) -> ModelPackage:
         image=image,
         model_data_url=data,
         environment=dict(container.get("Environment") or {}),
+        model_digest=str((response.get("CustomerMetadataProperties") or {}).get(MODEL_DIGEST_KEY, "")),
     )
