@@ -250,3 +250,49 @@ def test_from_inside_the_vpc_a_job_role_reaches_its_buckets_and_no_bucket_of_ano
         # marker in the versioned bucket, which the emulator cannot empty when the world is destroyed.
         attacker_s3.delete_bucket_policy(Bucket=drop)
         attacker_s3.delete_bucket(Bucket=drop)
+
+
+def test_an_archive_swapped_after_registration_is_refused_by_the_deployment(world: World) -> None:
+    """The pipeline records the archive's SHA-256 (customer metadata model-sha256); the deployment
+    (abalone_deploy.artifact.verify_artifact, with the stage deploy role's own credentials: the dev
+    bucket policy TargetAccountsReadModels and the data key grant it) refuses a changed archive.
+    The SageMaker execution role, which Studio notebooks use too, can still write the models bucket:
+    this is what stops a swap from reaching staging or prod."""
+    import hashlib  # noqa: PLC0415
+    import json  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    from abalone_deploy.artifact import ArtifactError, verify_artifact  # noqa: PLC0415
+    from abalone_deploy.names import make_target  # noqa: PLC0415
+    from abalone_deploy.registry import describe_package  # noqa: PLC0415
+
+    dev = world.accounts["dev"]
+    inspector = session(world.url, f"arn:aws:iam::{dev}:role/inspector")
+    ssm = client(world.url, inspector, "ssm")
+    vpc = ssm.get_parameter(Name="/mlops/dev/network/vpc-id")["Parameter"]["Value"]
+    key_arn = ssm.get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
+    with urllib.request.urlopen(urllib.request.Request(f"{world.url}/_platform/vpcs/{vpc}", method="POST")) as answer:  # noqa: S310 - loopback
+        inside = str(json.loads(answer.read())["url"])
+    bucket, key = f"mlops-dev-models-{dev}", f"{PROJECT}/security-suite/swap/model.tar.gz"
+    archive = b"the archive the pipeline trained"
+
+    # The pipeline, inside the VPC: writes the archive and registers it, pending approval, with its digest.
+    pipeline = session(world.url, _role(world, "dev", "pipeline-execution"))
+    client(inside, pipeline, "s3").put_object(Bucket=bucket, Key=key, Body=archive, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    arn = client(inside, pipeline, "sagemaker").create_model_package(
+        **_package(world, "PendingManualApproval") | {"InferenceSpecification": {
+            "Containers": [{"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://{bucket}/{key}"}],
+            "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}},
+        CustomerMetadataProperties={"model-sha256": hashlib.sha256(archive).hexdigest()},
+    )["ModelPackageArn"]
+
+    deployer = session(world.url, _role(world, "staging", f"{PROJECT}-deploy"))
+    target = make_target("mlops", "staging", PROJECT, dev, REGION)
+    package = describe_package(client(world.url, deployer, "sagemaker"), target, arn)
+    assert verify_artifact(client(world.url, deployer, "s3"), package) == hashlib.sha256(archive).hexdigest()
+
+    # The execution role, inside the VPC (a Studio notebook), swaps the archive.
+    execution = session(world.url, _role(world, "dev", "sagemaker-execution"))
+    client(inside, execution, "s3").put_object(Bucket=bucket, Key=key, Body=b"a poisoned model", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    with pytest.raises(ArtifactError, match="has changed since it was registered"):
+        verify_artifact(client(world.url, deployer, "s3"), package)
