@@ -929,35 +929,23 @@ locals {
         Resource = [local.studio_domain_arn, local.studio_profiles_arn, local.studio_spaces_arn, local.studio_apps_arn]
       },
       {
-        Sid    = "ServiceCatalogPortfolios"
+        # Read-only: the platform's portfolio, products, template versions and launch
+        # constraints are published by its Terraform (reviewed plans). An admin who could add
+        # a template version or a launch constraint could run any CloudFormation through the
+        # launch role.
+        Sid    = "ServiceCatalogRead"
         Effect = "Allow"
         Action = [
-          "servicecatalog:AssociatePrincipalWithPortfolio",
-          "servicecatalog:AssociateProductWithPortfolio",
-          "servicecatalog:CreateConstraint",
-          "servicecatalog:CreatePortfolio",
-          "servicecatalog:CreateProduct",
-          "servicecatalog:CreateProvisioningArtifact",
-          "servicecatalog:DeleteConstraint",
-          "servicecatalog:DeletePortfolio",
-          "servicecatalog:DeleteProduct",
-          "servicecatalog:DeleteProvisioningArtifact",
           "servicecatalog:DescribeConstraint",
           "servicecatalog:DescribePortfolio",
           "servicecatalog:DescribeProductAsAdmin",
-          "servicecatalog:DisassociatePrincipalFromPortfolio",
-          "servicecatalog:DisassociateProductFromPortfolio",
+          "servicecatalog:DescribeProvisioningArtifact",
           "servicecatalog:ListConstraintsForPortfolio",
           "servicecatalog:ListPortfolios",
           "servicecatalog:ListPortfoliosForProduct",
           "servicecatalog:ListPrincipalsForPortfolio",
+          "servicecatalog:ListProvisioningArtifacts",
           "servicecatalog:SearchProductsAsAdmin",
-          "servicecatalog:UpdateConstraint",
-          "servicecatalog:UpdatePortfolio",
-          "servicecatalog:UpdateProduct",
-          "servicecatalog:UpdateProvisioningArtifact",
-          "sagemaker:DisableSagemakerServicecatalogPortfolio",
-          "sagemaker:EnableSagemakerServicecatalogPortfolio",
           "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
           "cloudformation:ValidateTemplate",
         ]
@@ -986,13 +974,6 @@ locals {
         Resource = "*"
       },
       local.passrole_execution_roles_statement,
-      {
-        Sid       = "PassLaunchRoleToServiceCatalog"
-        Effect    = "Allow"
-        Action    = "iam:PassRole"
-        Resource  = local.launch_arn
-        Condition = { StringEquals = { "iam:PassedToService" = local.servicecatalog_service } }
-      },
       local.sagemaker_read_statement,
       local.sagemaker_list_statement,
       local.s3_list_statement,

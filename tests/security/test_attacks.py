@@ -5,6 +5,7 @@ evaluator, on the documents of before/) that the earlier policy let it through."
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import boto3
@@ -296,3 +297,26 @@ def test_an_archive_swapped_after_registration_is_refused_by_the_deployment(worl
     client(inside, execution, "s3").put_object(Bucket=bucket, Key=key, Body=b"a poisoned model", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
     with pytest.raises(ArtifactError, match="has changed since it was registered"):
         verify_artifact(client(world.url, deployer, "s3"), package)
+
+
+def test_the_data_science_admin_cannot_publish_a_template_version_or_a_launch_constraint(world: World) -> None:
+    """Data-science admin ServiceCatalogRead: read-only; no PassRole of the launch role. A template
+    version or launch constraint added by hand would run any CloudFormation through the launch role."""
+    dev = world.accounts["dev"]
+    inspector = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "servicecatalog")
+    products = inspector.search_products_as_admin()["ProductViewDetails"]
+    assert products, "the platform publishes its project templates"
+    product = products[0]["ProductViewSummary"]["ProductId"]
+    portfolio = inspector.list_portfolios()["PortfolioDetails"][0]["Id"]
+    admin = client(world.url, session(world.url, _role(world, "dev", "data-science-admin")), "servicecatalog")
+    admin.search_products_as_admin()  # reading is allowed
+    refused(lambda: admin.create_provisioning_artifact(
+        ProductId=product, IdempotencyToken="attack-1",
+        Parameters={"Name": "v9", "Type": "CLOUD_FORMATION_TEMPLATE", "Info": {"LoadTemplateFromURL": f"https://mlops-dev-models-{dev}.s3.amazonaws.com/evil.yaml"}},
+    ))
+    refused(lambda: admin.create_constraint(
+        PortfolioId=portfolio, ProductId=product, Type="LAUNCH", IdempotencyToken="attack-2",
+        Parameters=json.dumps({"RoleArn": f"arn:aws:iam::{dev}:role/mlops-dev-launch"}),
+    ))
+    request = Request("servicecatalog:CreateProvisioningArtifact", f"arn:aws:catalog:{REGION}:{dev}:product/{product}", {"aws:RequestedRegion": REGION})
+    assert decided_before("mlops-dev-data-science-admin", request, dev).allowed

@@ -676,9 +676,8 @@ run "guardrails_statements" {
   assert {
     condition = [for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : [s.Resource, s.Condition] if contains(flatten([s.Action]), "iam:PassRole")] == [
       [["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"], { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }],
-      ["arn:aws:iam::111111111111:role/mlops-dev-launch", { StringEquals = { "iam:PassedToService" = "servicecatalog.amazonaws.com" } }],
     ]
-    error_message = "The admin may pass the execution roles to SageMaker and the launch role to Service Catalog, nothing else."
+    error_message = "The admin may pass the execution roles to SageMaker, nothing else (not the launch role: launch constraints are published by Terraform)."
   }
 
   assert {
@@ -690,8 +689,16 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = contains(one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Action if s.Sid == "ServiceCatalogPortfolios"]), "servicecatalog:CreatePortfolio")
-    error_message = "The admin must manage Service Catalog portfolios."
+    condition = alltrue([
+      for a in flatten([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Action if s.Effect == "Allow"]) :
+      !startswith(a, "servicecatalog:") || can(regex("^servicecatalog:(Describe|List|Search)", a))
+    ]) && contains(one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Action if s.Sid == "ServiceCatalogRead"]), "servicecatalog:ListPortfolios")
+    error_message = "The admin reads the Service Catalog portfolio, products and constraints, and changes none: a template version or launch constraint added by hand would run any CloudFormation through the launch role."
+  }
+
+  assert {
+    condition     = !strcontains(output.policy_documents["data-science-admin"], "servicecatalog.amazonaws.com")
+    error_message = "The admin passes no role to Service Catalog (no launch constraint is made by hand)."
   }
 
   # --- sagemaker_execution

@@ -231,11 +231,6 @@ run "brought_roles_are_used_everywhere" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Resource if s.Sid == "PassLaunchRoleToServiceCatalog"]) == "arn:aws:iam::111111111111:role/legacy-launch"
-    error_message = "The admin must pass the brought launch role to Service Catalog."
-  }
-
-  assert {
     condition     = !contains(keys(output.policy_documents), "sagemaker-execution") && !contains(keys(output.policy_documents), "launch-trust")
     error_message = "Documents of brought roles are not applied and must not be listed."
   }

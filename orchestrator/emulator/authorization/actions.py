@@ -606,6 +606,18 @@ def ec2(call: Call, where: Where) -> list[Check] | None:
     return None
 
 
+def servicecatalog(call: Call, where: Where) -> list[Check] | None:
+    """Products and portfolios by id (`arn:<partition>:catalog:<region>:<account>:product/<id>`);
+    calls that name neither (searches, constraints by id, provisioned products) on `*`."""
+    params, action = call.params, f"servicecatalog:{call.operation}"
+    checks = []
+    if params.get("ProductId"):
+        checks.append(Check(action, _arn(where, "catalog", call.region, f"product/{params['ProductId']}")))
+    if params.get("PortfolioId"):
+        checks.append(Check(action, _arn(where, "catalog", call.region, f"portfolio/{params['PortfolioId']}")))
+    return checks or [Check(action, "*", _tags_context(params.get("Tags")))]
+
+
 def read_only_star(prefix: str) -> Rule:
     """A service whose reads take no resource-level permission: List/Describe/Get decided on `*`."""
 
@@ -633,7 +645,7 @@ RULES: dict[str, Rule] = {
     "secretsmanager": secretsmanager,
     "ecr": ecr,
     "ec2": ec2,
-    "servicecatalog": read_only_star("servicecatalog"),
+    "servicecatalog": servicecatalog,
     "cloudformation": read_only_star("cloudformation"),
     "organizations": read_only_star("organizations"),
     "cloudwatch": read_only_star("cloudwatch"),
