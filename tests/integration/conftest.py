@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 
 from tests.world import Run, World, orchestrator, start_orchestrator
 
@@ -55,6 +56,20 @@ class Account:
 
     def client(self, service: str) -> Any:
         return self._session.client(service, endpoint_url=self.url)
+
+
+@pytest.fixture(scope="module")
+def iam(world: World) -> Any:
+    """dev's IAM, as the account's administrator."""
+    return Account(world.url, DEV_ACCOUNT).client("iam")
+
+
+@pytest.fixture(scope="module")
+def contract(world: World) -> dict[str, str]:
+    """dev's SSM contract (`/mlops/dev/…` without the prefix)."""
+    ssm = Account(world.url, DEV_ACCOUNT).client("ssm")
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(Path="/mlops/dev", Recursive=True)
+    return {p["Name"].removeprefix("/mlops/dev/"): p["Value"] for page in pages for p in page["Parameters"]}
 
 
 def held_locks(dev: Account) -> list[str]:

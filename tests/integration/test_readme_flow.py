@@ -9,6 +9,7 @@ The tests of this file run in order on one worker (pytest-xdist group)."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import subprocess
@@ -69,6 +70,8 @@ def _register(dev: Account, archive: Path, version_label: str) -> str:
             "SupportedContentTypes": ["text/csv"],
             "SupportedResponseMIMETypes": ["text/csv"],
         },
+        # The archive's digest, recorded as the pipeline records it: deployments verify it.
+        CustomerMetadataProperties={"model-sha256": hashlib.sha256(archive.read_bytes()).hexdigest()},
     )["ModelPackageArn"])
 
 
