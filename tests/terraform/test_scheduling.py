@@ -51,25 +51,3 @@ def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
     assert scheduler._split_scope("tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]").endswith("[modules/kms]")
     assert scheduler._split_scope("tests/integration/test_dev_local.py::test_destroy_leaves_nothing") == "tests/integration/test_dev_local.py"
     assert module.pytest_xdist_make_scheduler(Other(), log=None) is None  # type: ignore[arg-type]
-
-
-def test_the_world_starts_building_first_and_its_destroyers_come_last() -> None:
-    module = _root_conftest()
-    collection = [
-        "tests/integration/test_destroy.py::test_destroy_leaves_nothing",
-        "tests/orchestrator/test_graph.py::test_a",
-        "tests/security/test_attacks.py::test_b",
-        "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]",
-        "tests/integration/test_dev_local.py::test_c",
-        "tests/gates/test_checkov.py::test_d",
-        "tests/integration/test_dev_local.py::test_e",
-    ]
-    assert module.ordered(collection) == [
-        "tests/integration/test_dev_local.py::test_c",
-        "tests/integration/test_dev_local.py::test_e",
-        "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]",
-        "tests/gates/test_checkov.py::test_d",
-        "tests/orchestrator/test_graph.py::test_a",
-        "tests/security/test_attacks.py::test_b",
-        "tests/integration/test_destroy.py::test_destroy_leaves_nothing",
-    ]
