@@ -1,5 +1,5 @@
 """Provider waits on the emulator: how long creating each of four resources takes on the local
-emulator, side by side with the figures before (design.md, 2026-12-06, from the README apply's
+emulator, side by side with the figures before (measured 2026-12-06, from the README apply's
 progress lines: lifecycle configuration 55 s, KMS key 12 s, SQS queue 25 s, VPC 10 s) and with the
 wait that the AWS provider 5.100.0 builds into each create whatever the cloud answers.
 
@@ -124,7 +124,7 @@ class Case:
 
     key: str
     resource_type: str
-    before: float  # seconds, design.md (2026-12-06)
+    before: float  # seconds, measured 2026-12-06
     wait: float  # seconds the provider waits even when every read-back matches at once
     how: str  # how the provider's wait is built
     source: str  # where, in terraform-provider-aws 5.100.0 (internal/service/...)

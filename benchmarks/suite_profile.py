@@ -1,5 +1,5 @@
 """The test suite's own profile: where the time of a `.ci/run` goes, tier by tier, beside the figures
-measured before (FIGURES_BEFORE: design.md, "Measured facts (2026-12-06)").
+measured before (FIGURES_BEFORE: measured 2026-12-06 on a clean clone).
 
 Either runs pytest itself — by default the whole suite as `.ci/run` runs it (`.venv/bin/python -m
 pytest` with the project's addopts: `-n 2 --dist loadfile ...`; `scripts/setup.sh` is not run), or
@@ -79,8 +79,8 @@ FIGURES_BEFORE = (
     FigureBefore("destroy", "README flow: destroy", 172, 172, "s", "tests/integration/test_destroy.py (setup included: its wait for the other world tests)"),
     FigureBefore("module_test", "module tests, each", 40, 60, "s", "each root's validate + terraform test: min-max (median)"),
 )
-"""Measured on a lightly loaded 2-core machine before the suite's work on its time (design.md,
-"Measured facts (2026-12-06)")."""
+"""Measured on a lightly loaded 2-core machine before the suite's work on its time
+(2026-12-06)."""
 
 
 # ---- JUnit XML ------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def print_run(tests: list[CaseResult], run: RunFigures, ran_here: bool) -> None:
 
 
 def print_before_and_now(tests: list[CaseResult], run: RunFigures) -> None:
-    print("\nbefore (design.md, 2026-12-06) and now")
+    print("\nbefore (measured 2026-12-06) and now")
     print(f"{'figure':<34}{'before':>12}{'now':>18}{'now/before':>12}  now is")
     for figure in FIGURES_BEFORE:
         text, value = figure_now(figure, tests, run)
