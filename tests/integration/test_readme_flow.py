@@ -24,7 +24,7 @@ from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World, orch
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-readme-flow")]
 
-ABALONE_CSV = (REPO_ROOT / ".." / "shared" / "data" / "abalone.csv").resolve()
+ABALONE_CSV = REPO_ROOT / "seed_code" / "model_build" / "data" / "abalone.csv"
 STAGES = {"staging": "222222222222", "prod": "333333333333"}
 PROJECT = "abalone"
 GROUP = f"mlops-dev-{PROJECT}"

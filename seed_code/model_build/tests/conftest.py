@@ -10,11 +10,8 @@ import pytest
 
 from abalone_build.contract import PlatformContract
 
-# The data: $ABALONE_CSV if set (a project repository points it at its own copy), otherwise, in the
-# platform's repository, <repo>/seed_code/model_build/tests/conftest.py -> <repo>/../shared/data/abalone.csv
-ABALONE_CSV = Path(
-    os.environ.get("ABALONE_CSV") or Path(__file__).resolve().parents[3] / "../shared/data/abalone.csv"
-).resolve()
+# The data: $ABALONE_CSV if set, otherwise the copy this code ships (data/abalone.csv beside tests/).
+ABALONE_CSV = Path(os.environ.get("ABALONE_CSV") or Path(__file__).resolve().parents[1] / "data" / "abalone.csv").resolve()
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -36,9 +33,9 @@ CONTRACT_VALUES = {
 
 @pytest.fixture(scope="session")
 def abalone_csv() -> Path:
-    """The UCI Abalone data shipped next to the repository; CI has it, so its absence fails."""
+    """The UCI Abalone data this code ships (data/abalone.csv); its absence fails."""
     if not ABALONE_CSV.is_file():
-        pytest.fail(f"abalone data not found at {ABALONE_CSV} (expected <repo>/../shared/data/abalone.csv)")
+        pytest.fail(f"abalone data not found at {ABALONE_CSV} (shipped as seed_code/model_build/data/abalone.csv)")
     return ABALONE_CSV
 
 

@@ -4,7 +4,7 @@ Writes what the pipeline's training job writes, so that ``evaluate`` reads eithe
 ``<output-dir>/model.tar.gz`` holding ``xgboost-model`` (and the plain ``xgboost-model`` next to
 it). Together with ``preprocess`` and ``evaluate`` this runs the whole chain offline, in seconds:
 
-    python -m abalone_build.preprocess --input ../shared/data/abalone.csv --output-dir build/data
+    python -m abalone_build.preprocess --input data/abalone.csv --output-dir build/data
     python -m abalone_build.train_local --data-dir build/data --output-dir build/model
     python -m abalone_build.evaluate --model build/model/model.tar.gz \\
         --test build/data/test/test.csv --output-dir build/evaluation
