@@ -67,6 +67,7 @@ module "github" {
   repository                   = { owner = split("/", var.github_repository)[0], name = split("/", var.github_repository)[1] }
   github_environment           = var.environment
   plan_branch                  = var.github_plan_branch
+  apply_branch                 = var.github_plan_branch # one protected branch plans and applies
   create_oidc_provider         = var.create_oidc_provider
   existing_oidc_provider_arn   = var.existing_oidc_provider_arn
   state_bucket_arn             = "arn:${local.partition}:s3:::${local.state_bucket}"

@@ -72,7 +72,7 @@ variable "github_repository" {
 }
 
 variable "github_plan_branch" {
-  description = "The protected branch whose jobs without a GitHub environment may use the read-only plan role (plan before a reviewed apply, scheduled drift), besides pull requests."
+  description = "The protected branch whose jobs without a GitHub environment may use the read-only plan role (plan before a reviewed apply, scheduled drift), besides pull requests, and the only branch whose jobs in the env's GitHub environment may use the apply role."
   type        = string
   default     = "main"
 

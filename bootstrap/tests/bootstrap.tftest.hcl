@@ -135,8 +135,8 @@ run "ci_roles_are_pinned_to_the_repository" {
 
   # --- ci_roles_are_pinned_to_the_repository
   assert {
-    condition     = jsondecode(module.github.trust_policies["apply"]).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:dev"
-    error_message = "The apply role trusts only the repository's jobs in the GitHub environment of this env."
+    condition     = jsondecode(module.github.trust_policies["apply"]).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:dev:ref:refs/heads/main"
+    error_message = "The apply role trusts only the repository's jobs in the GitHub environment of this env on the protected branch (github_plan_branch)."
   }
 
   # --- ci_may_create_roles_with_the_workload_or_flow_log_boundary

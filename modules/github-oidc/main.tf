@@ -30,29 +30,52 @@ locals {
   created_oidc_provider_arn = "${local.iam_arn}:oidc-provider/token.actions.githubusercontent.com"
   oidc_provider_arn         = var.create_oidc_provider ? local.created_oidc_provider_arn : var.existing_oidc_provider_arn
 
-  # Exact subjects, compared with StringEquals (no StringLike, no wildcard):
-  # - repo:<owner>/<name>:pull_request — jobs of pull_request events without a GitHub environment;
-  # - repo:<owner>/<name>:ref:refs/heads/<plan_branch> — jobs without a GitHub environment on the
-  #   protected branch: the plan before each reviewed apply, and the scheduled drift check;
-  # - repo:<owner>/<name>:environment:<env> — jobs that declare `environment: <env>`.
-  plan_subjects = [
-    "repo:${var.repository.owner}/${var.repository.name}:pull_request",
-    "repo:${var.repository.owner}/${var.repository.name}:ref:refs/heads/${var.plan_branch}",
-  ]
-  apply_subject = "repo:${var.repository.owner}/${var.repository.name}:environment:${var.github_environment}"
+  # GitHub's default subject says either the environment of a job or its branch, never both: a
+  # trust on `environment:<env>` alone lets any branch the environment admits obtain the role.
+  # The repository therefore customises its subject template (GitHub REST API, PUT
+  # /repos/<owner>/<repo>/actions/oidc/customization/sub with {"use_default": false,
+  # "include_claim_keys": <subject_claim_keys>}; `python -m orchestrator oidc-subject --apply`),
+  # and every token's subject then reads, claim by claim in this order, <key>:<value>:
+  #   repo:<owner>/<name>:<context>:ref:<ref>
+  # where <context> is what followed the repository in the default subject (environment:<env>,
+  # pull_request, ref:refs/heads/<branch>). IAM evaluates only the sub and aud claims of GitHub's
+  # tokens, so the branch is pinned inside the subject. The subjects are computed here only.
+  subject_claim_keys = ["repo", "context", "ref"]
+  subject_repo       = "repo:${var.repository.owner}/${var.repository.name}"
+
+  # - jobs of pull_request events without a GitHub environment, of any pull request (the one
+  #   wildcard: the pull request's number in refs/pull/<number>/merge); only pull_request events
+  #   have the context pull_request;
+  pull_request_subject = "${local.subject_repo}:pull_request:ref:refs/pull/*/merge"
+  # - jobs without a GitHub environment on the protected branch: the plan before each reviewed
+  #   apply, and the scheduled drift check;
+  plan_branch_subject = "${local.subject_repo}:ref:refs/heads/${var.plan_branch}:ref:refs/heads/${var.plan_branch}"
+  # - jobs that declare `environment: <env>` and run on the protected branch apply_branch: no
+  #   other branch or tag obtains the apply role, whatever the environment's deployment rules.
+  apply_subject = "${local.subject_repo}:environment:${var.github_environment}:ref:refs/heads/${var.apply_branch}"
 
   plan_trust_policy = {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid       = "GitHubActionsPullRequestsAndBranch"
+        Sid       = "GitHubActionsPullRequests"
+        Effect    = "Allow"
+        Principal = { Federated = local.oidc_provider_arn }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = { "token.actions.githubusercontent.com:aud" = local.github_audience }
+          StringLike   = { "token.actions.githubusercontent.com:sub" = local.pull_request_subject }
+        }
+      },
+      {
+        Sid       = "GitHubActionsPlanBranch"
         Effect    = "Allow"
         Principal = { Federated = local.oidc_provider_arn }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = {
           StringEquals = {
             "token.actions.githubusercontent.com:aud" = local.github_audience
-            "token.actions.githubusercontent.com:sub" = local.plan_subjects
+            "token.actions.githubusercontent.com:sub" = local.plan_branch_subject
           }
         }
       },
@@ -63,7 +86,7 @@ locals {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid       = "GitHubActionsEnvironment"
+        Sid       = "GitHubActionsEnvironmentOnBranch"
         Effect    = "Allow"
         Principal = { Federated = local.oidc_provider_arn }
         Action    = "sts:AssumeRoleWithWebIdentity"

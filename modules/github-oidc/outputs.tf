@@ -36,6 +36,20 @@ output "trust_policies" {
   }
 }
 
+output "subject_claim_keys" {
+  description = "The repository's OIDC subject template the trust policies expect, in order: GitHub's include_claim_keys (PUT /repos/<owner>/<repo>/actions/oidc/customization/sub with use_default false). Tokens of another template match no trust."
+  value       = local.subject_claim_keys
+}
+
+output "subjects" {
+  description = "The subjects the roles trust, in the customised format: pull_request (plan role, StringLike: any pull request's refs/pull/<number>/merge), plan_branch (plan role), apply (apply role: the environment on apply_branch)."
+  value = {
+    pull_request = local.pull_request_subject
+    plan_branch  = local.plan_branch_subject
+    apply        = local.apply_subject
+  }
+}
+
 output "permission_policies" {
   description = "Map role (\"plan\", \"apply\") => permission policy JSON, for review and tests (apply: the statements of its two inline policies, <name>-read-state and <name>-manage, in one document). Effective permissions are these minus the CI boundary's denies."
   value = {

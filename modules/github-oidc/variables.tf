@@ -46,6 +46,18 @@ variable "plan_branch" {
   }
 }
 
+variable "apply_branch" {
+  type        = string
+  default     = "main"
+  nullable    = false
+  description = "The protected branch whose jobs in github_environment may assume the apply role; jobs of the environment on any other branch or tag are refused by the trust itself (the subject carries the ref: see subject_claim_keys). Usually the same branch as plan_branch."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$", var.apply_branch)) && !can(regex("(\\.\\.|//|/$|\\.lock$)", var.apply_branch))
+    error_message = "apply_branch must be one branch name: letters, digits, '_', '.', '/' and '-', starting with a letter or digit, without '..', '//', a trailing '/' or '.lock' (no wildcards, spaces or colons); got \"${var.apply_branch}\"."
+  }
+}
+
 variable "create_oidc_provider" {
   type        = bool
   default     = true

@@ -66,48 +66,79 @@ run "oidc_provider" {
   assert {
     condition = jsondecode(aws_iam_role.plan.assume_role_policy) == {
       Version = "2012-10-17"
-      Statement = [{
-        Sid       = "GitHubActionsPullRequestsAndBranch"
-        Effect    = "Allow"
-        Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
-        Action    = "sts:AssumeRoleWithWebIdentity"
-        Condition = {
-          StringEquals = {
-            "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-            "token.actions.githubusercontent.com:sub" = ["repo:example-org/mlops-platform:pull_request", "repo:example-org/mlops-platform:ref:refs/heads/main"]
+      Statement = [
+        {
+          Sid       = "GitHubActionsPullRequests"
+          Effect    = "Allow"
+          Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+          Action    = "sts:AssumeRoleWithWebIdentity"
+          Condition = {
+            StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+            StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:pull_request:ref:refs/pull/*/merge" }
           }
-        }
-      }]
+        },
+        {
+          Sid       = "GitHubActionsPlanBranch"
+          Effect    = "Allow"
+          Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
+          Action    = "sts:AssumeRoleWithWebIdentity"
+          Condition = {
+            StringEquals = {
+              "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+              "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:ref:refs/heads/main:ref:refs/heads/main"
+            }
+          }
+        },
+      ]
     }
-    error_message = "The plan role must trust exactly pull_request jobs and jobs on main without an environment of example-org/mlops-platform (StringEquals on aud and sub)."
+    error_message = "The plan role must trust exactly pull_request jobs (any pull request's merge ref) and jobs on main without an environment of example-org/mlops-platform, in the subject format repo, context, ref."
   }
 
   assert {
     condition = jsondecode(aws_iam_role.apply.assume_role_policy) == {
       Version = "2012-10-17"
       Statement = [{
-        Sid       = "GitHubActionsEnvironment"
+        Sid       = "GitHubActionsEnvironmentOnBranch"
         Effect    = "Allow"
         Principal = { Federated = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }
         Action    = "sts:AssumeRoleWithWebIdentity"
         Condition = {
           StringEquals = {
             "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-            "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:environment:dev"
+            "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:environment:dev:ref:refs/heads/main"
           }
         }
       }]
     }
-    error_message = "The apply role must trust exactly jobs of the GitHub environment dev of example-org/mlops-platform."
+    error_message = "The apply role must trust exactly jobs of the GitHub environment dev of example-org/mlops-platform on main (apply_branch's default)."
   }
 
   assert {
-    condition = alltrue(flatten([
-      for doc in values(output.trust_policies) : [
-        for s in jsondecode(doc).Statement : keys(s.Condition) == ["StringEquals"] && !strcontains(jsonencode(s.Condition), "*")
-      ]
-    ]))
-    error_message = "Trust conditions must be StringEquals only (no StringLike) without any wildcard."
+    condition = alltrue([
+      for s in jsondecode(output.trust_policies["apply"]).Statement : keys(s.Condition) == ["StringEquals"] && !strcontains(jsonencode(s.Condition), "*")
+    ])
+    error_message = "The apply role's trust must be StringEquals only (no StringLike) without any wildcard."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.trust_policies["plan"]).Statement : lookup(s.Condition, "StringLike", {})] == [
+      { "token.actions.githubusercontent.com:sub" = "repo:example-org/mlops-platform:pull_request:ref:refs/pull/*/merge" }, {},
+    ] && !strcontains(jsonencode(jsondecode(output.trust_policies["plan"]).Statement[1]), "*")
+    error_message = "The plan role's one wildcard must be the pull request number of the pull_request subject (StringLike); the branch statement is StringEquals without wildcard."
+  }
+
+  assert {
+    condition     = output.subject_claim_keys == ["repo", "context", "ref"]
+    error_message = "The trusts expect the subject template repo, context, ref (in that order)."
+  }
+
+  assert {
+    condition = output.subjects == {
+      pull_request = "repo:example-org/mlops-platform:pull_request:ref:refs/pull/*/merge"
+      plan_branch  = "repo:example-org/mlops-platform:ref:refs/heads/main:ref:refs/heads/main"
+      apply        = "repo:example-org/mlops-platform:environment:dev:ref:refs/heads/main"
+    }
+    error_message = "subjects must be the subjects of the trust policies."
   }
 
   assert {
@@ -629,6 +660,7 @@ run "existing_oidc_provider" {
     create_oidc_provider       = false
     existing_oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
     github_environment         = "prod"
+    apply_branch               = "release/prod"
   }
 
   assert {
@@ -649,8 +681,8 @@ run "existing_oidc_provider" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.apply.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:prod"
-    error_message = "The apply subject must follow github_environment."
+    condition     = jsondecode(aws_iam_role.apply.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:prod:ref:refs/heads/release/prod"
+    error_message = "The apply subject must follow github_environment and apply_branch."
   }
 }
 

@@ -89,6 +89,9 @@ run "rejected_values_1" {
 
     # plan_branch_wildcard
     plan_branch = "release/*"
+
+    # apply_branch_wildcard
+    apply_branch = "*"
   }
 
   expect_failures = [
@@ -107,6 +110,7 @@ run "rejected_values_1" {
     var.max_session_duration,
     var.tags,
     var.plan_branch,
+    var.apply_branch,
   ]
 }
 
@@ -160,6 +164,9 @@ run "rejected_values_2" {
 
     # plan_branch_colon
     plan_branch = "main:environment:prod"
+
+    # apply_branch_colon (a colon would let the branch forge the rest of the subject)
+    apply_branch = "main:ref:refs/heads/x"
   }
 
   expect_failures = [
@@ -178,6 +185,7 @@ run "rejected_values_2" {
     var.max_session_duration,
     var.tags,
     var.plan_branch,
+    var.apply_branch,
   ]
 }
 
