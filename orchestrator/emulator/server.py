@@ -6,7 +6,9 @@ registered here before the first request, in one place: `orchestrator.emulator.e
 Requests run one at a time (serialized.py); a retried SDK call gets the answer its earlier attempt
 got instead of running twice (retries.py); every signed request is allowed or denied as IAM would
 decide it before it is served (authorization/), and the counts are logged when the emulator stops;
-`POST /_platform/vpcs/<vpc-id>` opens an address that stands for inside that VPC (network.py).
+`POST /_platform/vpcs/<vpc-id>` opens an address that stands for inside that VPC (network.py);
+`/_platform/oidc/...` is the emulator's own OIDC issuer standing for GitHub's, whose tokens
+AssumeRoleWithWebIdentity verifies (oidc/).
 With `--state-file`, resources are loaded at start and saved at stop (see persistence.py); a failed
 save is logged and ends the process with exit code 3, which the orchestrator reports.
 """
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     from orchestrator.emulator import extensions, persistence
     from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here
     from orchestrator.emulator.authorization.network import VpcAddresses
+    from orchestrator.emulator.oidc.issuer import Issuer, OidcEndpoints
+    from orchestrator.emulator.oidc.web_identity import WebIdentity
     from orchestrator.emulator.retries import RetryReplay
     from orchestrator.emulator.serialized import SerializedApp
 
@@ -57,13 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     except persistence.IncompatibleStateError as exc:
         print(f"ERROR {exc}", flush=True)
         return 1
-    authorizing = AuthorizingApp(DomainDispatcherApplication(create_backend_app))
-    serialized = SerializedApp(RetryReplay(authorizing))
+    issuer = Issuer()
+    authorizing = AuthorizingApp(DomainDispatcherApplication(create_backend_app), web_identity=WebIdentity(issuer))
+    served = OidcEndpoints(SerializedApp(RetryReplay(authorizing)), issuer)
 
     def listener(host: str, port: int, wsgi: Any) -> Any:
         return make_server(host, port, wsgi, threaded=True, request_handler=OneRequestPerConnection)
 
-    app = VpcAddresses(serialized, args.host, listener)
+    app = VpcAddresses(served, args.host, listener)
     server = listener(args.host, args.port, app)
     os.environ["MOTO_PORT"] = str(server.port)
 

@@ -50,11 +50,7 @@ def denial(service: str, protocol: str, method: str, text: str) -> Denial:
         )
         return Denial("403 Forbidden", [("Content-Type", "text/xml")], body.encode())
     if protocol == "query":
-        body = (
-            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-            f"<Message>{escape(text)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
-        )
-        return Denial("403 Forbidden", [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body.encode())
+        return query_error("AccessDenied", text, "403 Forbidden")
     error_type = _JSON_TYPE.get(service, "AccessDeniedException")
     headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", error_type)]
     if service in _QUERY_COMPATIBLE:
@@ -62,6 +58,16 @@ def denial(service: str, protocol: str, method: str, text: str) -> Denial:
     if protocol == "rest-json":
         return Denial("403 Forbidden", headers, json.dumps({"message": text}).encode())
     return Denial("400 Bad Request", headers, json.dumps({"__type": error_type, "message": text, "Message": text}).encode())
+
+
+def query_error(code: str, text: str, status: str) -> Denial:
+    """An error of a query-protocol service (IAM, STS, SNS): `<ErrorResponse>` with its code."""
+    request_id = str(uuid.uuid4())
+    body = (
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{escape(code)}</Code>"
+        f"<Message>{escape(text)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    )
+    return Denial(status, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body.encode())
 
 
 def invalid_token(protocol: str, method: str) -> Denial:

@@ -7,6 +7,8 @@ AccessDenied answer and never reaches the emulator's state. The emulator's admin
 evaluated within its own account (see principals.py) but is across accounts, like anybody.
 A signed request of a platform principal that no rule maps is served, logged as *unevaluated* and
 counted; `GET /_platform/authorization` answers the counts, and the emulator logs them when it stops.
+An unsigned AssumeRoleWithWebIdentity is decided on its token (`web_identity`, see
+orchestrator.emulator.oidc) and counted as evaluated like any signed request.
 """
 
 from __future__ import annotations
@@ -112,10 +114,12 @@ def decide(principal: Principal, call: Call, checks: list[Check], endpoint: Endp
 class AuthorizingApp:
     """Decides each signed request as IAM would before `app` serves it."""
 
-    def __init__(self, app: WsgiApp, log: TextIO | None = None) -> None:
+    def __init__(self, app: WsgiApp, log: TextIO | None = None, web_identity: Callable[[dict[str, Any]], Any] | None = None) -> None:
         self._app = app
         self._log = log
         self.counts = Counts()
+        # Decides an unsigned AssumeRoleWithWebIdentity (orchestrator.emulator.oidc.web_identity).
+        self._web_identity = web_identity
 
     def _say(self, text: str) -> None:
         stream = self._log if self._log is not None else sys.stderr
@@ -126,6 +130,9 @@ class AuthorizingApp:
             start_response("200 OK", [("Content-Type", "application/json")])
             return [json.dumps(self.counts.as_dict()).encode()]
         signature = signature_of(environ)
+        decided = self._web_identity(environ) if signature is None and self._web_identity is not None else None
+        if decided is not None:
+            return self._web_identity_answer(decided, environ, start_response)
         if signature is None or str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
             self.counts.unsigned += 1
             return self._app(environ, start_response)
@@ -175,6 +182,16 @@ class AuthorizingApp:
             _remember_tags(call, b"".join(chunks))
             return chunks
         return result
+
+    def _web_identity_answer(self, decided: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self.counts.evaluated += 1
+        if decided.denial is None:
+            self.counts.allowed += 1
+            return self._app(environ, start_response)
+        self.counts.denied += 1
+        self.counts.denied_actions["sts:AssumeRoleWithWebIdentity"] += 1
+        self._say(f"authorization: DENIED {decided.reason}")
+        return _answer(start_response, decided.denial)
 
 
 # A role's trust policy decides these for every caller but the emulator's root (principals.py).
