@@ -189,9 +189,10 @@ resource "aws_servicecatalog_provisioning_artifact" "this" {
   template_url                = local.template_urls[each.key]
   type                        = "CLOUD_FORMATION_TEMPLATE"
   disable_template_validation = false
-  active                      = true
-  # New projects use the latest version; deprecated versions keep serving the
-  # projects launched from them (updates and termination).
+  # Only the latest version is active (and DEFAULT): an inactive version is
+  # hidden from users and launches nothing; the projects launched from it keep
+  # running, are terminated, or are updated to the active version.
+  active   = each.value.latest
   guidance = each.value.latest ? "DEFAULT" : "DEPRECATED"
 
   lifecycle {

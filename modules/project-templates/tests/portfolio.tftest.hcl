@@ -188,8 +188,8 @@ run "portfolio_and_products" {
   }
 
   assert {
-    condition     = alltrue([for a in aws_servicecatalog_provisioning_artifact.this : a.active && a.type == "CLOUD_FORMATION_TEMPLATE" && !a.disable_template_validation])
-    error_message = "Artifacts must stay active (deprecated versions still serve their projects) and be validated CloudFormation templates."
+    condition     = !aws_servicecatalog_provisioning_artifact.this["model-build/1.1.0"].active && aws_servicecatalog_provisioning_artifact.this["model-build/2.0.0"].active && alltrue([for a in aws_servicecatalog_provisioning_artifact.this : a.type == "CLOUD_FORMATION_TEMPLATE" && !a.disable_template_validation])
+    error_message = "Only the latest version may be active, and artifacts must be validated CloudFormation templates."
   }
 
   assert {
