@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 CHECKOV_VERSION="3.3.30"
+# uv installs the same packages as pip, from the same index, with parallel downloads: a fresh
+# machine's setup takes ~20 s instead of ~2.5 min. It lives in .venv; pip is the fallback if uv
+# cannot be installed (ORCHESTRATOR_INSTALLER=pip forces it).
+UV_VERSION="0.13.9"
+export UV_LINK_MODE=copy UV_NO_PROGRESS=1
 
 if ! command -v terraform >/dev/null 2>&1 && [ -z "${ORCHESTRATOR_TERRAFORM:-}" ]; then
   echo "terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)" >&2
@@ -15,22 +20,39 @@ fi
 
 stamp_of() { cat pyproject.toml seed_code/model_build/pyproject.toml seed_code/model_deploy/pyproject.toml | sha256sum | cut -c1-16; }
 
+# install VENV ARGS...: pip-install ARGS into the virtual environment VENV.
+install() {
+  local venv="$1"
+  shift
+  if [ -x .venv/bin/uv ] && [ "${ORCHESTRATOR_INSTALLER:-uv}" = uv ]; then
+    .venv/bin/uv pip install --quiet --python "$venv/bin/python" "$@"
+  else
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
+  fi
+}
+
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   "$PYTHON" -m venv .venv
 fi
+if [ ! -x .venv/bin/uv ] && [ "${ORCHESTRATOR_INSTALLER:-uv}" = uv ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" \
+    || echo "== uv $UV_VERSION could not be installed: installing with pip (slower)"
+fi
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$(stamp_of)" ]; then
-  echo "== installing the orchestrator with the local emulator and test tools into .venv"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[local,test]'
-  echo "== installing the seed code (model build with the XGBoost CPU build, model deploy) for its offline tests"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e 'seed_code/model_build[test]' -e 'seed_code/model_deploy[test]'
+  echo "== installing the orchestrator with the local emulator and test tools, and the seed code (model"
+  echo "   build with the XGBoost CPU build, model deploy) for its offline tests, into .venv"
+  install .venv -e '.[local,test]' -e 'seed_code/model_build[test]' -e 'seed_code/model_deploy[test]'
   stamp_of > .venv/.installed
 fi
 
 if [ "$(cat .venv-checkov/.installed 2>/dev/null)" != "$CHECKOV_VERSION" ]; then
   echo "== installing checkov $CHECKOV_VERSION into .venv-checkov"
-  "$PYTHON" -m venv .venv-checkov
-  .venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  "$PYTHON" -m venv --without-pip .venv-checkov
+  if [ ! -x .venv/bin/uv ] || [ "${ORCHESTRATOR_INSTALLER:-uv}" != uv ]; then
+    rm -rf .venv-checkov && "$PYTHON" -m venv .venv-checkov
+  fi
+  install .venv-checkov "checkov==$CHECKOV_VERSION"
   echo "$CHECKOV_VERSION" > .venv-checkov/.installed
 fi
 
