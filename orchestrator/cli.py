@@ -19,7 +19,7 @@ from orchestrator.changes import affected_stacks, changed_files_since
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
-from orchestrator.github_environments import apply_branch_checks
+from orchestrator.github_environments import apply_branch_checks, set_subject_template, subject_contexts, subject_template_check
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials (aws: and that only the protected branch may deploy each environment)")
+    sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials (aws: and the repository's OIDC subject template and that only the protected branch may deploy each environment)")
     sub.add_parser("bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key")
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
@@ -170,6 +170,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     comment.add_argument("--pr", type=_pull_request_number, required=True, metavar="NUMBER", help="the pull request number")
     comment.add_argument("--body-file", type=Path, required=True, metavar="FILE", help="the Markdown body (from `report --markdown`)")
+    subject = sub.add_parser(
+        "oidc-subject",
+        help="check, or with --apply set, each platform repository's GitHub OIDC subject template (claims repo, context, ref: what the CI roles trust) ($GITHUB_TOKEN, $GITHUB_API_URL)",
+    )
+    subject.add_argument("--env", action="append", dest="envs", metavar="ENV", help="the repositories of this environment (repeatable; default: every env under envs/)")
+    subject.add_argument("--apply", action="store_true", help="set the template where it differs (needs a repository administrator's token; asks for confirmation)")
+    subject.add_argument("--yes", action="store_true", help="with --apply: do not ask for confirmation (required without a terminal)")
+    subject.add_argument("--json", action="store_true", help="print the checks as JSON")
     scan = sub.add_parser("scan", help="checkov over modules/, envs/, bootstrap/ and templates/: exit 1 on any failed check")
     scan.add_argument("--sarif-dir", type=Path, metavar="DIR", help="also write one SARIF file per folder here (for code scanning)")
     scan.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -318,6 +326,25 @@ def _pr_comment_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _oidc_subject_command(args: argparse.Namespace) -> int:
+    """Each repository's subject template; --apply sets the ones that differ, then reads them again."""
+    contexts = subject_contexts(load_envs(args.envs))
+    checks = [subject_template_check(context) for context in contexts]
+    wrong = [context for context, check in zip(contexts, checks, strict=True) if not check.ok]
+    question = (
+        f"Set the OIDC subject template of {', '.join(c.repository for c in wrong)} to repo, context, ref? "
+        "Every workflow's token changes: trusts of the default subject (other roles, other clouds) stop matching."
+    )
+    if args.apply and wrong and _confirmed(args, "oidc-subject --apply", question, "apply"):
+        for context in wrong:
+            set_subject_template(context)
+        checks = [subject_template_check(context) for context in contexts]
+    failed = [c for c in checks if not c.ok]
+    text = "\n".join(f"{'ok ' if c.ok else 'FAIL'} {c.detail}" for c in checks)
+    _emit(args, {"ok": not failed, "checks": [c.__dict__ for c in checks]}, text)
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
 def _scan_command(args: argparse.Namespace) -> int:
     scans = scan_repository(args.sarif_dir)
     failed = [f for s in scans for f in s.failed]
@@ -338,6 +365,8 @@ def _run(args: argparse.Namespace) -> int:
         return _pr_comment_command(args)
     if args.command == "scan":
         return _scan_command(args)
+    if args.command == "oidc-subject":
+        return _oidc_subject_command(args)
     if getattr(args, "step_summary", False):
         github_actions.step_summary_file()  # unset: exit 2 before anything runs
     settings = load_settings()
