@@ -2,7 +2,10 @@
 
 Findings: an Allow of every action on every resource; iam:PassRole on "*" (or on every role);
 a GitHub OIDC trust whose `sub` is not pinned to one repository (and an environment, pull
-requests or one exact branch) or whose `aud` is not checked; an IAM role without a permission boundary.
+requests or one exact branch, in GitHub's default subject or the customised `repo`, `context`, `ref`
+one that adds the exact branch) or whose `aud` is not checked; an IAM role without a permission
+boundary. The one pattern accepted is a pull request's number in the customised pull-request
+subject (`repo:<org>/<repo>:pull_request:ref:refs/pull/*/merge`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from typing import Any
 from orchestrator.policy.evaluator import Request, statement_applies
 
 GITHUB_OIDC = "token.actions.githubusercontent.com"
-PINNED_SUB = re.compile(r"^repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:(environment:[A-Za-z0-9_.-]+|pull_request|ref:refs/heads/[A-Za-z0-9_./-]+)$")
+_REPO = r"repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"
+_BRANCH = r"ref:refs/heads/[A-Za-z0-9_./-]+"
+PINNED_SUB = re.compile(rf"^{_REPO}:(environment:[A-Za-z0-9_.-]+|pull_request|{_BRANCH})(:{_BRANCH})?$")
+PULL_REQUEST_SUB = re.compile(rf"^{_REPO}:pull_request:ref:refs/pull/\*/merge$")
 POLICY_ATTRIBUTES = {
     "aws_iam_policy": ("policy",),
     "aws_iam_role_policy": ("policy",),
@@ -73,6 +79,10 @@ def _check_permissions(address: str, statements: list[dict[str, Any]]) -> Iterat
             yield Finding(address, "passrole-wildcard", f"statement {sid} allows iam:PassRole on every role")
 
 
+def _listed(values: Any, pattern: re.Pattern[str]) -> bool:
+    return all(isinstance(v, str) and pattern.match(v) for v in (values if isinstance(values, list) else [values]))
+
+
 def _check_trust(address: str, statements: list[dict[str, Any]]) -> Iterator[Finding]:
     for statement in statements:
         federated = statement.get("Principal", {}).get("Federated", "") if isinstance(statement.get("Principal"), dict) else ""
@@ -80,11 +90,14 @@ def _check_trust(address: str, statements: list[dict[str, Any]]) -> Iterator[Fin
             continue
         conditions = statement.get("Condition", {})
         equals = conditions.get("StringEquals", {})
-        subs = equals.get(f"{GITHUB_OIDC}:sub")
-        if any(k != "StringEquals" for k in conditions if f"{GITHUB_OIDC}:sub" in conditions[k]):
-            yield Finding(address, "oidc-sub-not-exact", "the sub condition must use StringEquals, not a pattern")
-        if not subs or not all(PINNED_SUB.match(s) for s in (subs if isinstance(subs, list) else [subs])):
-            yield Finding(address, "oidc-sub-not-pinned", f"sub {subs!r} is not pinned to repo:<org>/<repo>:environment:<env>, :pull_request or :ref:refs/heads/<branch>")
+        key = f"{GITHUB_OIDC}:sub"
+        operators = [k for k in conditions if key in conditions[k]]
+        if operators == ["StringLike"] and _listed(conditions["StringLike"][key], PULL_REQUEST_SUB):
+            pass  # the one pattern: any pull request's number in the customised subject
+        elif operators and operators != ["StringEquals"]:
+            yield Finding(address, "oidc-sub-not-exact", "the sub condition must use StringEquals, not a pattern (but for repo:<org>/<repo>:pull_request:ref:refs/pull/*/merge)")
+        elif not _listed(equals.get(key), PINNED_SUB):
+            yield Finding(address, "oidc-sub-not-pinned", f"sub {equals.get(key)!r} is not pinned to repo:<org>/<repo>:environment:<env>, :pull_request or :ref:refs/heads/<branch> (optionally followed by :ref:refs/heads/<branch>)")
         if equals.get(f"{GITHUB_OIDC}:aud") not in ("sts.amazonaws.com", ["sts.amazonaws.com"]):
             yield Finding(address, "oidc-aud-unchecked", "the aud condition must be sts.amazonaws.com")
 

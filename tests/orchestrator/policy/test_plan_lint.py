@@ -65,5 +65,15 @@ def test_oidc_trust_must_pin_repository_and_environment() -> None:
     assert "oidc-aud-unchecked" in _rules(_plan(_role("r", "repo:acme/platform:pull_request", aud=False)))
 
 
+def test_the_customised_subjects_are_pinned_and_the_pull_request_number_is_the_one_pattern() -> None:
+    """modules/github-oidc's subjects in the template repo, context, ref pass; any other pattern does not."""
+    for exact in ("repo:acme/platform:environment:prod:ref:refs/heads/main", "repo:acme/platform:ref:refs/heads/main:ref:refs/heads/main"):
+        assert _rules(_plan(_role("r", exact))) == set(), exact
+    assert _rules(_plan(_role("r", "repo:acme/platform:pull_request:ref:refs/pull/*/merge", operator="StringLike"))) == set()
+    for pattern in ("repo:acme/platform:environment:prod:ref:refs/heads/*", "repo:acme/platform:pull_request:ref:*", "repo:acme/*:pull_request:ref:refs/pull/*/merge"):
+        assert "oidc-sub-not-exact" in _rules(_plan(_role("r", pattern, operator="StringLike"))), pattern
+    assert "oidc-sub-not-pinned" in _rules(_plan(_role("r", "repo:acme/platform:environment:prod:ref:refs/tags/v1")))
+
+
 def test_every_role_needs_a_boundary() -> None:
     assert _rules(_plan(_role("r", "repo:acme/platform:pull_request", boundary=None))) == {"missing-boundary"}
