@@ -89,13 +89,16 @@ module "project_templates" {
         { name = "v1", description = "Initial release", template_path = "${local.templates_dir}/model-build.yaml" },
       ]
     }
-    model-deploy = {
+    # The second lineage of the deploy template. The first product (versions v1, typed-in account
+    # ids, and v2) shared the registry with whole account roots, and the product resource cannot
+    # deactivate its initial version: it was replaced by this product, whose only version is v3
+    # (modules/project-templates README, "Retiring a product's initial version").
+    model-deploy-2 = {
       display_name = "${local.name_prefix}-model-deploy"
       description  = "MLOps project: model building plus multi-account deployment (staging, prod) triggered by the model registry's approval events."
       owner        = var.project_templates.provider_name
       versions = [
-        { name = "v1", description = "Initial release", template_path = "${local.templates_dir}/model-deploy.yaml" },
-        { name = "v2", description = "Staging and prod account ids read from the platform's SSM contract instead of typed in at launch", template_path = "${local.templates_dir}/model-deploy-v2.yaml" },
+        { name = "v3", description = "Model packages shared with the project's staging and prod deploy roles (exact ARNs, accounts from the platform's SSM contract); no account id typed in", template_path = "${local.templates_dir}/model-deploy-v3.yaml" },
       ]
     }
   }

@@ -100,7 +100,7 @@ run "studio_is_private_encrypted_and_has_the_configured_users" {
 
   # --- portfolio_is_shared_with_the_launch_personas_only
   assert {
-    condition     = toset(keys(module.project_templates.current_versions)) == toset(["model-build", "model-deploy"])
+    condition     = toset(keys(module.project_templates.current_versions)) == toset(["model-build", "model-deploy-2"])
     error_message = "Both project templates are published."
   }
 }
