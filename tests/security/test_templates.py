@@ -1,0 +1,162 @@
+"""The SageMaker project templates and the launch role that provisions them.
+
+The launch role (Service Catalog's, `<prefix>-<env>-launch`) creates no IAM role and attaches no
+policy (IAM has no condition key on a trust policy's content, so a role it could create might trust
+anyone), and it sets a project bucket's public access block only through CloudFormation, from the
+platform's templates: with its own credentials it can neither weaken nor remove one. The published
+template versions: one active version per product, no account root as a principal, no account id
+typed in by the launching user."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from orchestrator.policy.evaluator import Request
+from tests.conftest import REPO_ROOT
+from tests.security.conftest import REGION, client, decided_before, refused, session
+
+if TYPE_CHECKING:
+    from tests.world import World
+
+pytestmark = pytest.mark.emulator
+
+LAUNCH = "mlops-dev-launch"
+TEMPLATES = REPO_ROOT / "templates" / "sagemaker-projects"
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+OUTSIDER = "arn:aws:iam::999999999999:root"
+
+# "arn:...:iam::<account>:root" in any spelling a template may use (literal, ${Sub} or {{resolve}}).
+ACCOUNT_ROOT = re.compile(r"iam::[^:\s\"']*:root\b")
+# A parameter that takes an account id: named so, or constrained to twelve digits.
+ACCOUNT_ID_PATTERN = re.compile(r"\[0-9\]\{12\}|\\d\{12\}")
+
+
+def _cloudformation_yaml(body: str) -> dict[str, Any]:
+    """A CloudFormation YAML template with its short-form functions (!Sub, !Ref, ...) kept as values."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def any_tag(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node, deep=True)
+        return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+
+    Loader.add_multi_constructor("!", any_tag)
+    return dict(yaml.load(body, Loader=Loader))  # noqa: S506 - SafeLoader subclass
+
+
+def template_findings(body: str) -> list[str]:
+    """What a published template must not contain: account-root principals, account-id parameters."""
+    template = _cloudformation_yaml(body)
+    findings = [f"account root principal {m.group(0)}" for m in ACCOUNT_ROOT.finditer(json.dumps(template.get("Resources", {})))]
+    for name, parameter in template.get("Parameters", {}).items():
+        if "accountid" in name.lower() or ACCOUNT_ID_PATTERN.search(str(parameter.get("AllowedPattern", ""))):
+            findings.append(f"account id parameter {name}")
+    return findings
+
+
+def _template_of(url: str) -> Path:
+    """The repository file a version was published from (its object key holds 16 hex digits of its sha256)."""
+    digest = url.rsplit("/", 1)[-1].removesuffix(".yaml")
+    [path] = [p for p in TEMPLATES.glob("*.yaml") if hashlib.sha256(p.read_bytes()).hexdigest().startswith(digest)]
+    return path
+
+
+def _launch(world: World) -> dict[str, str]:
+    return session(world.url, f"arn:aws:iam::{world.accounts['dev']}:role/{LAUNCH}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The launch role creates no role and attaches no policy
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_launch_role_creates_no_role_and_attaches_no_policy(world: World) -> None:
+    """Launch role DenyIamChanges (the templates use the platform's roles); boundary DenyRoleWithoutBoundary."""
+    dev = world.accounts["dev"]
+    boundary = f"arn:aws:iam::{dev}:policy/mlops-dev-permission-boundary"
+    iam = client(world.url, _launch(world), "iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": OUTSIDER}, "Action": "sts:AssumeRole"}]})
+    role = "mlops-dev-project-escalation"
+    assert "explicit deny" in refused(lambda: iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust))
+    assert "explicit deny" in refused(lambda: iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust, PermissionsBoundary=boundary))
+    for target in (role, "mlops-dev-pipeline-execution"):
+        assert "explicit deny" in refused(lambda: iam.attach_role_policy(RoleName=target, PolicyArn=ADMINISTRATOR_ACCESS))
+    refused(lambda: iam.put_role_policy(RoleName=role, PolicyName="escalation", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})))
+    refused(lambda: iam.update_assume_role_policy(RoleName="mlops-dev-pipeline-execution", PolicyDocument=trust))
+
+    # Before: a project role with the boundary and any trust (an outside account), and any managed
+    # policy on it, AWS's AdministratorAccess included. A role without the boundary was refused then too.
+    role_arn = f"arn:aws:iam::{dev}:role/{role}"
+    with_boundary = {"iam:PermissionsBoundary": boundary}
+    assert decided_before(LAUNCH, Request("iam:CreateRole", role_arn, with_boundary), dev).allowed
+    assert decided_before(LAUNCH, Request("iam:AttachRolePolicy", role_arn, {**with_boundary, "iam:PolicyARN": ADMINISTRATOR_ACCESS}), dev).allowed
+    assert not decided_before(LAUNCH, Request("iam:CreateRole", role_arn), dev).allowed
+
+
+# ---------------------------------------------------------------------------------------------
+# The launch role could turn off a project bucket's public access block
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_launch_role_cannot_weaken_or_remove_a_project_buckets_public_access_block(world: World) -> None:
+    """Launch role ProjectBucketPublicAccessBlockFromTemplates: s3:PutBucketPublicAccessBlock only via CloudFormation."""
+    dev = world.accounts["dev"]
+    bucket = f"mlops-dev-project-pab-probe-{dev}"
+    s3 = client(world.url, _launch(world), "s3")
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    try:
+        open_block = {"BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+        refused(lambda: s3.delete_public_access_block(Bucket=bucket))
+        refused(lambda: s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=open_block))
+    finally:
+        s3.delete_bucket(Bucket=bucket)
+    # Before: ProjectBuckets allowed s3:PutBucketPublicAccessBlock (which DeletePublicAccessBlock is
+    # authorized as) on every project bucket, whatever the block said.
+    assert decided_before(LAUNCH, Request("s3:PutBucketPublicAccessBlock", f"arn:aws:s3:::{bucket}"), dev).allowed
+
+
+# ---------------------------------------------------------------------------------------------
+# The published template versions
+# ---------------------------------------------------------------------------------------------
+
+
+def test_each_product_has_one_active_version_without_account_roots_or_typed_in_account_ids(world: World) -> None:
+    """project-templates: only the latest version is active; model-deploy-v3.yaml names the deploy roles."""
+    dev = world.accounts["dev"]
+    catalog = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "servicecatalog")
+    [portfolio] = [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"] == "mlops-dev-sagemaker-projects"]
+    products = catalog.search_products_as_admin(PortfolioId=portfolio["Id"])["ProductViewDetails"]
+    assert sorted(p["ProductViewSummary"]["Name"] for p in products) == ["mlops-dev-model-build", "mlops-dev-model-deploy"]
+    for product in products:
+        product_id = product["ProductViewSummary"]["ProductId"]
+        artifacts = catalog.list_provisioning_artifacts(ProductId=product_id)["ProvisioningArtifactDetails"]
+        [active] = [a for a in artifacts if a["Active"]]
+        assert active["Guidance"] == "DEFAULT", active
+        for artifact in artifacts:
+            url = catalog.describe_provisioning_artifact(ProductId=product_id, ProvisioningArtifactId=artifact["Id"])["Info"]["TemplateUrl"]
+            assert template_findings(_template_of(url).read_text(encoding="utf-8")) == [], url
+
+    # The deploy role ARNs are built from the platform's contract, per stage.
+    body = (TEMPLATES / "model-deploy-v3.yaml").read_text(encoding="utf-8")
+    for stage in ("staging", "prod"):
+        assert f"{{{{resolve:ssm:/${{PlatformPrefix}}/${{Environment}}/accounts/{stage}}}}}:role/${{PlatformPrefix}}-{stage}-${{SageMakerProjectName}}-deploy" in body
+
+
+def test_the_earlier_deploy_template_versions_are_what_the_check_refuses() -> None:
+    """v1 took the account ids from the user; v1 and v2 granted the whole staging and prod accounts."""
+    v1 = template_findings((TEMPLATES / "model-deploy.yaml").read_text(encoding="utf-8"))
+    v2 = template_findings((TEMPLATES / "model-deploy-v2.yaml").read_text(encoding="utf-8"))
+    assert {"account id parameter StagingAccountId", "account id parameter ProdAccountId"} <= set(v1)
+    assert any(f.startswith("account root principal") for f in v1)
+    assert any(f.startswith("account root principal") for f in v2)
