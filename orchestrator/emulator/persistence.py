@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 # Services whose resources are kept. Loading a backend that was never used is cheap.
 PERSISTED_SERVICES = (
     "cloudformation", "cloudwatch", "dynamodb", "ec2", "ecr", "efs", "events", "iam", "kms", "lambda",
-    "logs", "organizations", "s3", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
+    "logs", "organizations", "s3", "s3control", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
 )
 
 

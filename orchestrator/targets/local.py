@@ -30,7 +30,7 @@ LOCAL_MAX_RETRIES = 3
 # Services whose provider endpoints point at the emulator.
 PROVIDER_SERVICES = (
     "cloudformation", "cloudwatch", "dynamodb", "ec2", "ecr", "efs", "events", "iam", "kms", "lambda",
-    "logs", "organizations", "s3", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
+    "logs", "organizations", "s3", "s3control", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
 )
 
 
@@ -150,4 +150,13 @@ class LocalTarget(Target):
         }
 
     def terraform_env(self) -> dict[str, str]:
-        return {**LOCAL_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
+        return {**LOCAL_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true", **self._s3_control_route()}
+
+    def _s3_control_route(self) -> dict[str, str]:
+        """The AWS SDK puts the account id in front of S3 Control's host, also of a custom endpoint
+        (`http://<account>.127.0.0.1:<port>/v20180820/...`), a name no resolver knows. The emulator
+        is Terraform's HTTP proxy: plain-HTTP requests to such names reach it, and it serves them by
+        their path (every other endpoint is a loopback address, which is never proxied)."""
+        if self.emulator is None:
+            return {}
+        return {"HTTP_PROXY": self.url, "http_proxy": self.url}

@@ -266,6 +266,20 @@ def s3(call: Call, where: Where) -> list[Check] | None:
     return [Check(f"s3:{action}", f"arn:{where.partition}:s3:::{bucket}", context)]
 
 
+# S3 Control: the account's Block Public Access settings (an account-level resource: `*`).
+_S3_CONTROL_ACTIONS = {
+    "GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+    "PutPublicAccessBlock": "s3:PutAccountPublicAccessBlock",
+    "DeletePublicAccessBlock": "s3:PutAccountPublicAccessBlock",
+}
+
+
+def s3control(call: Call, where: Where) -> list[Check] | None:
+    """The account-level public access block; S3 Control's other operations have no rule yet."""
+    action = _S3_CONTROL_ACTIONS.get(call.operation)
+    return [Check(action, "*")] if action is not None else None
+
+
 # ---------------------------------------------------------------------------------------------
 # KMS
 # ---------------------------------------------------------------------------------------------
@@ -633,6 +647,7 @@ RULES: dict[str, Rule] = {
     "sts": sts,
     "iam": iam,
     "s3": s3,
+    "s3control": s3control,
     "kms": kms,
     "sagemaker": sagemaker,
     "sagemaker-runtime": sagemaker,

@@ -4,6 +4,7 @@ The signing name of the SigV4 credential scope names the service (one signing na
 several APIs: `sagemaker` signs both the SageMaker API and its runtime); the service's model routes
 the request to an operation (query `Action`, JSON `X-Amz-Target`, REST method and path) and parses
 its parameters into the shape the SDKs send, using the emulator's own routers and parsers.
+S3 Control signs as `s3`: a request under its path `/v20180820/` is S3 Control's, whatever the host.
 """
 
 from __future__ import annotations
@@ -67,7 +68,13 @@ def _request(environ: dict[str, Any], body: bytes) -> Any:
     return Request(copy)
 
 
-def _candidates(signing_name: str) -> tuple[str, ...]:
+# S3 Control signs as `s3` too; its paths (all under /v20180820/) name no bucket.
+S3_CONTROL_PATH = "/v20180820/"
+
+
+def _candidates(signing_name: str, path: str) -> tuple[str, ...]:
+    if signing_name == "s3" and path.startswith(S3_CONTROL_PATH):
+        return ("s3control",)
     return SERVICES_BY_SIGNING_NAME.get(signing_name, (signing_name,))
 
 
@@ -78,7 +85,7 @@ def identify(environ: dict[str, Any], body: bytes, signing_name: str, region: st
     from moto.core.routing import get_service_router  # noqa: PLC0415
 
     request = _request(environ, body)
-    for service in _candidates(signing_name):
+    for service in _candidates(signing_name, str(request.path)):
         try:
             router = get_service_router(service)
             operation, uri_params = router.match(request)

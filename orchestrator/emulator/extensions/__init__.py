@@ -19,6 +19,7 @@ from orchestrator.emulator.extensions.hosting import (
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
 from orchestrator.emulator.extensions.s3 import (
     bucket_policy_conditions_follow_iam_semantics,
+    public_access_blocks_are_honoured,
     s3_logging_target_accepts_any_policy_shape,
 )
 from orchestrator.emulator.extensions.sagemaker import (
@@ -48,6 +49,7 @@ from orchestrator.emulator.extensions.sqs import kms_encrypted_queues_are_not_sq
 EXTENSIONS: tuple[Callable[[], None], ...] = (
     s3_logging_target_accepts_any_policy_shape,
     bucket_policy_conditions_follow_iam_semantics,
+    public_access_blocks_are_honoured,
     kms_rotation_period_is_kept,
     kms_encrypted_queues_are_not_sqs_managed,
     portfolio_update_and_missing_portfolio,

@@ -1,4 +1,4 @@
-"""S3: bucket logging and bucket-policy condition gaps of the stock emulator."""
+"""S3: bucket logging, bucket-policy condition gaps and Block Public Access of the stock emulator."""
 
 from __future__ import annotations
 
@@ -92,3 +92,83 @@ def bucket_policy_conditions_follow_iam_semantics() -> None:
         return PermissionResult.PERMITTED if self._statement["Effect"] == "Allow" else PermissionResult.DENIED
 
     IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
+
+
+# Keys whose fixed value makes an Allow to everybody non-public ("The meaning of public", S3 user guide).
+_NON_PUBLIC_KEYS = frozenset({
+    "aws:sourceip", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
+    "aws:sourceaccount", "aws:userid", "s3:x-amz-server-side-encryption-aws-kms-key-id",
+})
+_PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+
+
+def _to_everybody(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    return isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))
+
+
+def _fixed(operator: str, values: Any) -> bool:
+    if "Not" in operator or operator.endswith("IfExists") or operator == "Null":
+        return False
+    return all(isinstance(v, str) and "*" not in v and "?" not in v for v in _as_list(values))
+
+
+def policy_is_public(document: dict[str, Any]) -> bool:
+    """S3's test: an Allow to everybody whose conditions fix none of the keys that limit it."""
+    for statement in _as_list(document.get("Statement")):
+        if statement.get("Effect") != "Allow" or not _to_everybody(statement.get("Principal")):
+            continue
+        conditions = statement.get("Condition") or {}
+        limited = any(
+            key.lower() in _NON_PUBLIC_KEYS and _fixed(operator, values)
+            for operator, keys in conditions.items()
+            for key, values in keys.items()
+        )
+        if not limited:
+            return True
+    return False
+
+
+def _acl_is_public(acl: Any) -> bool:
+    return acl is not None and any(g.uri in _PUBLIC_GROUPS for grant in acl.grants for g in grant.grantees)
+
+
+def _blocks(bucket: Any, setting: str) -> bool:
+    """The bucket's or its owner account's Block Public Access setting (the stricter wins)."""
+    from moto.s3control.models import s3control_backends  # noqa: PLC0415
+
+    account = s3control_backends[bucket.account_id][bucket.partition].public_access_block
+    return any(getattr(block, setting, False) for block in (bucket.public_access_block, account) if block is not None)
+
+
+def public_access_blocks_are_honoured() -> None:
+    """Block Public Access: moto stores the bucket's and the account's (S3 Control) settings but
+    applies neither. As on AWS, with BlockPublicPolicy (bucket or account) a PutBucketPolicy whose
+    policy is public is refused with AccessDenied, and with BlockPublicAcls a PutBucketAcl or
+    PutObjectAcl granting AllUsers or AuthenticatedUsers. IgnorePublicAcls and RestrictPublicBuckets
+    are stored and read back only (the emulator serves no anonymous request through them)."""
+    from moto.s3.exceptions import AccessDeniedByLock  # noqa: PLC0415 - S3's AccessDenied / "Access Denied"
+    from moto.s3.models import S3Backend  # noqa: PLC0415
+
+    put_policy, put_bucket_acl, put_object_acl = S3Backend.put_bucket_policy, S3Backend.put_bucket_acl, S3Backend.put_object_acl
+
+    def put_bucket_policy(self: S3Backend, bucket_name: str, policy: bytes) -> None:
+        bucket = self.get_bucket(bucket_name)
+        if _blocks(bucket, "block_public_policy") and policy_is_public(json.loads(policy)):
+            raise AccessDeniedByLock()
+        put_policy(self, bucket_name, policy)
+
+    def put_acl_of_bucket(self: S3Backend, bucket_name: str, acl: Any) -> None:
+        if _acl_is_public(acl) and _blocks(self.get_bucket(bucket_name), "block_public_acls"):
+            raise AccessDeniedByLock()
+        put_bucket_acl(self, bucket_name, acl)
+
+    def put_acl_of_object(self: S3Backend, bucket_name: str, key_name: str, acl: Any, *args: Any, **kwargs: Any) -> None:
+        if _acl_is_public(acl) and _blocks(self.get_bucket(bucket_name), "block_public_acls"):
+            raise AccessDeniedByLock()
+        put_object_acl(self, bucket_name, key_name, acl, *args, **kwargs)
+
+    S3Backend.put_bucket_policy = put_bucket_policy  # type: ignore[method-assign]
+    S3Backend.put_bucket_acl = put_acl_of_bucket  # type: ignore[method-assign]
+    S3Backend.put_object_acl = put_acl_of_object  # type: ignore[method-assign]
