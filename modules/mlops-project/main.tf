@@ -118,9 +118,8 @@ locals {
 
   # IAM names an OIDC provider after its URL, so the ARN is written out here (checkov's OIDC checks
   # then see the GitHub provider in the trust policy); a precondition checks oidc_provider_arn.
-  oidc_provider_arn           = "${local.iam_arn}:oidc-provider/token.actions.githubusercontent.com"
-  pipeline_execution_role_arn = var.pipeline_execution_role_arn
-  artifact_key_arn            = var.kms_key_arn
+  oidc_provider_arn = "${local.iam_arn}:oidc-provider/token.actions.githubusercontent.com"
+  artifact_key_arn  = var.kms_key_arn
 
   ci_trust_policy = {
     Version = "2012-10-17"
@@ -166,10 +165,11 @@ locals {
         Resource = local.pipeline_executions_arn
       },
       {
-        Sid       = "PassPipelineExecutionRoleToSageMaker"
+        # The project's own pipeline role (pipeline_roles.tf), and no other.
+        Sid       = "PassProjectPipelineRoleToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = local.pipeline_execution_role_arn
+        Resource  = local.pipeline_role_arn
         Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.${local.dns_suffix}" } }
       },
       {
@@ -379,7 +379,7 @@ locals {
   # ARNs that must belong to this account (IAM and KMS can not use another account's here).
   foreign_arns = [
     for arn in concat(
-      [var.oidc_provider_arn, var.permissions_boundary_arn, var.pipeline_execution_role_arn, var.kms_key_arn],
+      [var.oidc_provider_arn, var.permissions_boundary_arn, var.guardrails_policy_arn, var.kms_key_arn, var.volume_kms_key_arn],
       var.key_administrator_arns,
     ) : arn if split(":", arn)[4] != local.account_id
   ]
@@ -392,6 +392,9 @@ locals {
     "artifact-bucket"     = module.artifact_bucket.bucket_name
     "ci-role-arn"         = aws_iam_role.ci.arn
     "pipeline-name"       = local.pipeline_name
+    # The roles the project's pipeline and jobs run as (the seed code's run-pipeline uses them).
+    "pipeline-execution-role-arn" = aws_iam_role.pipeline.arn
+    "job-role-arn"                = aws_iam_role.job.arn
   }
 }
 
@@ -452,7 +455,7 @@ resource "aws_iam_role" "ci" {
   lifecycle {
     precondition {
       condition     = length(local.foreign_arns) == 0
-      error_message = "oidc_provider_arn, permissions_boundary_arn, pipeline_execution_role_arn, kms_key_arn and key_administrator_arns must belong to this account (${local.account_id}); foreign: ${jsonencode(local.foreign_arns)}."
+      error_message = "oidc_provider_arn, permissions_boundary_arn, guardrails_policy_arn, kms_key_arn, volume_kms_key_arn and key_administrator_arns must belong to this account (${local.account_id}); foreign: ${jsonencode(local.foreign_arns)}."
     }
 
     precondition {

@@ -89,12 +89,12 @@ output "dispatch_event_type" {
 }
 
 output "ssm_parameter_names" {
-  description = "Map entry => SSM parameter name of the project's entries under <ssm_prefix>/projects/<project_name>/ (model-package-group, artifact-bucket, ci-role-arn, pipeline-name)."
+  description = "Map entry => SSM parameter name of the project's entries under <ssm_prefix>/projects/<project_name>/ (model-package-group, artifact-bucket, ci-role-arn, pipeline-name, pipeline-execution-role-arn, job-role-arn)."
   value       = { for key, parameter in aws_ssm_parameter.project : key => parameter.name }
 }
 
 output "policy_documents" {
-  description = "Every policy document the module applies, as JSON (for review and tests): group, ci_trust, ci, events_trust, events, dead_letter_queue, events_key."
+  description = "Every policy document the module applies, as JSON (for review and tests): group, ci_trust, ci, events_trust, events, dead_letter_queue, events_key, job_roles_trust (pipeline and job roles), pipeline, job."
   value = {
     group             = jsonencode(local.group_policy)
     ci_trust          = jsonencode(local.ci_trust_policy)
@@ -103,5 +103,18 @@ output "policy_documents" {
     events            = jsonencode(local.events_policy)
     dead_letter_queue = jsonencode(local.dead_letter_queue_policy)
     events_key        = jsonencode(local.events_key_policy)
+    job_roles_trust   = jsonencode(local.job_roles_trust_policy)
+    pipeline          = jsonencode(local.pipeline_role_policy)
+    job               = jsonencode(local.job_role_policy)
   }
+}
+
+output "pipeline_role_arn" {
+  description = "ARN of the project's pipeline execution role, <name_prefix>-<project_name>-pipeline: the only role the CI role may pass (to SageMaker); SSM entry pipeline-execution-role-arn."
+  value       = aws_iam_role.pipeline.arn
+}
+
+output "job_role_arn" {
+  description = "ARN of the project's job role, <name_prefix>-<project_name>-pipeline-jobs: the only role the pipeline role may pass (to SageMaker); SSM entry job-role-arn."
+  value       = aws_iam_role.job.arn
 }

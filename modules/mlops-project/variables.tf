@@ -31,6 +31,11 @@ variable "project_name" {
     condition     = length(var.name_prefix) + length(var.project_name) <= 39
     error_message = "project_name \"${var.project_name}\" is too long for name_prefix \"${var.name_prefix}\": together they may have at most 39 characters (got ${length(var.name_prefix) + length(var.project_name)}), so that the artifact bucket <name_prefix>-<project_name>-artifacts-<account> fits S3's 63 characters."
   }
+
+  validation {
+    condition     = !startswith("${var.project_name}-", "project-")
+    error_message = "project_name must not be \"project\" nor start with \"project-\": <name_prefix>-project-* names belong to SageMaker project templates, whose roles the permission boundary forbids to create jobs or register models; got \"${var.project_name}\"."
+  }
 }
 
 variable "repository" {
@@ -126,7 +131,7 @@ variable "access_log_bucket_name" {
 
 variable "models_bucket_name" {
   type        = string
-  description = "Name of the environment's models bucket (the foundation's storage/models-bucket), encrypted with kms_key_arn. The CI role may upload the pipeline's Processing scripts to s3://<models bucket>/<project_name>/code/ (the seed code's run-pipeline), where the pipeline's jobs read them with the environment's execution roles; nothing else of that bucket."
+  description = "Name of the environment's models bucket (the foundation's storage/models-bucket), encrypted with kms_key_arn. The CI role may upload the pipeline's Processing scripts to s3://<models bucket>/<project_name>/code/ (the seed code's run-pipeline), where the project's jobs read them with the project's job role; nothing else of that bucket. The project's pipeline and job roles reach s3://<models bucket>/<project_name>/ only."
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.models_bucket_name))
@@ -159,7 +164,7 @@ variable "vpce_exempt_principal_arns" {
 
 variable "permissions_boundary_arn" {
   type        = string
-  description = "ARN of the customer-managed policy (of this account) set as permissions boundary of the CI role and the events role. It must allow what they do (see README: the artifact bucket and events:InvokeApiDestination)."
+  description = "ARN of the customer-managed policy (of this account) set as permissions boundary of the CI, pipeline, job and events roles. It must allow what they do (see README: the artifact bucket and events:InvokeApiDestination)."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
@@ -167,13 +172,55 @@ variable "permissions_boundary_arn" {
   }
 }
 
-variable "pipeline_execution_role_arn" {
+variable "guardrails_policy_arn" {
   type        = string
-  description = "ARN of the role (of this account) SageMaker Pipelines runs the project's pipeline as, e.g. <name_prefix>-pipeline-execution. The CI role may pass this role, and no other, to SageMaker."
+  description = "ARN of the platform's SageMaker guardrails managed policy (of this account; identity/guardrails-policy-arn), attached to the project's pipeline and job roles: jobs only in the environment's subnets and security groups, with its keys and inter-container encryption, registration only pending approval, no bucket outside the environment."
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.pipeline_execution_role_arn))
-    error_message = "pipeline_execution_role_arn must be an exact role ARN arn:<partition>:iam::<12-digit account>:role/<path/name> without wildcards; got \"${var.pipeline_execution_role_arn}\"."
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.guardrails_policy_arn))
+    error_message = "guardrails_policy_arn must be a customer-managed policy ARN arn:<partition>:iam::<12-digit account>:policy/<name> (no wildcard, no AWS-managed policy); got \"${var.guardrails_policy_arn}\"."
+  }
+}
+
+variable "data_bucket_name" {
+  type        = string
+  description = "Name of the environment's data bucket (the foundation's storage/data-bucket), encrypted with kms_key_arn. The project's pipeline and job roles reach s3://<data bucket>/<project_name>/ only."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.data_bucket_name))
+    error_message = "data_bucket_name must be an S3 bucket name of 3-63 lowercase letters, digits, dots and hyphens (regex ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$); got \"${var.data_bucket_name}\"."
+  }
+}
+
+variable "volume_kms_key_arn" {
+  type        = string
+  description = "ARN of the customer-managed KMS key (of this account) of the jobs' volumes, usually the environment's ebs key (kms/ebs-key-arn). The project's pipeline and job roles use it, and kms_key_arn, through SageMaker only."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", var.volume_kms_key_arn))
+    error_message = "volume_kms_key_arn must be a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key id> (aliases and wildcards are rejected); got \"${var.volume_kms_key_arn}\"."
+  }
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  nullable    = false
+  description = "The environment's private subnet ids (network/private-subnet-ids): the only subnets in which the job role may create the jobs' network interfaces."
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for id in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])
+    error_message = "subnet_ids must be a non-empty list of ids matching ^subnet-[0-9a-f]+$; got ${jsonencode(var.subnet_ids)}."
+  }
+}
+
+variable "security_group_ids" {
+  type        = list(string)
+  nullable    = false
+  description = "The environment's SageMaker security group ids (network/sagemaker-security-group-id): the only security groups the jobs' network interfaces may use."
+
+  validation {
+    condition     = length(var.security_group_ids) > 0 && alltrue([for id in var.security_group_ids : can(regex("^sg-[0-9a-f]+$", id))])
+    error_message = "security_group_ids must be a non-empty list of ids matching ^sg-[0-9a-f]+$; got ${jsonencode(var.security_group_ids)}."
   }
 }
 

@@ -1,6 +1,7 @@
 # The dev environment's ML projects: one modules/mlops-project per entry of env.yaml `projects`
 # (model package group shared with the target accounts, artifact bucket, CI role for the project's
-# repository, approval trigger). Adding a project is one entry; removing it plans its destroy.
+# repository, the project's own pipeline and job roles, approval trigger). Adding a project is
+# one entry; removing it plans its destroy.
 # Reads the foundation and identity stacks through their SSM contract (no shared state).
 
 data "aws_caller_identity" "current" {}
@@ -14,11 +15,15 @@ locals {
 
   contract_keys = [
     "network/s3-gateway-endpoint-id",
+    "network/private-subnet-ids",
+    "network/sagemaker-security-group-id",
     "kms/data-key-arn",
+    "kms/ebs-key-arn",
     "storage/access-log-bucket",
+    "storage/data-bucket",
     "storage/models-bucket",
     "identity/permission-boundary-arn",
-    "identity/pipeline-execution-role-arn",
+    "identity/guardrails-policy-arn",
   ]
   # Contract parameters are plain String identifiers (the provider marks every value sensitive).
   contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
@@ -44,17 +49,22 @@ module "project" {
   project_name = each.key
   repository   = each.value.repository
   # Exact names of the target accounts' roles that read this project's packages (model-hosting).
-  target_role_suffixes        = ["model-execution", "${each.key}-deploy"]
-  oidc_provider_arn           = var.oidc_provider_arn
-  target_accounts             = var.target_accounts
-  kms_key_arn                 = local.contract["kms/data-key-arn"]
-  access_log_bucket_name      = local.contract["storage/access-log-bucket"]
-  models_bucket_name          = local.contract["storage/models-bucket"]
-  allowed_vpc_endpoint_ids    = [local.contract["network/s3-gateway-endpoint-id"]]
-  vpce_exempt_principal_arns  = concat(local.key_administrators, [local.ci_plan_role_arn])
-  permissions_boundary_arn    = local.contract["identity/permission-boundary-arn"]
-  pipeline_execution_role_arn = local.contract["identity/pipeline-execution-role-arn"]
-  ssm_prefix                  = local.ssm_prefix
-  key_administrator_arns      = local.key_administrators
-  force_destroy               = var.force_destroy
+  target_role_suffixes       = ["model-execution", "${each.key}-deploy"]
+  oidc_provider_arn          = var.oidc_provider_arn
+  target_accounts            = var.target_accounts
+  kms_key_arn                = local.contract["kms/data-key-arn"]
+  access_log_bucket_name     = local.contract["storage/access-log-bucket"]
+  models_bucket_name         = local.contract["storage/models-bucket"]
+  allowed_vpc_endpoint_ids   = [local.contract["network/s3-gateway-endpoint-id"]]
+  vpce_exempt_principal_arns = concat(local.key_administrators, [local.ci_plan_role_arn])
+  permissions_boundary_arn   = local.contract["identity/permission-boundary-arn"]
+  # The project's own pipeline and job roles carry the boundary and the guardrails.
+  guardrails_policy_arn  = local.contract["identity/guardrails-policy-arn"]
+  data_bucket_name       = local.contract["storage/data-bucket"]
+  volume_kms_key_arn     = local.contract["kms/ebs-key-arn"]
+  subnet_ids             = split(",", local.contract["network/private-subnet-ids"])
+  security_group_ids     = [local.contract["network/sagemaker-security-group-id"]]
+  ssm_prefix             = local.ssm_prefix
+  key_administrator_arns = local.key_administrators
+  force_destroy          = var.force_destroy
 }

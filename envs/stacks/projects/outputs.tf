@@ -1,10 +1,12 @@
 output "projects" {
-  description = "Per project: model package group, artifact bucket, CI role and the approval trigger's connection secret (set its token out of band, see modules/mlops-project/README.md)."
+  description = "Per project: model package group, artifact bucket, CI role, pipeline and job roles and the approval trigger's connection secret (set its token out of band, see modules/mlops-project/README.md)."
   value = {
     for name, project in module.project : name => {
       model_package_group = project.model_package_group_name
       artifact_bucket     = project.artifact_bucket_name
       ci_role_arn         = project.ci_role_arn
+      pipeline_role_arn   = project.pipeline_role_arn
+      job_role_arn        = project.job_role_arn
       connection_secret   = project.connection_secret_arn
     }
   }

@@ -28,6 +28,14 @@ mock_provider "aws" {
     values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-churn-ci" }
   }
   override_resource {
+    target = aws_iam_role.pipeline
+    values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline" }
+  }
+  override_resource {
+    target = aws_iam_role.job
+    values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline-jobs" }
+  }
+  override_resource {
     target = aws_iam_role.events
     values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-churn-approval-events" }
   }
@@ -61,21 +69,25 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix                 = "mlops-dev"
-  prefix                      = "mlops"
-  project_name                = "churn"
-  repository                  = { owner = "example-org", name = "churn-model" }
-  oidc_provider_arn           = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
-  target_accounts             = { staging = "222222222222", prod = "333333333333" }
-  kms_key_arn                 = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
-  access_log_bucket_name      = "mlops-dev-access-logs-111111111111"
-  models_bucket_name          = "mlops-dev-models-111111111111"
-  allowed_vpc_endpoint_ids    = ["vpce-0123456789abcdef0"]
-  vpce_exempt_principal_arns  = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
-  permissions_boundary_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
-  pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
-  ssm_prefix                  = "/mlops/dev"
-  key_administrator_arns      = ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"]
+  name_prefix                = "mlops-dev"
+  prefix                     = "mlops"
+  project_name               = "churn"
+  repository                 = { owner = "example-org", name = "churn-model" }
+  oidc_provider_arn          = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+  target_accounts            = { staging = "222222222222", prod = "333333333333" }
+  kms_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+  access_log_bucket_name     = "mlops-dev-access-logs-111111111111"
+  models_bucket_name         = "mlops-dev-models-111111111111"
+  allowed_vpc_endpoint_ids   = ["vpce-0123456789abcdef0"]
+  vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+  permissions_boundary_arn   = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+  guardrails_policy_arn      = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
+  data_bucket_name           = "mlops-dev-data-111111111111"
+  volume_kms_key_arn         = "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"
+  subnet_ids                 = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids         = ["sg-0cccccccccccccccc"]
+  ssm_prefix                 = "/mlops/dev"
+  key_administrator_arns     = ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"]
 }
 
 # One plan (same variables) for: model_package_group_policy_is_exact, ci_trust_is_pinned,
@@ -187,10 +199,10 @@ run "model_package_group_policy_is_exact" {
         Resource = "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlops-dev-churn-build/execution/*"
       },
       {
-        Sid       = "PassPipelineExecutionRoleToSageMaker"
+        Sid       = "PassProjectPipelineRoleToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
+        Resource  = "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline"
         Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
       },
       {
@@ -231,7 +243,7 @@ run "model_package_group_policy_is_exact" {
         Resource = ["arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/*"]
       },
     ]
-    error_message = "The CI role may run its pipeline, pass the pipeline execution role to SageMaker, read the SSM contract, use the artifact bucket, upload the pipeline's scripts to <models bucket>/<project>/code/, use the data key through S3 and read the group's packages; nothing else."
+    error_message = "The CI role may run its pipeline, pass the project's own pipeline role to SageMaker, read the SSM contract, use the artifact bucket, upload the pipeline's scripts to <models bucket>/<project>/code/, use the data key through S3 and read the group's packages; nothing else."
   }
 
   # In the models bucket (shared by every project and read by the deployment accounts) the CI
@@ -245,7 +257,7 @@ run "model_package_group_policy_is_exact" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.ci.policy).Statement : s.Sid if contains(flatten([s.Action]), "iam:PassRole")] == ["PassPipelineExecutionRoleToSageMaker"]
+    condition     = [for s in jsondecode(aws_iam_role_policy.ci.policy).Statement : s.Sid if contains(flatten([s.Action]), "iam:PassRole")] == ["PassProjectPipelineRoleToSageMaker"]
     error_message = "Exactly one statement allows iam:PassRole."
   }
 
@@ -535,10 +547,12 @@ run "model_package_group_policy_is_exact" {
   # --- ssm_entries
   assert {
     condition = { for k, p in aws_ssm_parameter.project : k => p.name } == {
-      "artifact-bucket"     = "/mlops/dev/projects/churn/artifact-bucket"
-      "ci-role-arn"         = "/mlops/dev/projects/churn/ci-role-arn"
-      "model-package-group" = "/mlops/dev/projects/churn/model-package-group"
-      "pipeline-name"       = "/mlops/dev/projects/churn/pipeline-name"
+      "artifact-bucket"             = "/mlops/dev/projects/churn/artifact-bucket"
+      "ci-role-arn"                 = "/mlops/dev/projects/churn/ci-role-arn"
+      "model-package-group"         = "/mlops/dev/projects/churn/model-package-group"
+      "pipeline-name"               = "/mlops/dev/projects/churn/pipeline-name"
+      "pipeline-execution-role-arn" = "/mlops/dev/projects/churn/pipeline-execution-role-arn"
+      "job-role-arn"                = "/mlops/dev/projects/churn/job-role-arn"
     }
     error_message = "The project's entries live under /<prefix>/<env>/projects/<project>/."
   }
@@ -546,6 +560,11 @@ run "model_package_group_policy_is_exact" {
   assert {
     condition     = aws_ssm_parameter.project["pipeline-name"].value == "mlops-dev-churn-build" && aws_ssm_parameter.project["model-package-group"].value == "mlops-dev-churn" && aws_ssm_parameter.project["ci-role-arn"].value == "arn:aws:iam::111111111111:role/mlops-dev-churn-ci"
     error_message = "The entries hold the pipeline name, group name and CI role ARN."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.project["pipeline-execution-role-arn"].value == "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline" && aws_ssm_parameter.project["job-role-arn"].value == "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline-jobs"
+    error_message = "The entries name the project's own pipeline and job roles (run-pipeline runs the project as them)."
   }
 
   assert {
@@ -605,5 +624,212 @@ run "single_target_account" {
   assert {
     condition     = jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Principal.AWS == ["arn:aws:iam::333333333333:root"] && jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == ["arn:aws:iam::333333333333:role/mlops-prod-model-deploy"]
     error_message = "Principals and roles follow target_accounts and target_role_suffixes."
+  }
+}
+
+# The project's own pipeline and job roles: boundary and guardrails, trust of SageMaker of this
+# account, and exactly the project's prefix, group, keys (through S3 and SageMaker) and network.
+run "pipeline_and_job_roles_reach_this_project_only" {
+  command = plan
+
+  assert {
+    condition = [for r in [aws_iam_role.pipeline, aws_iam_role.job] : [r.name, r.permissions_boundary]] == [
+      ["mlops-dev-churn-pipeline", "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"],
+      ["mlops-dev-churn-pipeline-jobs", "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"],
+    ]
+    error_message = "Both roles are named <name_prefix>-<project>-pipeline and -pipeline-jobs and carry the permission boundary."
+  }
+
+  assert {
+    condition = (
+      aws_iam_role_policy_attachments_exclusive.pipeline.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"]) &&
+      aws_iam_role_policy_attachments_exclusive.job.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"]) &&
+      aws_iam_role_policies_exclusive.pipeline.policy_names == toset(["permissions"]) &&
+      aws_iam_role_policies_exclusive.job.policy_names == toset(["permissions"])
+    )
+    error_message = "Both roles carry the guardrails policy and their one inline policy, nothing else."
+  }
+
+  assert {
+    condition = [for r in [aws_iam_role.pipeline, aws_iam_role.job] : jsondecode(r.assume_role_policy)] == [for i in [1, 2] : {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "AssumedBySageMakerOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "sagemaker.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = { StringEquals = { "aws:SourceAccount" = "111111111111" } }
+      }]
+    }]
+    error_message = "Only SageMaker of this account assumes the pipeline and job roles."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.pipeline.policy).Statement == [
+      {
+        Sid       = "CreateIsolatedJobs"
+        Effect    = "Allow"
+        Action    = ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob"]
+        Resource  = ["arn:aws:sagemaker:eu-west-1:111111111111:processing-job/*", "arn:aws:sagemaker:eu-west-1:111111111111:training-job/*"]
+        Condition = { Bool = { "sagemaker:NetworkIsolation" = "true" } }
+      },
+      {
+        Sid       = "TagJobsAtCreation"
+        Effect    = "Allow"
+        Action    = "sagemaker:AddTags"
+        Resource  = ["arn:aws:sagemaker:eu-west-1:111111111111:processing-job/*", "arn:aws:sagemaker:eu-west-1:111111111111:training-job/*"]
+        Condition = { StringEquals = { "sagemaker:TaggingAction" = ["CreateProcessingJob", "CreateTrainingJob"] } }
+      },
+      {
+        Sid      = "FollowJobs"
+        Effect   = "Allow"
+        Action   = ["sagemaker:DescribeProcessingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob"]
+        Resource = ["arn:aws:sagemaker:eu-west-1:111111111111:processing-job/*", "arn:aws:sagemaker:eu-west-1:111111111111:training-job/*"]
+      },
+      {
+        Sid       = "RegisterInProjectGroup"
+        Effect    = "Allow"
+        Action    = "sagemaker:CreateModelPackage"
+        Resource  = ["arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/*"]
+        Condition = { StringEquals = { "sagemaker:ModelApprovalStatus" = "PendingManualApproval" } }
+      },
+      {
+        Sid      = "ReadProjectGroup"
+        Effect   = "Allow"
+        Action   = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup"]
+        Resource = ["arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/*"]
+      },
+      {
+        Sid       = "PassProjectJobRoleToSageMaker"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline-jobs"
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+      {
+        Sid       = "ListProjectPrefix"
+        Effect    = "Allow"
+        Action    = "s3:ListBucket"
+        Resource  = ["arn:aws:s3:::mlops-dev-data-111111111111", "arn:aws:s3:::mlops-dev-models-111111111111"]
+        Condition = { StringLike = { "s3:prefix" = "churn/*" } }
+      },
+      {
+        Sid      = "ReadProjectObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = ["arn:aws:s3:::mlops-dev-data-111111111111/churn/*", "arn:aws:s3:::mlops-dev-models-111111111111/churn/*"]
+      },
+      {
+        Sid       = "DataKeyThroughS3"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+        Condition = { StringEquals = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" } }
+      },
+      {
+        Sid    = "JobKeysThroughSageMaker"
+        Effect = "Allow"
+        Action = ["kms:CreateGrant", "kms:DescribeKey"]
+        Condition = {
+          StringEquals = { "kms:ViaService" = "sagemaker.eu-west-1.amazonaws.com" }
+          Bool         = { "kms:GrantIsForAWSResource" = "true" }
+        }
+        Resource = ["arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555", "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"]
+      },
+    ]
+    error_message = "The pipeline role creates isolated processing and training jobs, registers pending approval into its own group, passes its own job role, reads its own prefix and uses the keys through S3 and SageMaker only."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.job.policy).Statement == [
+      {
+        Sid       = "ListProjectPrefix"
+        Effect    = "Allow"
+        Action    = "s3:ListBucket"
+        Resource  = ["arn:aws:s3:::mlops-dev-data-111111111111", "arn:aws:s3:::mlops-dev-models-111111111111"]
+        Condition = { StringLike = { "s3:prefix" = "churn/*" } }
+      },
+      {
+        Sid      = "ReadProjectObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = ["arn:aws:s3:::mlops-dev-data-111111111111/churn/*", "arn:aws:s3:::mlops-dev-models-111111111111/churn/*"]
+      },
+      {
+        Sid      = "WriteProjectObjects"
+        Effect   = "Allow"
+        Action   = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"]
+        Resource = ["arn:aws:s3:::mlops-dev-data-111111111111/churn/*", "arn:aws:s3:::mlops-dev-models-111111111111/churn/*"]
+      },
+      {
+        Sid       = "DataKeyThroughS3"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+        Condition = { StringEquals = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" } }
+      },
+      {
+        Sid       = "JobKeysThroughSageMaker"
+        Effect    = "Allow"
+        Action    = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+        Resource  = ["arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555", "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"]
+        Condition = { StringEquals = { "kms:ViaService" = "sagemaker.eu-west-1.amazonaws.com" } }
+      },
+      {
+        Sid      = "JobLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+        Resource = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/sagemaker/*"
+      },
+      {
+        Sid       = "JobMetrics"
+        Effect    = "Allow"
+        Action    = "cloudwatch:PutMetricData"
+        Resource  = "*"
+        Condition = { StringLike = { "cloudwatch:namespace" = ["/aws/sagemaker/*", "aws/sagemaker/*"] } }
+      },
+      {
+        Sid      = "PullImagesOfThisAccount"
+        Effect   = "Allow"
+        Action   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+        Resource = "arn:aws:ecr:eu-west-1:111111111111:repository/*"
+      },
+      {
+        Sid       = "VpcAndRegistryLookups"
+        Effect    = "Allow"
+        Action    = ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ecr:GetAuthorizationToken"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }
+      },
+      {
+        Sid    = "JobNetworkInterfaces"
+        Effect = "Allow"
+        Action = "ec2:CreateNetworkInterface"
+        Resource = [
+          "arn:aws:ec2:eu-west-1:111111111111:network-interface/*",
+          "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0aaaaaaaaaaaaaaaa",
+          "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0bbbbbbbbbbbbbbbb",
+          "arn:aws:ec2:eu-west-1:111111111111:security-group/sg-0cccccccccccccccc",
+        ]
+      },
+      {
+        Sid       = "JobNetworkInterfacesManage"
+        Effect    = "Allow"
+        Action    = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"]
+        Resource  = "arn:aws:ec2:eu-west-1:111111111111:network-interface/*"
+        Condition = { ArnEquals = { "ec2:Subnet" = ["arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0aaaaaaaaaaaaaaaa", "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-0bbbbbbbbbbbbbbbb"] } }
+      },
+    ]
+    error_message = "The job role reads and writes its project's prefix only, uses the keys through S3 and SageMaker only, writes SageMaker logs and metrics, pulls this account's images and manages network interfaces in the environment's subnets only."
+  }
+
+  # No statement of either role names another project's prefix, another group or any role but
+  # the project's own job role.
+  assert {
+    condition = alltrue([
+      for s in concat(jsondecode(aws_iam_role_policy.pipeline.policy).Statement, jsondecode(aws_iam_role_policy.job.policy).Statement) :
+      alltrue([for r in flatten([s.Resource]) : !startswith(r, "arn:aws:s3:::") || strcontains(r, "/churn/") || !strcontains(r, "/")])
+    ])
+    error_message = "Every object ARN of the pipeline and job roles is under <bucket>/churn/."
   }
 }

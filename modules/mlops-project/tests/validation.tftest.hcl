@@ -13,20 +13,24 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix                 = "mlops-dev"
-  prefix                      = "mlops"
-  project_name                = "churn"
-  repository                  = { owner = "example-org", name = "churn-model" }
-  oidc_provider_arn           = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
-  target_accounts             = { staging = "222222222222", prod = "333333333333" }
-  kms_key_arn                 = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
-  access_log_bucket_name      = "mlops-dev-access-logs-111111111111"
-  models_bucket_name          = "mlops-dev-models-111111111111"
-  allowed_vpc_endpoint_ids    = ["vpce-0123456789abcdef0"]
-  permissions_boundary_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
-  pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"
-  ssm_prefix                  = "/mlops/dev"
-  key_administrator_arns      = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+  name_prefix              = "mlops-dev"
+  prefix                   = "mlops"
+  project_name             = "churn"
+  repository               = { owner = "example-org", name = "churn-model" }
+  oidc_provider_arn        = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+  target_accounts          = { staging = "222222222222", prod = "333333333333" }
+  kms_key_arn              = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+  access_log_bucket_name   = "mlops-dev-access-logs-111111111111"
+  models_bucket_name       = "mlops-dev-models-111111111111"
+  allowed_vpc_endpoint_ids = ["vpce-0123456789abcdef0"]
+  permissions_boundary_arn = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+  guardrails_policy_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
+  data_bucket_name         = "mlops-dev-data-111111111111"
+  volume_kms_key_arn       = "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"
+  subnet_ids               = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids       = ["sg-0cccccccccccccccc"]
+  ssm_prefix               = "/mlops/dev"
+  key_administrator_arns   = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
 }
 
 run "valid_inputs_plan" {
@@ -94,8 +98,20 @@ run "rejected_values_1" {
     # boundary_aws_managed
     permissions_boundary_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 
-    # pipeline_role_wildcard
-    pipeline_execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-*"
+    # guardrails_wildcard
+    guardrails_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-*"
+
+    # data_bucket_with_a_path
+    data_bucket_name = "mlops-dev-data-111111111111/other"
+
+    # volume_key_alias
+    volume_kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-ebs"
+
+    # subnets_empty
+    subnet_ids = []
+
+    # security_group_malformed
+    security_group_ids = ["default"]
 
     # ssm_prefix_trailing_slash
     ssm_prefix = "/mlops/dev/"
@@ -126,7 +142,11 @@ run "rejected_values_1" {
     var.allowed_vpc_endpoint_ids,
     var.vpce_exempt_principal_arns,
     var.permissions_boundary_arn,
-    var.pipeline_execution_role_arn,
+    var.guardrails_policy_arn,
+    var.data_bucket_name,
+    var.volume_kms_key_arn,
+    var.subnet_ids,
+    var.security_group_ids,
     var.ssm_prefix,
     var.key_administrator_arns,
     var.key_deletion_window_days,
@@ -162,8 +182,11 @@ run "rejected_values_2" {
     # boundary_wildcard
     permissions_boundary_arn = "arn:aws:iam::111111111111:policy/*"
 
-    # pipeline_role_is_policy
-    pipeline_execution_role_arn = "arn:aws:iam::111111111111:policy/mlops-dev-pipeline-execution"
+    # guardrails_aws_managed
+    guardrails_policy_arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+
+    # subnet_wildcard
+    subnet_ids = ["subnet-*"]
 
     # ssm_prefix_relative
     ssm_prefix = "mlops/dev"
@@ -183,7 +206,8 @@ run "rejected_values_2" {
     var.target_accounts,
     var.allowed_vpc_endpoint_ids,
     var.permissions_boundary_arn,
-    var.pipeline_execution_role_arn,
+    var.guardrails_policy_arn,
+    var.subnet_ids,
     var.ssm_prefix,
     var.key_administrator_arns,
     var.dispatch_retry,
@@ -362,14 +386,27 @@ run "target_is_this_account_and_boundary_of_other_account" {
   ]
 }
 
-run "pipeline_role_of_other_account" {
+run "guardrails_and_volume_key_of_other_account" {
   command = plan
 
   variables {
-    pipeline_execution_role_arn = "arn:aws:iam::222222222222:role/mlops-dev-pipeline-execution"
+    guardrails_policy_arn = "arn:aws:iam::222222222222:policy/mlops-dev-sagemaker-guardrails"
+    volume_kms_key_arn    = "arn:aws:kms:eu-west-1:222222222222:key/66666666-7777-8888-9999-000000000000"
   }
 
   expect_failures = [aws_iam_role.ci]
+}
+
+# <name_prefix>-project-* belongs to SageMaker project templates: the boundary denies their roles
+# every job and registration, so a project of that name could never run its pipeline.
+run "project_name_of_the_template_namespace" {
+  command = plan
+
+  variables {
+    project_name = "project-churn"
+  }
+
+  expect_failures = [var.project_name]
 }
 
 run "oidc_provider_of_other_account" {

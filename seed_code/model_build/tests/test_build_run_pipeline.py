@@ -141,10 +141,14 @@ def test_a_session_without_region_is_a_usage_error(aws: None, monkeypatch: pytes
 def test_names_registered_for_the_project_are_used(
     account: boto3.Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A platform project registers its pipeline name (the one its CI role may manage) and group."""
+    """A platform project registers its pipeline name (the one its CI role may manage), its group
+    and its own roles (the only pipeline role its CI role may pass, the only job role that one may)."""
     ssm = account.client("ssm")
     ssm.put_parameter(Name="/mlops/dev/projects/abalone/pipeline-name", Value="mlops-dev-abalone-build", Type="String")
     ssm.put_parameter(Name="/mlops/dev/projects/abalone/model-package-group", Value="mlops-dev-abalone-grp", Type="String")
+    pipeline_role, job_role = (f"arn:aws:iam::123456789012:role/mlops-dev-abalone-{r}" for r in ("pipeline", "pipeline-jobs"))
+    ssm.put_parameter(Name="/mlops/dev/projects/abalone/pipeline-execution-role-arn", Value=pipeline_role, Type="String")
+    ssm.put_parameter(Name="/mlops/dev/projects/abalone/job-role-arn", Value=job_role, Type="String")
     calls = recorded_calls(account)
 
     assert run_pipeline.main(ARGS, session=account) == 0
@@ -154,6 +158,9 @@ def test_names_registered_for_the_project_are_used(
     described = account.client("sagemaker").describe_pipeline(PipelineName="mlops-dev-abalone-build")
     parameters = {p["Name"]: p.get("DefaultValue") for p in json.loads(described["PipelineDefinition"])["Parameters"]}
     assert parameters["ModelPackageGroupName"] == "mlops-dev-abalone-grp"
+    assert described["RoleArn"] == pipeline_role
+    steps = json.loads(described["PipelineDefinition"])["Steps"]
+    assert {s["Arguments"]["RoleArn"] for s in steps if "RoleArn" in s.get("Arguments", {})} == {job_role}
     # What a least-privilege CI role has on its own pipeline: no ListPipelines.
     assert made == [
         "sagemaker.DescribePipeline",

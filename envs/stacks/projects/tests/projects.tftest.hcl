@@ -33,8 +33,24 @@ override_data {
   values = { value = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" }
 }
 override_data {
-  target = data.aws_ssm_parameter.contract["identity/pipeline-execution-role-arn"]
-  values = { value = "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution" }
+  target = data.aws_ssm_parameter.contract["identity/guardrails-policy-arn"]
+  values = { value = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["storage/data-bucket"]
+  values = { value = "mlops-dev-data-111111111111" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["kms/ebs-key-arn"]
+  values = { value = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["network/private-subnet-ids"]
+  values = { value = "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb" }
+}
+override_data {
+  target = data.aws_ssm_parameter.contract["network/sagemaker-security-group-id"]
+  values = { value = "sg-0cccccccccccccccc" }
 }
 
 variables {
@@ -71,6 +87,29 @@ run "one_project_module_per_entry" {
   assert {
     condition     = one([for s in jsondecode(module.project["abalone"].policy_documents["ci"]).Statement : s.Resource if s.Sid == "UploadPipelineScripts"]) == "arn:aws:s3:::mlops-dev-models-111111111111/abalone/code/*"
     error_message = "Each project's CI role may put objects under <models bucket>/<project>/code/ only."
+  }
+
+  # Each project runs as its own roles: its CI role passes its own pipeline role, which passes its
+  # own job role; their objects are the project's prefix of the contract's data and models buckets.
+  assert {
+    condition = [for p in ["abalone", "churn"] : one([for s in jsondecode(module.project[p].policy_documents["ci"]).Statement : s.Resource if s.Sid == "PassProjectPipelineRoleToSageMaker"])] == [
+      "arn:aws:iam::111111111111:role/mlops-dev-abalone-pipeline",
+      "arn:aws:iam::111111111111:role/mlops-dev-churn-pipeline",
+    ]
+    error_message = "Each project's CI role may pass its own pipeline role only."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(module.project["churn"].policy_documents["job"]).Statement : s.Resource if s.Sid == "WriteProjectObjects"]) == [
+      "arn:aws:s3:::mlops-dev-data-111111111111/churn/*",
+      "arn:aws:s3:::mlops-dev-models-111111111111/churn/*",
+    ]
+    error_message = "A project's job role writes its own prefix of the data and models buckets only."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.project["abalone"].policy_documents["pipeline"]).Statement : s.Resource if s.Sid == "PassProjectJobRoleToSageMaker"]) == "arn:aws:iam::111111111111:role/mlops-dev-abalone-pipeline-jobs"
+    error_message = "A project's pipeline role may pass its own job role only."
   }
 }
 

@@ -6,7 +6,8 @@ Reads the platform contract ``/<prefix>/<env>/…`` from SSM, builds the pipelin
 uploads the processing scripts to the environment's models bucket, creates the pipeline or
 updates it if it exists, and starts an execution. The pipeline and model package group names are
 those the platform registered for the project (``/<prefix>/<env>/projects/<project>/…``), else
-``<prefix>-<env>-<project>``. ``--dry-run`` prints the definition and calls nothing but SSM.
+``<prefix>-<env>-<project>``; so are the roles the pipeline and its jobs run as (the project's own,
+else the environment's of the contract). ``--dry-run`` prints the definition and calls nothing but SSM.
 
 Exit codes: 0 success, 1 an AWS call failed, 2 bad arguments or an incomplete contract.
 """
@@ -34,7 +35,7 @@ from abalone_build.pipeline import (
     definition_json,
     validate_project,
 )
-from abalone_build.project_registration import read_project_registration
+from abalone_build.project_registration import read_project_registration, with_project_roles
 from abalone_build.scripts import upload_scripts
 
 
@@ -140,6 +141,7 @@ def run(args: argparse.Namespace, session: boto3.Session) -> int:
     ssm = session.client("ssm")
     contract = read_contract(ssm, args.prefix, args.env)
     registration = read_project_registration(ssm, args.prefix, args.env, args.project)
+    contract = with_project_roles(contract, registration)
     settings = PipelineSettings(
         project=args.project,
         mse_threshold=args.mse_threshold,
