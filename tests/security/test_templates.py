@@ -34,8 +34,8 @@ OUTSIDER = "arn:aws:iam::999999999999:root"
 
 # "arn:...:iam::<account>:root" in any spelling a template may use (literal, ${Sub} or {{resolve}}).
 ACCOUNT_ROOT = re.compile(r"iam::[^:\s\"']*:root\b")
-# A parameter that takes an account id: named so, or constrained to twelve digits.
-ACCOUNT_ID_PATTERN = re.compile(r"\[0-9\]\{12\}|\\d\{12\}")
+# A parameter that takes an account id: named so, or constrained to exactly twelve digits.
+ACCOUNT_ID_PATTERN = re.compile(r"\^?(\[0-9\]|\\d)\{12\}\$?")
 
 
 def _cloudformation_yaml(body: str) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def template_findings(body: str) -> list[str]:
     template = _cloudformation_yaml(body)
     findings = [f"account root principal {m.group(0)}" for m in ACCOUNT_ROOT.finditer(json.dumps(template.get("Resources", {})))]
     for name, parameter in template.get("Parameters", {}).items():
-        if "accountid" in name.lower() or ACCOUNT_ID_PATTERN.search(str(parameter.get("AllowedPattern", ""))):
+        if "accountid" in name.lower() or ACCOUNT_ID_PATTERN.fullmatch(str(parameter.get("AllowedPattern", ""))):
             findings.append(f"account id parameter {name}")
     return findings
 
