@@ -16,9 +16,10 @@ the output key (the data key), ``EnableNetworkIsolation: true`` (the scripts and
 algorithm need no network: SageMaker moves the S3 data), and S3 locations only under the
 environment's data and models buckets.
 
-Roles: the pipeline runs as the pipeline-execution role, which creates the jobs; each job runs
-as the SageMaker execution role. The platform lets the pipeline-execution role pass only the
-SageMaker execution role (``iam:PassRole``), so a job naming the pipeline role would be denied.
+Roles: the pipeline runs as the contract's pipeline role, which creates the jobs; each job runs
+as its job role (for a project the platform set up, the project's own two roles, see
+``project_registration``). The platform lets a pipeline role pass only its job role
+(``iam:PassRole``), so a job naming the pipeline role would be denied.
 """
 
 from __future__ import annotations
