@@ -22,7 +22,7 @@ from orchestrator.emulator.oidc.issuer import Issuer
 from orchestrator.emulator.process import Emulator, start_emulator
 
 REGION = "eu-west-1"
-DEV, STAGING = "111111111111", "333333333333"
+DEV, OTHER = "111111111111", "333333333333"
 REPO = "example-org/mlops-platform"
 GITHUB = "token.actions.githubusercontent.com"
 
@@ -58,8 +58,8 @@ def roles(emulator: Emulator) -> dict[str, str]:
     iam.put_role_policy(RoleName="ci-apply", PolicyName="read", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}]}))
     plan_arn = iam.create_role(RoleName="ci-plan", AssumeRolePolicyDocument=_trust(DEV, f"repo:{REPO}:pull_request"))["Role"]["Arn"]
-    other = _admin(emulator.url, STAGING, "iam")  # an account without the provider
-    other_arn = other.create_role(RoleName="ci-apply", AssumeRolePolicyDocument=_trust(STAGING, f"repo:{REPO}:environment:dev"))["Role"]["Arn"]
+    other = _admin(emulator.url, OTHER, "iam")  # an account without the provider
+    other_arn = other.create_role(RoleName="ci-apply", AssumeRolePolicyDocument=_trust(OTHER, f"repo:{REPO}:environment:dev"))["Role"]["Arn"]
     return {"apply": apply_arn, "plan": plan_arn, "no-provider": other_arn}
 
 
@@ -109,6 +109,7 @@ def test_a_sub_the_trust_does_not_name_is_access_denied(emulator: Emulator, role
     assert _error(emulator.url, roles["apply"], _token(emulator.url, repository="someone/fork", environment="dev"))[0] == "AccessDenied"
     assert _error(emulator.url, roles["apply"], _token(emulator.url, environment="dev", audience="https://github.com/example-org")) == (
         "InvalidIdentityToken", "Incorrect token audience", 400)
+    assert _error(emulator.url, f"arn:aws:iam::{DEV}:role/no-such-role", _token(emulator.url, environment="dev"))[0] == "AccessDenied"
 
 
 def test_a_token_not_signed_by_the_emulators_issuer_is_invalid(emulator: Emulator, roles: dict[str, str]) -> None:
