@@ -136,7 +136,10 @@ class GithubConfig(_Strict):
     existing_oidc_provider_arn: str | None = None
     plan_branch: str = Field(
         default="main",
-        description="Protected branch whose jobs without a GitHub environment (plan before a reviewed apply, scheduled drift) may use the read-only plan role.",
+        description=(
+            "Protected branch whose jobs without a GitHub environment (plan before a reviewed apply, scheduled drift) may use the "
+            "read-only plan role, and the only branch whose jobs in the env's GitHub environment may use the apply role."
+        ),
     )
 
     @field_validator("plan_branch")
