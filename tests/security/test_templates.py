@@ -13,11 +13,11 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-import yaml
 
+from orchestrator.emulator.extensions.servicecatalog import _parse_template
 from orchestrator.policy.evaluator import Request
 from tests.conftest import REPO_ROOT
 from tests.security.conftest import REGION, client, decided_before, refused, session
@@ -38,26 +38,9 @@ ACCOUNT_ROOT = re.compile(r"iam::[^:\s\"']*:root\b")
 ACCOUNT_ID_PATTERN = re.compile(r"\^?(\[0-9\]|\\d)\{12\}\$?")
 
 
-def _cloudformation_yaml(body: str) -> dict[str, Any]:
-    """A CloudFormation YAML template with its short-form functions (!Sub, !Ref, ...) kept as values."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def any_tag(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return loader.construct_scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return loader.construct_sequence(node, deep=True)
-        return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-
-    Loader.add_multi_constructor("!", any_tag)
-    return dict(yaml.load(body, Loader=Loader))  # noqa: S506 - SafeLoader subclass
-
-
 def template_findings(body: str) -> list[str]:
     """What a published template must not contain: account-root principals, account-id parameters."""
-    template = _cloudformation_yaml(body)
+    template = _parse_template(body.encode())
     findings = [f"account root principal {m.group(0)}" for m in ACCOUNT_ROOT.finditer(json.dumps(template.get("Resources", {})))]
     for name, parameter in template.get("Parameters", {}).items():
         if "accountid" in name.lower() or ACCOUNT_ID_PATTERN.fullmatch(str(parameter.get("AllowedPattern", ""))):
@@ -98,7 +81,7 @@ def test_the_launch_role_creates_no_role_and_attaches_no_policy(world: World) ->
     # Before: a project role with the boundary and any trust (an outside account), and any managed
     # policy on it, AWS's AdministratorAccess included. A role without the boundary was refused then too.
     role_arn = f"arn:aws:iam::{dev}:role/{role}"
-    with_boundary = {"iam:PermissionsBoundary": boundary}
+    with_boundary: dict[str, str | bool | int | list[str]] = {"iam:PermissionsBoundary": boundary}
     assert decided_before(LAUNCH, Request("iam:CreateRole", role_arn, with_boundary), dev).allowed
     assert decided_before(LAUNCH, Request("iam:AttachRolePolicy", role_arn, {**with_boundary, "iam:PolicyARN": ADMINISTRATOR_ACCESS}), dev).allowed
     assert not decided_before(LAUNCH, Request("iam:CreateRole", role_arn), dev).allowed
