@@ -93,3 +93,15 @@ variable "existing_oidc_provider_arn" {
   type        = string
   default     = null
 }
+
+variable "s3_public_access_block_managed_by" {
+  description = "Who sets the account's S3 Block Public Access: \"account\" (bootstrap turns all four settings on) or \"organization\" (an organization-level S3 Block Public Access policy sets and locks them; bootstrap then manages nothing). See modules/s3-account-public-access-block."
+  type        = string
+  default     = "account"
+  nullable    = false
+
+  validation {
+    condition     = contains(["account", "organization"], var.s3_public_access_block_managed_by)
+    error_message = "s3_public_access_block_managed_by must be \"account\" or \"organization\"."
+  }
+}

@@ -116,6 +116,9 @@ run "rejected_values_1" {
 
     # rejects_wildcard_plan_branch
     github_plan_branch = "release/*"
+
+    # the account's public access block is set here or by the organization, nothing else
+    s3_public_access_block_managed_by = "nobody"
   }
 
   expect_failures = [
@@ -125,7 +128,30 @@ run "rejected_values_1" {
     var.key_administrator_arns,
     var.github_repository,
     var.github_plan_branch,
+    var.s3_public_access_block_managed_by,
   ]
+}
+
+run "the_account_blocks_public_access_to_every_bucket" {
+  command = plan
+
+  assert {
+    condition     = module.s3_public_access.managed_here && alltrue(values(module.s3_public_access.settings))
+    error_message = "Bootstrap must turn on all four account-level S3 Block Public Access settings."
+  }
+}
+
+run "an_organization_managed_account_is_left_to_the_organization" {
+  command = plan
+
+  variables {
+    s3_public_access_block_managed_by = "organization"
+  }
+
+  assert {
+    condition     = !module.s3_public_access.managed_here
+    error_message = "With the organization managing Block Public Access, bootstrap must not manage it."
+  }
 }
 
 # One plan (same variables) for: ci_roles_are_pinned_to_the_repository,
