@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from orchestrator.emulator.extensions.servicecatalog import _parse_template
-from orchestrator.policy.evaluator import Request
+from orchestrator.policy.authorization import authorize
+from orchestrator.policy.evaluator import ContextValue, Request
 from tests.conftest import REPO_ROOT
-from tests.security.conftest import REGION, client, decided_before, refused, session
+from tests.security.conftest import REGION, applied_role, client, decided_before, refused, session
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -107,6 +108,31 @@ def test_the_launch_role_cannot_weaken_or_remove_a_project_buckets_public_access
     # Before: ProjectBuckets allowed s3:PutBucketPublicAccessBlock (which DeletePublicAccessBlock is
     # authorized as) on every project bucket, whatever the block said.
     assert decided_before(LAUNCH, Request("s3:PutBucketPublicAccessBlock", f"arn:aws:s3:::{bucket}"), dev).allowed
+
+
+def test_the_launch_role_still_provisions_the_deploy_template_through_cloudformation(world: World) -> None:
+    """What CloudFormation asks for model-deploy-v3.yaml with the launch role (its calls carry
+    aws:CalledVia = cloudformation.amazonaws.com), decided on the applied role: all allowed."""
+    dev = world.accounts["dev"]
+    launch = applied_role(world.url, dev, LAUNCH)
+    bucket = f"arn:aws:s3:::mlops-dev-project-p-abc123def456-{dev}"
+    group = f"arn:aws:sagemaker:{REGION}:{dev}:model-package-group/mlops-dev-abalone-p-abc123def456"
+    via: dict[str, ContextValue] = {"aws:CalledVia": ["cloudformation.amazonaws.com"], "aws:RequestedRegion": REGION}
+    calls = [
+        Request("cloudformation:CreateStack", f"arn:aws:cloudformation:{REGION}:{dev}:stack/SC-{dev}-pp-abc/1"),
+        Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{dev}:parameter/mlops/dev/accounts/staging", via),
+        *(
+            Request(action, bucket, via)
+            for action in (
+                "s3:CreateBucket", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration", "s3:PutBucketVersioning",
+                "s3:PutBucketOwnershipControls", "s3:PutBucketLogging", "s3:PutLifecycleConfiguration", "s3:PutBucketTagging", "s3:PutBucketPolicy",
+            )
+        ),
+        *(Request(action, group, via) for action in ("sagemaker:CreateModelPackageGroup", "sagemaker:PutModelPackageGroupPolicy", "sagemaker:AddTags")),
+        *(Request(action, f"arn:aws:events:{REGION}:{dev}:rule/mlops-dev-p-abc123def456-model-approval", via) for action in ("events:PutRule", "events:PutTargets")),
+        Request("iam:PassRole", f"arn:aws:iam::{dev}:role/mlops-dev-deploy-events", {**via, "iam:PassedToService": "events.amazonaws.com"}),
+    ]
+    assert [c.action for c in calls if not authorize(launch, c, dev).allowed] == []
 
 
 # ---------------------------------------------------------------------------------------------
