@@ -108,7 +108,7 @@ def object_kms_key(bucket: str, key: str, version: Any) -> str | None:
     if found is None:
         return None
     try:
-        stored = found[0].keys.getlist(key)
+        stored = found[0].keys.getlist(key) or []  # moto answers None for a key it does not hold
     except Exception:  # noqa: BLE001 - no such key
         return None
     candidates = [o for o in stored if version is None or str(getattr(o, "version_id", "")) == str(version)]

@@ -105,6 +105,15 @@ def test_a_role_gets_what_its_policy_allows_and_is_denied_the_rest_in_each_proto
     assert worker("sts").get_caller_identity()["Arn"].endswith(":assumed-role/worker/tester")  # never denied
 
 
+def test_a_missing_object_is_decided_like_any_other(world: dict[str, Any]) -> None:
+    """Reading a key that does not exist is authorized first (no server error): outside the
+    policy it is refused, inside it the service answers (S3 says NoSuchKey, or AccessDenied to a
+    caller without s3:ListBucket)."""
+    worker = world["worker"]
+    assert _code(lambda: worker("s3").get_object(Bucket=BUCKET, Key="other/missing.csv")) == "AccessDenied"
+    assert _code(lambda: worker("s3").get_object(Bucket=BUCKET, Key="mine/missing.csv")) in ("NoSuchKey", "AccessDenied")
+
+
 def test_the_message_names_principal_action_and_resource(world: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as denied:
         world["worker"]("sagemaker").describe_endpoint(EndpointName="bad")
