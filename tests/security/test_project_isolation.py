@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from orchestrator.policy.authorization import authorize
 from orchestrator.policy.evaluator import Request
-from tests.security.conftest import REGION, applied_role, client, decided_before, not_refused, refused, session
+from tests.security.conftest import REGION, applied_role, before, client, decided_before, not_refused, refused, session
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -97,6 +98,48 @@ def test_a_projects_pipeline_and_job_roles_reach_only_its_own_prefix_and_group(w
         for role in (f"mlops-dev-{PROJECT}-pipeline", f"mlops-dev-{PROJECT}-pipeline-jobs"):
             assert not authorize(applied_role(world.url, dev, role), request, dev).allowed, (role, what)
         assert decided_before("mlops-dev-pipeline-execution", request, dev).allowed, what
+
+
+def test_a_projects_pipeline_role_creates_only_isolated_jobs_inside_the_guardrails(world: World) -> None:
+    """Pipeline role: CreateIsolatedJobs allows processing and training jobs only with
+    sagemaker:NetworkIsolation = true, and the attached guardrails deny a job outside the
+    environment's subnets (DenyJobsWithoutVpcSubnets). The shared role allowed a job without isolation."""
+    dev = world.accounts["dev"]
+    inspector = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "ssm")
+    contract = {name: inspector.get_parameter(Name=f"/mlops/dev/{name}")["Parameter"]["Value"]
+                for name in ("network/private-subnet-ids", "network/sagemaker-security-group-id", "kms/ebs-key-arn", "kms/data-key-arn")}
+    vpc = {"Subnets": contract["network/private-subnet-ids"].split(","), "SecurityGroupIds": [contract["network/sagemaker-security-group-id"]]}
+    sagemaker = client(world.url, session(world.url, _role_arn(world, f"{PROJECT}-pipeline")), "sagemaker")
+
+    def job(network: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ProcessingJobName": "security-suite-isolation",
+            "RoleArn": _role_arn(world, f"{PROJECT}-pipeline-jobs"),
+            "AppSpecification": {"ImageUri": XGBOOST_IMAGE},
+            "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 30, "VolumeKmsKeyId": contract["kms/ebs-key-arn"]}},
+            "ProcessingOutputConfig": {"Outputs": [], "KmsKeyId": contract["kms/data-key-arn"]},
+            "NetworkConfig": {"EnableInterContainerTrafficEncryption": True, **network},
+        }
+
+    message = refused(lambda: sagemaker.create_processing_job(**job({"EnableNetworkIsolation": False, "VpcConfig": vpc})))
+    assert "no identity-based policy allows" in message, message
+    message = refused(lambda: sagemaker.create_processing_job(**job({"EnableNetworkIsolation": True})))
+    assert "explicit deny" in message, message
+    processing = f"arn:aws:sagemaker:{REGION}:{dev}:processing-job/security-suite-isolation"
+    not_isolated = Request("sagemaker:CreateProcessingJob", processing, {
+        "sagemaker:VpcSubnets": vpc["Subnets"], "sagemaker:VpcSecurityGroupIds": vpc["SecurityGroupIds"],
+        "sagemaker:VolumeKmsKey": contract["kms/ebs-key-arn"], "sagemaker:VolumeKmsKeyArn": contract["kms/ebs-key-arn"],
+        "sagemaker:OutputKmsKey": contract["kms/data-key-arn"], "sagemaker:OutputKmsKeyArn": contract["kms/data-key-arn"],
+        "sagemaker:InterContainerTrafficEncryption": "true", "sagemaker:NetworkIsolation": "false", "aws:RequestedRegion": REGION,
+    })
+    assert not authorize(applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline"), not_isolated, dev).allowed
+    assert authorize(applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline"), replace(not_isolated, context={**not_isolated.context, "sagemaker:NetworkIsolation": "true"}), dev).allowed
+    # The earlier world had other subnet and security group ids: its guardrails name them.
+    allowed = {s["Sid"]: next(iter(s["Condition"]["ForAnyValue:StringNotEquals"].values()))
+               for d in before("mlops-dev-pipeline-execution")["identity_policies"] for s in d["Statement"]
+               if s.get("Sid") in ("DenyJobsOutsideAllowedSubnets", "DenyJobsOutsideAllowedSecurityGroups")}
+    earlier_vpc = {"sagemaker:VpcSubnets": allowed["DenyJobsOutsideAllowedSubnets"], "sagemaker:VpcSecurityGroupIds": allowed["DenyJobsOutsideAllowedSecurityGroups"]}
+    assert decided_before("mlops-dev-pipeline-execution", replace(not_isolated, context={**not_isolated.context, **earlier_vpc}), dev).allowed
 
 
 def test_a_projects_ci_role_passes_only_its_own_pipeline_role_and_runs_only_its_own_pipeline(world: World) -> None:
