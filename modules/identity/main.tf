@@ -91,6 +91,10 @@ locals {
   project_resource_prefix = coalesce(var.project_resource_prefix, "${var.name_prefix}-project-")
   project_role_arns       = "${local.iam_arn_prefix}:role/${local.project_resource_prefix}*"
   project_bucket_arns     = "arn:${local.partition}:s3:::${local.project_resource_prefix}*"
+  # The pipeline and job roles of each project of the projects stack (modules/mlops-project:
+  # <name_prefix>-<project>-pipeline and <name_prefix>-<project>-pipeline-jobs), one pattern for
+  # both: only the project's CI role may pass its pipeline role, only that one its job role.
+  project_pipeline_role_arns = "${local.iam_arn_prefix}:role/${var.name_prefix}-*-pipeline*"
 }
 
 ################################################################################
@@ -539,7 +543,7 @@ locals {
         Sid       = "PassRole"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn, local.deploy_events_role_arn]
+        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn, local.deploy_events_role_arn, local.project_pipeline_role_arns]
         Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.events_service, local.servicecatalog_service] } }
       },
       {
@@ -550,9 +554,10 @@ locals {
         Condition = { ArnLike = { "aws:PrincipalArn" = local.project_role_arns } }
       },
       {
+        # On a policy ARN, iam:Set* is SetDefaultPolicyVersion only (the other Set* act on "*").
         Sid      = "DenyBoundaryEdits"
         Effect   = "Deny"
-        Action   = ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Delete*", "iam:Update*", "iam:SetDefaultPolicyVersion"]
+        Action   = ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Delete*", "iam:Update*", "iam:Set*"]
         Resource = local.boundary_arn
       },
       {

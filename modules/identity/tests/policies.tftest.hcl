@@ -288,10 +288,10 @@ run "guardrails_statements" {
     condition = one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s if s.Sid == "DenyBoundaryEdits"]) == {
       Sid      = "DenyBoundaryEdits"
       Effect   = "Deny"
-      Action   = ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Delete*", "iam:Update*", "iam:SetDefaultPolicyVersion"]
+      Action   = ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Delete*", "iam:Update*", "iam:Set*"]
       Resource = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
     }
-    error_message = "Create/Put/Attach/Delete/Update (and SetDefaultPolicyVersion) on the boundary policy itself must be denied."
+    error_message = "Create/Put/Attach/Delete/Update and Set* (SetDefaultPolicyVersion) on the boundary policy itself must be denied."
   }
 
   assert {
@@ -458,10 +458,11 @@ run "guardrails_statements" {
         "arn:aws:iam::111111111111:role/mlops-dev-project-*",
         "arn:aws:iam::111111111111:role/mlops-dev-launch",
         "arn:aws:iam::111111111111:role/mlops-dev-deploy-events",
+        "arn:aws:iam::111111111111:role/mlops-dev-*-pipeline*",
       ]
       Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com", "servicecatalog.amazonaws.com"] } }
     }
-    error_message = "PassRole must be limited to the environment's execution, launch, deploy-events and project roles and to SageMaker, EventBridge and Service Catalog."
+    error_message = "PassRole must be limited to the environment's execution, launch, deploy-events and project roles (template and projects-stack pipeline/job roles) and to SageMaker, EventBridge and Service Catalog."
   }
 
   assert {

@@ -226,8 +226,9 @@ run "brought_roles_are_used_everywhere" {
       "arn:aws:iam::111111111111:role/mlops-dev-project-*",
       "arn:aws:iam::111111111111:role/legacy-launch",
       "arn:aws:iam::111111111111:role/mlops-dev-deploy-events",
+      "arn:aws:iam::111111111111:role/mlops-dev-*-pipeline*",
     ]
-    error_message = "The boundary's PassRole must name the brought execution and launch roles."
+    error_message = "The boundary's PassRole must name the brought execution and launch roles (and the projects' own pipeline and job roles)."
   }
 
   assert {
