@@ -27,6 +27,7 @@ locals {
   sagemaker_service      = "sagemaker.amazonaws.com"
   servicecatalog_service = "servicecatalog.amazonaws.com"
   events_service         = "events.amazonaws.com"
+  cloudformation_service = "cloudformation.amazonaws.com"
 
   iam_arn_prefix       = "arn:${local.partition}:iam::${local.account_id}"
   sagemaker_arn_prefix = "arn:${local.partition}:sagemaker:${local.region}:${local.account_id}"
@@ -1149,32 +1150,12 @@ locals {
         Condition = local.this_region
       },
       {
-        Sid    = "ProjectRolesOnlyWithBoundary"
-        Effect = "Allow"
-        Action = [
-          "iam:AttachRolePolicy",
-          "iam:CreateRole",
-          "iam:DeleteRolePolicy",
-          "iam:DetachRolePolicy",
-          "iam:PutRolePermissionsBoundary",
-          "iam:PutRolePolicy",
-        ]
-        Resource  = local.project_role_arns
-        Condition = { StringEquals = { "iam:PermissionsBoundary" = local.boundary_arn } }
-      },
-      {
-        # DeleteRole fails while a role still has policies, and removing those
-        # needs the boundary condition above; tags grant nothing here.
-        Sid      = "ProjectRolesReadTagDelete"
-        Effect   = "Allow"
-        Action   = ["iam:DeleteRole", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:TagRole", "iam:UntagRole"]
-        Resource = local.project_role_arns
-      },
-      {
+        # The templates create no roles: pipelines and jobs run with the
+        # platform's execution roles.
         Sid       = "PassRolesToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns]
+        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn]
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
       },
       {
@@ -1201,13 +1182,24 @@ locals {
           "s3:PutBucketLogging",
           "s3:PutBucketOwnershipControls",
           "s3:PutBucketPolicy",
-          "s3:PutBucketPublicAccessBlock",
           "s3:PutBucketTagging",
           "s3:PutBucketVersioning",
           "s3:PutEncryptionConfiguration",
           "s3:PutLifecycleConfiguration",
         ]
         Resource = local.project_bucket_arns
+      },
+      {
+        # A bucket's public access block is set only by CloudFormation, from
+        # the platform's templates (all four settings true). IAM has no key
+        # for the block's content, and DeletePublicAccessBlock is authorized
+        # as s3:PutBucketPublicAccessBlock too: a direct call with this role's
+        # credentials cannot weaken or remove a block.
+        Sid       = "ProjectBucketPublicAccessBlockFromTemplates"
+        Effect    = "Allow"
+        Action    = "s3:PutBucketPublicAccessBlock"
+        Resource  = local.project_bucket_arns
+        Condition = { "ForAnyValue:StringEquals" = { "aws:CalledVia" = local.cloudformation_service } }
       },
       {
         Sid    = "ModelPackageGroupsAndPipelines"
@@ -1256,6 +1248,11 @@ locals {
       local.s3_list_statement,
       local.s3_read_statement,
       local.template_copy_statement,
+      # The templates use the platform's roles and create none: IAM has no
+      # condition key on a trust policy's content, so a role the launch role
+      # could create might trust anyone. No role, inline policy or managed
+      # policy attachment at all (AWS managed policies included).
+      local.deny_iam_changes,
     ]
   }
 

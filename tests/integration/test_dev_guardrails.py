@@ -120,13 +120,14 @@ def test_pass_role_only_named_roles_only_to_sagemaker(iam: Any) -> None:
     assert decide(iam, role, Request("iam:PassRole", other, to_sagemaker)) != Decision.ALLOW
 
 
-def test_roles_created_by_project_templates_must_carry_the_boundary(iam: Any, contract: dict[str, str]) -> None:
+def test_the_launch_role_creates_no_role_with_or_without_the_boundary(iam: Any, contract: dict[str, str]) -> None:
+    """The templates use the platform's roles: a role the launch role created could trust anyone."""
     role = f"{PREFIX}-launch"
     new_role = f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-project-abalone-build"
     boundary = contract["identity/permission-boundary-arn"]
     with_boundary = Request("iam:CreateRole", new_role, {"iam:PermissionsBoundary": boundary})
     without = Request("iam:CreateRole", new_role, {})
-    assert decide(iam, role, with_boundary) == Decision.ALLOW
+    assert decide(iam, role, with_boundary) == Decision.EXPLICIT_DENY
     assert decide(iam, role, without) == Decision.EXPLICIT_DENY
 
 

@@ -783,18 +783,34 @@ run "guardrails_statements" {
     error_message = "Only Service Catalog acting for this account may assume the launch role."
   }
 
+  # The templates use the platform's roles: the launch role creates no role,
+  # puts no inline policy and attaches no managed policy (IAM has no condition
+  # key on a trust policy's content), and no statement allows any IAM write.
   assert {
-    condition = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Sid == "ProjectRolesOnlyWithBoundary"]) == {
-      Sid       = "ProjectRolesOnlyWithBoundary"
-      Effect    = "Allow"
-      Action    = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
-      Resource  = "arn:aws:iam::111111111111:role/mlops-dev-project-*"
-      Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" } }
-    }
-    error_message = "Project templates may create and change only project roles that carry the boundary."
+    condition     = contains(jsondecode(output.policy_documents["launch"]).Statement, { Sid = "DenyIamChanges", Effect = "Deny", Action = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeleteRolePermissionsBoundary"], Resource = "*" })
+    error_message = "The launch role must be denied creating roles and putting or attaching policies."
   }
 
-  # SageMaker receives the execution and project roles; EventBridge receives
+  assert {
+    condition     = length([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "iam:") && a != "iam:PassRole"])]) == 0
+    error_message = "The launch role may not be allowed any IAM action but PassRole."
+  }
+
+  # A project bucket's public access block is set only through CloudFormation
+  # (the templates set all four settings); DeletePublicAccessBlock is
+  # authorized as s3:PutBucketPublicAccessBlock too.
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["launch"]).Statement : s if contains(flatten([s.Action]), "s3:PutBucketPublicAccessBlock")] == [{
+      Sid       = "ProjectBucketPublicAccessBlockFromTemplates"
+      Effect    = "Allow"
+      Action    = "s3:PutBucketPublicAccessBlock"
+      Resource  = "arn:aws:s3:::mlops-dev-project-*"
+      Condition = { "ForAnyValue:StringEquals" = { "aws:CalledVia" = "cloudformation.amazonaws.com" } }
+    }]
+    error_message = "The launch role may set a project bucket's public access block only through CloudFormation."
+  }
+
+  # SageMaker receives the execution roles; EventBridge receives
   # only the platform's delivery role (the model-deploy template's
   # DeployEventTargetRoleArn), and no role goes to both.
   assert {
@@ -803,7 +819,7 @@ run "guardrails_statements" {
         Sid       = "PassRolesToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution", "arn:aws:iam::111111111111:role/mlops-dev-project-*"]
+        Resource  = ["arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution", "arn:aws:iam::111111111111:role/mlops-dev-pipeline-execution"]
         Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
       },
       {
@@ -871,7 +887,7 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = length([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "s3:Put") || startswith(a, "s3:Delete")]) && s.Sid != "ProjectBuckets"]) == 0
+    condition     = length([for s in jsondecode(output.policy_documents["launch"]).Statement : s if s.Effect == "Allow" && anytrue([for a in flatten([s.Action]) : startswith(a, "s3:Put") || startswith(a, "s3:Delete")]) && !contains(["ProjectBuckets", "ProjectBucketPublicAccessBlockFromTemplates"], s.Sid)]) == 0
     error_message = "The launch role may write or delete S3 data only as bucket set-up of project buckets."
   }
 

@@ -260,8 +260,8 @@ run "studio_domain_and_project_prefix" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "ProjectRolesOnlyWithBoundary"]) == "arn:aws:iam::111111111111:role/mlops-dev-sc-*" && one([for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "ProjectBuckets"]) == "arn:aws:s3:::mlops-dev-sc-*"
-    error_message = "The project resource prefix must scope the launch role's roles and buckets."
+    condition     = [for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "ProjectBucketPublicAccessBlockFromTemplates"] == ["arn:aws:s3:::mlops-dev-sc-*"] && one([for s in jsondecode(output.policy_documents["launch"]).Statement : s.Resource if s.Sid == "ProjectBuckets"]) == "arn:aws:s3:::mlops-dev-sc-*"
+    error_message = "The project resource prefix must scope the launch role's buckets (and their public access block)."
   }
 
   assert {
