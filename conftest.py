@@ -10,6 +10,12 @@ one worker that gets their file. They are scheduled one by one instead.
 (`--dist loadgroup` with `xdist_group` marks would say the same thing, but with pytest 9.2 and
 pytest-xdist 3.8 it does not group at all: xdist marks a group by rewriting the test's node id,
 which pytest 9.2 no longer reads; pytest-xdist issue #1386.)
+
+The units are handed out in the order of `schedule_rank`, not largest first. The session's world
+(tests/world.py: dev, staging and prod applied, ~6 minutes) is built in the background from the
+start, so both workers first take the units that need no world (the Terraform roots, the longest,
+first); then the world files, the longest chain first; the units that destroy the world come last
+(they wait for every other world test anyway).
 """
 
 from __future__ import annotations
@@ -22,11 +28,50 @@ import pytest
 SPREAD_ONE_BY_ONE = ("tests/terraform/test_modules.py::test_validate_and_terraform_test[",)
 
 
+# Units that use the world, the longest first; the ones that destroy it after all others.
+WORLD_UNITS = (
+    "tests/integration/test_dev_local.py",
+    "tests/integration/test_readme_flow.py",
+    "tests/security/",
+    "tests/integration/test_dev_guardrails.py",
+)
+# staging and prod's destroy before dev's: should one worker get both units, the README's last
+# `destroy` (test_destroy.py, which waits for the other) must not wait for a unit queued behind it.
+WORLD_ENDERS = ("tests/integration/test_destroy_targets.py", "tests/integration/test_destroy.py")
+
+
+def schedule_rank(unit: str) -> int:
+    """Where a work unit goes in the queue (lower first)."""
+    if unit.startswith(SPREAD_ONE_BY_ONE):
+        return 0
+    if unit.startswith("tests/gates/"):
+        return 1
+    for position, ender in enumerate(WORLD_ENDERS):
+        if unit == ender:
+            return 10 + len(WORLD_UNITS) + position
+    for position, prefix in enumerate(WORLD_UNITS):
+        if unit.startswith(prefix):
+            return 10 + position
+    return 2
+
+
+def ordered(collection: list[str]) -> list[str]:
+    """The collection with its work units in schedule order (a unit's tests stay in their order)."""
+    return sorted(collection, key=lambda nodeid: schedule_rank(work_unit(nodeid)))
+
+
 def work_unit(nodeid: str) -> str:
     """The unit a test is scheduled with: its own node id if it is spread, otherwise its file."""
     if nodeid.startswith(SPREAD_ONE_BY_ONE):
         return nodeid
     return nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every process collects the tests in schedule order: the scheduler hands out units by their
+    indices in the workers' own collections, so the order must be the workers' own."""
+    items[:] = sorted(items, key=lambda item: schedule_rank(work_unit(item.nodeid)))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -38,5 +83,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class LoadFileSpreadingTerraformRoots(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
+
+        def schedule(self) -> None:
+            self.config.option.loadscopereorder = False  # the queue follows the collection's order, not the units' sizes
+            super().schedule()
 
     return LoadFileSpreadingTerraformRoots(config, log)

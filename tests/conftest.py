@@ -97,16 +97,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Every process of the run collects every test: each knows which tests use the world
-    (the ones that destroy it excepted)."""
+    (the ones that destroy it excepted). If any test of the run uses it, its build starts now, in
+    the background (tests/world.py), while the tests that need no world run."""
     session.config.stash[WORLD_TESTS] = [
         i.nodeid for i in session.items if "world" in _fixtures_of(i) and "world_at_end" not in _fixtures_of(i)
     ]
+    if session.config.option.collectonly or not any("world" in _fixtures_of(i) for i in session.items):
+        return
+    from tests.world import shared_dir, start_building
+
+    start_building(shared_dir(session.config))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     yield
-    if item.nodeid in item.config.stash.get(WORLD_TESTS, []):
+    if "world" in _fixtures_of(item):  # the destroyers too: the README's last `destroy` waits for the other one
         from tests.world import mark_finished, shared_dir
 
         mark_finished(shared_dir(item.config), item.nodeid)

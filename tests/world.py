@@ -1,12 +1,15 @@
 """One world per test session: dev, staging and prod applied once on one emulator, shared by every
 test that needs applied environments, and destroyed once at the end.
 
-The world is built by the first test that asks for it (the `world` fixture of tests/conftest.py):
-the README's `python -m orchestrator apply` from nothing, the same command again (a no-op), then
-`python -m orchestrator emulator start`, which keeps an emulator with those resources running for
-the rest of the session. With pytest-xdist each worker is a process of its own, so the world lives
-in a directory shared by the workers of the run (the run's base temporary directory), guarded by a
-file lock: the first worker builds it, the others wait for it and attach to the same emulator.
+The world is built in the background from the start of the run (`start_building`, called once
+collection has found a test that uses it): the README's `python -m orchestrator apply` from
+nothing, the same command again (a no-op), then `python -m orchestrator emulator start`, which keeps
+an emulator with those resources running for the rest of the session. Meanwhile the workers run the
+tests that need no world (the root conftest.py hands those out first); a test that asks for the
+world (the `world` fixture of tests/conftest.py) waits until the builder has written its record.
+With pytest-xdist each worker is a process of its own, so the world lives in a directory shared by
+the workers of the run (the run's base temporary directory): the first worker to finish collecting
+starts the one builder process, every worker attaches to the same emulator.
 
 Destroying it is the job of the tests that ask for `world_at_end`: they are collected last, and
 before they start they wait until every other test that uses the world, on any worker, has
@@ -16,14 +19,14 @@ the whole run ends (`stop_world`, called from the session's end in the main proc
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
+import os
 import re
+import signal
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,7 @@ WORLD_ENVS = ("dev", "staging", "prod")
 
 APPLY_TIMEOUT_SECONDS = 1800
 WAIT_FOR_OTHER_TESTS_SECONDS = 2400
+WAIT_FOR_THE_WORLD_SECONDS = 2 * APPLY_TIMEOUT_SECONDS + 300
 
 
 @dataclass
@@ -113,16 +117,6 @@ def shared_dir(config: pytest.Config) -> Path:
     return base / "world"
 
 
-@contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    with path.open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _accounts() -> dict[str, str]:
     return {
         env: str(yaml.safe_load((REPO_ROOT / "envs" / env / "env.yaml").read_text(encoding="utf-8"))["account_id"])
@@ -154,15 +148,82 @@ def _build(directory: Path) -> dict[str, Any]:
     return record | {"url": url.group(1)}
 
 
-def open_world(directory: Path) -> World:
-    """The world of this run: built here if no process of the run has built it yet, else read.
-    A failed build is recorded and reported to every test that asks, never tried twice."""
+def _write_record(directory: Path, record: dict[str, Any]) -> None:
+    """world.json appears whole or not at all (a waiting worker never reads half of it)."""
+    partial = directory / "world.json.partial"
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    partial.replace(directory / "world.json")
+
+
+def build_here(directory: Path) -> None:
+    """The builder process: build the world, then record it (or why it could not be built)."""
+    try:
+        record = _build(directory)
+    except BaseException as error:  # the record must be written whatever happens, or every world test waits
+        record = {"error": f"the world's builder stopped: {type(error).__name__}: {error}"}
+        _write_record(directory, record)
+        raise
+    _write_record(directory, record)
+
+
+def start_building(directory: Path) -> None:
+    """Start the run's one builder process (`python -m tests.world DIR`) unless a process of this run
+    has started it already. It runs in a session of its own, so `stop_world` can end it with
+    everything it started."""
     directory.mkdir(parents=True, exist_ok=True)
-    with _exclusive(directory / "build.lock"):
-        record_file = directory / "world.json"
-        if not record_file.is_file():
-            record_file.write_text(json.dumps(_build(directory)), encoding="utf-8")
-        record = json.loads(record_file.read_text(encoding="utf-8"))
+    try:
+        handle = os.open(directory / "builder.pid", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    with (directory / "builder.log").open("w", encoding="utf-8") as log:
+        builder = subprocess.Popen(
+            [PYTHON, "-m", "tests.world", str(directory)],
+            cwd=REPO_ROOT,
+            env=orchestrator_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    os.write(handle, str(builder.pid).encode())
+    os.close(handle)
+
+
+def _builder_pid(directory: Path) -> int | None:
+    try:
+        return int((directory / "builder.pid").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped by its parent, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait_for_record(directory: Path, timeout: float = WAIT_FOR_THE_WORLD_SECONDS) -> dict[str, Any]:
+    record_file = directory / "world.json"
+    deadline = time.monotonic() + timeout
+    while not record_file.is_file():
+        pid = _builder_pid(directory)
+        if pid is not None and not _alive(pid) and not record_file.is_file():
+            log = (directory / "builder.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+            return {"error": f"the world's builder (pid {pid}) ended without a record; its log ends:\n{log}"}
+        if time.monotonic() > deadline:
+            return {"error": f"the world was not built within {timeout:.0f}s (see {directory / 'builder.log'})"}
+        time.sleep(1)
+    return dict(json.loads(record_file.read_text(encoding="utf-8")))
+
+
+def open_world(directory: Path) -> World:
+    """The world of this run, once its builder has recorded it (started here if no process of the
+    run has started it). A failed build is recorded and reported to every test that asks, never
+    tried twice."""
+    start_building(directory)
+    record = _wait_for_record(directory)
     if "error" in record:
         pytest.fail(f"the world could not be built: {record['error']}", pytrace=False)
     return World(
@@ -177,7 +238,14 @@ def open_world(directory: Path) -> World:
 
 
 def stop_world(directory: Path) -> None:
-    """Stop the world's emulator, if this run started one."""
+    """End the run's builder if it still runs (the run ended first: interrupted, or its world tests
+    were all skipped), and stop the world's emulator if it started one."""
+    pid = _builder_pid(directory)
+    if pid is not None and _alive(pid):
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
     record_file = directory / "world.json"
     if not record_file.is_file():
         return
@@ -207,3 +275,7 @@ def wait_until_finished(directory: Path, nodeids: list[str], timeout: float = WA
         if time.monotonic() > deadline:
             pytest.fail(f"{len(pending)} test(s) using the world did not finish within {timeout:.0f}s: {pending[:5]}", pytrace=False)
         time.sleep(2)
+
+
+if __name__ == "__main__":
+    build_here(Path(sys.argv[1]))

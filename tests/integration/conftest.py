@@ -4,16 +4,20 @@ tests/world.py)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import yaml
 
+from tests.conftest import REPO_ROOT
 from tests.world import Run, World, orchestrator, start_orchestrator
 
 __all__ = [
     "BUCKETS", "DEV_ACCOUNT", "EMULATOR_DEFAULT_ACCOUNT", "LOCK_TABLE", "REGION", "STATE_BUCKET",
-    "Account", "Run", "World", "held_locks", "orchestrator", "start_orchestrator",
+    "Account", "Run", "World", "assert_nothing_left", "held_locks", "orchestrator", "start_orchestrator", "throw_away",
 ]
 
 DEV_ACCOUNT = "111111111111"
@@ -78,3 +82,40 @@ def held_locks(dev: Account) -> list[str]:
     held = [i["LockID"]["S"] for i in items if not i["LockID"]["S"].endswith("-md5")]
     objects = dev.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])
     return held + [o["Key"] for o in objects if o["Key"].endswith(".tflock")]
+
+
+# The end of the world (test_destroy.py, test_destroy_targets.py)
+
+
+def throw_away(world: World, envs_dir: Path, *envs: str) -> Path:
+    """The README's environments marked throw-away (`storage.force_destroy: true`) in `envs_dir`,
+    and `envs` applied so: their buckets hold model artifacts and access logs now, and only such an
+    environment lets destroy delete them."""
+    for env in world.envs:
+        shutil.copytree(REPO_ROOT / "envs" / env, envs_dir / env)
+        config = yaml.safe_load((envs_dir / env / "env.yaml").read_text())
+        config.setdefault("storage", {})["force_destroy"] = True
+        (envs_dir / env / "env.yaml").write_text(yaml.safe_dump(config))
+    # Without force_destroy, Terraform refuses to delete the models and access-log buckets
+    # (BucketNotEmpty): the data outlives the environment unless someone says otherwise.
+    selected = [arg for env in envs for arg in ("--env", env)]
+    marked = orchestrator(["apply", *selected, "--json", "--emulator-url", world.url], world.work_dir, ORCHESTRATOR_ENVS_DIR=str(envs_dir))
+    assert marked.returncode == 0, marked.stderr[-4000:]
+    return envs_dir
+
+
+def assert_nothing_left(emulator_url: str, account: str) -> None:
+    """No VPC, no bucket but the state backend's, no enabled key but the state key in `account`."""
+    inspector = Account(emulator_url, account)
+    vpcs = [v["CidrBlock"] for v in inspector.client("ec2").describe_vpcs()["Vpcs"] if not v["IsDefault"]]
+    assert vpcs == [], f"VPCs left in {account}: {vpcs}"
+    # The state bucket and its log bucket stay: bootstrap is never destroyed by `destroy`.
+    names = [b["Name"] for b in inspector.client("s3").list_buckets()["Buckets"]]
+    assert [n for n in names if "-tfstate" not in n] == [], f"buckets left in {account}: {names}"
+    kms = inspector.client("kms")
+    # AWS-managed keys (alias/aws/…) are the service's, not the platform's; the emulator creates
+    # them on first reference (its "Default key"), where AWS would have them already.
+    aws_managed = {a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a}
+    enabled = [k["KeyId"] for k in kms.list_keys()["Keys"]
+               if k["KeyId"] not in aws_managed and kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
+    assert len(enabled) == 1, f"keys other than the state key are still enabled in {account}: {enabled}"

@@ -1,42 +1,34 @@
 """The end of the session's world (tests/world.py): `destroy` of the README's environments, once
 every other test that uses them has finished, on any worker (`world_at_end` waits for them; these
-tests are collected after all others). First dev alone, whose destroy stops on what a deleted
-Studio domain leaves in the VPC; then the README's `destroy` of everything. Nothing is left.
+tests are collected after all others). Two files share the work, one on each worker: here dev,
+whose destroy stops on what a deleted Studio domain leaves in the VPC, and then the README's
+`destroy` of everything; test_destroy_targets.py destroys staging and prod meanwhile. Nothing is
+left.
 
-The tests of this file run in order on one worker (pytest-xdist group)."""
+The tests of this file run in order on one worker (one work unit)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.conftest import REPO_ROOT
-from tests.integration.conftest import BUCKETS, DEV_ACCOUNT, STATE_BUCKET, Account, World, held_locks, orchestrator
+from tests.integration.conftest import (
+    BUCKETS, DEV_ACCOUNT, STATE_BUCKET, Account, World, assert_nothing_left, held_locks, orchestrator, throw_away,
+)
+from tests.world import shared_dir, wait_until_finished
 
-pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-destroy")]
+TARGETS_DESTROYED = "tests/integration/test_destroy_targets.py::test_destroy_removes_staging_and_prod"
+
+pytestmark = pytest.mark.emulator
 
 
 @pytest.fixture(scope="module")
 def throw_away_envs(world_at_end: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The README's environments marked throw-away (`storage.force_destroy: true`), and applied so:
-    their buckets hold model artifacts and access logs now, and only such an environment lets
-    destroy delete them."""
-    envs = tmp_path_factory.mktemp("envs")
-    for env in world_at_end.envs:
-        shutil.copytree(REPO_ROOT / "envs" / env, envs / env)
-        config = yaml.safe_load((envs / env / "env.yaml").read_text())
-        config.setdefault("storage", {})["force_destroy"] = True
-        (envs / env / "env.yaml").write_text(yaml.safe_dump(config))
-    # Without force_destroy, Terraform refuses to delete the models and access-log buckets
-    # (BucketNotEmpty): the data outlives the environment unless someone says otherwise.
-    marked = orchestrator(["apply", "--json", "--emulator-url", world_at_end.url], world_at_end.work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
-    assert marked.returncode == 0, marked.stderr[-4000:]
-    return envs
+    """dev marked throw-away and applied so (staging and prod: test_destroy_targets.py)."""
+    return throw_away(world_at_end, tmp_path_factory.mktemp("envs"), "dev")
 
 
 def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> None:
@@ -98,26 +90,17 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     assert held_locks(dev) == []
 
 
-def test_destroy_removes_every_environment(world_at_end: World, throw_away_envs: Path) -> None:
-    """The README's `destroy` of every environment (dev's stacks are gone already: no changes there)."""
+def test_destroy_removes_every_environment(world_at_end: World, throw_away_envs: Path, request: pytest.FixtureRequest) -> None:
+    """The README's `destroy` of every environment, once staging and prod are gone too
+    (test_destroy_targets.py): nothing is left to destroy, and nothing is left in any account."""
+    wait_until_finished(shared_dir(request.config), [TARGETS_DESTROYED])
     emulator_url, work = world_at_end.url, world_at_end.work_dir
     envs = {"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)}
     run = orchestrator(["destroy", "--yes", "--json", "--emulator-url", emulator_url], work, **envs)
     assert run.returncode == 0, run.stderr[-4000:]
     report: dict[str, Any] = json.loads(run.stdout)
     assert report["ok"] is True
-    assert {s["result"] for s in report["stacks"]} <= {"destroyed", "no changes"}, report["stacks"]
+    assert {s["result"] for s in report["stacks"]} == {"no changes"}, report["stacks"]
+    assert {f"{s['env']}/{s['stack']}" for s in report["stacks"]} >= {"dev/foundation", "staging/hosting", "prod/hosting"}
     for account in world_at_end.accounts.values():
-        inspector = Account(emulator_url, account)
-        vpcs = [v["CidrBlock"] for v in inspector.client("ec2").describe_vpcs()["Vpcs"] if not v["IsDefault"]]
-        assert vpcs == [], f"VPCs left in {account}: {vpcs}"
-        # The state bucket and its log bucket stay: bootstrap is never destroyed by `destroy`.
-        names = [b["Name"] for b in inspector.client("s3").list_buckets()["Buckets"]]
-        assert [n for n in names if "-tfstate" not in n] == [], f"buckets left in {account}: {names}"
-        kms = inspector.client("kms")
-        # AWS-managed keys (alias/aws/…) are the service's, not the platform's; the emulator creates
-        # them on first reference (its "Default key"), where AWS would have them already.
-        aws_managed = {a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a}
-        enabled = [k["KeyId"] for k in kms.list_keys()["Keys"]
-                   if k["KeyId"] not in aws_managed and kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
-        assert len(enabled) == 1, f"keys other than the state key are still enabled in {account}: {enabled}"
+        assert_nothing_left(emulator_url, account)

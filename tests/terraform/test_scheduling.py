@@ -51,3 +51,47 @@ def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
     assert scheduler._split_scope("tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]").endswith("[modules/kms]")
     assert scheduler._split_scope("tests/integration/test_dev_local.py::test_destroy_leaves_nothing") == "tests/integration/test_dev_local.py"
     assert module.pytest_xdist_make_scheduler(Other(), log=None) is None  # type: ignore[arg-type]
+
+
+def test_the_units_without_a_world_come_first_then_the_world_files_longest_first_its_destroyers_last() -> None:
+    module = _root_conftest()
+    collection = [
+        "tests/integration/test_destroy.py::test_destroy_leaves_nothing",
+        "tests/integration/test_destroy_targets.py::test_g",
+        "tests/integration/test_dev_guardrails.py::test_f",
+        "tests/orchestrator/test_graph.py::test_a",
+        "tests/security/test_attacks.py::test_b",
+        "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]",
+        "tests/integration/test_dev_local.py::test_c",
+        "tests/gates/test_checkov.py::test_d",
+        "tests/integration/test_dev_local.py::test_e",
+    ]
+    assert module.ordered(collection) == [
+        "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]",
+        "tests/gates/test_checkov.py::test_d",
+        "tests/orchestrator/test_graph.py::test_a",
+        "tests/integration/test_dev_local.py::test_c",
+        "tests/integration/test_dev_local.py::test_e",
+        "tests/security/test_attacks.py::test_b",
+        "tests/integration/test_dev_guardrails.py::test_f",
+        "tests/integration/test_destroy_targets.py::test_g",
+        "tests/integration/test_destroy.py::test_destroy_leaves_nothing",
+    ]
+
+
+def test_every_process_collects_in_schedule_order() -> None:
+    """The scheduler sends a worker the indices of its own collection: the order is set there."""
+    from types import SimpleNamespace
+
+    module = _root_conftest()
+    items = [SimpleNamespace(nodeid=n) for n in (
+        "tests/integration/test_destroy.py::test_a",
+        "tests/integration/test_destroy_targets.py::test_b",
+        "tests/orchestrator/test_graph.py::test_c",
+    )]
+    module.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
+    assert [i.nodeid for i in items] == [
+        "tests/orchestrator/test_graph.py::test_c",
+        "tests/integration/test_destroy_targets.py::test_b",
+        "tests/integration/test_destroy.py::test_a",
+    ]
