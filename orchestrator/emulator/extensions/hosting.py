@@ -183,12 +183,16 @@ def xgboost_predictions(archive: bytes, csv_body: str) -> list[float]:
         import xgboost  # noqa: PLC0415
     except ImportError as exc:
         raise ModelNotRunnable(f"xgboost is not installed in the emulator's Python: {exc}") from exc
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-        member = tar.extractfile(XGBOOST_MODEL_FILE) if XGBOOST_MODEL_FILE in tar.getnames() else None
-        if member is None:
-            raise ModelNotRunnable(f"the model archive holds no {XGBOOST_MODEL_FILE}")
-        booster = xgboost.Booster()
-        booster.load_model(bytearray(member.read()))
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+            member = tar.extractfile(XGBOOST_MODEL_FILE) if XGBOOST_MODEL_FILE in tar.getnames() else None
+            if member is None:
+                raise ModelNotRunnable(f"the model archive holds no {XGBOOST_MODEL_FILE}")
+            booster = xgboost.Booster()
+            booster.load_model(bytearray(member.read()))
+    except (OSError, EOFError, tarfile.TarError, xgboost.core.XGBoostError) as exc:
+        # Not a model.tar.gz of the built-in XGBoost format: a model of another kind.
+        raise ModelNotRunnable(f"the model archive is not in the built-in XGBoost format: {exc}") from exc
     rows = [[float(value) for value in row] for row in csv.reader(io.StringIO(csv_body)) if row]
     return [float(p) for p in booster.predict(xgboost.DMatrix(numpy.array(rows, dtype=float)))]
 

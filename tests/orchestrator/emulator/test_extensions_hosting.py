@@ -190,3 +190,15 @@ def test_update_endpoint_switches_to_the_new_configuration(accounts: dict[str, b
     assert missing.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(ClientError):
         stage.update_endpoint(EndpointName="mlops-staging-abalone", EndpointConfigName="no-such-config")
+
+
+def test_an_endpoint_whose_archive_is_another_kind_of_model_keeps_the_canned_answer(accounts: dict[str, boto3.Session]) -> None:
+    """Only a gzip'd archive holding an `xgboost-model` is run; any other archive is a model of a
+    kind the emulator cannot serve (moto's canned answer), not a client error."""
+    dev_s3 = accounts["dev"].client("s3")
+    dev_s3.create_bucket(Bucket="mlops-dev-models-111111111111", CreateBucketConfiguration={"LocationConstraint": REGION})
+    dev_s3.put_object(Bucket="mlops-dev-models-111111111111", Key="abalone/other.tar.gz", Body=b"a PyTorch model, say")
+    stage = accounts["deploy"].client("sagemaker")
+    _endpoint(stage, "mlops-staging-pytorch", "s3://mlops-dev-models-111111111111/abalone/other.tar.gz")
+    answer = accounts["deploy"].client("sagemaker-runtime").invoke_endpoint(EndpointName="mlops-staging-pytorch", ContentType="text/csv", Body="1,2,3")
+    assert answer["Body"].read() == b"body"
