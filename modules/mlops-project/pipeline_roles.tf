@@ -126,14 +126,23 @@ locals {
       },
       {
         # The jobs' volume and output keys, which SageMaker checks and grants itself at creation.
-        Sid    = "JobKeysThroughSageMaker"
+        # kms:GrantIsForAWSResource exists only on grant requests: DescribeKey needs a statement
+        # without it, or it would never be allowed.
+        Sid    = "JobKeyGrantsThroughSageMaker"
         Effect = "Allow"
-        Action = ["kms:CreateGrant", "kms:DescribeKey"]
+        Action = "kms:CreateGrant"
         Condition = {
           StringEquals = { "kms:ViaService" = local.sagemaker_via }
           Bool         = { "kms:GrantIsForAWSResource" = "true" }
         }
         Resource = local.job_key_arns
+      },
+      {
+        Sid       = "JobKeysDescribedThroughSageMaker"
+        Effect    = "Allow"
+        Action    = "kms:DescribeKey"
+        Condition = { StringEquals = { "kms:ViaService" = local.sagemaker_via } }
+        Resource  = local.job_key_arns
       },
     ]
   }

@@ -727,14 +727,21 @@ run "pipeline_and_job_roles_reach_this_project_only" {
         Condition = { StringEquals = { "kms:ViaService" = "s3.eu-west-1.amazonaws.com" } }
       },
       {
-        Sid    = "JobKeysThroughSageMaker"
+        Sid    = "JobKeyGrantsThroughSageMaker"
         Effect = "Allow"
-        Action = ["kms:CreateGrant", "kms:DescribeKey"]
+        Action = "kms:CreateGrant"
         Condition = {
           StringEquals = { "kms:ViaService" = "sagemaker.eu-west-1.amazonaws.com" }
           Bool         = { "kms:GrantIsForAWSResource" = "true" }
         }
         Resource = ["arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555", "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"]
+      },
+      {
+        Sid       = "JobKeysDescribedThroughSageMaker"
+        Effect    = "Allow"
+        Action    = "kms:DescribeKey"
+        Condition = { StringEquals = { "kms:ViaService" = "sagemaker.eu-west-1.amazonaws.com" } }
+        Resource  = ["arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555", "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"]
       },
     ]
     error_message = "The pipeline role creates isolated processing and training jobs, registers pending approval into its own group, passes its own job role, reads its own prefix and uses the keys through S3 and SageMaker only."
