@@ -133,3 +133,18 @@ def test_without_the_worlds_reports_the_applies_have_no_counterpart(suite_profil
     run = suite_profile.RunFigures(wall=1.0, cpu=None, world_applies=None)
     figure = next(f for f in suite_profile.FIGURES_BEFORE if f.key == "double_apply")
     assert suite_profile.figure_now(figure, [], run) == ("n/a", None)
+
+
+def test_the_destroy_is_the_longer_of_its_two_units_which_run_side_by_side(suite_profile: ModuleType, tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    report.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" tests="3" time="100.0">
+  <testcase classname="tests.integration.test_destroy" name="test_destroy_leaves_nothing" time="60.000" />
+  <testcase classname="tests.integration.test_destroy" name="test_destroy_removes_every_environment" time="25.000" />
+  <testcase classname="tests.integration.test_destroy_targets" name="test_destroy_removes_staging_and_prod" time="70.000" />
+</testsuite></testsuites>
+""", encoding="utf-8")
+    tests = suite_profile.read_junit(report).tests
+    figure = next(f for f in suite_profile.FIGURES_BEFORE if f.key == "destroy")
+    run = suite_profile.RunFigures(wall=100.0, cpu=None, world_applies=None)
+    assert suite_profile.figure_now(figure, tests, run) == ("85 s", 85.0)
