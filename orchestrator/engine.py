@@ -23,6 +23,10 @@ from orchestrator.terraform.runner import TerraformResult, TerraformRunner, go_r
 from orchestrator.terraform.workspace import Workspace
 
 
+PLUGINS_NOT_INSTALLED = "Required plugins are not installed"
+"""What Terraform says when a stack's link into the shared plugin cache does not resolve."""
+
+
 def terraform_binary() -> str:
     return os.environ.get("ORCHESTRATOR_TERRAFORM") or shutil.which("terraform") or "terraform"
 
@@ -44,12 +48,27 @@ class Engine:
         # Stacks run in parallel threads; Terraform's plugin cache is not safe for concurrent
         # `terraform init`, so inits (a few seconds, and only when something changed) take turns.
         self._init_turn = threading.Lock()
+        self._backends: dict[Path, tuple[str, dict[str, Any]]] = {}  # each stack's last init: to link it again
 
     # ---- plumbing -------------------------------------------------------------------------
     def _run(self, ws: Workspace, args: list[str], log_name: str) -> TerraformResult:
+        result = self._run_once(ws, args, log_name)
+        backend = self._backends.get(ws.dir)
+        if result.returncode != 0 and args[0] != "init" and backend is not None and PLUGINS_NOT_INSTALLED in result.error_text():
+            # Another stack's `terraform init` was writing the same provider into the shared plugin
+            # cache while this command started (the cache is not safe for concurrent use, and inits
+            # only take turns with each other): link the provider again and run the command once more.
+            self.progress.say(ws.label, "the provider was being written to the plugin cache: initialising again")
+            ws.forget_init()
+            self._init(ws, *backend)
+            result = self._run_once(ws, args, log_name)
+        return result
+
+    def _run_once(self, ws: Workspace, args: list[str], log_name: str) -> TerraformResult:
         return self.runner.run(args, ws.dir, ws.label, ws.terraform_env(), log_file=ws.dir / f"{log_name}.log")
 
     def _init(self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False) -> None:
+        self._backends[ws.dir] = (backend_type, backend)
         if not ws.render(backend_type, backend) and not migrate:
             return
         args = ["init", "-input=false", "-no-color", f"-backend-config={ws.backend_file.name}"]
@@ -58,7 +77,7 @@ class Engine:
             args.append("-force-copy")
         with self._init_turn:
             self.progress.say(ws.label, "terraform init")
-            result = self._run(ws, args, "init")
+            result = self._run_once(ws, args, "init")
         if result.returncode != 0:
             ws.forget_init()
             raise OrchestratorError(f"{ws.label}: terraform init failed:\n{result.error_text()}")
