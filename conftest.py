@@ -55,9 +55,14 @@ def schedule_rank(unit: str) -> int:
     return 2
 
 
+def rank_of(nodeid: str) -> int:
+    """The schedule rank of the unit a test belongs to."""
+    return schedule_rank(work_unit(nodeid))
+
+
 def ordered(collection: list[str]) -> list[str]:
     """The collection with its work units in schedule order (a unit's tests stay in their order)."""
-    return sorted(collection, key=lambda nodeid: schedule_rank(work_unit(nodeid)))
+    return sorted(collection, key=rank_of)
 
 
 def work_unit(nodeid: str) -> str:
@@ -71,7 +76,7 @@ def work_unit(nodeid: str) -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every process collects the tests in schedule order: the scheduler hands out units by their
     indices in the workers' own collections, so the order must be the workers' own."""
-    items[:] = sorted(items, key=lambda item: schedule_rank(work_unit(item.nodeid)))
+    items[:] = sorted(items, key=lambda item: rank_of(item.nodeid))
 
 
 @pytest.hookimpl(optionalhook=True)
