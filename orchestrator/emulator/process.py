@@ -15,6 +15,7 @@ from pathlib import Path
 
 from orchestrator.emulator.server import STATE_NOT_SAVED
 from orchestrator.errors import OrchestratorError
+from orchestrator.faults import Gone, exit_status
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 URL_ENV_VAR = "ORCHESTRATOR_EMULATOR_URL"
@@ -27,6 +28,20 @@ class Emulator:
     owned: bool  # started by this run, so stopped by it
     process: subprocess.Popen[bytes] | None = None
     log_file: Path | None = None
+
+    def gone(self) -> Gone | None:
+        """Why this emulator no longer serves (its process exited, or an attached one stopped
+        answering); None while it serves."""
+        if self.process is not None:
+            code = self.process.poll()
+            return None if code is None else exited(code, self.log_file)
+        if is_responding(self.url):
+            return None
+        return Gone(
+            f"the emulator at {self.url} stopped answering during the run (it was started apart from this run): "
+            "what it created since it last stopped cleanly is lost if it died, and Terraform's errors are the consequence",
+            restart="start an emulator again (`python -m orchestrator emulator start`), then, with --emulator-url set to its URL: ",
+        )
 
     def stop(self) -> None:
         if not self.owned or self.process is None:
@@ -43,6 +58,14 @@ class Emulator:
                 f"the emulator could not save its resources (see {self.log_file}): what this run created is not "
                 "kept for the next local run, and the Terraform state of this run was held by the emulator too"
             )
+
+
+def exited(code: int, log_file: Path | None) -> Gone:
+    return Gone(
+        f"the local emulator exited during the run ({exit_status(code)}): what it created since it last stopped "
+        "cleanly is lost with it (it saves its resources only when it stops), and Terraform's errors are the consequence",
+        log_file,
+    )
 
 
 def emulator_available() -> tuple[bool, str]:
