@@ -8,6 +8,17 @@ EXIT_BAD_INPUT = 2
 EXIT_CHANGES_PRESENT = 3
 EXIT_INTERRUPTED = 130
 
+# A value quoted in a message is cut here: a message never repeats a whole (maybe huge) input.
+QUOTE_LIMIT = 200
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`repr(value)`, cut to `limit` characters (the cut marked with its full length)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
+
 
 class OrchestratorError(Exception):
     """A failure while running (Terraform error, AWS error, emulator did not start): exit 1."""

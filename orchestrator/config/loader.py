@@ -1,16 +1,18 @@
-"""Load and validate `envs/<env>/env.yaml`, turning every problem into `file: field: value: reason`."""
+"""Load and validate `envs/<env>/env.yaml`, turning every problem into `file: field: reason (value ...)`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from orchestrator import paths
-from orchestrator.config.schema import EnvConfig, semantic_problems
-from orchestrator.errors import ConfigError
+from orchestrator.config.derived_names import hosted_project_problems
+from orchestrator.config.schema import EnvConfig
+from orchestrator.config.semantic import semantic_problems
+from orchestrator.config.yaml_reading import read_yaml
+from orchestrator.errors import ConfigError, quoted
 
 ENV_FILE = "env.yaml"
 
@@ -27,27 +29,31 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
+def field_path(loc: tuple[Any, ...]) -> str:
+    """`network.private_subnet_cidrs[1]` from pydantic's location (a dict key's error ends in "[key]")."""
     text = ""
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        else:
+        elif part != "[key]":
             text += f".{part}" if text else str(part)
     return text or "(top level)"
 
 
-def _pydantic_problems(where: str, error: ValidationError) -> list[str]:
+def pydantic_problems(where: str, error: ValidationError) -> list[str]:
+    """One `file: field: reason (value ...)` line per error, values quoted and cut short."""
     problems = []
     for item in error.errors():
-        field = _field_path(item["loc"])
+        field = field_path(item["loc"])
         message = item["msg"].removeprefix("Value error, ")
+        if item["loc"] and item["loc"][-1] == "[key]":
+            message = f"key {message}"
         if item["type"] == "missing":
             problems.append(f"{where}: {field}: is required but missing")
         elif item["type"] == "extra_forbidden":
-            problems.append(f"{where}: {field}: unknown field (value {item['input']!r}); check its spelling")
+            problems.append(f"{where}: {field}: unknown field; check its spelling (value {quoted(item['input'])})")
         else:
-            problems.append(f"{where}: {field}: {message} (value {item['input']!r})")
+            problems.append(f"{where}: {field}: {message} (value {quoted(item['input'])})")
     return problems
 
 
@@ -58,20 +64,17 @@ def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
     where = _display(path)
     if not path.is_file():
         available = ", ".join(known_envs(base)) or "none"
-        raise ConfigError([f"--env: unknown environment '{name}' (no {where}); known environments: {available}"])
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError([f"{where}: not valid YAML: {exc}"]) from None
+        raise ConfigError([f"--env: unknown environment {quoted(name)} (no {where}); known environments: {available}"])
+    raw = read_yaml(path, where)
     if not isinstance(raw, dict):
-        raise ConfigError([f"{where}: must be a mapping of fields, got {type(raw).__name__}"])
+        raise ConfigError([f"{where}: (top level): must be a mapping of fields (value {quoted(raw)})"])
     try:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_pydantic_problems(where, exc)) from None
-    problems = [f"{where}: {field}: {reason} (value {value!r})" for field, value, reason in semantic_problems(config)]
+        raise ConfigError(pydantic_problems(where, exc)) from None
+    problems = [f"{where}: {field}: {reason} (value {quoted(value)})" for field, value, reason in semantic_problems(config)]
     if config.name != name:
-        problems.append(f"{where}: name: must equal the folder name '{name}' (value {config.name!r})")
+        problems.append(f"{where}: name: must equal the folder name {quoted(name)} (value {quoted(config.name)})")
     if problems:
         raise ConfigError(problems)
     return config
@@ -85,7 +88,7 @@ def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
     try:
         source = load_env(config.source_env, envs_dir)
     except ConfigError as exc:
-        return [f"{where}: source_env: cannot be loaded (value {config.source_env!r}): {exc.problems[0]}"]
+        return [f"{where}: source_env: cannot be loaded: {exc.problems[0]} (value {quoted(config.source_env)})"]
     problems = []
     if source.kind != "dev":
         problems.append(f"{where}: source_env: must name a kind 'dev' environment (value {config.source_env!r} is kind {source.kind!r})")
@@ -98,6 +101,7 @@ def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
     for field in ("region", "prefix"):
         if getattr(source, field) != getattr(config, field):
             problems.append(f"{where}: {field}: must equal {config.source_env}'s ({getattr(source, field)!r}) (value {getattr(config, field)!r})")
+    problems += [f"{where}: {p.field}: project {p.value!r}: {p.reason} (value {config.source_env!r})" for p in hosted_project_problems(config, sorted(source.projects))]
     config._source = source
     return problems
 
