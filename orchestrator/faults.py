@@ -91,7 +91,7 @@ class Failure:
     output: str  # everything it printed (searched for the cause)
     returncode: int  # negative: killed by that signal (subprocess's convention)
     terraform_log: Path
-    rerun: str  # the orchestrator command that runs it again
+    rerun: str  # what runs it again: `python -m orchestrator apply --env dev`, quoted as shown
     work_dir: Path
     gone: Gone | None = None  # the target stopped answering (the emulator exited), None while it answers
     endpoint: str = "AWS"  # what Terraform talks to: "AWS" or "the emulator at <url>"
@@ -117,7 +117,7 @@ def _has(output: str, markers: tuple[str, ...]) -> str | None:
 def classify(failure: Failure) -> Fault | None:
     """The fault behind a failed command, None when it is an ordinary error (configuration, AWS API)."""
     log = str(failure.terraform_log)
-    rerun = f"`{failure.rerun}`"
+    rerun = failure.rerun
     if failure.gone is not None:
         logs = f"{failure.gone.log} (the emulator), {log} (Terraform)" if failure.gone.log else log
         return Fault(failure.gone.what, logs, f"{failure.gone.restart}{rerun}")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.errors import ConfigError, OrchestratorError
+from orchestrator.terraform.workspace import root_dir
 
 ERRORED_STATE = "errored.tfstate"
 
@@ -54,6 +55,19 @@ def read_errored(path: Path) -> StateRecord:
     if record is None:
         raise OrchestratorError(f"{path} is empty: there is no state in it to recover")
     return record
+
+
+def recovery_question(target: str, env: str, stack: str) -> str:
+    """The confirmation question of `recover-state`; a missing or unreadable file is bad input (exit 2)."""
+    path = root_dir(target, env, stack) / ERRORED_STATE
+    try:
+        record = read_errored(path)
+    except OrchestratorError as exc:
+        raise ConfigError([f"recover-state: {exc} (nothing was run)"]) from None
+    return (
+        f"Push {path} ({record.describe()}) as the state of {env}/{stack} on {target}? "
+        "It is compared with the backend's state first (same lineage, serial not older)."
+    )
 
 
 def push_refusal(errored: StateRecord, backend: StateRecord | None) -> str | None:
@@ -117,3 +131,31 @@ def pending_note(path: Path, env: str, stack: str, target: str) -> str:
         f"{path} from an earlier run is not recovered yet: applying now would work from a state that lacks what that "
         f"run created. Nothing was applied. Run `{recovery_command(env, stack, target)}` first."
     )
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A pushed errored state: what it was, what the backend held, what it holds now, where the file is kept."""
+
+    label: str
+    errored: StateRecord
+    backend: StateRecord | None
+    pushed: StateRecord
+    kept: Path
+    target: str
+    rerun: str
+
+    def text(self) -> str:
+        before = self.backend.describe() if self.backend is not None else "no state"
+        lines = [
+            f"{self.label}: pushed the errored state ({self.errored.describe()}) over the backend's ({before}); "
+            f"the backend's state is now serial {self.pushed.serial}.",
+            f"The file is kept as {self.kept}.",
+        ]
+        if self.target == "local":
+            lines.append(
+                "Local target: what it records that the emulator lost when it died no longer exists; "
+                "the next apply finds it missing and creates it again."
+            )
+        lines.append(f"Next: `{self.rerun}`")
+        return "\n".join(lines)

@@ -48,6 +48,17 @@ class TerraformResult:
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [m for m in self.messages if m.get("type") == kind]
 
+    def document(self) -> dict[str, Any] | None:
+        """The one JSON document a command printed (`show -json`, `output -json`, `state pull`): a
+        line of its own, or the whole output; None when it printed nothing."""
+        if self.messages:
+            return self.messages[0]
+        text = "\n".join(self.text)
+        if not text.strip():
+            return None
+        value = json.loads(text)
+        return value if isinstance(value, dict) else None
+
     def error_text(self) -> str:
         parts = [f"{d.get('summary', '')}: {d.get('detail', '')}".strip(": ") for d in self.errors]
         if not parts:

@@ -53,12 +53,17 @@ def sources_digest() -> str:
     return digest.hexdigest()
 
 
+def root_dir(target: str, env: str, stack: str) -> Path:
+    """The generated working root of a stack of an environment on a target."""
+    return paths.work_dir() / target / env / stack
+
+
 class Workspace:
     def __init__(self, target: Target, env: EnvConfig, stack: StackSpec) -> None:
         self.target = target
         self.env = env
         self.stack = stack
-        self.dir = paths.work_dir() / target.name / env.name / stack.name
+        self.dir = root_dir(target.name, env.name, stack.name)
         self.data_dir = self.dir / ".terraform"
         self.plan_file = self.dir / "tfplan"
         self.backend_file = self.dir / "backend.tfbackend"

@@ -12,7 +12,7 @@ from orchestrator.emulator.process import exited
 from orchestrator.faults import Failure, Gone, classify, explain, exit_status
 
 LOG = Path("/work/local/staging/hosting/apply.log")
-RERUN = "python -m orchestrator apply --env staging"
+RERUN = "`python -m orchestrator apply --env staging`"
 ASSUME = "Cannot assume IAM Role: IAM Role (arn:aws:iam::222222222222:role/mlops-staging-deploy) cannot be assumed."
 
 
@@ -26,7 +26,7 @@ def test_the_emulators_death_is_the_story_not_the_role_that_could_not_be_assumed
     assert fault is not None
     assert fault.what.startswith("the local emulator exited during the run (killed by signal SIGKILL)")
     assert "/work/local/emulator.log" in fault.log and str(LOG) in fault.log
-    assert fault.recover == f"`{RERUN}`"
+    assert fault.recover == RERUN
     text = explain(_failure(ASSUME, gone=gone))
     assert text.splitlines()[0] == fault.what, "the report's one-line reason is what happened"
     assert ASSUME in text, "Terraform's own words stay below, as the consequence"
@@ -44,14 +44,14 @@ def test_the_emulators_death_comes_before_every_other_symptom() -> None:
 def test_an_attached_emulator_that_stopped_is_started_again_before_the_rerun() -> None:
     gone = Gone("the emulator at http://127.0.0.1:1 stopped answering", restart="start one, then: ")
     fault = classify(_failure("x", gone=gone))
-    assert fault is not None and fault.recover == f"start one, then: `{RERUN}`"
+    assert fault is not None and fault.recover == f"start one, then: {RERUN}"
 
 
 def test_a_killed_terraform_is_named_by_its_signal() -> None:
     fault = classify(_failure("", returncode=-signal.SIGKILL))
     assert fault is not None
     assert fault.what.startswith("Terraform was killed by signal SIGKILL") and "out-of-memory" in fault.what
-    assert fault.recover.startswith(f"`{RERUN}`") and "unlock" in fault.recover
+    assert fault.recover.startswith(RERUN) and "unlock" in fault.recover
     assert "SIGTERM" in classify(_failure("", returncode=-signal.SIGTERM)).what  # type: ignore[union-attr]
 
 
@@ -78,7 +78,7 @@ def test_a_full_disk(error: str) -> None:
 def test_an_expired_credential(error: str) -> None:
     fault = classify(_failure(error))
     assert fault is not None and fault.what.startswith("the credentials expired during the run")
-    assert "aws sso login" in fault.recover and fault.recover.endswith(f"`{RERUN}`")
+    assert "aws sso login" in fault.recover and fault.recover.endswith(RERUN)
 
 
 def test_a_lost_connection_names_what_was_lost() -> None:
@@ -111,5 +111,5 @@ def test_a_full_disk_met_by_the_orchestrators_own_write() -> None:
     from orchestrator.faults import disk_full, is_disk_full
 
     assert is_disk_full(OSError(errno.ENOSPC, "No space left on device")) and not is_disk_full(OSError(errno.EACCES, "denied"))
-    fault = disk_full(Path("/work"), str(LOG), f"`{RERUN}`")
-    assert fault.what.startswith("the disk is full") and fault.recover == f"free space there (`df -h /work`), then `{RERUN}`"
+    fault = disk_full(Path("/work"), str(LOG), RERUN)
+    assert fault.what.startswith("the disk is full") and fault.recover == f"free space there (`df -h /work`), then {RERUN}"

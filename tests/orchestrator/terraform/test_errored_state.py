@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.errors import OrchestratorError
+from orchestrator.errors import ConfigError, OrchestratorError
 from orchestrator.terraform.errored_state import (
+    Recovery,
     StateRecord,
     left_behind_note,
     parse_state,
@@ -18,6 +19,7 @@ from orchestrator.terraform.errored_state import (
     push_refusal,
     read_errored,
     recovery_command,
+    recovery_question,
     refusal_advice,
     set_aside,
 )
@@ -88,3 +90,25 @@ def test_the_messages_name_the_file_and_the_command(tmp_path: Path) -> None:
     assert "died with" not in note and "gone with it" in left_behind_note(path, "staging", "hosting", "local")
     assert "Nothing was applied" in pending_note(path, "staging", "hosting", "local")
     assert f"{path} stays where it is" in refusal_advice(path)
+
+
+def test_the_question_names_the_file_and_its_state_and_a_missing_file_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path))
+    with pytest.raises(ConfigError, match="errored.tfstate does not exist.*nothing was run"):
+        recovery_question("local", "staging", "hosting")
+    path = tmp_path / "local" / "staging" / "hosting" / "errored.tfstate"
+    path.parent.mkdir(parents=True)
+    path.write_text(_state(serial=4, resources=68))
+    question = recovery_question("local", "staging", "hosting")
+    assert question.startswith(f"Push {path} (lineage {LINEAGE}, serial 4, 68 resource(s)) as the state of staging/hosting on local?")
+
+
+def test_what_a_recovery_says(tmp_path: Path) -> None:
+    errored, backend = StateRecord(LINEAGE, 4, 68), StateRecord(LINEAGE, 2, 66)
+    recovery = Recovery("prod/hosting", errored, backend, StateRecord(LINEAGE, 5, 68), tmp_path / "kept", "aws", "python -m orchestrator apply --env prod --target aws")
+    text = recovery.text()
+    assert text.startswith(f"prod/hosting: pushed the errored state ({errored.describe()}) over the backend's ({backend.describe()}); the backend's state is now serial 5.")
+    assert f"kept as {tmp_path / 'kept'}" in text and text.endswith("Next: `python -m orchestrator apply --env prod --target aws`")
+    assert "emulator" not in text
+    local = Recovery("staging/hosting", errored, None, errored, tmp_path, "local", "x").text()
+    assert "over the backend's (no state)" in local and "the emulator lost when it died" in local

@@ -15,7 +15,7 @@ import pytest
 from orchestrator.errors import StateLockedError
 from orchestrator.progress import Progress
 from orchestrator.signals import ChildProcesses
-from orchestrator.terraform.runner import TerraformRunner
+from orchestrator.terraform.runner import TerraformResult, TerraformRunner
 from tests.conftest import PYTHON, REPO_ROOT, orchestrator_env
 
 
@@ -88,7 +88,7 @@ def test_sigint_is_forwarded_once_and_terraform_finishes(tmp_path: Path) -> None
             from pathlib import Path
             from orchestrator.progress import Progress
             from orchestrator.signals import forwarding_signals, CHILDREN
-            from orchestrator.terraform.runner import TerraformRunner
+            from orchestrator.terraform.runner import TerraformResult, TerraformRunner
             from orchestrator.errors import Interrupted
             with forwarding_signals():
                 try:
@@ -120,3 +120,17 @@ def test_terraform_runs_with_a_lighter_go_gc_unless_the_caller_set_one(monkeypat
     assert go_runtime_settings() == {"GOGC": "400"}
     monkeypatch.setenv("GOGC", "100")
     assert go_runtime_settings() == {"GOGC": "100"}
+
+
+def test_a_terraform_killed_by_a_signal_returns_its_negative_number(tmp_path: Path) -> None:
+    """What the fault report names ("killed by signal SIGKILL"): not an interrupt the orchestrator forwarded."""
+    result = _runner(_script(tmp_path, "kill -9 $$\n"), io.StringIO()).run(["apply"], tmp_path, "dev/foundation")
+    assert result.returncode == -signal.SIGKILL
+
+
+def test_the_one_document_a_command_printed() -> None:
+    state = {"version": 4, "lineage": "l", "serial": 3}
+    pretty = json.dumps(state, indent=2).splitlines()
+    assert TerraformResult(["state", "pull"], 0, 0.1, text=pretty).document() == state
+    assert TerraformResult(["show"], 0, 0.1, messages=[state]).document() == state
+    assert TerraformResult(["state", "pull"], 0, 0.1, text=[""]).document() is None
