@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
+from orchestrator.faults import disk_full, is_disk_full, rerun_command
 from orchestrator.graph import Node, build_graph, run_graph
 from orchestrator.outcome import StackOutcome, readable_plan, summary_table
 from orchestrator.policy.gate import check_plan
@@ -20,7 +22,7 @@ from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
 from orchestrator.studio_leftovers import Leftover, find_leftovers
 from orchestrator.targets.base import Target
-from orchestrator.terraform.workspace import Workspace
+from orchestrator.terraform.workspace import Workspace, root_dir
 
 
 @dataclass
@@ -103,16 +105,27 @@ def run_stacks(
         graph = graph.reversed()
 
     def run_node(node: Node) -> list[StackOutcome]:
-        if node.stack is BOOTSTRAP_STACK:
-            boot = engine.bootstrap(node.env, reconcile=False)
-            return [boot] if boot is not None else []
-        return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir, policy_gate)
+        try:
+            if node.stack is BOOTSTRAP_STACK:
+                boot = engine.bootstrap(node.env, reconcile=False)
+                return [boot] if boot is not None else []
+            return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir, policy_gate)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            return [_disk_full(report.command, target.name, node.env.name, node.stack.name, exc)]
 
     outcomes = run_graph(graph, run_node, command, parallelism, keep_going)
     # A bootstrap is reported when it did something; one that never ran is no news (its stacks are).
     report.outcomes = [o for o in outcomes if not (o.stack == BOOTSTRAP_STACK.name and o.result == "skipped")]
     report.seconds = time.monotonic() - start
     return report
+
+
+def _disk_full(command: str, target: str, env: str, stack: str, exc: OSError) -> StackOutcome:
+    """A stack stopped by a write of the orchestrator's own (plan, log, generated root) that found the disk full."""
+    fault = disk_full(paths.work_dir(), str(root_dir(target, env, stack)), rerun_command(command, env, target))
+    return StackOutcome(env, stack, command, result="failed", error=f"{fault.text()}\n  the write that failed: {exc}")
 
 
 def _run_stack(

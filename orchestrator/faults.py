@@ -97,6 +97,12 @@ class Failure:
     endpoint: str = "AWS"  # what Terraform talks to: "AWS" or "the emulator at <url>"
 
 
+def rerun_command(command: str, env: str, target: str) -> str:
+    """The orchestrator command that runs a stack's command again, quoted as a report shows it."""
+    flag = "" if target == "local" else f" --target {target}"
+    return f"`python -m orchestrator {command} --env {env}{flag}`"
+
+
 def signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name

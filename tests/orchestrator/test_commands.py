@@ -101,3 +101,30 @@ def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing(
     assert "~ module.stack.module.network.aws_vpc.this" in text
     assert text.endswith("Drift: the real resources differ from the state (nothing was changed).")
     assert RunReport("drift", "local", [in_sync], 8.0).exit_code() == EXIT_OK
+
+
+def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the_recovery(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    import errno  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from orchestrator import commands  # noqa: PLC0415
+    from orchestrator.stacks import STACKS  # noqa: PLC0415
+
+    def full(*args):  # noqa: ANN002, ANN202
+        raise OSError(errno.ENOSPC, "No space left on device", "tfplan")
+
+    class NoBootstrapNeeded:
+        def bootstrap(self, env, reconcile):  # noqa: ANN001, ANN201
+            return None
+
+    monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path))
+    monkeypatch.setattr(commands, "_run_stack", full)
+    monkeypatch.setattr(commands, "Engine", lambda *args: NoBootstrapNeeded())
+    envs = [(SimpleNamespace(name="staging", account_id="1"), [STACKS["hosting"]])]
+    report = commands.run_stacks("apply-saved", SimpleNamespace(name="aws"), None, envs, None, "0s")  # type: ignore[arg-type]
+    [outcome] = report.outcomes
+    assert outcome.result == "failed" and report.exit_code() == EXIT_FAILURE
+    assert outcome.error.startswith(f"the disk is full (no space left on device) where the orchestrator writes plans, state and logs ({tmp_path})")
+    assert f"log: {tmp_path / 'aws' / 'staging' / 'hosting'}" in outcome.error
+    assert f"then `python -m orchestrator apply --env staging --target aws`" in outcome.error
+    assert "the write that failed: [Errno 28] No space left on device: 'tfplan'" in outcome.error

@@ -113,3 +113,10 @@ def test_a_full_disk_met_by_the_orchestrators_own_write() -> None:
     assert is_disk_full(OSError(errno.ENOSPC, "No space left on device")) and not is_disk_full(OSError(errno.EACCES, "denied"))
     fault = disk_full(Path("/work"), str(LOG), RERUN)
     assert fault.what.startswith("the disk is full") and fault.recover == f"free space there (`df -h /work`), then {RERUN}"
+
+
+def test_the_rerun_command_names_the_target_unless_it_is_the_default() -> None:
+    from orchestrator.faults import rerun_command
+
+    assert rerun_command("apply", "staging", "local") == "`python -m orchestrator apply --env staging`"
+    assert rerun_command("destroy", "prod", "aws") == "`python -m orchestrator destroy --env prod --target aws`"
