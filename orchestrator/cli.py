@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from orchestrator import github_actions, markdown_report, pr_comment
 from orchestrator.changes import affected_stacks, changed_files_since
+from orchestrator.cli_arguments import (
+    AppendOnce,
+    duration,
+    emulator_url,
+    env_list,
+    env_name,
+    input_path,
+    git_ref,
+    lock_id,
+    one_of,
+    output_dir,
+    output_file,
+    whole_number,
+)
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
@@ -28,7 +42,7 @@ from orchestrator.policy.scan import scan_repository
 from orchestrator.progress import Progress
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
-from orchestrator.stacks import StackSpec, stacks_for
+from orchestrator.stacks import STACKS, StackSpec, stacks_for
 from orchestrator.studio_leftovers import remove
 from orchestrator.targets import make_target
 from orchestrator.targets.base import Target
@@ -42,39 +56,29 @@ from orchestrator.targets.local import local_dir, state_file
 DEFAULT_PARALLELISM = 3
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 32:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 32 (value {text!r})")
-    return int(text)
+_positive = whole_number(1, 32)
+ENV_HELP = "environment (repeatable, each once; default: every env under envs/)"
 
 
-def _pull_request_number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a pull request number (value {text!r})")
-    return int(text)
+def _env_option(parser: argparse.ArgumentParser, help_text: str = ENV_HELP) -> None:
+    parser.add_argument("--env", action=AppendOnce, dest="envs", metavar="ENV", type=env_name, help=help_text)
 
 
-def _env_list(text: str) -> list[str]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        value = None
-    if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9]{1,9}", v) for v in value):
-        raise argparse.ArgumentTypeError(f"must be a JSON list of environment names (value {text!r})")
-    return value
+def _stack_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", action=AppendOnce, dest="stacks", metavar="STACK", type=one_of(tuple(STACKS), "stack"), help="only this stack (repeatable, each once)")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--env", action="append", dest="envs", metavar="ENV", help="environment (repeatable; default: every env under envs/)")
+    _env_option(common)
     common.add_argument("--target", choices=("local", "aws"), default="local", help="local emulator (default) or real AWS accounts")
     common.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
-    common.add_argument("--emulator-url", help="local target: use this running emulator instead of starting one")
+    common.add_argument("--emulator-url", type=emulator_url, help="local target: use this running emulator instead of starting one")
     common.add_argument("--keep-emulator", action="store_true", help="local target: leave the emulator running afterwards")
     stack_opts = argparse.ArgumentParser(add_help=False)
-    stack_opts.add_argument("--stack", action="append", dest="stacks", metavar="STACK", help="only this stack (repeatable)")
-    stack_opts.add_argument("--lock-timeout", default="0s", help="how long to wait for a held state lock (default 0s: fail at once)")
+    _stack_option(stack_opts)
+    stack_opts.add_argument("--lock-timeout", default="0s", type=duration, help="how long to wait for a held state lock, e.g. 90s, 5m (default 0s: fail at once; at most 24h)")
     stack_opts.add_argument(
         "--parallelism",
         type=_positive,
@@ -84,16 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     stack_opts.add_argument(
         "--changed-since",
+        type=git_ref,
         metavar="GIT_REF",
         help="only the stacks that files changed since GIT_REF (committed or not) can affect: their roots, the modules they use, their env.yaml; documentation selects nothing",
     )
     stack_opts.add_argument(
         "--markdown",
-        type=Path,
+        type=output_file,
         metavar="FILE",
         help="also write the run report as Markdown for a pull-request comment (bounded to GitHub's limit) and the full text beside it (FILE with .txt)",
     )
-    stack_opts.add_argument("--report-json", type=Path, metavar="FILE", help="also write the run report as JSON to FILE (merged by `report --from-dir`)")
+    stack_opts.add_argument("--report-json", type=output_file, metavar="FILE", help="also write the run report as JSON to FILE (merged by `report --from-dir`)")
     stack_opts.add_argument(
         "--step-summary",
         action="store_true",
@@ -118,11 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
     plan.add_argument(
-        "--github-output", type=Path, metavar="FILE",
+        "--github-output", type=output_file, metavar="FILE",
         help="also append changes=true|false to FILE ($GITHUB_OUTPUT): a workflow asks for an apply approval only when there is something to apply",
     )
     plan.add_argument(
-        "--out-dir", type=Path,
+        "--out-dir", type=output_dir,
         help="also keep each stack's plan here: <env>.<stack>.plan.json (for review and policy checks), .tfplan and .summary.json (for apply --from)",
     )
     apply = sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
@@ -131,16 +136,18 @@ def _parser() -> argparse.ArgumentParser:
         help="checkov on each plan before it is applied; a failed check stops that stack (default: on for aws, off on the local emulator)",
     )
     apply.add_argument(
-        "--from", dest="from_dir", type=Path, metavar="DIR",
+        "--from", dest="from_dir", type=output_dir, metavar="DIR",
         help="apply exactly the plans `plan --out-dir DIR` saved (reviewed), nothing else; a plan whose state changed since is refused",
     )
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
     unlock = sub.add_parser("unlock", parents=[common], help="release a state lock left by a run that died (asks for confirmation)")
-    unlock.add_argument("lock_env", metavar="ENV", help="the environment whose stack is locked")
-    unlock.add_argument("lock_stack", metavar="STACK", help="the locked stack (the error of the blocked run names env, stack and lock ID)")
-    unlock.add_argument("lock_id", metavar="LOCK_ID", help="the lock ID from that error")
+    unlock.add_argument("lock_env", metavar="ENV", type=env_name, help="the environment whose stack is locked")
+    unlock.add_argument(
+        "lock_stack", metavar="STACK", type=one_of(tuple(STACKS), "stack"), help="the locked stack (the error of the blocked run names env, stack and lock ID)"
+    )
+    unlock.add_argument("lock_id", metavar="LOCK_ID", type=lock_id, help="the lock ID from that error")
     unlock.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("drift", parents=[common, stack_opts], help="report, per stack, real resources that differ from the state (exit 3 if any; changes nothing)")
     graph = sub.add_parser("graph", parents=[common, stack_opts], help="print the stack graph: order and dependencies (no Terraform, no AWS)")
@@ -153,33 +160,33 @@ def _parser() -> argparse.ArgumentParser:
         "matrix", parents=[common],
         help="the environments a run touches, in promotion order, with account, region and GitHub OIDC roles, as a GitHub Actions matrix (no Terraform, no AWS)",
     )
-    matrix.add_argument("--stack", action="append", dest="stacks", metavar="STACK", help="only this stack (repeatable)")
-    matrix.add_argument("--changed-since", metavar="GIT_REF", help="only environments with stacks that files changed since GIT_REF can affect")
-    matrix.add_argument("--github-output", type=Path, metavar="FILE", help="also append matrix=, count=, envs= (and, for one env, its fields) to FILE ($GITHUB_OUTPUT)")
+    _stack_option(matrix)
+    matrix.add_argument("--changed-since", type=git_ref, metavar="GIT_REF", help="only environments with stacks that files changed since GIT_REF can affect")
+    matrix.add_argument("--github-output", type=output_file, metavar="FILE", help="also append matrix=, count=, envs= (and, for one env, its fields) to FILE ($GITHUB_OUTPUT)")
     report = sub.add_parser("report", help="merge the run reports of several jobs (--report-json) into one Markdown pull-request comment")
-    report.add_argument("--from-dir", type=Path, required=True, metavar="DIR", help="folder of run-report JSON files; missing or empty means no stack was affected")
-    report.add_argument("--markdown", type=Path, required=True, metavar="FILE", help="the comment body (bounded to GitHub's limit); the full text goes beside it (FILE with .txt)")
+    report.add_argument("--from-dir", type=output_dir, required=True, metavar="DIR", help="folder of run-report JSON files; missing or empty means no stack was affected")
+    report.add_argument("--markdown", type=output_file, required=True, metavar="FILE", help="the comment body (bounded to GitHub's limit); the full text goes beside it (FILE with .txt)")
     report.add_argument("--step-summary", action="store_true", help="also append the Markdown to $GITHUB_STEP_SUMMARY")
     report.add_argument(
-        "--expected-envs", type=_env_list, default=[], metavar="JSON",
+        "--expected-envs", type=env_list, default=[], metavar="JSON",
         help='environments that should have a report, as a JSON list (e.g. \'["dev","prod"]\'); one without is shown as failed (its job died before the orchestrator ran)',
     )
     report.add_argument("--json", action="store_true", help="print the merged report as JSON")
     comment = sub.add_parser(
         "pr-comment", help="create or update in place the pull request's one plan-report comment ($GITHUB_TOKEN, $GITHUB_REPOSITORY, $GITHUB_API_URL)"
     )
-    comment.add_argument("--pr", type=_pull_request_number, required=True, metavar="NUMBER", help="the pull request number")
-    comment.add_argument("--body-file", type=Path, required=True, metavar="FILE", help="the Markdown body (from `report --markdown`)")
+    comment.add_argument("--pr", type=whole_number(1, 2**31 - 1, "a pull request number"), required=True, metavar="NUMBER", help="the pull request number")
+    comment.add_argument("--body-file", type=input_path, required=True, metavar="FILE", help="the Markdown body (from `report --markdown`)")
     subject = sub.add_parser(
         "oidc-subject",
         help="check, or with --apply set, each platform repository's GitHub OIDC subject template (claims repo, context, ref: what the CI roles trust) ($GITHUB_TOKEN, $GITHUB_API_URL)",
     )
-    subject.add_argument("--env", action="append", dest="envs", metavar="ENV", help="the repositories of this environment (repeatable; default: every env under envs/)")
+    _env_option(subject, "the repositories of this environment (repeatable, each once; default: every env under envs/)")
     subject.add_argument("--apply", action="store_true", help="set the template where it differs (needs a repository administrator's token; asks for confirmation)")
     subject.add_argument("--yes", action="store_true", help="with --apply: do not ask for confirmation (required without a terminal)")
     subject.add_argument("--json", action="store_true", help="print the checks as JSON")
     scan = sub.add_parser("scan", help="checkov over modules/, envs/, bootstrap/ and templates/: exit 1 on any failed check")
-    scan.add_argument("--sarif-dir", type=Path, metavar="DIR", help="also write one SARIF file per folder here (for code scanning)")
+    scan.add_argument("--sarif-dir", type=output_dir, metavar="DIR", help="also write one SARIF file per folder here (for code scanning)")
     scan.add_argument("--json", action="store_true", help="print the result as JSON")
     emulator = sub.add_parser("emulator", help="manage a long-running local emulator")
     emulator.add_argument("action", choices=("start", "stop", "status", "reset"))
@@ -356,6 +363,21 @@ def _scan_command(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if failed else EXIT_OK
 
 
+def _check_target_options(args: argparse.Namespace) -> None:
+    """Options of the local emulator only make sense with --target local; its URL from the environment is checked like the flag's."""
+    if args.target != "local":
+        given = [flag for flag, value in (("--emulator-url", args.emulator_url), ("--keep-emulator", args.keep_emulator)) if value]
+        if given:
+            raise ConfigError([f"{flag}: only with --target local (value {getattr(args, flag[2:].replace('-', '_'))!r})" for flag in given])
+        return
+    from_environment = os.environ.get("ORCHESTRATOR_EMULATOR_URL")
+    if args.emulator_url is None and from_environment:
+        try:
+            emulator_url(from_environment)
+        except argparse.ArgumentTypeError as exc:
+            raise ConfigError([f"ORCHESTRATOR_EMULATOR_URL: {exc}"]) from None
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "emulator":
         return _emulator_command(args)
@@ -369,6 +391,7 @@ def _run(args: argparse.Namespace) -> int:
         return _oidc_subject_command(args)
     if getattr(args, "step_summary", False):
         github_actions.step_summary_file()  # unset: exit 2 before anything runs
+    _check_target_options(args)
     settings = load_settings()
     progress = Progress()
     if args.command == "doctor":
@@ -383,8 +406,6 @@ def _run(args: argparse.Namespace) -> int:
     # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
     if args.command == "unlock":
         args.envs, args.stacks = [args.lock_env], [args.lock_stack]
-        if not re.fullmatch(r"[0-9a-fA-F-]{8,64}", args.lock_id):
-            raise ConfigError([f"LOCK_ID: {args.lock_id!r} is not a Terraform lock ID (as printed by the blocked run)"])
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
     if args.command == "unlock":
@@ -450,7 +471,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # a bad flag or value: argparse prints it and exits 2
     try:
         return _run(args)
     except ConfigError as exc:
