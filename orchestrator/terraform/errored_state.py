@@ -157,5 +157,5 @@ class Recovery:
                 "Local target: what it records that the emulator lost when it died no longer exists; "
                 "the next apply finds it missing and creates it again."
             )
-        lines.append(f"Next: `{self.rerun}`")
+        lines.append(f"Next: {self.rerun}")
         return "\n".join(lines)

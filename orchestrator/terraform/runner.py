@@ -50,13 +50,15 @@ class TerraformResult:
 
     def document(self) -> dict[str, Any] | None:
         """The one JSON document a command printed (`show -json`, `output -json`, `state pull`): a
-        line of its own, or the whole output; None when it printed nothing."""
+        line of its own, or the lines from its opening `{` to its closing `}` (a warning Terraform
+        printed around it is left out); None when it printed none."""
         if self.messages:
             return self.messages[0]
-        text = "\n".join(self.text)
-        if not text.strip():
+        starts = [i for i, line in enumerate(self.text) if line.startswith("{")]
+        ends = [i for i, line in enumerate(self.text) if line.startswith("}")]
+        if not starts or not ends:
             return None
-        value = json.loads(text)
+        value = json.loads("\n".join(self.text[starts[0] : ends[-1] + 1]))
         return value if isinstance(value, dict) else None
 
     def error_text(self) -> str:

@@ -105,7 +105,7 @@ def test_the_question_names_the_file_and_its_state_and_a_missing_file_is_bad_inp
 
 def test_what_a_recovery_says(tmp_path: Path) -> None:
     errored, backend = StateRecord(LINEAGE, 4, 68), StateRecord(LINEAGE, 2, 66)
-    recovery = Recovery("prod/hosting", errored, backend, StateRecord(LINEAGE, 5, 68), tmp_path / "kept", "aws", "python -m orchestrator apply --env prod --target aws")
+    recovery = Recovery("prod/hosting", errored, backend, StateRecord(LINEAGE, 5, 68), tmp_path / "kept", "aws", "`python -m orchestrator apply --env prod --target aws`")
     text = recovery.text()
     assert text.startswith(f"prod/hosting: pushed the errored state ({errored.describe()}) over the backend's ({backend.describe()}); the backend's state is now serial 5.")
     assert f"kept as {tmp_path / 'kept'}" in text and text.endswith("Next: `python -m orchestrator apply --env prod --target aws`")

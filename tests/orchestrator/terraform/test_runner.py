@@ -134,3 +134,5 @@ def test_the_one_document_a_command_printed() -> None:
     assert TerraformResult(["state", "pull"], 0, 0.1, text=pretty).document() == state
     assert TerraformResult(["show"], 0, 0.1, messages=[state]).document() == state
     assert TerraformResult(["state", "pull"], 0, 0.1, text=[""]).document() is None
+    warned = ["│ Warning: Unable to open CLI configuration file", *pretty, "╵"]
+    assert TerraformResult(["state", "pull"], 0, 0.1, text=warned).document() == state
