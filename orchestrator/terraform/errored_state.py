@@ -154,8 +154,8 @@ class Recovery:
         ]
         if self.target == "local":
             lines.append(
-                "Local target: what it records that the emulator lost when it died no longer exists; "
-                "the next apply finds it missing and creates it again."
+                "Local target: if the emulator died, what it had not saved (it saves only when it stops) is gone; "
+                "the next apply finds that missing and makes it again."
             )
         lines.append(f"Next: {self.rerun}")
         return "\n".join(lines)

@@ -111,4 +111,4 @@ def test_what_a_recovery_says(tmp_path: Path) -> None:
     assert f"kept as {tmp_path / 'kept'}" in text and text.endswith("Next: `python -m orchestrator apply --env prod --target aws`")
     assert "emulator" not in text
     local = Recovery("staging/hosting", errored, None, errored, tmp_path, "local", "x").text()
-    assert "over the backend's (no state)" in local and "the emulator lost when it died" in local
+    assert "over the backend's (no state)" in local and "if the emulator died, what it had not saved" in local
