@@ -16,6 +16,9 @@ from orchestrator.config.schema import EnvConfig, NetworkConfig
 
 Problem = tuple[str, object, str]
 
+# The foundation's buckets (modules/storage) and the CI roles bootstrap creates (modules/github-oidc).
+STORAGE_BUCKETS = ("data", "models", "access-logs")
+CI_ROLES = ("github-plan", "github-apply")
 # Tags every resource gets from the provider's default_tags (orchestrator/terraform/workspace.py).
 ORCHESTRATOR_TAG_KEYS = ("platform", "environment", "stack", "managed-by")
 # The most keys a module adds itself to one resource, per kind of environment (modules/*/main.tf:
@@ -72,6 +75,10 @@ def _network_problems(config: EnvConfig) -> Iterator[Problem]:
         yield "network.az_count", net.az_count, f"is more than the {zones} availability zones of {config.region}"
     yield from _duplicates("network.interface_endpoints", net.interface_endpoints)
     yield from _duplicates("network.s3_endpoint_extra_bucket_arns", net.s3_endpoint_extra_bucket_arns)
+    own = {f"arn:{config.partition}:s3:::{config.name_prefix}-{what}-{config.account_id}" for what in STORAGE_BUCKETS}
+    for index, arn in enumerate(net.s3_endpoint_extra_bucket_arns):
+        if config.kind == "dev" and arn in own:
+            yield f"network.s3_endpoint_extra_bucket_arns[{index}]", arn, "is one of the environment's own buckets, which the endpoint lets through already"
     if config.kind == "target" and net.internet_access != "none":
         yield "network.internet_access", net.internet_access, "must be 'none' in a target account (endpoints reach AWS through VPC endpoints only)"
 
@@ -94,6 +101,8 @@ def _account_problems(config: EnvConfig) -> Iterator[Problem]:
             yield f"target_accounts.{stage}", account, "is the environment's own account; target accounts must be separate"
     if config.deploy_role_arn and _account_of(config.deploy_role_arn) != config.account_id:
         yield "deploy_role_arn", config.deploy_role_arn, f"is not in the environment's account {config.account_id}"
+    if config.deploy_role_arn and config.deploy_role_arn.rsplit("/", 1)[-1] in {f"{config.name_prefix}-{ci}" for ci in CI_ROLES}:
+        yield "deploy_role_arn", config.deploy_role_arn, "is one of the GitHub CI roles bootstrap creates; the deploy role must be another role"
     for role, arn in config.identity.existing_role_arns.items():
         if _account_of(arn) != config.account_id:
             yield f"identity.existing_role_arns.{role}", arn, f"is not in the environment's account {config.account_id}: SageMaker of this account is passed the role"
