@@ -63,9 +63,10 @@ class Fault:
     what: str
     log: str
     recover: str
+    lost: str = ""  # what is gone with it, when something is
 
     def text(self, original: str = "") -> str:
-        lines = [self.what, f"  log: {self.log}", f"  recover: {self.recover}"]
+        lines = [self.what, *([f"  lost: {self.lost}"] if self.lost else []), f"  log: {self.log}", f"  recover: {self.recover}"]
         shown = [line for line in original.strip().splitlines() if line.strip()][:ORIGINAL_ERROR_LINES]
         if shown:
             lines.append("  Terraform reported:")
@@ -81,6 +82,7 @@ class Gone:
     what: str
     log: Path | None = None
     restart: str = ""
+    lost: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def classify(failure: Failure) -> Fault | None:
     rerun = failure.rerun
     if failure.gone is not None:
         logs = f"{failure.gone.log} (the emulator), {log} (Terraform)" if failure.gone.log else log
-        return Fault(failure.gone.what, logs, f"{failure.gone.restart}{rerun}")
+        return Fault(failure.gone.what, logs, f"{failure.gone.restart}{rerun}", failure.gone.lost)
     if failure.returncode < 0:
         return terraform_killed(failure.returncode, log, rerun)
     facts = {"rerun": rerun, "endpoint": failure.endpoint, "work_dir": failure.work_dir}

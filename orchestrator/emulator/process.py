@@ -19,6 +19,10 @@ from orchestrator.faults import Gone, exit_status
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 URL_ENV_VAR = "ORCHESTRATOR_EMULATOR_URL"
+LOST_WITH_THE_EMULATOR = (
+    "what it created since it last stopped cleanly (it saves its resources only when it stops), with the Terraform "
+    "state it held; the next run's emulator starts from that save and the rerun makes the rest again"
+)
 
 
 @dataclass
@@ -38,9 +42,10 @@ class Emulator:
         if is_responding(self.url):
             return None
         return Gone(
-            f"the emulator at {self.url} stopped answering during the run (it was started apart from this run): "
-            "what it created since it last stopped cleanly is lost if it died, and Terraform's errors are the consequence",
+            f"the emulator at {self.url} stopped answering during the run (it was started apart from this run); "
+            "Terraform's errors below are the consequence",
             restart="start an emulator again (`python -m orchestrator emulator start`), then, with --emulator-url set to its URL: ",
+            lost=f"if it died: {LOST_WITH_THE_EMULATOR}",
         )
 
     def stop(self) -> None:
@@ -62,9 +67,9 @@ class Emulator:
 
 def exited(code: int, log_file: Path | None) -> Gone:
     return Gone(
-        f"the local emulator exited during the run ({exit_status(code)}): what it created since it last stopped "
-        "cleanly is lost with it (it saves its resources only when it stops), and Terraform's errors are the consequence",
+        f"the local emulator exited during the run ({exit_status(code)}); Terraform's errors below are the consequence",
         log_file,
+        lost=LOST_WITH_THE_EMULATOR,
     )
 
 

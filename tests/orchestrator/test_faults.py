@@ -24,11 +24,13 @@ def test_the_emulators_death_is_the_story_not_the_role_that_could_not_be_assumed
     gone = exited(-signal.SIGKILL, Path("/work/local/emulator.log"))
     fault = classify(_failure(ASSUME, gone=gone))
     assert fault is not None
-    assert fault.what.startswith("the local emulator exited during the run (killed by signal SIGKILL)")
+    assert fault.what == "the local emulator exited during the run (killed by signal SIGKILL); Terraform's errors below are the consequence"
+    assert fault.lost.startswith("what it created since it last stopped cleanly")
     assert "/work/local/emulator.log" in fault.log and str(LOG) in fault.log
     assert fault.recover == RERUN
     text = explain(_failure(ASSUME, gone=gone))
     assert text.splitlines()[0] == fault.what, "the report's one-line reason is what happened"
+    assert text.splitlines()[1] == f"  lost: {fault.lost}"
     assert ASSUME in text, "Terraform's own words stay below, as the consequence"
 
 
