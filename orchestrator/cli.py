@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     stack_opts.add_argument(
         "--max-stacks",
-        type=_positive,
+        type=whole_number(1, 10_000),
         default=DEFAULT_MAX_STACKS,
         metavar="N",
         help=f"refuse (exit 2, before anything runs) a command that would touch more than N stacks (default {DEFAULT_MAX_STACKS})",

@@ -105,11 +105,11 @@ def _tag_characters_ok(text: str) -> bool:
 
 def tag_key_problem(key: str) -> str | None:
     if not 1 <= len(key) <= TAG_KEY_MAX:
-        return f"tag key {key!r} has {len(key)} characters; AWS allows 1 to {TAG_KEY_MAX}"
+        return f"of a tag has {len(key)} characters; AWS allows 1 to {TAG_KEY_MAX}"
     if key.lower().startswith("aws:"):
-        return f"tag key {key!r} starts with 'aws:', which AWS reserves"
+        return "of a tag starts with 'aws:', which AWS reserves"
     if not _tag_characters_ok(key):
-        return f"tag key {key!r} may only hold letters, digits, spaces and _ . : / = + - @"
+        return "of a tag may only hold letters, digits, spaces and _ . : / = + - @"
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from orchestrator import paths
 from orchestrator.config.derived_names import hosted_project_problems
@@ -57,6 +57,15 @@ def pydantic_problems(where: str, error: ValidationError) -> list[str]:
     return problems
 
 
+def _as_written(value: object) -> object:
+    """A value as env.yaml holds it (models back to mappings)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, dict):
+        return {key: _as_written(item) for key, item in value.items()}
+    return value
+
+
 def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
     """Parse and validate one environment; raise ConfigError listing every problem."""
     base = envs_dir or paths.envs_dir()
@@ -72,7 +81,7 @@ def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(pydantic_problems(where, exc)) from None
-    problems = [f"{where}: {field}: {reason} (value {quoted(value)})" for field, value, reason in semantic_problems(config)]
+    problems = [f"{where}: {field}: {reason} (value {quoted(_as_written(value))})" for field, value, reason in semantic_problems(config)]
     if config.name != name:
         problems.append(f"{where}: name: must equal the folder name {quoted(name)} (value {quoted(config.name)})")
     if problems:

@@ -121,6 +121,7 @@ ENV_YAML = [
     dev("deploy-role-name-65-characters", put("deploy_role_arn", LONG_ROLE), "deploy_role_arn", "d" * 65, "IAM allows 64"),
     dev("deploy-role-is-a-ci-role", put("deploy_role_arn", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"), "deploy_role_arn", "mlops-dev-github-apply"),
     dev("tag-key-aws-prefix", put("tags", {"aws:owner": "x"}), "tags.aws:owner", "'aws:owner'", command="apply"),
+    dev("tag-key-129-characters", put("tags", {"k" * 129: "x"}), "tags." + "k" * 129, "129 characters", command="apply"),
     dev("tag-value-257-characters", put("tags", {"owner": "v" * 257}), "tags.owner", "v" * 100, command="apply"),
     dev("tag-value-line-break", put("tags", {"owner": "ml\nplatform"}), "tags.owner", "'ml\\nplatform'", command="apply"),
     dev("tag-value-a-boolean", put("tags", {"owner": True}), "tags.owner", "True", command="apply"),
@@ -203,7 +204,7 @@ ENV_YAML = [
     dev("launch-persona-unknown", put("project_templates.launch_personas", ["intern"]), "project_templates.launch_personas[0]", "'intern'"),
     # a target environment
     staging("target-without-source", drop("source_env"), "source_env", "None"),
-    staging("target-with-projects", put("projects", {"churn": {"repository": "example-org/churn"}}), "projects", "churn"),
+    staging("target-with-projects", put("projects", {"churn": {"repository": "example-org/churn"}}), "projects", "{'churn': {'repository': 'example-org/churn'}}"),
     staging("target-with-nat", both(put("network.internet_access", "nat"), put("network.public_subnet_cidrs", ["10.20.64.0/24", "10.20.65.0/24"])), "network.internet_access", "'nat'"),
     staging("target-other-region", put("region", "eu-west-2"), "region", "'eu-west-2'"),
     staging("target-forty-five-tags", put("tags", {f"t{i}": "x" for i in range(45)}), "tags", "45 tags", "AWS allows 50"),
@@ -234,7 +235,7 @@ COMMAND_LINE = [
     flags("parallelism-0", "apply", "--parallelism", "0", expect=("--parallelism", "'0'")),
     flags("parallelism-33", "plan", "--parallelism", "33", expect=("--parallelism", "'33'")),
     flags("max-stacks-word", "plan", "--max-stacks", "many", expect=("--max-stacks", "'many'")),
-    flags("max-stacks-below-the-run", "apply", "--env", "dev", "--max-stacks", "2", expect=("--max-stacks", "4 stacks")),
+    flags("max-stacks-below-the-run", "apply", "--env", "dev", "--max-stacks", "2", expect=("--max-stacks", "4 stacks", "limit of 2")),
     flags("changed-since-an-option", "plan", "--changed-since=--output=/tmp/x", expect=("--changed-since", "'--output=/tmp/x'")),
     flags("changed-since-a-range", "plan", "--changed-since", "main..HEAD", expect=("--changed-since", "'main..HEAD'")),
     flags("target-unknown", "plan", "--target", "gcp", expect=("--target", "'gcp'")),
@@ -400,7 +401,7 @@ def test_values_at_the_limit_are_accepted(case_id: str, env: str, edit: Edit, tr
 
 @pytest.mark.parametrize(
     "argv",
-    [("graph", "--env", "dev", "--env", "staging", "--lock-timeout", "24h"), ("graph", "--lock-timeout", "1h30m", "--parallelism", "32"), ("graph", "--lock-timeout", "0")],
+    [("graph", "--env", "dev", "--env", "staging", "--lock-timeout", "24h"), ("graph", "--lock-timeout", "1h30m", "--parallelism", "32"), ("graph", "--lock-timeout", "0", "--max-stacks", "60")],
 )
 def test_flags_at_the_limit_are_accepted(argv: tuple[str, ...], tree: Path, spies: Spies, capsys: pytest.CaptureFixture[str]) -> None:
     code, message = run(argv, capsys)
