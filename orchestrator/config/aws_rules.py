@@ -9,6 +9,8 @@ import ipaddress
 import re
 import unicodedata
 
+from orchestrator.errors import quoted
+
 # Regions the platform can be deployed to, with the availability zones a new account sees in each
 # (the network puts one private subnet in each of the first az_count zones).
 REGION_AZ_COUNTS: dict[str, int] = {
@@ -63,16 +65,16 @@ def region_problem(region: str) -> str | None:
 def bucket_name_problem(name: str) -> str | None:
     """S3's rules for a general purpose bucket name."""
     if not 3 <= len(name) <= 63:
-        return f"bucket name {name!r} has {len(name)} characters; S3 allows 3 to 63"
+        return f"bucket name {quoted(name)} has {len(name)} characters; S3 allows 3 to 63"
     if not _BUCKET_CHARACTERS.fullmatch(name):
-        return f"bucket name {name!r} may only hold lowercase letters, digits, '.' and '-', starting and ending with a letter or digit"
+        return f"bucket name {quoted(name)} may only hold lowercase letters, digits, '.' and '-', starting and ending with a letter or digit"
     if ".." in name or ".-" in name or "-." in name:
-        return f"bucket name {name!r} has '..', '.-' or '-.'"
+        return f"bucket name {quoted(name)} has '..', '.-' or '-.'"
     if _is_ip_address(name):
-        return f"bucket name {name!r} is formatted as an IP address"
+        return f"bucket name {quoted(name)} is formatted as an IP address"
     reserved = [p for p in S3_RESERVED_PREFIXES if name.startswith(p)] + [s for s in S3_RESERVED_SUFFIXES if name.endswith(s)]
     if reserved:
-        return f"bucket name {name!r} uses {reserved[0]!r}, which S3 reserves"
+        return f"bucket name {quoted(name)} uses {reserved[0]!r}, which S3 reserves"
     return None
 
 
@@ -87,15 +89,15 @@ def _is_ip_address(name: str) -> bool:
 def iam_name_problem(name: str, limit: int, kind: str = "role") -> str | None:
     """IAM's rule for a role, user or policy name: ASCII letters, digits and +=,.@_- only."""
     if not _IAM_NAME.fullmatch(name):
-        return f"IAM {kind} name {name!r} may only hold ASCII letters, digits and +=,.@_-"
+        return f"IAM {kind} name {quoted(name)} may only hold ASCII letters, digits and +=,.@_-"
     if len(name) > limit:
-        return f"IAM {kind} name {name!r} has {len(name)} characters; IAM allows {limit}"
+        return f"IAM {kind} name {quoted(name)} has {len(name)} characters; IAM allows {limit}"
     return None
 
 
 def iam_path_problem(path: str) -> str | None:
     if len(path) > IAM_PATH_MAX or not _IAM_PATH.fullmatch(path):
-        return f"IAM path {path!r} must start and end with '/', hold printable ASCII only and have at most {IAM_PATH_MAX} characters"
+        return f"IAM path {quoted(path)} must start and end with '/', hold printable ASCII only and have at most {IAM_PATH_MAX} characters"
     return None
 
 
@@ -125,7 +127,7 @@ def ssm_path_problem(path: str) -> str | None:
     """SSM parameter hierarchy: at most 15 levels, 1011 characters, not under /aws or /ssm."""
     first = path.strip("/").split("/")[0].lower()
     if first.startswith(("aws", "ssm")):
-        return f"SSM path {path!r} starts with 'aws' or 'ssm', which AWS reserves"
+        return f"SSM path {quoted(path)} starts with 'aws' or 'ssm', which AWS reserves"
     if path.count("/") > 15 or len(path) > 1011:
-        return f"SSM path {path!r} has more than 15 levels or 1011 characters"
+        return f"SSM path {quoted(path)} has more than 15 levels or 1011 characters"
     return None

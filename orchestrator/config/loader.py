@@ -12,7 +12,7 @@ from orchestrator.config.derived_names import hosted_project_problems
 from orchestrator.config.schema import EnvConfig
 from orchestrator.config.semantic import semantic_problems
 from orchestrator.config.yaml_reading import read_yaml
-from orchestrator.errors import ConfigError, quoted
+from orchestrator.errors import QUOTE_LIMIT, ConfigError, quoted
 
 ENV_FILE = "env.yaml"
 
@@ -36,8 +36,14 @@ def field_path(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         elif part != "[key]":
-            text += f".{part}" if text else str(part)
+            part = _cut(str(part))
+            text += f".{part}" if text else part
     return text or "(top level)"
+
+
+def _cut(name: str, limit: int = QUOTE_LIMIT) -> str:
+    """A field name (maybe a mapping key as written) cut to `limit` characters."""
+    return name if len(name) <= limit else f"{name[:limit]}... ({len(name)} characters)"
 
 
 def pydantic_problems(where: str, error: ValidationError) -> list[str]:
@@ -81,7 +87,7 @@ def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(pydantic_problems(where, exc)) from None
-    problems = [f"{where}: {field}: {reason} (value {quoted(_as_written(value))})" for field, value, reason in semantic_problems(config)]
+    problems = [f"{where}: {_cut(field)}: {reason} (value {quoted(_as_written(value))})" for field, value, reason in semantic_problems(config)]
     if config.name != name:
         problems.append(f"{where}: name: must equal the folder name {quoted(name)} (value {quoted(config.name)})")
     if problems:

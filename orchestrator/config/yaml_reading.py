@@ -27,9 +27,9 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
         event = self.peek_event()
         if isinstance(event, AliasEvent):
-            raise yaml.MarkedYAMLError(None, None, f"alias *{event.anchor} is not allowed (anchors and aliases are refused)", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, f"alias *{quoted(event.anchor)} is not allowed (anchors and aliases are refused)", event.start_mark)
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
-            raise yaml.MarkedYAMLError(None, None, f"anchor &{event.anchor} is not allowed (anchors and aliases are refused)", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, f"anchor &{quoted(event.anchor)} is not allowed (anchors and aliases are refused)", event.start_mark)
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]

@@ -99,8 +99,8 @@ ENV_YAML = [
     dev_text("account-id-trailing-newline", lambda t: t.replace(ACCOUNT, "account_id: |\n  111111111111"), "account_id", "'111111111111\\n'"),
     dev_text("duplicate-top-level-key", lambda t: t + 'account_id: "444444444444"\n', "line 59", "duplicate key 'account_id'", "first at line 5"),
     dev_text("duplicate-nested-key", lambda t: t.replace("  az_count: 2\n", "  az_count: 2\n  az_count: 3\n"), "duplicate key 'az_count'"),
-    dev_text("alias-expansion-bomb", lambda t: t + LAUGHS, "anchor &a is not allowed"),
-    dev_text("one-anchor", lambda t: t.replace("tags:\n", "tags: &tags\n"), "anchor &tags is not allowed"),
+    dev_text("alias-expansion-bomb", lambda t: t + LAUGHS, "anchor &'a' is not allowed"),
+    dev_text("one-anchor", lambda t: t.replace("tags:\n", "tags: &tags\n"), "anchor &'tags' is not allowed"),
     Bad("not-utf-8", ("plan", "--env", "dev"), ("not UTF-8", "byte 0xe9", "byte offset"), env="dev", raw=SHIPPED["dev"].replace("ml-platform", "ml-plat\udce9").encode("utf-8", "surrogateescape")),
     dev_text("not-a-mapping", lambda t: "- just\n- a list\n", "(top level)", "must be a mapping"),
     dev_text("broken-yaml", lambda t: t.replace("network:\n", "network: [\n"), "not valid YAML", "line"),
@@ -363,10 +363,15 @@ def test_bad_path_flags_exit_2(
     assert spies.calls == []
 
 
-def test_a_huge_value_is_quoted_short(tree: Path, spies: Spies, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(tree, dev("huge-region", put("region", "x" * 100_000)))
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("region", "x" * 100_000), ("network.s3_endpoint_extra_bucket_arns", ["arn:aws:s3:::" + "b" * 100_000]), ("tags", {"k" * 100_000: "v"})],
+    ids=["region", "bucket-arn", "tag-key"],
+)
+def test_a_huge_value_is_quoted_short(path: str, value: object, tree: Path, spies: Spies, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tree, dev("huge", put(path, value)))
     code, message = run(("plan", "--env", "dev"), capsys)
-    assert code == 2 and "region" in message and "(100002 characters)" in message and len(message) < 2000
+    assert code == 2 and path in message and " characters)" in message and len(message) < 2000, message[:3000]
 
 
 # Valid values at every limit: accepted (graph reads and checks everything, runs nothing).
