@@ -108,6 +108,25 @@ def _account_problems(config: EnvConfig) -> Iterator[Problem]:
             yield f"identity.existing_role_arns.{role}", arn, f"is not in the environment's account {config.account_id}: SageMaker of this account is passed the role"
 
 
+def _arns(config: EnvConfig) -> Iterator[tuple[str, str]]:
+    """Every ARN env.yaml gives, with its field path."""
+    singles = {"deploy_role_arn": config.deploy_role_arn, "github.existing_oidc_provider_arn": config.github.existing_oidc_provider_arn}
+    yield from ((path, arn) for path, arn in singles.items() if arn)
+    lists = {
+        "kms.administrator_arns": config.kms.administrator_arns,
+        "network.s3_endpoint_extra_bucket_arns": config.network.s3_endpoint_extra_bucket_arns,
+        **{f"identity.persona_principals.{p}": getattr(config.identity.persona_principals, p) for p in ("data_science_admin", "team_lead", "data_scientist")},
+    }
+    yield from ((f"{path}[{index}]", arn) for path, arns in lists.items() for index, arn in enumerate(arns))
+    yield from ((f"identity.existing_role_arns.{role}", arn) for role, arn in config.identity.existing_role_arns.items())
+
+
+def _partition_problems(config: EnvConfig) -> Iterator[Problem]:
+    for path, arn in _arns(config):
+        if arn.split(":")[1] != config.partition:
+            yield path, arn, f"is in partition {arn.split(':')[1]!r}; {config.region} is in {config.partition!r}"
+
+
 def _persona_problems(config: EnvConfig) -> Iterator[Problem]:
     for persona in ("data_science_admin", "team_lead", "data_scientist"):
         yield from _duplicates(f"identity.persona_principals.{persona}", getattr(config.identity.persona_principals, persona))
@@ -152,6 +171,6 @@ def _tag_problems(config: EnvConfig) -> Iterator[Problem]:
 
 def semantic_problems(config: EnvConfig) -> list[Problem]:
     """Rules across fields: (field path, bad value, what is wrong)."""
-    problems = [*_network_problems(config), *_account_problems(config), *_kind_problems(config), *_tag_problems(config)]
+    problems = [*_network_problems(config), *_account_problems(config), *_partition_problems(config), *_kind_problems(config), *_tag_problems(config)]
     problems += [(p.field, p.value, p.reason) for p in name_problems(config)]
     return problems

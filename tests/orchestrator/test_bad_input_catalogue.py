@@ -119,6 +119,7 @@ ENV_YAML = [
     dev("deploy-role-other-account", put("deploy_role_arn", "arn:aws:iam::222222222222:role/deploy"), "deploy_role_arn", "222222222222:role/deploy"),
     dev("deploy-role-non-ascii", put("deploy_role_arn", "arn:aws:iam::111111111111:role/déploy"), "deploy_role_arn", "déploy"),
     dev("deploy-role-name-65-characters", put("deploy_role_arn", LONG_ROLE), "deploy_role_arn", "d" * 65, "IAM allows 64"),
+    dev("deploy-role-other-partition", put("deploy_role_arn", "arn:aws-cn:iam::111111111111:role/deploy"), "deploy_role_arn", "arn:aws-cn:iam::111111111111:role/deploy", "partition"),
     dev("deploy-role-is-a-ci-role", put("deploy_role_arn", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"), "deploy_role_arn", "mlops-dev-github-apply"),
     dev("tag-key-aws-prefix", put("tags", {"aws:owner": "x"}), "tags.aws:owner", "'aws:owner'", command="apply"),
     dev("tag-key-129-characters", put("tags", {"k" * 129: "x"}), "tags." + "k" * 129, "129 characters", command="apply"),
