@@ -46,6 +46,7 @@ def test_each_env_lands_in_its_own_simulated_account(world: World, own_work_dir:
     config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
     config.update(name="stg", account_id=OTHER_ACCOUNT)
     config.pop("target_accounts", None)
+    config.pop("projects", None)  # a project deploys to target accounts: without them its env.yaml is refused
     (envs / "stg").mkdir()
     (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
     run = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
