@@ -4,6 +4,7 @@ flag and the value as written) before any file is read, any emulator starts or T
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -100,14 +101,24 @@ def output_dir(text: str) -> Path:
     return path
 
 
+def _loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def emulator_url(text: str) -> str:
+    """The local emulator's URL: http on the loopback interface, with a port (as `emulator start` prints it)."""
     parts = urlsplit(text) if len(text) <= 200 and text.isascii() and text.isprintable() else None
     try:
-        valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.path.strip("/") and parts.port is not None
+        valid = parts is not None and parts.scheme == "http" and _loopback(parts.hostname) and not parts.path.strip("/") and parts.port is not None
     except ValueError:
         valid = False
     if not valid:
-        raise _refuse("must be the emulator's URL http://<host>:<port> (as `emulator start` prints it)", text)
+        raise _refuse("must be the emulator's URL http://127.0.0.1:<port> on the loopback interface (as `emulator start` prints it)", text)
     return text
 
 

@@ -243,6 +243,7 @@ COMMAND_LINE = [
     flags("emulator-url-with-aws", "plan", "--target", "aws", "--emulator-url", "http://127.0.0.1:5000", expect=("--emulator-url", "'http://127.0.0.1:5000'")),
     flags("keep-emulator-with-aws", "bootstrap", "--target", "aws", "--keep-emulator", expect=("--keep-emulator", "True")),
     flags("emulator-url-ftp", "plan", "--emulator-url", "ftp://127.0.0.1:5000", expect=("--emulator-url", "'ftp://127.0.0.1:5000'")),
+    flags("emulator-url-not-loopback", "apply", "--emulator-url", "http://10.0.0.5:5000", expect=("--emulator-url", "'http://10.0.0.5:5000'")),
     flags("emulator-url-no-port", "bootstrap", "--emulator-url", "http://localhost", expect=("--emulator-url", "'http://localhost'")),
     flags("policy-gate-maybe", "apply", "--policy-gate", "maybe", expect=("--policy-gate", "'maybe'")),
     flags("unlock-lock-id", "unlock", "dev", "foundation", "zz", expect=("LOCK_ID", "'zz'")),
