@@ -154,10 +154,21 @@ def _kind_problems(config: EnvConfig) -> Iterator[Problem]:
     yield from _persona_problems(config)
 
 
+def _tag_case_problems(config: EnvConfig) -> Iterator[Problem]:
+    """IAM compares tag keys without case: `Name` and `name` on one role is an error at apply."""
+    others = {key.lower(): key for keys in MODULE_TAG_KEYS[config.kind] for key in keys} | {key: key for key in ORCHESTRATOR_TAG_KEYS}
+    for key in config.tags:
+        other = others.get(key.lower())
+        if other is not None and other != key:
+            yield f"tags.{key}", key, f"differs from the tag key {other!r} only in case; IAM treats them as one key"
+        others.setdefault(key.lower(), key)
+
+
 def _tag_problems(config: EnvConfig) -> Iterator[Problem]:
     for key in config.tags:
         if key in ORCHESTRATOR_TAG_KEYS:
             yield f"tags.{key}", config.tags[key], f"is a tag the orchestrator sets on every resource ({', '.join(ORCHESTRATOR_TAG_KEYS)})"
+    yield from _tag_case_problems(config)
     default_tags = set(config.tags) | set(ORCHESTRATOR_TAG_KEYS)
     most = max(len(default_tags | keys) for keys in MODULE_TAG_KEYS[config.kind])
     if most > aws_rules.TAGS_PER_RESOURCE:

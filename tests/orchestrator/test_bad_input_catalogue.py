@@ -126,6 +126,8 @@ ENV_YAML = [
     dev("tag-value-257-characters", put("tags", {"owner": "v" * 257}), "tags.owner", "v" * 100, command="apply"),
     dev("tag-value-line-break", put("tags", {"owner": "ml\nplatform"}), "tags.owner", "'ml\\nplatform'", command="apply"),
     dev("tag-value-a-boolean", put("tags", {"owner": True}), "tags.owner", "True", command="apply"),
+    dev("tag-keys-differing-in-case", put("tags", {"owner": "a", "Owner": "b"}), "tags.Owner", "'Owner'", "only in case", command="apply"),
+    dev("tag-key-a-module-sets-in-another-case", put("tags", {"name": "x"}), "tags.name", "'name'", "'Name'", command="apply"),
     dev("tag-the-orchestrator-sets", put("tags", {"environment": "prod"}), "tags.environment", "'prod'", command="apply"),
     dev("seven-tags-on-s3-objects", put("tags", SEVEN_TAGS), "tags", "7 tags", "S3 allows 10 per object", command="apply"),
     # github
