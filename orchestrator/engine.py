@@ -17,7 +17,8 @@ from orchestrator.outcome import StackOutcome
 from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec, lock_table_name, state_bucket_name, state_key_alias
-from orchestrator.targets.base import Target
+from orchestrator.protected import administered_changes
+from orchestrator.targets.base import Duty, Target
 from orchestrator.terraform.cli_config import write_cli_config
 from orchestrator.terraform.runner import TerraformResult, TerraformRunner, go_runtime_settings
 from orchestrator.terraform.workspace import Workspace
@@ -51,8 +52,8 @@ class Engine:
         self._backends: dict[Path, tuple[str, dict[str, Any]]] = {}  # each stack's last init: to link it again
 
     # ---- plumbing -------------------------------------------------------------------------
-    def _run(self, ws: Workspace, args: list[str], log_name: str) -> TerraformResult:
-        result = self._run_once(ws, args, log_name)
+    def _run(self, ws: Workspace, args: list[str], log_name: str, duty: Duty) -> TerraformResult:
+        result = self._run_once(ws, args, log_name, duty)
         backend = self._backends.get(ws.dir)
         if result.returncode != 0 and args[0] != "init" and backend is not None and PLUGINS_NOT_INSTALLED in result.error_text():
             # Another stack's `terraform init` was writing the same provider into the shared plugin
@@ -60,14 +61,15 @@ class Engine:
             # only take turns with each other): link the provider again and run the command once more.
             self.progress.say(ws.label, "the provider was being written to the plugin cache: initialising again")
             ws.forget_init()
-            self._init(ws, *backend)
-            result = self._run_once(ws, args, log_name)
+            self._init(ws, *backend, duty=duty)
+            result = self._run_once(ws, args, log_name, duty)
         return result
 
-    def _run_once(self, ws: Workspace, args: list[str], log_name: str) -> TerraformResult:
-        return self.runner.run(args, ws.dir, ws.label, ws.terraform_env(), log_file=ws.dir / f"{log_name}.log")
+    def _run_once(self, ws: Workspace, args: list[str], log_name: str, duty: Duty) -> TerraformResult:
+        environment = {**ws.terraform_env(), **self.target.terraform_credentials(ws.env, duty)}
+        return self.runner.run(args, ws.dir, ws.label, environment, log_file=ws.dir / f"{log_name}.log")
 
-    def _init(self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False) -> None:
+    def _init(self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False, duty: Duty = Duty.READ) -> None:
         self._backends[ws.dir] = (backend_type, backend)
         if not ws.render(backend_type, backend) and not migrate:
             return
@@ -77,7 +79,7 @@ class Engine:
             args.append("-force-copy")
         with self._init_turn:
             self.progress.say(ws.label, "terraform init")
-            result = self._run_once(ws, args, "init")
+            result = self._run_once(ws, args, "init", duty)
         if result.returncode != 0:
             ws.forget_init()
             raise OrchestratorError(f"{ws.label}: terraform init failed:\n{result.error_text()}")
@@ -151,20 +153,23 @@ class Engine:
         destroy: bool = False,
         backend: tuple[str, dict[str, Any]] | None = None,
         lock: bool = True,
+        duty: Duty | None = None,
     ) -> StackOutcome:
         """A saved plan of the stack. `lock=False` for a plan only reviewed, never applied in this run:
-        it writes nothing, so it takes no state lock (the plan role may not write one), and a
-        reviewed plan whose state changed meanwhile is refused as stale when applied."""
+        it writes nothing, so it takes no state lock (the plan role may not write one, and makes
+        it), and a reviewed plan whose state changed meanwhile is refused as stale when applied.
+        A plan about to be applied is made by the role that applies it."""
+        duty = duty or (Duty.CHANGE if lock else Duty.READ)
         ws = Workspace(self.target, env, stack)
         outcome = StackOutcome(env.name, stack.name, "destroy" if destroy else "plan")
         backend_type, settings = backend or ("s3", self.backend_settings(env, stack))
-        self._init(ws, backend_type, settings)
+        self._init(ws, backend_type, settings, duty=duty)
         locking = f"-lock-timeout={self.lock_timeout}" if lock else "-lock=false"
         args = ["plan", "-input=false", "-json", "-detailed-exitcode", locking, f"-out={ws.plan_file.name}"]
         if destroy:
             args.append("-destroy")
         self.progress.say(ws.label, "planning" + (" destroy" if destroy else ""))
-        result = self._run(ws, args, "plan")
+        result = self._run(ws, args, "plan", duty)
         outcome.duration = result.duration
         if result.returncode not in (0, 2):
             outcome.result = "failed"
@@ -178,8 +183,8 @@ class Engine:
         """`terraform force-unlock` of one stack's state lock (the caller has confirmed it)."""
         ws = Workspace(self.target, env, stack)
         with ws.exclusive():
-            self._init(ws, "s3", self.backend_settings(env, stack))
-            result = self._run(ws, ["force-unlock", "-force", lock_id], "unlock")
+            self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.CHANGE)
+            result = self._run(ws, ["force-unlock", "-force", lock_id], "unlock", Duty.CHANGE)
         if result.returncode != 0:
             raise OrchestratorError(f"{ws.label}: the lock {lock_id} was not released:\n{result.error_text()}")
 
@@ -193,9 +198,9 @@ class Engine:
         Run it on configuration that is applied (the main branch): unapplied changes show too."""
         ws = Workspace(self.target, env, stack)
         outcome = StackOutcome(env.name, stack.name, "drift")
-        self._init(ws, "s3", self.backend_settings(env, stack))
+        self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.READ)
         self.progress.say(ws.label, "checking drift")
-        result = self._run(ws, ["plan", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift")
+        result = self._run(ws, ["plan", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift", Duty.READ)
         outcome.duration = result.duration
         if result.returncode not in (0, 2):
             outcome.result, outcome.error = "failed", result.error_text()
@@ -207,7 +212,7 @@ class Engine:
     def export_plan(self, env: EnvConfig, stack: StackSpec, out_dir: Path) -> Path:
         """Write the saved plan as JSON (`terraform show -json`) for policy checks and review."""
         ws = Workspace(self.target, env, stack)
-        result = self._run(ws, ["show", "-json", ws.plan_file.name], "show")
+        result = self._run(ws, ["show", "-json", ws.plan_file.name], "show", Duty.READ)
         if result.returncode != 0:
             raise OrchestratorError(f"{ws.label}: terraform show failed:\n{result.error_text()}")
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -228,7 +233,7 @@ class Engine:
         planned = StackOutcome.from_dict(json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8")))
         planned.duration = 0.0  # planned by an earlier run: this run's time is the apply's
         ws = Workspace(self.target, env, stack)
-        self._init(ws, "s3", self.backend_settings(env, stack))
+        self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.CHANGE)
         if planned.result == "changes":
             shutil.copyfile(run_dir / f"{env.name}.{stack.name}.tfplan", ws.plan_file)
         return planned
@@ -243,16 +248,22 @@ class Engine:
             )
         return outcome
 
-    def apply(self, env: EnvConfig, stack: StackSpec, planned: StackOutcome) -> StackOutcome:
-        """Apply exactly the plan written by `plan` (Terraform refuses it if the state moved since)."""
+    def apply(self, env: EnvConfig, stack: StackSpec, planned: StackOutcome, duty: Duty | None = None) -> StackOutcome:
+        """Apply exactly the plan written by `plan` (Terraform refuses it if the state moved since):
+        as the apply role, or as the deploy role when the plan changes what only it may change."""
         ws = Workspace(self.target, env, stack)
         outcome = StackOutcome(env.name, stack.name, "destroy" if planned.action == "destroy" else "apply")
         outcome.changes = planned.changes
         if planned.result == "no changes":
             outcome.result, outcome.duration = "no changes", planned.duration
             return outcome
+        administered = administered_changes(planned.changes)
+        duty = duty or (Duty.ADMINISTER if administered else Duty.CHANGE)
+        outcome.principal = self.target.principal(env, duty)
+        if administered and duty is Duty.ADMINISTER:
+            self.progress.say(ws.label, f"applying as {outcome.principal}: the plan changes {', '.join(administered)}, which the CI roles may never change")
         self.progress.say(ws.label, f"applying {planned.add} add, {planned.change} change, {planned.destroy} destroy")
-        result = self._run(ws, ["apply", "-input=false", "-json", f"-lock-timeout={self.lock_timeout}", ws.plan_file.name], "apply")
+        result = self._run(ws, ["apply", "-input=false", "-json", f"-lock-timeout={self.lock_timeout}", ws.plan_file.name], "apply", duty)
         outcome.duration = planned.duration + result.duration
         ws.plan_file.unlink(missing_ok=True)
         for message in result.of_type("change_summary"):
@@ -266,8 +277,8 @@ class Engine:
 
     def output(self, env: EnvConfig, stack: StackSpec) -> dict[str, Any]:
         ws = Workspace(self.target, env, stack)
-        self._init(ws, "s3", self.backend_settings(env, stack))
-        result = self._run(ws, ["output", "-json"], "output")
+        self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.READ)
+        result = self._run(ws, ["output", "-json"], "output", Duty.READ)
         if result.returncode != 0:
             raise OrchestratorError(f"{ws.label}: terraform output failed:\n{result.error_text()}")
 
@@ -298,17 +309,17 @@ class Engine:
         if exists:
             if not reconcile:
                 return None
-            planned = self.plan(env, stack)
-            return self.apply(env, stack, planned) if planned.result == "changes" else planned
+            planned = self.plan(env, stack, duty=Duty.ADMINISTER)
+            return self.apply(env, stack, planned, Duty.ADMINISTER) if planned.result == "changes" else planned
         self.progress.say(ws.label, f"no state backend yet in account {env.account_id}: bootstrapping")
-        planned = self.plan(env, stack, backend=("local", {"path": local_state.name}))
+        planned = self.plan(env, stack, backend=("local", {"path": local_state.name}), duty=Duty.ADMINISTER)
         if planned.result == "failed":
             return planned
-        outcome = self.apply(env, stack, planned)
+        outcome = self.apply(env, stack, planned, Duty.ADMINISTER)
         if outcome.result == "failed":
             return outcome
         self.progress.say(ws.label, "moving bootstrap state into the new state bucket")
-        self._init(ws, "s3", self.backend_settings(env, stack), migrate=True)
+        self._init(ws, "s3", self.backend_settings(env, stack), migrate=True, duty=Duty.ADMINISTER)
         for leftover in ws.dir.glob("bootstrap.tfstate*"):
             leftover.unlink()
         outcome.action = "bootstrap"

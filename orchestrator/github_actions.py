@@ -17,20 +17,11 @@ from typing import Any
 from orchestrator.commands import RunReport
 from orchestrator.config import EnvConfig
 from orchestrator.errors import ConfigError
+from orchestrator.ci_roles import apply_role_arn, plan_role_arn
 from orchestrator.outcome import StackOutcome
 from orchestrator.stacks import StackSpec
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
-
-
-def plan_role_arn(env: EnvConfig) -> str:
-    """The read-only role GitHub pull requests and the main branch assume (bootstrap's github-oidc module)."""
-    return f"arn:{env.partition}:iam::{env.account_id}:role/{env.name_prefix}-github-plan"
-
-
-def apply_role_arn(env: EnvConfig) -> str:
-    """The role only jobs of GitHub environment `<env>` may assume."""
-    return f"arn:{env.partition}:iam::{env.account_id}:role/{env.name_prefix}-github-apply"
 
 
 def promotion_order(configs: list[EnvConfig]) -> list[EnvConfig]:

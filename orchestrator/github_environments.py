@@ -16,13 +16,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS
 from orchestrator.doctor import Check
 from orchestrator.errors import ConfigError
 from orchestrator.pr_comment import GitHubApiError, GitHubContext, github_request
 
-# The claim keys of the subject the trusts expect, in order: modules/github-oidc's
-# local.subject_claim_keys (a test compares the two).
-SUBJECT_CLAIM_KEYS: tuple[str, ...] = ("repo", "context", "ref")
 SUBJECT_TEMPLATE: dict[str, Any] = {"use_default": False, "include_claim_keys": list(SUBJECT_CLAIM_KEYS)}
 
 

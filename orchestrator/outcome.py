@@ -18,6 +18,7 @@ class StackOutcome:
     duration: float = 0.0
     changes: list[tuple[str, str]] = field(default_factory=list)
     error: str = ""
+    principal: str = ""  # who applied it, when the target chose (the local target's roles)
 
     @property
     def label(self) -> str:
@@ -36,7 +37,7 @@ class StackOutcome:
     def from_dict(cls, data: dict[str, Any]) -> "StackOutcome":
         """The inverse of `to_dict` (a report written by `--report-json`)."""
         changes = [(str(c["action"]), str(c["address"])) for c in data.get("changes", [])]
-        fields = {k: data[k] for k in ("env", "stack", "action", "result", "add", "change", "destroy", "duration", "error") if k in data}
+        fields = {k: data[k] for k in ("env", "stack", "action", "result", "add", "change", "destroy", "duration", "error", "principal") if k in data}
         return cls(**fields, changes=changes)
 
 

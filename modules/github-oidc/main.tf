@@ -128,13 +128,16 @@ locals {
   products        = "arn:${local.partition}:catalog:${local.regional}:product/*"
   named_sagemaker = "arn:${local.partition}:sagemaker:${local.regional}:*/${var.name_prefix}-*"
   domains         = "arn:${local.partition}:sagemaker:${local.regional}:domain/*"
+  user_profiles   = "arn:${local.partition}:sagemaker:${local.regional}:user-profile/*"
 
   # Bare variable references inside policy documents go through locals: checkov's renderer
   # gives up on a document that uses var.x both bare and inside "${...}".
-  state_bucket       = var.state_bucket_arn
-  lock_table         = var.lock_table_arn
-  state_key          = var.state_key_arn
-  allowed_boundaries = concat([var.workload_boundary_policy_arn], var.additional_boundary_policy_arns)
+  state_bucket = var.state_bucket_arn
+  # Without objects to read besides state, the statement names the state objects (no empty Resource).
+  plan_readable_objects = length(var.plan_readable_object_arns) > 0 ? var.plan_readable_object_arns : ["${var.state_bucket_arn}/*"]
+  lock_table            = var.lock_table_arn
+  state_key             = var.state_key_arn
+  allowed_boundaries    = concat([var.workload_boundary_policy_arn], var.additional_boundary_policy_arns)
 
   # The state key is used only through S3 (state, lockfile) and DynamoDB (lock table) of its
   # own region.
@@ -159,8 +162,7 @@ locals {
         "kms:Get*",
         "kms:List*",
         "logs:Describe*",
-        "logs:ListTagsForResource",
-        "logs:ListTagsLogGroup",
+        "logs:ListTags*",
         "sagemaker:Describe*",
         "sagemaker:GetSagemakerServicecatalogPortfolioStatus",
         "sagemaker:List*",
@@ -208,7 +210,7 @@ locals {
     read_tables = {
       Sid      = "ReadTables"
       Effect   = "Allow"
-      Action   = ["dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"]
+      Action   = ["dynamodb:Describe*", "dynamodb:ListTagsOfResource"] # table metadata (backups, TTL, ...), never items
       Resource = [local.prefix_tables, local.lock_table]
     }
 
@@ -239,6 +241,15 @@ locals {
 
     # State backend: both roles read state; the apply role alone takes and releases the lock
     # (S3 lockfile and DynamoDB item) and writes state.
+
+    # Plan role only: the stacks' own objects (aws_s3_object) that a plan refreshes; the apply
+    # role reads them through ManageBuckets.
+    read_managed_objects = {
+      Sid      = "ReadManagedObjects"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:GetObjectTagging"]
+      Resource = local.plan_readable_objects
+    }
 
     state_list = {
       Sid      = "StateList"
@@ -408,6 +419,18 @@ locals {
       Resource = [local.all_keys, local.prefix_aliases]
     }
 
+    # Objects the stacks write into SSE-KMS buckets (project template files): S3 asks KMS for a
+    # data key with the caller's permissions. Only through S3 and only to encrypt (no Decrypt:
+    # the apply role writes objects, it never reads the data in the platform's buckets); each
+    # key's policy must also let the role use it.
+    encrypt_objects_via_s3 = {
+      Sid       = "EncryptObjectsViaS3"
+      Effect    = "Allow"
+      Action    = "kms:GenerateDataKey"
+      Resource  = local.all_keys
+      Condition = { StringEquals = { "kms:ViaService" = "s3.${local.region}.${local.dns_suffix}" } }
+    }
+
     # SageMaker, DynamoDB and EC2 create grants on customer-managed keys for the resources the
     # apply role creates; grants for AWS resources only.
     grants_for_aws_resources = {
@@ -466,13 +489,14 @@ locals {
       Resource = "${local.parameter_path}/*"
     }
 
-    # Named SageMaker resources (<type>/<name_prefix>-..., including user profiles, spaces and
-    # apps below a domain). Domain ARNs carry a generated id (domain/d-...), hence domain/*.
+    # Named SageMaker resources (<type>/<name_prefix>-..., including spaces and apps below a
+    # domain). Domain ARNs carry a generated id (domain/d-...), hence domain/*; Studio user
+    # profiles are named after their users (user-profile/<domain id>/<user>).
     manage_sagemaker = {
       Sid      = "ManageSageMaker"
       Effect   = "Allow"
       Action   = "sagemaker:*"
-      Resource = [local.named_sagemaker, local.domains]
+      Resource = [local.named_sagemaker, local.domains, local.user_profiles]
     }
 
     # No resource-level permissions: the account-level switch for SageMaker Projects templates.
@@ -610,6 +634,7 @@ locals {
       local.statements.read_parameters,
       local.statements.read_queues,
       local.statements.read_package_group_policies,
+      local.statements.read_managed_objects,
       local.statements.state_list,
       local.statements.state_read,
       local.statements.state_digest_read,
@@ -651,6 +676,7 @@ locals {
       local.statements.service_linked_roles,
       local.statements.create_keys,
       local.statements.manage_keys,
+      local.statements.encrypt_objects_via_s3,
       local.statements.grants_for_aws_resources,
       local.statements.manage_network,
       local.statements.manage_log_groups,
@@ -715,8 +741,7 @@ locals {
           "kms:Get*",
           "kms:List*",
           "logs:Describe*",
-          "logs:ListTagsForResource",
-          "logs:ListTagsLogGroup",
+          "logs:ListTags*",
           "sagemaker:*SagemakerServicecatalogPortfolio*",
           "sagemaker:Describe*",
           "sagemaker:List*",
@@ -741,7 +766,15 @@ locals {
       local.statements.pass_roles,
       local.statements.service_linked_roles,
       local.statements.state_key,
-      local.statements.manage_keys,
+      {
+        # ManageKeys' actions and EncryptObjectsViaS3's kms:GenerateDataKey on the same keys: a
+        # statement of its own would not fit IAM's 6,144 characters. The apply policy alone limits
+        # the data keys to S3's requests (kms:ViaService).
+        Sid      = "ManageKeys"
+        Effect   = "Allow"
+        Action   = ["kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:Disable*", "kms:Enable*", "kms:GenerateDataKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:Update*"]
+        Resource = [local.all_keys, local.prefix_aliases]
+      },
       local.statements.grants_for_aws_resources,
       local.statements.manage_sagemaker,
       {

@@ -111,6 +111,18 @@ variable "state_bucket_arn" {
   }
 }
 
+variable "plan_readable_object_arns" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "S3 object ARN patterns, arn:<partition>:s3:::<bucket>/<key pattern>, the plan role may read besides state: objects the stacks manage (aws_s3_object), which a plan refreshes with HeadObject and GetObjectTagging (s3:GetObject, s3:GetObjectTagging), e.g. the project templates bucket <name_prefix>-sc-templates-<account>/*. Only objects that hold no data: the plan role reads no data bucket."
+
+  validation {
+    condition     = alltrue([for a in var.plan_readable_object_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", a))])
+    error_message = "plan_readable_object_arns entries must be S3 object ARN patterns arn:<partition>:s3:::<bucket>/<key pattern> (the bucket named exactly); invalid: ${jsonencode([for a in var.plan_readable_object_arns : a if !can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", a))])}."
+  }
+}
+
 variable "state_key_arn" {
   type        = string
   description = "ARN of the KMS key that encrypts the state bucket and lock table, arn:<partition>:kms:<region>:<account>:key/<key id> (a key ARN, not an alias)."

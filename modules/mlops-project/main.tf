@@ -280,6 +280,8 @@ locals {
   }
 
   key_administrator_arns = var.key_administrator_arns
+  # Without readers, the read-only statement names the administrators (who may read anyway).
+  key_reader_arns = length(var.key_reader_arns) > 0 ? var.key_reader_arns : var.key_administrator_arns
 
   # The project's events key encrypts the dead-letter queue and the connection's secret. Neither
   # can use the environment keys: EventBridge writes dead letters as the events service principal,
@@ -319,6 +321,14 @@ locals {
           "kms:UpdateKeyDescription",
         ]
         Resource = "*"
+      },
+      {
+        # Key metadata for plans (the CI plan role refreshes the key); nothing else.
+        Sid       = "ReadOnly"
+        Effect    = "Allow"
+        Principal = { AWS = local.key_reader_arns }
+        Action    = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+        Resource  = "*"
       },
       {
         # EventBridge moves undeliverable approval events of this rule only into the queue.

@@ -250,6 +250,18 @@ variable "key_administrator_arns" {
   }
 }
 
+variable "key_reader_arns" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "Exact IAM role ARNs (of this account) that may read the events key's metadata only (DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags), e.g. the CI plan role, whose plans refresh the key. The principals must exist."
+
+  validation {
+    condition     = alltrue([for a in var.key_reader_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "key_reader_arns must be exact role ARNs arn:<partition>:iam::<12-digit account>:role/<path/name> without wildcards; got ${jsonencode(var.key_reader_arns)}."
+  }
+}
+
 variable "key_deletion_window_days" {
   type        = number
   default     = 30

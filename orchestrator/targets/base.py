@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
 
 if TYPE_CHECKING:
     import boto3
+
+
+class Duty(Enum):
+    """Who runs a Terraform command, as on AWS: GitHub's plan role reads (plan for review, drift,
+    outputs), its apply role changes (apply, destroy), the account's deploy role administers
+    (bootstrap, and changes to what the CI roles may never change; see orchestrator/protected.py)."""
+
+    READ = "read"
+    CHANGE = "change"
+    ADMINISTER = "administer"
 
 
 class Target(ABC):
@@ -39,6 +50,15 @@ class Target(ABC):
     def terraform_env(self) -> dict[str, str]:
         """Environment variables for terraform processes."""
         return {}
+
+    def terraform_credentials(self, env: EnvConfig, duty: Duty) -> dict[str, str]:
+        """Credentials (environment variables) of the Terraform process doing `duty` in env's
+        account; none: the ambient credentials (a profile, or the role CI's job assumed)."""
+        return {}
+
+    def principal(self, env: EnvConfig, duty: Duty) -> str:
+        """Who does `duty` in env's account, for reports."""
+        return "the ambient credentials"
 
     def describe(self) -> str:
         return self.name

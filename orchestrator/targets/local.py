@@ -16,7 +16,8 @@ from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.emulator.process import Emulator, attach_emulator, start_emulator, write_handle
 from orchestrator.errors import OrchestratorError
-from orchestrator.targets.base import Target, assume_role_block, assumed_session
+from orchestrator.targets.base import Duty, Target, assumed_session
+from orchestrator.targets.local_credentials import RoleCredentials, ci_role_arn
 
 if TYPE_CHECKING:
     import boto3
@@ -50,6 +51,7 @@ class LocalTarget(Target):
         self._keep = keep
         self._lock: IO[str] | None = None
         self.emulator: Emulator | None = None
+        self._credentials: RoleCredentials | None = None
 
     def open(self) -> None:
         if self.emulator is not None:
@@ -111,17 +113,29 @@ class LocalTarget(Target):
     def identity(self) -> str:
         return f"local {self.url}"
 
-    def session(self, env: EnvConfig) -> "boto3.Session":
+    def _administrator_sts(self, env: EnvConfig) -> Any:
+        """STS of the emulator's administrator (its long-term credentials)."""
         import boto3  # noqa: PLC0415 - only when an AWS call is needed
 
-        sts = boto3.client(
+        return boto3.client(
             "sts",
             endpoint_url=self.url,
             region_name=env.region,
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
-        return assumed_session(sts, env)
+
+    def session(self, env: EnvConfig) -> "boto3.Session":
+        return assumed_session(self._administrator_sts(env), env)
+
+    def terraform_credentials(self, env: EnvConfig, duty: Duty) -> dict[str, str]:
+        """As on AWS: GitHub's plan role reads, its apply role changes, the deploy role administers."""
+        if self._credentials is None:
+            self._credentials = RoleCredentials(self.url, self._administrator_sts)
+        return self._credentials.variables(env, duty)
+
+    def principal(self, env: EnvConfig, duty: Duty) -> str:
+        return env.effective_deploy_role_arn if duty is Duty.ADMINISTER else ci_role_arn(env, duty)
 
     def client(self, env: EnvConfig, service: str) -> Any:
         return self.session(env).client(service, endpoint_url=self.url)
@@ -135,7 +149,6 @@ class LocalTarget(Target):
             "skip_credentials_validation": True,
             "skip_metadata_api_check": True,
             "endpoints": [{service: self.url for service in PROVIDER_SERVICES}],
-            "assume_role": [assume_role_block(env)],
         }
 
     def backend_settings(self, env: EnvConfig) -> dict[str, Any]:
@@ -146,7 +159,6 @@ class LocalTarget(Target):
             "skip_metadata_api_check": True,
             "skip_requesting_account_id": True,
             "max_retries": LOCAL_MAX_RETRIES,
-            "assume_role": assume_role_block(env),
         }
 
     def terraform_env(self) -> dict[str, str]:

@@ -66,5 +66,6 @@ module "project" {
   security_group_ids     = [local.contract["network/sagemaker-security-group-id"]]
   ssm_prefix             = local.ssm_prefix
   key_administrator_arns = local.key_administrators
+  key_reader_arns        = [local.ci_plan_role_arn]
   force_destroy          = var.force_destroy
 }

@@ -34,6 +34,7 @@ variables {
   lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/mlops-dev-tflock"
   workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-workload-boundary"
   ssm_parameter_prefix         = "/mlops/dev"
+  plan_readable_object_arns    = ["arn:aws:s3:::mlops-dev-sc-templates-111111111111/*"]
 }
 
 # One plan (same variables) for: oidc_provider, trust_policies, roles, plan_policy, apply_policy,
@@ -175,7 +176,7 @@ run "oidc_provider" {
   assert {
     condition = [for s in jsondecode(output.permission_policies["plan"]).Statement : s.Sid] == [
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
-      "StateList", "StateRead", "StateDigestRead", "StateKey",
+      "ReadManagedObjects", "StateList", "StateRead", "StateDigestRead", "StateKey",
     ]
     error_message = "The plan policy must contain exactly the read and state-read statements (no lock: a plan for review takes none)."
   }
@@ -209,12 +210,17 @@ run "oidc_provider" {
       for s in jsondecode(output.permission_policies["plan"]).Statement : s
       if anytrue([for a in flatten([s.Action]) : can(regex("^s3:Get(Object|\\*)", a))])
       ] == [{
+        Sid      = "ReadManagedObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectTagging"]
+        Resource = ["arn:aws:s3:::mlops-dev-sc-templates-111111111111/*"]
+        }, {
         Sid      = "StateRead"
         Effect   = "Allow"
         Action   = "s3:GetObject"
         Resource = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"
     }]
-    error_message = "s3:GetObject only on the state bucket's objects."
+    error_message = "s3:GetObject only on the state bucket's objects and plan_readable_object_arns."
   }
 
   assert {
@@ -278,7 +284,7 @@ run "oidc_provider" {
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
       "StateList", "StateRead", "StateLockfile", "StateLockTable", "StateDigestRead", "StateKey", "StateWrite",
       "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "ServiceLinkedRoles", "CreateKeys",
-      "ManageKeys", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
+      "ManageKeys", "EncryptObjectsViaS3", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
       "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
       "ManageApiDestinations", "ManageQueues",
       "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyPresignedUrls",
@@ -295,9 +301,20 @@ run "oidc_provider" {
   }
 
   assert {
+    condition = one([for s in jsondecode(output.permission_policies["plan"]).Statement : s if s.Sid == "ReadManagedObjects"]) == {
+      Sid      = "ReadManagedObjects"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:GetObjectTagging"]
+      Resource = ["arn:aws:s3:::mlops-dev-sc-templates-111111111111/*"]
+    }
+    error_message = "The plan role reads objects only of the buckets named in plan_readable_object_arns (and state)."
+  }
+
+  # ReadManagedObjects (s3:GetObject on objects of the stacks' buckets): ManageBuckets' s3:* there.
+  assert {
     condition = alltrue([
       for s in jsondecode(output.permission_policies["plan"]).Statement :
-      contains(jsondecode(output.permission_policies["apply"]).Statement, s)
+      contains(jsondecode(output.permission_policies["apply"]).Statement, s) || s.Sid == "ReadManagedObjects"
     ])
     error_message = "Everything the plan role may do, the apply role may do too."
   }
@@ -331,6 +348,7 @@ run "oidc_provider" {
   assert {
     condition = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageSageMaker"]).Resource == [
       "arn:aws:sagemaker:eu-west-1:111111111111:*/mlops-dev-*", "arn:aws:sagemaker:eu-west-1:111111111111:domain/*",
+      "arn:aws:sagemaker:eu-west-1:111111111111:user-profile/*",
     ]
     error_message = "sagemaker:* only on <name_prefix>-* resources and the domains of this account and region."
   }
@@ -949,8 +967,9 @@ run "additional_boundary_must_be_a_policy_arn" {
 
   variables {
     additional_boundary_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    plan_readable_object_arns       = ["arn:aws:s3:::mlops-dev-sc-templates-111111111111"] # a bucket, not its objects
   }
 
-  expect_failures = [var.additional_boundary_policy_arns]
+  expect_failures = [var.additional_boundary_policy_arns, var.plan_readable_object_arns]
 }
 

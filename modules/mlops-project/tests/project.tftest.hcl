@@ -88,6 +88,7 @@ variables {
   security_group_ids         = ["sg-0cccccccccccccccc"]
   ssm_prefix                 = "/mlops/dev"
   key_administrator_arns     = ["arn:aws:iam::111111111111:role/mlops-dev-deploy", "arn:aws:iam::111111111111:role/mlops-dev-github-apply"]
+  key_reader_arns            = ["arn:aws:iam::111111111111:role/mlops-dev-github-plan"]
 }
 
 # One plan (same variables) for: model_package_group_policy_is_exact, ci_trust_is_pinned,
@@ -472,9 +473,20 @@ run "model_package_group_policy_is_exact" {
 
   assert {
     condition = [for s in jsondecode(aws_kms_key.events.policy).Statement : s.Sid] == [
-      "KeyAdministration", "DeadLettersOfTheApprovalRule", "ConnectionSecret", "ConnectionKeyLookup", "DeadLetterQueueThroughSqs",
+      "KeyAdministration", "ReadOnly", "DeadLettersOfTheApprovalRule", "ConnectionSecret", "ConnectionKeyLookup", "DeadLetterQueueThroughSqs",
     ]
     error_message = "The key policy has exactly the administration, dead-letter, connection and queue-reading statements."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.events.policy).Statement : s if s.Sid == "ReadOnly"]) == {
+      Sid       = "ReadOnly"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111111111111:role/mlops-dev-github-plan"] }
+      Action    = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+      Resource  = "*"
+    }
+    error_message = "The key's readers (the CI plan role) read its metadata only."
   }
 
   assert {

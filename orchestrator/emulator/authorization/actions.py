@@ -110,11 +110,26 @@ def _iam_path_name(path: Any, name: str) -> str:
     return f"{path.lstrip('/')}{name}"
 
 
-def _iam_role_arn(where: Where, name: str) -> str:
+def _iam_role(where: Where, name: str) -> Any:
     from moto.iam.models import iam_backends  # noqa: PLC0415
 
-    role = next((r for r in iam_backends[where.account][where.partition].roles.values() if r.name == name), None)
+    return next((r for r in iam_backends[where.account][where.partition].roles.values() if r.name == name), None)
+
+
+def _iam_role_arn(where: Where, name: str) -> str:
+    role = _iam_role(where, name)
     return str(role.arn) if role is not None else f"arn:{where.partition}:iam::{where.account}:role/{name}"
+
+
+# Calls on an existing role whose iam:PermissionsBoundary is the boundary the role carries now
+# (PutRolePermissionsBoundary and CreateRole carry the one they set).
+_CURRENT_BOUNDARY = frozenset({"AttachRolePolicy", "DetachRolePolicy", "PutRolePolicy", "DeleteRolePolicy", "DeleteRolePermissionsBoundary"})
+
+
+def _current_boundary(where: Where, name: str) -> Context:
+    role = _iam_role(where, name)
+    boundary = getattr(role, "permissions_boundary_arn", None) if role is not None else None
+    return {"iam:PermissionsBoundary": str(boundary)} if boundary else {}
 
 
 def iam(call: Call, where: Where) -> list[Check] | None:
@@ -127,6 +142,10 @@ def iam(call: Call, where: Where) -> list[Check] | None:
         context["iam:PermissionsBoundary"] = params["PermissionsBoundary"]
     if "PolicyArn" in params and operation.startswith(("Attach", "Detach")):
         context["iam:PolicyARN"] = params["PolicyArn"]
+    if operation == "GetUser" and "UserName" not in params:
+        return []  # about the caller itself; a role's session gets IAM's error, no resource to decide
+    if operation in _CURRENT_BOUNDARY and "RoleName" in params:
+        context |= _current_boundary(where, str(params["RoleName"]))
     if operation == "CreateServiceLinkedRole":
         return [Check(action, f"arn:{where.partition}:iam::{where.account}:role/aws-service-role/{params.get('AWSServiceName', '')}/*", {"iam:AWSServiceName": params.get("AWSServiceName", "")})]
     for parameter, kind in _IAM_NAME_PARAMS:
@@ -348,7 +367,10 @@ _SAGEMAKER_RESOURCES = (
     ("CodeRepositoryName", "code-repository"),
     ("ModelCardName", "model-card"),
 )
-_SAGEMAKER_STAR = re.compile(r"^(List|Search|GetSearchSuggestions|QueryLineage|GetScalingConfigurationRecommendation)")
+_SAGEMAKER_STAR = re.compile(
+    r"^(List|Search|GetSearchSuggestions|QueryLineage|GetScalingConfigurationRecommendation"
+    r"|(Enable|Disable|Get)SagemakerServicecatalogPortfolio)"
+)
 _VOLUME_KEY_PATHS = (("ResourceConfig", "VolumeKmsKeyId"), ("ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"),
                      ("TransformResources", "VolumeKmsKeyId"), ("KmsKeyId",))
 _OUTPUT_KEY_PATHS = (("OutputDataConfig", "KmsKeyId"), ("ProcessingOutputConfig", "KmsKeyId"), ("TransformOutput", "KmsKeyId"))
@@ -614,10 +636,54 @@ def ecr(call: Call, where: Where) -> list[Check] | None:
     return None
 
 
+# EC2 ids by prefix -> resource type in the ARN (arn:<partition>:ec2:<region>:<account>:<type>/<id>).
+_EC2_ID_TYPES = {
+    "vpc": "vpc", "subnet": "subnet", "sg": "security-group", "sgr": "security-group-rule", "rtb": "route-table",
+    "rtbassoc": "route-table", "vpce": "vpc-endpoint", "igw": "internet-gateway", "nat": "natgateway",
+    "eipalloc": "elastic-ip", "eipassoc": "elastic-ip", "fl": "vpc-flow-log", "acl": "network-acl", "eni": "network-interface",
+    "pl": "prefix-list", "dopt": "dhcp-options",
+}
+_EC2_ID = re.compile(r"^([a-z]+)-[0-9a-f]{8,17}$")
+# Create calls: the type of what they create (its id does not exist yet: `<type>/*`).
+_EC2_CREATES = {
+    "CreateVpc": "vpc", "CreateSubnet": "subnet", "CreateSecurityGroup": "security-group", "CreateRouteTable": "route-table",
+    "CreateVpcEndpoint": "vpc-endpoint", "CreateInternetGateway": "internet-gateway", "CreateNatGateway": "natgateway",
+    "AllocateAddress": "elastic-ip", "CreateFlowLogs": "vpc-flow-log", "CreateNetworkAcl": "network-acl",
+}
+
+
+def _ec2_ids(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if _EC2_ID.match(value) else []
+    if isinstance(value, list):
+        return [found for item in value for found in _ec2_ids(item)]
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _ec2_ids(item)]
+    return []
+
+
+def _ec2_tags(params: dict[str, Any]) -> Context:
+    tags = [tag for spec in params.get("TagSpecifications") or [] if isinstance(spec, dict) for tag in spec.get("Tags") or []]
+    return _tags_context(tags or params.get("Tags"))
+
+
 def ec2(call: Call, where: Where) -> list[Check] | None:
-    if call.operation.startswith("Describe") or call.operation.startswith("Get"):
-        return [Check(f"ec2:{call.operation}", "*")]
-    return None
+    """Reads on `*`; a write on each resource it names by id (and the type it creates, `<type>/*`),
+    with the tags it sends. EC2's own per-action resource lists are longer (a subnet's creation is
+    also decided on its VPC); the ids in the request stand for them."""
+    action = f"ec2:{call.operation}"
+    if call.operation.startswith(("Describe", "Get")):
+        return [Check(action, "*")]
+    context = _ec2_tags(call.params)
+    resources = []
+    if call.operation in _EC2_CREATES:
+        resources.append(_arn(where, "ec2", call.region, f"{_EC2_CREATES[call.operation]}/*"))
+    for found in dict.fromkeys(_ec2_ids(call.params)):
+        kind = _EC2_ID_TYPES.get(_EC2_ID.match(found).group(1))  # type: ignore[union-attr]
+        if kind is not None:
+            resources.append(_arn(where, "ec2", call.region, f"{kind}/{found}"))
+    checks = [Check(action, resource, context) for resource in resources or ["*"]]
+    return checks + _pass_role(call.params.get("DeliverLogsPermissionArn"), "vpc-flow-logs.amazonaws.com")
 
 
 def servicecatalog(call: Call, where: Where) -> list[Check] | None:
