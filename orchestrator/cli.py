@@ -47,6 +47,7 @@ from orchestrator.studio_leftovers import remove
 from orchestrator.targets import make_target
 from orchestrator.targets.base import Target
 from orchestrator.targets.local import local_dir, state_file
+from orchestrator.terraform.errored_state import recovery_question
 
 
 # Stacks at the same time. On the emulator too: it serves one request at a time and plays back
@@ -149,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     unlock.add_argument("lock_id", metavar="LOCK_ID", type=lock_id, help="the lock ID from that error")
     unlock.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
+    recover = sub.add_parser(
+        "recover-state", parents=[common],
+        help="push back the state Terraform left in errored.tfstate when it could not save it (checks lineage and serial first; asks for confirmation)",
+    )
+    recover.add_argument("state_env", metavar="ENV", type=env_name, help="the environment (the failed run's report names env and stack)")
+    recover.add_argument("state_stack", metavar="STACK", type=one_of(tuple(STACKS), "stack"), help="the stack whose working folder holds errored.tfstate")
+    recover.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("drift", parents=[common, stack_opts], help="report, per stack, real resources that differ from the state (exit 3 if any; changes nothing)")
     graph = sub.add_parser("graph", parents=[common, stack_opts], help="print the stack graph: order and dependencies (no Terraform, no AWS)")
     graph.add_argument("--destroy", action="store_true", help="the order destroy would use")
@@ -406,12 +414,18 @@ def _run(args: argparse.Namespace) -> int:
     # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
     if args.command == "unlock":
         args.envs, args.stacks = [args.lock_env], [args.lock_stack]
+    if args.command == "recover-state":
+        args.envs, args.stacks = [args.state_env], [args.state_stack]
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
     if args.command == "unlock":
         question = f"Release lock {args.lock_id} of {args.lock_env}/{args.lock_stack}? Only if the run holding it is dead."
         if not _confirmed(args, "unlock", question, "unlock"):
             print("not confirmed; the lock is kept")
+            return EXIT_FAILURE
+    if args.command == "recover-state":
+        if not _confirmed(args, "recover-state", recovery_question(args.target, args.state_env, args.state_stack), "push"):
+            print("not confirmed; nothing was pushed")
             return EXIT_FAILURE
     if getattr(args, "changed_since", None):
         selection = _changed_only(args.changed_since, selection, progress)
@@ -447,6 +461,10 @@ def _run(args: argparse.Namespace) -> int:
                 [(env, [stack])] = selection
                 Engine(target, settings, progress).unlock(env, stack, args.lock_id)
                 print(f"released lock {args.lock_id} of {env.name}/{stack.name}")
+                return EXIT_OK
+            if args.command == "recover-state":
+                [(env, [stack])] = selection
+                print(Engine(target, settings, progress).recover_state(env, stack).text())
                 return EXIT_OK
             if args.command == "bootstrap":
                 report = run_bootstrap(target, settings, configs, progress)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError
+
 from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.engine import Engine
@@ -18,6 +20,7 @@ from orchestrator.outcome import StackOutcome, readable_plan, summary_table
 from orchestrator.policy.gate import check_plan
 from orchestrator.policy.plan_guard import guard_plan, platform_accounts
 from orchestrator.progress import Progress
+from orchestrator.protected import administered_changes
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
 from orchestrator.studio_leftovers import Leftover, find_leftovers
@@ -114,6 +117,9 @@ def run_stacks(
             if not is_disk_full(exc):
                 raise
             return [_disk_full(report.command, target.name, node.env.name, node.stack.name, exc)]
+        except BotoCoreError as exc:  # the orchestrator's own call (the state backend's key or bucket) got no answer
+            error = engine.explained_exception(node.env, node.stack, report.command, exc)
+            return [StackOutcome(node.env.name, node.stack.name, report.command, result="failed", error=error)]
 
     outcomes = run_graph(graph, run_node, command, parallelism, keep_going)
     # A bootstrap is reported when it did something; one that never ran is no news (its stacks are).
@@ -148,7 +154,7 @@ def _run_stack(
             # The gate reads the plan that will be applied (`terraform show` of the saved .tfplan),
             # never the JSON beside it, which nothing ties to that plan.
             refused = _gated(engine, target, env, stack, progress) if policy_gate and saved.result == "changes" else None
-            return [refused or engine.apply_saved(env, stack, out_dir, saved)]
+            return [refused or _not_administrable(target, env, stack, saved) or engine.apply_saved(env, stack, out_dir, saved)]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy", lock=command != "plan")
         outcome = planned
@@ -163,7 +169,7 @@ def _run_stack(
                 if refused is not None:
                     return [refused]
         if command in ("apply", "destroy") and planned.result != "failed":
-            outcome = engine.apply(env, stack, planned)
+            outcome = _not_administrable(target, env, stack, planned) or engine.apply(env, stack, planned)
     if command == "destroy" and stack.name == STUDIO_STACK and outcome.result != "failed":
         # Before the network goes: what SageMaker created outside Terraform would block it.
         check = _studio_leftovers_check(target, env)
@@ -190,6 +196,21 @@ def _gated(engine: Engine, target: Target, env: EnvConfig, stack: StackSpec, pro
         lines.append(f"policy gate: {len(findings)} change(s) no reviewed plan of the platform makes; nothing was applied")
         lines += [f"  {finding}" for finding in findings]
     return StackOutcome(env.name, stack.name, "apply", result="failed", error="\n".join(lines))
+
+
+def _not_administrable(target: Target, env: EnvConfig, stack: StackSpec, planned: StackOutcome) -> StackOutcome | None:
+    """A plan that changes what only the deploy role may change, about to be applied with credentials
+    that cannot (a GitHub CI role's session on AWS): refused before anything is applied, where the
+    apply would otherwise stop half-way on AccessDenied."""
+    administered = administered_changes(planned.changes) if planned.result == "changes" else []
+    if not administered or target.can_administer(env):
+        return None
+    lines = [
+        f"the plan of {env.name}/{stack.name} changes {', '.join(administered)}: the CI roles' boundary lets only the deploy role "
+        f"({env.effective_deploy_role_arn}) change the permission boundaries and the guardrails. Nothing was applied.",
+        f"Apply it with a platform administrator's credentials (which assume the deploy role): python -m orchestrator apply --target {target.name} --env {env.name}",
+    ]
+    return StackOutcome(env.name, stack.name, planned.action if planned.action == "destroy" else "apply", result="failed", error="\n".join(lines), changes=planned.changes)
 
 
 STUDIO_STACK = "platform"

@@ -7,20 +7,24 @@ import json
 import os
 import shutil
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
+from orchestrator.faults import Failure, explain, rerun_command
 from orchestrator.outcome import StackOutcome
 from orchestrator.progress import Progress
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec, lock_table_name, state_bucket_name, state_key_alias
 from orchestrator.protected import administered_changes
 from orchestrator.targets.base import Duty, Target
+from orchestrator.terraform import errored_state
 from orchestrator.terraform.cli_config import write_cli_config
 from orchestrator.terraform.runner import TerraformResult, TerraformRunner, go_runtime_settings
+from orchestrator.terraform.errored_state import ERRORED_STATE, Recovery, StateRecord
 from orchestrator.terraform.workspace import Workspace
 
 
@@ -69,6 +73,34 @@ class Engine:
         environment = {**ws.terraform_env(), **self.target.terraform_credentials(ws.env, duty)}
         return self.runner.run(args, ws.dir, ws.label, environment, log_file=ws.dir / f"{log_name}.log")
 
+    def _failure(self, ws: Workspace, error: str, output: str, returncode: int, log: Path, command: str | None) -> Failure:
+        return Failure(
+            error=error,
+            output=output,
+            returncode=returncode,
+            terraform_log=log,
+            rerun=rerun_command(command, ws.env.name, self.target.name) if command else "the same command again",
+            work_dir=paths.work_dir(),
+            gone=self.target.gone(),
+            endpoint="AWS" if self.target.name == "aws" else f"the {self.target.describe()}",
+        )
+
+    def _explained(self, ws: Workspace, result: TerraformResult, log_name: str, command: str | None) -> str:
+        """A failed command's error as the report shows it: the fault behind it, if any (what
+        happened, the log, the command that recovers: orchestrator/faults.py), over Terraform's own
+        words; and the state Terraform left beside the root when it could not save it."""
+        error = result.error_text()
+        failure = self._failure(ws, error, "\n".join([error, *result.text]), result.returncode, ws.dir / f"{log_name}.log", command)
+        errored = ws.dir / ERRORED_STATE
+        note = errored_state.left_behind_note(errored, ws.env.name, ws.stack.name, self.target.name) if log_name == "apply" and errored.is_file() else ""
+        return explain(failure, note)
+
+    def explained_exception(self, env: EnvConfig, stack: StackSpec, command: str, exc: Exception) -> str:
+        """An AWS call of the orchestrator's own (the state backend's key or bucket) that failed:
+        the fault behind it, if any (the emulator died, the connection was lost), over its error."""
+        ws = Workspace(self.target, env, stack)
+        return explain(self._failure(ws, str(exc), str(exc), 1, ws.dir, command))
+
     def _init(self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False, duty: Duty = Duty.READ) -> None:
         self._backends[ws.dir] = (backend_type, backend)
         if not ws.render(backend_type, backend) and not migrate:
@@ -82,7 +114,7 @@ class Engine:
             result = self._run_once(ws, args, "init", duty)
         if result.returncode != 0:
             ws.forget_init()
-            raise OrchestratorError(f"{ws.label}: terraform init failed:\n{result.error_text()}")
+            raise OrchestratorError(f"{ws.label}: terraform init failed:\n{self._explained(ws, result, 'init', None)}")
         ws.mark_initialised()
 
     def _backend_cache(self, env: EnvConfig) -> tuple[Path, str]:
@@ -173,7 +205,7 @@ class Engine:
         outcome.duration = result.duration
         if result.returncode not in (0, 2):
             outcome.result = "failed"
-            outcome.error = result.error_text()
+            outcome.error = self._explained(ws, result, "plan", "destroy" if destroy else "apply" if lock else "plan")
             return outcome
         _read_planned_changes(result, outcome)
         outcome.result = "changes" if result.returncode == 2 else "no changes"
@@ -203,7 +235,7 @@ class Engine:
         result = self._run(ws, ["plan", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift", Duty.READ)
         outcome.duration = result.duration
         if result.returncode not in (0, 2):
-            outcome.result, outcome.error = "failed", result.error_text()
+            outcome.result, outcome.error = "failed", self._explained(ws, result, "drift", "drift")
             return outcome
         _read_planned_changes(result, outcome)
         outcome.result = "drifted" if result.returncode == 2 else "in sync"
@@ -257,6 +289,10 @@ class Engine:
         if planned.result == "no changes":
             outcome.result, outcome.duration = "no changes", planned.duration
             return outcome
+        errored = ws.dir / ERRORED_STATE
+        if errored.is_file():
+            outcome.result, outcome.error = "failed", errored_state.pending_note(errored, env.name, stack.name, self.target.name)
+            return outcome
         administered = administered_changes(planned.changes)
         duty = duty or (Duty.ADMINISTER if administered else Duty.CHANGE)
         outcome.principal = self.target.principal(env, duty)
@@ -270,10 +306,43 @@ class Engine:
             changes = message.get("changes", {})
             outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
         if result.returncode != 0:
-            outcome.result, outcome.error = "failed", result.error_text()
+            outcome.result, outcome.error = "failed", self._explained(ws, result, "apply", outcome.action)
         else:
             outcome.result = "destroyed" if planned.action == "destroy" else "applied"
         return outcome
+
+    def recover_state(self, env: EnvConfig, stack: StackSpec) -> Recovery:
+        """Push the state Terraform left in the stack's errored.tfstate back to the backend when the
+        backend holds no state, or the same one at an equal or earlier serial (errored_state.py);
+        then keep the file beside, renamed. Anything else is refused and explained; the file stays."""
+        ws = Workspace(self.target, env, stack)
+        path = ws.dir / ERRORED_STATE
+        errored = errored_state.read_errored(path)
+        with ws.exclusive():
+            self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.CHANGE)
+            backend = self._pulled_state(ws)
+            refusal = errored_state.push_refusal(errored, backend)
+            if refusal is not None:
+                raise OrchestratorError(f"{ws.label}: not pushed: {refusal}.\n{errored_state.refusal_advice(path)}")
+            self.progress.say(ws.label, f"pushing {path.name} ({errored.describe()})")
+            result = self._run(ws, ["state", "push", ERRORED_STATE], "recover-state", Duty.CHANGE)
+            if result.returncode != 0:
+                explained = self._explained(ws, result, "recover-state", None)
+                raise OrchestratorError(f"{ws.label}: `terraform state push` failed; {path} stays where it is:\n{explained}")
+            pushed = self._pulled_state(ws)
+        if pushed is None or pushed.lineage != errored.lineage or pushed.serial < errored.serial:
+            found = pushed.describe() if pushed is not None else "no state"
+            raise OrchestratorError(f"{ws.label}: after the push the backend holds {found}, not the errored state; {path} stays where it is")
+        kept = errored_state.set_aside(path, datetime.now(timezone.utc))
+        return Recovery(ws.label, errored, backend, pushed, kept, self.target.name, rerun_command("apply", env.name, self.target.name))
+
+    def _pulled_state(self, ws: Workspace) -> StateRecord | None:
+        """The record of the state the backend holds now (`terraform state pull`); None if it holds none."""
+        result = self._run(ws, ["state", "pull"], "state-pull", Duty.CHANGE)
+        if result.returncode != 0:
+            raise OrchestratorError(f"{ws.label}: cannot read the backend's state:\n{self._explained(ws, result, 'state-pull', None)}")
+        document = result.document()
+        return None if document is None else errored_state.parse_state(json.dumps(document), f"the backend's state of {ws.label}")
 
     def output(self, env: EnvConfig, stack: StackSpec) -> dict[str, Any]:
         ws = Workspace(self.target, env, stack)

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
+from orchestrator.faults import Gone
 
 if TYPE_CHECKING:
     import boto3
@@ -60,8 +61,16 @@ class Target(ABC):
         """Who does `duty` in env's account, for reports."""
         return "the ambient credentials"
 
+    def can_administer(self, env: EnvConfig) -> bool:
+        """Whether this target can apply what only the deploy role may change (orchestrator/protected.py)."""
+        return True
+
     def describe(self) -> str:
         return self.name
+
+    def gone(self) -> Gone | None:
+        """Why the target stopped answering during the run (local: the emulator exited); None while it answers."""
+        return None
 
     def identity(self) -> str:
         """What makes cached facts about this target (e.g. the state key's ARN) still valid."""

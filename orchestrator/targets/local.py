@@ -16,6 +16,7 @@ from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.emulator.process import Emulator, attach_emulator, start_emulator, write_handle
 from orchestrator.errors import OrchestratorError
+from orchestrator.faults import Gone
 from orchestrator.targets.base import Duty, Target, assumed_session
 from orchestrator.targets.local_credentials import RoleCredentials, ci_role_arn
 
@@ -112,6 +113,9 @@ class LocalTarget(Target):
 
     def identity(self) -> str:
         return f"local {self.url}"
+
+    def gone(self) -> Gone | None:
+        return self.emulator.gone() if self.emulator is not None else None
 
     def _administrator_sts(self, env: EnvConfig) -> Any:
         """STS of the emulator's administrator (its long-term credentials)."""
