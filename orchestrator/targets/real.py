@@ -13,23 +13,29 @@ from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
-from orchestrator.targets.base import Target, assume_role_block, assumed_session
+from orchestrator.targets.base import Duty, Target, assume_role_block, assumed_session
 
 if TYPE_CHECKING:
     import boto3
 
 
 @cache
-def _caller_account() -> str:
+def _caller() -> tuple[str, str]:
+    """The ambient credentials' account and ARN."""
     import boto3  # noqa: PLC0415
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
     try:
-        return str(boto3.client("sts").get_caller_identity()["Account"])
+        identity = boto3.client("sts").get_caller_identity()
     except (BotoCoreError, ClientError) as exc:
         raise OrchestratorError(
             f"no usable AWS credentials for --target aws ({exc}); set AWS_PROFILE or run in CI with OIDC"
         ) from None
+    return str(identity["Account"]), str(identity["Arn"])
+
+
+def _caller_account() -> str:
+    return _caller()[0]
 
 
 class AwsTarget(Target):
@@ -40,6 +46,14 @@ class AwsTarget(Target):
 
     def identity(self) -> str:
         return f"aws {_caller_account()}"
+
+    def can_administer(self, env: EnvConfig) -> bool:
+        """Not when the ambient credentials are a session of the env's GitHub CI roles."""
+        ci_sessions = (f":assumed-role/{env.name_prefix}-github-apply/", f":assumed-role/{env.name_prefix}-github-plan/")
+        return self._needs_assume(env) or not any(marker in _caller()[1] for marker in ci_sessions)
+
+    def principal(self, env: EnvConfig, duty: Duty) -> str:
+        return env.effective_deploy_role_arn if self._needs_assume(env) else _caller()[1]
 
     def session(self, env: EnvConfig) -> "boto3.Session":
         import boto3  # noqa: PLC0415

@@ -259,3 +259,40 @@ def test_a_key_is_usable_through_its_alias_condition(world: dict[str, Any], emul
     ])))
     by_alias("kms").encrypt(KeyId=key, Plaintext=b"x")
     assert _code(lambda: by_alias("kms").encrypt(KeyId=other, Plaintext=b"x")) == "AccessDeniedException"
+
+
+def test_changing_a_role_is_decided_on_the_boundary_it_carries(world: dict[str, Any], emulator: Emulator) -> None:
+    """iam:PermissionsBoundary of PutRolePolicy / AttachRolePolicy / DetachRolePolicy /
+    DeleteRolePolicy is the boundary the role carries now (AWS's "manage roles with a boundary")."""
+    admin = world["admin"]
+    boundary = admin("iam").create_policy(PolicyName="workload-boundary", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))["Policy"]["Arn"]
+    reads = [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
+    _role(admin, "bounded-workload", reads, boundary=boundary)
+    _role(admin, "unbounded-workload", reads)
+    manager = As(emulator.url, _credentials(emulator.url, _role(admin, "role-manager", [{
+        "Effect": "Allow", "Action": ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+        "Resource": f"arn:aws:iam::{DEV}:role/*", "Condition": {"StringEquals": {"iam:PermissionsBoundary": boundary}},
+    }])))
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})
+    manager("iam").put_role_policy(RoleName="bounded-workload", PolicyName="more", PolicyDocument=document)
+    manager("iam").attach_role_policy(RoleName="bounded-workload", PolicyArn=boundary)
+    manager("iam").detach_role_policy(RoleName="bounded-workload", PolicyArn=boundary)
+    manager("iam").delete_role_policy(RoleName="bounded-workload", PolicyName="more")
+    assert _code(lambda: manager("iam").put_role_policy(RoleName="unbounded-workload", PolicyName="more", PolicyDocument=document)) == "AccessDenied"
+    assert _code(lambda: manager("iam").attach_role_policy(RoleName="unbounded-workload", PolicyArn=boundary)) == "AccessDenied"
+
+
+def test_an_ec2_write_is_decided_on_the_resources_it_names_with_the_tags_it_sends(world: dict[str, Any], emulator: Emulator) -> None:
+    admin = world["admin"]
+    vpc = admin("ec2").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    other = admin("ec2").create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    networker = As(emulator.url, _credentials(emulator.url, _role(admin, "networker", [
+        {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": f"arn:aws:ec2:{REGION}:{DEV}:vpc/{vpc}"},
+        {"Effect": "Allow", "Action": "ec2:CreateSecurityGroup", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestTag/team": "ml"}}},
+    ])))
+    networker("ec2").create_tags(Resources=[vpc], Tags=[{"Key": "k", "Value": "v"}])
+    assert _code(lambda: networker("ec2").create_tags(Resources=[other], Tags=[{"Key": "k", "Value": "v"}])) == "UnauthorizedOperation"
+    tagged = [{"ResourceType": "security-group", "Tags": [{"Key": "team", "Value": "ml"}]}]
+    networker("ec2").create_security_group(GroupName="ok", Description="d", VpcId=vpc, TagSpecifications=tagged)
+    assert _code(lambda: networker("ec2").create_security_group(GroupName="untagged", Description="d", VpcId=vpc)) == "UnauthorizedOperation"

@@ -1,0 +1,47 @@
+"""The plans only the deploy role may apply: those that change the policies the CI boundary protects."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from orchestrator import paths
+from orchestrator.protected import ADMINISTERED_RESOURCES, administered_changes
+
+
+def test_a_plan_that_creates_changes_or_deletes_a_boundary_is_the_deploy_roles() -> None:
+    for action in ("create", "update", "delete", "replace"):
+        changes = [(action, "module.stack.module.identity.aws_iam_policy.boundary"), ("create", "module.stack.aws_ssm_parameter.contract")]
+        assert administered_changes(changes) == ["module.stack.module.identity.aws_iam_policy.boundary"]
+
+
+def test_other_changes_and_reads_are_the_apply_roles() -> None:
+    changes = [
+        ("read", "module.stack.module.identity.aws_iam_policy.guardrails"),
+        ("noop", "module.stack.module.network.aws_iam_policy.flow_logs_boundary"),
+        ("create", "module.stack.module.model_hosting.aws_iam_policy.deploy_common"),
+        ("update", "module.stack.module.identity.aws_iam_role_policy_attachment.guardrails"),
+        ("create", "module.stack.module.not_identity.aws_iam_policy.boundary_copy"),
+    ]
+    assert administered_changes(changes) == []
+
+
+def test_every_administered_address_is_a_policy_the_stacks_create() -> None:
+    """Each `module.<call>.aws_iam_policy.<name>`: a stack calls a module as <call>, and that module
+    declares the policy <name> — so a renamed module call or resource fails here, not on AWS."""
+    stacks = "\n".join(p.read_text(encoding="utf-8") for p in (paths.REPO_ROOT / "envs" / "stacks").glob("*/main.tf"))
+    for address in ADMINISTERED_RESOURCES:
+        call, resource = re.fullmatch(r"module\.([a-z_]+)\.aws_iam_policy\.([a-z_]+)", address).groups()  # type: ignore[union-attr]
+        source = re.search(rf'module "{call}" {{\s*source\s*=\s*"\.\./\.\./\.\./modules/([a-z-]+)"', stacks)
+        assert source is not None, f"no stack calls a module as {call}"
+        module = Path(paths.REPO_ROOT / "modules" / source.group(1) / "main.tf").read_text(encoding="utf-8")
+        assert f'resource "aws_iam_policy" "{resource}"' in module, address
+
+
+def test_the_administered_policies_are_the_ones_the_ci_boundary_protects() -> None:
+    """bootstrap hands github-oidc the guardrails policy to protect and the boundaries the apply role
+    may set (which it protects too): the same names as the administered resources' policies."""
+    bootstrap = (paths.REPO_ROOT / "bootstrap" / "main.tf").read_text(encoding="utf-8")
+    for name in ("vpc-flow-logs-boundary", "hosting-boundary", "sagemaker-guardrails"):
+        assert name in bootstrap
+    assert "workload_boundary_arn" in bootstrap and "permission-boundary" in bootstrap
