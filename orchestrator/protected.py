@@ -1,29 +1,47 @@
-"""What only an account's deploy role may change: the policies the CI roles can never touch.
+"""What only an account's deploy role may change: what the CI roles can never touch.
 
-The CI boundary (modules/github-oidc, `DenyCiAndBoundaryChanges`) denies the GitHub roles every
-call but reads on the permission boundaries the apply role hands out and on the SageMaker
-guardrails policy. A plan that creates, changes or deletes one of them is therefore applied with
-the deploy role (the first apply of an account always is: it creates them), every other plan with
-the apply role. These are the Terraform addresses of those policies inside the stacks.
+The CI roles' boundary and the apply role's own denies (modules/github-oidc) leave the GitHub roles
+no way to change:
+- the permission boundaries the apply role hands out and the SageMaker guardrails policy
+  (`DenyCiAndBoundaryChanges`);
+- where a project's approval events go with the GitHub token: its EventBridge connection and API
+  destination (the boundary allows no write on them), so no role CI can assume can send the token
+  anywhere but GitHub's API;
+- the guardrails' attachment to a role (`DenyGuardrailsDetach`): removing a role that carries them,
+  or its attachments, is therefore the deploy role's too.
+A plan that changes one of these is applied with the deploy role (the first apply of an account
+always is: it creates them), every other plan with the apply role.
 """
 
 from __future__ import annotations
 
-# module.<call>.aws_iam_policy.<name>, as the stacks call the modules (envs/stacks/*/main.tf).
+import re
+
+# module.<call>.<type>.<name>, as the stacks call the modules (envs/stacks/*/main.tf), without
+# for_each/count keys.
 ADMINISTERED_RESOURCES: tuple[str, ...] = (
     "module.network.aws_iam_policy.flow_logs_boundary",  # <prefix>-<env>-vpc-flow-logs-boundary
     "module.identity.aws_iam_policy.boundary",  # <prefix>-<env>-permission-boundary
     "module.identity.aws_iam_policy.guardrails",  # <prefix>-<env>-sagemaker-guardrails
     "module.model_hosting.aws_iam_policy.boundary",  # <prefix>-<env>-hosting-boundary
+    "module.project.aws_cloudwatch_event_connection.github",  # <prefix>-<env>-<project>-github
+    "module.project.aws_cloudwatch_event_api_destination.dispatch",  # <prefix>-<env>-<project>-repository-dispatch
 )
 
+# Types whose removal detaches managed policies from a role (the guardrails among them).
+REMOVAL_ADMINISTERED_TYPES: frozenset[str] = frozenset({"aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_role_policy_attachments_exclusive"})
+
 _CHANGING = frozenset({"create", "update", "delete", "replace"})
+_REMOVING = frozenset({"delete", "replace"})
+_INDEX = re.compile(r"\[[^\]]*\]")
 
 
 def administered_changes(changes: list[tuple[str, str]]) -> list[str]:
     """The planned changes (action, address) only the deploy role may apply, by address."""
-    return [address for action, address in changes if action in _CHANGING and _is_administered(address)]
+    return [address for action, address in changes if _is_administered(action, _INDEX.sub("", address))]
 
 
-def _is_administered(address: str) -> bool:
-    return any(address == resource or address.endswith(f".{resource}") for resource in ADMINISTERED_RESOURCES)
+def _is_administered(action: str, address: str) -> bool:
+    if action in _REMOVING and address.split(".")[-2] in REMOVAL_ADMINISTERED_TYPES:
+        return True
+    return action in _CHANGING and any(address == resource or address.endswith(f".{resource}") for resource in ADMINISTERED_RESOURCES)

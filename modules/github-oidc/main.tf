@@ -120,8 +120,6 @@ locals {
   log_groups      = "arn:${local.partition}:logs:${local.regional}:log-group:/${var.name_prefix}/*"
   parameter_path  = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_parameter_prefix}"
   rules           = "arn:${local.partition}:events:${local.regional}:rule/${var.name_prefix}-*"
-  connections     = "arn:${local.partition}:events:${local.regional}:connection/${var.name_prefix}-*"
-  api_sinks       = "arn:${local.partition}:events:${local.regional}:api-destination/${var.name_prefix}-*"
   prefix_queues   = "arn:${local.partition}:sqs:${local.regional}:${var.name_prefix}-*"
   package_groups  = "arn:${local.partition}:sagemaker:${local.regional}:model-package-group/${var.name_prefix}-*"
   portfolios      = "arn:${local.partition}:catalog:${local.regional}:portfolio/*"
@@ -137,7 +135,9 @@ locals {
   plan_readable_objects = length(var.plan_readable_object_arns) > 0 ? var.plan_readable_object_arns : ["${var.state_bucket_arn}/*"]
   lock_table            = var.lock_table_arn
   state_key             = var.state_key_arn
-  allowed_boundaries    = concat([var.workload_boundary_policy_arn], var.additional_boundary_policy_arns)
+  # The guardrails (never an empty condition: the CI boundary, never attached to a role, stands in).
+  protected_policies = length(var.protected_policy_arns) > 0 ? var.protected_policy_arns : [local.ci_boundary_arn]
+  allowed_boundaries = concat([var.workload_boundary_policy_arn], var.additional_boundary_policy_arns)
 
   # The state key is used only through S3 (state, lockfile) and DynamoDB (lock table) of its
   # own region.
@@ -560,23 +560,6 @@ locals {
       Resource = local.rules
     }
 
-    # EventBridge connections and API destinations <name_prefix>-* (a project's approval
-    # delivery). Reads are in ReadRegional; EventBridge keeps a connection's credentials in a
-    # Secrets Manager secret through its service-linked role, not with this role's permissions.
-    manage_api_destinations = {
-      Sid    = "ManageApiDestinations"
-      Effect = "Allow"
-      Action = [
-        "events:CreateApiDestination",
-        "events:CreateConnection",
-        "events:DeleteApiDestination",
-        "events:DeleteConnection",
-        "events:UpdateApiDestination",
-        "events:UpdateConnection",
-      ]
-      Resource = [local.connections, local.api_sinks]
-    }
-
     # SQS queues <name_prefix>-* (a project's approval dead-letter queue and its policy).
     manage_queues = {
       Sid      = "ManageQueues"
@@ -612,6 +595,16 @@ locals {
       Action    = ["kms:CreateKey", "kms:PutKeyPolicy"]
       Resource  = "*"
       Condition = { Bool = { "kms:BypassPolicyLockoutSafetyCheck" = "true" } }
+    }
+
+    # The guardrails stay attached to every role that carries them: no reviewed plan the apply
+    # role applies removes them (removing such a role is the deploy role's: orchestrator/protected.py).
+    deny_guardrails_detach = {
+      Sid       = "DenyGuardrailsDetach"
+      Effect    = "Deny"
+      Action    = "iam:DetachRolePolicy"
+      Resource  = "*"
+      Condition = { ArnEquals = { "iam:PolicyARN" = local.protected_policies } }
     }
 
     # No interactive Studio, notebook or MLflow sessions from CI (sagemaker:* above).
@@ -686,11 +679,11 @@ locals {
       local.statements.manage_catalog,
       local.statements.manage_catalog_unscoped,
       local.statements.manage_rules,
-      local.statements.manage_api_destinations,
       local.statements.manage_queues,
       local.statements.deny_state_bucket_changes,
       local.statements.deny_state_key_changes,
       local.statements.deny_key_lockout_bypass,
+      local.statements.deny_guardrails_detach,
       local.statements.deny_presigned_urls,
     ]
   }
@@ -782,8 +775,9 @@ locals {
         # statement per service (an action only matches ARNs of its own service): S3 on <p>-*
         # buckets and the state bucket with their objects, DynamoDB item/describe on <p>-*
         # tables and the lock table, SSM under the parameter path, Logs on /<p>/* groups,
-        # Service Catalog on this region's portfolios and products, EventBridge on rules,
-        # connections and API destinations <p>-*, SQS on queues <p>-*.
+        # Service Catalog on this region's portfolios and products, EventBridge on rules <p>-*,
+        # SQS on queues <p>-*. Never EventBridge connections or API destinations: where a
+        # project's approval events go with the GitHub token is the deploy role's to change.
         Sid    = "NamedResources"
         Effect = "Allow"
         Action = [
@@ -810,8 +804,6 @@ locals {
           local.portfolios,
           local.products,
           local.rules,
-          local.connections,
-          local.api_sinks,
           local.prefix_queues,
         ]
       },

@@ -196,7 +196,7 @@ variable "protected_policy_arns" {
   type        = list(string)
   default     = []
   nullable    = false
-  description = "Existing customer-managed policies whose names start with <name_prefix>- but which the apply role must never change or delete (e.g. a policy attached to the deploy role). The CI boundary and workload_boundary_policy_arn are always protected."
+  description = "Existing customer-managed policies whose names start with <name_prefix>- but which the apply role must never change, delete or detach from any role (DenyGuardrailsDetach), e.g. the SageMaker guardrails or a policy attached to the deploy role. The CI boundary and workload_boundary_policy_arn are always protected."
 
   validation {
     condition     = alltrue([for a in var.protected_policy_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", a))])

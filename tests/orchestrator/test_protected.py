@@ -15,6 +15,26 @@ def test_a_plan_that_creates_changes_or_deletes_a_boundary_is_the_deploy_roles()
         assert administered_changes(changes) == ["module.stack.module.identity.aws_iam_policy.boundary"]
 
 
+def test_where_the_github_token_goes_is_the_deploy_roles_whatever_the_project() -> None:
+    changes = [
+        ("update", 'module.stack.module.project["abalone"].aws_cloudwatch_event_api_destination.dispatch'),
+        ("create", 'module.stack.module.project["churn"].aws_cloudwatch_event_connection.github'),
+        ("update", 'module.stack.module.project["abalone"].aws_cloudwatch_event_target.dispatch'),
+    ]
+    assert administered_changes(changes) == [changes[0][1], changes[1][1]]
+
+
+def test_removing_a_role_or_its_attachments_is_the_deploy_roles() -> None:
+    """It detaches the role's managed policies, the guardrails among them (DenyGuardrailsDetach)."""
+    changes = [
+        ("delete", 'module.stack.module.project["abalone"].aws_iam_role.pipeline'),
+        ("replace", "module.stack.module.identity.aws_iam_role_policy_attachments_exclusive.persona"),
+        ("create", "module.stack.module.identity.aws_iam_role.persona"),
+        ("update", "module.stack.module.identity.aws_iam_role_policy_attachments_exclusive.persona"),
+    ]
+    assert administered_changes(changes) == [changes[0][1], changes[1][1]]
+
+
 def test_other_changes_and_reads_are_the_apply_roles() -> None:
     changes = [
         ("read", "module.stack.module.identity.aws_iam_policy.guardrails"),
@@ -22,20 +42,21 @@ def test_other_changes_and_reads_are_the_apply_roles() -> None:
         ("create", "module.stack.module.model_hosting.aws_iam_policy.deploy_common"),
         ("update", "module.stack.module.identity.aws_iam_role_policy_attachment.guardrails"),
         ("create", "module.stack.module.not_identity.aws_iam_policy.boundary_copy"),
+        ("delete", "module.stack.module.identity.aws_iam_role_policy.persona"),
     ]
     assert administered_changes(changes) == []
 
 
 def test_every_administered_address_is_a_policy_the_stacks_create() -> None:
-    """Each `module.<call>.aws_iam_policy.<name>`: a stack calls a module as <call>, and that module
-    declares the policy <name> — so a renamed module call or resource fails here, not on AWS."""
+    """Each `module.<call>.<type>.<name>`: a stack calls a module as <call>, and that module
+    declares the resource — so a renamed module call or resource fails here, not on AWS."""
     stacks = "\n".join(p.read_text(encoding="utf-8") for p in (paths.REPO_ROOT / "envs" / "stacks").glob("*/main.tf"))
     for address in ADMINISTERED_RESOURCES:
-        call, resource = re.fullmatch(r"module\.([a-z_]+)\.aws_iam_policy\.([a-z_]+)", address).groups()  # type: ignore[union-attr]
+        call, kind, resource = re.fullmatch(r"module\.([a-z_]+)\.([a-z_]+)\.([a-z_]+)", address).groups()  # type: ignore[union-attr]
         source = re.search(rf'module "{call}" {{\s*source\s*=\s*"\.\./\.\./\.\./modules/([a-z-]+)"', stacks)
         assert source is not None, f"no stack calls a module as {call}"
         module = Path(paths.REPO_ROOT / "modules" / source.group(1) / "main.tf").read_text(encoding="utf-8")
-        assert f'resource "aws_iam_policy" "{resource}"' in module, address
+        assert f'resource "{kind}" "{resource}"' in module, address
 
 
 def test_the_administered_policies_are_the_ones_the_ci_boundary_protects() -> None:

@@ -286,8 +286,8 @@ run "oidc_provider" {
       "ManageBuckets", "ManageBoundedRoles", "ManageRoles", "ManagePolicies", "PassRoles", "ServiceLinkedRoles", "CreateKeys",
       "ManageKeys", "EncryptObjectsViaS3", "GrantsForAwsResources", "ManageNetwork", "ManageLogGroups", "ManageParameters",
       "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
-      "ManageApiDestinations", "ManageQueues",
-      "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyPresignedUrls",
+      "ManageQueues",
+      "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyGuardrailsDetach", "DenyPresignedUrls",
     ]
     error_message = "Unexpected statements in the apply policy."
   }
@@ -527,13 +527,20 @@ run "oidc_provider" {
         Condition = { Bool = { "kms:BypassPolicyLockoutSafetyCheck" = "true" } }
       },
       {
+        Sid       = "DenyGuardrailsDetach"
+        Effect    = "Deny"
+        Action    = "iam:DetachRolePolicy"
+        Resource  = "*"
+        Condition = { ArnEquals = { "iam:PolicyARN" = ["arn:aws:iam::111111111111:policy/mlops-dev-ci-boundary"] } }
+      },
+      {
         Sid      = "DenyPresignedUrls"
         Effect   = "Deny"
         Action   = "sagemaker:CreatePresigned*"
         Resource = "*"
       },
     ]
-    error_message = "The apply guardrails must protect the state bucket and key, forbid the key-policy lockout bypass and presigned SageMaker URLs."
+    error_message = "The apply guardrails must protect the state bucket and key, forbid the key-policy lockout bypass, detaching the guardrails (protected_policy_arns; none given here) and presigned SageMaker URLs."
   }
 
   # --- ci_boundary
@@ -724,6 +731,10 @@ run "protected_arns" {
     error_message = "Protected roles and policies must be added to DenyCiAndBoundaryChanges."
   }
 
+  assert {
+    condition     = one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "DenyGuardrailsDetach"]).Condition == { ArnEquals = { "iam:PolicyARN" = ["arn:aws:iam::111111111111:policy/mlops-dev-deploy-extra"] } }
+    error_message = "The apply role may detach none of protected_policy_arns (the guardrails) from any role."
+  }
 }
 
 # A state backend whose names do not start with name_prefix, with its key in another region:
@@ -868,7 +879,7 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
   # What the projects stack (modules/mlops-project) creates: the apply role may manage it and the
   # plan role may refresh it, each only on <name_prefix>-* resources of this account and region.
   assert {
-    condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s if contains(["ManageQueues", "ReadQueues", "ManageApiDestinations", "ReadPackageGroupPolicies"], s.Sid)] == [
+    condition = [for s in jsondecode(output.permission_policies["apply"]).Statement : s if contains(["ManageQueues", "ReadQueues", "ReadPackageGroupPolicies"], s.Sid)] == [
       {
         Sid      = "ReadQueues"
         Effect   = "Allow"
@@ -882,22 +893,13 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
         Resource = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-*"
       },
       {
-        Sid    = "ManageApiDestinations"
-        Effect = "Allow"
-        Action = [
-          "events:CreateApiDestination", "events:CreateConnection", "events:DeleteApiDestination",
-          "events:DeleteConnection", "events:UpdateApiDestination", "events:UpdateConnection",
-        ]
-        Resource = ["arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-*", "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-*"]
-      },
-      {
         Sid      = "ManageQueues"
         Effect   = "Allow"
         Action   = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
         Resource = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-*"
       },
     ]
-    error_message = "Queues, connections and API destinations <name_prefix>-* (apply), queue attributes and model package group policies <name_prefix>-* (both roles)."
+    error_message = "Queues <name_prefix>-* (apply), queue attributes and model package group policies <name_prefix>-* (both roles)."
   }
 
   # Every call Terraform makes for a project, on the project's resource names, is allowed by
@@ -910,9 +912,6 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
         ["sqs:TagQueue", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
         ["sqs:GetQueueAttributes", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
         ["sqs:DeleteQueue", "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-abalone-approval-dlq"],
-        ["events:CreateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
-        ["events:UpdateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
-        ["events:CreateApiDestination", "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-abalone-repository-dispatch"],
         ["events:PutRule", "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-abalone-model-approval"],
         ["events:PutTargets", "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-abalone-model-approval"],
         ["sagemaker:CreateModelPackageGroup", "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone"],
@@ -947,6 +946,24 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
       ])
     ])
     error_message = "The plan role must be able to refresh the projects stack's queues and model package group policies."
+  }
+
+  # Where a project's approval events go with the GitHub token is the deploy role's: neither the
+  # apply policy nor the CI boundary allows a write on a connection or an API destination.
+  assert {
+    condition = !anytrue(flatten([
+      for s in concat(jsondecode(output.permission_policies["apply"]).Statement, jsondecode(aws_iam_policy.ci_boundary.policy).Statement) : [
+        for pair in [
+          ["events:UpdateApiDestination", "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-abalone-repository-dispatch"],
+          ["events:CreateApiDestination", "arn:aws:events:eu-west-1:111111111111:api-destination/mlops-dev-abalone-repository-dispatch"],
+          ["events:UpdateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
+          ["events:CreateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
+        ] : s.Effect == "Allow"
+        && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", pair[0]))])
+        && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", pair[1]))])
+      ]
+    ]))
+    error_message = "No CI role may create or change an EventBridge connection or API destination."
   }
 
   assert {
