@@ -210,7 +210,7 @@ locals {
     read_tables = {
       Sid      = "ReadTables"
       Effect   = "Allow"
-      Action   = ["dynamodb:Describe*", "dynamodb:ListTagsOfResource"] # table metadata (backups, TTL, ...), never items
+      Action   = ["dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource"]
       Resource = [local.prefix_tables, local.lock_table]
     }
 

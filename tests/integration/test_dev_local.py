@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,29 @@ def test_apply_creates_dev_in_its_own_account(world: World) -> None:
     assert table["SSEDescription"]["Status"] == "ENABLED"
     assert held_locks(dev) == [], "a lock was left behind"
     _assert_studio_and_portfolio(dev, vpc_id, values)
+
+
+def test_each_stack_is_applied_by_the_role_that_applies_it_on_aws(world: World) -> None:
+    """Terraform ran with the GitHub apply role's credentials (a token of the emulator's issuer
+    exchanged by AssumeRoleWithWebIdentity), except where the plan changed what only the deploy role
+    may change: the boundaries and guardrails (foundation, identity, hosting) and the projects'
+    EventBridge connections. The second apply, a no-op, refreshed everything as the apply role."""
+    def principals(report: dict[str, object]) -> dict[str, str]:
+        return {f"{s['env']}/{s['stack']}": s.get("principal", "") for s in report["stacks"] if s["stack"] != "bootstrap"}  # type: ignore[attr-defined, index]
+
+    first = principals(world.first_report)
+    deploy = {env: f"arn:aws:iam::{account}:role/mlops-{env}-deploy" for env, account in world.accounts.items()}
+    assert first == {
+        "dev/foundation": deploy["dev"], "dev/identity": deploy["dev"], "dev/projects": deploy["dev"],
+        "dev/platform": f"arn:aws:iam::{world.accounts['dev']}:role/mlops-dev-github-apply",
+        "staging/hosting": deploy["staging"], "prod/hosting": deploy["prod"],
+    }
+    assert all(s["result"] == "no changes" for s in world.second_report["stacks"])  # type: ignore[index]
+    with urllib.request.urlopen(f"{world.url}/_platform/authorization") as answer:  # noqa: S310 - the loopback emulator
+        counts = json.loads(answer.read())
+    assert counts["unevaluated"] == 0, counts["unevaluated_operations"]
+    assert counts["evaluated"] > 1000, "the CI roles' Terraform calls are decided, not the administrator's"
+
 
 
 def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, str]) -> None:

@@ -691,6 +691,11 @@ def servicecatalog(call: Call, where: Where) -> list[Check] | None:
     calls that name neither (searches, constraints by id, provisioned products) on `*`."""
     params, action = call.params, f"servicecatalog:{call.operation}"
     checks = []
+    # Calls on one product or portfolio name it `Id` (DeleteProduct, UpdatePortfolio, DescribeProductAsAdmin, ...).
+    if params.get("Id") and not (params.get("ProductId") or params.get("PortfolioId")):
+        kind = "portfolio" if "Portfolio" in call.operation else "product" if "Product" in call.operation else None
+        if kind is not None:
+            return [Check(action, _arn(where, "catalog", call.region, f"{kind}/{params['Id']}"))]
     if params.get("ProductId"):
         checks.append(Check(action, _arn(where, "catalog", call.region, f"product/{params['ProductId']}")))
     if params.get("PortfolioId"):

@@ -296,3 +296,16 @@ def test_an_ec2_write_is_decided_on_the_resources_it_names_with_the_tags_it_send
     tagged = [{"ResourceType": "security-group", "Tags": [{"Key": "team", "Value": "ml"}]}]
     networker("ec2").create_security_group(GroupName="ok", Description="d", VpcId=vpc, TagSpecifications=tagged)
     assert _code(lambda: networker("ec2").create_security_group(GroupName="untagged", Description="d", VpcId=vpc)) == "UnauthorizedOperation"
+
+
+def test_a_service_catalog_call_on_one_product_or_portfolio_is_decided_on_its_arn(world: dict[str, Any], emulator: Emulator) -> None:
+    """DeleteProduct, UpdatePortfolio, … name it `Id`: decided on product/<Id> or portfolio/<Id>, not `*`."""
+    cataloguer = As(emulator.url, _credentials(emulator.url, _role(world["admin"], "cataloguer", [
+        {"Effect": "Allow", "Action": ["servicecatalog:DeleteProduct", "servicecatalog:DeletePortfolio"],
+         "Resource": [f"arn:aws:catalog:{REGION}:{DEV}:product/prod-mine", f"arn:aws:catalog:{REGION}:{DEV}:portfolio/port-mine"]},
+    ])))
+    catalog = cataloguer("servicecatalog")
+    assert _code(lambda: catalog.delete_product(Id="prod-mine")) == "ResourceNotFoundException"  # allowed, then not found
+    assert _code(lambda: catalog.delete_portfolio(Id="port-mine")) == "ResourceNotFoundException"
+    assert _code(lambda: catalog.delete_product(Id="prod-other")) == "AccessDeniedException"
+    assert _code(lambda: catalog.delete_portfolio(Id="port-other")) == "AccessDeniedException"
