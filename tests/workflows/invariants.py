@@ -46,6 +46,10 @@ SHELL_VARIABLE = re.compile(r'"\$\{?(\w+)\}?"|\$\{(\w+)\}|\$(\w+)')
 # number) stands for when a command line is parsed: valid as a name, a number, a path and a ref.
 PLACEHOLDER = "1"
 JSON_LIST_PLACEHOLDER = '["dev"]'
+# Variables that hold an environment name (a matrix value or a workflow input): a name starts with
+# a letter, so they stand for one of the README's environments.
+ENVIRONMENT_VARIABLES = frozenset({"ENV", "ENVIRONMENT"})
+ENVIRONMENT_PLACEHOLDER = "dev"
 
 Workflows = dict[str, dict[str, Any]]
 
@@ -255,7 +259,7 @@ def expand_variables(line: str, environment: dict[str, Any], placeholder: str | 
             return match.group(0)
         if known is not None and "outputs.envs" in str(known):
             return shlex.quote(JSON_LIST_PLACEHOLDER)  # `matrix --github-output` writes envs= as a JSON list
-        return placeholder
+        return ENVIRONMENT_PLACEHOLDER if variable in ENVIRONMENT_VARIABLES else placeholder
 
     return SHELL_VARIABLE.sub(value, line)
 
