@@ -34,6 +34,7 @@ WORLD_UNITS = (
     "tests/integration/test_readme_flow.py",
     "tests/security/",
     "tests/integration/test_dev_guardrails.py",
+    "tests/integration/test_fault_recovery.py",  # starts from a copy of the world's saved resources
 )
 # staging and prod's destroy before dev's: should one worker get both units, the README's last
 # `destroy` (test_destroy.py, which waits for the other) must not wait for a unit queued behind it.

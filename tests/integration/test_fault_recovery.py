@@ -1,5 +1,6 @@
 """The emulator killed in the middle of an apply, on an emulator and in a work folder of this test's
-own (not the session's world): the run says the emulator died, with its log and the command that
+own, started from a copy of the session world's saved resources (the world itself is not touched,
+and no environment is applied from nothing again): the run says the emulator died, with its log and the command that
 recovers; the state Terraform could not save (`errored.tfstate`) is pushed back by `recover-state`;
 the apply run again converges, and a plan after it finds nothing to change.
 
@@ -22,12 +23,16 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import orchestrator, start_orchestrator
+
+if TYPE_CHECKING:
+    from tests.world import World
 
 pytestmark = [pytest.mark.emulator]
 
@@ -81,14 +86,20 @@ def _apply_killing_the_emulator(work_dir: Path, envs_dir: Path) -> tuple[int, di
     return process.returncode, json.loads(stdout), "".join(seen) + stderr
 
 
-def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_rerun_converges(tmp_path: Path) -> None:
+def _copy_of_the_world(world: World, work_dir: Path) -> None:
+    """The world's resources as its applies saved them (the session's emulator holds its own copy
+    in memory and saves only when it stops), as this work folder's emulator state."""
+    state = Path("local") / "emulator-state.pickle"
+    (work_dir / state).parent.mkdir(parents=True)
+    shutil.copyfile(world.work_dir / state, work_dir / state)
+
+
+def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_rerun_converges(world: World, tmp_path: Path) -> None:
     work_dir = tmp_path / "work"
+    _copy_of_the_world(world, work_dir)
     envs_dir = _envs_with_a_new_tag(tmp_path / "envs")
     env_dir = {"ORCHESTRATOR_ENVS_DIR": str(envs_dir)}
     started = time.monotonic()
-
-    first = orchestrator(["apply", "--env", ENV, "--json"], work_dir, timeout=RUN_TIMEOUT_SECONDS)
-    assert first.returncode == 0, first.stderr[-4000:]
 
     returncode, report, stderr = _apply_killing_the_emulator(work_dir, envs_dir)
     assert returncode == 1, stderr[-4000:]
