@@ -86,11 +86,16 @@ def assume_role_block(env: EnvConfig) -> dict[str, str]:
     return {"role_arn": env.effective_deploy_role_arn, "session_name": session_name(env)}
 
 
+def deploy_role_credentials(sts: Any, env: EnvConfig, **extra: Any) -> dict[str, Any]:
+    """STS credentials of the env's deploy role (AccessKeyId, …, Expiration), obtained through `sts`."""
+    return dict(sts.assume_role(RoleArn=env.effective_deploy_role_arn, RoleSessionName=session_name(env), **extra)["Credentials"])
+
+
 def assumed_session(sts: Any, env: EnvConfig) -> "boto3.Session":
     """A boto3 session with credentials of the env's deploy role, obtained through `sts`."""
     import boto3  # noqa: PLC0415
 
-    creds = sts.assume_role(RoleArn=env.effective_deploy_role_arn, RoleSessionName=session_name(env))["Credentials"]
+    creds = deploy_role_credentials(sts, env)
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],

@@ -26,7 +26,7 @@ from typing import Any
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
 from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS, apply_role_arn, plan_role_arn
-from orchestrator.targets.base import Duty, session_name
+from orchestrator.targets.base import Duty, deploy_role_credentials
 
 SESSION_SECONDS = 3600  # the CI roles' max_session_duration
 RENEW_BEFORE_SECONDS = 900  # a stack's command must not outlive its credentials
@@ -109,13 +109,13 @@ class RoleCredentials:
         role = env.effective_deploy_role_arn if duty is Duty.ADMINISTER else ci_role_arn(env, duty)
         try:
             if duty is Duty.ADMINISTER:
-                answer = sts.assume_role(RoleArn=role, RoleSessionName=session_name(env), DurationSeconds=SESSION_SECONDS)
+                answer = deploy_role_credentials(sts, env, DurationSeconds=SESSION_SECONDS)
             else:
                 token = mint_token(self._url, ci_job(env, duty))
                 answer = sts.assume_role_with_web_identity(
                     RoleArn=role, RoleSessionName=f"github-{env.name}-{duty.value}", WebIdentityToken=token, DurationSeconds=SESSION_SECONDS
-                )
+                )["Credentials"]
         except (BotoCoreError, ClientError) as exc:
             hint = "" if duty is Duty.ADMINISTER else f"; bootstrap creates it: python -m orchestrator bootstrap --env {env.name}"
             raise OrchestratorError(f"{env.name}: cannot obtain {role} ({exc}){hint}") from None
-        return Credentials.from_sts(answer["Credentials"])
+        return Credentials.from_sts(answer)
