@@ -503,6 +503,10 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
         checks += _pass_role(call.params.get(parameter), "sagemaker.amazonaws.com")
     checks += _pass_role(_dig(call.params, ("DefaultUserSettings", "ExecutionRole")), "sagemaker.amazonaws.com")
     checks += _pass_role(_dig(call.params, ("UserSettings", "ExecutionRole")), "sagemaker.amazonaws.com")
+    # A project's template provider hands its RoleARN to CloudFormation, which creates the stack as
+    # that role: passing it is the caller's iam:PassRole, as CreateStack's RoleARN is.
+    for provider in call.params.get("TemplateProviders") or []:
+        checks += _pass_role(_dig(provider, ("CfnTemplateProvider", "RoleARN")), "cloudformation.amazonaws.com")
     return checks
 
 

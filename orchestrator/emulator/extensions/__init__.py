@@ -17,6 +17,13 @@ from orchestrator.emulator.extensions.hosting import (
     registry_reads_across_accounts_follow_the_group_policy,
 )
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
+from orchestrator.emulator.extensions.projects import (
+    model_package_groups_and_bucket_policies_in_cloudformation,
+    projects_are_launched_from_s3_templates,
+    retain_except_on_create_is_kept_on_delete,
+    ssm_dynamic_references_are_resolved,
+    stack_resources_are_created_as_the_launch_role,
+)
 from orchestrator.emulator.extensions.s3 import (
     bucket_policy_conditions_follow_iam_semantics,
     public_access_blocks_are_honoured,
@@ -75,6 +82,11 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     endpoints_can_be_updated,
     registry_reads_across_accounts_follow_the_group_policy,
     endpoints_answer_with_the_deployed_model,
+    ssm_dynamic_references_are_resolved,
+    model_package_groups_and_bucket_policies_in_cloudformation,
+    retain_except_on_create_is_kept_on_delete,
+    stack_resources_are_created_as_the_launch_role,
+    projects_are_launched_from_s3_templates,
 )
 
 _registered = False
