@@ -1,6 +1,7 @@
-# Self-service SageMaker project templates: a Service Catalog portfolio whose
-# products are CloudFormation templates stored in an encrypted bucket, launched
-# only with the platform's launch role and only by the named persona roles.
+# Self-service SageMaker project templates: CloudFormation templates stored in an
+# encrypted bucket and offered in SageMaker Studio either straight from S3
+# (template_distribution = "s3", AWS's recommendation) or as a Service Catalog
+# portfolio ("service_catalog"); launched only with the platform's launch role.
 
 data "aws_caller_identity" "current" {}
 
@@ -27,7 +28,7 @@ locals {
         description   = v.description
         template_path = v.template_path
         sha256        = filesha256(v.template_path)
-        key           = "${product}/${v.name}/${substr(filesha256(v.template_path), 0, 16)}.yaml"
+        key           = "${var.template_distribution == "s3" ? "templates/" : ""}${product}/${v.name}/${substr(filesha256(v.template_path), 0, 16)}.yaml"
         initial       = index == 0
         latest        = index == length(p.versions) - 1
       }
@@ -42,6 +43,22 @@ locals {
   additional_version = { for k, v in local.versions : k => v if !v.initial }
 
   product_tags = merge(var.tags, { "sagemaker:studio-visibility" = "true" })
+
+  # S3-based templates: Studio lists the objects under the location the domain's
+  # sagemaker:projectS3TemplatesLocation tag names that carry the tag
+  # sagemaker:studio-visibility = true (both tag keys:
+  # https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-projects-templates-custom.html,
+  # "Using a template from an Amazon S3 bucket"). Only each product's current
+  # version is visible; older objects stay for the projects launched from them.
+  s3_distribution    = var.template_distribution == "s3"
+  catalog_products   = local.s3_distribution ? {} : var.products
+  catalog_principal  = local.s3_distribution ? [] : var.principal_arns
+  templates_prefix   = "templates/"
+  templates_location = "s3://${local.bucket_name}/${local.templates_prefix}"
+  visible_versions   = local.s3_distribution ? { for k, v in local.versions : k => v if v.latest } : {}
+  # Approval decisions of template-launched projects go to this bus (the
+  # platform's deployment mechanism for them; see the README).
+  approval_event_bus_name = "${var.name_prefix}-model-approvals"
 }
 
 ################################################################################
@@ -84,7 +101,23 @@ resource "aws_s3_object" "template" {
   bucket_key_enabled     = true
 
   # No module tags: S3 allows 10 tags per object and the provider's default tags
-  # already count against them; product and version are in the key.
+  # already count against them; product and version are in the key. The current
+  # version of each product carries the Studio visibility tag (S3 distribution).
+  tags = contains(keys(local.visible_versions), each.key) ? { "sagemaker:studio-visibility" = "true" } : null
+}
+
+################################################################################
+# Where the approval rules of template-launched projects deliver
+################################################################################
+
+# The templates' approval rule delivers to this bus with the identity module's
+# deploy-events role (events:PutEvents on <name_prefix>-* buses only); the
+# projects stack forwards each declared project's events from it to the
+# project's deploy workflow (modules/mlops-project). Same account, so no
+# resource policy: a role of the account needs its own IAM permission.
+resource "aws_cloudwatch_event_bus" "approvals" {
+  name = local.approval_event_bus_name
+  tags = var.tags
 }
 
 ################################################################################
@@ -128,6 +161,8 @@ resource "terraform_data" "initial_version" {
 ################################################################################
 
 resource "aws_servicecatalog_portfolio" "this" {
+  count = local.s3_distribution ? 0 : 1
+
   name          = "${var.name_prefix}-sagemaker-projects"
   description   = var.portfolio_description
   provider_name = var.provider_name
@@ -135,7 +170,7 @@ resource "aws_servicecatalog_portfolio" "this" {
 }
 
 resource "aws_servicecatalog_product" "this" {
-  for_each = var.products
+  for_each = local.catalog_products
 
   name                = coalesce(each.value.display_name, "${var.name_prefix}-${each.key}")
   description         = each.value.description
@@ -181,7 +216,7 @@ resource "aws_servicecatalog_product" "this" {
 }
 
 resource "aws_servicecatalog_provisioning_artifact" "this" {
-  for_each = local.additional_version
+  for_each = local.s3_distribution ? {} : local.additional_version
 
   product_id                  = aws_servicecatalog_product.this[each.value.product].id
   name                        = each.value.name
@@ -206,14 +241,14 @@ resource "aws_servicecatalog_provisioning_artifact" "this" {
 }
 
 resource "aws_servicecatalog_product_portfolio_association" "this" {
-  for_each = var.products
+  for_each = local.catalog_products
 
-  portfolio_id = aws_servicecatalog_portfolio.this.id
+  portfolio_id = aws_servicecatalog_portfolio.this[0].id
   product_id   = aws_servicecatalog_product.this[each.key].id
 }
 
 resource "aws_servicecatalog_constraint" "launch" {
-  for_each = var.products
+  for_each = local.catalog_products
 
   description  = "Launch ${each.key} with the platform launch role (permission boundary) only."
   portfolio_id = aws_servicecatalog_product_portfolio_association.this[each.key].portfolio_id
@@ -232,9 +267,9 @@ resource "aws_servicecatalog_constraint" "launch" {
 # The personas get access only after every product has its launch constraint,
 # so no product can ever be launched with the end user's own permissions.
 resource "aws_servicecatalog_principal_portfolio_association" "this" {
-  for_each = toset(var.principal_arns)
+  for_each = toset(local.catalog_principal)
 
-  portfolio_id   = aws_servicecatalog_portfolio.this.id
+  portfolio_id   = aws_servicecatalog_portfolio.this[0].id
   principal_arn  = each.value
   principal_type = "IAM"
 
@@ -253,7 +288,7 @@ resource "aws_servicecatalog_principal_portfolio_association" "this" {
 ################################################################################
 
 data "aws_servicecatalog_provisioning_artifacts" "this" {
-  for_each = var.products
+  for_each = local.catalog_products
 
   product_id = aws_servicecatalog_product.this[each.key].id
 }

@@ -1,11 +1,11 @@
 output "portfolio_id" {
-  description = "Id of the Service Catalog portfolio <name_prefix>-sagemaker-projects (for aws_sagemaker_servicecatalog_portfolio_status, which the sagemaker-studio module manages, and for reviews)."
-  value       = aws_servicecatalog_portfolio.this.id
+  description = "Id of the Service Catalog portfolio <name_prefix>-sagemaker-projects (for reviews); null with template_distribution = \"s3\"."
+  value       = one(aws_servicecatalog_portfolio.this[*].id)
 }
 
 output "portfolio_arn" {
-  description = "ARN of the portfolio."
-  value       = aws_servicecatalog_portfolio.this.arn
+  description = "ARN of the portfolio; null with template_distribution = \"s3\"."
+  value       = one(aws_servicecatalog_portfolio.this[*].arn)
 }
 
 output "product_ids" {
@@ -30,7 +30,7 @@ output "initial_versions_to_deprecate" {
       version                  = p.versions[0].name
       product_id               = aws_servicecatalog_product.this[product].id
       provisioning_artifact_id = try(local.initial_artifact[product].id, null)
-    } if length(p.versions) > 1 && try(local.initial_artifact[product].guidance, "DEFAULT") != "DEPRECATED"
+    } if !local.s3_distribution && length(p.versions) > 1 && try(local.initial_artifact[product].guidance, "DEFAULT") != "DEPRECATED"
   }
 }
 
@@ -61,4 +61,29 @@ output "template_urls" {
 output "template_object_kms_key_ids" {
   description = "\"<product>/<version>\" => KMS key the template object is encrypted with (for tests and review)."
   value       = { for k, o in aws_s3_object.template : k => o.kms_key_id }
+}
+
+output "template_distribution" {
+  description = "How Studio offers the templates: \"s3\" (objects under templates_location) or \"service_catalog\" (the portfolio)."
+  value       = var.template_distribution
+}
+
+output "templates_location" {
+  description = "s3://<template bucket>/templates/ with template_distribution = \"s3\" (the value of the Studio domain's sagemaker:projectS3TemplatesLocation tag), else null."
+  value       = local.s3_distribution ? local.templates_location : null
+}
+
+output "current_template_urls" {
+  description = "Product key => HTTPS URL of its current (latest) version's template: the TemplateURL of CreateProject's CfnTemplateProvider. Only these objects carry sagemaker:studio-visibility = true (S3 distribution)."
+  value       = { for product, p in var.products : product => local.template_urls["${product}/${p.versions[length(p.versions) - 1].name}"] }
+}
+
+output "approval_event_bus_arn" {
+  description = "ARN of the event bus <name_prefix>-model-approvals that the approval rules of template-launched projects deliver to (published in the SSM contract by the platform stack)."
+  value       = aws_cloudwatch_event_bus.approvals.arn
+}
+
+output "approval_event_bus_name" {
+  description = "Name of that event bus."
+  value       = aws_cloudwatch_event_bus.approvals.name
 }

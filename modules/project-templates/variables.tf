@@ -29,6 +29,18 @@ variable "tags" {
   }
 }
 
+variable "template_distribution" {
+  type        = string
+  default     = "s3"
+  nullable    = false
+  description = "How SageMaker Studio offers the templates. \"s3\" (AWS's recommendation): the current version of each product is an object under s3://<template bucket>/templates/ tagged sagemaker:studio-visibility = true, and the Studio domain's sagemaker:projectS3TemplatesLocation tag (the sagemaker-studio module's project_templates_location, from the templates_location output) points Studio at it; projects are created with CreateProject TemplateProviders (CfnTemplateProvider) and the launch role as its RoleARN. \"service_catalog\": the portfolio, products, versions, launch constraints and principal associations of earlier releases. Switching destroys the other mode's resources (see the README's migration note)."
+
+  validation {
+    condition     = contains(["s3", "service_catalog"], var.template_distribution)
+    error_message = "The variable template_distribution must be \"s3\" or \"service_catalog\"; got \"${var.template_distribution}\"."
+  }
+}
+
 ################################################################################
 # Template bucket
 ################################################################################

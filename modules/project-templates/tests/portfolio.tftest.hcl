@@ -30,6 +30,8 @@ mock_provider "aws" {
 }
 
 variables {
+  # The Service Catalog distribution (template_distribution defaults to "s3": s3.tftest.hcl).
+  template_distribution      = "service_catalog"
   name_prefix                = "mlops-dev"
   kms_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   access_log_bucket_name     = "mlops-dev-access-logs-111111111111"
@@ -73,7 +75,7 @@ run "portfolio_and_products" {
 
   # --- portfolio_and_products
   assert {
-    condition     = aws_servicecatalog_portfolio.this.name == "mlops-dev-sagemaker-projects" && aws_servicecatalog_portfolio.this.provider_name == "ML platform team"
+    condition     = aws_servicecatalog_portfolio.this[0].name == "mlops-dev-sagemaker-projects" && aws_servicecatalog_portfolio.this[0].provider_name == "ML platform team"
     error_message = "The portfolio must be named <name_prefix>-sagemaker-projects with the given provider name."
   }
 

@@ -21,6 +21,8 @@ mock_provider "aws" {
 }
 
 variables {
+  # The Service Catalog distribution (template_distribution defaults to "s3": s3.tftest.hcl).
+  template_distribution      = "service_catalog"
   name_prefix                = "mlops-dev"
   kms_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   access_log_bucket_name     = "mlops-dev-access-logs-111111111111"
