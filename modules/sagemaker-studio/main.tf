@@ -253,7 +253,10 @@ resource "aws_sagemaker_domain" "this" {
     home_efs_file_system = var.home_efs_retention
   }
 
-  tags = var.tags
+  # S3-based project templates: Studio lists the templates tagged
+  # sagemaker:studio-visibility = true under the location this domain tag names
+  # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-projects-templates-custom.html).
+  tags = merge(var.tags, var.project_templates_location == null ? {} : { "sagemaker:projectS3TemplatesLocation" = var.project_templates_location })
 }
 
 ################################################################################

@@ -255,6 +255,17 @@ variable "enable_projects" {
   nullable    = false
 }
 
+variable "project_templates_location" {
+  description = "s3://<bucket>/<prefix>/ of the S3-based SageMaker project templates (the project-templates module's templates_location output), set as the domain tag sagemaker:projectS3TemplatesLocation so that Studio lists the templates there tagged sagemaker:studio-visibility = true. null: no tag (Service Catalog templates, or none)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.project_templates_location == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*'()/-]*)?$", coalesce(var.project_templates_location, "-")))
+    error_message = "The variable project_templates_location must be s3://<bucket>[/<prefix>/] (a valid bucket name, an optional key prefix); got \"${coalesce(var.project_templates_location, "null")}\"."
+  }
+}
+
 variable "ssm_prefix" {
   description = "SSM path under which the module publishes its contract, without a trailing slash, e.g. \"/mlops/dev\": <ssm_prefix>/studio/domain-id, .../domain-arn, .../home-efs-id, .../lifecycle-config-arn, .../user-profiles."
   type        = string

@@ -510,6 +510,38 @@ run "projects_setting_can_be_left_alone" {
   }
 }
 
+run "s3_project_templates_location_is_a_domain_tag" {
+  command = plan
+
+  variables {
+    project_templates_location = "s3://mlops-dev-sc-templates-111111111111/templates/"
+  }
+
+  assert {
+    condition     = aws_sagemaker_domain.this.tags["sagemaker:projectS3TemplatesLocation"] == "s3://mlops-dev-sc-templates-111111111111/templates/"
+    error_message = "The domain must carry sagemaker:projectS3TemplatesLocation = project_templates_location (where Studio lists the S3 templates)."
+  }
+}
+
+run "no_project_templates_location_no_tag" {
+  command = plan
+
+  assert {
+    condition     = !contains(keys(coalesce(aws_sagemaker_domain.this.tags, {})), "sagemaker:projectS3TemplatesLocation")
+    error_message = "Without project_templates_location the domain must not carry the tag."
+  }
+}
+
+run "project_templates_location_must_be_an_s3_uri" {
+  command = plan
+
+  variables {
+    project_templates_location = "https://mlops-dev-sc-templates-111111111111.s3.amazonaws.com/templates/"
+  }
+
+  expect_failures = [var.project_templates_location]
+}
+
 run "ssm_contract_without_user_profiles" {
   command = plan
 
