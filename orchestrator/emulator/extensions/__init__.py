@@ -17,6 +17,7 @@ from orchestrator.emulator.extensions.hosting import (
     registry_reads_across_accounts_follow_the_group_policy,
 )
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
+from orchestrator.emulator.extensions.pipelines import pipeline_execution_steps_are_listed, pipeline_executions_run_their_steps
 from orchestrator.emulator.extensions.projects import (
     model_package_groups_and_bucket_policies_in_cloudformation,
     projects_are_launched_from_s3_templates,
@@ -87,6 +88,8 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     retain_except_on_create_is_kept_on_delete,
     stack_resources_are_created_as_the_launch_role,
     projects_are_launched_from_s3_templates,
+    pipeline_executions_run_their_steps,
+    pipeline_execution_steps_are_listed,
 )
 
 _registered = False

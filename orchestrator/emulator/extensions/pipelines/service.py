@@ -1,0 +1,146 @@
+"""SageMaker's side of an execution: the roles it acts as and where its requests come from.
+
+SageMaker may use a role only if the role's trust policy allows `sagemaker.amazonaws.com` to
+assume it (decided with the platform's evaluator, with `aws:SourceAccount` and `aws:SourceArn`
+set as AWS sets them for a service). It then holds a session of that role, and every call it makes
+with it is a signed request to the emulator's own address, decided by the authorizing middleware
+like anybody's. A job with a VpcConfig moves its data from inside that VPC: its requests go to the
+VPC's address (`POST /_platform/vpcs/<vpc-id>`), so the VPC endpoint policies and
+`aws:SourceVpce` apply.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from orchestrator.emulator.authorization.resource_policies import owner_and_policy
+from orchestrator.policy.evaluator import Request, statement_applies
+
+SERVICE = "sagemaker.amazonaws.com"
+SESSION_NAME = "SageMaker"
+_CLIENT_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, s3={"addressing_style": "path"})
+
+
+class Refused(Exception):
+    """A request of the service was refused, or it may not use a role (the message says why)."""
+
+
+def emulator_url() -> str:
+    """The emulator's main address (the server records its port in MOTO_PORT)."""
+    return f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}"
+
+
+def _names_the_service(statement: dict[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    services = principal.get("Service", []) if isinstance(principal, dict) else []
+    return SERVICE in ([services] if isinstance(services, str) else list(services))
+
+
+def trust_allows_the_service(role_arn: str, source_arn: str) -> tuple[bool, str]:
+    """Whether the role's trust policy lets SageMaker assume it (with the reason when not)."""
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+    _, trust = owner_and_policy(role_arn, account, "sts:AssumeRole")
+    if trust is None:
+        return False, f"the role {role_arn} does not exist"
+    context: dict[str, Any] = {
+        "aws:SourceAccount": source_arn.split(":")[4],
+        "aws:SourceArn": source_arn,
+        "aws:PrincipalServiceName": SERVICE,
+        "aws:PrincipalIsAWSService": "true",
+    }
+    request = Request("sts:AssumeRole", role_arn, context)
+    applying = [s for s in trust.document.get("Statement", []) if isinstance(s, dict) and _names_the_service(s) and statement_applies(s, request)]
+    if any(s.get("Effect") == "Deny" for s in applying):
+        return False, f"the trust policy of {role_arn} denies {SERVICE} sts:AssumeRole"
+    if not any(s.get("Effect") == "Allow" for s in applying):
+        return False, f"the trust policy of {role_arn} does not allow {SERVICE} to assume it (sts:AssumeRole)"
+    return True, ""
+
+
+@dataclass(frozen=True)
+class RoleSession:
+    """A session of a role held by SageMaker, and the address its requests go to."""
+
+    role_arn: str
+    credentials: dict[str, str]
+    region: str
+    url: str
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=self.region, endpoint_url=self.url, config=_CLIENT_CONFIG, **self.credentials)
+
+    def inside(self, vpc_url: str) -> RoleSession:
+        return RoleSession(self.role_arn, self.credentials, self.region, vpc_url)
+
+
+def assume(role_arn: str, source_arn: str, region: str) -> RoleSession:
+    """SageMaker's session of `role_arn` for the resource `source_arn` (an execution or a job)."""
+    account = source_arn.split(":")[4]
+    allowed, why = trust_allows_the_service(role_arn, source_arn)
+    if allowed and role_arn.split(":")[4] != account:
+        allowed, why = False, f"the role is not in account {account}"
+    if not allowed:
+        raise Refused(f"AccessDenied: SageMaker cannot assume the role {role_arn}: {why}")
+    from moto.sts.models import sts_backends  # noqa: PLC0415 - the emulator's state
+
+    assumed = sts_backends[account]["aws"].assume_role(
+        region_name=region, role_session_name=SESSION_NAME, role_arn=role_arn, policy=None, duration=3600, external_id=None
+    )
+    credentials = {
+        "aws_access_key_id": assumed.access_key_id,
+        "aws_secret_access_key": assumed.secret_access_key,
+        "aws_session_token": assumed.session_token,
+    }
+    return RoleSession(role_arn, credentials, region, emulator_url())
+
+
+def vpc_of(account: str, region: str, subnet_ids: list[str]) -> str | None:
+    """The VPC of a job's subnets (None when none is known)."""
+    from moto.ec2.models import ec2_backends  # noqa: PLC0415
+
+    backend = ec2_backends[account][region]
+    for subnet_id in subnet_ids:
+        try:
+            return str(backend.get_subnet(subnet_id).vpc_id)
+        except Exception:  # noqa: BLE001 - an unknown subnet: the next one
+            continue
+    return None
+
+
+def vpc_url(vpc_id: str) -> str:
+    """The address that stands for inside the VPC (network.py)."""
+    request = urllib.request.Request(f"{emulator_url()}/_platform/vpcs/{vpc_id}", method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the loopback emulator
+        return str(json.loads(answer.read())["url"])
+
+
+def where_the_job_runs(session: RoleSession, source_arn: str, vpc_config: dict[str, Any] | None) -> RoleSession:
+    """The job role's session, inside the job's VPC when it has a VpcConfig."""
+    subnets = list((vpc_config or {}).get("Subnets") or [])
+    if not subnets:
+        return session
+    account, region = source_arn.split(":")[4], source_arn.split(":")[3]
+    vpc = vpc_of(account, region, subnets)
+    if vpc is None:
+        raise Refused(f"ClientError: the job's subnets {', '.join(subnets)} are in no VPC of account {account}")
+    return session.inside(vpc_url(vpc))
+
+
+def reason(error: Exception) -> str:
+    """A FailureReason for an error of a request the service made."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        return f"{details.get('Code', 'ClientError')}: {details.get('Message', str(error))}"
+    if isinstance(error, BotoCoreError):
+        return f"ClientError: {error}"
+    return str(error)
