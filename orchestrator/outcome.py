@@ -25,8 +25,14 @@ class StackOutcome:
         return f"{self.env}/{self.stack}"
 
     @property
+    def forgotten(self) -> int:
+        """Resources the plan drops from the state without deleting them (`removed` blocks with
+        `destroy = false`): Terraform's change summary does not count them."""
+        return sum(1 for action, _ in self.changes if action == "remove")
+
+    @property
     def has_changes(self) -> bool:
-        return self.add + self.change + self.destroy > 0
+        return self.add + self.change + self.destroy + self.forgotten > 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -41,14 +47,15 @@ class StackOutcome:
         return cls(**fields, changes=changes)
 
 
-_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<=", "move": "->", "import": "<-"}
+_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<=", "move": "->", "import": "<-", "remove": "forget"}
 
 
 def readable_plan(outcome: StackOutcome, limit: int = 60) -> str:
     if outcome.action == "drift":
         lines = [f"{outcome.label}: differs from its configuration: {outcome.add} missing, {outcome.change} changed, {outcome.destroy} to remove"]
     else:
-        lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy"]
+        forget = f", {outcome.forgotten} to forget (kept, no longer managed)" if outcome.forgotten else ""
+        lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy{forget}"]
     for action, address in outcome.changes[:limit]:
         lines.append(f"  {_SYMBOL.get(action, action):>3} {address}")
     if len(outcome.changes) > limit:

@@ -521,13 +521,22 @@ resource "aws_sqs_queue" "dead_letters" {
   kms_data_key_reuse_period_seconds = 300
   # The longest SQS keeps a message: 14 days to notice, fix the token and redrive.
   message_retention_seconds = 1209600
+  # The policy set with the queue, not as a separate aws_sqs_queue_policy: the provider waits ~25 s
+  # after writing a queue policy and again after deleting one (its propagation checks), and nothing
+  # here needs the queue without its policy. The policy names the queue by its computed ARN.
+  policy = jsonencode(local.dead_letter_queue_policy)
 
   tags = merge(var.tags, { Name = local.dead_letter_queue_name, Project = var.project_name })
 }
 
-resource "aws_sqs_queue_policy" "dead_letters" {
-  queue_url = aws_sqs_queue.dead_letters.id
-  policy    = jsonencode(local.dead_letter_queue_policy)
+# Earlier versions held the queue's policy in a resource of its own: forgotten, not deleted (deleting
+# it would strip the policy that the queue now carries itself).
+removed {
+  from = aws_sqs_queue_policy.dead_letters
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 resource "aws_cloudwatch_event_rule" "approval" {
@@ -627,7 +636,7 @@ resource "aws_cloudwatch_event_target" "dispatch" {
   }
 
   # The role must be able to invoke before the first event arrives.
-  depends_on = [aws_iam_role_policy.events, aws_sqs_queue_policy.dead_letters]
+  depends_on = [aws_iam_role_policy.events, aws_sqs_queue.dead_letters]
 }
 
 # --- SSM entries ----------------------------------------------------------------------------------

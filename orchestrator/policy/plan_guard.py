@@ -35,6 +35,7 @@ RESOURCE_POLICY_ATTRIBUTES = {
     "aws_kms_key": "policy",
     "aws_s3_bucket_policy": "policy",
     "aws_sagemaker_model_package_group_policy": "resource_policy",
+    "aws_sqs_queue": "policy",
     "aws_sqs_queue_policy": "policy",
     "aws_sns_topic_policy": "policy",
     "aws_secretsmanager_secret_policy": "policy",

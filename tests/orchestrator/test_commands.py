@@ -128,3 +128,17 @@ def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the
     assert f"log: {tmp_path / 'aws' / 'staging' / 'hosting'}" in outcome.error
     assert f"then `python -m orchestrator apply --env staging --target aws`" in outcome.error
     assert "the write that failed: [Errno 28] No space left on device: 'tfplan'" in outcome.error
+
+
+def test_a_plan_that_only_forgets_resources_is_a_change_and_says_so() -> None:
+    """A `removed` block with `destroy = false` drops a resource from the state and deletes
+    nothing: Terraform's change summary counts 0 of everything, yet the plan must be applied."""
+    address = 'module.stack.module.project["abalone"].aws_sqs_queue_policy.dead_letters'
+    outcome = StackOutcome("dev", "projects", "plan", "changes", changes=[("remove", address)])
+    report = RunReport("apply", "local", [outcome], 1.0)
+    assert outcome.forgotten == 1 and outcome.has_changes and report.changes_present
+    assert readable_plan(outcome).splitlines() == [
+        "dev/projects: 0 to add, 0 to change, 0 to destroy, 1 to forget (kept, no longer managed)",
+        f"  forget {address}",
+    ]
+    assert not StackOutcome("dev", "projects", "plan", "no changes").has_changes

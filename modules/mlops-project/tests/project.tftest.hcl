@@ -449,7 +449,7 @@ run "model_package_group_policy_is_exact" {
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[0] == {
+    condition = jsondecode(aws_sqs_queue.dead_letters.policy).Statement[0] == {
       Sid       = "ApprovalRuleDeadLetters"
       Effect    = "Allow"
       Principal = { Service = "events.amazonaws.com" }
@@ -461,7 +461,7 @@ run "model_package_group_policy_is_exact" {
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[1].Effect == "Deny" && jsondecode(aws_sqs_queue_policy.dead_letters.policy).Statement[1].Condition == { Bool = { "aws:SecureTransport" = "false" } }
+    condition     = jsondecode(aws_sqs_queue.dead_letters.policy).Statement[1].Effect == "Deny" && jsondecode(aws_sqs_queue.dead_letters.policy).Statement[1].Condition == { Bool = { "aws:SecureTransport" = "false" } }
     error_message = "The queue refuses requests without TLS."
   }
 
