@@ -491,10 +491,11 @@ locals {
           "s3:*EncryptionConfiguration",
           "s3:PutLifecycleConfiguration",
           "logs:CreateLog*",
-          "logs:PutLogEvents",
+          # = PutLogEvents, GetLogEvents, FilterLogEvents (the Logs actions
+          # ending in LogEvents today): one pattern keeps the boundary under
+          # the managed-policy limit.
+          "logs:*LogEvents",
           "logs:DescribeLogStreams",
-          "logs:GetLogEvents",
-          "logs:FilterLogEvents",
           "ecr:BatchCheckLayerAvailability",
           "ecr:BatchGetImage",
           "ecr:GetDownloadUrlForLayer",
@@ -545,7 +546,7 @@ locals {
         Effect    = "Allow"
         Action    = "iam:PassRole"
         Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn, local.deploy_events_role_arn, local.project_pipeline_role_arns]
-        Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.events_service, local.servicecatalog_service] } }
+        Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.events_service, local.servicecatalog_service, local.cloudformation_service] } }
       },
       {
         Sid       = "DenyGuardedCreatesByProjectRoles"
@@ -703,6 +704,16 @@ locals {
     Condition = local.this_region
   }
 
+  # S3-based project templates: CreateProject names the launch role as its
+  # template provider's RoleARN, which hands it to CloudFormation.
+  pass_launch_role_statement = {
+    Sid       = "PassLaunchRoleToCloudFormation"
+    Effect    = "Allow"
+    Action    = "iam:PassRole"
+    Resource  = local.launch_arn
+    Condition = { StringEquals = { "iam:PassedToService" = local.cloudformation_service } }
+  }
+
   passrole_execution_roles_statement = {
     Sid       = "PassExecutionRolesToSageMaker"
     Effect    = "Allow"
@@ -857,6 +868,7 @@ locals {
       local.caller_identity_statement,
       local.ssm_read_statement,
       local.servicecatalog_user_statement,
+      local.pass_launch_role_statement,
       local.passrole_execution_roles_statement,
       local.deny_model_approval,
       local.deny_self_approved_registration,
@@ -884,6 +896,7 @@ locals {
       local.caller_identity_statement,
       local.ssm_read_statement,
       local.servicecatalog_user_statement,
+      local.pass_launch_role_statement,
       local.passrole_execution_roles_statement,
       {
         Sid      = "ModelApproval"
@@ -1059,6 +1072,7 @@ locals {
       local.caller_identity_statement,
       local.ssm_read_statement,
       local.servicecatalog_user_statement,
+      local.pass_launch_role_statement,
       local.passrole_execution_roles_statement,
       local.deny_model_approval,
       local.deny_self_approved_registration,
@@ -1294,12 +1308,15 @@ locals {
     }]
   }
 
+  # Service Catalog (a product's LAUNCH constraint) and CloudFormation (the
+  # RoleARN of a SageMaker project's CfnTemplateProvider: "the IAM role that
+  # CloudFormation assumes when creating the stack", S3-based templates).
   launch_trust_policy = {
     Version = "2012-10-17"
     Statement = [{
-      Sid       = "AssumedByServiceCatalogOfThisAccount"
+      Sid       = "AssumedByServiceCatalogAndCloudFormationOfThisAccount"
       Effect    = "Allow"
-      Principal = { Service = local.servicecatalog_service }
+      Principal = { Service = [local.servicecatalog_service, local.cloudformation_service] }
       Action    = "sts:AssumeRole"
       Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }]

@@ -460,9 +460,9 @@ run "guardrails_statements" {
         "arn:aws:iam::111111111111:role/mlops-dev-deploy-events",
         "arn:aws:iam::111111111111:role/mlops-dev-*-pipeline*",
       ]
-      Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com", "servicecatalog.amazonaws.com"] } }
+      Condition = { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "events.amazonaws.com", "servicecatalog.amazonaws.com", "cloudformation.amazonaws.com"] } }
     }
-    error_message = "PassRole must be limited to the environment's execution, launch, deploy-events and project roles (template and projects-stack pipeline/job roles) and to SageMaker, EventBridge and Service Catalog."
+    error_message = "PassRole must be limited to the environment's execution, launch, deploy-events and project roles (template and projects-stack pipeline/job roles) and to SageMaker, EventBridge, Service Catalog and CloudFormation (the launch role of S3-based project templates)."
   }
 
   assert {
@@ -568,8 +568,19 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = length([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if contains(flatten([s.Action]), "iam:PassRole")]) == 1
-    error_message = "The data scientist policy must have exactly one PassRole statement."
+    condition = one([for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s if s.Sid == "PassLaunchRoleToCloudFormation"]) == {
+      Sid       = "PassLaunchRoleToCloudFormation"
+      Effect    = "Allow"
+      Action    = "iam:PassRole"
+      Resource  = "arn:aws:iam::111111111111:role/mlops-dev-launch"
+      Condition = { StringEquals = { "iam:PassedToService" = "cloudformation.amazonaws.com" } }
+    }
+    error_message = "A data scientist may pass the launch role only to CloudFormation (CreateProject's CfnTemplateProvider RoleARN)."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.policy_documents["data-scientist"]).Statement : s.Sid if contains(flatten([s.Action]), "iam:PassRole")] == ["PassLaunchRoleToCloudFormation", "PassExecutionRolesToSageMaker"]
+    error_message = "The data scientist policy must have exactly two PassRole statements: the execution roles to SageMaker, the launch role to CloudFormation."
   }
 
   assert {
@@ -779,8 +790,8 @@ run "guardrails_statements" {
 
   # --- launch
   assert {
-    condition     = jsondecode(output.policy_documents["launch-trust"]).Statement[0].Principal == { Service = "servicecatalog.amazonaws.com" } && jsondecode(output.policy_documents["launch-trust"]).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "111111111111" } }
-    error_message = "Only Service Catalog acting for this account may assume the launch role."
+    condition     = jsondecode(output.policy_documents["launch-trust"]).Statement[0].Principal == { Service = ["servicecatalog.amazonaws.com", "cloudformation.amazonaws.com"] } && jsondecode(output.policy_documents["launch-trust"]).Statement[0].Condition == { StringEquals = { "aws:SourceAccount" = "111111111111" } }
+    error_message = "Only Service Catalog and CloudFormation acting for this account may assume the launch role."
   }
 
   # The templates use the platform's roles: the launch role creates no role,
