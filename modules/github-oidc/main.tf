@@ -120,6 +120,8 @@ locals {
   log_groups      = "arn:${local.partition}:logs:${local.regional}:log-group:/${var.name_prefix}/*"
   parameter_path  = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_parameter_prefix}"
   rules           = "arn:${local.partition}:events:${local.regional}:rule/${var.name_prefix}-*"
+  # The platform's own event buses (the project templates' approval bus).
+  buses           = "arn:${local.partition}:events:${local.regional}:event-bus/${var.name_prefix}-*"
   prefix_queues   = "arn:${local.partition}:sqs:${local.regional}:${var.name_prefix}-*"
   package_groups  = "arn:${local.partition}:sagemaker:${local.regional}:model-package-group/${var.name_prefix}-*"
   portfolios      = "arn:${local.partition}:catalog:${local.regional}:portfolio/*"
@@ -548,6 +550,8 @@ locals {
       Sid    = "ManageRules"
       Effect = "Allow"
       Action = [
+        "events:CreateEventBus",
+        "events:DeleteEventBus",
         "events:DeleteRule",
         "events:DisableRule",
         "events:EnableRule",
@@ -556,8 +560,9 @@ locals {
         "events:RemoveTargets",
         "events:TagResource",
         "events:UntagResource",
+        "events:UpdateEventBus",
       ]
-      Resource = local.rules
+      Resource = [local.rules, local.buses]
     }
 
     # SQS queues <name_prefix>-* (a project's approval dead-letter queue and its policy).
@@ -804,6 +809,7 @@ locals {
           local.portfolios,
           local.products,
           local.rules,
+          local.buses,
           local.prefix_queues,
         ]
       },

@@ -488,12 +488,12 @@ run "oidc_provider" {
     condition = (
       one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageLogGroups"]).Resource == "arn:aws:logs:eu-west-1:111111111111:log-group:/mlops-dev/*" &&
       one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageParameters"]).Resource == "arn:aws:ssm:eu-west-1:111111111111:parameter/mlops/dev/*" &&
-      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageRules"]).Resource == "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*" &&
+      one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageRules"]).Resource == ["arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*", "arn:aws:events:eu-west-1:111111111111:event-bus/mlops-dev-*"] &&
       one([for s in jsondecode(output.permission_policies["apply"]).Statement : s if s.Sid == "ManageCatalog"]).Resource == [
         "arn:aws:catalog:eu-west-1:111111111111:portfolio/*", "arn:aws:catalog:eu-west-1:111111111111:product/*",
       ]
     )
-    error_message = "Log groups /<name_prefix>/*, parameters <ssm_parameter_prefix>/*, rules <name_prefix>-*, portfolios and products of this account and region."
+    error_message = "Log groups /<name_prefix>/*, parameters <ssm_parameter_prefix>/*, rules and event buses <name_prefix>-*, portfolios and products of this account and region."
   }
 
   assert {
