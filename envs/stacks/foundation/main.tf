@@ -24,6 +24,10 @@ locals {
   administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [local.ci_apply_role_arn]))
   # The projects' CI roles (projects stack, deterministic names) upload pipeline code from GitHub.
   project_ci_role_arns = [for name in var.project_names : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${name}-ci"]
+  # The projects' pipeline roles (projects stack): SageMaker Pipelines reads a step's property file
+  # (the evaluation report) as the pipeline role from the service's own network, not through the VPC.
+  # Only SageMaker of this account can assume them, and they read only their project's prefix.
+  project_pipeline_role_arns = [for name in var.project_names : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${name}-pipeline"]
 
   # Deterministic ARNs of the target accounts' model execution roles: dev grants them without
   # reading the target accounts' state (they need not exist yet).
@@ -111,8 +115,9 @@ module "storage" {
   allowed_vpc_endpoint_ids = [module.network.s3_gateway_endpoint_id]
   # The target accounts' model execution roles reach the models bucket through their own
   # accounts' endpoints, so they are exempt (by exact ARN) from "only through our endpoint".
-  # The projects' CI roles run on GitHub-hosted runners too (their policy: PutObject under <project>/code/ only).
-  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_readers, local.project_ci_role_arns)
+  # The projects' CI roles run on GitHub-hosted runners too (their policy: PutObject under <project>/code/ only);
+  # the projects' pipeline roles are SageMaker Pipelines' own (property files, read-only).
+  vpce_exempt_principal_arns          = concat(local.administrators, [local.ci_plan_role_arn], local.model_readers, local.project_ci_role_arns, local.project_pipeline_role_arns)
   models_additional_policy_statements = local.cross_account_model_read
   lifecycle_rules = {
     noncurrent_version_expiration_days     = var.storage.noncurrent_version_expiration_days

@@ -371,6 +371,9 @@ _SAGEMAKER_STAR = re.compile(
     r"^(List|Search|GetSearchSuggestions|QueryLineage|GetScalingConfigurationRecommendation"
     r"|(Enable|Disable|Get)SagemakerServicecatalogPortfolio)"
 )
+# Lists scoped to a pipeline (PipelineName) or an execution (PipelineExecutionArn), as the
+# service authorization reference has them.
+_SAGEMAKER_PIPELINE_LISTS = ("ListPipelineExecutions", "ListPipelineExecutionSteps", "ListPipelineParametersForExecution")
 _VOLUME_KEY_PATHS = (("ResourceConfig", "VolumeKmsKeyId"), ("ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"),
                      ("TransformResources", "VolumeKmsKeyId"), ("KmsKeyId",))
 _OUTPUT_KEY_PATHS = (("OutputDataConfig", "KmsKeyId"), ("ProcessingOutputConfig", "KmsKeyId"), ("TransformOutput", "KmsKeyId"))
@@ -482,7 +485,7 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
     if call.service == "sagemaker-runtime":
         name = call.params.get("EndpointName")
         return [Check(action, _arn(where, "sagemaker", call.region, f"endpoint/{str(name).lower()}"))] if name else None
-    if _SAGEMAKER_STAR.match(call.operation) and call.operation not in ("ListTags", "ListModelPackages"):
+    if _SAGEMAKER_STAR.match(call.operation) and call.operation not in ("ListTags", "ListModelPackages", *_SAGEMAKER_PIPELINE_LISTS):
         return [Check(action, "*")]
     if call.operation == "ListModelPackages":
         group = call.params.get("ModelPackageGroupName")

@@ -173,3 +173,20 @@ def test_a_pipeline_role_that_does_not_trust_sagemaker_fails_the_execution(build
     assert "AccessDenied: SageMaker cannot assume the role arn:aws:iam::111111111111:role/lambda-only" in described["FailureReason"]
     summaries = build["sagemaker"].list_pipeline_executions(PipelineName="untrusted")["PipelineExecutionSummaries"]
     assert summaries[0]["PipelineExecutionStatus"] == "Failed"
+
+
+def test_an_executions_lists_are_decided_on_the_pipeline_or_the_execution() -> None:
+    """ListPipelineExecutionSteps and ListPipelineParametersForExecution name the execution,
+    ListPipelineExecutions the pipeline (not `*`): a role allowed them on its own pipeline's
+    executions may call them."""
+    from orchestrator.emulator.authorization.actions import Where, checks_for
+    from orchestrator.emulator.authorization.calls import Call
+
+    execution = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/build/execution/abc"
+    for operation, params, resource in (
+        ("ListPipelineExecutionSteps", {"PipelineExecutionArn": execution}, execution),
+        ("ListPipelineParametersForExecution", {"PipelineExecutionArn": execution}, execution),
+        ("ListPipelineExecutions", {"PipelineName": "Build"}, f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/build"),
+    ):
+        checks = checks_for(Call("sagemaker", operation, params, REGION, "json", "POST"), Where(ACCOUNT))
+        assert checks is not None and [(c.action, c.resource) for c in checks] == [(f"sagemaker:{operation}", resource)]

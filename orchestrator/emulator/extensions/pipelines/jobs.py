@@ -163,7 +163,7 @@ def running(run: Run, kind: str, name: str, metadata: dict[str, Any]) -> Iterato
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _set_status(run, kind, name, "Completed")
-    run.log(f"pipelines: {kind} job {name} completed in {time.monotonic() - started:.1f}s")
+    run.log(f"{kind} job {name} completed in {time.monotonic() - started:.1f}s")
 
 
 def describe(run: Run, operation: str, name_parameter: str, name: str) -> dict[str, Any]:

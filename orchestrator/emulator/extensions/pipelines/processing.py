@@ -83,6 +83,6 @@ def run_job(job: RoleSession, arguments: dict[str, Any], work: Path) -> sandbox.
 def run_step(run: Run, step_name: str, arguments: dict[str, Any]) -> StepResult:
     def body(job: RoleSession, name: str, work: Path) -> None:
         finished = run_job(job, arguments, work)
-        run.log(f"pipelines: processing job {name} output: {tail(finished.output, 3)}")
+        run.log(f"processing job {name} output: {tail(finished.output, 3)}")
 
     return run_job_step(run, PROCESSING, step_name, arguments, (arguments.get("NetworkConfig") or {}).get("VpcConfig"), body)

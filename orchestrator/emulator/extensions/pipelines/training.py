@@ -118,6 +118,6 @@ def run_step(run: Run, step_name: str, arguments: dict[str, Any]) -> StepResult:
         check_image(arguments)
         metrics = run_job(job, arguments, name, work)
         _record_results(run, name, arguments, metrics)
-        run.log(f"pipelines: training job {name} final metrics {metrics}")
+        run.log(f"training job {name} final metrics {metrics}")
 
     return run_job_step(run, TRAINING, step_name, arguments, arguments.get("VpcConfig"), body)
