@@ -95,3 +95,19 @@ def test_every_process_collects_in_schedule_order() -> None:
         "tests/integration/test_destroy_targets.py::test_b",
         "tests/integration/test_destroy.py::test_a",
     ]
+
+
+def test_every_file_that_uses_the_world_is_scheduled_as_a_world_unit() -> None:
+    """A file that waits for the session's world but is not a world unit would be handed out
+    first and hold a worker idle until the world is built (minutes)."""
+    import re
+
+    module = _root_conftest()
+    uses_world = re.compile(r"\bworld(_at_end)?\s*:\s*World\b")
+    users = sorted(
+        str(path.relative_to(REPO_ROOT)) for path in (REPO_ROOT / "tests").rglob("test_*.py")
+        if uses_world.search(path.read_text(encoding="utf-8"))
+    )
+    assert "tests/integration/test_readme_flow.py" in users
+    late = [path for path in users if module.schedule_rank(path) < 10]
+    assert late == [], f"add these to WORLD_UNITS (or WORLD_ENDERS) in conftest.py: {late}"
