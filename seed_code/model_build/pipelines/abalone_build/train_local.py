@@ -1,4 +1,5 @@
-"""Train the XGBoost model on this machine, with the pipeline's hyperparameters.
+"""Train the XGBoost model on this machine, with the pipeline's hyperparameters and its early
+stopping on the validation split.
 
 Writes what the pipeline's training job writes, so that ``evaluate`` reads either:
 ``<output-dir>/model.tar.gz`` holding ``xgboost-model`` (and the plain ``xgboost-model`` next to
@@ -44,17 +45,39 @@ def load_split(path: Path) -> xgb.DMatrix:
     return xgb.DMatrix(data[:, 1:], label=data[:, 0])
 
 
-def train(data_dir: Path, output_dir: Path, threads: int = DEFAULT_THREADS) -> Path:
-    """Train on ``train/train.csv`` (``validation/validation.csv`` is logged, not used to stop
-    early: the pipeline's job trains a fixed ``num_round`` too) and return the archive path."""
+def early_stopping(settings: hyperparameters.Hyperparameters) -> list[xgb.callback.TrainingCallback]:
+    """The built-in algorithm's early stopping: on the ``validation`` split, with the last metric of
+    ``eval_metric``, keeping the best iteration (``save_best``: the rounds after it are dropped from
+    the model that is saved); none if the settings do not stop early."""
+    if settings.early_stopping_rounds is None:
+        return []
+    return [
+        xgb.callback.EarlyStopping(
+            rounds=settings.early_stopping_rounds,
+            metric_name=settings.early_stopping_metric(),
+            data_name="validation",
+            save_best=True,
+        )
+    ]
+
+
+def train(
+    data_dir: Path,
+    output_dir: Path,
+    threads: int = DEFAULT_THREADS,
+    settings: hyperparameters.Hyperparameters = hyperparameters.CURRENT,
+) -> Path:
+    """Train on ``train/train.csv``, stopping early on ``validation/validation.csv`` as the
+    pipeline's training job does, and return the archive path."""
     train_matrix = load_split(data_dir / "train" / "train.csv")
     validation_matrix = load_split(data_dir / "validation" / "validation.csv")
-    params = {**hyperparameters.as_xgboost_params(), "nthread": threads}
+    params = {**hyperparameters.as_xgboost_params(settings), "nthread": threads}
     booster = xgb.train(
         params,
         train_matrix,
-        num_boost_round=hyperparameters.NUM_ROUND,
+        num_boost_round=settings.num_round,
         evals=[(train_matrix, "train"), (validation_matrix, "validation")],
+        callbacks=early_stopping(settings),
         verbose_eval=False,
     )
     output_dir.mkdir(parents=True, exist_ok=True)
