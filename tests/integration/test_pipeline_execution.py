@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import DEV_ACCOUNT, Account, World
@@ -108,6 +109,11 @@ def test_the_seed_pipeline_runs_every_step_and_registers_the_model_for_approval(
     assert evaluation["regression_metrics"]["mse"]["value"] <= 6.0
     data_key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
     assert admin.client("s3").head_object(Bucket=bucket, Key=key)["SSEKMSKeyId"] == data_key, "outputs are written with the job's output key"
+    # The job role is not exempt from the buckets' VPC-endpoint-only deny: its jobs wrote the report
+    # from inside the dev VPC, and the same role outside it is refused.
+    outside = Account(world.url, DEV_ACCOUNT, f"mlops-dev-{PROJECT}-pipeline-jobs").client("s3")
+    with pytest.raises(ClientError, match="DenyAccessOutsideVpcEndpoints"):
+        outside.get_object(Bucket=bucket, Key=key)
 
 
 def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refused(ci: Account, seed_execution: dict[str, Any]) -> None:

@@ -61,15 +61,25 @@ def test_the_xgboost_algorithm_trains_a_model_hosting_serves(tmp_path: Path, cap
     assert abs(prediction - 19.0) < 2.0, prediction
 
 
-def test_early_stopping_ends_training_when_validation_stops_improving(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Validation labels unrelated to the features: the validation error soon stops improving, and
-    training stops within early_stopping_rounds of its best round instead of running num_round rounds."""
-    noise = "\n".join(f"{random.Random(i).uniform(-50, 50):.3f},{i % 7},{i % 3}" for i in range(60)) + "\n"
-    root = _container(tmp_path, {"num_round": "500", "early_stopping_rounds": "5", "eta": "0.3"}, {"train": _rows(200, 3), "validation": noise})
+def _noise() -> str:
+    return "\n".join(f"{random.Random(i).uniform(-50, 50):.3f},{i % 7},{i % 3}" for i in range(60)) + "\n"
+
+
+def test_early_stopping_ends_training_and_keeps_the_best_iteration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Validation labels unrelated to the features: the validation error soon stops improving, so
+    training stops early_stopping_rounds after its best round, and the model keeps that round."""
+    root = _container(tmp_path, {"num_round": "500", "early_stopping_rounds": "5", "eta": "0.3", "eval_metric": "mae,rmse"},
+                      {"train": _rows(200, 3), "validation": _noise()})
     booster = xgboost_algorithm.train(root)
     rounds = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
     assert len(rounds) < 500
-    assert 0 < len(rounds) - 1 - booster.best_iteration <= 5
+    assert len(rounds) - 5 <= booster.num_boosted_rounds() < len(rounds), "the saved model is the best iteration's"
+
+
+def test_without_eval_metric_the_algorithm_does_not_stop_early(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _container(tmp_path, {"num_round": "40", "early_stopping_rounds": "2"}, {"train": _rows(100, 3), "validation": _noise()})
+    assert xgboost_algorithm.train(root).num_boosted_rounds() == 40
+    assert "early_stopping_rounds is not applied" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -78,7 +88,6 @@ def test_early_stopping_ends_training_when_validation_stops_improving(tmp_path: 
         ({"objective": "reg:squarederror"}, ("train",), "num_round is required"),
         ({"num_round": "5", "learning_speed": "9"}, ("train",), "learning_speed not a valid"),
         ({"num_round": "five"}, ("train",), "must be a number"),
-        ({"num_round": "5", "early_stopping_rounds": "2"}, ("train",), "needs a validation channel"),
         ({"num_round": "5"}, ("validation",), "train channel is required"),
     ],
 )

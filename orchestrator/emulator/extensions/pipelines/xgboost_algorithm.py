@@ -5,7 +5,9 @@ and xgboost only. It reads what SageMaker writes into a training container:
 `/opt/ml/input/config/hyperparameters.json` (every value a string), `inputdataconfig.json` (each
 channel's ContentType) and `/opt/ml/input/data/<channel>/` (CSV, target in the first column, no
 header; every file of the channel is read). It trains on `train`, evaluates on `train` and
-`validation` each round (`early_stopping_rounds` needs `validation`), logs each round as the
+`validation` each round, stops early as the container does (`early_stopping_rounds` on the
+`validation` channel, watching the last `eval_metric`, keeping the best iteration; without either
+it does not stop early), logs each round as the
 container does (`[3]#011train-rmse:...#011validation-rmse:...`, which SageMaker's metric
 definitions read), and saves the booster as `/opt/ml/model/xgboost-model` (UBJSON, which the
 installed xgboost writes without deprecation; the 1.7-1 container writes the older binary format,
@@ -99,20 +101,36 @@ def _matrices(root: Path) -> dict[str, Any]:
     return found
 
 
+# Metrics early stopping maximizes (the others it minimizes).
+_MAXIMIZED = ("auc", "aucpr", "map", "ndcg")
+
+
+def _early_stopping(params: dict[str, Any], matrices: dict[str, Any]) -> list[Any]:
+    """The container's early stopping: on the validation channel, watching the last eval_metric,
+    keeping the best iteration. Without a validation channel or an eval_metric it does not stop early."""
+    import xgboost  # noqa: PLC0415
+
+    rounds, metrics = params.get("early_stopping_rounds"), params.get("eval_metric") or []
+    if not rounds or "validation" not in matrices or not metrics:
+        if rounds:
+            print("early_stopping_rounds is not applied: it needs a validation channel and eval_metric", flush=True)
+        return []
+    metric = str(metrics[-1])
+    maximize = metric.split("@")[0] in _MAXIMIZED
+    return [xgboost.callback.EarlyStopping(rounds=int(rounds), data_name="validation", metric_name=metric, maximize=maximize, save_best=True)]
+
+
 def train(root: Path) -> Any:
     """Train as the container does; returns the booster (also saved under model/)."""
     import xgboost  # noqa: PLC0415
 
     params = hyperparameters(json.loads((root / "input" / "config" / "hyperparameters.json").read_text()))
     matrices = _matrices(root)
-    stopping = params.get("early_stopping_rounds")
-    if stopping is not None and "validation" not in matrices:
-        raise ClientError("early_stopping_rounds needs a validation channel")
     booster_params = {name: value for name, value in params.items() if name not in _CONTAINER_ONLY}
     evals = [(matrix, channel) for channel, matrix in matrices.items()]
     booster = xgboost.train(
         booster_params, matrices["train"], num_boost_round=int(params["num_round"]), evals=evals,
-        early_stopping_rounds=stopping, verbose_eval=False, callbacks=[_RoundLog()],
+        verbose_eval=False, callbacks=[_RoundLog(), *_early_stopping(params, matrices)],
     )
     (root / "model").mkdir(parents=True, exist_ok=True)
     (root / "model" / "xgboost-model").write_bytes(bytes(booster.save_raw("ubj")))
