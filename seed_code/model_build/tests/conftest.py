@@ -39,8 +39,18 @@ def abalone_csv() -> Path:
     return ABALONE_CSV
 
 
-@pytest.fixture
-def contract() -> PlatformContract:
+@pytest.fixture(autouse=True, scope="module")
+def _no_instance_metadata_service() -> Iterator[None]:
+    """No test asks the EC2 instance metadata service for credentials: the SDK's Estimator creates a
+    client of boto3's default session, whose credential search would otherwise end there on a
+    machine without AWS credentials (a network call, seconds each)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        yield
+
+
+def sample_contract() -> PlatformContract:
+    """The contract of CONTRACT_VALUES, as read_contract returns it."""
     return PlatformContract(
         prefix=PREFIX,
         environment=ENV,
@@ -54,6 +64,17 @@ def contract() -> PlatformContract:
         pipeline_execution_role_arn=CONTRACT_VALUES["identity/pipeline-execution-role-arn"],
         sagemaker_execution_role_arn=CONTRACT_VALUES["identity/sagemaker-execution-role-arn"],
     )
+
+
+@pytest.fixture
+def contract() -> PlatformContract:
+    return sample_contract()
+
+
+@pytest.fixture(scope="module")
+def module_contract() -> PlatformContract:
+    """The same contract, for what a test module builds once."""
+    return sample_contract()
 
 
 @pytest.fixture

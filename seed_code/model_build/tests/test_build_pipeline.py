@@ -1,9 +1,10 @@
-"""abalone_build.pipeline: the definition JSON, checked for what the platform's guardrails demand.
+"""abalone_build.pipeline: the SDK's definition JSON, checked for what the platform's guardrails demand.
 
 The guardrails deny any training/processing job without the environment's subnets and security
 group, without a volume and an output KMS key, or with inter-container traffic encryption off or
 unset, and any S3 request outside the environment's buckets. These tests read the JSON exactly
-as CreatePipeline receives it.
+as CreatePipeline receives it (``Pipeline.definition()``), and check that building it calls
+nothing outside the process.
 """
 
 from __future__ import annotations
@@ -11,24 +12,46 @@ from __future__ import annotations
 import ast
 import json
 import re
+import socket
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import botocore.endpoint
 import pytest
 
-from abalone_build import expressions, hyperparameters, pipeline, scripts
+from abalone_build import hyperparameters, pipeline, scripts
 from abalone_build.contract import PlatformContract
-from abalone_build.images import UnsupportedRegionError, sklearn_image_uri, xgboost_image_uri
-from abalone_build.pipeline import DefinitionError, PipelineSettings
+from abalone_build.pipeline import DefinitionError, OfflineBuildError, OfflinePipelineSession, PipelineSettings
 
 JOB_TYPES = {"Processing", "Training"}
+REGISTER = "RegisterAbaloneModel-RegisterModel"  # ModelStep's name for its CreateModelPackage step
 
 
-@pytest.fixture
-def definition(contract: PlatformContract) -> dict[str, Any]:
-    """Built, serialised as sent to CreatePipeline, and parsed back."""
-    built = pipeline.build_definition(contract, PipelineSettings(project="abalone"))
-    return json.loads(pipeline.definition_json(built))
+@pytest.fixture(scope="module")
+def definition(module_contract: PlatformContract) -> dict[str, Any]:
+    """Built once per module, as sent to CreatePipeline, and parsed."""
+    started = time.perf_counter()
+    text = pipeline.build_pipeline(module_contract, PipelineSettings(project="abalone")).definition()
+    print(f"building the definition took {time.perf_counter() - started:.2f} s")
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
+
+
+def referenced_steps(node: Any) -> set[str]:
+    """The names of the steps whose properties ``node`` reads (``Get: Steps.<name>...``)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        target = node.get("Get")
+        if isinstance(target, str) and target.startswith("Steps."):
+            found.add(target.split(".")[1])
+        for value in node.values():
+            found |= referenced_steps(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= referenced_steps(value)
+    return found
 
 
 def all_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -62,14 +85,14 @@ def test_steps_run_preprocess_train_evaluate_then_the_condition(definition: dict
         ("EvaluateAbaloneModel", "Processing"),
         ("CheckMseThreshold", "Condition"),
     ]
-    depends = {s["Name"]: expressions.referenced_steps(s["Arguments"]) for s in all_steps(definition["Steps"])}
+    depends = {s["Name"]: referenced_steps(s["Arguments"]) for s in all_steps(definition["Steps"])}
     assert depends == {
         "PreprocessAbaloneData": set(),
         "TrainAbaloneModel": {"PreprocessAbaloneData"},
         "EvaluateAbaloneModel": {"TrainAbaloneModel", "PreprocessAbaloneData"},
         "CheckMseThreshold": {"EvaluateAbaloneModel", "TrainAbaloneModel"},  # its register step reads both
-        "RegisterAbaloneModel": {"EvaluateAbaloneModel", "TrainAbaloneModel"},
-        "FailMseAboveThreshold": set(),
+        REGISTER: {"EvaluateAbaloneModel", "TrainAbaloneModel"},
+        "FailMseAboveThreshold": {"EvaluateAbaloneModel"},  # the MSE, in its message
     }
 
 
@@ -111,10 +134,14 @@ def test_the_condition_registers_only_when_mse_is_at_most_the_threshold(definiti
             "RightValue": {"Get": "Parameters.MseThreshold"},
         }
     ]
-    assert [s["Name"] for s in condition["IfSteps"]] == ["RegisterAbaloneModel"]
-    assert [(s["Name"], s["Type"]) for s in condition["ElseSteps"]] == [("FailMseAboveThreshold", "Fail")]
+    assert [s["Name"] for s in condition["IfSteps"]] == [REGISTER]
+    [fail] = condition["ElseSteps"]
+    assert (fail["Name"], fail["Type"]) == ("FailMseAboveThreshold", "Fail")
+    message = fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"]
+    assert condition["Conditions"][0]["LeftValue"] in message  # the measured MSE
+    assert {"Get": "Parameters.MseThreshold"} in message
     parameters = {p["Name"]: p for p in definition["Parameters"]}
-    assert parameters["MseThreshold"] == {"Name": "MseThreshold", "Type": "Float", "DefaultValue": 6.0}
+    assert parameters["MseThreshold"] == {"Name": "MseThreshold", "Type": "Float", "DefaultValue": pipeline.DEFAULT_MSE_THRESHOLD}
 
 
 def test_registration_waits_for_manual_approval_in_the_project_group(definition: dict[str, Any]) -> None:
@@ -128,6 +155,7 @@ def test_registration_waits_for_manual_approval_in_the_project_group(definition:
     [container] = arguments["InferenceSpecification"]["Containers"]
     assert container == {
         "Image": "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+        "Environment": {},
         "ModelDataUrl": {"Get": "Steps.TrainAbaloneModel.ModelArtifacts.S3ModelArtifacts"},
     }
     # The archive's SHA-256, as the evaluation measured it: a deployment refuses an archive swapped since.
@@ -156,6 +184,7 @@ def test_an_approval_status_is_nowhere_else_and_not_a_parameter(definition: dict
 def test_every_job_runs_in_the_vpc_encrypted_with_the_environment_keys(
     definition: dict[str, Any], contract: PlatformContract
 ) -> None:
+    """Set once (JobGuardrails.from_contract), found on every job."""
     found = jobs(definition)
     assert [j["Name"] for j in found] == ["PreprocessAbaloneData", "TrainAbaloneModel", "EvaluateAbaloneModel"]
     vpc = {"SecurityGroupIds": ["sg-0ccc3333"], "Subnets": ["subnet-0aaa1111", "subnet-0bbb2222"]}
@@ -176,6 +205,8 @@ def test_every_job_runs_in_the_vpc_encrypted_with_the_environment_keys(
             assert arguments["EnableNetworkIsolation"] is True
             assert arguments["ResourceConfig"]["VolumeKmsKeyId"] == contract.ebs_key_arn
             assert arguments["OutputDataConfig"]["KmsKeyId"] == contract.data_key_arn
+            assert "DebugHookConfig" not in arguments  # no Debugger/Profiler outputs or rule jobs
+            assert arguments["ProfilerConfig"] == {"DisableProfiler": True}
 
 
 def test_only_the_environment_roles_and_keys_appear(definition: dict[str, Any], contract: PlatformContract) -> None:
@@ -212,29 +243,76 @@ def test_processing_scripts_are_fetched_from_the_models_bucket_by_content(
 ) -> None:
     preprocess, _, evaluate, _ = definition["Steps"]
     digest = scripts.code_digest()
+    registry = "141502667606.dkr.ecr.eu-west-1.amazonaws.com"
     for step, script, image in (
-        (preprocess, "preprocess.py", sklearn_image_uri("eu-west-1")),
-        (evaluate, "evaluate.py", xgboost_image_uri("eu-west-1")),
+        (preprocess, "preprocess.py", f"{registry}/sagemaker-scikit-learn:1.2-1-cpu-py3"),
+        (evaluate, "evaluate.py", f"{registry}/sagemaker-xgboost:1.7-1"),
     ):
         app = step["Arguments"]["AppSpecification"]
         assert app["ImageUri"] == image
-        assert app["ContainerEntrypoint"] == ["python3", f"/opt/ml/processing/code/{script}"]
+        assert app["ContainerEntrypoint"] == ["python3", f"/opt/ml/processing/input/code/{script}"]
         code = next(i for i in step["Arguments"]["ProcessingInputs"] if i["InputName"] == "code")
         assert code["S3Input"]["S3Uri"] == f"s3://{contract.models_bucket}/abalone/code/{digest}/{script}"
-        assert code["S3Input"]["LocalPath"] == "/opt/ml/processing/code"
+        assert code["S3Input"]["LocalPath"] == "/opt/ml/processing/input/code"
 
 
-def test_the_definition_is_deterministic(contract: PlatformContract) -> None:
-    settings = PipelineSettings(project="abalone")
-    first = pipeline.definition_json(pipeline.build_definition(contract, settings))
-    second = pipeline.definition_json(pipeline.build_definition(contract, settings))
-    assert first == second
-    assert len(first) < 100_000  # far below CreatePipeline's limit
+def test_the_definition_is_deterministic(definition: dict[str, Any], contract: PlatformContract) -> None:
+    """Same contract and settings, same JSON: a new session, nothing of the machine read."""
+    again = pipeline.build_pipeline(contract, PipelineSettings(project="abalone")).definition()
+    assert json.loads(again) == definition
+    assert again == pipeline.build_pipeline(contract, PipelineSettings(project="abalone")).definition()
+    assert len(again) < 100_000  # far below CreatePipeline's limit
+
+
+def test_building_makes_no_aws_or_network_call(
+    contract: PlatformContract, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No credentials, no AWS config, and every way out of the process refused and recorded:
+    a botocore request of any session, a name lookup, a socket connection."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    attempts: list[str] = []
+
+    def refuse(what: str) -> OSError:
+        attempts.append(what)
+        return OSError(f"refused while building: {what}")
+
+    def request(endpoint: Any, operation_model: Any, request_dict: Any) -> Any:
+        raise refuse(f"AWS {operation_model.service_model.service_name}.{operation_model.name}")
+
+    def lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
+        raise refuse(f"name lookup {host}")
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        raise refuse(f"connection to {address}")
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "make_request", request)
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+    started = time.perf_counter()
+    text = pipeline.build_pipeline(contract, PipelineSettings(project="abalone")).definition()
+    print(f"building offline took {time.perf_counter() - started:.2f} s")
+
+    assert attempts == []
+    assert json.loads(text)["Steps"]
+
+
+def test_the_build_session_refuses_every_aws_request() -> None:
+    session = OfflinePipelineSession("eu-west-1")
+    with pytest.raises(OfflineBuildError, match=r"tried to call AWS \(before-send\.s3\.ListBuckets\)"):
+        session.boto_session.client("s3").list_buckets()
+    assert session.sagemaker_config == {}  # no SDK defaults file of the machine
+    with session.telemetry_off():
+        assert session.sagemaker_config["SageMaker"]["PythonSDK"]["Modules"]["TelemetryOptOut"] is True
+    assert session.sagemaker_config == {}
 
 
 def test_settings_flow_into_parameters(contract: PlatformContract) -> None:
     settings = PipelineSettings(project="abalone", mse_threshold=4.5, model_package_group_name="mlops-dev-abalone-p-123")
-    parameters = {p["Name"]: p["DefaultValue"] for p in pipeline.build_definition(contract, settings)["Parameters"]}
+    parameters = {p.name: p.default_value for p in pipeline.Parameters.defaults(contract, settings).as_list()}
     assert parameters == {
         "ProcessingInstanceType": "ml.m5.large",
         "TrainingInstanceType": "ml.m5.large",
@@ -258,11 +336,14 @@ def test_bad_settings_are_rejected(kwargs: dict[str, Any], message: str) -> None
         PipelineSettings(**kwargs)
 
 
-def test_an_unknown_region_lists_the_known_ones() -> None:
-    with pytest.raises(UnsupportedRegionError, match="known regions: af-south-1, .*eu-west-1"):
-        xgboost_image_uri("mars-north-1")
-    assert xgboost_image_uri("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    assert sklearn_image_uri("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+def test_images_come_from_the_sdk_and_an_unknown_region_is_a_definition_error() -> None:
+    with pytest.raises(DefinitionError, match="no SageMaker xgboost 1.7-1 image for region 'mars-north-1'"):
+        pipeline.xgboost_image_uri("mars-north-1")
+    assert pipeline.xgboost_image_uri("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    assert (
+        pipeline.sklearn_image_uri("us-east-1")
+        == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+    )
 
 
 @pytest.mark.parametrize("script", scripts.ALL_SCRIPTS, ids=lambda s: s.file_name)

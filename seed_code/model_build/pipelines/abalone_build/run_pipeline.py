@@ -15,6 +15,8 @@ Exit codes: 0 success, 1 an AWS call failed, 2 bad arguments or an incomplete co
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,12 +26,12 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from abalone_build.contract import ContractError, PlatformContract, read_contract
-from abalone_build.images import UnsupportedRegionError
 from abalone_build.pipeline import (
+    DEFAULT_MSE_THRESHOLD,
     PARAM_INPUT_DATA,
     DefinitionError,
     PipelineSettings,
-    build_definition,
+    build_pipeline,
     default_input_uri,
     default_name,
     definition_json,
@@ -123,7 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", required=True, help="project name (SageMaker project name rules)")
     parser.add_argument("--region", help="AWS region (default: the AWS profile's or AWS_REGION)")
     parser.add_argument("--dry-run", action="store_true", help="print the definition JSON; call nothing but SSM")
-    parser.add_argument("--mse-threshold", type=float, default=6.0, help="register only if test MSE <= this (default 6.0)")
+    parser.add_argument(
+        "--mse-threshold",
+        type=float,
+        default=DEFAULT_MSE_THRESHOLD,
+        help=f"register only if test MSE <= this (default {DEFAULT_MSE_THRESHOLD})",
+    )
     parser.add_argument("--model-package-group", help="default: the project's registered group, else <prefix>-<env>-<project>")
     parser.add_argument("--input-data", help="s3:// URI of the abalone CSV in the data bucket, for this execution")
     parser.add_argument("--upload-data", type=Path, help="upload this local CSV to the default input location first")
@@ -152,9 +159,9 @@ def run(args: argparse.Namespace, session: boto3.Session) -> int:
         check_input_data(contract, args.input_data)
     if args.upload_data and not args.upload_data.is_file():
         raise UsageError(f"--upload-data {args.upload_data} is not a file")
-    definition = build_definition(contract, settings)
+    definition = build_pipeline(contract, settings, name).definition()
     if args.dry_run:
-        print(definition_json(definition, indent=2))
+        print(definition_json(json.loads(definition), indent=2))
         return 0
 
     s3 = session.client("s3")
@@ -163,18 +170,30 @@ def run(args: argparse.Namespace, session: boto3.Session) -> int:
     if args.upload_data:
         print(f"uploaded {upload_input_data(s3, contract, args.project, args.upload_data)}", file=sys.stderr)
     sagemaker = session.client("sagemaker")
-    action = upsert_pipeline(sagemaker, name, contract, args.project, definition_json(definition))
+    action = upsert_pipeline(sagemaker, name, contract, args.project, definition)
     print(f"pipeline {name} {action}", file=sys.stderr)
     print(start_execution(sagemaker, name, args.input_data))
     return 0
 
 
+def route_sdk_logs_to_stderr() -> None:
+    """The SageMaker SDK logs its config lookups to stdout unless its logger has a handler: give
+    it one on stderr (errors only: its warnings name fields it leaves out of a definition by
+    design), so that stdout holds only the results."""
+    sdk_logger = logging.getLogger("sagemaker")
+    if not sdk_logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.ERROR)
+        sdk_logger.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None, session: boto3.Session | None = None) -> int:
     """Console entry point; ``session`` lets tests observe the AWS calls."""
     args = parse_args(argv)
+    route_sdk_logs_to_stderr()
     try:
         return run(args, session or boto3.Session(region_name=args.region))
-    except (UsageError, ContractError, DefinitionError, UnsupportedRegionError) as error:
+    except (UsageError, ContractError, DefinitionError) as error:
         print(f"run-pipeline: {error}", file=sys.stderr)
         return 2
     except (ClientError, BotoCoreError) as error:
