@@ -1,5 +1,6 @@
 # Platform of the dev environment: SageMaker Studio (domain, user profiles, lifecycle config,
-# projects enabled) and the self-service project templates (Service Catalog portfolio).
+# projects enabled) and the self-service project templates (S3-based: the domain's tag points
+# Studio at them; the approval bus of the projects launched from them).
 # Reads the foundation and identity stacks through their SSM contract (no shared state).
 
 data "aws_caller_identity" "current" {}
@@ -67,6 +68,8 @@ module "studio" {
   jobs_output_kms_key_arn     = local.contract["kms/data-key-arn"]
   enable_projects             = var.studio.enable_projects
   ssm_prefix                  = local.ssm_prefix
+  # sagemaker:projectS3TemplatesLocation: where Studio lists the S3-based project templates.
+  project_templates_location = module.project_templates.templates_location
 }
 
 module "project_templates" {
@@ -99,9 +102,32 @@ module "project_templates" {
       owner        = var.project_templates.provider_name
       versions = [
         { name = "v3", description = "Model packages shared with the project's staging and prod deploy roles (exact ARNs, accounts from the platform's SSM contract); no account id typed in", template_path = "${local.templates_dir}/model-deploy-v3.yaml" },
+        # S3-based: the approval rule targets the platform's approval bus with its delivery role
+        # (both from the SSM contract); nothing but the project name is typed in.
+        { name = "v4", description = "S3-based; approval decisions to the platform's approval bus (SSM contract); only the project name is typed in", template_path = "${local.templates_dir}/model-deploy-v4.yaml" },
       ]
     }
   }
   launch_role_arn = local.contract["identity/launch-role-arn"]
   principal_arns  = [for persona in var.project_templates.launch_personas : local.contract[local.persona_contract_keys[persona]]]
+}
+
+# What a CreateProject of an S3-based template needs, for Studio-less launches and the templates:
+# where the templates are, the current deploy template's URL, the launch role (already at
+# identity/launch-role-arn) and the approval bus the templates' rules deliver to.
+resource "aws_ssm_parameter" "project_templates" {
+  # checkov:skip=CKV2_AWS_34: The contract holds an S3 location, a URL and a bus ARN, not secrets; every platform role must read it without a decrypt grant.
+  for_each = merge(
+    {
+      "project-templates/approval-event-bus-arn" = module.project_templates.approval_event_bus_arn
+      "project-templates/template-distribution"  = module.project_templates.template_distribution
+    },
+    module.project_templates.templates_location == null ? {} : { "project-templates/location" = module.project_templates.templates_location },
+    { for product, url in module.project_templates.current_template_urls : "project-templates/${product}/template-url" => url },
+  )
+
+  name        = "${local.ssm_prefix}/${each.key}"
+  description = "Platform contract of ${local.name_prefix}: ${each.key}"
+  type        = "String"
+  value       = each.value
 }

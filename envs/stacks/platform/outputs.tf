@@ -19,11 +19,21 @@ output "studio_user_profiles" {
 }
 
 output "portfolio_id" {
-  description = "Service Catalog portfolio of the SageMaker project templates."
+  description = "Service Catalog portfolio of the SageMaker project templates (null with the S3 distribution)."
   value       = module.project_templates.portfolio_id
 }
 
 output "product_ids" {
   description = "Product ids by template."
   value       = module.project_templates.product_ids
+}
+
+output "project_templates_location" {
+  description = "s3://<template bucket>/templates/: the Studio domain's sagemaker:projectS3TemplatesLocation."
+  value       = module.project_templates.templates_location
+}
+
+output "project_template_urls" {
+  description = "Product => TemplateURL of its current version (CreateProject CfnTemplateProvider)."
+  value       = module.project_templates.current_template_urls
 }

@@ -103,6 +103,22 @@ run "studio_is_private_encrypted_and_has_the_configured_users" {
     condition     = toset(keys(module.project_templates.current_versions)) == toset(["model-build", "model-deploy-2"])
     error_message = "Both project templates are published."
   }
+
+  # --- s3_templates_are_where_the_domain_points
+  assert {
+    condition     = module.project_templates.current_versions["model-deploy-2"] == "v4" && module.project_templates.template_distribution == "s3"
+    error_message = "The deploy template's current version is v4 (no typed ARN), published in S3."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.project_templates["project-templates/location"].value == "s3://mlops-dev-sc-templates-111111111111/templates/" && aws_ssm_parameter.project_templates["project-templates/location"].value == module.project_templates.templates_location
+    error_message = "The templates' location is published in the SSM contract (the same value the domain's sagemaker:projectS3TemplatesLocation tag carries)."
+  }
+
+  assert {
+    condition     = startswith(aws_ssm_parameter.project_templates["project-templates/model-deploy-2/template-url"].value, "https://mlops-dev-sc-templates-111111111111.s3.") && endswith(aws_ssm_parameter.project_templates["project-templates/model-deploy-2/template-url"].value, ".yaml")
+    error_message = "The current deploy template's URL (CreateProject's TemplateURL) is published in the SSM contract."
+  }
 }
 
 run "launch_personas_must_exist" {
