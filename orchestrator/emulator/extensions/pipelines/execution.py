@@ -153,6 +153,7 @@ def start(execution: Any, pipeline_role: str, definition_text: str, given: list[
         definition = parse(definition_text)
         parameters = definition.values(given)
     except DefinitionError as exc:
+        log(f"{execution.arn} failed: {exc}")
         _finish(execution, "Failed", f"ClientError: {exc}")
         return
     _finish(execution, "Executing")
