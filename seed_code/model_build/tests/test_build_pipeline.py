@@ -141,7 +141,8 @@ def test_the_condition_registers_only_when_mse_is_at_most_the_threshold(definiti
     assert condition["Conditions"][0]["LeftValue"] in message  # the measured MSE
     assert {"Get": "Parameters.MseThreshold"} in message
     parameters = {p["Name"]: p for p in definition["Parameters"]}
-    assert parameters["MseThreshold"] == {"Name": "MseThreshold", "Type": "Float", "DefaultValue": pipeline.DEFAULT_MSE_THRESHOLD}
+    default = hyperparameters.REGISTRATION_MSE_THRESHOLD
+    assert parameters["MseThreshold"] == {"Name": "MseThreshold", "Type": "Float", "DefaultValue": default}
 
 
 def test_registration_waits_for_manual_approval_in_the_project_group(definition: dict[str, Any]) -> None:

@@ -80,7 +80,8 @@ PARAM_MSE_THRESHOLD = "MseThreshold"
 PARAM_MODEL_PACKAGE_GROUP = "ModelPackageGroupName"
 
 DEFAULT_INSTANCE_TYPE = "ml.m5.large"
-DEFAULT_MSE_THRESHOLD = 6.0
+# The default of MseThreshold: measured with the hyperparameters, kept beside them.
+DEFAULT_MSE_THRESHOLD = hyperparameters.REGISTRATION_MSE_THRESHOLD
 VOLUME_SIZE_GB = 30
 MAX_RUNTIME_SECONDS = 3600
 
