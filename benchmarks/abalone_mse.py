@@ -141,8 +141,12 @@ def print_summary(results: Sequence[SeedResult]) -> Summary:
     return summaries[list(columns)[-1]]
 
 
-def print_threshold(summary: Summary) -> None:
-    """The rule's threshold for the measured set beside the constant the pipeline uses, and the goal."""
+def print_threshold(summary: Summary, seeds: Sequence[int]) -> None:
+    """The rule's threshold for the measured set beside the constant the pipeline uses, and the goal
+    (both defined over split seeds 1..10 only)."""
+    if tuple(seeds) != SEEDS:
+        print("registration threshold and goal: defined over split seeds 1..10 only (run without --seeds)")
+        return
     rule = hyperparameters.registration_threshold(summary.mean, summary.stdev)
     constant = hyperparameters.REGISTRATION_MSE_THRESHOLD
     print(f"registration threshold by the rule (mean + 2 std dev, rounded up to 0.1): "
@@ -167,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = claim_work_dir(args.work_dir, __file__) if args.work_dir else Path(temporary)
         results = measure(args.data, args.seeds, work, args.threads)
     print_table(results)
-    print_threshold(print_summary(results))
+    print_threshold(print_summary(results), args.seeds)
     print(f"xgboost {train_local.xgb.__version__}, {args.threads} thread(s), load {load_average()}; "
           f"wall time {time.perf_counter() - started:.1f}s")
     return 0

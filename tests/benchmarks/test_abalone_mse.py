@@ -46,8 +46,18 @@ def test_a_run_prints_a_row_per_seed_then_each_columns_summary_and_the_threshold
     assert list(summary) == ["baseline (train mean)", "previous", "current"]
     assert all(len(values) == 4 for values in summary.values())  # mean, std dev, min, max
     assert summary["previous"][2] == float(rows[1][3]) and summary["previous"][3] == float(rows[0][3])  # seed 2 lower
-    assert lines[9].startswith("registration threshold by the rule (mean + 2 std dev, rounded up to 0.1): ")
-    assert lines[10].startswith("goal: mean test MSE <= 4.3: ")
+    assert lines[9] == "registration threshold and goal: defined over split seeds 1..10 only (run without --seeds)"
+    assert lines[10].startswith("xgboost ")
+
+
+def test_over_the_ten_seeds_the_threshold_by_the_rule_stands_beside_the_constant(abalone_mse: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    summary = abalone_mse.Summary(mean=4.2737, stdev=0.3039, low=3.8673, high=4.8392)
+    abalone_mse.print_threshold(summary, abalone_mse.SEEDS)
+    assert capsys.readouterr().out.splitlines() == [
+        "registration threshold by the rule (mean + 2 std dev, rounded up to 0.1): 4.2737 + 2 x 0.3039 = 4.8815 -> 4.9; "
+        f"REGISTRATION_MSE_THRESHOLD = {hyperparameters.REGISTRATION_MSE_THRESHOLD} (consistent)",
+        "goal: mean test MSE <= 4.3: 4.2737 (met)",
+    ]
 
 
 def test_the_recorded_measurement_is_what_the_benchmark_measures(abalone_mse: ModuleType, tmp_path: Path) -> None:
