@@ -4,8 +4,8 @@ The launch role (Service Catalog's, `<prefix>-<env>-launch`) creates no IAM role
 policy (IAM has no condition key on a trust policy's content, so a role it could create might trust
 anyone), and it sets a project bucket's public access block only through CloudFormation, from the
 platform's templates: with its own credentials it can neither weaken nor remove one. The published
-template versions: one active version per product, no account root as a principal, no account id
-typed in by the launching user."""
+template versions: one version per product visible in Studio (S3-based templates), no account root as
+a principal, no account id and no ARN typed in by the launching user."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ OUTSIDER = "arn:aws:iam::999999999999:root"
 ACCOUNT_ROOT = re.compile(r"iam::[^:\s\"']*:root\b")
 # A parameter that takes an account id: named so, or constrained to exactly twelve digits.
 ACCOUNT_ID_PATTERN = re.compile(r"\^?(\[0-9\]|\\d)\{12\}\$?")
+VISIBLE = "sagemaker:studio-visibility"
 
 
 def template_findings(body: str) -> list[str]:
@@ -46,6 +47,9 @@ def template_findings(body: str) -> list[str]:
     for name, parameter in template.get("Parameters", {}).items():
         if "accountid" in name.lower() or ACCOUNT_ID_PATTERN.fullmatch(str(parameter.get("AllowedPattern", ""))):
             findings.append(f"account id parameter {name}")
+        # An ARN the user must type in (a delivery target, a role): the platform publishes those.
+        if name.lower().endswith("arn") or str(parameter.get("AllowedPattern", "")).lstrip("^").startswith("arn"):
+            findings.append(f"ARN parameter {name}")
     return findings
 
 
@@ -140,30 +144,36 @@ def test_the_launch_role_still_provisions_the_deploy_template_through_cloudforma
 # ---------------------------------------------------------------------------------------------
 
 
-def test_each_product_has_one_active_version_without_account_roots_or_typed_in_account_ids(world: World) -> None:
-    """project-templates: only the latest version is active; model-deploy-v3.yaml names the deploy roles."""
+def test_studio_sees_one_version_per_template_without_account_roots_or_typed_in_ids(world: World) -> None:
+    """project-templates (S3): under the domain's template location only each product's current version
+    is tagged visible; none names an account root or asks for an account id or an ARN."""
     dev = world.accounts["dev"]
-    catalog = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "servicecatalog")
-    [portfolio] = [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"] == "mlops-dev-sagemaker-projects"]
-    products = catalog.search_products_as_admin(PortfolioId=portfolio["Id"])["ProductViewDetails"]
-    assert sorted(p["ProductViewSummary"]["Name"] for p in products) == ["mlops-dev-model-build", "mlops-dev-model-deploy"]
-    for product in products:
-        product_id = product["ProductViewSummary"]["ProductId"]
-        artifacts = catalog.list_provisioning_artifacts(ProductId=product_id)["ProvisioningArtifactDetails"]
-        [active] = [a for a in artifacts if a["Active"]]
-        assert active["Guidance"] == "DEFAULT", active
-        for artifact in artifacts:
-            url = catalog.describe_provisioning_artifact(ProductId=product_id, ProvisioningArtifactId=artifact["Id"])["Info"]["TemplateUrl"]
-            assert template_findings(_template_of(url).read_text(encoding="utf-8")) == [], url
+    inspector = session(world.url, f"arn:aws:iam::{dev}:role/inspector")
+    location = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/project-templates/location")["Parameter"]["Value"]
+    [domain] = client(world.url, inspector, "sagemaker").list_domains()["Domains"]
+    tags = client(world.url, inspector, "sagemaker").list_tags(ResourceArn=domain["DomainArn"])["Tags"]
+    assert {"Key": "sagemaker:projectS3TemplatesLocation", "Value": location} in tags
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
+    s3 = client(world.url, inspector, "s3")
+    visible = [
+        item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
+        if {"Key": VISIBLE, "Value": "true"} in s3.get_object_tagging(Bucket=bucket, Key=item["Key"])["TagSet"]
+    ]
+    assert sorted(key.removeprefix(prefix).split("/")[0] for key in visible) == ["model-build", "model-deploy-2"]
+    for key in visible:
+        assert template_findings(_template_of(key).read_text(encoding="utf-8")) == [], key
 
     # The deploy role ARNs are built from the platform's contract, per stage.
-    body = (TEMPLATES / "model-deploy-v3.yaml").read_text(encoding="utf-8")
+    body = (TEMPLATES / "model-deploy-v4.yaml").read_text(encoding="utf-8")
     for stage in ("staging", "prod"):
         assert f"{{{{resolve:ssm:/${{PlatformPrefix}}/${{Environment}}/accounts/{stage}}}}}:role/${{PlatformPrefix}}-{stage}-${{SageMakerProjectName}}-deploy" in body
 
 
 def test_the_earlier_deploy_template_versions_are_what_the_check_refuses() -> None:
-    """v1 took the account ids from the user; v1 and v2 granted the whole staging and prod accounts."""
+    """v1 took the account ids from the user; v1 and v2 granted the whole staging and prod accounts; v3
+    asked for the event target and its role."""
+    v3 = template_findings((TEMPLATES / "model-deploy-v3.yaml").read_text(encoding="utf-8"))
+    assert v3 == ["ARN parameter DeployEventTargetArn", "ARN parameter DeployEventTargetRoleArn"]  # v3 asked for the event target
     v1 = template_findings((TEMPLATES / "model-deploy.yaml").read_text(encoding="utf-8"))
     v2 = template_findings((TEMPLATES / "model-deploy-v2.yaml").read_text(encoding="utf-8"))
     assert {"account id parameter StagingAccountId", "account id parameter ProdAccountId"} <= set(v1)

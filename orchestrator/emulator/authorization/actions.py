@@ -570,7 +570,7 @@ def events(call: Call, where: Where) -> list[Check] | None:
         for target in params.get("Targets") or []:
             checks += _pass_role(target.get("RoleArn"), "events.amazonaws.com")
         return checks
-    if "EventBusName" in operation or operation in ("PutEvents", "DescribeEventBus", "PutPermission", "RemovePermission"):
+    if "EventBus" in operation or operation in ("PutEvents", "PutPermission", "RemovePermission"):
         bus = params.get("Name") or params.get("EventBusName") or "default"
         if operation == "PutEvents":
             buses = {e.get("EventBusName") or "default" for e in params.get("Entries") or []} or {"default"}

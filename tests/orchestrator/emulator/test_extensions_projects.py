@@ -209,3 +209,13 @@ def test_create_project_is_decided_on_the_project_and_passes_the_launch_role_to_
         Check("sagemaker:CreateProject", f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:project/churn", {}),
         Check("iam:PassRole", role, {"iam:PassedToService": "cloudformation.amazonaws.com"}),
     ]
+
+
+@pytest.mark.parametrize("operation", ["CreateEventBus", "DescribeEventBus", "UpdateEventBus", "DeleteEventBus"])
+def test_event_bus_calls_are_decided_on_the_bus(operation: str) -> None:
+    """The approval bus of the project templates is created by the CI apply role: decided on its ARN."""
+    from orchestrator.emulator.authorization.actions import Check, Where, checks_for
+    from orchestrator.emulator.authorization.calls import Call
+
+    checks = checks_for(Call("events", operation, {"Name": "mlops-dev-model-approvals"}, REGION, "json", "POST"), Where(ACCOUNT))
+    assert checks == [Check(f"events:{operation}", f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/mlops-dev-model-approvals")]
