@@ -51,6 +51,10 @@ def _definition(job_role: str) -> str:
                                    "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
         "CustomerMetadataProperties": {"rows": {"Std:Join": {"On": "", "Values": [rows]}}},
     }}
+    model = {"Name": "Model", "Type": "Model", "Arguments": {
+        "ExecutionRoleArn": job_role,
+        "PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": _get("Steps.Train.ModelArtifacts.S3ModelArtifacts")},
+    }}
     stop = {"Name": "Stop", "Type": "Fail", "Arguments": {"ErrorMessage": {"Std:Join": {"On": " ", "Values": ["rmse above", _get("Parameters.Threshold")]}}}}
     return json.dumps({"Version": "2020-12-01", "Parameters": [
         {"Name": "InputData", "Type": "String", "DefaultValue": f"s3://{BUCKET}/in/data.csv"},
@@ -78,7 +82,7 @@ def _definition(job_role: str) -> str:
         {"Name": "Check", "Type": "Condition", "Arguments": {
             "Conditions": [{"Type": "LessThanOrEqualTo", "LeftValue": _get("Steps.Train.FinalMetricDataList['validation:rmse'].Value"),
                             "RightValue": _get("Parameters.Threshold")}],
-            "IfSteps": [register], "ElseSteps": [stop]}},
+            "IfSteps": [register, model], "ElseSteps": [stop]}},
     ]})
 
 
@@ -92,7 +96,7 @@ def _roles(iam: Any) -> dict[str, str]:
     bucket = [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]
     iam.put_role_policy(RoleName="pipeline", PolicyName="p", PolicyDocument=_policy([
         {"Effect": "Allow", "Action": ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:DescribeProcessingJob",
-                                       "sagemaker:DescribeTrainingJob", "sagemaker:CreateModelPackage"], "Resource": "*"},
+                                       "sagemaker:DescribeTrainingJob", "sagemaker:CreateModelPackage", "sagemaker:CreateModel"], "Resource": "*"},
         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": roles["jobs"], "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": bucket},
     ]))
@@ -133,9 +137,12 @@ def _run(sagemaker: Any, pipeline: str, **parameters: str) -> tuple[dict[str, An
 def test_an_execution_runs_its_steps_in_order_and_registers_the_model(build: dict[str, Any]) -> None:
     described, steps = _run(build["sagemaker"], "build", Threshold="50")
     assert described["PipelineExecutionStatus"] == "Succeeded" and "FailureReason" not in described
-    assert [(s["StepName"], s["StepStatus"]) for s in steps] == [("Prep", "Succeeded"), ("Train", "Succeeded"), ("Check", "Succeeded"), ("Register", "Succeeded")]
+    assert [(s["StepName"], s["StepStatus"]) for s in steps] == [
+        ("Prep", "Succeeded"), ("Train", "Succeeded"), ("Check", "Succeeded"), ("Register", "Succeeded"), ("Model", "Succeeded")]
     assert all(s["StartTime"] <= s["EndTime"] for s in steps)
-    prep, train, check, register = (s["Metadata"] for s in steps)
+    prep, train, check, register, model = (s["Metadata"] for s in steps)
+    created = build["sagemaker"].describe_model(ModelName=model["Model"]["Arn"].rsplit("/", 1)[1])
+    assert created["ExecutionRoleArn"].endswith(":role/jobs") and created["ModelName"].startswith("pipelines-")
     assert ":processing-job/pipelines-" in prep["ProcessingJob"]["Arn"] and ":training-job/pipelines-" in train["TrainingJob"]["Arn"]
     assert check == {"Condition": {"Outcome": "True"}}
     package = build["sagemaker"].describe_model_package(ModelPackageName=register["RegisterModel"]["Arn"])
