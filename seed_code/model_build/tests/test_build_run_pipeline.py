@@ -7,6 +7,8 @@ StartPipelineExecution (it stores the definition and records executions; it runs
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,15 @@ def test_dry_run_prints_the_definition_and_calls_only_ssm(
     assert printed == json.loads(json.dumps(build_definition(contract, PipelineSettings(project="abalone"))))
     assert calls and {call.split(".")[0] for call in calls} == {"ssm"}
     assert account.client("sagemaker").list_pipelines()["PipelineSummaries"] == []
+
+
+def test_stdout_holds_only_the_results() -> None:
+    """The SDK logs to stdout while it is imported unless its logger has a handler: the package
+    gives it one on stderr first, so that ``run-pipeline --dry-run > definition.json`` works."""
+    imported = subprocess.run(
+        [sys.executable, "-c", "import abalone_build.run_pipeline"], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert imported.stdout == ""
 
 
 def test_input_data_override_and_upload(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -176,21 +175,9 @@ def run(args: argparse.Namespace, session: boto3.Session) -> int:
     return 0
 
 
-def route_sdk_logs_to_stderr() -> None:
-    """The SageMaker SDK logs its config lookups to stdout unless its logger has a handler: give
-    it one on stderr (errors only: its warnings name fields it leaves out of a definition by
-    design), so that stdout holds only the results."""
-    sdk_logger = logging.getLogger("sagemaker")
-    if not sdk_logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(logging.ERROR)
-        sdk_logger.addHandler(handler)
-
-
 def main(argv: Sequence[str] | None = None, session: boto3.Session | None = None) -> int:
     """Console entry point; ``session`` lets tests observe the AWS calls."""
     args = parse_args(argv)
-    route_sdk_logs_to_stderr()
     try:
         return run(args, session or boto3.Session(region_name=args.region))
     except (UsageError, ContractError, DefinitionError) as error:
