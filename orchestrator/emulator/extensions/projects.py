@@ -401,6 +401,9 @@ def _create_group(name: str, properties: dict[str, Any], account_id: str, region
     from orchestrator.emulator.extensions.sagemaker import _model_package_group_policies  # noqa: PLC0415
 
     backend = sagemaker_backends[account_id][region_name]
+    if name in backend.model_package_groups:
+        # SageMaker refuses a second group of a name (moto would replace the first, policy and all).
+        raise LaunchRefused(f"Model Package Group already exists: {backend.model_package_groups[name].arn}")
     backend.create_model_package_group(name, properties.get("ModelPackageGroupDescription") or "", properties.get("Tags") or [])
     group = backend.model_package_groups[name]
     policy = properties.get("ModelPackageGroupPolicy")

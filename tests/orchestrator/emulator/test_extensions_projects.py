@@ -168,6 +168,17 @@ def test_a_resource_the_launch_role_may_not_create_fails_the_project_and_leaves_
     assert not world["events"].list_rules(NamePrefix="mlops-dev-")["Rules"]
 
 
+def test_a_group_that_exists_fails_the_launch_and_stays_as_it_was(world: dict[str, Any]) -> None:
+    sm = world["sm"]
+    sm.create_model_package_group(ModelPackageGroupName="mlops-dev-churn")
+    project = _create(sm, "churn", world["launch"])
+    assert project["ProjectStatus"] == "CreateFailed"
+    assert "Model Package Group already exists" in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+    with pytest.raises(ClientError):
+        sm.get_model_package_group_policy(ModelPackageGroupName="mlops-dev-churn")
+    assert "mlops-dev-churn" in _group_names(sm)
+
+
 def test_a_role_cloudformation_may_not_assume_fails_the_project(world: dict[str, Any]) -> None:
     project = _create(world["sm"], "churn", world["catalog"])
     assert project["ProjectStatus"] == "CreateFailed"
