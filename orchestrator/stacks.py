@@ -90,7 +90,9 @@ def _oidc_provider_arn(env: EnvConfig) -> str:
 def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
     return {
         **_common(env),
-        "projects": {name: {"repository": dict(zip(("owner", "name"), p.repository.split("/")))} for name, p in env.projects.items()},
+        "projects": {
+            name: {"repository": dict(zip(("owner", "name"), p.repository.split("/"))), "registry": p.registry} for name, p in env.projects.items()
+        },
         "target_accounts": dict(env.target_accounts),
         "oidc_provider_arn": _oidc_provider_arn(env),
         "force_destroy": env.storage.force_destroy,
@@ -103,7 +105,7 @@ def _hosting_inputs(env: EnvConfig) -> dict[str, Any]:
         "network": env.network.model_dump(),
         "kms": env.kms.model_dump(),
         "model_source": {"account_id": env.source.account_id, "env": env.source.name},
-        "projects": {name: project.model_dump() for name, project in env.source.projects.items()},
+        "projects": {name: project.model_dump(include={"repository"}) for name, project in env.source.projects.items()},
         "force_destroy": env.storage.force_destroy,
     }
 

@@ -410,7 +410,12 @@ locals {
 
 # --- Model registry -----------------------------------------------------------------------------
 
+# A project launched from the S3-based model-deploy template (registry = "template") already has its
+# group, created by the template's stack with the same name and the deploy roles' read access; the
+# rest (CI, pipeline roles, artifact bucket, approval trigger) is this module's.
 resource "aws_sagemaker_model_package_group" "this" {
+  count = var.model_package_group_from_template ? 0 : 1
+
   model_package_group_name        = local.model_package_group
   model_package_group_description = "Model packages of project ${var.project_name} in ${var.name_prefix}, readable by the deployment accounts."
 
@@ -418,7 +423,9 @@ resource "aws_sagemaker_model_package_group" "this" {
 }
 
 resource "aws_sagemaker_model_package_group_policy" "this" {
-  model_package_group_name = aws_sagemaker_model_package_group.this.model_package_group_name
+  count = var.model_package_group_from_template ? 0 : 1
+
+  model_package_group_name = aws_sagemaker_model_package_group.this[0].model_package_group_name
   resource_policy          = jsonencode(local.group_policy)
 
   lifecycle {
@@ -637,6 +644,16 @@ resource "aws_cloudwatch_event_target" "dispatch" {
 
   # The role must be able to invoke before the first event arrives.
   depends_on = [aws_iam_role_policy.events, aws_sqs_queue.dead_letters]
+}
+
+moved {
+  from = aws_sagemaker_model_package_group.this
+  to   = aws_sagemaker_model_package_group.this[0]
+}
+
+moved {
+  from = aws_sagemaker_model_package_group_policy.this
+  to   = aws_sagemaker_model_package_group_policy.this[0]
 }
 
 # --- SSM entries ----------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 output "model_package_group_name" {
   description = "Name of the project's model package group, <name_prefix>-<project_name>."
-  value       = aws_sagemaker_model_package_group.this.model_package_group_name
+  value       = local.model_package_group
 }
 
 output "model_package_group_arn" {
   description = "ARN of the project's model package group."
-  value       = aws_sagemaker_model_package_group.this.arn
+  value       = local.model_package_group_arn
 }
 
 output "artifact_bucket_name" {

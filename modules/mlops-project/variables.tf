@@ -312,3 +312,10 @@ variable "tags" {
     error_message = "tags keys must be 1-128 characters and must not start with \"aws:\", values at most 256 characters; invalid keys: ${jsonencode([for k, v in var.tags : k if !(length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:"))])}."
   }
 }
+
+variable "model_package_group_from_template" {
+  description = "true for a project launched from the S3-based model-deploy template (env.yaml projects.<name>.registry = \"template\"): its stack created the model package group <name_prefix>-<project_name> with the deploy roles' read access, so this module creates neither the group nor its policy (everything else as usual; the approval rule matches the group by name)."
+  type        = bool
+  default     = false
+  nullable    = false
+}

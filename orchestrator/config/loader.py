@@ -66,7 +66,7 @@ def pydantic_problems(where: str, error: ValidationError) -> list[str]:
 def _as_written(value: object) -> object:
     """A value as env.yaml holds it (models back to mappings)."""
     if isinstance(value, BaseModel):
-        return value.model_dump()
+        return value.model_dump(exclude_unset=True)
     if isinstance(value, dict):
         return {key: _as_written(item) for key, item in value.items()}
     return value

@@ -157,6 +157,13 @@ class ProjectTemplatesConfig(_Strict):
 
 class ProjectConfig(_Strict):
     repository: Repository = Field(description="The project's GitHub repository <owner>/<name>: its CI role and deploy roles trust it only.")
+    registry: Literal["terraform", "template"] = Field(
+        default="terraform",
+        description=(
+            "Who creates the project's model package group <prefix>-<env>-<name>: the projects stack (terraform), or the stack "
+            "of the SageMaker project launched from the S3-based model-deploy template with this name (template)."
+        ),
+    )
 
 
 class EnvConfig(_Strict):

@@ -48,6 +48,8 @@ module "project" {
   prefix       = var.prefix
   project_name = each.key
   repository   = each.value.repository
+  # A project launched in Studio from the S3-based model-deploy template keeps that stack's group.
+  model_package_group_from_template = each.value.registry == "template"
   # Exact names of the target accounts' roles that read this project's packages (model-hosting).
   target_role_suffixes       = ["model-execution", "${each.key}-deploy"]
   oidc_provider_arn          = var.oidc_provider_arn

@@ -29,11 +29,17 @@ variable "deploy_role_arn" {
 }
 
 variable "projects" {
-  description = "ML projects from env.yaml: project name => { repository = { owner, name } } (validated there and again by the mlops-project module)."
+  description = "ML projects from env.yaml: project name => { repository = { owner, name }, registry = \"terraform\" | \"template\" } (validated there and again by the mlops-project module). registry template: the model package group is the stack's of the SageMaker project launched from the S3-based model-deploy template with this name."
   type = map(object({
     repository = object({ owner = string, name = string })
+    registry   = optional(string, "terraform")
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for p in values(var.projects) : contains(["terraform", "template"], p.registry)])
+    error_message = "projects.*.registry must be \"terraform\" or \"template\"; got ${jsonencode({ for k, p in var.projects : k => p.registry if !contains(["terraform", "template"], p.registry) })}."
+  }
 }
 
 variable "target_accounts" {

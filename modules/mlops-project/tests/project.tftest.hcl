@@ -20,7 +20,7 @@ mock_provider "aws" {
   }
 
   override_resource {
-    target = aws_sagemaker_model_package_group.this
+    target = aws_sagemaker_model_package_group.this[0]
     values = { arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn" }
   }
   override_resource {
@@ -103,12 +103,12 @@ run "model_package_group_policy_is_exact" {
 
   # --- model_package_group_policy_is_exact
   assert {
-    condition     = aws_sagemaker_model_package_group.this.model_package_group_name == "mlops-dev-churn"
+    condition     = aws_sagemaker_model_package_group.this[0].model_package_group_name == "mlops-dev-churn"
     error_message = "The group is named <name_prefix>-<project_name>."
   }
 
   assert {
-    condition = jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy) == {
+    condition = jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy) == {
       Version = "2012-10-17"
       Statement = [
         {
@@ -138,7 +138,7 @@ run "model_package_group_policy_is_exact" {
 
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement : [
+      for s in jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement : [
         for value in concat(flatten([s.Action]), flatten([s.Principal.AWS]), flatten([s.Resource])) : !strcontains(value, "*") || endswith(value, ":model-package/mlops-dev-churn/*")
       ]
     ]))
@@ -634,7 +634,7 @@ run "single_target_account" {
   }
 
   assert {
-    condition     = jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Principal.AWS == ["arn:aws:iam::333333333333:root"] && jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == ["arn:aws:iam::333333333333:role/mlops-prod-model-deploy"]
+    condition     = jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Principal.AWS == ["arn:aws:iam::333333333333:root"] && jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == ["arn:aws:iam::333333333333:role/mlops-prod-model-deploy"]
     error_message = "Principals and roles follow target_accounts and target_role_suffixes."
   }
 }
@@ -850,5 +850,28 @@ run "pipeline_and_job_roles_reach_this_project_only" {
       alltrue([for r in flatten([s.Resource]) : !startswith(r, "arn:aws:s3:::") || strcontains(r, "/churn/") || !strcontains(r, "/")])
     ])
     error_message = "Every object ARN of the pipeline and job roles is under <bucket>/churn/."
+  }
+}
+
+run "registry_from_the_template" {
+  command = plan
+
+  variables {
+    model_package_group_from_template = true
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_model_package_group.this) == 0 && length(aws_sagemaker_model_package_group_policy.this) == 0
+    error_message = "A project launched from the S3 template keeps the group its stack created: no group or group policy here."
+  }
+
+  assert {
+    condition     = output.model_package_group_name == "mlops-dev-churn" && output.model_package_group_arn == "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-churn"
+    error_message = "The group is still <name_prefix>-<project> (the template's name), as outputs."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.approval.event_pattern).detail.ModelPackageGroupName == ["mlops-dev-churn"] && aws_cloudwatch_event_target.dispatch.arn != null
+    error_message = "The approval trigger matches the template's group by name and dispatches to the repository."
   }
 }

@@ -437,7 +437,7 @@ run "target_role_suffix_with_project_name_is_accepted" {
   }
 
   assert {
-    condition     = contains(jsondecode(aws_sagemaker_model_package_group_policy.this.resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"], "arn:aws:iam::222222222222:role/mlops-staging-customer-churn-prediction-v2-deploy")
+    condition     = contains(jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"], "arn:aws:iam::222222222222:role/mlops-staging-customer-churn-prediction-v2-deploy")
     error_message = "A suffix that embeds a project name is accepted when the role name fits 64 characters."
   }
 }

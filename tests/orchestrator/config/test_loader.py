@@ -51,6 +51,7 @@ def test_the_committed_dev_env_is_valid() -> None:
         (lambda c: c.setdefault("studio", {}).update(idle_timeout_minutes=5), "studio.idle_timeout_minutes", "5"),
         (lambda c: c.setdefault("studio", {}).update(home_efs_retention="Keep"), "studio.home_efs_retention", "Keep"),
         (lambda c: c.setdefault("project_templates", {}).update(launch_personas=["intern"]), "project_templates.launch_personas", "intern"),
+        (lambda c: c["projects"]["abalone"].update(registry="studio"), "projects.abalone.registry", "studio"),
     ],
 )
 def test_field_errors_name_file_field_and_value(envs_dir: Path, dev_config: dict, mutate, field: str, value: str) -> None:
@@ -201,3 +202,11 @@ def test_bad_projects_are_refused(envs_dir: Path, dev_config: dict, projects: di
     dev_config["projects"] = projects
     problems = _problems(envs_dir, dev_config)
     assert any(": projects" in p and value in p for p in problems), problems
+
+
+def test_a_project_registry_defaults_to_terraform_and_may_come_from_the_template(envs_dir: Path, dev_config: dict) -> None:
+    """projects.<name>.registry: the projects stack creates the group, or the S3 template's stack did."""
+    dev_config["projects"]["churn"] = {"repository": "example-org/churn", "registry": "template"}
+    write_env(envs_dir, "dev", dev_config)
+    projects = load_env("dev", envs_dir).projects
+    assert projects["abalone"].registry == "terraform" and projects["churn"].registry == "template"
