@@ -4,8 +4,8 @@ tag `sagemaker:projectS3TemplatesLocation` points to, and the launch role as its
 the project name is typed in. The project's stack runs as the launch role (every resource decided by
 the emulator's IAM): the model package group is shared with exactly the staging and prod deploy
 roles, the artifact bucket is encrypted with the data key, and the approval rule delivers to the
-platform's approval bus. A template whose stack the launch role may not create fails the project
-with the refusal and leaves nothing behind."""
+platform's approval bus. A template whose stack the launch role may not create, or a project whose
+registry exists already, fails with the reason and leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-project-launch")]
 
-PROJECT = "abalone"  # declared in env.yaml: its staging and prod deploy roles exist
+PROJECT = "churn"  # not in env.yaml yet: its entry (registry: template) would add repository, CI and deploy roles
+DECLARED = "abalone"  # in env.yaml, its registry created by the projects stack
 DATA_SCIENTIST = "mlops-dev-data-scientist"
 VISIBLE = "sagemaker:studio-visibility"
 
@@ -86,7 +87,7 @@ def test_the_launched_project_is_what_a_declared_project_gets(launched: dict[str
     assert detail["RoleARN"] == contract["identity/launch-role-arn"] and detail.get("Parameters", []) == []
     project_id = launched["ProjectId"]
 
-    group = f"mlops-dev-{PROJECT}-{project_id}"
+    group = f"mlops-dev-{PROJECT}"  # the platform's registry name: the deploy roles and workflow expect it
     policy = json.loads(admin.client("sagemaker").get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"])
     expected = {f"arn:aws:iam::{contract[f'accounts/{stage}']}:role/mlops-{stage}-{PROJECT}-deploy" for stage in ("staging", "prod")}
     for statement in policy["Statement"]:
@@ -136,7 +137,7 @@ def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: 
         assert "mlops-dev-launch" in message and "iam:CreateRole" in message and "explicit deny" in message, message
         project_id = project["ProjectId"]
         groups = [g["ModelPackageGroupName"] for g in admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]]
-        assert f"mlops-dev-{name}-{project_id}" not in groups
+        assert f"mlops-dev-{name}" not in groups
         assert not [b for b in s3.list_buckets()["Buckets"] if project_id in b["Name"]]
         assert not admin.client("events").list_rules(NamePrefix=f"mlops-dev-{project_id}")["Rules"]
         assert not [r for r in admin.client("iam").list_roles()["Roles"] if project_id in r["RoleName"]]
@@ -153,3 +154,18 @@ def test_the_data_scientist_may_not_launch_with_a_role_of_their_choosing(admin: 
     provider = {"TemplateName": "model-deploy", "TemplateURL": url, "RoleARN": f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-pipeline-execution"}
     with pytest.raises(ClientError, match="iam:PassRole"):
         data_scientist.client("sagemaker").create_project(ProjectName="own-role", TemplateProviders=[{"CfnTemplateProvider": provider}])
+
+
+def test_a_project_whose_registry_exists_fails_and_leaves_it_as_it_was(admin: Account, data_scientist: Account, contract: dict[str, str]) -> None:
+    """abalone's group is the projects stack's: launching a project of that name may not take it over."""
+    sm = admin.client("sagemaker")
+    group = f"mlops-dev-{DECLARED}"
+    policy_before = sm.get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"]
+    project = _launch(data_scientist, DECLARED, _studio_templates(admin)["model-deploy-2"], contract["identity/launch-role-arn"])
+    try:
+        assert project["ProjectStatus"] == "CreateFailed"
+        assert "Model Package Group already exists" in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+        assert sm.get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"] == policy_before
+        assert not [b for b in admin.client("s3").list_buckets()["Buckets"] if project["ProjectId"] in b["Name"]]
+    finally:
+        data_scientist.client("sagemaker").delete_project(ProjectName=DECLARED)
