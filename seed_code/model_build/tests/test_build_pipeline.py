@@ -10,9 +10,13 @@ nothing outside the process.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -299,6 +303,46 @@ def test_building_makes_no_aws_or_network_call(
 
     assert attempts == []
     assert json.loads(text)["Steps"]
+
+
+SDK_DEFAULTS_FILE = """\
+SchemaVersion: '1.0'
+SageMaker:
+  ProcessingJob:
+    Environment: {FROM_SDK_DEFAULTS: 'yes'}
+    Tags: [{Key: from-sdk-defaults, Value: 'yes'}]
+  TrainingJob:
+    Environment: {FROM_SDK_DEFAULTS: 'yes'}
+    Tags: [{Key: from-sdk-defaults, Value: 'yes'}]
+"""
+
+BUILD_IN_A_NEW_PROCESS = """\
+import json, sys
+from abalone_build import pipeline
+from abalone_build.contract import PlatformContract
+from sagemaker.config import load_sagemaker_config
+fields = json.loads(sys.argv[1])
+contract = PlatformContract(**{**fields, "subnet_ids": tuple(fields["subnet_ids"])})
+definition = pipeline.build_pipeline(contract, pipeline.PipelineSettings(project="abalone")).definition()
+print(json.dumps({"machine_defaults": load_sagemaker_config(), "definition": json.loads(definition)}))
+"""
+
+
+def test_the_machine_sdk_defaults_file_changes_nothing(
+    definition: dict[str, Any], contract: PlatformContract, tmp_path: Path
+) -> None:
+    """A SageMaker SDK defaults file (as Studio's lifecycle configuration writes one) would merge
+    its values into every job of a normal session; the build session reads none."""
+    defaults = tmp_path / "sdk-defaults.yaml"
+    defaults.write_text(SDK_DEFAULTS_FILE)
+    environment = os.environ | {"SAGEMAKER_USER_CONFIG_OVERRIDE": str(defaults), "AWS_EC2_METADATA_DISABLED": "true"}
+    built = subprocess.run(
+        [sys.executable, "-c", BUILD_IN_A_NEW_PROCESS, json.dumps(dataclasses.asdict(contract))],
+        env=environment, capture_output=True, text=True, check=True, timeout=300,
+    )
+    result = json.loads(built.stdout)
+    assert result["machine_defaults"]["SageMaker"]["TrainingJob"]["Tags"]  # what a normal session would merge
+    assert result["definition"] == definition
 
 
 def test_the_build_session_refuses_every_aws_request() -> None:
