@@ -71,6 +71,11 @@ def launched(admin: Account, data_scientist: Account, contract: dict[str, str]) 
     project = _launch(data_scientist, PROJECT, templates["model-deploy-2"], contract["identity/launch-role-arn"])
     yield project
     data_scientist.client("sagemaker").delete_project(ProjectName=PROJECT)
+    # DeleteProject keeps the registry and the artifact bucket (DeletionPolicy): the world's destroy
+    # must find nothing it did not create.
+    if project["ProjectStatus"] == "CreateCompleted":
+        admin.client("sagemaker").delete_model_package_group(ModelPackageGroupName=f"mlops-dev-{PROJECT}")
+        admin.client("s3").delete_bucket(Bucket=f"mlops-dev-project-{project['ProjectId']}-{DEV_ACCOUNT}")
 
 
 def test_studio_lists_one_version_per_template_where_the_domain_points(admin: Account, contract: dict[str, str]) -> None:
@@ -114,10 +119,8 @@ def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: 
     """A template variant whose stack also creates an IAM role (after the group): refused by the launch
     role's DenyIamChanges; the project is CreateFailed with the refusal and the group is rolled back."""
     visible = _studio_templates(admin)["model-deploy-2"]
-    bucket = visible.removeprefix("https://").split(".s3.", 1)[0]
-    key = visible.split(".amazonaws.com/", 1)[1]
     s3 = admin.client("s3")
-    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+    body = s3.get_object(Bucket=visible.removeprefix("https://").split(".s3.", 1)[0], Key=visible.split(".amazonaws.com/", 1)[1])["Body"].read().decode()
     escalation = """
   Escalation:
     Type: AWS::IAM::Role
@@ -127,8 +130,10 @@ def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: 
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::999999999999:root"}, Action: "sts:AssumeRole"}]}
 """
     variant = body.replace("\nResources:\n", "\nResources:\n" + escalation, 1)
-    variant_key = f"variants/escalation-{uuid.uuid4().hex[:8]}.yaml"
-    s3.put_object(Bucket=bucket, Key=variant_key, Body=variant.encode(), ServerSideEncryption="aws:kms", SSEKMSKeyId=contract["kms/data-key-arn"])
+    # A scratch bucket of the test (the templates bucket is versioned: it would keep the variant).
+    bucket, variant_key = f"project-variants-{uuid.uuid4().hex[:8]}", "escalation.yaml"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_object(Bucket=bucket, Key=variant_key, Body=variant.encode())
     name = "escalation"
     try:
         project = _launch(data_scientist, name, f"https://{bucket}.s3.{REGION}.amazonaws.com/{variant_key}", contract["identity/launch-role-arn"])
@@ -145,6 +150,7 @@ def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: 
         assert not [s for s in stacks if project_id in s["StackName"]]
     finally:
         s3.delete_object(Bucket=bucket, Key=variant_key)
+        s3.delete_bucket(Bucket=bucket)
         data_scientist.client("sagemaker").delete_project(ProjectName=name)
 
 
