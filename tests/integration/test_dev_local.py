@@ -140,7 +140,7 @@ def test_each_stack_is_applied_by_the_role_that_applies_it_on_aws(world: World) 
 
 def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, str]) -> None:
     """The platform stack: Studio private and encrypted with its users and lifecycle config;
-    the project templates' portfolio with products, launch constraints and persona principals."""
+    the S3-based project templates where the domain's tag points."""
     sagemaker = dev.client("sagemaker")
     [summary] = sagemaker.list_domains()["Domains"]
     domain = sagemaker.describe_domain(DomainId=summary["DomainId"])
@@ -157,17 +157,19 @@ def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, 
     assert configs and all(c["StudioLifecycleConfigName"].startswith("mlops-dev-") for c in configs)
     assert sagemaker.get_sagemaker_servicecatalog_portfolio_status()["Status"] == "Enabled"
 
-    catalog = dev.client("servicecatalog")
-    [portfolio] = [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
-    products = catalog.search_products_as_admin(PortfolioId=portfolio["Id"])["ProductViewDetails"]
-    assert sorted(p["ProductViewSummary"]["Name"] for p in products) == ["mlops-dev-model-build", "mlops-dev-model-deploy"]
-    for product in products:
-        tags = {t["Key"]: t["Value"] for t in catalog.describe_product_as_admin(Id=product["ProductViewSummary"]["ProductId"])["Tags"]}
-        assert tags.get("sagemaker:studio-visibility") == "true"
-    constraints = catalog.list_constraints_for_portfolio(PortfolioId=portfolio["Id"])["ConstraintDetails"]
-    assert len(constraints) == 2 and {c["Type"] for c in constraints} == {"LAUNCH"}
-    principals = {p["PrincipalARN"] for p in catalog.list_principals_for_portfolio(PortfolioId=portfolio["Id"])["Principals"]}
-    assert principals == {f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-data-scientist", f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-team-lead"}
+    # The project templates, S3-based: the domain's tag names their location, only each template's
+    # current version is visible there, and no Service Catalog portfolio is published.
+    tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=summary["DomainArn"])["Tags"]}
+    location = contract["/mlops/dev/project-templates/location"]
+    assert tags["sagemaker:projectS3TemplatesLocation"] == location == f"s3://mlops-dev-sc-templates-{DEV_ACCOUNT}/templates/"
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
+    s3 = dev.client("s3")
+    visible = [
+        o["Key"].removeprefix(prefix).split("/")[0] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
+        if {"Key": "sagemaker:studio-visibility", "Value": "true"} in s3.get_object_tagging(Bucket=bucket, Key=o["Key"])["TagSet"]
+    ]
+    assert sorted(visible) == ["model-build", "model-deploy-2"]
+    assert not [p for p in dev.client("servicecatalog").list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
 
 
 def test_second_apply_is_a_no_op(world: World) -> None:

@@ -300,23 +300,18 @@ def test_an_archive_swapped_after_registration_is_refused_by_the_deployment(worl
 
 
 def test_the_data_science_admin_cannot_publish_a_template_version_or_a_launch_constraint(world: World) -> None:
-    """Data-science admin ServiceCatalogRead: read-only; no PassRole of the launch role. A template
-    version or launch constraint added by hand would run any CloudFormation through the launch role."""
+    """Data-science admin: no write to the templates (S3-based: the objects Studio lists; Service
+    Catalog: ServiceCatalogRead only). A template version added by hand would run any CloudFormation
+    through the launch role."""
     dev = world.accounts["dev"]
-    inspector = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "servicecatalog")
-    products = inspector.search_products_as_admin()["ProductViewDetails"]
-    assert products, "the platform publishes its project templates"
-    product = products[0]["ProductViewSummary"]["ProductId"]
-    portfolio = inspector.list_portfolios()["PortfolioDetails"][0]["Id"]
-    admin = client(world.url, session(world.url, _role(world, "dev", "data-science-admin")), "servicecatalog")
-    admin.search_products_as_admin()  # reading is allowed
-    refused(lambda: admin.create_provisioning_artifact(
-        ProductId=product, IdempotencyToken="attack-1",
-        Parameters={"Name": "v9", "Type": "CLOUD_FORMATION_TEMPLATE", "Info": {"LoadTemplateFromURL": f"https://mlops-dev-models-{dev}.s3.amazonaws.com/evil.yaml"}},
-    ))
-    refused(lambda: admin.create_constraint(
-        PortfolioId=portfolio, ProductId=product, Type="LAUNCH", IdempotencyToken="attack-2",
-        Parameters=json.dumps({"RoleArn": f"arn:aws:iam::{dev}:role/mlops-dev-launch"}),
-    ))
-    request = Request("servicecatalog:CreateProvisioningArtifact", f"arn:aws:catalog:{REGION}:{dev}:product/{product}", {"aws:RequestedRegion": REGION})
+    bucket = f"mlops-dev-sc-templates-{dev}"
+    inspector = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "s3")
+    [current, *_] = [o["Key"] for o in inspector.list_objects_v2(Bucket=bucket, Prefix="templates/model-deploy-2/")["Contents"]]
+    admin = client(world.url, session(world.url, _role(world, "dev", "data-science-admin")), "s3")
+    visible = "sagemaker:studio-visibility=true"
+    refused(lambda: admin.put_object(Bucket=bucket, Key="templates/model-deploy-2/v9/evil.yaml", Body=b"Resources: {}", Tagging=visible))
+    refused(lambda: admin.put_object(Bucket=bucket, Key=current, Body=b"Resources: {}"))
+    refused(lambda: admin.put_object_tagging(Bucket=bucket, Key=current, Tagging={"TagSet": []}))
+    # Before: the admin could add a version to a Service Catalog product (the earlier distribution).
+    request = Request("servicecatalog:CreateProvisioningArtifact", f"arn:aws:catalog:{REGION}:{dev}:product/prod-abcdefghijklm", {"aws:RequestedRegion": REGION})
     assert decided_before("mlops-dev-data-science-admin", request, dev).allowed
