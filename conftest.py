@@ -32,7 +32,7 @@ SPREAD_ONE_BY_ONE = ("tests/terraform/test_modules.py::test_validate_and_terrafo
 WORLD_UNITS = (
     "tests/integration/test_dev_local.py",
     "tests/integration/test_readme_flow.py",
-    "tests/integration/test_pipeline_execution.py",
+    "tests/integration/test_journey.py",
     "tests/security/",
     "tests/integration/test_dev_guardrails.py",
     "tests/integration/test_fault_recovery.py",  # starts from a copy of the world's saved resources

@@ -1,0 +1,265 @@
+"""Tier 4: the data scientist's journey on the session's world, as far as it runs without a person
+at a console: the build, the approval and the deployments across accounts.
+
+1. The project's CI role publishes and starts the seed model-build pipeline exactly as the build
+   workflow does (`python -m abalone_build.run_pipeline` with its credentials); the emulator runs
+   the execution as SageMaker would: preprocess -> train (built-in XGBoost) -> evaluate ->
+   condition -> register, every job created by the project's pipeline role, every job's data moved
+   as the project's job role from inside the dev VPC, every request decided by the emulator's IAM.
+   The package waits for a person's approval with its evaluation report.
+2. A data scientist may not approve it (the personas' DenyModelApproval); the team lead does.
+3. The deploy workflow's step for each stage (`handle-approval-event` with the stage deploy role's
+   credentials only) deploys it to staging, tests the endpoint, then to prod. A second build is
+   approved and deployed the same way; rejecting it rolls both stages back to the first.
+4. A pipeline whose jobs would run as a role the pipeline role may not pass fails its first step
+   with the AccessDenied of iam:PassRole.
+
+Launching a project from Studio's template is test_project_launch.py. The tests of this file run
+in order on one worker (one work unit); nothing else starts this pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import REPO_ROOT
+from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World
+
+pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-journey")]
+
+PROJECT = "abalone"
+PIPELINE = f"mlops-dev-{PROJECT}-build"
+CI_ROLE = f"mlops-dev-{PROJECT}-ci"
+PIPELINE_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-{PROJECT}-pipeline"
+JOB_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-{PROJECT}-pipeline-jobs"
+STAGES = {"staging": "222222222222", "prod": "333333333333"}
+SCRIPTS = Path(sys.executable).parent
+SAMPLE_ROW = "0.455,0.365,0.095,0.514,0.2245,0.101,0.15,0,0,1"  # an abalone's measurements, Sex one-hot
+SHARED_EXECUTION_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-sagemaker-execution"
+ABALONE_CSV = REPO_ROOT / "seed_code" / "model_build" / "data" / "abalone.csv"
+EXECUTION_TIMEOUT_SECONDS = 900
+
+
+def _upload_input_data(world: World) -> None:
+    """The raw data where the pipeline reads it by default, put there by the account's administrator
+    (standing for the data team; the CI role may write only the pipeline's code)."""
+    admin = Account(world.url, DEV_ACCOUNT)
+    key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
+    admin.client("s3").put_object(
+        Bucket=f"mlops-dev-data-{DEV_ACCOUNT}", Key=f"{PROJECT}/input/abalone.csv", Body=ABALONE_CSV.read_bytes(),
+        ServerSideEncryption="aws:kms", SSEKMSKeyId=key,
+    )
+
+
+def _wait(sagemaker: Any, arn: str) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+    started = time.monotonic()
+    while (described := sagemaker.describe_pipeline_execution(PipelineExecutionArn=arn))["PipelineExecutionStatus"] == "Executing":
+        assert time.monotonic() - started < EXECUTION_TIMEOUT_SECONDS, f"{arn} still Executing after {EXECUTION_TIMEOUT_SECONDS} s"
+        time.sleep(2)
+    steps = sagemaker.list_pipeline_execution_steps(PipelineExecutionArn=arn, SortOrder="Ascending")["PipelineExecutionSteps"]
+    return described, steps, time.monotonic() - started
+
+
+def _print_steps(title: str, steps: list[dict[str, Any]], seconds: float) -> None:
+    print(f"\n{title}: {seconds:.1f} s")
+    for step in steps:
+        duration = (step["EndTime"] - step["StartTime"]).total_seconds() if "EndTime" in step else float("nan")
+        print(f"  {step['StepName']:<32} {step['StepStatus']:<10} {duration:6.1f} s  {step.get('FailureReason', '')}")
+
+
+@pytest.fixture(scope="module")
+def ci(world: World) -> Account:
+    return Account(world.url, DEV_ACCOUNT, CI_ROLE)
+
+
+def _build(ci: Account, title: str) -> dict[str, Any]:
+    """The build workflow's step, as the CI role: publish the pipeline, start an execution, wait."""
+    started = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "abalone_build.run_pipeline", "--prefix", "mlops", "--env", "dev", "--project", PROJECT],
+        cwd=REPO_ROOT, env=ci.environment() | {"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    arn = run.stdout.strip().splitlines()[-1]
+    described, steps, seconds = _wait(ci.client("sagemaker"), arn)
+    _print_steps(f"{title}: execution {arn} (publish + run {time.monotonic() - started:.1f} s)", steps, seconds)
+    assert described["PipelineExecutionStatus"] == "Succeeded", (described.get("FailureReason"), [s.get("FailureReason") for s in steps])
+    return {"arn": arn, "described": described, "steps": steps, "package": steps[-1]["Metadata"]["RegisterModel"]["Arn"]}
+
+
+@pytest.fixture(scope="module")
+def seed_execution(world: World, ci: Account) -> dict[str, Any]:
+    _upload_input_data(world)
+    return _build(ci, "first build")
+
+
+def test_the_seed_pipeline_runs_every_step_and_registers_the_model_for_approval(world: World, ci: Account, seed_execution: dict[str, Any]) -> None:
+    steps = seed_execution["steps"]
+    kinds = [next(iter(step["Metadata"])) for step in steps]
+    assert kinds == ["ProcessingJob", "TrainingJob", "ProcessingJob", "Condition", "RegisterModel"], [s["StepName"] for s in steps]
+    assert all(step["StepStatus"] == "Succeeded" for step in steps)
+    assert steps[3]["Metadata"]["Condition"]["Outcome"] == "True"
+
+    package = ci.client("sagemaker").describe_model_package(ModelPackageName=steps[4]["Metadata"]["RegisterModel"]["Arn"])
+    assert package["ModelPackageGroupName"] == f"mlops-dev-{PROJECT}"
+    assert package["ModelApprovalStatus"] == "PendingManualApproval"
+    report = package["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
+    assert report.startswith(f"s3://mlops-dev-models-{DEV_ACCOUNT}/{PROJECT}/runs/") and report.endswith("/evaluation.json")
+    assert len(package["CustomerMetadataProperties"]["model-sha256"]) == 64, "the digest read from the evaluation report (Std:JsonGet)"
+
+    admin = Account(world.url, DEV_ACCOUNT)
+    training = admin.client("sagemaker").describe_training_job(TrainingJobName=steps[1]["Metadata"]["TrainingJob"]["Arn"].rsplit("/", 1)[1])
+    assert training["RoleArn"] == JOB_ROLE and training["TrainingJobStatus"] == "Completed"
+    assert package["InferenceSpecification"]["Containers"][0]["ModelDataUrl"] == training["ModelArtifacts"]["S3ModelArtifacts"]
+    metrics = {m["MetricName"]: m["Value"] for m in training["FinalMetricDataList"]}
+    assert 0 < metrics["validation:rmse"] < 4, metrics
+    bucket, key = report.removeprefix("s3://").split("/", 1)
+    evaluation = json.loads(admin.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
+    definition = json.loads(ci.client("sagemaker").describe_pipeline_definition_for_execution(PipelineExecutionArn=seed_execution["arn"])["PipelineDefinition"])
+    threshold = next(p["DefaultValue"] for p in definition["Parameters"] if p["Name"] == "MseThreshold")
+    print(f"test MSE {evaluation['regression_metrics']['mse']['value']:.4f}, registration threshold {threshold}")
+    assert evaluation["regression_metrics"]["mse"]["value"] <= threshold
+    data_key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
+    assert admin.client("s3").head_object(Bucket=bucket, Key=key)["SSEKMSKeyId"] == data_key, "outputs are written with the job's output key"
+    # The job role is not exempt from the buckets' VPC-endpoint-only deny: its jobs wrote the report
+    # from inside the dev VPC, and the same role outside it is refused.
+    outside = Account(world.url, DEV_ACCOUNT, f"mlops-dev-{PROJECT}-pipeline-jobs").client("s3")
+    with pytest.raises(ClientError, match="DenyAccessOutsideVpcEndpoints"):
+        outside.get_object(Bucket=bucket, Key=key)
+
+
+
+def _decide(person: Account, arn: str, status: str) -> None:
+    person.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
+
+
+def _handle_event(deployer: Account, stage: str, status: str, arn: str) -> subprocess.CompletedProcess[str]:
+    """The deploy workflow's step for one stage: the CLI with the stage deploy role's credentials only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | deployer.environment()
+    return subprocess.run(
+        [str(SCRIPTS / "handle-approval-event"), "--status", status, "--model-package-arn", arn, "--stage", stage,
+         "--project", PROJECT, "--prefix", "mlops", "--dev-account", DEV_ACCOUNT, "--region", REGION, "--wait-delay", "0"],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+def _serving(account: Account, stage: str) -> str | None:
+    """The package the stage's endpoint serves (its configuration's lineage tag), None without endpoint."""
+    sagemaker = account.client("sagemaker")
+    name = f"mlops-{stage}-{PROJECT}"
+    if name not in [e["EndpointName"] for e in sagemaker.list_endpoints()["Endpoints"]]:
+        return None
+    config = sagemaker.describe_endpoint(EndpointName=name)["EndpointConfigName"]
+    config_arn = sagemaker.describe_endpoint_config(EndpointConfigName=config)["EndpointConfigArn"]
+    tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=config_arn)["Tags"]}
+    return tags.get("model-package-arn")
+
+
+def _deploy_everywhere(deployers: dict[str, Account], status: str, arn: str, inspectors: dict[str, Account], expected: str) -> None:
+    """Staging first, then prod (the workflow's order), each checked in its own account only."""
+    for stage in ("staging", "prod"):
+        run = _handle_event(deployers[stage], stage, status, arn)
+        assert run.returncode == 0, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
+        assert f"mlops-{stage}-{PROJECT} serves {expected}, endpoint test passed" in run.stdout, run.stdout[-2000:]
+        print(f"  {stage}: " + " | ".join(line.strip() for line in run.stdout.splitlines() if "predict" in line.lower() or "serves" in line))
+        assert _serving(inspectors[stage], stage) == expected
+        endpoint_arn = inspectors[stage].client("sagemaker").describe_endpoint(EndpointName=f"mlops-{stage}-{PROJECT}")["EndpointArn"]
+        assert endpoint_arn.split(":")[4] == STAGES[stage], f"the {stage} endpoint is not in account {STAGES[stage]}"
+
+
+def _retire_endpoint(account: Account, stage: str) -> None:
+    """What a team does before the platform is destroyed: endpoints, configs and models of the project go."""
+    sagemaker = account.client("sagemaker")
+    name = f"mlops-{stage}-{PROJECT}"
+    sagemaker.delete_endpoint(EndpointName=name)
+    for config in sagemaker.list_endpoint_configs(NameContains=name)["EndpointConfigs"]:
+        sagemaker.delete_endpoint_config(EndpointConfigName=config["EndpointConfigName"])
+    for model in sagemaker.list_models(NameContains=name)["Models"]:
+        sagemaker.delete_model(ModelName=model["ModelName"])
+
+
+def test_a_built_model_is_approved_by_the_lead_only_reaches_staging_then_prod_and_a_rejection_rolls_back(
+    world: World, ci: Account, seed_execution: dict[str, Any]
+) -> None:
+    emulator_url = world.url
+    scientist = Account(emulator_url, DEV_ACCOUNT, "mlops-dev-data-scientist")
+    lead = Account(emulator_url, DEV_ACCOUNT, "mlops-dev-team-lead")
+    inspectors = {stage: Account(emulator_url, account) for stage, account in STAGES.items()}
+    deployers = {stage: Account(emulator_url, account, f"mlops-{stage}-{PROJECT}-deploy") for stage, account in STAGES.items()}
+    assert all(_serving(inspectors[stage], stage) is None for stage in STAGES)
+    first = seed_execution["package"]
+
+    early = _handle_event(deployers["staging"], "staging", "Approved", first)  # an event before the lead decided
+    assert early.returncode == 0 and "PendingManualApproval in the registry now, not Approved: nothing deployed" in early.stdout, early.stdout + early.stderr
+    assert _serving(inspectors["staging"], "staging") is None
+
+    # The data scientist who built it may not approve it; the team lead may.
+    with pytest.raises(ClientError) as refused:
+        _decide(scientist, first, "Approved")
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "explicit deny" in refused.value.response["Error"]["Message"], refused.value.response["Error"]["Message"]
+    _decide(lead, first, "Approved")
+    print(f"\nfirst build's package {first}: approved by the team lead (the data scientist was refused)")
+    _deploy_everywhere(deployers, "Approved", first, inspectors, first)
+    assert _serving(Account(emulator_url, DEV_ACCOUNT), "staging") is None and _serving(inspectors["prod"], "staging") is None, "an endpoint landed in the wrong account"
+
+    second = _build(ci, "second build")["package"]
+    _decide(lead, second, "Approved")
+    print(f"second build's package {second}: approved")
+    _deploy_everywhere(deployers, "Approved", second, inspectors, second)
+
+    _decide(lead, second, "Rejected")
+    for stage in ("staging", "prod"):
+        run = _handle_event(deployers[stage], stage, "Rejected", second)
+        assert run.returncode == 0, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
+        assert f"rolled back to {first}" in run.stdout, run.stdout[-2000:]
+        assert _serving(inspectors[stage], stage) == first
+    print(f"second package rejected: staging and prod rolled back to {first}")
+
+    # The endpoint serves the real model the pipeline trained.
+    answer = deployers["prod"].client("sagemaker-runtime").invoke_endpoint(EndpointName=f"mlops-prod-{PROJECT}", ContentType="text/csv", Body=SAMPLE_ROW)
+    rings = float(answer["Body"].read().decode())
+    print(f"prod endpoint's prediction for {SAMPLE_ROW}: {rings:.2f} rings")
+    assert 5 < rings < 20, rings
+
+    # The group's policy names the deploy roles of staging and prod, no other role or account.
+    for outsider in (Account(emulator_url, "444444444444", f"mlops-staging-{PROJECT}-deploy"), inspectors["staging"]):
+        with pytest.raises(ClientError) as denied:
+            outsider.client("sagemaker").describe_model_package(ModelPackageName=first)
+        assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+
+    for stage, account in inspectors.items():
+        _retire_endpoint(account, stage)
+
+
+def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refused(ci: Account, seed_execution: dict[str, Any]) -> None:
+    """A commit that makes the jobs run as the environment's shared execution role (which reaches
+    every project): the CI role may publish it, but the pipeline role may pass only the project's
+    job role, so the first job is never created and the step fails with IAM's refusal."""
+    sagemaker = ci.client("sagemaker")
+    published = sagemaker.describe_pipeline(PipelineName=PIPELINE)
+    original = published["PipelineDefinition"]
+    assert JOB_ROLE in original and published["RoleArn"] == PIPELINE_ROLE
+    sagemaker.update_pipeline(PipelineName=PIPELINE, PipelineDefinition=original.replace(JOB_ROLE, SHARED_EXECUTION_ROLE), RoleArn=PIPELINE_ROLE)
+    try:
+        arn = sagemaker.start_pipeline_execution(PipelineName=PIPELINE)["PipelineExecutionArn"]
+        described, steps, seconds = _wait(sagemaker, arn)
+    finally:
+        sagemaker.update_pipeline(PipelineName=PIPELINE, PipelineDefinition=original, RoleArn=PIPELINE_ROLE)
+    _print_steps(f"refused execution {arn}", steps, seconds)
+    assert described["PipelineExecutionStatus"] == "Failed"
+    assert described["FailureReason"] == "Step failure: One or multiple steps failed."
+    assert len(steps) == 1 and steps[0]["StepStatus"] == "Failed", "the steps after the refused one are never reached"
+    assert steps[0]["FailureReason"] == (
+        f"AccessDeniedException: User: arn:aws:sts::{DEV_ACCOUNT}:assumed-role/mlops-dev-{PROJECT}-pipeline/SageMaker is not authorized "
+        f"to perform: iam:PassRole on resource: {SHARED_EXECUTION_ROLE} because no identity-based policy allows the action"
+    )
