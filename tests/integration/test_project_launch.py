@@ -175,3 +175,22 @@ def test_a_project_whose_registry_exists_fails_and_leaves_it_as_it_was(admin: Ac
         assert not [b for b in admin.client("s3").list_buckets()["Buckets"] if project["ProjectId"] in b["Name"]]
     finally:
         data_scientist.client("sagemaker").delete_project(ProjectName=DECLARED)
+
+
+def test_a_parameter_pointing_at_another_environment_fails_and_leaves_nothing(admin: Account, data_scientist: Account, contract: dict[str, str]) -> None:
+    """Environment=staging: the stack would read /mlops/staging/... and name mlops-staging-* resources;
+    the launch role may read only its own environment's contract, so the launch fails at once."""
+    sm = data_scientist.client("sagemaker")
+    provider = {"TemplateName": "model-deploy", "TemplateURL": _studio_templates(admin)["model-deploy-2"],
+                "RoleARN": contract["identity/launch-role-arn"], "Parameters": [{"Key": "Environment", "Value": "staging"}]}
+    sm.create_project(ProjectName="elsewhere", TemplateProviders=[{"CfnTemplateProvider": provider}])
+    try:
+        project = sm.describe_project(ProjectName="elsewhere")
+        assert project["ProjectStatus"] == "CreateFailed"
+        message = project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+        assert "mlops-dev-launch" in message and "ssm:GetParameter" in message and "/mlops/staging/" in message, message
+        groups = [g["ModelPackageGroupName"] for g in admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]]
+        assert not [g for g in groups if "elsewhere" in g]
+        assert not [b for b in admin.client("s3").list_buckets()["Buckets"] if project["ProjectId"] in b["Name"]]
+    finally:
+        sm.delete_project(ProjectName="elsewhere")
