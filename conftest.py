@@ -35,6 +35,7 @@ WORLD_UNITS = (
     "tests/integration/test_journey.py",
     "tests/security/",
     "tests/integration/test_dev_guardrails.py",
+    "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
     "tests/integration/test_fault_recovery.py",  # starts from a copy of the world's saved resources
 )
 # staging and prod's destroy before dev's: should one worker get both units, the README's last
