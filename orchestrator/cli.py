@@ -28,6 +28,7 @@ from orchestrator.cli_arguments import (
     one_of,
     output_dir,
     output_file,
+    role_name,
     whole_number,
 )
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
@@ -196,8 +197,12 @@ def _parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="checkov over modules/, envs/, bootstrap/ and templates/: exit 1 on any failed check")
     scan.add_argument("--sarif-dir", type=output_dir, metavar="DIR", help="also write one SARIF file per folder here (for code scanning)")
     scan.add_argument("--json", action="store_true", help="print the result as JSON")
-    emulator = sub.add_parser("emulator", help="manage a long-running local emulator")
-    emulator.add_argument("action", choices=("start", "stop", "status", "reset"))
+    emulator = sub.add_parser(
+        "emulator", help="manage a long-running local emulator; `credentials` prints a shell's AWS variables for one role of an environment's account on it"
+    )
+    emulator.add_argument("action", choices=("start", "stop", "status", "reset", "credentials"))
+    emulator.add_argument("--env", type=env_name, help="credentials: the environment whose account holds the role")
+    emulator.add_argument("--role", type=role_name, help="credentials: the role's name, e.g. mlops-dev-team-lead")
     return parser
 
 
@@ -245,6 +250,11 @@ def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvC
 
 def _emulator_command(args: argparse.Namespace) -> int:
     handle_file = local_dir() / "emulator.json"
+    if args.action == "credentials":
+        return _role_credentials_command(args, handle_file)
+    given = [flag for flag, value in (("--env", args.env), ("--role", args.role)) if value]
+    if given:
+        raise ConfigError([f"{flag}: only with `emulator credentials` (value {getattr(args, flag[2:])!r})" for flag in given])
     if args.action == "start":
         target = make_target("local", keep_emulator=True)
         target.open()
@@ -369,6 +379,26 @@ def _scan_command(args: argparse.Namespace) -> int:
     data = {"ok": not failed, "folders": [{**s.__dict__, "sarif": str(s.sarif) if s.sarif else None} for s in scans]}
     _emit(args, data, text)
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _role_credentials_command(args: argparse.Namespace, handle_file: Path) -> int:
+    """`export` lines for one role's session on the running emulator (eval them in a shell)."""
+    from orchestrator.targets.role_shell import exports, role_credentials  # noqa: PLC0415
+
+    missing = [flag for flag, value in (("--env", args.env), ("--role", args.role)) if not value]
+    if missing:
+        raise ConfigError([f"{flag}: `emulator credentials` needs it (e.g. --env dev --role mlops-dev-team-lead)" for flag in missing])
+    env = load_envs([args.env])[0]
+    handle = read_handle(handle_file) or {}
+    url = os.environ.get("ORCHESTRATOR_EMULATOR_URL") or str(handle.get("url") or "")
+    if not url:
+        raise ConfigError(["emulator: none is running; start it with `python -m orchestrator emulator start`"])
+    try:
+        emulator_url(url)
+    except argparse.ArgumentTypeError as exc:
+        raise ConfigError([f"ORCHESTRATOR_EMULATOR_URL: {exc}"]) from None
+    print("\n".join(exports(url, env, role_credentials(url, env, args.role))))
+    return EXIT_OK
 
 
 def _check_target_options(args: argparse.Namespace) -> None:

@@ -122,6 +122,16 @@ def emulator_url(text: str) -> str:
     return text
 
 
+def role_name(text: str) -> str:
+    """An IAM role name (the role of the environment's account to act as)."""
+    from orchestrator.config.aws_rules import IAM_ROLE_NAME_MAX, iam_name_problem  # noqa: PLC0415
+
+    problem = iam_name_problem(text, IAM_ROLE_NAME_MAX)
+    if problem:
+        raise _refuse(problem, text)
+    return text
+
+
 def env_list(text: str) -> list[str]:
     try:
         value = json.loads(text) if len(text) <= 10_000 else None

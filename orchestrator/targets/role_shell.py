@@ -1,0 +1,67 @@
+"""`emulator credentials`: a shell's AWS variables for one role of an environment's account on the
+running local emulator.
+
+With them a person acts as a persona (a data scientist, the team lead), a project's CI role or a
+stage's deploy role — with the AWS CLI, boto3 or the seed code's commands — and sees what IAM lets
+that role do: the emulator decides every request of the session as AWS would. The session is
+obtained by the emulator's administrator (AssumeRole), as an identity provider or a person's SSO
+role would obtain it on AWS; what the session may do is the role's alone.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import shlex
+from typing import Any
+
+from orchestrator.config.schema import EnvConfig
+from orchestrator.errors import OrchestratorError
+from orchestrator.targets.base import assumed_session
+from orchestrator.targets.local import LOCAL_CREDENTIALS
+
+SESSION_SECONDS = 3600
+_SESSION_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9+=,.@_-]")
+
+
+def session_name() -> str:
+    """`<user>-local`: the person's login name as far as STS accepts it (2-64 characters)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "person"
+    return (_SESSION_NAME_UNSAFE.sub("-", user)[:56] or "person") + "-local"
+
+
+def role_credentials(url: str, env: EnvConfig, role: str) -> dict[str, Any]:
+    """STS credentials of `role` in the env's account (AccessKeyId, SecretAccessKey, SessionToken)."""
+    import boto3  # noqa: PLC0415 - only when the command runs
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    arn = f"arn:{env.partition}:iam::{env.account_id}:role/{role}"
+    sts = boto3.client(
+        "sts", endpoint_url=url, region_name=env.region,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"], aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    try:
+        # The role must exist (the administrator's AssumeRole alone would not say so): read as the
+        # env's deploy role, the platform's own administrator in that account.
+        assumed_session(sts, env).client("iam", endpoint_url=url).get_role(RoleName=role)
+        return dict(sts.assume_role(RoleArn=arn, RoleSessionName=session_name(), DurationSeconds=SESSION_SECONDS)["Credentials"])
+    except ClientError as exc:
+        raise OrchestratorError(f"--role: {arn} cannot be assumed on the emulator at {url} ({exc}); is {env.name} applied?") from None
+    except BotoCoreError as exc:
+        raise OrchestratorError(f"the emulator at {url} did not answer ({exc}); start it with `python -m orchestrator emulator start`") from None
+
+
+def exports(url: str, env: EnvConfig, credentials: dict[str, Any]) -> list[str]:
+    """`export` lines for a POSIX shell: the session, the emulator as endpoint, the env's region."""
+    variables = {
+        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": credentials["SessionToken"],
+        "AWS_ENDPOINT_URL": url,
+        "AWS_REGION": env.region,
+        "AWS_DEFAULT_REGION": env.region,
+    }
+    return [f"export {name}={shlex.quote(str(value))}" for name, value in variables.items()]
