@@ -45,8 +45,10 @@ def role_credentials(url: str, env: EnvConfig, role: str) -> dict[str, Any]:
     )
     try:
         # The role must exist (the administrator's AssumeRole alone would not say so): read as the
-        # env's deploy role, the platform's own administrator in that account.
-        assumed_session(sts, env).client("iam", endpoint_url=url).get_role(RoleName=role)
+        # env's deploy role, the platform's own administrator in that account — which the local
+        # target stands in for without an IAM role of that name.
+        if arn != env.effective_deploy_role_arn:
+            assumed_session(sts, env).client("iam", endpoint_url=url).get_role(RoleName=role)
         return dict(sts.assume_role(RoleArn=arn, RoleSessionName=session_name(), DurationSeconds=SESSION_SECONDS)["Credentials"])
     except ClientError as exc:
         raise OrchestratorError(f"--role: {arn} cannot be assumed on the emulator at {url} ({exc}); is {env.name} applied?") from None

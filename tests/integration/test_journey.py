@@ -1,6 +1,9 @@
-"""Tier 4: the data scientist's journey on the session's world, as far as it runs without a person
-at a console: the build, the approval and the deployments across accounts.
+"""Tier 4: the data scientist's journey on the session's world: launch a project from Studio's
+template, build, approve, deploy across accounts.
 
+0. A data scientist launches project `rings` from the platform's S3-based template, as Studio does
+   (its entry in envs/dev/env.yaml, `registry: template`, gave it repository, CI, pipeline, job and
+   deploy roles; the template creates its registry, artifact bucket and approval rule).
 1. The project's CI role publishes and starts the seed model-build pipeline exactly as the build
    workflow does (`python -m abalone_build.run_pipeline` with its credentials); the emulator runs
    the execution as SageMaker would: preprocess -> train (built-in XGBoost) -> evaluate ->
@@ -14,8 +17,10 @@ at a console: the build, the approval and the deployments across accounts.
 4. A pipeline whose jobs would run as a role the pipeline role may not pass fails its first step
    with the AccessDenied of iam:PassRole.
 
-Launching a project from Studio's template is test_project_launch.py. The tests of this file run
-in order on one worker (one work unit); nothing else starts this pipeline.
+Steps 1-3 run for the launched project; the declared project `abalone` (its registry created by the
+projects stack) is built and its package checked in detail, and step 4 is shown on it. What a
+launch refuses is test_project_launch.py. The tests of this file run in order on one worker (one
+work unit); nothing else starts these pipelines.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +42,9 @@ from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-journey")]
 
-PROJECT = "abalone"
+PROJECT = "abalone"  # declared in envs/dev/env.yaml: the projects stack creates its registry
+LAUNCHED = "rings"  # declared with `registry: template`: launched from Studio's template in the journey
+DATA_SCIENTIST = "mlops-dev-data-scientist"
 PIPELINE = f"mlops-dev-{PROJECT}-build"
 CI_ROLE = f"mlops-dev-{PROJECT}-ci"
 PIPELINE_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-{PROJECT}-pipeline"
@@ -49,13 +57,13 @@ ABALONE_CSV = REPO_ROOT / "seed_code" / "model_build" / "data" / "abalone.csv"
 EXECUTION_TIMEOUT_SECONDS = 900
 
 
-def _upload_input_data(world: World) -> None:
+def _upload_input_data(world: World, project: str = PROJECT) -> None:
     """The raw data where the pipeline reads it by default, put there by the account's administrator
     (standing for the data team; the CI role may write only the pipeline's code)."""
     admin = Account(world.url, DEV_ACCOUNT)
     key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
     admin.client("s3").put_object(
-        Bucket=f"mlops-dev-data-{DEV_ACCOUNT}", Key=f"{PROJECT}/input/abalone.csv", Body=ABALONE_CSV.read_bytes(),
+        Bucket=f"mlops-dev-data-{DEV_ACCOUNT}", Key=f"{project}/input/abalone.csv", Body=ABALONE_CSV.read_bytes(),
         ServerSideEncryption="aws:kms", SSEKMSKeyId=key,
     )
 
@@ -81,11 +89,11 @@ def ci(world: World) -> Account:
     return Account(world.url, DEV_ACCOUNT, CI_ROLE)
 
 
-def _build(ci: Account, title: str) -> dict[str, Any]:
+def _build(ci: Account, title: str, project: str = PROJECT) -> dict[str, Any]:
     """The build workflow's step, as the CI role: publish the pipeline, start an execution, wait."""
     started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "abalone_build.run_pipeline", "--prefix", "mlops", "--env", "dev", "--project", PROJECT],
+        [sys.executable, "-m", "abalone_build.run_pipeline", "--prefix", "mlops", "--env", "dev", "--project", project],
         cwd=REPO_ROOT, env=ci.environment() | {"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300, check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
@@ -142,20 +150,20 @@ def _decide(person: Account, arn: str, status: str) -> None:
     person.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
 
 
-def _handle_event(deployer: Account, stage: str, status: str, arn: str) -> subprocess.CompletedProcess[str]:
+def _handle_event(deployer: Account, stage: str, status: str, arn: str, project: str) -> subprocess.CompletedProcess[str]:
     """The deploy workflow's step for one stage: the CLI with the stage deploy role's credentials only."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | deployer.environment()
     return subprocess.run(
         [str(SCRIPTS / "handle-approval-event"), "--status", status, "--model-package-arn", arn, "--stage", stage,
-         "--project", PROJECT, "--prefix", "mlops", "--dev-account", DEV_ACCOUNT, "--region", REGION, "--wait-delay", "0"],
+         "--project", project, "--prefix", "mlops", "--dev-account", DEV_ACCOUNT, "--region", REGION, "--wait-delay", "0"],
         env=env, capture_output=True, text=True, timeout=300, check=False,
     )
 
 
-def _serving(account: Account, stage: str) -> str | None:
+def _serving(account: Account, stage: str, project: str) -> str | None:
     """The package the stage's endpoint serves (its configuration's lineage tag), None without endpoint."""
     sagemaker = account.client("sagemaker")
-    name = f"mlops-{stage}-{PROJECT}"
+    name = f"mlops-{stage}-{project}"
     if name not in [e["EndpointName"] for e in sagemaker.list_endpoints()["Endpoints"]]:
         return None
     config = sagemaker.describe_endpoint(EndpointName=name)["EndpointConfigName"]
@@ -164,22 +172,23 @@ def _serving(account: Account, stage: str) -> str | None:
     return tags.get("model-package-arn")
 
 
-def _deploy_everywhere(deployers: dict[str, Account], status: str, arn: str, inspectors: dict[str, Account], expected: str) -> None:
+def _deploy_everywhere(deployers: dict[str, Account], arn: str, inspectors: dict[str, Account], project: str) -> None:
     """Staging first, then prod (the workflow's order), each checked in its own account only."""
+    expected = arn
     for stage in ("staging", "prod"):
-        run = _handle_event(deployers[stage], stage, status, arn)
+        run = _handle_event(deployers[stage], stage, "Approved", arn, project)
         assert run.returncode == 0, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
-        assert f"mlops-{stage}-{PROJECT} serves {expected}, endpoint test passed" in run.stdout, run.stdout[-2000:]
+        assert f"mlops-{stage}-{project} serves {expected}, endpoint test passed" in run.stdout, run.stdout[-2000:]
         print(f"  {stage}: " + " | ".join(line.strip() for line in run.stdout.splitlines() if "predict" in line.lower() or "serves" in line))
-        assert _serving(inspectors[stage], stage) == expected
-        endpoint_arn = inspectors[stage].client("sagemaker").describe_endpoint(EndpointName=f"mlops-{stage}-{PROJECT}")["EndpointArn"]
+        assert _serving(inspectors[stage], stage, project) == expected
+        endpoint_arn = inspectors[stage].client("sagemaker").describe_endpoint(EndpointName=f"mlops-{stage}-{project}")["EndpointArn"]
         assert endpoint_arn.split(":")[4] == STAGES[stage], f"the {stage} endpoint is not in account {STAGES[stage]}"
 
 
-def _retire_endpoint(account: Account, stage: str) -> None:
+def _retire_endpoint(account: Account, stage: str, project: str) -> None:
     """What a team does before the platform is destroyed: endpoints, configs and models of the project go."""
     sagemaker = account.client("sagemaker")
-    name = f"mlops-{stage}-{PROJECT}"
+    name = f"mlops-{stage}-{project}"
     sagemaker.delete_endpoint(EndpointName=name)
     for config in sagemaker.list_endpoint_configs(NameContains=name)["EndpointConfigs"]:
         sagemaker.delete_endpoint_config(EndpointConfigName=config["EndpointConfigName"])
@@ -187,20 +196,63 @@ def _retire_endpoint(account: Account, stage: str) -> None:
         sagemaker.delete_model(ModelName=model["ModelName"])
 
 
-def test_a_built_model_is_approved_by_the_lead_only_reaches_staging_then_prod_and_a_rejection_rolls_back(
-    world: World, ci: Account, seed_execution: dict[str, Any]
+@pytest.fixture(scope="module")
+def launched(world: World) -> Iterator[dict[str, Any]]:
+    """Studio's launch of LAUNCHED by a data scientist: CreateProject naming the template Studio lists
+    (its URL and the launch role from the SSM contract); nothing else typed in. At the end, what a
+    team does before the platform is destroyed: the project, then the registry and artifact bucket
+    the template keeps (DeletionPolicy), go."""
+    admin, scientist = Account(world.url, DEV_ACCOUNT), Account(world.url, DEV_ACCOUNT, DATA_SCIENTIST)
+    ssm = admin.client("ssm")
+    template_url, launch_role = (ssm.get_parameter(Name=f"/mlops/dev/{name}")["Parameter"]["Value"]
+                                 for name in ("project-templates/model-deploy-2/template-url", "identity/launch-role-arn"))
+    started = time.monotonic()
+    sagemaker = scientist.client("sagemaker")
+    sagemaker.create_project(ProjectName=LAUNCHED, TemplateProviders=[{"CfnTemplateProvider": {
+        "TemplateName": "model-deploy", "TemplateURL": template_url, "RoleARN": launch_role}}])
+    project = dict(sagemaker.describe_project(ProjectName=LAUNCHED))
+    print(f"\nproject {LAUNCHED} launched by {DATA_SCIENTIST}: {project['ProjectStatus']} ({project['ProjectId']}, {time.monotonic() - started:.1f} s)")
+    yield project
+    sagemaker.delete_project(ProjectName=LAUNCHED)
+    registry, s3 = admin.client("sagemaker"), admin.client("s3")
+    group = f"mlops-dev-{LAUNCHED}"
+    for package in registry.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"]:
+        registry.delete_model_package(ModelPackageName=package["ModelPackageArn"])
+    registry.delete_model_package_group(ModelPackageGroupName=group)
+    bucket = f"mlops-dev-project-{project['ProjectId']}-{DEV_ACCOUNT}"
+    versions = s3.list_object_versions(Bucket=bucket)
+    for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
+    s3.delete_bucket(Bucket=bucket)
+
+
+def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_serve_it_and_a_rejection_rolls_back(
+    world: World, launched: dict[str, Any], seed_execution: dict[str, Any]
 ) -> None:
     emulator_url = world.url
-    scientist = Account(emulator_url, DEV_ACCOUNT, "mlops-dev-data-scientist")
+    assert launched["ProjectStatus"] == "CreateCompleted", launched
+    group = f"mlops-dev-{LAUNCHED}"
+    ci = Account(emulator_url, DEV_ACCOUNT, f"mlops-dev-{LAUNCHED}-ci")
+    scientist = Account(emulator_url, DEV_ACCOUNT, DATA_SCIENTIST)
     lead = Account(emulator_url, DEV_ACCOUNT, "mlops-dev-team-lead")
     inspectors = {stage: Account(emulator_url, account) for stage, account in STAGES.items()}
-    deployers = {stage: Account(emulator_url, account, f"mlops-{stage}-{PROJECT}-deploy") for stage, account in STAGES.items()}
-    assert all(_serving(inspectors[stage], stage) is None for stage in STAGES)
-    first = seed_execution["package"]
+    deployers = {stage: Account(emulator_url, account, f"mlops-{stage}-{LAUNCHED}-deploy") for stage, account in STAGES.items()}
+    assert all(_serving(inspectors[stage], stage, LAUNCHED) is None for stage in STAGES)
 
-    early = _handle_event(deployers["staging"], "staging", "Approved", first)  # an event before the lead decided
+    _upload_input_data(world, LAUNCHED)
+    first_build = _build(ci, "first build", LAUNCHED)
+    first = first_build["package"]
+    assert first.startswith(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{group}/"), "registered in the registry the template created"
+    package = lead.client("sagemaker").describe_model_package(ModelPackageName=first)
+    assert package["ModelApprovalStatus"] == "PendingManualApproval"
+    report = package["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
+    bucket, key = report.removeprefix("s3://").split("/", 1)
+    mse = json.loads(Account(emulator_url, DEV_ACCOUNT).client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())["regression_metrics"]["mse"]["value"]
+    print(f"registered {first}: PendingManualApproval, test MSE {mse:.4f}")
+
+    early = _handle_event(deployers["staging"], "staging", "Approved", first, LAUNCHED)  # an event before the lead decided
     assert early.returncode == 0 and "PendingManualApproval in the registry now, not Approved: nothing deployed" in early.stdout, early.stdout + early.stderr
-    assert _serving(inspectors["staging"], "staging") is None
+    assert _serving(inspectors["staging"], "staging", LAUNCHED) is None
 
     # The data scientist who built it may not approve it; the team lead may.
     with pytest.raises(ClientError) as refused:
@@ -208,37 +260,39 @@ def test_a_built_model_is_approved_by_the_lead_only_reaches_staging_then_prod_an
     assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
     assert "explicit deny" in refused.value.response["Error"]["Message"], refused.value.response["Error"]["Message"]
     _decide(lead, first, "Approved")
-    print(f"\nfirst build's package {first}: approved by the team lead (the data scientist was refused)")
-    _deploy_everywhere(deployers, "Approved", first, inspectors, first)
-    assert _serving(Account(emulator_url, DEV_ACCOUNT), "staging") is None and _serving(inspectors["prod"], "staging") is None, "an endpoint landed in the wrong account"
+    print("approved by the team lead (the data scientist was refused: DenyModelApproval)")
+    _deploy_everywhere(deployers, first, inspectors, LAUNCHED)
+    assert _serving(Account(emulator_url, DEV_ACCOUNT), "staging", LAUNCHED) is None and _serving(inspectors["prod"], "staging", LAUNCHED) is None, "an endpoint landed in the wrong account"
 
-    second = _build(ci, "second build")["package"]
+    second = _build(ci, "second build", LAUNCHED)["package"]
     _decide(lead, second, "Approved")
     print(f"second build's package {second}: approved")
-    _deploy_everywhere(deployers, "Approved", second, inspectors, second)
+    _deploy_everywhere(deployers, second, inspectors, LAUNCHED)
 
     _decide(lead, second, "Rejected")
     for stage in ("staging", "prod"):
-        run = _handle_event(deployers[stage], stage, "Rejected", second)
+        run = _handle_event(deployers[stage], stage, "Rejected", second, LAUNCHED)
         assert run.returncode == 0, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
         assert f"rolled back to {first}" in run.stdout, run.stdout[-2000:]
-        assert _serving(inspectors[stage], stage) == first
+        assert _serving(inspectors[stage], stage, LAUNCHED) == first
     print(f"second package rejected: staging and prod rolled back to {first}")
 
     # The endpoint serves the real model the pipeline trained.
-    answer = deployers["prod"].client("sagemaker-runtime").invoke_endpoint(EndpointName=f"mlops-prod-{PROJECT}", ContentType="text/csv", Body=SAMPLE_ROW)
+    answer = deployers["prod"].client("sagemaker-runtime").invoke_endpoint(EndpointName=f"mlops-prod-{LAUNCHED}", ContentType="text/csv", Body=SAMPLE_ROW)
     rings = float(answer["Body"].read().decode())
     print(f"prod endpoint's prediction for {SAMPLE_ROW}: {rings:.2f} rings")
     assert 5 < rings < 20, rings
 
-    # The group's policy names the deploy roles of staging and prod, no other role or account.
-    for outsider in (Account(emulator_url, "444444444444", f"mlops-staging-{PROJECT}-deploy"), inspectors["staging"]):
-        with pytest.raises(ClientError) as denied:
-            outsider.client("sagemaker").describe_model_package(ModelPackageName=first)
-        assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    # The registry's policy (the template's) names the deploy roles of staging and prod, no other
+    # role or account; the same holds for the declared project's registry (the projects stack's).
+    for project, package_arn in ((LAUNCHED, first), (PROJECT, seed_execution["package"])):
+        for outsider in (Account(emulator_url, "444444444444", f"mlops-staging-{project}-deploy"), inspectors["staging"]):
+            with pytest.raises(ClientError) as denied:
+                outsider.client("sagemaker").describe_model_package(ModelPackageName=package_arn)
+            assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
     for stage, account in inspectors.items():
-        _retire_endpoint(account, stage)
+        _retire_endpoint(account, stage, LAUNCHED)
 
 
 def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refused(ci: Account, seed_execution: dict[str, Any]) -> None:

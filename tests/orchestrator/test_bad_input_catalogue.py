@@ -97,7 +97,7 @@ SEVEN_TAGS = {f"team{i}": "x" for i in range(7)}
 ENV_YAML = [
     # the YAML itself
     dev_text("account-id-trailing-newline", lambda t: t.replace(ACCOUNT, "account_id: |\n  111111111111"), "account_id", "'111111111111\\n'"),
-    dev_text("duplicate-top-level-key", lambda t: t + 'account_id: "444444444444"\n', "line 59", "duplicate key 'account_id'", "first at line 5"),
+    dev_text("duplicate-top-level-key", lambda t: t + 'account_id: "444444444444"\n', f"line {SHIPPED['dev'].count(chr(10)) + 1}", "duplicate key 'account_id'", "first at line 5"),
     dev_text("duplicate-nested-key", lambda t: t.replace("  az_count: 2\n", "  az_count: 2\n  az_count: 3\n"), "duplicate key 'az_count'"),
     dev_text("alias-expansion-bomb", lambda t: t + LAUGHS, "anchor &'a' is not allowed"),
     dev_text("one-anchor", lambda t: t.replace("tags:\n", "tags: &tags\n"), "anchor &'tags' is not allowed"),

@@ -676,6 +676,30 @@ def model_package_groups_can_be_deleted() -> None:
     SageMakerResponse.delete_model_package_group = delete_response  # type: ignore[attr-defined]
 
 
+def model_packages_can_be_deleted() -> None:
+    """DeleteModelPackage: not implemented by moto (HTTP 500), so a team could not remove a model
+    version. Here the package (ARN, or name for an unversioned one) is removed from the registry; an
+    unknown package is the ValidationException DescribeModelPackage answers."""
+    from moto.sagemaker.models import SageMakerModelBackend  # noqa: PLC0415
+    from moto.sagemaker.responses import SageMakerResponse  # noqa: PLC0415
+
+    def delete_model_package(self: SageMakerModelBackend, model_package_name: str) -> None:
+        package = self.describe_model_package(model_package_name)
+        del self.model_packages[package.arn]
+        for name, arn in list(self.model_package_name_mapping.items()):
+            if arn == package.arn:
+                del self.model_package_name_mapping[name]
+
+    def delete_response(self: SageMakerResponse) -> Any:
+        from moto.core.responses import EmptyResult  # noqa: PLC0415
+
+        self.sagemaker_backend.delete_model_package(self._get_param("ModelPackageName"))  # type: ignore[attr-defined]
+        return EmptyResult()
+
+    SageMakerModelBackend.delete_model_package = delete_model_package  # type: ignore[attr-defined]
+    SageMakerResponse.delete_model_package = delete_response  # type: ignore[attr-defined]
+
+
 def model_package_group_policies_are_supported() -> None:
     """Put/Get/DeleteModelPackageGroupPolicy: not implemented by moto (HTTP 500). Here the resource
     policy must be a JSON object and is kept as sent; a missing group or policy is a

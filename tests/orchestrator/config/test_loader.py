@@ -162,7 +162,7 @@ def test_the_committed_target_envs_link_to_dev() -> None:
     configs = {c.name: c for c in load_envs(["staging", "prod"])}
     assert configs["staging"].kind == "target" and configs["staging"].source.name == "dev"
     assert configs["staging"].source.target_accounts["staging"] == configs["staging"].account_id
-    assert set(configs["prod"].source.projects) == {"abalone"}
+    assert set(configs["prod"].source.projects) == {"abalone", "rings"}
 
 
 def test_target_env_must_be_granted_by_its_source(envs_dir: Path, dev_config: dict) -> None:

@@ -255,6 +255,21 @@ def test_model_package_group_can_be_deleted() -> None:
 
 
 @mock_aws
+def test_a_model_package_can_be_deleted() -> None:
+    sm, _ = _clients()
+    sm.create_model_package_group(ModelPackageGroupName="abalone")
+    container = {"Image": "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1", "ModelDataUrl": "s3://models/abalone/model.tar.gz"}
+    spec = {"Containers": [container], "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}
+    arns = [sm.create_model_package(ModelPackageGroupName="abalone", InferenceSpecification=spec)["ModelPackageArn"] for _ in range(2)]
+    sm.delete_model_package(ModelPackageName=arns[0])
+    remaining = sm.list_model_packages(ModelPackageGroupName="abalone")["ModelPackageSummaryList"]
+    assert [p["ModelPackageArn"] for p in remaining] == [arns[1]]
+    for call in (lambda: sm.describe_model_package(ModelPackageName=arns[0]), lambda: sm.delete_model_package(ModelPackageName=arns[0])):
+        with pytest.raises(sm.exceptions.ClientError, match="not found"):
+            call()
+
+
+@mock_aws
 def test_model_package_group_policy_is_put_read_and_deleted() -> None:
     sm, _ = _clients()
     group_arn = sm.create_model_package_group(ModelPackageGroupName="abalone")["ModelPackageGroupArn"]
