@@ -93,7 +93,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return work_unit(nodeid)
 
         def schedule(self) -> None:
-            self.config.option.loadscopereorder = False  # the queue follows the collection's order, not the units' sizes
+            self.config.option.loadscopereorder = (
+                False  # the queue follows the collection's order, not the units' sizes
+            )
             super().schedule()
 
     return LoadFileSpreadingTerraformRoots(config, log)

@@ -86,7 +86,9 @@ class Summary:
 
 
 def summarize(values: Sequence[float]) -> Summary:
-    return Summary(statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0, min(values), max(values))
+    return Summary(
+        statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0, min(values), max(values)
+    )
 
 
 def baseline_mse(data_dir: Path) -> tuple[int, float]:
@@ -97,35 +99,59 @@ def baseline_mse(data_dir: Path) -> tuple[int, float]:
     return len(test_target), metrics["regression_metrics"]["mse"]["value"]
 
 
-def model_result(data_dir: Path, model_dir: Path, settings: hyperparameters.Hyperparameters, threads: int) -> ModelResult:
+def model_result(
+    data_dir: Path, model_dir: Path, settings: hyperparameters.Hyperparameters, threads: int
+) -> ModelResult:
     """Train with `settings` as train_local does and evaluate on the test split as the pipeline does."""
     archive = train_local.train(data_dir, model_dir, threads, settings)
     report = evaluate.evaluate(archive, data_dir / "test" / "test.csv", model_dir / "evaluation")
-    return ModelResult(report["regression_metrics"]["mse"]["value"], evaluate.load_booster(archive).num_boosted_rounds())
+    return ModelResult(
+        report["regression_metrics"]["mse"]["value"], evaluate.load_booster(archive).num_boosted_rounds()
+    )
 
 
-def measure(data: Path, seeds: Sequence[int], work: Path, threads: int = 1,
-            sets: Mapping[str, hyperparameters.Hyperparameters] = SETS) -> list[SeedResult]:
+def measure(
+    data: Path,
+    seeds: Sequence[int],
+    work: Path,
+    threads: int = 1,
+    sets: Mapping[str, hyperparameters.Hyperparameters] = SETS,
+) -> list[SeedResult]:
     """Preprocess with each split seed, train each set, evaluate; the files stay below `work`."""
     results = []
     for seed in seeds:
         data_dir = work / f"seed-{seed}" / "data"
         preprocess.preprocess(data, data_dir, seed=seed)
         test_rows, baseline = baseline_mse(data_dir)
-        models = {name: model_result(data_dir, work / f"seed-{seed}" / name, settings, threads) for name, settings in sets.items()}
+        models = {
+            name: model_result(data_dir, work / f"seed-{seed}" / name, settings, threads)
+            for name, settings in sets.items()
+        }
         results.append(SeedResult(seed, test_rows, baseline, models))
-        print(f"seed {seed}: " + ", ".join(f"{name} {model.mse:.4f}" for name, model in models.items()), file=sys.stderr, flush=True)
+        print(
+            f"seed {seed}: " + ", ".join(f"{name} {model.mse:.4f}" for name, model in models.items()),
+            file=sys.stderr,
+            flush=True,
+        )
     return results
 
 
 def print_table(results: Sequence[SeedResult]) -> None:
     names = list(results[0].models)
-    print(f"{'split seed':>10}{'test rows':>11}{'baseline':>10}" + "".join(f"{name:>10}" for name in names)
-          + f"{'change':>9}" + "".join(f"{name + ' rounds':>17}" for name in names))
+    print(
+        f"{'split seed':>10}{'test rows':>11}{'baseline':>10}"
+        + "".join(f"{name:>10}" for name in names)
+        + f"{'change':>9}"
+        + "".join(f"{name + ' rounds':>17}" for name in names)
+    )
     for result in results:
         mses = [result.models[name].mse for name in names]
-        print(f"{result.seed:>10}{result.test_rows:>11}{result.baseline:>10.4f}" + "".join(f"{mse:>10.4f}" for mse in mses)
-              + f"{mses[-1] - mses[0]:>+9.4f}" + "".join(f"{result.models[name].rounds:>17}" for name in names))
+        print(
+            f"{result.seed:>10}{result.test_rows:>11}{result.baseline:>10.4f}"
+            + "".join(f"{mse:>10.4f}" for mse in mses)
+            + f"{mses[-1] - mses[0]:>+9.4f}"
+            + "".join(f"{result.models[name].rounds:>17}" for name in names)
+        )
 
 
 def print_summary(results: Sequence[SeedResult]) -> Summary:
@@ -149,10 +175,14 @@ def print_threshold(summary: Summary, seeds: Sequence[int]) -> None:
         return
     rule = hyperparameters.registration_threshold(summary.mean, summary.stdev)
     constant = hyperparameters.REGISTRATION_MSE_THRESHOLD
-    print(f"registration threshold by the rule (mean + 2 std dev, rounded up to 0.1): "
-          f"{summary.mean:.4f} + 2 x {summary.stdev:.4f} = {summary.mean + 2 * summary.stdev:.4f} -> {rule:.1f}; "
-          f"REGISTRATION_MSE_THRESHOLD = {constant} ({'consistent' if rule == constant else 'DIFFERS'})")
-    print(f"goal: mean test MSE <= {GOAL_MEAN_MSE}: {summary.mean:.4f} ({'met' if summary.mean <= GOAL_MEAN_MSE else 'NOT met'})")
+    print(
+        f"registration threshold by the rule (mean + 2 std dev, rounded up to 0.1): "
+        f"{summary.mean:.4f} + 2 x {summary.stdev:.4f} = {summary.mean + 2 * summary.stdev:.4f} -> {rule:.1f}; "
+        f"REGISTRATION_MSE_THRESHOLD = {constant} ({'consistent' if rule == constant else 'DIFFERS'})"
+    )
+    print(
+        f"goal: mean test MSE <= {GOAL_MEAN_MSE}: {summary.mean:.4f} ({'met' if summary.mean <= GOAL_MEAN_MSE else 'NOT met'})"
+    )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -160,7 +190,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS), help="split seeds (default 1..10)")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--work-dir", type=Path, help="keep the splits and models here (default: a temporary dir, removed)")
+    parser.add_argument(
+        "--work-dir", type=Path, help="keep the splits and models here (default: a temporary dir, removed)"
+    )
     return parser.parse_args(argv)
 
 
@@ -172,8 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = measure(args.data, args.seeds, work, args.threads)
     print_table(results)
     print_threshold(print_summary(results), args.seeds)
-    print(f"xgboost {train_local.xgb.__version__}, {args.threads} thread(s), load {load_average()}; "
-          f"wall time {time.perf_counter() - started:.1f}s")
+    print(
+        f"xgboost {train_local.xgb.__version__}, {args.threads} thread(s), load {load_average()}; "
+        f"wall time {time.perf_counter() - started:.1f}s"
+    )
     return 0
 
 

@@ -114,7 +114,9 @@ class CpuMeter:
         self._start = (children_cpu(), process_cpu(self._emulator_pid))
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         if kind is None:
             self.tree = children_cpu() - self._start[0]
             self.emulator = process_cpu(self._emulator_pid) - self._start[1]
@@ -138,8 +140,12 @@ def emulator_problems(log: Path) -> str:
 
 def code_version() -> str:
     """The repository's HEAD and how many orchestrator/Terraform files are uncommitted (others may edit them meanwhile)."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", *WATCHED], cwd=REPO, capture_output=True, text=True, check=False).stdout.splitlines()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", *WATCHED], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.splitlines()
     diff = subprocess.run(["git", "diff", "HEAD", "--", *WATCHED], cwd=REPO, capture_output=True, check=False).stdout
     return f"{head or '?'} ({len(dirty)} uncommitted file(s) in {', '.join(WATCHED)}; diff {hashlib.sha256(diff).hexdigest()[:8]})"
 
@@ -156,5 +162,7 @@ def print_outcome(goal: str, code_at_start: str, prepared: float, started: float
     the preparing apply's seconds, the wall seconds since `started` (a time.perf_counter() value) and
     the problems in the emulator's log."""
     warn_if_code_changed(code_at_start)
-    print(f"{goal}; prepare apply {prepared:.0f}s; total wall time {time.perf_counter() - started:.0f}s; "
-          f"emulator log: {emulator_problems(emulator_log)}")
+    print(
+        f"{goal}; prepare apply {prepared:.0f}s; total wall time {time.perf_counter() - started:.0f}s; "
+        f"emulator log: {emulator_problems(emulator_log)}"
+    )

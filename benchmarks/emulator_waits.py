@@ -140,18 +140,50 @@ class Case:
 
 
 CASES = (
-    Case("lifecycle", "aws_s3_bucket_lifecycle_configuration", 55.0, 55.0,
-         "10 s delay, then 10 equal reads 5 s apart", "s3/bucket_lifecycle_configuration.go:695-703 waitLifecycleConfigEquals",
-         ("GetBucketLifecycleConfiguration",), 10, LIFECYCLE_HCL),
-    Case("kms", "aws_kms_key", 12.0, 12.0,
-         "rotation, policy, tags: 5 equal reads 1 s apart each", "kms/key.go:740-760, 709-731; kms/tags_gen.go:176",
-         ("GetKeyRotationStatus", "GetKeyPolicy", "ListResourceTags"), 18, KMS_HCL),
-    Case("sqs", "aws_sqs_queue", 25.0, 25.0,
-         "6 equal reads 5 s apart", "sqs/queue.go:603-610 waitQueueAttributesPropagated",
-         ("GetQueueAttributes",), 7, SQS_HCL),
-    Case("vpc", "aws_vpc", 10.0, 10.0,
-         "10 s delay before reading enableDnsHostnames", "ec2/wait.go:2718-2724 waitVPCAttributeUpdated",
-         ("DescribeVpcAttribute",), 4, VPC_HCL),
+    Case(
+        "lifecycle",
+        "aws_s3_bucket_lifecycle_configuration",
+        55.0,
+        55.0,
+        "10 s delay, then 10 equal reads 5 s apart",
+        "s3/bucket_lifecycle_configuration.go:695-703 waitLifecycleConfigEquals",
+        ("GetBucketLifecycleConfiguration",),
+        10,
+        LIFECYCLE_HCL,
+    ),
+    Case(
+        "kms",
+        "aws_kms_key",
+        12.0,
+        12.0,
+        "rotation, policy, tags: 5 equal reads 1 s apart each",
+        "kms/key.go:740-760, 709-731; kms/tags_gen.go:176",
+        ("GetKeyRotationStatus", "GetKeyPolicy", "ListResourceTags"),
+        18,
+        KMS_HCL,
+    ),
+    Case(
+        "sqs",
+        "aws_sqs_queue",
+        25.0,
+        25.0,
+        "6 equal reads 5 s apart",
+        "sqs/queue.go:603-610 waitQueueAttributesPropagated",
+        ("GetQueueAttributes",),
+        7,
+        SQS_HCL,
+    ),
+    Case(
+        "vpc",
+        "aws_vpc",
+        10.0,
+        10.0,
+        "10 s delay before reading enableDnsHostnames",
+        "ec2/wait.go:2718-2724 waitVPCAttributeUpdated",
+        ("DescribeVpcAttribute",),
+        4,
+        VPC_HCL,
+    ),
 )
 
 
@@ -160,15 +192,17 @@ def provider_config(url: str) -> dict[str, object]:
     """The AWS provider pointed at the emulator as the local target points it (default account)."""
     return {
         "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.100, < 6.0"}}},
-        "provider": {"aws": {
-            "region": REGION,
-            "max_retries": LOCAL_MAX_RETRIES,
-            "s3_use_path_style": True,
-            "skip_credentials_validation": True,
-            "skip_metadata_api_check": True,
-            "skip_requesting_account_id": True,
-            "endpoints": [{service: url for service in PROVIDER_SERVICES}],
-        }},
+        "provider": {
+            "aws": {
+                "region": REGION,
+                "max_retries": LOCAL_MAX_RETRIES,
+                "s3_use_path_style": True,
+                "skip_credentials_validation": True,
+                "skip_metadata_api_check": True,
+                "skip_requesting_account_id": True,
+                "endpoints": [{service: url for service in PROVIDER_SERVICES}],
+            }
+        },
     }
 
 
@@ -184,16 +218,26 @@ def terraform_env(work: Path) -> dict[str, str]:
     flags, Go runtime settings, fake credentials)."""
     cli_config = write_cli_config(load_settings(), work)
     return {
-        **os.environ, **go_runtime_settings(), **LOCAL_CREDENTIALS,
-        "AWS_EC2_METADATA_DISABLED": "true", "TF_CLI_CONFIG_FILE": str(cli_config),
-        "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+        **os.environ,
+        **go_runtime_settings(),
+        **LOCAL_CREDENTIALS,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "TF_CLI_CONFIG_FILE": str(cli_config),
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
     }
 
 
 def init_root(root: Path, env: dict[str, str]) -> None:
     """`terraform init`, one root at a time (the plugin cache is not safe for concurrent inits)."""
-    result = subprocess.run([terraform_binary(), "init", "-input=false", "-no-color"], cwd=root, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [terraform_binary(), "init", "-input=false", "-no-color"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         sys.exit(f"terraform init failed in {root}:\n{output_tail(result.stdout, result.stderr)}")
 
@@ -205,14 +249,19 @@ def apply_command() -> list[str]:
 def start_apply(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     """Start `terraform apply -json` in `root`: its events go to apply.jsonl, the provider's log to provider.log."""
     log_env = {**env, "TF_LOG_PATH": str(root / "provider.log")}
-    with (root / "apply.jsonl").open("w", encoding="utf-8") as events, (root / "apply.err").open("w", encoding="utf-8") as errors:
+    with (
+        (root / "apply.jsonl").open("w", encoding="utf-8") as events,
+        (root / "apply.err").open("w", encoding="utf-8") as errors,
+    ):
         return subprocess.Popen(apply_command(), cwd=root, env=log_env, stdout=events, stderr=errors, text=True)
 
 
 def finish_apply(root: Path, process: subprocess.Popen[str]) -> None:
     if process.wait() != 0:
         events = (root / "apply.jsonl").read_text(encoding="utf-8", errors="replace")
-        sys.exit(f"terraform apply failed in {root}:\n{output_tail(events, (root / 'apply.err').read_text(encoding='utf-8'))}")
+        sys.exit(
+            f"terraform apply failed in {root}:\n{output_tail(events, (root / 'apply.err').read_text(encoding='utf-8'))}"
+        )
 
 
 # ---- what the logs say ----------------------------------------------------------------------------
@@ -221,7 +270,10 @@ def resource_seconds(events_file: Path, address: str) -> float:
     stamps: dict[str, datetime] = {}
     for line in events_file.read_text(encoding="utf-8").splitlines():
         event = json.loads(line)
-        if event.get("type") in ("apply_start", "apply_complete") and event.get("hook", {}).get("resource", {}).get("addr") == address:
+        if (
+            event.get("type") in ("apply_start", "apply_complete")
+            and event.get("hook", {}).get("resource", {}).get("addr") == address
+        ):
             stamps[event["type"]] = datetime.fromisoformat(event["@timestamp"].replace("Z", "+00:00"))
     if len(stamps) != 2:
         sys.exit(f"no apply_start/apply_complete for {address} in {events_file}")
@@ -269,8 +321,11 @@ def warm_up(emulator: Emulator) -> dict[str, float]:
     """One call into each service of the fresh emulator: the seconds each first call took."""
     import boto3  # noqa: PLC0415
 
-    session = boto3.Session(aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"], region_name=REGION)
+    session = boto3.Session(
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
     calls = {"ec2": "describe_vpcs", "kms": "list_keys", "s3": "list_buckets", "sqs": "list_queues"}
     seconds: dict[str, float] = {}
     for service, operation in calls.items():
@@ -296,11 +351,19 @@ def stack_resources(name: str) -> str:
     return "".join(case.resources(name) for case in CASES)
 
 
-def run_batch(stacks: int, round_number: int, work: Path, url: str, env: dict[str, str], emulator_pid: int | None) -> tuple[float, float, float]:
+def run_batch(
+    stacks: int, round_number: int, work: Path, url: str, env: dict[str, str], emulator_pid: int | None
+) -> tuple[float, float, float]:
     """Apply `stacks` copies of the four-resource stack at once: wall seconds, CPU seconds of their
     process trees and of the emulator meanwhile."""
-    roots = [write_root(work / "stacks" / f"n{stacks}c{copy}r{round_number}", url, stack_resources(f"n{stacks}c{copy}r{round_number}"))
-             for copy in range(stacks)]
+    roots = [
+        write_root(
+            work / "stacks" / f"n{stacks}c{copy}r{round_number}",
+            url,
+            stack_resources(f"n{stacks}c{copy}r{round_number}"),
+        )
+        for copy in range(stacks)
+    ]
     for root in roots:
         init_root(root, env)
     with CpuMeter(emulator_pid) as cpu:
@@ -315,34 +378,50 @@ def run_batch(stacks: int, round_number: int, work: Path, url: str, env: dict[st
 # ---- report ---------------------------------------------------------------------------------------
 def print_resources(timed: list[Timed]) -> None:
     print()
-    print(f"{'resource':<40}{'before':>8}{'now':>8}{'now/before':>11}{'provider wait':>15}{'now-wait':>10}{'read-backs (fewest)':>21}")
+    print(
+        f"{'resource':<40}{'before':>8}{'now':>8}{'now/before':>11}{'provider wait':>15}{'now-wait':>10}{'read-backs (fewest)':>21}"
+    )
     for t in timed:
         reads = f"{statistics.median(t.reads):.0f} ({t.case.fewest_reads})"
-        print(f"{t.case.resource_type:<40}{t.case.before:>7.0f}s{t.median:>7.1f}s{t.median / t.case.before:>11.2f}"
-              f"{t.case.wait:>14.0f}s{t.median - t.case.wait:>9.1f}s{reads:>21}")
+        print(
+            f"{t.case.resource_type:<40}{t.case.before:>7.0f}s{t.median:>7.1f}s{t.median / t.case.before:>11.2f}"
+            f"{t.case.wait:>14.0f}s{t.median - t.case.wait:>9.1f}s{reads:>21}"
+        )
     print()
     for t in timed:
         print(f"  {t.case.resource_type}: {t.case.how} — {t.case.source}")
-    print("  read-backs equal to the fewest: every read matched what the provider wrote the first time;"
-          " the time is the provider's own wait plus its calls")
+    print(
+        "  read-backs equal to the fewest: every read matched what the provider wrote the first time;"
+        " the time is the provider's own wait plus its calls"
+    )
 
 
 def print_batches(batches: list[Batch]) -> None:
     alone = next((statistics.median(b.wall) for b in batches if b.stacks == 1), None)
     print()
-    print(f"{'stacks at once':<16}{'wall':>9}{'wall / 1 stack':>16}{'wall / one after another':>26}{'CPU (tree)':>12}{'emulator CPU':>14}")
+    print(
+        f"{'stacks at once':<16}{'wall':>9}{'wall / 1 stack':>16}{'wall / one after another':>26}{'CPU (tree)':>12}{'emulator CPU':>14}"
+    )
     for b in batches:
         wall = statistics.median(b.wall)
         ratios = f"{wall / alone:>16.2f}{wall / (alone * b.stacks):>26.2f}" if alone else f"{'':>42}"
-        print(f"{b.stacks:<16}{wall:>8.1f}s{ratios}{statistics.median(b.cpu):>11.1f}s{statistics.median(b.emulator_cpu):>13.1f}s")
-    print("  one after another: N times the wall time of one stack alone; CPU = user+sys seconds of the applies'"
-          " process trees (median), emulator CPU = the emulator's meanwhile")
+        print(
+            f"{b.stacks:<16}{wall:>8.1f}s{ratios}{statistics.median(b.cpu):>11.1f}s{statistics.median(b.emulator_cpu):>13.1f}s"
+        )
+    print(
+        "  one after another: N times the wall time of one stack alone; CPU = user+sys seconds of the applies'"
+        " process trees (median), emulator CPU = the emulator's meanwhile"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--stacks", default="1,3,6", help="copies of the four-resource stack applied at once (comma-separated; empty: skip)")
+    parser.add_argument(
+        "--stacks",
+        default="1,3,6",
+        help="copies of the four-resource stack applied at once (comma-separated; empty: skip)",
+    )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/bench-emulator-waits"))
     args = parser.parse_args()
     stack_counts = [int(n) for n in args.stacks.split(",") if n.strip()]
@@ -360,21 +439,30 @@ def main() -> int:
     batches = [Batch(n) for n in stack_counts]
     try:
         first_calls = warm_up(emulator)
-        print("first call into each service of the fresh emulator (untimed below): "
-              + ", ".join(f"{service} {seconds:.2f}s" for service, seconds in first_calls.items()), flush=True)
+        print(
+            "first call into each service of the fresh emulator (untimed below): "
+            + ", ".join(f"{service} {seconds:.2f}s" for service, seconds in first_calls.items()),
+            flush=True,
+        )
         for round_number in range(1, args.rounds + 1):
             for t in timed:
                 seconds, reads = time_case(t.case, round_number, work, emulator.url, env)
                 t.seconds.append(seconds)
                 t.reads.append(reads)
-                print(f"round {round_number}: {t.case.resource_type:<40} {seconds:6.1f}s  read-backs {reads}  (load {load_average()})", flush=True)
+                print(
+                    f"round {round_number}: {t.case.resource_type:<40} {seconds:6.1f}s  read-backs {reads}  (load {load_average()})",
+                    flush=True,
+                )
             for b in batches:
                 batch_wall, cpu, emulator_cpu = run_batch(b.stacks, round_number, work, emulator.url, env, emulator.pid)
                 b.wall.append(batch_wall)
                 b.cpu.append(cpu)
                 b.emulator_cpu.append(emulator_cpu)
-                print(f"round {round_number}: {b.stacks} stack(s) at once {batch_wall:6.1f}s  CPU {cpu:5.1f}s  emulator CPU {emulator_cpu:4.1f}s"
-                      f"  (load {load_average()})", flush=True)
+                print(
+                    f"round {round_number}: {b.stacks} stack(s) at once {batch_wall:6.1f}s  CPU {cpu:5.1f}s  emulator CPU {emulator_cpu:4.1f}s"
+                    f"  (load {load_average()})",
+                    flush=True,
+                )
     finally:
         emulator.stop()
 

@@ -41,8 +41,15 @@ sys.path.insert(0, str(REPO))
 from orchestrator.emulator.process import start_emulator  # noqa: E402
 
 from bench_support import (  # noqa: E402
-    MARKER, CpuMeter, claim_work_dir, code_version, emulator_problems, load_average, log_tail,
-    orchestrator_command, warn_if_code_changed,
+    MARKER,
+    CpuMeter,
+    claim_work_dir,
+    code_version,
+    emulator_problems,
+    load_average,
+    log_tail,
+    orchestrator_command,
+    warn_if_code_changed,
 )
 
 ENVS = ("dev", "staging", "prod")
@@ -93,7 +100,12 @@ class ApplyReport:
 def apply_report(data: dict[str, Any]) -> ApplyReport:
     """The run report written by `python -m orchestrator apply --report-json` (RunReport.to_dict)."""
     stacks = [
-        StackTime(f"{stack['env']}/{stack['stack']}", str(stack.get("result", "")), int(stack.get("add", 0)), float(stack.get("duration", 0.0)))
+        StackTime(
+            f"{stack['env']}/{stack['stack']}",
+            str(stack.get("result", "")),
+            int(stack.get("add", 0)),
+            float(stack.get("duration", 0.0)),
+        )
         for stack in data.get("stacks", [])
     ]
     return ApplyReport(bool(data.get("ok", False)), float(data.get("seconds", 0.0)), stacks)
@@ -160,7 +172,9 @@ def run_apply(command: list[str], env: dict[str, str], log: Path, emulator_pid: 
     """Run the apply to its end (output to `log`): wall seconds, CPU seconds, exit code."""
     with log.open("w", encoding="utf-8") as output, CpuMeter(emulator_pid) as cpu:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT
+        )
         returncode = wait_or_interrupt(process, APPLY_TIMEOUT_SECONDS)
         wall = time.perf_counter() - start
     return Measured(wall, cpu.tree, cpu.emulator, returncode)
@@ -180,10 +194,18 @@ def print_stacks(report: ApplyReport) -> None:
 def print_totals(report: ApplyReport, measured: Measured, cores: int) -> None:
     cpu = measured.cpu_tree + measured.cpu_emulator
     print(f"\nwall time of the apply        {measured.wall:>8.1f}s  (the run report's own: {report.seconds:.1f}s)")
-    print(f"sum of the stacks' durations  {report.stack_sum:>8.1f}s  ({len(report.stacks)} stacks, bootstraps included: plan + apply each)")
-    print(f"CPU time                      {cpu:>8.1f}s  (apply's process tree {measured.cpu_tree:.1f}s + emulator {measured.cpu_emulator:.1f}s)")
-    print(f"wall ÷ sum                    {ratio(measured.wall, report.stack_sum):>9.2f}  (1: one stack at a time; lower: stacks overlap)")
-    print(f"CPU ÷ wall                    {ratio(cpu, measured.wall):>9.2f}  (of {cores} cores; the rest of the time is waiting)")
+    print(
+        f"sum of the stacks' durations  {report.stack_sum:>8.1f}s  ({len(report.stacks)} stacks, bootstraps included: plan + apply each)"
+    )
+    print(
+        f"CPU time                      {cpu:>8.1f}s  (apply's process tree {measured.cpu_tree:.1f}s + emulator {measured.cpu_emulator:.1f}s)"
+    )
+    print(
+        f"wall ÷ sum                    {ratio(measured.wall, report.stack_sum):>9.2f}  (1: one stack at a time; lower: stacks overlap)"
+    )
+    print(
+        f"CPU ÷ wall                    {ratio(cpu, measured.wall):>9.2f}  (of {cores} cores; the rest of the time is waiting)"
+    )
 
 
 def print_before(report: ApplyReport, measured: Measured, parallelism: int) -> None:
@@ -194,8 +216,15 @@ def print_before(report: ApplyReport, measured: Measured, parallelism: int) -> N
         return
     print(f"\nbefore and now, parallelism {parallelism} ({before.source})")
     print(f"{'':<30}{'before':>9}{'now':>9}{'now/before':>12}")
-    rows = (("wall time", f"{before.wall:.0f}s", f"{measured.wall:.0f}s", ratio(measured.wall, before.wall)),
-            ("sum of the stacks' durations", f"~{before.stack_sum:.0f}s", f"{report.stack_sum:.0f}s", ratio(report.stack_sum, before.stack_sum)))
+    rows = (
+        ("wall time", f"{before.wall:.0f}s", f"{measured.wall:.0f}s", ratio(measured.wall, before.wall)),
+        (
+            "sum of the stacks' durations",
+            f"~{before.stack_sum:.0f}s",
+            f"{report.stack_sum:.0f}s",
+            ratio(report.stack_sum, before.stack_sum),
+        ),
+    )
     for label, then, now, now_to_then in rows:
         print(f"{label:<30}{then:>9}{now:>9}{now_to_then:>12.2f}")
     overlap_then, overlap_now = ratio(before.wall, before.stack_sum), ratio(measured.wall, report.stack_sum)
@@ -204,10 +233,19 @@ def print_before(report: ApplyReport, measured: Measured, parallelism: int) -> N
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parallelism", type=int, default=None, metavar="N", help="passed to apply (default: the orchestrator's, 3)")
-    parser.add_argument("--work-dir", type=Path, default=None, metavar="DIR",
-                        help="the run's work dir, emptied first and kept afterwards (default: a new temporary one, removed after a successful run)")
-    parser.add_argument("--keep-work-dir", action="store_true", help="keep the temporary work dir (logs, report, generated roots)")
+    parser.add_argument(
+        "--parallelism", type=int, default=None, metavar="N", help="passed to apply (default: the orchestrator's, 3)"
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the run's work dir, emptied first and kept afterwards (default: a new temporary one, removed after a successful run)",
+    )
+    parser.add_argument(
+        "--keep-work-dir", action="store_true", help="keep the temporary work dir (logs, report, generated roots)"
+    )
     return parser.parse_args(argv)
 
 
@@ -236,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     print_totals(report, measured, os.cpu_count() or 1)
     print_before(report, measured, args.parallelism or DEFAULT_PARALLELISM)
     warn_if_code_changed(code_at_start)
-    print(f"emulator log: {emulator_problems(work / 'emulator.log')}; total wall time {time.perf_counter() - started:.0f}s")
+    print(
+        f"emulator log: {emulator_problems(work / 'emulator.log')}; total wall time {time.perf_counter() - started:.0f}s"
+    )
     if args.keep_work_dir or args.work_dir is not None:
         print(f"work dir kept: {work}")
     else:

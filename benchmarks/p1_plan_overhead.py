@@ -47,7 +47,9 @@ def main() -> int:
     try:
         env["ORCHESTRATOR_EMULATOR_URL"] = emulator.url
         print(f"preparing: applying {args.env} on {emulator.url} ...", flush=True)
-        subprocess.run(orchestrator_command("apply", "--env", args.env), env=env, cwd=REPO, check=True, capture_output=True)
+        subprocess.run(
+            orchestrator_command("apply", "--env", args.env), env=env, cwd=REPO, check=True, capture_output=True
+        )
 
         os.environ["ORCHESTRATOR_WORK_DIR"] = str(work)
         workspace = paths.work_dir() / "local" / args.env / args.stack
@@ -68,7 +70,10 @@ def main() -> int:
         for round_number in range(1, args.rounds + 1):
             raw_times.append(_timed(raw, raw_env, workspace))
             our_times.append(_timed(ours, env, REPO))
-            print(f"round {round_number}: terraform plan {raw_times[-1]:.2f}s  orchestrator plan {our_times[-1]:.2f}s", flush=True)
+            print(
+                f"round {round_number}: terraform plan {raw_times[-1]:.2f}s  orchestrator plan {our_times[-1]:.2f}s",
+                flush=True,
+            )
     finally:
         emulator.stop()
 
@@ -78,7 +83,9 @@ def main() -> int:
     print(f"{'':<28}{'median':>10}{'min':>10}{'max':>10}")
     print(f"{'raw terraform plan':<28}{raw_median:>9.2f}s{min(raw_times):>9.2f}s{max(raw_times):>9.2f}s")
     print(f"{'python -m orchestrator plan':<28}{our_median:>9.2f}s{min(our_times):>9.2f}s{max(our_times):>9.2f}s")
-    print(f"P1 overhead ratio (orchestrator / raw): {ratio:.3f}  (goal <= 1.05: {'met' if ratio <= 1.05 else 'NOT met'})")
+    print(
+        f"P1 overhead ratio (orchestrator / raw): {ratio:.3f}  (goal <= 1.05: {'met' if ratio <= 1.05 else 'NOT met'})"
+    )
     return 0
 
 

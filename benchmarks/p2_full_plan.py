@@ -50,8 +50,18 @@ from orchestrator.stacks import stacks_for  # noqa: E402
 from orchestrator.targets.local import LocalTarget  # noqa: E402
 
 from bench_support import (  # noqa: E402
-    CpuMeter, claim_work_dir, code_version, count_changed, init_log_times, load_average,
-    log_tail, orchestrator_command, output_tail, print_outcome, round_order, timed_run,
+    CpuMeter,
+    claim_work_dir,
+    code_version,
+    count_changed,
+    init_log_times,
+    load_average,
+    log_tail,
+    orchestrator_command,
+    output_tail,
+    print_outcome,
+    round_order,
+    timed_run,
 )
 
 GOAL = 0.4
@@ -88,15 +98,26 @@ def prepare_work_dir(path: Path) -> Path:
 
 
 def orchestrator_env(work: Path, emulator_url: str) -> dict[str, str]:
-    return {**os.environ, "ORCHESTRATOR_WORK_DIR": str(work), "ORCHESTRATOR_EMULATOR_URL": emulator_url, "PYTHONPATH": str(REPO)}
+    return {
+        **os.environ,
+        "ORCHESTRATOR_WORK_DIR": str(work),
+        "ORCHESTRATOR_EMULATOR_URL": emulator_url,
+        "PYTHONPATH": str(REPO),
+    }
 
 
 def apply_all(env: dict[str, str], parallelism: int, log: Path) -> bool:
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"\n==== apply --parallelism {parallelism}\n")
         handle.flush()
-        result = subprocess.run(orchestrator_command("apply", "--parallelism", str(parallelism)), env=env, cwd=REPO,
-                                stdout=handle, stderr=subprocess.STDOUT, check=False)
+        result = subprocess.run(
+            orchestrator_command("apply", "--parallelism", str(parallelism)),
+            env=env,
+            cwd=REPO,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     return result.returncode == 0
 
 
@@ -109,7 +130,10 @@ def prepare(env: dict[str, str], parallelism: int, work: Path) -> float:
     if not apply_all(env, parallelism, log):
         if parallelism == 1:
             sys.exit(f"prepare apply failed; see {log}:\n{log_tail(log)}")
-        print(f"  apply --parallelism {parallelism} failed after {time.perf_counter() - start:.0f}s:\n{log_tail(log, 15)}", flush=True)
+        print(
+            f"  apply --parallelism {parallelism} failed after {time.perf_counter() - start:.0f}s:\n{log_tail(log, 15)}",
+            flush=True,
+        )
         print("  retrying with --parallelism 1 ...", flush=True)
         if not apply_all(env, 1, log):
             sys.exit(f"prepare apply failed; see {log}:\n{log_tail(log)}")
@@ -124,7 +148,9 @@ def stack_roots(work: Path) -> list[Root]:
     for config in load_envs(None):
         for stack in stacks_for(config, None):
             roots.append(Root(config.name, stack.name, work / "local" / config.name / stack.name))
-    missing = [r for r in roots if not (r.dir / "main.tf.json").is_file() or not (r.dir / "backend.tfbackend").is_file()]
+    missing = [
+        r for r in roots if not (r.dir / "main.tf.json").is_file() or not (r.dir / "backend.tfbackend").is_file()
+    ]
     if missing:
         sys.exit(f"generated roots missing after the apply: {', '.join(f'{r.env}/{r.stack}' for r in missing)}")
     return roots
@@ -149,7 +175,9 @@ def run_ours(env: dict[str, str], parallelism: int, work: Path) -> tuple[float, 
     before = init_log_times(work / "local", INIT_LOGS)
     elapsed, result = timed_run(orchestrator_command("plan", "--parallelism", str(parallelism), "--json"), env, REPO)
     if result.returncode != 0:
-        sys.exit(f"orchestrator plan --parallelism {parallelism} failed (exit {result.returncode}):\n{output_tail(result.stdout, result.stderr)}")
+        sys.exit(
+            f"orchestrator plan --parallelism {parallelism} failed (exit {result.returncode}):\n{output_tail(result.stdout, result.stderr)}"
+        )
     report = json.loads(result.stdout)
     stacks = [s for s in report["stacks"] if s["stack"] != "bootstrap"]
     reinits = count_changed(before, init_log_times(work / "local", INIT_LOGS))
@@ -160,7 +188,9 @@ def run_ours(env: dict[str, str], parallelism: int, work: Path) -> tuple[float, 
 def run_terraform(command: list[str], env: dict[str, str], cwd: Path, ok: tuple[int, ...]) -> int:
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode not in ok:
-        sys.exit(f"baseline failed in {cwd} (exit {result.returncode}): {' '.join(command)}\n{output_tail(result.stdout, result.stderr)}")
+        sys.exit(
+            f"baseline failed in {cwd} (exit {result.returncode}): {' '.join(command)}\n{output_tail(result.stdout, result.stderr)}"
+        )
     return result.returncode
 
 
@@ -195,13 +225,19 @@ def print_table(series: list[Series], loop: Series, main_series: Series) -> bool
         if s is not loop:
             ratio = s.median / loop.median
             cpu_ratio = statistics.median(s.cpu) / statistics.median(loop.cpu)
-            print(f"P2 ratio ({s.label} / loop): {ratio:.3f}  (goal <= {GOAL}: {'met' if ratio <= GOAL else 'NOT met'}); CPU ratio {cpu_ratio:.3f}")
+            print(
+                f"P2 ratio ({s.label} / loop): {ratio:.3f}  (goal <= {GOAL}: {'met' if ratio <= GOAL else 'NOT met'}); CPU ratio {cpu_ratio:.3f}"
+            )
     for s in series:
         if s.note:
             print(f"  last {s.label}: {s.note}")
-    print("  note: the loop uses the orchestrator's shared plugin cache (providers linked, not unpacked): favours the loop")
-    print("  note: CPU = user+sys seconds of the command's process tree (median), emu CPU = the emulator's meanwhile;"
-          " wall times depend on other work on the machine, CPU seconds much less")
+    print(
+        "  note: the loop uses the orchestrator's shared plugin cache (providers linked, not unpacked): favours the loop"
+    )
+    print(
+        "  note: CPU = user+sys seconds of the command's process tree (median), emu CPU = the emulator's meanwhile;"
+        " wall times depend on other work on the machine, CPU seconds much less"
+    )
     return main_series.median / loop.median <= GOAL
 
 
@@ -212,8 +248,15 @@ def describe(found: dict[str, int]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--parallelism", type=int, default=3, help="ours: --parallelism of the main measurement (1 is always measured too)")
-    parser.add_argument("--prepare-parallelism", type=int, default=3, help="the preparing apply (falls back to 1 if it fails)")
+    parser.add_argument(
+        "--parallelism",
+        type=int,
+        default=3,
+        help="ours: --parallelism of the main measurement (1 is always measured too)",
+    )
+    parser.add_argument(
+        "--prepare-parallelism", type=int, default=3, help="the preparing apply (falls back to 1 if it fails)"
+    )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/bench-p2"))
     parser.add_argument("--no-warmup", action="store_true", help="skip the untimed first plan of ours")
     args = parser.parse_args()
@@ -233,28 +276,45 @@ def main() -> int:
         prepared = prepare(env, args.prepare_parallelism, work)
         roots = stack_roots(work)
         base = engine_terraform_env()
-        print(f"loop's Terraform env (from the engine): {', '.join(f'{k}={v}' for k, v in sorted(base.items()) if 'SECRET' not in k)}", flush=True)
+        print(
+            f"loop's Terraform env (from the engine): {', '.join(f'{k}={v}' for k, v in sorted(base.items()) if 'SECRET' not in k)}",
+            flush=True,
+        )
         loop.label = f"{LOOP} ({len(roots)} roots)"
         print(f"roots: {', '.join(f'{r.env}/{r.stack}' for r in roots)}", flush=True)
         if not args.no_warmup:
             elapsed, found = run_ours(env, levels[0], work)
-            print(f"warm-up (untimed): orchestrator plan --parallelism {levels[0]} {elapsed:.2f}s ({describe(found)})", flush=True)
+            print(
+                f"warm-up (untimed): orchestrator plan --parallelism {levels[0]} {elapsed:.2f}s ({describe(found)})",
+                flush=True,
+            )
         for round_number in range(1, args.rounds + 1):
             sides: list[tuple[Series, int | None]] = [(loop, None), *((ours[p], p) for p in levels)]
             for series, parallelism in round_order(sides, round_number):
                 with CpuMeter(emulator.pid) as cpu:
-                    elapsed, found = run_loop(roots, work, base) if parallelism is None else run_ours(env, parallelism, work)
+                    elapsed, found = (
+                        run_loop(roots, work, base) if parallelism is None else run_ours(env, parallelism, work)
+                    )
                 series.cpu.append(cpu.tree)
                 series.emulator_cpu.append(cpu.emulator)
                 series.times.append(elapsed)
                 series.note = describe(found)
-                print(f"round {round_number}: {series.label:<40} {elapsed:7.2f}s  CPU {series.cpu[-1]:6.1f}s  emulator CPU {series.emulator_cpu[-1]:5.1f}s"
-                      f"  ({describe(found)}; load {load_average()})", flush=True)
+                print(
+                    f"round {round_number}: {series.label:<40} {elapsed:7.2f}s  CPU {series.cpu[-1]:6.1f}s  emulator CPU {series.emulator_cpu[-1]:5.1f}s"
+                    f"  ({describe(found)}; load {load_average()})",
+                    flush=True,
+                )
     finally:
         emulator.stop()
 
     met = print_table([loop, *ours.values()], loop, ours[levels[0]])
-    print_outcome(f"P2 goal (parallelism {levels[0]}): {'met' if met else 'NOT met'}", code_at_start, prepared, wall, work / "emulator.log")
+    print_outcome(
+        f"P2 goal (parallelism {levels[0]}): {'met' if met else 'NOT met'}",
+        code_at_start,
+        prepared,
+        wall,
+        work / "emulator.log",
+    )
     return 0
 
 

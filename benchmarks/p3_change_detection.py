@@ -61,13 +61,17 @@ def main() -> int:
                 elapsed, selected = _selected(clone)
                 times.append(elapsed)
             subprocess.run(["git", "checkout", "-q", "--", *files], cwd=clone, check=True)
-            print(f"{label:<46}{len(selected):>8}{total:>4}{statistics.median(times):>8.2f}s{max(times):>7.2f}s  {', '.join(selected) or '-'}")
+            print(
+                f"{label:<46}{len(selected):>8}{total:>4}{statistics.median(times):>8.2f}s{max(times):>7.2f}s  {', '.join(selected) or '-'}"
+            )
     return 0
 
 
 def _selected_all(clone: Path) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(clone)}
-    result = subprocess.run(orchestrator_command("graph", "--json"), cwd=clone, env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        orchestrator_command("graph", "--json"), cwd=clone, env=env, capture_output=True, text=True, check=True
+    )
     return list(json.loads(result.stdout)["order"])
 
 

@@ -55,8 +55,17 @@ from orchestrator.config import load_envs  # noqa: E402
 from orchestrator.emulator.process import Emulator, start_emulator  # noqa: E402
 
 from bench_support import (  # noqa: E402
-    CpuMeter, claim_work_dir, code_version, count_changed, init_log_times, load_average,
-    log_tail, orchestrator_command, output_tail, print_outcome, round_order,
+    CpuMeter,
+    claim_work_dir,
+    code_version,
+    count_changed,
+    init_log_times,
+    load_average,
+    log_tail,
+    orchestrator_command,
+    output_tail,
+    print_outcome,
+    round_order,
 )
 
 GOAL_SECONDS_PER_PROJECT = 0.5
@@ -166,11 +175,19 @@ def orchestrator_env(scale: Scale, emulator_url: str) -> dict[str, str]:
 
 
 def prepare(scale: Scale, emulator_url: str, log: Path) -> float:
-    print(f"preparing: python -m orchestrator apply --env dev with {scale.count} project(s) (log {log}) ...", flush=True)
+    print(
+        f"preparing: python -m orchestrator apply --env dev with {scale.count} project(s) (log {log}) ...", flush=True
+    )
     start = time.perf_counter()
     with log.open("w", encoding="utf-8") as handle:
-        result = subprocess.run(orchestrator_command("apply", "--env", "dev"), env=orchestrator_env(scale, emulator_url),
-                                cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, check=False)
+        result = subprocess.run(
+            orchestrator_command("apply", "--env", "dev"),
+            env=orchestrator_env(scale, emulator_url),
+            cwd=REPO,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"prepare apply failed (exit {result.returncode}); see {log}:\n{log_tail(log)}")
@@ -224,7 +241,11 @@ class TreeSampler:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             now = tree_memory(self._pid)
-            self.peak = TreeMemory(max(self.peak.rss_kib, now.rss_kib), max(self.peak.pss_kib, now.pss_kib), max(self.peak.processes, now.processes))
+            self.peak = TreeMemory(
+                max(self.peak.rss_kib, now.rss_kib),
+                max(self.peak.pss_kib, now.pss_kib),
+                max(self.peak.processes, now.processes),
+            )
 
     def __enter__(self) -> TreeSampler:
         if self._interval > 0:
@@ -256,16 +277,33 @@ def run_plan(scale: Scale, stacks: list[str], emulator: Emulator, interval: floa
     command = [sys.executable, "-c", WRAPPER, str(rusage_file), *plan_args(stacks)]
     with CpuMeter(emulator.pid) as cpu:
         start = time.perf_counter()
-        process = subprocess.Popen(command, env=orchestrator_env(scale, emulator.url), cwd=REPO,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            command,
+            env=orchestrator_env(scale, emulator.url),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         with TreeSampler(process.pid, interval) as sampler:
             stdout, stderr = process.communicate()
         elapsed = time.perf_counter() - start
     if process.returncode != 0:
-        sys.exit(f"plan with {scale.count} project(s) failed (exit {process.returncode}):\n{output_tail(stdout, stderr)}")
+        sys.exit(
+            f"plan with {scale.count} project(s) failed (exit {process.returncode}):\n{output_tail(stdout, stderr)}"
+        )
     usage = json.loads(rusage_file.read_text(encoding="utf-8"))
     reinits = count_changed(before, init_log_times(init_logs, "*/init.log"))
-    return Measured(elapsed, usage["self_kib"], usage["children_kib"], sampler.peak, planned_changes(stdout), reinits, cpu.tree, cpu.emulator)
+    return Measured(
+        elapsed,
+        usage["self_kib"],
+        usage["children_kib"],
+        sampler.peak,
+        planned_changes(stdout),
+        reinits,
+        cpu.tree,
+        cpu.emulator,
+    )
 
 
 def record(scale: Scale, measured: Measured) -> None:
@@ -306,41 +344,55 @@ def least_squares(scales: list[Scale]) -> tuple[float, float]:
 def print_table(scales: list[Scale], stacks: list[str]) -> bool:
     print()
     print(f"plan --env dev --stack {' --stack '.join(stacks)}; memory in MiB, peaks over the timed rounds")
-    header = (f"{'projects':>8}{'median':>9}{'min':>9}{'max':>9}{'1st+init':>10}{'CPU':>8}{'emu CPU':>9}{'changes':>9}"
-              f"{'orch RSS':>10}{'max child':>11}{'tree PSS':>10}{'tree RSS':>10}{'procs':>7}  changes per stack")
+    header = (
+        f"{'projects':>8}{'median':>9}{'min':>9}{'max':>9}{'1st+init':>10}{'CPU':>8}{'emu CPU':>9}{'changes':>9}"
+        f"{'orch RSS':>10}{'max child':>11}{'tree PSS':>10}{'tree RSS':>10}{'procs':>7}  changes per stack"
+    )
     print(header)
     print("-" * len(header))
     for s in scales:
         per_stack = ", ".join(f"{k} {v}" for k, v in s.changes.items())
-        print(f"{s.count:>8}{s.median:>8.2f}s{min(s.times):>8.2f}s{max(s.times):>8.2f}s{s.first_plan:>9.2f}s"
-              f"{statistics.median(s.cpu):>7.1f}s{statistics.median(s.emulator_cpu):>8.1f}s{sum(s.changes.values()):>9}"
-              f"{mib(max(s.self_kib)):>10}{mib(max(s.child_kib)):>11}{mib(max(t.pss_kib for t in s.tree)):>10}"
-              f"{mib(max(t.rss_kib for t in s.tree)):>10}{max(t.processes for t in s.tree):>7}  {per_stack}")
+        print(
+            f"{s.count:>8}{s.median:>8.2f}s{min(s.times):>8.2f}s{max(s.times):>8.2f}s{s.first_plan:>9.2f}s"
+            f"{statistics.median(s.cpu):>7.1f}s{statistics.median(s.emulator_cpu):>8.1f}s{sum(s.changes.values()):>9}"
+            f"{mib(max(s.self_kib)):>10}{mib(max(s.child_kib)):>11}{mib(max(t.pss_kib for t in s.tree)):>10}"
+            f"{mib(max(t.rss_kib for t in s.tree)):>10}{max(t.processes for t in s.tree):>7}  {per_stack}"
+        )
     print()
     slopes = [(a, b, slope(a, b)) for a, b in zip(scales, scales[1:])]
     if len(scales) > 2:
         slopes.append((scales[0], scales[-1], slope(scales[0], scales[-1])))
     for a, b, value in slopes:
         memory = (max(t.pss_kib for t in b.tree) - max(t.pss_kib for t in a.tree)) / 1024 / (b.count - a.count)
-        print(f"slope {a.count:>3} -> {b.count:>3} projects: {value:+.3f} s/project   CPU {cpu_slope(a, b):+.3f} s/project"
-              f"   tree PSS {memory:+.1f} MiB/project")
+        print(
+            f"slope {a.count:>3} -> {b.count:>3} projects: {value:+.3f} s/project   CPU {cpu_slope(a, b):+.3f} s/project"
+            f"   tree PSS {memory:+.1f} MiB/project"
+        )
     met = all(value <= GOAL_SECONDS_PER_PROJECT for _, _, value in slopes)
     if len(scales) > 2:
         fitted, r_squared = least_squares(scales)
         first, last = slopes[0][2], slopes[len(scales) - 2][2]
         growth = last / first if first > 0 else float("inf")
         shape = "super-linear" if growth > 1.5 else "sub-linear" if growth < 0.5 else "linear (within +-50%)"
-        print(f"least-squares slope {fitted:+.3f} s/project, R^2 {r_squared:.3f}; last/first segment slope ratio {growth:.2f}: {shape}")
+        print(
+            f"least-squares slope {fitted:+.3f} s/project, R^2 {r_squared:.3f}; last/first segment slope ratio {growth:.2f}: {shape}"
+        )
         met = met and growth <= 1.5
     print(f"P4 goal (linear, <= {GOAL_SECONDS_PER_PROJECT} s per added project): {'met' if met else 'NOT met'}")
-    print("  note: CPU = user+sys seconds of the command's process tree, emu CPU = the emulator's meanwhile (medians);"
-          " wall times depend on other work on the machine, CPU seconds much less")
-    print("  note: 'orch RSS' is the orchestrator process itself (RUSAGE_SELF), 'max child' the largest single waited-for descendant"
-          " (RUSAGE_CHILDREN ru_maxrss: terraform or the provider plugin, not a sum); 'tree PSS'/'tree RSS'/'procs' are the peaks of"
-          " /proc samples of the whole process tree (RSS counts the pages the processes share, e.g. the provider binary, once per process)")
+    print(
+        "  note: CPU = user+sys seconds of the command's process tree, emu CPU = the emulator's meanwhile (medians);"
+        " wall times depend on other work on the machine, CPU seconds much less"
+    )
+    print(
+        "  note: 'orch RSS' is the orchestrator process itself (RUSAGE_SELF), 'max child' the largest single waited-for descendant"
+        " (RUSAGE_CHILDREN ru_maxrss: terraform or the provider plugin, not a sum); 'tree PSS'/'tree RSS'/'procs' are the peaks of"
+        " /proc samples of the whole process tree (RSS counts the pages the processes share, e.g. the provider binary, once per process)"
+    )
     reinit = [f"{s.count}: {s.reinits}" for s in scales if s.reinits]
     if reinit:
-        print(f"  WARNING: timed plans re-ran terraform init (a Terraform source changed meanwhile?): {', '.join(reinit)}")
+        print(
+            f"  WARNING: timed plans re-ran terraform init (a Terraform source changed meanwhile?): {', '.join(reinit)}"
+        )
     return met
 
 
@@ -354,9 +406,21 @@ def parse_counts(text: str) -> list[int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--projects", type=parse_counts, default=[1, 10, 50], help="project counts, comma-separated (the smallest is applied)")
-    parser.add_argument("--stack", action="append", dest="stacks", help="stacks to plan (repeatable; default foundation and projects)")
-    parser.add_argument("--sample-interval", type=float, default=0.25, help="seconds between /proc samples of the process tree's memory (0: off)")
+    parser.add_argument(
+        "--projects",
+        type=parse_counts,
+        default=[1, 10, 50],
+        help="project counts, comma-separated (the smallest is applied)",
+    )
+    parser.add_argument(
+        "--stack", action="append", dest="stacks", help="stacks to plan (repeatable; default foundation and projects)"
+    )
+    parser.add_argument(
+        "--sample-interval",
+        type=float,
+        default=0.25,
+        help="seconds between /proc samples of the process tree's memory (0: off)",
+    )
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/bench-p4"))
     args = parser.parse_args()
     stacks: list[str] = args.stacks or ["foundation", "projects"]
@@ -366,7 +430,10 @@ def main() -> int:
     print(f"code: {code_at_start}", flush=True)
     work = prepare_work_dir(args.work_dir)
     scales = make_scales(work, args.projects)
-    print(f"timed: python -m orchestrator {' '.join(plan_args(stacks))} (in the rusage wrapper), N = {', '.join(map(str, args.projects))}", flush=True)
+    print(
+        f"timed: python -m orchestrator {' '.join(plan_args(stacks))} (in the rusage wrapper), N = {', '.join(map(str, args.projects))}",
+        flush=True,
+    )
     emulator = start_emulator(work / "emulator.log")
     print(f"emulator {emulator.url} (log {work / 'emulator.log'}); work dir {work}", flush=True)
     try:
@@ -374,18 +441,24 @@ def main() -> int:
         for scale in scales:
             first = run_plan(scale, stacks, emulator, args.sample_interval)
             scale.first_plan = first.seconds
-            print(f"warm-up (untimed) {scale.count:>3} project(s): {first.seconds:6.2f}s, {first.reinits} init(s), "
-                  f"changes {sum(first.changes.values())}", flush=True)
+            print(
+                f"warm-up (untimed) {scale.count:>3} project(s): {first.seconds:6.2f}s, {first.reinits} init(s), "
+                f"changes {sum(first.changes.values())}",
+                flush=True,
+            )
         for round_number in range(1, args.rounds + 1):
             for scale in round_order(scales, round_number):
                 measured = run_plan(scale, stacks, emulator, args.sample_interval)
                 record(scale, measured)
-                print(f"round {round_number}: {scale.count:>3} project(s) {measured.seconds:6.2f}s  CPU {measured.cpu:5.1f}s"
-                      f"  emulator CPU {measured.emulator_cpu:4.1f}s  orch {mib(measured.self_kib)} MiB, "
-                      f"max child {mib(measured.child_kib)} MiB, tree PSS {mib(measured.tree.pss_kib)} MiB "
-                      f"(RSS {mib(measured.tree.rss_kib)} MiB, {measured.tree.processes} procs), "
-                      f"changes {sum(measured.changes.values())}, load {load_average()}"
-                      + (f", {measured.reinits} RE-INIT(S)" if measured.reinits else ""), flush=True)
+                print(
+                    f"round {round_number}: {scale.count:>3} project(s) {measured.seconds:6.2f}s  CPU {measured.cpu:5.1f}s"
+                    f"  emulator CPU {measured.emulator_cpu:4.1f}s  orch {mib(measured.self_kib)} MiB, "
+                    f"max child {mib(measured.child_kib)} MiB, tree PSS {mib(measured.tree.pss_kib)} MiB "
+                    f"(RSS {mib(measured.tree.rss_kib)} MiB, {measured.tree.processes} procs), "
+                    f"changes {sum(measured.changes.values())}, load {load_average()}"
+                    + (f", {measured.reinits} RE-INIT(S)" if measured.reinits else ""),
+                    flush=True,
+                )
     finally:
         emulator.stop()
 

@@ -75,10 +75,33 @@ class FigureBefore:
 FIGURES_BEFORE = (
     FigureBefore("wall", "clean-clone .ci/run, wall time", 1385, 1385, "s", "wall time of this run (above)"),
     FigureBefore("tests", "clean-clone .ci/run, tests", 621, 621, "tests", "tests in this run"),
-    FigureBefore("double_apply", "README flow: double apply", 394, 394, "s", "the world's first + second apply (their run reports)"),
-    FigureBefore("setup_apply", "test_dev_local: setup apply", 277, 277, "s", "the world's first apply, which replaced it (all three environments)"),
-    FigureBefore("destroy", "README flow: destroy", 172, 172, "s", "the longer of test_destroy.py and test_destroy_targets.py, which run side by side (setup included: the wait for the other world tests)"),
-    FigureBefore("module_test", "module tests, each", 40, 60, "s", "each root's validate + terraform test: min-max (median)"),
+    FigureBefore(
+        "double_apply",
+        "README flow: double apply",
+        394,
+        394,
+        "s",
+        "the world's first + second apply (their run reports)",
+    ),
+    FigureBefore(
+        "setup_apply",
+        "test_dev_local: setup apply",
+        277,
+        277,
+        "s",
+        "the world's first apply, which replaced it (all three environments)",
+    ),
+    FigureBefore(
+        "destroy",
+        "README flow: destroy",
+        172,
+        172,
+        "s",
+        "the longer of test_destroy.py and test_destroy_targets.py, which run side by side (setup included: the wait for the other world tests)",
+    ),
+    FigureBefore(
+        "module_test", "module tests, each", 40, 60, "s", "each root's validate + terraform test: min-max (median)"
+    ),
 )
 """Measured on a lightly loaded 2-core machine before the suite's work on its time
 (2026-12-06)."""
@@ -111,7 +134,7 @@ def module_path(classname: str) -> tuple[str, list[str]]:
     parts = classname.split(".")
     for index, part in enumerate(parts):
         if part.startswith("test_") or part.endswith("_test"):
-            return "/".join(parts[: index + 1]) + ".py", parts[index + 1:]
+            return "/".join(parts[: index + 1]) + ".py", parts[index + 1 :]
     return "/".join(parts) + ".py", []
 
 
@@ -250,8 +273,10 @@ def print_tiers(tests: list[CaseResult]) -> None:
     print(f"{'tier':<32}{'tests':>7}{'failed':>8}{'skipped':>9}{'durations':>12}{'share':>8}")
     for t in totals:
         print(f"{t.tier:<32}{t.tests:>7}{t.failed:>8}{t.skipped:>9}{t.seconds:>11.1f}s{t.seconds / whole:>8.1%}")
-    print(f"{'total':<32}{len(tests):>7}{sum(t.failed for t in totals):>8}{sum(t.skipped for t in totals):>9}"
-          f"{sum(t.seconds for t in totals):>11.1f}s{1:>8.1%}")
+    print(
+        f"{'total':<32}{len(tests):>7}{sum(t.failed for t in totals):>8}{sum(t.skipped for t in totals):>9}"
+        f"{sum(t.seconds for t in totals):>11.1f}s{1:>8.1%}"
+    )
     missing = [tier for tier in TIERS if tier not in {t.tier for t in totals}]
     if missing:
         print(f"  not in this run: {', '.join(missing)}")
@@ -268,12 +293,16 @@ def print_run(tests: list[CaseResult], run: RunFigures, ran_here: bool) -> None:
     durations = sum(t.seconds for t in tests)
     source = "this script's timing of pytest" if ran_here else "the JUnit report's own time"
     print(f"\nwall time of the run        {run.wall:>9.1f}s  ({source})")
-    print(f"sum of the test durations   {durations:>9.1f}s  (÷ wall {durations / run.wall if run.wall else 0:.2f}: tests running at once, on average)")
+    print(
+        f"sum of the test durations   {durations:>9.1f}s  (÷ wall {durations / run.wall if run.wall else 0:.2f}: tests running at once, on average)"
+    )
     if run.cpu is None:
         print(f"CPU time (children)         {'n/a':>10}  (the run was not made by this script)")
     else:
-        print(f"CPU time (children)         {run.cpu:>9.1f}s  (÷ wall {run.cpu / run.wall if run.wall else 0:.2f}: cores busy on average;"
-              " user+sys of every process pytest waited for)")
+        print(
+            f"CPU time (children)         {run.cpu:>9.1f}s  (÷ wall {run.cpu / run.wall if run.wall else 0:.2f}: cores busy on average;"
+            " user+sys of every process pytest waited for)"
+        )
 
 
 def print_before_and_now(tests: list[CaseResult], run: RunFigures) -> None:
@@ -284,7 +313,9 @@ def print_before_and_now(tests: list[CaseResult], run: RunFigures) -> None:
         middle = (figure.low + figure.high) / 2
         ratio = f"{value / middle:.2f}" if value is not None else "—"
         print(f"{figure.label:<34}{figure_before_text(figure):>12}{text:>18}{ratio:>12}  {figure.counterpart}")
-    print("  a range's ratio is against its middle; the wall time and the tests are the whole suite's before: a subset's ratios say little")
+    print(
+        "  a range's ratio is against its middle; the wall time and the tests are the whole suite's before: a subset's ratios say little"
+    )
 
 
 # ---- running pytest -------------------------------------------------------------------------------
@@ -311,14 +342,28 @@ def run_pytest(command: list[str]) -> tuple[float, float, int]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--from", dest="from_file", type=Path, metavar="FILE", help="profile this JUnit XML instead of running pytest")
-    parser.add_argument("--junitxml", type=Path, metavar="FILE", help="keep the JUnit XML of the run here (default: a temporary file)")
-    parser.add_argument("--basetemp", type=Path, metavar="DIR",
-                        help="pytest's base temporary directory (emptied by pytest; default: a temporary one, removed afterwards);"
-                             " with --from: where to find the world's run reports (<DIR>/world/*.json) of that run")
-    parser.add_argument("--slowest", type=int, default=15, metavar="N", help="how many of the slowest tests to list (default 15)")
-    parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
-                        help="paths and options for pytest, after `--` (default: none, i.e. the whole suite)")
+    parser.add_argument(
+        "--from", dest="from_file", type=Path, metavar="FILE", help="profile this JUnit XML instead of running pytest"
+    )
+    parser.add_argument(
+        "--junitxml", type=Path, metavar="FILE", help="keep the JUnit XML of the run here (default: a temporary file)"
+    )
+    parser.add_argument(
+        "--basetemp",
+        type=Path,
+        metavar="DIR",
+        help="pytest's base temporary directory (emptied by pytest; default: a temporary one, removed afterwards);"
+        " with --from: where to find the world's run reports (<DIR>/world/*.json) of that run",
+    )
+    parser.add_argument(
+        "--slowest", type=int, default=15, metavar="N", help="how many of the slowest tests to list (default 15)"
+    )
+    parser.add_argument(
+        "pytest_args",
+        nargs="*",
+        metavar="-- PYTEST_ARGS",
+        help="paths and options for pytest, after `--` (default: none, i.e. the whole suite)",
+    )
     return parser.parse_args(argv)
 
 

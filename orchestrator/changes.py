@@ -81,7 +81,9 @@ def _inside(file: str, directory: str) -> bool:
     return file == directory or file.startswith(directory.rstrip("/") + "/")
 
 
-def affected_stacks(changed_files: Iterable[str], selection: list[tuple[EnvConfig, list[StackSpec]]], root: Path = paths.REPO_ROOT) -> Affected:
+def affected_stacks(
+    changed_files: Iterable[str], selection: list[tuple[EnvConfig, list[StackSpec]]], root: Path = paths.REPO_ROOT
+) -> Affected:
     """The stacks of `selection` that the changed files (repository-relative) can affect."""
     stacks: dict[str, list[str]] = {env.name: [] for env, _ in selection}
     reasons: dict[str, str] = {}
@@ -106,8 +108,14 @@ def affected_stacks(changed_files: Iterable[str], selection: list[tuple[EnvConfi
 
 def changed_files_since(ref: str, root: Path = paths.REPO_ROOT) -> list[str]:
     """Files changed between `ref` and the working tree (committed or not), repository-relative."""
-    result = subprocess.run(["git", "diff", "--name-only", ref, "--"], cwd=root, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["git", "diff", "--name-only", ref, "--"], cwd=root, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
-        raise ConfigError([f"--changed-since: git cannot compare with {ref!r}: {result.stderr.strip() or 'unknown error'}"])
-    untracked = subprocess.run(["git", "ls-files", "--others", "--exclude-standard"], cwd=root, capture_output=True, text=True, check=False)
+        raise ConfigError(
+            [f"--changed-since: git cannot compare with {ref!r}: {result.stderr.strip() or 'unknown error'}"]
+        )
+    untracked = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard"], cwd=root, capture_output=True, text=True, check=False
+    )
     return sorted({line for line in (result.stdout + untracked.stdout).splitlines() if line.strip()})

@@ -34,7 +34,12 @@ from orchestrator.cli_arguments import (
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
-from orchestrator.github_environments import apply_branch_checks, set_subject_template, subject_contexts, subject_template_check
+from orchestrator.github_environments import (
+    apply_branch_checks,
+    set_subject_template,
+    subject_contexts,
+    subject_template_check,
+)
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
@@ -67,20 +72,40 @@ def _env_option(parser: argparse.ArgumentParser, help_text: str = ENV_HELP) -> N
 
 
 def _stack_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", action=AppendOnce, dest="stacks", metavar="STACK", type=one_of(tuple(STACKS), "stack"), help="only this stack (repeatable, each once)")
+    parser.add_argument(
+        "--stack",
+        action=AppendOnce,
+        dest="stacks",
+        metavar="STACK",
+        type=one_of(tuple(STACKS), "stack"),
+        help="only this stack (repeatable, each once)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     common = argparse.ArgumentParser(add_help=False)
     _env_option(common)
-    common.add_argument("--target", choices=("local", "aws"), default="local", help="local emulator (default) or real AWS accounts")
+    common.add_argument(
+        "--target", choices=("local", "aws"), default="local", help="local emulator (default) or real AWS accounts"
+    )
     common.add_argument("--json", action="store_true", help="print a machine-readable report on stdout")
-    common.add_argument("--emulator-url", type=emulator_url, help="local target: use this running emulator instead of starting one")
-    common.add_argument("--keep-emulator", action="store_true", help="local target: leave the emulator running afterwards")
+    common.add_argument(
+        "--emulator-url", type=emulator_url, help="local target: use this running emulator instead of starting one"
+    )
+    common.add_argument(
+        "--keep-emulator", action="store_true", help="local target: leave the emulator running afterwards"
+    )
     stack_opts = argparse.ArgumentParser(add_help=False)
     _stack_option(stack_opts)
-    stack_opts.add_argument("--lock-timeout", default="0s", type=duration, help="how long to wait for a held state lock, e.g. 90s, 5m (default 0s: fail at once; at most 24h)")
+    stack_opts.add_argument(
+        "--lock-timeout",
+        default="0s",
+        type=duration,
+        help="how long to wait for a held state lock, e.g. 90s, 5m (default 0s: fail at once; at most 24h)",
+    )
     stack_opts.add_argument(
         "--parallelism",
         type=_positive,
@@ -100,7 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the run report as Markdown for a pull-request comment (bounded to GitHub's limit) and the full text beside it (FILE with .txt)",
     )
-    stack_opts.add_argument("--report-json", type=output_file, metavar="FILE", help="also write the run report as JSON to FILE (merged by `report --from-dir`)")
+    stack_opts.add_argument(
+        "--report-json",
+        type=output_file,
+        metavar="FILE",
+        help="also write the run report as JSON to FILE (merged by `report --from-dir`)",
+    )
     stack_opts.add_argument(
         "--step-summary",
         action="store_true",
@@ -120,85 +150,177 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", parents=[common], help="check terraform, providers, emulator and credentials (aws: and the repository's OIDC subject template and that only the protected branch may deploy each environment)")
-    sub.add_parser("bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key")
+    sub.add_parser(
+        "doctor",
+        parents=[common],
+        help="check terraform, providers, emulator and credentials (aws: and the repository's OIDC subject template and that only the protected branch may deploy each environment)",
+    )
+    sub.add_parser(
+        "bootstrap", parents=[common], help="create or reconcile each account's state bucket, lock table and key"
+    )
     plan = sub.add_parser("plan", parents=[common, stack_opts], help="show what apply would change")
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 3 when changes are present, 0 when none")
     plan.add_argument(
-        "--github-output", type=output_file, metavar="FILE",
+        "--github-output",
+        type=output_file,
+        metavar="FILE",
         help="also append changes=true|false to FILE ($GITHUB_OUTPUT): a workflow asks for an apply approval only when there is something to apply",
     )
     plan.add_argument(
-        "--out-dir", type=output_dir,
+        "--out-dir",
+        type=output_dir,
         help="also keep each stack's plan here: <env>.<stack>.plan.json (for review and policy checks), .tfplan and .summary.json (for apply --from)",
     )
     apply = sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
     apply.add_argument(
-        "--policy-gate", choices=("on", "off"), default=None,
+        "--policy-gate",
+        choices=("on", "off"),
+        default=None,
         help="checkov on each plan before it is applied; a failed check stops that stack (default: on for aws, off on the local emulator)",
     )
     apply.add_argument(
-        "--from", dest="from_dir", type=output_dir, metavar="DIR",
+        "--from",
+        dest="from_dir",
+        type=output_dir,
+        metavar="DIR",
         help="apply exactly the plans `plan --out-dir DIR` saved (reviewed), nothing else; a plan whose state changed since is refused",
     )
     destroy = sub.add_parser("destroy", parents=[common, stack_opts], help="destroy stacks in reverse order")
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     sub.add_parser("output", parents=[common, stack_opts], help="print stack outputs")
-    unlock = sub.add_parser("unlock", parents=[common], help="release a state lock left by a run that died (asks for confirmation)")
+    unlock = sub.add_parser(
+        "unlock", parents=[common], help="release a state lock left by a run that died (asks for confirmation)"
+    )
     unlock.add_argument("lock_env", metavar="ENV", type=env_name, help="the environment whose stack is locked")
     unlock.add_argument(
-        "lock_stack", metavar="STACK", type=one_of(tuple(STACKS), "stack"), help="the locked stack (the error of the blocked run names env, stack and lock ID)"
+        "lock_stack",
+        metavar="STACK",
+        type=one_of(tuple(STACKS), "stack"),
+        help="the locked stack (the error of the blocked run names env, stack and lock ID)",
     )
     unlock.add_argument("lock_id", metavar="LOCK_ID", type=lock_id, help="the lock ID from that error")
     unlock.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     recover = sub.add_parser(
-        "recover-state", parents=[common],
+        "recover-state",
+        parents=[common],
         help="push back the state Terraform left in errored.tfstate when it could not save it (checks lineage and serial first; asks for confirmation)",
     )
-    recover.add_argument("state_env", metavar="ENV", type=env_name, help="the environment (the failed run's report names env and stack)")
-    recover.add_argument("state_stack", metavar="STACK", type=one_of(tuple(STACKS), "stack"), help="the stack whose working folder holds errored.tfstate")
+    recover.add_argument(
+        "state_env", metavar="ENV", type=env_name, help="the environment (the failed run's report names env and stack)"
+    )
+    recover.add_argument(
+        "state_stack",
+        metavar="STACK",
+        type=one_of(tuple(STACKS), "stack"),
+        help="the stack whose working folder holds errored.tfstate",
+    )
     recover.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
-    sub.add_parser("drift", parents=[common, stack_opts], help="report, per stack, real resources that differ from the state (exit 3 if any; changes nothing)")
-    graph = sub.add_parser("graph", parents=[common, stack_opts], help="print the stack graph: order and dependencies (no Terraform, no AWS)")
+    sub.add_parser(
+        "drift",
+        parents=[common, stack_opts],
+        help="report, per stack, real resources that differ from the state (exit 3 if any; changes nothing)",
+    )
+    graph = sub.add_parser(
+        "graph",
+        parents=[common, stack_opts],
+        help="print the stack graph: order and dependencies (no Terraform, no AWS)",
+    )
     graph.add_argument("--destroy", action="store_true", help="the order destroy would use")
     cleanup = sub.add_parser(
-        "cleanup-studio", parents=[common], help="remove the home EFS, mount targets and NFS security groups that deleted Studio domains left behind"
+        "cleanup-studio",
+        parents=[common],
+        help="remove the home EFS, mount targets and NFS security groups that deleted Studio domains left behind",
     )
     cleanup.add_argument("--yes", action="store_true", help="do not ask for confirmation (required without a terminal)")
     matrix = sub.add_parser(
-        "matrix", parents=[common],
+        "matrix",
+        parents=[common],
         help="the environments a run touches, in promotion order, with account, region and GitHub OIDC roles, as a GitHub Actions matrix (no Terraform, no AWS)",
     )
     _stack_option(matrix)
-    matrix.add_argument("--changed-since", type=git_ref, metavar="GIT_REF", help="only environments with stacks that files changed since GIT_REF can affect")
-    matrix.add_argument("--github-output", type=output_file, metavar="FILE", help="also append matrix=, count=, envs= (and, for one env, its fields) to FILE ($GITHUB_OUTPUT)")
-    report = sub.add_parser("report", help="merge the run reports of several jobs (--report-json) into one Markdown pull-request comment")
-    report.add_argument("--from-dir", type=output_dir, required=True, metavar="DIR", help="folder of run-report JSON files; missing or empty means no stack was affected")
-    report.add_argument("--markdown", type=output_file, required=True, metavar="FILE", help="the comment body (bounded to GitHub's limit); the full text goes beside it (FILE with .txt)")
+    matrix.add_argument(
+        "--changed-since",
+        type=git_ref,
+        metavar="GIT_REF",
+        help="only environments with stacks that files changed since GIT_REF can affect",
+    )
+    matrix.add_argument(
+        "--github-output",
+        type=output_file,
+        metavar="FILE",
+        help="also append matrix=, count=, envs= (and, for one env, its fields) to FILE ($GITHUB_OUTPUT)",
+    )
+    report = sub.add_parser(
+        "report", help="merge the run reports of several jobs (--report-json) into one Markdown pull-request comment"
+    )
+    report.add_argument(
+        "--from-dir",
+        type=output_dir,
+        required=True,
+        metavar="DIR",
+        help="folder of run-report JSON files; missing or empty means no stack was affected",
+    )
+    report.add_argument(
+        "--markdown",
+        type=output_file,
+        required=True,
+        metavar="FILE",
+        help="the comment body (bounded to GitHub's limit); the full text goes beside it (FILE with .txt)",
+    )
     report.add_argument("--step-summary", action="store_true", help="also append the Markdown to $GITHUB_STEP_SUMMARY")
     report.add_argument(
-        "--expected-envs", type=env_list, default=[], metavar="JSON",
+        "--expected-envs",
+        type=env_list,
+        default=[],
+        metavar="JSON",
         help='environments that should have a report, as a JSON list (e.g. \'["dev","prod"]\'); one without is shown as failed (its job died before the orchestrator ran)',
     )
     report.add_argument("--json", action="store_true", help="print the merged report as JSON")
     comment = sub.add_parser(
-        "pr-comment", help="create or update in place the pull request's one plan-report comment ($GITHUB_TOKEN, $GITHUB_REPOSITORY, $GITHUB_API_URL)"
+        "pr-comment",
+        help="create or update in place the pull request's one plan-report comment ($GITHUB_TOKEN, $GITHUB_REPOSITORY, $GITHUB_API_URL)",
     )
-    comment.add_argument("--pr", type=whole_number(1, 2**31 - 1, "a pull request number"), required=True, metavar="NUMBER", help="the pull request number")
-    comment.add_argument("--body-file", type=input_path, required=True, metavar="FILE", help="the Markdown body (from `report --markdown`)")
+    comment.add_argument(
+        "--pr",
+        type=whole_number(1, 2**31 - 1, "a pull request number"),
+        required=True,
+        metavar="NUMBER",
+        help="the pull request number",
+    )
+    comment.add_argument(
+        "--body-file",
+        type=input_path,
+        required=True,
+        metavar="FILE",
+        help="the Markdown body (from `report --markdown`)",
+    )
     subject = sub.add_parser(
         "oidc-subject",
         help="check, or with --apply set, each platform repository's GitHub OIDC subject template (claims repo, context, ref: what the CI roles trust) ($GITHUB_TOKEN, $GITHUB_API_URL)",
     )
     _env_option(subject, "the repositories of this environment (repeatable, each once; default: every env under envs/)")
-    subject.add_argument("--apply", action="store_true", help="set the template where it differs (needs a repository administrator's token; asks for confirmation)")
-    subject.add_argument("--yes", action="store_true", help="with --apply: do not ask for confirmation (required without a terminal)")
+    subject.add_argument(
+        "--apply",
+        action="store_true",
+        help="set the template where it differs (needs a repository administrator's token; asks for confirmation)",
+    )
+    subject.add_argument(
+        "--yes", action="store_true", help="with --apply: do not ask for confirmation (required without a terminal)"
+    )
     subject.add_argument("--json", action="store_true", help="print the checks as JSON")
-    scan = sub.add_parser("scan", help="checkov over modules/, envs/, bootstrap/ and templates/: exit 1 on any failed check")
-    scan.add_argument("--sarif-dir", type=output_dir, metavar="DIR", help="also write one SARIF file per folder here (for code scanning)")
+    scan = sub.add_parser(
+        "scan", help="checkov over modules/, envs/, bootstrap/ and templates/: exit 1 on any failed check"
+    )
+    scan.add_argument(
+        "--sarif-dir",
+        type=output_dir,
+        metavar="DIR",
+        help="also write one SARIF file per folder here (for code scanning)",
+    )
     scan.add_argument("--json", action="store_true", help="print the result as JSON")
     emulator = sub.add_parser(
-        "emulator", help="manage a long-running local emulator; `credentials` prints a shell's AWS variables for one role of an environment's account on it"
+        "emulator",
+        help="manage a long-running local emulator; `credentials` prints a shell's AWS variables for one role of an environment's account on it",
     )
     emulator.add_argument("action", choices=("start", "stop", "status", "reset", "credentials"))
     emulator.add_argument("--env", type=env_name, help="credentials: the environment whose account holds the role")
@@ -232,7 +354,9 @@ def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvC
     _emit(
         args,
         {name: [leftover.__dict__ for leftover in leftovers] for name, (_, leftovers) in found.items()},
-        "\n".join(f"{name}: {leftover.describe()}" for name, (_, leftovers) in remaining.items() for leftover in leftovers)
+        "\n".join(
+            f"{name}: {leftover.describe()}" for name, (_, leftovers) in remaining.items() for leftover in leftovers
+        )
         or "no Studio resources left behind",
     )
     if not remaining:
@@ -243,7 +367,12 @@ def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvC
         return EXIT_FAILURE
     for name, (env, leftovers) in remaining.items():
         for leftover in leftovers:
-            remove(leftover, target.client(env, "efs"), target.client(env, "ec2"), lambda text, n=name: progress.say(f"{n}/studio", text))
+            remove(
+                leftover,
+                target.client(env, "efs"),
+                target.client(env, "ec2"),
+                lambda text, n=name: progress.say(f"{n}/studio", text),
+            )
     print(f"removed what {len(remaining)} environment(s) had left behind; run destroy again")
     return EXIT_OK
 
@@ -254,7 +383,9 @@ def _emulator_command(args: argparse.Namespace) -> int:
         return _role_credentials_command(args, handle_file)
     given = [flag for flag, value in (("--env", args.env), ("--role", args.role)) if value]
     if given:
-        raise ConfigError([f"{flag}: only with `emulator credentials` (value {getattr(args, flag[2:])!r})" for flag in given])
+        raise ConfigError(
+            [f"{flag}: only with `emulator credentials` (value {getattr(args, flag[2:])!r})" for flag in given]
+        )
     if args.action == "start":
         target = make_target("local", keep_emulator=True)
         target.open()
@@ -278,18 +409,27 @@ def _policy_gate(args: argparse.Namespace) -> bool:
     return args.target == "aws" if chosen is None else chosen == "on"
 
 
-def _saved_plans(run_dir: Path, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> list[tuple[EnvConfig, list[StackSpec]]]:
+def _saved_plans(
+    run_dir: Path, selection: list[tuple[EnvConfig, list[StackSpec]]]
+) -> list[tuple[EnvConfig, list[StackSpec]]]:
     """The selected stacks that `plan --out-dir run_dir` saved a plan for; none at all is an error."""
     if not run_dir.is_dir():
         raise ConfigError([f"--from: {run_dir} is not a directory written by `plan --out-dir`"])
-    saved = [(env, [s for s in stacks if (run_dir / f"{env.name}.{s.name}.summary.json").is_file()]) for env, stacks in selection]
+    saved = [
+        (env, [s for s in stacks if (run_dir / f"{env.name}.{s.name}.summary.json").is_file()])
+        for env, stacks in selection
+    ]
     saved = [(env, stacks) for env, stacks in saved if stacks]
     if not saved:
-        raise ConfigError([f"--from: {run_dir} holds no saved plan of the selected stacks (run `plan --out-dir {run_dir}` first)"])
+        raise ConfigError(
+            [f"--from: {run_dir} holds no saved plan of the selected stacks (run `plan --out-dir {run_dir}` first)"]
+        )
     return saved
 
 
-def _changed_only(ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], progress: Progress) -> list[tuple[EnvConfig, list[StackSpec]]]:
+def _changed_only(
+    ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], progress: Progress
+) -> list[tuple[EnvConfig, list[StackSpec]]]:
     files = changed_files_since(ref)
     affected = affected_stacks(files, selection)
     for label, file in affected.reasons.items():
@@ -301,7 +441,9 @@ def _changed_only(ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], 
 
 def _markdown(report: RunReport, full_text_name: str, heading: str = "") -> str:
     limit = markdown_report.GITHUB_COMMENT_LIMIT - len(heading)
-    return heading + markdown_report.render(report.command, report.target, report.outcomes, report.seconds, full_text_name, limit)
+    return heading + markdown_report.render(
+        report.command, report.target, report.outcomes, report.seconds, full_text_name, limit
+    )
 
 
 def _write_reports(args: argparse.Namespace, report: RunReport) -> None:
@@ -312,7 +454,9 @@ def _write_reports(args: argparse.Namespace, report: RunReport) -> None:
         args.report_json.parent.mkdir(parents=True, exist_ok=True)
         args.report_json.write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
     if getattr(args, "markdown", None) is not None:
-        markdown_report.write(report.text(limit=None), _markdown(report, args.markdown.with_suffix(".txt").name), args.markdown)
+        markdown_report.write(
+            report.text(limit=None), _markdown(report, args.markdown.with_suffix(".txt").name), args.markdown
+        )
     if getattr(args, "step_summary", False):
         github_actions.append_lines(github_actions.step_summary_file(), [_markdown(report, "this job's log"), ""])
 
@@ -322,7 +466,10 @@ def _matrix_command(args: argparse.Namespace, selection: list[tuple[EnvConfig, l
     if args.github_output is not None:
         github_actions.append_lines(args.github_output, github_actions.github_output_lines(document))
     rows = document["include"]
-    text = "\n".join(f"{r['env']:<10} {r['account_id']} {r['region']:<14} {r['stacks']}" for r in rows) or "no environment is affected"
+    text = (
+        "\n".join(f"{r['env']:<10} {r['account_id']} {r['region']:<14} {r['stacks']}" for r in rows)
+        or "no environment is affected"
+    )
     print(json.dumps(document, indent=2) if args.json else text)
     return EXIT_OK
 
@@ -335,10 +482,16 @@ def _report_command(args: argparse.Namespace) -> int:
         markdown = _markdown(merged, args.markdown.with_suffix(".txt").name, heading)
     else:
         markdown = heading + "### No stack is affected by this change: nothing to plan."
-    full = markdown_report.write(merged.text(limit=None) if merged.outcomes else "No stack is affected.", markdown, args.markdown)
+    full = markdown_report.write(
+        merged.text(limit=None) if merged.outcomes else "No stack is affected.", markdown, args.markdown
+    )
     if args.step_summary:
         github_actions.append_lines(github_actions.step_summary_file(), [markdown, ""])
-    _emit(args, merged.to_dict(), f"wrote {args.markdown} ({len(markdown)} characters, {len(merged.outcomes)} stack(s)) and {full}")
+    _emit(
+        args,
+        merged.to_dict(),
+        f"wrote {args.markdown} ({len(markdown)} characters, {len(merged.outcomes)} stack(s)) and {full}",
+    )
     return EXIT_FAILURE if merged.failed else EXIT_OK
 
 
@@ -373,7 +526,9 @@ def _oidc_subject_command(args: argparse.Namespace) -> int:
 def _scan_command(args: argparse.Namespace) -> int:
     scans = scan_repository(args.sarif_dir)
     failed = [f for s in scans for f in s.failed]
-    text = "\n".join(f"{s.folder + '/':<12} {s.passed:>4} passed {s.skipped:>3} skipped {len(s.failed):>3} failed" for s in scans)
+    text = "\n".join(
+        f"{s.folder + '/':<12} {s.passed:>4} passed {s.skipped:>3} skipped {len(s.failed):>3} failed" for s in scans
+    )
     if failed:
         text += "\n\nfailed checks:\n" + "\n".join(f"  {f}" for f in failed)
     data = {"ok": not failed, "folders": [{**s.__dict__, "sarif": str(s.sarif) if s.sarif else None} for s in scans]}
@@ -387,7 +542,9 @@ def _role_credentials_command(args: argparse.Namespace, handle_file: Path) -> in
 
     missing = [flag for flag, value in (("--env", args.env), ("--role", args.role)) if not value]
     if missing:
-        raise ConfigError([f"{flag}: `emulator credentials` needs it (e.g. --env dev --role mlops-dev-team-lead)" for flag in missing])
+        raise ConfigError(
+            [f"{flag}: `emulator credentials` needs it (e.g. --env dev --role mlops-dev-team-lead)" for flag in missing]
+        )
     env = load_envs([args.env])[0]
     handle = read_handle(handle_file) or {}
     url = os.environ.get("ORCHESTRATOR_EMULATOR_URL") or str(handle.get("url") or "")
@@ -404,9 +561,18 @@ def _role_credentials_command(args: argparse.Namespace, handle_file: Path) -> in
 def _check_target_options(args: argparse.Namespace) -> None:
     """Options of the local emulator only make sense with --target local; its URL from the environment is checked like the flag's."""
     if args.target != "local":
-        given = [flag for flag, value in (("--emulator-url", args.emulator_url), ("--keep-emulator", args.keep_emulator)) if value]
+        given = [
+            flag
+            for flag, value in (("--emulator-url", args.emulator_url), ("--keep-emulator", args.keep_emulator))
+            if value
+        ]
         if given:
-            raise ConfigError([f"{flag}: only with --target local (value {getattr(args, flag[2:].replace('-', '_'))!r})" for flag in given])
+            raise ConfigError(
+                [
+                    f"{flag}: only with --target local (value {getattr(args, flag[2:].replace('-', '_'))!r})"
+                    for flag in given
+                ]
+            )
         return
     from_environment = os.environ.get("ORCHESTRATOR_EMULATOR_URL")
     if args.emulator_url is None and from_environment:
@@ -437,7 +603,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.target == "aws":
             checks += apply_branch_checks(load_envs(args.envs))
         failed = [c for c in checks if c.required and not c.ok]
-        text = "\n".join(f"{'ok ' if c.ok else 'FAIL' if c.required else 'warn'} {c.name:<16} {c.detail}" for c in checks)
+        text = "\n".join(
+            f"{'ok ' if c.ok else 'FAIL' if c.required else 'warn'} {c.name:<16} {c.detail}" for c in checks
+        )
         _emit(args, {"ok": not failed, "checks": [c.__dict__ for c in checks]}, text)
         return EXIT_FAILURE if failed else EXIT_OK
 
@@ -449,12 +617,16 @@ def _run(args: argparse.Namespace) -> int:
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
     if args.command == "unlock":
-        question = f"Release lock {args.lock_id} of {args.lock_env}/{args.lock_stack}? Only if the run holding it is dead."
+        question = (
+            f"Release lock {args.lock_id} of {args.lock_env}/{args.lock_stack}? Only if the run holding it is dead."
+        )
         if not _confirmed(args, "unlock", question, "unlock"):
             print("not confirmed; the lock is kept")
             return EXIT_FAILURE
     if args.command == "recover-state":
-        if not _confirmed(args, "recover-state", recovery_question(args.target, args.state_env, args.state_stack), "push"):
+        if not _confirmed(
+            args, "recover-state", recovery_question(args.target, args.state_env, args.state_stack), "push"
+        ):
             print("not confirmed; nothing was pushed")
             return EXIT_FAILURE
     if getattr(args, "changed_since", None):
@@ -464,7 +636,11 @@ def _run(args: argparse.Namespace) -> int:
     if getattr(args, "changed_since", None):
         if not selection:
             report = RunReport(args.command, args.target)
-            _emit(args, report.to_dict(), f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.")
+            _emit(
+                args,
+                report.to_dict(),
+                f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.",
+            )
             return EXIT_OK
     if getattr(args, "from_dir", None) is not None:
         selection = _saved_plans(args.from_dir, selection)
@@ -506,9 +682,15 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 saved = getattr(args, "from_dir", None)
                 report = run_stacks(
-                    "apply-saved" if saved is not None else args.command, target, settings, selection, progress, args.lock_timeout,
+                    "apply-saved" if saved is not None else args.command,
+                    target,
+                    settings,
+                    selection,
+                    progress,
+                    args.lock_timeout,
                     saved if saved is not None else getattr(args, "out_dir", None),
-                    args.parallelism or DEFAULT_PARALLELISM, args.keep_going,
+                    args.parallelism or DEFAULT_PARALLELISM,
+                    args.keep_going,
                     _policy_gate(args),
                 )
         finally:
@@ -533,4 +715,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-

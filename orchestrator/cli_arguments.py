@@ -67,7 +67,10 @@ def duration(text: str) -> str:
 
 def git_ref(text: str) -> str:
     if not GIT_REF.fullmatch(text) or ".." in text or "//" in text or text.endswith((".lock", "/", ".")):
-        raise _refuse("must be a git branch, tag or commit (letters, digits and . _ / - ~ ^ @ { } +; not starting with '-', no '..')", text)
+        raise _refuse(
+            "must be a git branch, tag or commit (letters, digits and . _ / - ~ ^ @ { } +; not starting with '-', no '..')",
+            text,
+        )
     return text
 
 
@@ -114,11 +117,20 @@ def emulator_url(text: str) -> str:
     """The local emulator's URL: http on the loopback interface, with a port (as `emulator start` prints it)."""
     parts = urlsplit(text) if len(text) <= 200 and text.isascii() and text.isprintable() else None
     try:
-        valid = parts is not None and parts.scheme == "http" and _loopback(parts.hostname) and not parts.path.strip("/") and parts.port is not None
+        valid = (
+            parts is not None
+            and parts.scheme == "http"
+            and _loopback(parts.hostname)
+            and not parts.path.strip("/")
+            and parts.port is not None
+        )
     except ValueError:
         valid = False
     if not valid:
-        raise _refuse("must be the emulator's URL http://127.0.0.1:<port> on the loopback interface (as `emulator start` prints it)", text)
+        raise _refuse(
+            "must be the emulator's URL http://127.0.0.1:<port> on the loopback interface (as `emulator start` prints it)",
+            text,
+        )
     return text
 
 
@@ -147,7 +159,13 @@ def env_list(text: str) -> list[str]:
 class AppendOnce(argparse.Action):
     """`append`, refusing a value given twice (`--env dev --env dev` would run every stack twice)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         given = list(getattr(namespace, self.dest, None) or [])
         if values in given:
             raise argparse.ArgumentError(self, f"given more than once (value {quoted(values)})")

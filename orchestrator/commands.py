@@ -74,7 +74,11 @@ class RunReport:
         elif self.command == "plan" and not self.failed:
             parts.append("Changes present." if self.changes_present else "No changes.")
         elif self.command == "drift" and not self.failed:
-            parts.append("Drift: the real resources differ from the state (nothing was changed)." if self.changes_present else "No drift.")
+            parts.append(
+                "Drift: the real resources differ from the state (nothing was changed)."
+                if self.changes_present
+                else "No drift."
+            )
         return "\n\n".join(parts)
 
     def exit_code(self, detailed: bool = False) -> int:
@@ -103,7 +107,9 @@ def run_stacks(
     start = time.monotonic()
     report = RunReport("apply" if command == "apply-saved" else command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
-    graph = build_graph(envs, with_bootstrap=command in ("plan", "apply"), with_dependencies=command not in ("plan", "drift"))
+    graph = build_graph(
+        envs, with_bootstrap=command in ("plan", "apply"), with_dependencies=command not in ("plan", "drift")
+    )
     if command == "destroy":
         graph = graph.reversed()
 
@@ -153,8 +159,14 @@ def _run_stack(
             saved = engine.load_saved(env, stack, out_dir)
             # The gate reads the plan that will be applied (`terraform show` of the saved .tfplan),
             # never the JSON beside it, which nothing ties to that plan.
-            refused = _gated(engine, target, env, stack, progress) if policy_gate and saved.result == "changes" else None
-            return [refused or _not_administrable(target, env, stack, saved) or engine.apply_saved(env, stack, out_dir, saved)]
+            refused = (
+                _gated(engine, target, env, stack, progress) if policy_gate and saved.result == "changes" else None
+            )
+            return [
+                refused
+                or _not_administrable(target, env, stack, saved)
+                or engine.apply_saved(env, stack, out_dir, saved)
+            ]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy", lock=command != "plan")
         outcome = planned
@@ -186,14 +198,21 @@ def _gated(engine: Engine, target: Target, env: EnvConfig, stack: StackSpec, pro
     verdict = check_plan(plan_json)
     findings = guard_plan(json.loads(plan_json.read_text(encoding="utf-8")), platform_accounts(env))
     if verdict.ok and not findings:
-        progress.say(f"{env.name}/{stack.name}", f"policy gate: {verdict.passed} checks passed, no change weakens the platform (SARIF {verdict.sarif})")
+        progress.say(
+            f"{env.name}/{stack.name}",
+            f"policy gate: {verdict.passed} checks passed, no change weakens the platform (SARIF {verdict.sarif})",
+        )
         return None
     lines = []
     if not verdict.ok:
-        lines.append(f"policy gate: checkov found {len(verdict.failed)} failed check(s) in the plan; nothing was applied (SARIF: {verdict.sarif})")
+        lines.append(
+            f"policy gate: checkov found {len(verdict.failed)} failed check(s) in the plan; nothing was applied (SARIF: {verdict.sarif})"
+        )
         lines += [f"  {failure}" for failure in verdict.failed]
     if findings:
-        lines.append(f"policy gate: {len(findings)} change(s) no reviewed plan of the platform makes; nothing was applied")
+        lines.append(
+            f"policy gate: {len(findings)} change(s) no reviewed plan of the platform makes; nothing was applied"
+        )
         lines += [f"  {finding}" for finding in findings]
     return StackOutcome(env.name, stack.name, "apply", result="failed", error="\n".join(lines))
 
@@ -210,7 +229,14 @@ def _not_administrable(target: Target, env: EnvConfig, stack: StackSpec, planned
         f"({env.effective_deploy_role_arn}) change the permission boundaries and the guardrails. Nothing was applied.",
         f"Apply it with a platform administrator's credentials (which assume the deploy role): python -m orchestrator apply --target {target.name} --env {env.name}",
     ]
-    return StackOutcome(env.name, stack.name, planned.action if planned.action == "destroy" else "apply", result="failed", error="\n".join(lines), changes=planned.changes)
+    return StackOutcome(
+        env.name,
+        stack.name,
+        planned.action if planned.action == "destroy" else "apply",
+        result="failed",
+        error="\n".join(lines),
+        changes=planned.changes,
+    )
 
 
 STUDIO_STACK = "platform"

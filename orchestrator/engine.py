@@ -37,7 +37,9 @@ def terraform_binary() -> str:
 
 
 class Engine:
-    def __init__(self, target: Target, settings: PlatformSettings, progress: Progress, lock_timeout: str = "0s") -> None:
+    def __init__(
+        self, target: Target, settings: PlatformSettings, progress: Progress, lock_timeout: str = "0s"
+    ) -> None:
         self.target = target
         self.progress = progress
         self.lock_timeout = lock_timeout
@@ -59,7 +61,12 @@ class Engine:
     def _run(self, ws: Workspace, args: list[str], log_name: str, duty: Duty) -> TerraformResult:
         result = self._run_once(ws, args, log_name, duty)
         backend = self._backends.get(ws.dir)
-        if result.returncode != 0 and args[0] != "init" and backend is not None and PLUGINS_NOT_INSTALLED in result.error_text():
+        if (
+            result.returncode != 0
+            and args[0] != "init"
+            and backend is not None
+            and PLUGINS_NOT_INSTALLED in result.error_text()
+        ):
             # Another stack's `terraform init` was writing the same provider into the shared plugin
             # cache while this command started (the cache is not safe for concurrent use, and inits
             # only take turns with each other): link the provider again and run the command once more.
@@ -73,7 +80,9 @@ class Engine:
         environment = {**ws.terraform_env(), **self.target.terraform_credentials(ws.env, duty)}
         return self.runner.run(args, ws.dir, ws.label, environment, log_file=ws.dir / f"{log_name}.log")
 
-    def _failure(self, ws: Workspace, error: str, output: str, returncode: int, log: Path, command: str | None) -> Failure:
+    def _failure(
+        self, ws: Workspace, error: str, output: str, returncode: int, log: Path, command: str | None
+    ) -> Failure:
         return Failure(
             error=error,
             output=output,
@@ -90,9 +99,15 @@ class Engine:
         happened, the log, the command that recovers: orchestrator/faults.py), over Terraform's own
         words; and the state Terraform left beside the root when it could not save it."""
         error = result.error_text()
-        failure = self._failure(ws, error, "\n".join([error, *result.text]), result.returncode, ws.dir / f"{log_name}.log", command)
+        failure = self._failure(
+            ws, error, "\n".join([error, *result.text]), result.returncode, ws.dir / f"{log_name}.log", command
+        )
         errored = ws.dir / ERRORED_STATE
-        note = errored_state.left_behind_note(errored, ws.env.name, ws.stack.name, self.target.name) if log_name == "apply" and errored.is_file() else ""
+        note = (
+            errored_state.left_behind_note(errored, ws.env.name, ws.stack.name, self.target.name)
+            if log_name == "apply" and errored.is_file()
+            else ""
+        )
         return explain(failure, note)
 
     def explained_exception(self, env: EnvConfig, stack: StackSpec, command: str, exc: Exception) -> str:
@@ -101,7 +116,9 @@ class Engine:
         ws = Workspace(self.target, env, stack)
         return explain(self._failure(ws, str(exc), str(exc), 1, ws.dir, command))
 
-    def _init(self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False, duty: Duty = Duty.READ) -> None:
+    def _init(
+        self, ws: Workspace, backend_type: str, backend: dict[str, Any], migrate: bool = False, duty: Duty = Duty.READ
+    ) -> None:
         self._backends[ws.dir] = (backend_type, backend)
         if not ws.render(backend_type, backend) and not migrate:
             return
@@ -120,7 +137,9 @@ class Engine:
     def _backend_cache(self, env: EnvConfig) -> tuple[Path, str]:
         """Facts about the account's state backend are cached per target identity (emulator URL or
         account), so a steady-state plan makes no AWS call besides Terraform's own."""
-        key = hashlib.sha256(json.dumps([self.target.identity(), state_bucket_name(env), state_key_alias(env)]).encode()).hexdigest()
+        key = hashlib.sha256(
+            json.dumps([self.target.identity(), state_bucket_name(env), state_key_alias(env)]).encode()
+        ).hexdigest()
         return paths.work_dir() / self.target.name / env.name / "backend-cache.json", key
 
     def cached_state_key_arn(self, env: EnvConfig) -> str | None:
@@ -232,7 +251,9 @@ class Engine:
         outcome = StackOutcome(env.name, stack.name, "drift")
         self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.READ)
         self.progress.say(ws.label, "checking drift")
-        result = self._run(ws, ["plan", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift", Duty.READ)
+        result = self._run(
+            ws, ["plan", "-input=false", "-json", "-detailed-exitcode", "-lock=false"], "drift", Duty.READ
+        )
         outcome.duration = result.duration
         if result.returncode not in (0, 2):
             outcome.result, outcome.error = "failed", self._explained(ws, result, "drift", "drift")
@@ -258,11 +279,15 @@ class Engine:
         ws = Workspace(self.target, env, stack)
         run_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ws.plan_file, run_dir / f"{env.name}.{stack.name}.tfplan")
-        (run_dir / f"{env.name}.{stack.name}.summary.json").write_text(json.dumps(planned.to_dict(), indent=1), encoding="utf-8")
+        (run_dir / f"{env.name}.{stack.name}.summary.json").write_text(
+            json.dumps(planned.to_dict(), indent=1), encoding="utf-8"
+        )
 
     def load_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path) -> StackOutcome:
         """Put the plan `plan --out-dir` saved in `run_dir` in place as this stack's plan; its summary."""
-        planned = StackOutcome.from_dict(json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8")))
+        planned = StackOutcome.from_dict(
+            json.loads((run_dir / f"{env.name}.{stack.name}.summary.json").read_text(encoding="utf-8"))
+        )
         planned.duration = 0.0  # planned by an earlier run: this run's time is the apply's
         ws = Workspace(self.target, env, stack)
         self._init(ws, "s3", self.backend_settings(env, stack), duty=Duty.CHANGE)
@@ -291,20 +316,35 @@ class Engine:
             return outcome
         errored = ws.dir / ERRORED_STATE
         if errored.is_file():
-            outcome.result, outcome.error = "failed", errored_state.pending_note(errored, env.name, stack.name, self.target.name)
+            outcome.result, outcome.error = (
+                "failed",
+                errored_state.pending_note(errored, env.name, stack.name, self.target.name),
+            )
             return outcome
         administered = administered_changes(planned.changes)
         duty = duty or (Duty.ADMINISTER if administered else Duty.CHANGE)
         outcome.principal = self.target.principal(env, duty)
         if administered and duty is Duty.ADMINISTER:
-            self.progress.say(ws.label, f"applying as {outcome.principal}: the plan changes {', '.join(administered)}, which the CI roles may never change")
+            self.progress.say(
+                ws.label,
+                f"applying as {outcome.principal}: the plan changes {', '.join(administered)}, which the CI roles may never change",
+            )
         self.progress.say(ws.label, f"applying {planned.add} add, {planned.change} change, {planned.destroy} destroy")
-        result = self._run(ws, ["apply", "-input=false", "-json", f"-lock-timeout={self.lock_timeout}", ws.plan_file.name], "apply", duty)
+        result = self._run(
+            ws,
+            ["apply", "-input=false", "-json", f"-lock-timeout={self.lock_timeout}", ws.plan_file.name],
+            "apply",
+            duty,
+        )
         outcome.duration = planned.duration + result.duration
         ws.plan_file.unlink(missing_ok=True)
         for message in result.of_type("change_summary"):
             changes = message.get("changes", {})
-            outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+            outcome.add, outcome.change, outcome.destroy = (
+                changes.get("add", 0),
+                changes.get("change", 0),
+                changes.get("remove", 0),
+            )
         if result.returncode != 0:
             outcome.result, outcome.error = "failed", self._explained(ws, result, "apply", outcome.action)
         else:
@@ -328,21 +368,39 @@ class Engine:
             result = self._run(ws, ["state", "push", ERRORED_STATE], "recover-state", Duty.CHANGE)
             if result.returncode != 0:
                 explained = self._explained(ws, result, "recover-state", None)
-                raise OrchestratorError(f"{ws.label}: `terraform state push` failed; {path} stays where it is:\n{explained}")
+                raise OrchestratorError(
+                    f"{ws.label}: `terraform state push` failed; {path} stays where it is:\n{explained}"
+                )
             pushed = self._pulled_state(ws)
         if pushed is None or pushed.lineage != errored.lineage or pushed.serial < errored.serial:
             found = pushed.describe() if pushed is not None else "no state"
-            raise OrchestratorError(f"{ws.label}: after the push the backend holds {found}, not the errored state; {path} stays where it is")
+            raise OrchestratorError(
+                f"{ws.label}: after the push the backend holds {found}, not the errored state; {path} stays where it is"
+            )
         kept = errored_state.set_aside(path, datetime.now(timezone.utc))
-        return Recovery(ws.label, errored, backend, pushed, kept, self.target.name, rerun_command("apply", env.name, self.target.name))
+        return Recovery(
+            ws.label,
+            errored,
+            backend,
+            pushed,
+            kept,
+            self.target.name,
+            rerun_command("apply", env.name, self.target.name),
+        )
 
     def _pulled_state(self, ws: Workspace) -> StateRecord | None:
         """The record of the state the backend holds now (`terraform state pull`); None if it holds none."""
         result = self._run(ws, ["state", "pull"], "state-pull", Duty.CHANGE)
         if result.returncode != 0:
-            raise OrchestratorError(f"{ws.label}: cannot read the backend's state:\n{self._explained(ws, result, 'state-pull', None)}")
+            raise OrchestratorError(
+                f"{ws.label}: cannot read the backend's state:\n{self._explained(ws, result, 'state-pull', None)}"
+            )
         document = result.document()
-        return None if document is None else errored_state.parse_state(json.dumps(document), f"the backend's state of {ws.label}")
+        return (
+            None
+            if document is None
+            else errored_state.parse_state(json.dumps(document), f"the backend's state of {ws.label}")
+        )
 
     def output(self, env: EnvConfig, stack: StackSpec) -> dict[str, Any]:
         ws = Workspace(self.target, env, stack)
@@ -402,4 +460,8 @@ def _read_planned_changes(result: TerraformResult, outcome: StackOutcome) -> Non
         outcome.changes.append((change.get("action", "?"), change.get("resource", {}).get("addr", "?")))
     for message in result.of_type("change_summary"):
         changes = message.get("changes", {})
-        outcome.add, outcome.change, outcome.destroy = changes.get("add", 0), changes.get("change", 0), changes.get("remove", 0)
+        outcome.add, outcome.change, outcome.destroy = (
+            changes.get("add", 0),
+            changes.get("change", 0),
+            changes.get("remove", 0),
+        )

@@ -66,7 +66,12 @@ class Fault:
     lost: str = ""  # what is gone with it, when something is
 
     def text(self, original: str = "") -> str:
-        lines = [self.what, *([f"  lost: {self.lost}"] if self.lost else []), f"  log: {self.log}", f"  recover: {self.recover}"]
+        lines = [
+            self.what,
+            *([f"  lost: {self.lost}"] if self.lost else []),
+            f"  log: {self.log}",
+            f"  recover: {self.recover}",
+        ]
         shown = [line for line in original.strip().splitlines() if line.strip()][:ORIGINAL_ERROR_LINES]
         if shown:
             lines.append("  Terraform reported:")

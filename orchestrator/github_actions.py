@@ -81,7 +81,11 @@ def step_summary_file() -> Path:
     """The file GitHub shows as the job's summary; named by $GITHUB_STEP_SUMMARY."""
     value = os.environ.get(STEP_SUMMARY_VARIABLE, "")
     if not value:
-        raise ConfigError([f"--step-summary: ${STEP_SUMMARY_VARIABLE} is not set (it is on GitHub Actions runners; locally use --markdown FILE)"])
+        raise ConfigError(
+            [
+                f"--step-summary: ${STEP_SUMMARY_VARIABLE} is not set (it is on GitHub Actions runners; locally use --markdown FILE)"
+            ]
+        )
     return Path(value)
 
 
@@ -98,7 +102,9 @@ def load_reports(directory: Path) -> list[RunReport]:
         try:
             reports.append(RunReport.from_dict(json.loads(file.read_text(encoding="utf-8"))))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            problems.append(f"--from-dir: {file} is not a run report written by --report-json ({type(exc).__name__}: {exc})")
+            problems.append(
+                f"--from-dir: {file} is not a run report written by --report-json ({type(exc).__name__}: {exc})"
+            )
     if problems:
         raise ConfigError(problems)
     return reports
@@ -120,8 +126,13 @@ def missing_reports(merged: RunReport, expected_envs: list[str]) -> list[StackOu
     orchestrator ran (credentials, set-up), which must not read as "nothing affected"."""
     reported = {o.env for o in merged.outcomes}
     return [
-        StackOutcome(env, "(no report)", merged.command.split("+")[0], result="failed",
-                     error=f"no run report from {env}: its job failed before the orchestrator ran (see the workflow run's log)")
+        StackOutcome(
+            env,
+            "(no report)",
+            merged.command.split("+")[0],
+            result="failed",
+            error=f"no run report from {env}: its job failed before the orchestrator ran (see the workflow run's log)",
+        )
         for env in expected_envs
         if env not in reported
     ]

@@ -43,9 +43,17 @@ def subject_template_check(context: GitHubContext) -> Check:
     try:
         found: dict[str, Any] = github_request(context, "GET", _subject_path(context.repository)) or {}
     except GitHubApiError as error:
-        return Check(name, False, f"cannot read {context.repository}'s OIDC subject template ({error}): the token needs read access to the repository")
+        return Check(
+            name,
+            False,
+            f"cannot read {context.repository}'s OIDC subject template ({error}): the token needs read access to the repository",
+        )
     if not found.get("use_default", True) and list(found.get("include_claim_keys") or []) == list(SUBJECT_CLAIM_KEYS):
-        return Check(name, True, f"{context.repository}'s tokens name the environment and the branch (claims {', '.join(SUBJECT_CLAIM_KEYS)})")
+        return Check(
+            name,
+            True,
+            f"{context.repository}'s tokens name the environment and the branch (claims {', '.join(SUBJECT_CLAIM_KEYS)})",
+        )
     return Check(
         name,
         False,
@@ -67,24 +75,40 @@ def _environment_check(context: GitHubContext, environment: str, branch: str, ro
         found: dict[str, Any] = github_request(context, "GET", base) or {}
     except GitHubApiError as error:
         if error.status == 404:
-            return Check(name, False, f"{context.repository} has no environment '{environment}': the first job naming it creates it "
-                                      f"unprotected, without reviewers for {role}. Create it with deployment branches "
-                                      f"limited to '{branch}'")
-        return Check(name, False, f"cannot read it ({error}): the token needs read access to the repository's environments")
+            return Check(
+                name,
+                False,
+                f"{context.repository} has no environment '{environment}': the first job naming it creates it "
+                f"unprotected, without reviewers for {role}. Create it with deployment branches "
+                f"limited to '{branch}'",
+            )
+        return Check(
+            name, False, f"cannot read it ({error}): the token needs read access to the repository's environments"
+        )
     policy = found.get("deployment_branch_policy")
     if not policy:
-        return Check(name, False, f"any branch may deploy to '{environment}' (the trust of {role} still refuses all but '{branch}'): limit its deployment branches to '{branch}'")
+        return Check(
+            name,
+            False,
+            f"any branch may deploy to '{environment}' (the trust of {role} still refuses all but '{branch}'): limit its deployment branches to '{branch}'",
+        )
     if policy.get("protected_branches"):
         return Check(name, True, f"only protected branches may deploy (keep '{branch}' the only protected one)")
     try:
         listed = github_request(context, "GET", f"{base}/deployment-branch-policies?per_page=100") or {}
     except GitHubApiError as error:
         return Check(name, False, f"cannot read its deployment branches ({error})")
-    names = sorted({str(p.get("name")) for p in listed.get("branch_policies", []) if p.get("type", "branch") == "branch"})
+    names = sorted(
+        {str(p.get("name")) for p in listed.get("branch_policies", []) if p.get("type", "branch") == "branch"}
+    )
     tags = sorted({str(p.get("name")) for p in listed.get("branch_policies", []) if p.get("type") == "tag"})
     if names == [branch] and not tags:
         return Check(name, True, f"only '{branch}' may deploy")
-    return Check(name, False, f"deployment branches of '{environment}' are {names + [f'tag {t}' for t in tags]}: only '{branch}' may assume {role}")
+    return Check(
+        name,
+        False,
+        f"deployment branches of '{environment}' are {names + [f'tag {t}' for t in tags]}: only '{branch}' may assume {role}",
+    )
 
 
 def _api_url() -> str:
@@ -101,7 +125,14 @@ def apply_branch_checks(envs: list[Any]) -> list[Check]:
     $GITHUB_TOKEN a warning says they were not run."""
     token = os.environ.get("GITHUB_TOKEN", "")
     if not token:
-        return [Check("github envs", False, "not checked: set GITHUB_TOKEN (repository read access) to check the OIDC subject template and each environment's deployment branches", required=False)]
+        return [
+            Check(
+                "github envs",
+                False,
+                "not checked: set GITHUB_TOKEN (repository read access) to check the OIDC subject template and each environment's deployment branches",
+                required=False,
+            )
+        ]
     checks = [subject_template_check(GitHubContext(_api_url(), repository, token)) for repository in repositories(envs)]
     for env in envs:
         context = GitHubContext(_api_url(), env.github.repository, token)
@@ -114,5 +145,9 @@ def subject_contexts(envs: list[Any]) -> list[GitHubContext]:
     """One API context per repository of `envs`; $GITHUB_TOKEN is required (exit 2 before any call)."""
     token = os.environ.get("GITHUB_TOKEN", "")
     if not token:
-        raise ConfigError(["GITHUB_TOKEN: not set (reading the template needs repository read access, --apply a repository administrator)"])
+        raise ConfigError(
+            [
+                "GITHUB_TOKEN: not set (reading the template needs repository read access, --apply a repository administrator)"
+            ]
+        )
     return [GitHubContext(_api_url(), repository, token) for repository in repositories(envs)]

@@ -69,7 +69,10 @@ class StackGraph:
         ordered = self.order()
         return {
             "order": [n.label for n in ordered],
-            "nodes": [{"stack": n.label, "env": n.env.name, "account": n.env.account_id, "needs": self.needs[n.label]} for n in ordered],
+            "nodes": [
+                {"stack": n.label, "env": n.env.name, "account": n.env.account_id, "needs": self.needs[n.label]}
+                for n in ordered
+            ],
         }
 
     def text(self) -> str:
@@ -93,7 +96,7 @@ def find_cycle(needs: dict[str, list[str]]) -> list[str] | None:
         path.append(label)
         for dependency in needs.get(label, []):
             if state.get(dependency) == "visiting":
-                return path[path.index(dependency):] + [dependency]
+                return path[path.index(dependency) :] + [dependency]
             if dependency not in state:
                 found = visit(dependency)
                 if found:
@@ -110,7 +113,9 @@ def find_cycle(needs: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def build_graph(selection: Iterable[tuple[EnvConfig, list[StackSpec]]], with_bootstrap: bool, with_dependencies: bool = True) -> StackGraph:
+def build_graph(
+    selection: Iterable[tuple[EnvConfig, list[StackSpec]]], with_bootstrap: bool, with_dependencies: bool = True
+) -> StackGraph:
     """The graph of the selected stacks of each environment (and their bootstraps, if asked).
 
     Without dependencies (plan, drift) a stack needs only its bootstrap: a plan reads the applied
@@ -137,10 +142,12 @@ def check_size(graph: StackGraph, max_stacks: int) -> None:
     """Refuse, before anything runs, a command that would touch more stacks than allowed."""
     count = sum(1 for n in graph.nodes if n.stack is not BOOTSTRAP_STACK)
     if count > max_stacks:
-        raise ConfigError([
-            f"--max-stacks: this command would touch {count} stacks, more than the limit of {max_stacks}; "
-            "narrow it with --env/--stack or raise --max-stacks if that is intended"
-        ])
+        raise ConfigError(
+            [
+                f"--max-stacks: this command would touch {count} stacks, more than the limit of {max_stacks}; "
+                "narrow it with --env/--stack or raise --max-stacks if that is intended"
+            ]
+        )
 
 
 def _skipped(node: Node, action: str, reason: str) -> StackOutcome:

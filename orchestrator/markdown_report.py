@@ -40,15 +40,27 @@ def _section(outcome: StackOutcome) -> str:
     if outcome.result == "failed":
         body, title = outcome.error, f"{outcome.label}: failed"
     else:
-        body, title = readable_plan(outcome, limit=10_000), f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy"
+        body, title = (
+            readable_plan(outcome, limit=10_000),
+            f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy",
+        )
     return f"<details><summary>{title}</summary>\n\n```\n{body.replace('```', '` ` `')}\n```\n</details>"
 
 
-def render(command: str, target: str, outcomes: list[StackOutcome], seconds: float, full_text_name: str, limit: int = GITHUB_COMMENT_LIMIT) -> str:
+def render(
+    command: str,
+    target: str,
+    outcomes: list[StackOutcome],
+    seconds: float,
+    full_text_name: str,
+    limit: int = GITHUB_COMMENT_LIMIT,
+) -> str:
     """Markdown of the run: the table, then each stack's plan or error while the comment stays under `limit`."""
     parts = ["\n".join(_table(command, target, outcomes, seconds))]
     used = len(parts[0])
-    noteworthy = [o for o in outcomes if o.result == "failed"] + [o for o in outcomes if o.result != "failed" and o.has_changes]
+    noteworthy = [o for o in outcomes if o.result == "failed"] + [
+        o for o in outcomes if o.result != "failed" and o.has_changes
+    ]
     left_out: list[str] = []
     for outcome in noteworthy:
         section = _section(outcome)
@@ -58,7 +70,9 @@ def render(command: str, target: str, outcomes: list[StackOutcome], seconds: flo
         parts.append(section)
         used += len(section) + 2
     if left_out:
-        parts.append(f"Not shown here to stay within GitHub's comment size: {', '.join(f'`{s}`' for s in left_out)}; the full report is `{full_text_name}`.")
+        parts.append(
+            f"Not shown here to stay within GitHub's comment size: {', '.join(f'`{s}`' for s in left_out)}; the full report is `{full_text_name}`."
+        )
     return "\n\n".join(parts)
 
 

@@ -43,19 +43,36 @@ class StackOutcome:
     def from_dict(cls, data: dict[str, Any]) -> "StackOutcome":
         """The inverse of `to_dict` (a report written by `--report-json`)."""
         changes = [(str(c["action"]), str(c["address"])) for c in data.get("changes", [])]
-        fields = {k: data[k] for k in ("env", "stack", "action", "result", "add", "change", "destroy", "duration", "error", "principal") if k in data}
+        fields = {
+            k: data[k]
+            for k in ("env", "stack", "action", "result", "add", "change", "destroy", "duration", "error", "principal")
+            if k in data
+        }
         return cls(**fields, changes=changes)
 
 
-_SYMBOL = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<=", "move": "->", "import": "<-", "remove": "forget"}
+_SYMBOL = {
+    "create": "+",
+    "update": "~",
+    "delete": "-",
+    "replace": "-/+",
+    "read": "<=",
+    "move": "->",
+    "import": "<-",
+    "remove": "forget",
+}
 
 
 def readable_plan(outcome: StackOutcome, limit: int = 60) -> str:
     if outcome.action == "drift":
-        lines = [f"{outcome.label}: differs from its configuration: {outcome.add} missing, {outcome.change} changed, {outcome.destroy} to remove"]
+        lines = [
+            f"{outcome.label}: differs from its configuration: {outcome.add} missing, {outcome.change} changed, {outcome.destroy} to remove"
+        ]
     else:
         forget = f", {outcome.forgotten} to forget (kept, no longer managed)" if outcome.forgotten else ""
-        lines = [f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy{forget}"]
+        lines = [
+            f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy{forget}"
+        ]
     for action, address in outcome.changes[:limit]:
         lines.append(f"  {_SYMBOL.get(action, action):>3} {address}")
     if len(outcome.changes) > limit:

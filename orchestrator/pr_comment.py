@@ -46,7 +46,9 @@ class GitHubContext:
         if not _REPOSITORY.match(repository):
             problems.append(f"GITHUB_REPOSITORY: {repository!r} is not <owner>/<repo>")
         if not token:
-            problems.append("GITHUB_TOKEN: not set (the job needs `pull-requests: write` and env GITHUB_TOKEN: ${{ github.token }})")
+            problems.append(
+                "GITHUB_TOKEN: not set (the job needs `pull-requests: write` and env GITHUB_TOKEN: ${{ github.token }})"
+            )
         if problems:
             raise ConfigError(problems)
         return cls(api_url, repository, token)
@@ -92,7 +94,9 @@ def github_request(context: GitHubContext, method: str, path: str, payload: dict
 
 def _find_marked(context: GitHubContext, pr: int) -> int | None:
     for page in range(1, _MAX_PAGES + 1):
-        comments = github_request(context, "GET", f"/repos/{context.repository}/issues/{pr}/comments?per_page={_PAGE_SIZE}&page={page}")
+        comments = github_request(
+            context, "GET", f"/repos/{context.repository}/issues/{pr}/comments?per_page={_PAGE_SIZE}&page={page}"
+        )
         for comment in comments:
             if MARKER in (comment.get("body") or ""):
                 return int(comment["id"])
@@ -105,10 +109,16 @@ def upsert(context: GitHubContext, pr: int, body: str) -> tuple[str, str]:
     """Update the marked comment of pull request `pr`, or create it; returns (created|updated, its URL)."""
     body = with_marker(body)
     if len(body) > GITHUB_COMMENT_LIMIT:
-        raise ConfigError([f"--body-file: {len(body)} characters, over GitHub's {GITHUB_COMMENT_LIMIT} (render it with `report --markdown`, which stays under)"])
+        raise ConfigError(
+            [
+                f"--body-file: {len(body)} characters, over GitHub's {GITHUB_COMMENT_LIMIT} (render it with `report --markdown`, which stays under)"
+            ]
+        )
     existing = _find_marked(context, pr)
     if existing is None:
         created = github_request(context, "POST", f"/repos/{context.repository}/issues/{pr}/comments", {"body": body})
         return "created", str(created.get("html_url", ""))
-    updated = github_request(context, "PATCH", f"/repos/{context.repository}/issues/comments/{existing}", {"body": body})
+    updated = github_request(
+        context, "PATCH", f"/repos/{context.repository}/issues/comments/{existing}", {"body": body}
+    )
     return "updated", str(updated.get("html_url", ""))

@@ -30,4 +30,3 @@ class Progress:
         with self._lock:
             self._stream.write(text.rstrip() + "\n")
             self._stream.flush()
-

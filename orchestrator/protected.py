@@ -29,7 +29,9 @@ ADMINISTERED_RESOURCES: tuple[str, ...] = (
 )
 
 # Types whose removal detaches managed policies from a role (the guardrails among them).
-REMOVAL_ADMINISTERED_TYPES: frozenset[str] = frozenset({"aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_role_policy_attachments_exclusive"})
+REMOVAL_ADMINISTERED_TYPES: frozenset[str] = frozenset(
+    {"aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_role_policy_attachments_exclusive"}
+)
 
 _CHANGING = frozenset({"create", "update", "delete", "replace"})
 _REMOVING = frozenset({"delete", "replace"})
@@ -44,4 +46,6 @@ def administered_changes(changes: list[tuple[str, str]]) -> list[str]:
 def _is_administered(action: str, address: str) -> bool:
     if action in _REMOVING and address.split(".")[-2] in REMOVAL_ADMINISTERED_TYPES:
         return True
-    return action in _CHANGING and any(address == resource or address.endswith(f".{resource}") for resource in ADMINISTERED_RESOURCES)
+    return action in _CHANGING and any(
+        address == resource or address.endswith(f".{resource}") for resource in ADMINISTERED_RESOURCES
+    )

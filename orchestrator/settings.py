@@ -32,7 +32,7 @@ class PlatformSettings:
 def _version(text: str) -> str:
     parts = text.split(".")
     if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
-        raise ValueError("expected a version X.Y.Z, e.g. \"1.10.0\"")
+        raise ValueError('expected a version X.Y.Z, e.g. "1.10.0"')
     return text
 
 
@@ -47,7 +47,9 @@ class _Strict(BaseModel):
 
 
 class TerraformSettings(_Strict):
-    provider_mirror_candidates: list[Annotated[StrictStr, AfterValidator(_absolute_path)]] = Field(default_factory=list, max_length=20)
+    provider_mirror_candidates: list[Annotated[StrictStr, AfterValidator(_absolute_path)]] = Field(
+        default_factory=list, max_length=20
+    )
     minimum_version: Annotated[StrictStr, AfterValidator(_version)] = DEFAULT_MINIMUM_TERRAFORM
 
 

@@ -84,14 +84,18 @@ def _platform_inputs(env: EnvConfig) -> dict[str, Any]:
 
 
 def _oidc_provider_arn(env: EnvConfig) -> str:
-    return env.github.existing_oidc_provider_arn or f"arn:{env.partition}:iam::{env.account_id}:oidc-provider/token.actions.githubusercontent.com"
+    return (
+        env.github.existing_oidc_provider_arn
+        or f"arn:{env.partition}:iam::{env.account_id}:oidc-provider/token.actions.githubusercontent.com"
+    )
 
 
 def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
     return {
         **_common(env),
         "projects": {
-            name: {"repository": dict(zip(("owner", "name"), p.repository.split("/"))), "registry": p.registry} for name, p in env.projects.items()
+            name: {"repository": dict(zip(("owner", "name"), p.repository.split("/"))), "registry": p.registry}
+            for name, p in env.projects.items()
         },
         "target_accounts": dict(env.target_accounts),
         "oidc_provider_arn": _oidc_provider_arn(env),
@@ -132,7 +136,9 @@ def stacks_for(env: EnvConfig, only: list[str] | None = None) -> list[StackSpec]
     if only:
         unknown = [n for n in only if n not in names]
         if unknown:
-            raise ConfigError([f"--stack: unknown stack {u!r} for env {env.name} (stacks: {', '.join(names)})" for u in unknown])
+            raise ConfigError(
+                [f"--stack: unknown stack {u!r} for env {env.name} (stacks: {', '.join(names)})" for u in unknown]
+            )
     ordered: list[StackSpec] = []
     visiting: set[str] = set()
 

@@ -79,7 +79,9 @@ def _wait(condition: Callable[[], bool], what: str, timeout: float, poll: float)
         time.sleep(poll)
 
 
-def remove(leftover: Leftover, efs: Any, ec2: Any, say: Callable[[str], None], timeout: float = 600, poll: float = 5) -> None:
+def remove(
+    leftover: Leftover, efs: Any, ec2: Any, say: Callable[[str], None], timeout: float = 600, poll: float = 5
+) -> None:
     """Mount targets first (an EFS with mount targets cannot be deleted, and they hold the
     security groups), then the file system, then the two groups, whose rules reference each
     other and must be revoked before either can be deleted."""
@@ -88,7 +90,12 @@ def remove(leftover: Leftover, efs: Any, ec2: Any, say: Callable[[str], None], t
         efs.delete_mount_target(MountTargetId=target)
     if leftover.file_system_id:
         system = leftover.file_system_id
-        _wait(lambda: not efs.describe_mount_targets(FileSystemId=system)["MountTargets"], f"the mount targets of {system}", timeout, poll)
+        _wait(
+            lambda: not efs.describe_mount_targets(FileSystemId=system)["MountTargets"],
+            f"the mount targets of {system}",
+            timeout,
+            poll,
+        )
         say(f"deleting file system {system}")
         efs.delete_file_system(FileSystemId=system)
     if leftover.security_group_ids:

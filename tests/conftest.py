@@ -57,7 +57,9 @@ WORLD_TESTS = pytest.StashKey[list[str]]()
 
 def pytest_configure(config: pytest.Config) -> None:
     # Known also when xdist is not loaded (`-p no:xdist`), where the integration files keep their groups.
-    config.addinivalue_line("markers", "xdist_group(name): tests of one group run on one pytest-xdist worker (--dist loadgroup)")
+    config.addinivalue_line(
+        "markers", "xdist_group(name): tests of one group run on one pytest-xdist worker (--dist loadgroup)"
+    )
 
 
 def _fixtures_of(item: pytest.Item) -> tuple[str, ...]:
@@ -92,7 +94,9 @@ def world_at_end(world: "World", request: pytest.FixtureRequest) -> "World":
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that destroy the world run last (in their own order)."""
-    items[:] = [i for i in items if "world_at_end" not in _fixtures_of(i)] + [i for i in items if "world_at_end" in _fixtures_of(i)]
+    items[:] = [i for i in items if "world_at_end" not in _fixtures_of(i)] + [
+        i for i in items if "world_at_end" in _fixtures_of(i)
+    ]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -17,7 +17,9 @@ def test_a_waiting_test_reads_the_builders_record(tmp_path: Path) -> None:
 
 
 def test_a_builder_that_died_without_a_record_is_reported_with_its_log(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     (tmp_path / "builder.pid").write_text(dead.stdout.strip())
     (tmp_path / "builder.log").write_text("Killed while applying dev/foundation\n")
     record = world._wait_for_record(tmp_path, timeout=30)

@@ -135,16 +135,24 @@ def _report(path: Path) -> dict[str, Any]:
 def _build(directory: Path) -> dict[str, Any]:
     """Apply the README's environments from nothing, apply them again, keep an emulator running."""
     work = directory / "work"
-    first = orchestrator(["apply", "--report-json", str(directory / "first-apply.json")], work, timeout=APPLY_TIMEOUT_SECONDS)
+    first = orchestrator(
+        ["apply", "--report-json", str(directory / "first-apply.json")], work, timeout=APPLY_TIMEOUT_SECONDS
+    )
     record: dict[str, Any] = {"work_dir": str(work), "accounts": _accounts(), "first": _run_record(first)}
     if first.returncode != 0:
-        return record | {"error": f"the first `python -m orchestrator apply` failed (exit {first.returncode}):\n{first.stderr[-4000:]}"}
-    second = orchestrator(["apply", "--report-json", str(directory / "second-apply.json")], work, timeout=APPLY_TIMEOUT_SECONDS)
+        return record | {
+            "error": f"the first `python -m orchestrator apply` failed (exit {first.returncode}):\n{first.stderr[-4000:]}"
+        }
+    second = orchestrator(
+        ["apply", "--report-json", str(directory / "second-apply.json")], work, timeout=APPLY_TIMEOUT_SECONDS
+    )
     record["second"] = _run_record(second)
     started = orchestrator(["emulator", "start"], work, timeout=120)
     url = re.search(r"ORCHESTRATOR_EMULATOR_URL=(\S+)", started.stdout)
     if started.returncode != 0 or url is None:
-        return record | {"error": f"`python -m orchestrator emulator start` failed:\n{started.stdout[-2000:]}{started.stderr[-2000:]}"}
+        return record | {
+            "error": f"`python -m orchestrator emulator start` failed:\n{started.stdout[-2000:]}{started.stderr[-2000:]}"
+        }
     return record | {"url": url.group(1)}
 
 
@@ -273,7 +281,10 @@ def wait_until_finished(directory: Path, nodeids: list[str], timeout: float = WA
         if not pending:
             return
         if time.monotonic() > deadline:
-            pytest.fail(f"{len(pending)} test(s) using the world did not finish within {timeout:.0f}s: {pending[:5]}", pytrace=False)
+            pytest.fail(
+                f"{len(pending)} test(s) using the world did not finish within {timeout:.0f}s: {pending[:5]}",
+                pytrace=False,
+            )
         time.sleep(2)
 
 

@@ -72,7 +72,9 @@ def bucket_name_problem(name: str) -> str | None:
         return f"bucket name {quoted(name)} has '..', '.-' or '-.'"
     if _is_ip_address(name):
         return f"bucket name {quoted(name)} is formatted as an IP address"
-    reserved = [p for p in S3_RESERVED_PREFIXES if name.startswith(p)] + [s for s in S3_RESERVED_SUFFIXES if name.endswith(s)]
+    reserved = [p for p in S3_RESERVED_PREFIXES if name.startswith(p)] + [
+        s for s in S3_RESERVED_SUFFIXES if name.endswith(s)
+    ]
     if reserved:
         return f"bucket name {quoted(name)} uses {reserved[0]!r}, which S3 reserves"
     return None

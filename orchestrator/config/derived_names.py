@@ -17,15 +17,44 @@ from orchestrator.config import aws_rules
 if TYPE_CHECKING:
     from orchestrator.config.schema import EnvConfig
 
-ENV_BUCKETS = {"dev": ("tfstate", "tfstate-logs", "data", "models", "access-logs", "sc-templates"), "target": ("tfstate", "tfstate-logs", "data-capture", "access-logs")}
+ENV_BUCKETS = {
+    "dev": ("tfstate", "tfstate-logs", "data", "models", "access-logs", "sc-templates"),
+    "target": ("tfstate", "tfstate-logs", "data-capture", "access-logs"),
+}
 ENV_ROLES = {
-    "dev": ("deploy", "github-plan", "github-apply", "data-science-admin", "team-lead", "data-scientist", "sagemaker-execution", "pipeline-execution", "launch", "deploy-events"),
+    "dev": (
+        "deploy",
+        "github-plan",
+        "github-apply",
+        "data-science-admin",
+        "team-lead",
+        "data-scientist",
+        "sagemaker-execution",
+        "pipeline-execution",
+        "launch",
+        "deploy-events",
+    ),
     "target": ("deploy", "github-plan", "github-apply", "model-execution"),
 }
-ENV_POLICIES = ("github-apply-manage", "github-apply-read-state", "ci-boundary", "permission-boundary", "sagemaker-guardrails", "hosting-boundary", "project-deploy")
+ENV_POLICIES = (
+    "github-apply-manage",
+    "github-apply-read-state",
+    "ci-boundary",
+    "permission-boundary",
+    "sagemaker-guardrails",
+    "hosting-boundary",
+    "project-deploy",
+)
 PROJECT_ROLES = ("ci", "pipeline", "pipeline-jobs", "approval-events")
 # Other names of a project and the limit of the service that holds them.
-PROJECT_NAMES = {"": 63, "-model-approval": 64, "-github": 64, "-repository-dispatch": 64, "-approval-dlq": 80, "-build": 256}
+PROJECT_NAMES = {
+    "": 63,
+    "-model-approval": 64,
+    "-github": 64,
+    "-repository-dispatch": 64,
+    "-approval-dlq": 80,
+    "-build": 256,
+}
 # mlops-project: <name_prefix>-<project>-artifacts-<account> must fit 63 characters.
 PROJECT_PREFIX_MAX = 39
 
@@ -83,14 +112,20 @@ def _project_rules(config: EnvConfig, project: str) -> Iterator[str]:
 
 def name_problems(config: EnvConfig) -> list[NameProblem]:
     """Every name built from prefix, env name, projects and stages that AWS would refuse."""
-    problems = [NameProblem("prefix", config.prefix, reason) for name, check in _env_names(config) if (reason := check(name))]
+    problems = [
+        NameProblem("prefix", config.prefix, reason) for name, check in _env_names(config) if (reason := check(name))
+    ]
     for stage in config.target_accounts:
         name = f"{config.prefix}-{stage}-model-execution"
         problems += [NameProblem(f"target_accounts.{stage}", stage, r) for r in [_role(name)] if r]
     for project in config.projects:
         field = f"projects.{project}"
         problems += [NameProblem(field, project, reason) for reason in _project_rules(config, project)]
-        problems += [NameProblem(field, project, reason) for name, check in _project_names(config, project) if (reason := check(name))]
+        problems += [
+            NameProblem(field, project, reason)
+            for name, check in _project_names(config, project)
+            if (reason := check(name))
+        ]
     return problems
 
 

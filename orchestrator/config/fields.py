@@ -26,7 +26,9 @@ GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,
 BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,199}", re.ASCII)
 PARTITION = r"arn:aws(?:-cn|-us-gov)?"
 IAM_PRINCIPAL_ARN = re.compile(PARTITION + r":iam::([0-9]{12}):(role|user)(/(?:[\x21-\x7e]*/)?)([^/]+)", re.ASCII)
-OIDC_PROVIDER_ARN = re.compile(PARTITION + r":iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com", re.ASCII)
+OIDC_PROVIDER_ARN = re.compile(
+    PARTITION + r":iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com", re.ASCII
+)
 BUCKET_ARN = re.compile(PARTITION + r":s3:::([^/*?]+)", re.ASCII)
 
 # CloudWatch Logs accepts only these retention periods.
@@ -58,7 +60,9 @@ def principal_arn_problem(value: str, kinds: tuple[str, ...] = ("role", "user"))
         return f"is not an exact IAM {' or '.join(kinds)} ARN arn:aws:iam::<12-digit account>:{kinds[0]}/<path/name> (no wildcards)"
     if "*" in value or "?" in value:
         return "has a wildcard; name one principal exactly"
-    return aws_rules.iam_path_problem(match.group(3)) or aws_rules.iam_name_problem(match.group(4), aws_rules.IAM_ROLE_NAME_MAX, match.group(2))
+    return aws_rules.iam_path_problem(match.group(3)) or aws_rules.iam_name_problem(
+        match.group(4), aws_rules.IAM_ROLE_NAME_MAX, match.group(2)
+    )
 
 
 def _bucket_arn(value: str) -> str | None:
@@ -96,7 +100,9 @@ def _endpoint(value: str) -> str | None:
 
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS or value < 365:
-        raise ValueError("is not a CloudWatch Logs retention period of at least 365 days (365, 400, 545, 731, 1096, 1827, ... 3653)")
+        raise ValueError(
+            "is not a CloudWatch Logs retention period of at least 365 days (365, 400, 545, 731, 1096, 1827, ... 3653)"
+        )
     return value
 
 
@@ -108,20 +114,46 @@ def _no_control_characters(value: str) -> str | None:
     return "has control characters (a line break?)" if any(ord(c) < 32 or ord(c) == 127 for c in value) else None
 
 
-AccountId = Annotated[StrictStr, AfterValidator(_pattern(ACCOUNT_ID, "is not a 12-digit AWS account id (quote it in YAML: \"012345678901\")"))]
-ShortName = Annotated[StrictStr, AfterValidator(_pattern(SHORT_NAME, "must be 2-10 lowercase letters/digits, starting with a letter"))]
+AccountId = Annotated[
+    StrictStr,
+    AfterValidator(_pattern(ACCOUNT_ID, 'is not a 12-digit AWS account id (quote it in YAML: "012345678901")')),
+]
+ShortName = Annotated[
+    StrictStr, AfterValidator(_pattern(SHORT_NAME, "must be 2-10 lowercase letters/digits, starting with a letter"))
+]
 Region = Annotated[StrictStr, AfterValidator(_checked(aws_rules.region_problem))]
 PrincipalArn = Annotated[StrictStr, AfterValidator(_checked(principal_arn_problem))]
 RoleArn = Annotated[StrictStr, AfterValidator(_checked(lambda value: principal_arn_problem(value, ("role",))))]
-OidcProviderArn = Annotated[StrictStr, AfterValidator(_pattern(OIDC_PROVIDER_ARN, "is not the ARN of a token.actions.githubusercontent.com OIDC provider"))]
+OidcProviderArn = Annotated[
+    StrictStr,
+    AfterValidator(
+        _pattern(OIDC_PROVIDER_ARN, "is not the ARN of a token.actions.githubusercontent.com OIDC provider")
+    ),
+]
 BucketArn = Annotated[StrictStr, AfterValidator(_checked(_bucket_arn))]
 Cidr = Annotated[StrictStr, AfterValidator(_checked(_cidr))]
 Branch = Annotated[StrictStr, AfterValidator(_checked(_branch))]
 Repository = Annotated[StrictStr, AfterValidator(_checked(_repository))]
 EndpointService = Annotated[StrictStr, AfterValidator(_checked(_endpoint))]
 RetentionDays = Annotated[int, AfterValidator(_retention)]
-ProjectName = Annotated[StrictStr, AfterValidator(_pattern(PROJECT_NAME, "must be 2-32 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit"))]
-UserProfileName = Annotated[StrictStr, AfterValidator(_pattern(USER_PROFILE_NAME, "is not a Studio user profile name (letters, digits and hyphens between them, at most 63)"))]
+ProjectName = Annotated[
+    StrictStr,
+    AfterValidator(
+        _pattern(
+            PROJECT_NAME,
+            "must be 2-32 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit",
+        )
+    ),
+]
+UserProfileName = Annotated[
+    StrictStr,
+    AfterValidator(
+        _pattern(
+            USER_PROFILE_NAME,
+            "is not a Studio user profile name (letters, digits and hyphens between them, at most 63)",
+        )
+    ),
+]
 Persona = Annotated[StrictStr, AfterValidator(_one_of(PERSONAS, "persona"))]
 RoleName = Annotated[StrictStr, AfterValidator(_one_of(ROLE_NAMES, "role the platform creates"))]
 TagKey = Annotated[StrictStr, AfterValidator(_checked(aws_rules.tag_key_problem))]

@@ -87,7 +87,10 @@ def load_env(name: str, envs_dir: Path | None = None) -> EnvConfig:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(pydantic_problems(where, exc)) from None
-    problems = [f"{where}: {_cut(field)}: {reason} (value {quoted(_as_written(value))})" for field, value, reason in semantic_problems(config)]
+    problems = [
+        f"{where}: {_cut(field)}: {reason} (value {quoted(_as_written(value))})"
+        for field, value, reason in semantic_problems(config)
+    ]
     if config.name != name:
         problems.append(f"{where}: name: must equal the folder name {quoted(name)} (value {quoted(config.name)})")
     if problems:
@@ -106,7 +109,9 @@ def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
         return [f"{where}: source_env: cannot be loaded: {exc.problems[0]} (value {quoted(config.source_env)})"]
     problems = []
     if source.kind != "dev":
-        problems.append(f"{where}: source_env: must name a kind 'dev' environment (value {config.source_env!r} is kind {source.kind!r})")
+        problems.append(
+            f"{where}: source_env: must name a kind 'dev' environment (value {config.source_env!r} is kind {source.kind!r})"
+        )
     granted = source.target_accounts.get(config.name)
     if granted != config.account_id:
         problems.append(
@@ -115,8 +120,13 @@ def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
         )
     for field in ("region", "prefix"):
         if getattr(source, field) != getattr(config, field):
-            problems.append(f"{where}: {field}: must equal {config.source_env}'s ({getattr(source, field)!r}) (value {getattr(config, field)!r})")
-    problems += [f"{where}: {p.field}: project {p.value!r}: {p.reason} (value {config.source_env!r})" for p in hosted_project_problems(config, sorted(source.projects))]
+            problems.append(
+                f"{where}: {field}: must equal {config.source_env}'s ({getattr(source, field)!r}) (value {getattr(config, field)!r})"
+            )
+    problems += [
+        f"{where}: {p.field}: project {p.value!r}: {p.reason} (value {config.source_env!r})"
+        for p in hosted_project_problems(config, sorted(source.projects))
+    ]
     config._source = source
     return problems
 
@@ -125,7 +135,9 @@ def load_envs(names: list[str] | None, envs_dir: Path | None = None) -> list[Env
     """Load the named environments (all known ones when none are named), reporting all problems together."""
     selected = names or known_envs(envs_dir)
     if not selected:
-        raise ConfigError([f"no environments found: expected {_display(envs_dir or paths.envs_dir())}/<env>/{ENV_FILE}"])
+        raise ConfigError(
+            [f"no environments found: expected {_display(envs_dir or paths.envs_dir())}/<env>/{ENV_FILE}"]
+        )
     configs: list[EnvConfig] = []
     problems: list[str] = []
     for name in selected:

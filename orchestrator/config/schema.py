@@ -57,7 +57,9 @@ class _Strict(BaseModel):
 
 class NetworkConfig(_Strict):
     vpc_cidr: Cidr = Field(description="IPv4 CIDR of the VPC, /16 to /24.")
-    az_count: StrictInt = Field(ge=2, le=4, description="Availability zones to spread subnets over (2-4, at most the region's).")
+    az_count: StrictInt = Field(
+        ge=2, le=4, description="Availability zones to spread subnets over (2-4, at most the region's)."
+    )
     private_subnet_cidrs: list[Cidr] = Field(description="One private subnet CIDR per AZ.")
     internet_access: Literal["none", "nat"] = Field(
         default="none", description="'none': no route to the internet; 'nat': one NAT gateway per AZ."
@@ -100,8 +102,12 @@ class StorageConfig(_Strict):
 
 
 class GithubConfig(_Strict):
-    repository: Repository = Field(description="org/repo whose workflows may plan (pull requests) and apply (environment <env>).")
-    create_oidc_provider: StrictBool = Field(default=True, description="False when the account already has the GitHub OIDC provider.")
+    repository: Repository = Field(
+        description="org/repo whose workflows may plan (pull requests) and apply (environment <env>)."
+    )
+    create_oidc_provider: StrictBool = Field(
+        default=True, description="False when the account already has the GitHub OIDC provider."
+    )
     existing_oidc_provider_arn: OidcProviderArn | None = None
     plan_branch: Branch = Field(
         default="main",
@@ -120,7 +126,8 @@ class PersonaPrincipals(_Strict):
 
 class IdentityConfig(_Strict):
     persona_principals: PersonaPrincipals = Field(
-        default_factory=PersonaPrincipals, description="Who may assume each persona role (identity-account or SSO role ARNs)."
+        default_factory=PersonaPrincipals,
+        description="Who may assume each persona role (identity-account or SSO role ARNs).",
     )
     existing_role_arns: dict[RoleName, RoleArn] = Field(
         default_factory=dict, description=f"Bring your own role instead of creating it; keys: {', '.join(ROLE_NAMES)}."
@@ -129,18 +136,28 @@ class IdentityConfig(_Strict):
 
 class StudioConfig(_Strict):
     users: dict[UserProfileName, Persona] = Field(
-        default_factory=dict, description="Studio user profile name -> persona (data_science_admin, team_lead, data_scientist)."
+        default_factory=dict,
+        description="Studio user profile name -> persona (data_science_admin, team_lead, data_scientist).",
     )
-    idle_timeout_minutes: StrictInt = Field(default=120, ge=60, le=525600, description="Idle apps shut down after this many minutes.")
+    idle_timeout_minutes: StrictInt = Field(
+        default=120, ge=60, le=525600, description="Idle apps shut down after this many minutes."
+    )
     home_efs_retention: Literal["Retain", "Delete"] = Field(
         default="Retain",
         description="What happens to the home EFS when the domain is destroyed: Retain keeps user data (and leaves the EFS behind), Delete removes it.",
     )
-    enable_projects: StrictBool = Field(default=True, description="Enable SageMaker Projects (account- and region-wide).")
+    enable_projects: StrictBool = Field(
+        default=True, description="Enable SageMaker Projects (account- and region-wide)."
+    )
 
 
 class ProjectTemplatesConfig(_Strict):
-    provider_name: Text = Field(default="ML platform team", min_length=1, max_length=50, description="Shown in Studio as the templates' provider.")
+    provider_name: Text = Field(
+        default="ML platform team",
+        min_length=1,
+        max_length=50,
+        description="Shown in Studio as the templates' provider.",
+    )
     launch_personas: list[Persona] = Field(
         default_factory=lambda: ["data_scientist", "team_lead"],
         min_length=1,
@@ -156,7 +173,9 @@ class ProjectTemplatesConfig(_Strict):
 
 
 class ProjectConfig(_Strict):
-    repository: Repository = Field(description="The project's GitHub repository <owner>/<name>: its CI role and deploy roles trust it only.")
+    repository: Repository = Field(
+        description="The project's GitHub repository <owner>/<name>: its CI role and deploy roles trust it only."
+    )
     registry: Literal["terraform", "template"] = Field(
         default="terraform",
         description=(
@@ -169,13 +188,16 @@ class ProjectConfig(_Strict):
 class EnvConfig(_Strict):
     name: ShortName = Field(description="The environment's name; must equal its folder under envs/.")
     kind: Literal["dev", "target"] = Field(
-        default="dev", description="dev: data science (foundation, identity, platform, projects); target: a staging/prod account hosting endpoints."
+        default="dev",
+        description="dev: data science (foundation, identity, platform, projects); target: a staging/prod account hosting endpoints.",
     )
     source_env: ShortName | None = Field(
-        default=None, description="kind target: the dev environment whose approved models are deployed here (its projects and account)."
+        default=None,
+        description="kind target: the dev environment whose approved models are deployed here (its projects and account).",
     )
     projects: dict[ProjectName, ProjectConfig] = Field(
-        default_factory=dict, description="kind dev: ML projects (name -> repository); each gets a model package group, artifact bucket, CI role and approval trigger."
+        default_factory=dict,
+        description="kind dev: ML projects (name -> repository); each gets a model package group, artifact bucket, CI role and approval trigger.",
     )
     account_id: AccountId = Field(description="The 12-digit AWS account the environment lives in.")
     region: Region
@@ -191,7 +213,8 @@ class EnvConfig(_Strict):
     github: GithubConfig
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     target_accounts: dict[ShortName, AccountId] = Field(
-        default_factory=dict, description="Stage name -> account id of the accounts models are deployed to (staging, prod)."
+        default_factory=dict,
+        description="Stage name -> account id of the accounts models are deployed to (staging, prod).",
     )
     network: NetworkConfig
     kms: KmsConfig = Field(default_factory=KmsConfig)

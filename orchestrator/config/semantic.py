@@ -24,7 +24,12 @@ ORCHESTRATOR_TAG_KEYS = ("platform", "environment", "stack", "managed-by")
 # The most keys a module adds itself to one resource, per kind of environment (modules/*/main.tf:
 # mlops-project's approval connection, kms keys, model-hosting's deploy roles).
 MODULE_TAG_KEYS = {
-    "dev": [{"Name", "Purpose"}, {"Name", "Project", "EventBridgeApiDestinations"}, {"persona"}, {"sagemaker:studio-visibility"}],
+    "dev": [
+        {"Name", "Purpose"},
+        {"Name", "Project", "EventBridgeApiDestinations"},
+        {"persona"},
+        {"sagemaker:studio-visibility"},
+    ],
     "target": [{"Name", "Purpose"}, {"Name", "Project"}],
 }
 
@@ -32,10 +37,18 @@ MODULE_TAG_KEYS = {
 def _subnet_count_problems(net: NetworkConfig) -> Iterator[Problem]:
     if len(net.private_subnet_cidrs) != net.az_count:
         count = len(net.private_subnet_cidrs)
-        yield "network.private_subnet_cidrs", net.private_subnet_cidrs, f"has {count} entries; az_count is {net.az_count}, one subnet per AZ"
+        yield (
+            "network.private_subnet_cidrs",
+            net.private_subnet_cidrs,
+            f"has {count} entries; az_count is {net.az_count}, one subnet per AZ",
+        )
     if net.internet_access == "nat" and len(net.public_subnet_cidrs) != net.az_count:
         count = len(net.public_subnet_cidrs)
-        yield "network.public_subnet_cidrs", net.public_subnet_cidrs, f"has {count} entries; internet_access 'nat' needs one per AZ ({net.az_count})"
+        yield (
+            "network.public_subnet_cidrs",
+            net.public_subnet_cidrs,
+            f"has {count} entries; internet_access 'nat' needs one per AZ ({net.az_count})",
+        )
     if net.internet_access == "none" and net.public_subnet_cidrs:
         yield "network.public_subnet_cidrs", net.public_subnet_cidrs, "must be empty when internet_access is 'none'"
 
@@ -78,9 +91,17 @@ def _network_problems(config: EnvConfig) -> Iterator[Problem]:
     own = {f"arn:{config.partition}:s3:::{config.name_prefix}-{what}-{config.account_id}" for what in STORAGE_BUCKETS}
     for index, arn in enumerate(net.s3_endpoint_extra_bucket_arns):
         if config.kind == "dev" and arn in own:
-            yield f"network.s3_endpoint_extra_bucket_arns[{index}]", arn, "is one of the environment's own buckets, which the endpoint lets through already"
+            yield (
+                f"network.s3_endpoint_extra_bucket_arns[{index}]",
+                arn,
+                "is one of the environment's own buckets, which the endpoint lets through already",
+            )
     if config.kind == "target" and net.internet_access != "none":
-        yield "network.internet_access", net.internet_access, "must be 'none' in a target account (endpoints reach AWS through VPC endpoints only)"
+        yield (
+            "network.internet_access",
+            net.internet_access,
+            "must be 'none' in a target account (endpoints reach AWS through VPC endpoints only)",
+        )
 
 
 def _account_of(arn: str) -> str:
@@ -93,32 +114,62 @@ def _account_problems(config: EnvConfig) -> Iterator[Problem]:
     if not github.create_oidc_provider and not github.existing_oidc_provider_arn:
         yield "github.existing_oidc_provider_arn", None, "is required when create_oidc_provider is false"
     if github.create_oidc_provider and github.existing_oidc_provider_arn:
-        yield "github.existing_oidc_provider_arn", github.existing_oidc_provider_arn, "must be left out when create_oidc_provider is true"
+        yield (
+            "github.existing_oidc_provider_arn",
+            github.existing_oidc_provider_arn,
+            "must be left out when create_oidc_provider is true",
+        )
     if github.existing_oidc_provider_arn and github.existing_oidc_provider_arn.split(":")[4] != config.account_id:
-        yield "github.existing_oidc_provider_arn", github.existing_oidc_provider_arn, f"is not in the environment's account {config.account_id}"
+        yield (
+            "github.existing_oidc_provider_arn",
+            github.existing_oidc_provider_arn,
+            f"is not in the environment's account {config.account_id}",
+        )
     for stage, account in config.target_accounts.items():
         if account == config.account_id:
-            yield f"target_accounts.{stage}", account, "is the environment's own account; target accounts must be separate"
+            yield (
+                f"target_accounts.{stage}",
+                account,
+                "is the environment's own account; target accounts must be separate",
+            )
     if config.deploy_role_arn and _account_of(config.deploy_role_arn) != config.account_id:
         yield "deploy_role_arn", config.deploy_role_arn, f"is not in the environment's account {config.account_id}"
-    if config.deploy_role_arn and config.deploy_role_arn.rsplit("/", 1)[-1] in {f"{config.name_prefix}-{ci}" for ci in CI_ROLES}:
-        yield "deploy_role_arn", config.deploy_role_arn, "is one of the GitHub CI roles bootstrap creates; the deploy role must be another role"
+    if config.deploy_role_arn and config.deploy_role_arn.rsplit("/", 1)[-1] in {
+        f"{config.name_prefix}-{ci}" for ci in CI_ROLES
+    }:
+        yield (
+            "deploy_role_arn",
+            config.deploy_role_arn,
+            "is one of the GitHub CI roles bootstrap creates; the deploy role must be another role",
+        )
     for role, arn in config.identity.existing_role_arns.items():
         if _account_of(arn) != config.account_id:
-            yield f"identity.existing_role_arns.{role}", arn, f"is not in the environment's account {config.account_id}: SageMaker of this account is passed the role"
+            yield (
+                f"identity.existing_role_arns.{role}",
+                arn,
+                f"is not in the environment's account {config.account_id}: SageMaker of this account is passed the role",
+            )
 
 
 def _arns(config: EnvConfig) -> Iterator[tuple[str, str]]:
     """Every ARN env.yaml gives, with its field path."""
-    singles = {"deploy_role_arn": config.deploy_role_arn, "github.existing_oidc_provider_arn": config.github.existing_oidc_provider_arn}
+    singles = {
+        "deploy_role_arn": config.deploy_role_arn,
+        "github.existing_oidc_provider_arn": config.github.existing_oidc_provider_arn,
+    }
     yield from ((path, arn) for path, arn in singles.items() if arn)
     lists = {
         "kms.administrator_arns": config.kms.administrator_arns,
         "network.s3_endpoint_extra_bucket_arns": config.network.s3_endpoint_extra_bucket_arns,
-        **{f"identity.persona_principals.{p}": getattr(config.identity.persona_principals, p) for p in ("data_science_admin", "team_lead", "data_scientist")},
+        **{
+            f"identity.persona_principals.{p}": getattr(config.identity.persona_principals, p)
+            for p in ("data_science_admin", "team_lead", "data_scientist")
+        },
     }
     yield from ((f"{path}[{index}]", arn) for path, arns in lists.items() for index, arn in enumerate(arns))
-    yield from ((f"identity.existing_role_arns.{role}", arn) for role, arn in config.identity.existing_role_arns.items())
+    yield from (
+        (f"identity.existing_role_arns.{role}", arn) for role, arn in config.identity.existing_role_arns.items()
+    )
 
 
 def _partition_problems(config: EnvConfig) -> Iterator[Problem]:
@@ -129,34 +180,58 @@ def _partition_problems(config: EnvConfig) -> Iterator[Problem]:
 
 def _persona_problems(config: EnvConfig) -> Iterator[Problem]:
     for persona in ("data_science_admin", "team_lead", "data_scientist"):
-        yield from _duplicates(f"identity.persona_principals.{persona}", getattr(config.identity.persona_principals, persona))
+        yield from _duplicates(
+            f"identity.persona_principals.{persona}", getattr(config.identity.persona_principals, persona)
+        )
     for user, persona in config.studio.users.items():
         if persona not in config.personas:
-            yield f"studio.users.{user}", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"
+            yield (
+                f"studio.users.{user}",
+                persona,
+                f"persona has no role in this environment (give identity.persona_principals.{persona})",
+            )
     for index, persona in enumerate(config.project_templates.launch_personas):
         if persona not in config.personas:
-            yield f"project_templates.launch_personas[{index}]", persona, f"persona has no role in this environment (give identity.persona_principals.{persona})"
+            yield (
+                f"project_templates.launch_personas[{index}]",
+                persona,
+                f"persona has no role in this environment (give identity.persona_principals.{persona})",
+            )
     yield from _duplicates("project_templates.launch_personas", config.project_templates.launch_personas)
 
 
 def _kind_problems(config: EnvConfig) -> Iterator[Problem]:
     if config.kind == "target":
         if not config.source_env:
-            yield "source_env", None, "is required for kind 'target' (the dev environment whose models are deployed here)"
+            yield (
+                "source_env",
+                None,
+                "is required for kind 'target' (the dev environment whose models are deployed here)",
+            )
         for field in ("projects", "target_accounts"):
             if getattr(config, field):
-                yield field, getattr(config, field), "belongs to the dev environment; a target environment takes them from source_env"
+                yield (
+                    field,
+                    getattr(config, field),
+                    "belongs to the dev environment; a target environment takes them from source_env",
+                )
         return
     if config.source_env:
         yield "source_env", config.source_env, "only a kind 'target' environment has a source_env"
     if config.projects and not config.target_accounts:
-        yield "target_accounts", {}, "must name at least one deployment account when projects are configured (each project deploys to them)"
+        yield (
+            "target_accounts",
+            {},
+            "must name at least one deployment account when projects are configured (each project deploys to them)",
+        )
     yield from _persona_problems(config)
 
 
 def _tag_case_problems(config: EnvConfig) -> Iterator[Problem]:
     """IAM compares tag keys without case: `Name` and `name` on one role is an error at apply."""
-    others = {key.lower(): key for keys in MODULE_TAG_KEYS[config.kind] for key in keys} | {key: key for key in ORCHESTRATOR_TAG_KEYS}
+    others = {key.lower(): key for keys in MODULE_TAG_KEYS[config.kind] for key in keys} | {
+        key: key for key in ORCHESTRATOR_TAG_KEYS
+    }
     for key in config.tags:
         other = others.get(key.lower())
         if other is not None and other != key:
@@ -167,21 +242,39 @@ def _tag_case_problems(config: EnvConfig) -> Iterator[Problem]:
 def _tag_problems(config: EnvConfig) -> Iterator[Problem]:
     for key in config.tags:
         if key in ORCHESTRATOR_TAG_KEYS:
-            yield f"tags.{key}", config.tags[key], f"is a tag the orchestrator sets on every resource ({', '.join(ORCHESTRATOR_TAG_KEYS)})"
+            yield (
+                f"tags.{key}",
+                config.tags[key],
+                f"is a tag the orchestrator sets on every resource ({', '.join(ORCHESTRATOR_TAG_KEYS)})",
+            )
     yield from _tag_case_problems(config)
     default_tags = set(config.tags) | set(ORCHESTRATOR_TAG_KEYS)
     most = max(len(default_tags | keys) for keys in MODULE_TAG_KEYS[config.kind])
     if most > aws_rules.TAGS_PER_RESOURCE:
-        yield "tags", f"{len(config.tags)} tags", f"give some resources {most} tags with the orchestrator's and the modules' own; AWS allows {aws_rules.TAGS_PER_RESOURCE}"
+        yield (
+            "tags",
+            f"{len(config.tags)} tags",
+            f"give some resources {most} tags with the orchestrator's and the modules' own; AWS allows {aws_rules.TAGS_PER_RESOURCE}",
+        )
     if config.kind == "dev" and len(default_tags) > aws_rules.TAGS_PER_S3_OBJECT:
-        yield "tags", f"{len(config.tags)} tags", (
-            f"give the platform's template objects {len(default_tags)} tags with the orchestrator's {len(ORCHESTRATOR_TAG_KEYS)}; "
-            f"S3 allows {aws_rules.TAGS_PER_S3_OBJECT} per object (at most {aws_rules.TAGS_PER_S3_OBJECT - len(ORCHESTRATOR_TAG_KEYS)} in env.yaml)"
+        yield (
+            "tags",
+            f"{len(config.tags)} tags",
+            (
+                f"give the platform's template objects {len(default_tags)} tags with the orchestrator's {len(ORCHESTRATOR_TAG_KEYS)}; "
+                f"S3 allows {aws_rules.TAGS_PER_S3_OBJECT} per object (at most {aws_rules.TAGS_PER_S3_OBJECT - len(ORCHESTRATOR_TAG_KEYS)} in env.yaml)"
+            ),
         )
 
 
 def semantic_problems(config: EnvConfig) -> list[Problem]:
     """Rules across fields: (field path, bad value, what is wrong)."""
-    problems = [*_network_problems(config), *_account_problems(config), *_partition_problems(config), *_kind_problems(config), *_tag_problems(config)]
+    problems = [
+        *_network_problems(config),
+        *_account_problems(config),
+        *_partition_problems(config),
+        *_kind_problems(config),
+        *_tag_problems(config),
+    ]
     problems += [(p.field, p.value, p.reason) for p in name_problems(config)]
     return problems

@@ -27,9 +27,19 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
         event = self.peek_event()
         if isinstance(event, AliasEvent):
-            raise yaml.MarkedYAMLError(None, None, f"alias *{quoted(event.anchor)} is not allowed (anchors and aliases are refused)", event.start_mark)
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"alias *{quoted(event.anchor)} is not allowed (anchors and aliases are refused)",
+                event.start_mark,
+            )
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
-            raise yaml.MarkedYAMLError(None, None, f"anchor &{quoted(event.anchor)} is not allowed (anchors and aliases are refused)", event.start_mark)
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"anchor &{quoted(event.anchor)} is not allowed (anchors and aliases are refused)",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
@@ -37,9 +47,13 @@ class _StrictLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise yaml.MarkedYAMLError(None, None, f"a mapping key must be a plain value, not {type(key).__name__}", key_node.start_mark)
+                raise yaml.MarkedYAMLError(
+                    None, None, f"a mapping key must be a plain value, not {type(key).__name__}", key_node.start_mark
+                )
             if key in seen:
-                message = f"duplicate key {quoted(key)} (first at line {seen[key]}); a key may appear only once in a mapping"
+                message = (
+                    f"duplicate key {quoted(key)} (first at line {seen[key]}); a key may appear only once in a mapping"
+                )
                 raise yaml.MarkedYAMLError(None, None, message, key_node.start_mark)
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
@@ -49,7 +63,11 @@ def _decoded(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError([f"{where}: not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} ({exc.reason}); save the file as UTF-8"]) from None
+        raise ConfigError(
+            [
+                f"{where}: not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} ({exc.reason}); save the file as UTF-8"
+            ]
+        ) from None
 
 
 def _yaml_problem(where: str, exc: yaml.YAMLError) -> str:

@@ -22,8 +22,27 @@ from cryptography.hazmat.primitives import serialization
 
 # Services whose resources are kept. Loading a backend that was never used is cheap.
 PERSISTED_SERVICES = (
-    "cloudformation", "cloudwatch", "dynamodb", "ec2", "ecr", "efs", "events", "iam", "kms", "lambda",
-    "logs", "organizations", "s3", "s3control", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
+    "cloudformation",
+    "cloudwatch",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "efs",
+    "events",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "organizations",
+    "s3",
+    "s3control",
+    "sagemaker",
+    "secretsmanager",
+    "servicecatalog",
+    "sns",
+    "sqs",
+    "ssm",
+    "sts",
 )
 
 
@@ -63,7 +82,9 @@ class _StatePickler(pickle.Pickler):
             if isinstance(factory, types.LambdaType) and factory.__name__ == "<lambda>":
                 sample = factory()
                 if not (isinstance(sample, collections.defaultdict) and sample.default_factory is dict):
-                    raise pickle.PicklingError(f"cannot persist a defaultdict whose factory makes {type(sample).__name__}")
+                    raise pickle.PicklingError(
+                        f"cannot persist a defaultdict whose factory makes {type(sample).__name__}"
+                    )
                 factory = _nested_defaultdict
             elif type(obj) is collections.defaultdict:
                 return NotImplemented

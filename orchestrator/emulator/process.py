@@ -120,7 +120,9 @@ def start_emulator(log_file: Path, state_file: Path | None = None) -> Emulator:
     while not is_responding(url):
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
-            raise OrchestratorError(f"the emulator at {url} did not answer within {STARTUP_TIMEOUT_SECONDS:.0f}s (see {log_file})")
+            raise OrchestratorError(
+                f"the emulator at {url} did not answer within {STARTUP_TIMEOUT_SECONDS:.0f}s (see {log_file})"
+            )
         time.sleep(0.1)
     return Emulator(url=url, pid=process.pid, owned=True, process=process, log_file=log_file)
 

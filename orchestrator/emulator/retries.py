@@ -75,7 +75,9 @@ def _skip_body(environ: dict[str, Any]) -> None:
 class RetryReplay:
     """Plays back recorded answers to retried calls; records answers of calls that change state."""
 
-    def __init__(self, app: WsgiApp, capacity: int = 2048, largest_body: int = 1 << 20, log: TextIO | None = None) -> None:
+    def __init__(
+        self, app: WsgiApp, capacity: int = 2048, largest_body: int = 1 << 20, log: TextIO | None = None
+    ) -> None:
         self._app = app
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._capacity = capacity
@@ -92,7 +94,9 @@ class RetryReplay:
         recorded = self._answers.get(invocation) if invocation else None
         if recorded is not None:
             _skip_body(environ)
-            self._say(f"replayed the answer ({recorded.status}) to attempt {attempt} of {operation_name(environ)}, invocation {invocation}")
+            self._say(
+                f"replayed the answer ({recorded.status}) to attempt {attempt} of {operation_name(environ)}, invocation {invocation}"
+            )
             start_response(recorded.status, list(recorded.headers))
             return [recorded.body]
 
@@ -100,7 +104,9 @@ class RetryReplay:
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             seen["status"], seen["headers"] = status, list(headers)
-            return start_response(status, headers, exc_info) if exc_info is not None else start_response(status, headers)
+            return (
+                start_response(status, headers, exc_info) if exc_info is not None else start_response(status, headers)
+            )
 
         result = self._app(environ, capture)
         try:
@@ -111,7 +117,9 @@ class RetryReplay:
                 close()
         status = str(seen.get("status", "500"))
         if attempt > 1:
-            self._say(f"attempt {attempt} of {operation_name(environ)} ran (no earlier answer recorded) and got {status}")
+            self._say(
+                f"attempt {attempt} of {operation_name(environ)} ran (no earlier answer recorded) and got {status}"
+            )
         if invocation and self._worth_recording(environ, status, chunks):
             self._answers[invocation] = Answer(status, seen.get("headers", []), b"".join(chunks))
             while len(self._answers) > self._capacity:

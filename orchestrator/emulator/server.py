@@ -90,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             persistence.save_state(args.state_file)
         except Exception as exc:  # noqa: BLE001 - whatever it is, the run that started us must hear of it
-            print(f"ERROR the emulator could not save its resources to {args.state_file}: {exc!r}", file=sys.stderr, flush=True)
+            print(
+                f"ERROR the emulator could not save its resources to {args.state_file}: {exc!r}",
+                file=sys.stderr,
+                flush=True,
+            )
             return STATE_NOT_SAVED
     return 0
 

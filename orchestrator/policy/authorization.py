@@ -102,14 +102,18 @@ def _principal_grant(principal: Any, caller: Caller) -> _Grant:
                 best = _Grant.PRINCIPAL
                 continue
             root = _ROOT.match(value)
-            if best is _Grant.NONE and ((root and root.group(1) == caller.account) or (_ACCOUNT_ID.match(value) and value == caller.account)):
+            if best is _Grant.NONE and (
+                (root and root.group(1) == caller.account) or (_ACCOUNT_ID.match(value) and value == caller.account)
+            ):
                 best = _Grant.ACCOUNT
     return best
 
 
 def _statement_grant(statement: dict[str, Any], caller: Caller) -> _Grant:
     if "NotPrincipal" in statement:
-        return _Grant.NONE if _principal_grant(statement["NotPrincipal"], caller) is not _Grant.NONE else _Grant.PRINCIPAL
+        return (
+            _Grant.NONE if _principal_grant(statement["NotPrincipal"], caller) is not _Grant.NONE else _Grant.PRINCIPAL
+        )
     return _principal_grant(statement.get("Principal"), caller)
 
 
@@ -117,7 +121,9 @@ def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in _as_list(document.get("Statement")) if isinstance(s, dict)]
 
 
-def _decide_documents(documents: tuple[dict[str, Any], ...] | list[dict[str, Any]], request: Request) -> tuple[Decision, list[str]]:
+def _decide_documents(
+    documents: tuple[dict[str, Any], ...] | list[dict[str, Any]], request: Request
+) -> tuple[Decision, list[str]]:
     allowed, denying = False, []
     for document in documents:
         for statement in _statements(document):
@@ -146,7 +152,9 @@ def _decide_resource_policy(policy: ResourcePolicy, caller: Caller, request: Req
     return grant, denying
 
 
-def authorize(caller: Caller, request: Request, resource_account: str, resource_policy: ResourcePolicy | None = None) -> Verdict:
+def authorize(
+    caller: Caller, request: Request, resource_account: str, resource_policy: ResourcePolicy | None = None
+) -> Verdict:
     """AWS's decision for `caller` asking `request` of a resource owned by `resource_account`."""
     identity, identity_denies = _decide_documents(caller.identity_policies, request)
     boundary, boundary_denies = (
@@ -169,9 +177,13 @@ def authorize(caller: Caller, request: Request, resource_account: str, resource_
 
     if caller.account != resource_account:
         if resource_policy is None:
-            return Verdict(Decision.IMPLICIT_DENY, f"the resource is in account {resource_account} and has no resource policy")
+            return Verdict(
+                Decision.IMPLICIT_DENY, f"the resource is in account {resource_account} and has no resource policy"
+            )
         if grant is _Grant.NONE:
-            return Verdict(Decision.IMPLICIT_DENY, f"no statement of the {resource_policy.kind.value} allows the principal")
+            return Verdict(
+                Decision.IMPLICIT_DENY, f"no statement of the {resource_policy.kind.value} allows the principal"
+            )
         if kind is ResourcePolicyKind.TRUST and caller.federated is not None:
             return Verdict(Decision.ALLOW, "allowed by the trust policy")
         if not identity_allows:

@@ -39,12 +39,27 @@ def check_plan(plan_json: Path) -> GateResult:
     """checkov's verdict on one plan JSON; the SARIF lands beside it as `<plan>.sarif`."""
     binary = checkov_binary()
     if not binary.is_file():
-        raise OrchestratorError(f"policy gate: checkov not found at {binary} (run scripts/setup.sh, or set CHECKOV_BIN)")
+        raise OrchestratorError(
+            f"policy gate: checkov not found at {binary} (run scripts/setup.sh, or set CHECKOV_BIN)"
+        )
     sarif = plan_json.with_suffix(".sarif")
     command = [
-        str(binary), "-f", str(plan_json), "--framework", "terraform_plan", "--quiet", "--compact", "--skip-download",
-        "--repo-root-for-plan-enrichment", str(paths.REPO_ROOT),
-        "--output", "json", "--output", "sarif", "--output-file-path", f"console,{sarif}",
+        str(binary),
+        "-f",
+        str(plan_json),
+        "--framework",
+        "terraform_plan",
+        "--quiet",
+        "--compact",
+        "--skip-download",
+        "--repo-root-for-plan-enrichment",
+        str(paths.REPO_ROOT),
+        "--output",
+        "json",
+        "--output",
+        "sarif",
+        "--output-file-path",
+        f"console,{sarif}",
     ]
     reports = run_checkov(command, f"policy gate: checkov gave no report for {plan_json}")
     failed = [f"{check['check_id']} {check['resource']}" for check in failed_checks(reports)]

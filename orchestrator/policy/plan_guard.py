@@ -29,7 +29,14 @@ _ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
 _ACCOUNT = re.compile(r"^\d{12}$")
 GITHUB_DISPATCH = re.compile(r"^https://api\.github\.com/repos/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/dispatches$")
 # Condition keys that tie a `*` principal to known callers.
-_PRINCIPAL_SCOPING_KEYS = ("aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:sourceaccount", "aws:sourcearn", "kms:calleraccount")
+_PRINCIPAL_SCOPING_KEYS = (
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "kms:calleraccount",
+)
 RESOURCE_POLICY_ATTRIBUTES = {
     "aws_iam_role": "assume_role_policy",
     "aws_kms_key": "policy",
@@ -117,12 +124,25 @@ def _boundaries_weakened(all_changes: list[Change]) -> Iterator[Finding]:
         if change.type == "aws_iam_role" and change.after and change.before:
             before, after = change.before.get("permissions_boundary"), change.after.get("permissions_boundary")
             if before and before != after:
-                yield Finding(change.address, "boundary-weakened", f"role {change.before.get('name')} would change its boundary {before} to {after or 'none'}")
-        if change.type == "aws_iam_policy" and change.after and change.before and BOUNDARY_POLICY_NAME.search(str(change.before.get("name", ""))):
+                yield Finding(
+                    change.address,
+                    "boundary-weakened",
+                    f"role {change.before.get('name')} would change its boundary {before} to {after or 'none'}",
+                )
+        if (
+            change.type == "aws_iam_policy"
+            and change.after
+            and change.before
+            and BOUNDARY_POLICY_NAME.search(str(change.before.get("name", "")))
+        ):
             after_denies = [s for s in _statements(change.after.get("policy")) if s.get("Effect") == "Deny"]
             for statement in (s for s in _statements(change.before.get("policy")) if s.get("Effect") == "Deny"):
                 if statement not in after_denies:
-                    yield Finding(change.address, "boundary-weakened", f"boundary {change.before.get('name')} would lose or change its Deny statement {statement.get('Sid', '?')}")
+                    yield Finding(
+                        change.address,
+                        "boundary-weakened",
+                        f"boundary {change.before.get('name')} would lose or change its Deny statement {statement.get('Sid', '?')}",
+                    )
 
 
 def _principal_accounts(principal: Any) -> Iterator[str]:
@@ -145,7 +165,12 @@ def _principal_accounts(principal: Any) -> Iterator[str]:
 def _scopes_principals(condition: Any) -> bool:
     if not isinstance(condition, dict):
         return False
-    return any(key.lower() in _PRINCIPAL_SCOPING_KEYS for operator in condition.values() if isinstance(operator, dict) for key in operator)
+    return any(
+        key.lower() in _PRINCIPAL_SCOPING_KEYS
+        for operator in condition.values()
+        if isinstance(operator, dict)
+        for key in operator
+    )
 
 
 def _outside_principals(all_changes: list[Change], platform_accounts: set[str]) -> Iterator[Finding]:
@@ -158,9 +183,17 @@ def _outside_principals(all_changes: list[Change], platform_accounts: set[str]) 
                 continue
             for account in _principal_accounts(statement.get("Principal")):
                 if account == "*" and not _scopes_principals(statement.get("Condition")):
-                    yield Finding(change.address, "outside-principal", f"statement {statement.get('Sid', '?')} allows any principal with no condition on its account")
+                    yield Finding(
+                        change.address,
+                        "outside-principal",
+                        f"statement {statement.get('Sid', '?')} allows any principal with no condition on its account",
+                    )
                 elif account != "*" and account not in platform_accounts:
-                    yield Finding(change.address, "outside-principal", f"statement {statement.get('Sid', '?')} allows account {account}, which is not one of the platform's")
+                    yield Finding(
+                        change.address,
+                        "outside-principal",
+                        f"statement {statement.get('Sid', '?')} allows account {account}, which is not one of the platform's",
+                    )
 
 
 def _api_destinations_elsewhere(all_changes: list[Change]) -> Iterator[Finding]:
@@ -168,7 +201,11 @@ def _api_destinations_elsewhere(all_changes: list[Change]) -> Iterator[Finding]:
         if change.type == "aws_cloudwatch_event_api_destination" and change.after:
             endpoint = str(change.after.get("invocation_endpoint", ""))
             if not GITHUB_DISPATCH.match(endpoint):
-                yield Finding(change.address, "api-destination-not-github", f"would send the connection's token to {endpoint!r}, not to GitHub's repository_dispatch API")
+                yield Finding(
+                    change.address,
+                    "api-destination-not-github",
+                    f"would send the connection's token to {endpoint!r}, not to GitHub's repository_dispatch API",
+                )
 
 
 def guard_plan(plan: dict[str, Any], platform_accounts: Iterable[str]) -> list[Finding]:
@@ -190,7 +227,13 @@ def platform_accounts(env: Any) -> set[str]:
     if env.kind == "target":
         accounts.add(str(env.source.account_id))
     personas = env.identity.persona_principals
-    arns = [*personas.data_science_admin, *personas.team_lead, *personas.data_scientist, *env.identity.existing_role_arns.values(), *env.kms.administrator_arns]
+    arns = [
+        *personas.data_science_admin,
+        *personas.team_lead,
+        *personas.data_scientist,
+        *env.identity.existing_role_arns.values(),
+        *env.kms.administrator_arns,
+    ]
     for arn in arns:
         if match := _ACCOUNT_IN_ARN.match(str(arn)):
             accounts.add(match.group(1))

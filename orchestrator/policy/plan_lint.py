@@ -75,7 +75,9 @@ def _check_permissions(address: str, statements: list[dict[str, Any]]) -> Iterat
             continue  # resource policies: checked by their own rules (checkov) and tests
         if _allows(statement, "anyservice:AnyAction", "arn:aws:anyservice:::anything"):
             yield Finding(address, "admin-wildcard", f"statement {sid} allows every action on every resource")
-        if _allows(statement, "iam:PassRole", "*") or _allows(statement, "iam:PassRole", "arn:aws:iam::000000000000:role/any-role-at-all"):
+        if _allows(statement, "iam:PassRole", "*") or _allows(
+            statement, "iam:PassRole", "arn:aws:iam::000000000000:role/any-role-at-all"
+        ):
             yield Finding(address, "passrole-wildcard", f"statement {sid} allows iam:PassRole on every role")
 
 
@@ -85,7 +87,9 @@ def _listed(values: Any, pattern: re.Pattern[str]) -> bool:
 
 def _check_trust(address: str, statements: list[dict[str, Any]]) -> Iterator[Finding]:
     for statement in statements:
-        federated = statement.get("Principal", {}).get("Federated", "") if isinstance(statement.get("Principal"), dict) else ""
+        federated = (
+            statement.get("Principal", {}).get("Federated", "") if isinstance(statement.get("Principal"), dict) else ""
+        )
         if GITHUB_OIDC not in json.dumps(federated) or statement.get("Effect") != "Allow":
             continue
         conditions = statement.get("Condition", {})
@@ -95,9 +99,17 @@ def _check_trust(address: str, statements: list[dict[str, Any]]) -> Iterator[Fin
         if operators == ["StringLike"] and _listed(conditions["StringLike"][key], PULL_REQUEST_SUB):
             pass  # the one pattern: any pull request's number in the customised subject
         elif operators and operators != ["StringEquals"]:
-            yield Finding(address, "oidc-sub-not-exact", "the sub condition must use StringEquals, not a pattern (but for repo:<org>/<repo>:pull_request:ref:refs/pull/*/merge)")
+            yield Finding(
+                address,
+                "oidc-sub-not-exact",
+                "the sub condition must use StringEquals, not a pattern (but for repo:<org>/<repo>:pull_request:ref:refs/pull/*/merge)",
+            )
         elif not _listed(equals.get(key), PINNED_SUB):
-            yield Finding(address, "oidc-sub-not-pinned", f"sub {equals.get(key)!r} is not pinned to repo:<org>/<repo>:environment:<env>, :pull_request or :ref:refs/heads/<branch> (optionally followed by :ref:refs/heads/<branch>)")
+            yield Finding(
+                address,
+                "oidc-sub-not-pinned",
+                f"sub {equals.get(key)!r} is not pinned to repo:<org>/<repo>:environment:<env>, :pull_request or :ref:refs/heads/<branch> (optionally followed by :ref:refs/heads/<branch>)",
+            )
         if equals.get(f"{GITHUB_OIDC}:aud") not in ("sts.amazonaws.com", ["sts.amazonaws.com"]):
             yield Finding(address, "oidc-aud-unchecked", "the aud condition must be sts.amazonaws.com")
 

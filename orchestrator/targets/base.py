@@ -88,7 +88,11 @@ def assume_role_block(env: EnvConfig) -> dict[str, str]:
 
 def deploy_role_credentials(sts: Any, env: EnvConfig, **extra: Any) -> dict[str, Any]:
     """STS credentials of the env's deploy role (AccessKeyId, …, Expiration), obtained through `sts`."""
-    return dict(sts.assume_role(RoleArn=env.effective_deploy_role_arn, RoleSessionName=session_name(env), **extra)["Credentials"])
+    return dict(
+        sts.assume_role(RoleArn=env.effective_deploy_role_arn, RoleSessionName=session_name(env), **extra)[
+            "Credentials"
+        ]
+    )
 
 
 def assumed_session(sts: Any, env: EnvConfig) -> "boto3.Session":
@@ -102,4 +106,3 @@ def assumed_session(sts: Any, env: EnvConfig) -> "boto3.Session":
         aws_session_token=creds["SessionToken"],
         region_name=env.region,
     )
-

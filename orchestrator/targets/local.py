@@ -31,8 +31,27 @@ LOCAL_MAX_RETRIES = 3
 
 # Services whose provider endpoints point at the emulator.
 PROVIDER_SERVICES = (
-    "cloudformation", "cloudwatch", "dynamodb", "ec2", "ecr", "efs", "events", "iam", "kms", "lambda",
-    "logs", "organizations", "s3", "s3control", "sagemaker", "secretsmanager", "servicecatalog", "sns", "sqs", "ssm", "sts",
+    "cloudformation",
+    "cloudwatch",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "efs",
+    "events",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "organizations",
+    "s3",
+    "s3control",
+    "sagemaker",
+    "secretsmanager",
+    "servicecatalog",
+    "sns",
+    "sqs",
+    "ssm",
+    "sts",
 )
 
 

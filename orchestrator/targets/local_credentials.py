@@ -47,7 +47,11 @@ class Credentials:
         return cls(answer["AccessKeyId"], answer["SecretAccessKey"], answer["SessionToken"], expires_at)
 
     def variables(self) -> dict[str, str]:
-        return {"AWS_ACCESS_KEY_ID": self.access_key_id, "AWS_SECRET_ACCESS_KEY": self.secret_access_key, "AWS_SESSION_TOKEN": self.session_token}
+        return {
+            "AWS_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
+            "AWS_SESSION_TOKEN": self.session_token,
+        }
 
     def fresh(self, now: float) -> bool:
         return self.expires_at - now > RENEW_BEFORE_SECONDS
@@ -77,12 +81,16 @@ def ci_job(env: EnvConfig, duty: Duty) -> dict[str, Any]:
 
 
 def mint_token(url: str, job: dict[str, Any]) -> str:
-    request = urllib.request.Request(f"{url}{TOKEN_PATH}", data=json.dumps(job).encode(), method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}{TOKEN_PATH}", data=json.dumps(job).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the emulator's own URL
             return str(json.loads(answer.read())["token"])
     except (urllib.error.URLError, OSError, KeyError, ValueError) as exc:
-        raise OrchestratorError(f"the emulator at {url} issued no GitHub token for {job['repository']} ({exc})") from None
+        raise OrchestratorError(
+            f"the emulator at {url} issued no GitHub token for {job['repository']} ({exc})"
+        ) from None
 
 
 class RoleCredentials:
@@ -113,9 +121,16 @@ class RoleCredentials:
             else:
                 token = mint_token(self._url, ci_job(env, duty))
                 answer = sts.assume_role_with_web_identity(
-                    RoleArn=role, RoleSessionName=f"github-{env.name}-{duty.value}", WebIdentityToken=token, DurationSeconds=SESSION_SECONDS
+                    RoleArn=role,
+                    RoleSessionName=f"github-{env.name}-{duty.value}",
+                    WebIdentityToken=token,
+                    DurationSeconds=SESSION_SECONDS,
                 )["Credentials"]
         except (BotoCoreError, ClientError) as exc:
-            hint = "" if duty is Duty.ADMINISTER else f"; bootstrap creates it: python -m orchestrator bootstrap --env {env.name}"
+            hint = (
+                ""
+                if duty is Duty.ADMINISTER
+                else f"; bootstrap creates it: python -m orchestrator bootstrap --env {env.name}"
+            )
             raise OrchestratorError(f"{env.name}: cannot obtain {role} ({exc}){hint}") from None
         return Credentials.from_sts(answer)

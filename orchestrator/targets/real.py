@@ -49,7 +49,10 @@ class AwsTarget(Target):
 
     def can_administer(self, env: EnvConfig) -> bool:
         """Not when the ambient credentials are a session of the env's GitHub CI roles."""
-        ci_sessions = (f":assumed-role/{env.name_prefix}-github-apply/", f":assumed-role/{env.name_prefix}-github-plan/")
+        ci_sessions = (
+            f":assumed-role/{env.name_prefix}-github-apply/",
+            f":assumed-role/{env.name_prefix}-github-plan/",
+        )
         return self._needs_assume(env) or not any(marker in _caller()[1] for marker in ci_sessions)
 
     def principal(self, env: EnvConfig, duty: Duty) -> str:
@@ -64,7 +67,9 @@ class AwsTarget(Target):
         try:
             return assumed_session(boto3.client("sts"), env)
         except (BotoCoreError, ClientError) as exc:
-            raise OrchestratorError(f"cannot assume {env.effective_deploy_role_arn} for env {env.name}: {exc}") from None
+            raise OrchestratorError(
+                f"cannot assume {env.effective_deploy_role_arn} for env {env.name}: {exc}"
+            ) from None
 
     def client(self, env: EnvConfig, service: str) -> Any:
         return self.session(env).client(service)

@@ -40,8 +40,11 @@ def role_credentials(url: str, env: EnvConfig, role: str) -> dict[str, Any]:
 
     arn = f"arn:{env.partition}:iam::{env.account_id}:role/{role}"
     sts = boto3.client(
-        "sts", endpoint_url=url, region_name=env.region,
-        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"], aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "sts",
+        endpoint_url=url,
+        region_name=env.region,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
     )
     try:
         # The role must exist (the administrator's AssumeRole alone would not say so): read as the
@@ -49,11 +52,17 @@ def role_credentials(url: str, env: EnvConfig, role: str) -> dict[str, Any]:
         # target stands in for without an IAM role of that name.
         if arn != env.effective_deploy_role_arn:
             assumed_session(sts, env).client("iam", endpoint_url=url).get_role(RoleName=role)
-        return dict(sts.assume_role(RoleArn=arn, RoleSessionName=session_name(), DurationSeconds=SESSION_SECONDS)["Credentials"])
+        return dict(
+            sts.assume_role(RoleArn=arn, RoleSessionName=session_name(), DurationSeconds=SESSION_SECONDS)["Credentials"]
+        )
     except ClientError as exc:
-        raise OrchestratorError(f"--role: {arn} cannot be assumed on the emulator at {url} ({exc}); is {env.name} applied?") from None
+        raise OrchestratorError(
+            f"--role: {arn} cannot be assumed on the emulator at {url} ({exc}); is {env.name} applied?"
+        ) from None
     except BotoCoreError as exc:
-        raise OrchestratorError(f"the emulator at {url} did not answer ({exc}); start it with `python -m orchestrator emulator start`") from None
+        raise OrchestratorError(
+            f"the emulator at {url} did not answer ({exc}); start it with `python -m orchestrator emulator start`"
+        ) from None
 
 
 def exports(url: str, env: EnvConfig, credentials: dict[str, Any]) -> list[str]:

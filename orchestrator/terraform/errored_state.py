@@ -42,7 +42,11 @@ def parse_state(text: str, source: str) -> StateRecord | None:
         document = json.loads(text)
     except json.JSONDecodeError:
         raise OrchestratorError(f"{source} is not a Terraform state (not JSON)") from None
-    if not isinstance(document, dict) or not isinstance(document.get("lineage"), str) or not isinstance(document.get("serial"), int):
+    if (
+        not isinstance(document, dict)
+        or not isinstance(document.get("lineage"), str)
+        or not isinstance(document.get("serial"), int)
+    ):
         raise OrchestratorError(f"{source} is not a Terraform state (no lineage or serial)")
     resources = document.get("resources", [])
     return StateRecord(document["lineage"], document["serial"], len(resources) if isinstance(resources, list) else 0)

@@ -26,6 +26,8 @@ def go_runtime_settings() -> dict[str, str]:
     ~3.8 s (+~45 MB of memory) on a 2-core machine; a plan starts the provider three times. A GOGC
     already set by the caller wins."""
     return {"GOGC": os.environ.get("GOGC", "400")}
+
+
 _LOCK_FIELD = re.compile(r"^\s*(ID|Path|Operation|Who|Version|Created):\s*(.*)$", re.MULTILINE)
 
 
@@ -65,7 +67,9 @@ class TerraformResult:
         parts = [f"{d.get('summary', '')}: {d.get('detail', '')}".strip(": ") for d in self.errors]
         if not parts:
             lines = [line for line in self.text if line.strip()]
-            first_error = next((i for i, line in enumerate(lines) if line.lstrip().startswith("Error")), max(len(lines) - 20, 0))
+            first_error = next(
+                (i for i, line in enumerate(lines) if line.lstrip().startswith("Error")), max(len(lines) - 20, 0)
+            )
             parts = lines[first_error : first_error + 25]
         return "\n".join(parts)
 
@@ -155,7 +159,9 @@ class TerraformRunner:
                     raw = lines.get(timeout=1.0)
                 except queue.Empty:
                     if time.monotonic() - last_output >= HEARTBEAT_SECONDS:
-                        self.progress.say(label, f"still running `terraform {args[0]}` ({time.monotonic() - start:.0f}s)")
+                        self.progress.say(
+                            label, f"still running `terraform {args[0]}` ({time.monotonic() - start:.0f}s)"
+                        )
                         last_output = time.monotonic()
                     continue
                 if raw is None:
@@ -186,7 +192,12 @@ class TerraformRunner:
             lock = _lock_info(result)
             if lock is not None:
                 raise StateLockedError(
-                    label, lock.get("id", ""), lock.get("who", ""), lock.get("created", ""), lock.get("path", ""), result.error_text()
+                    label,
+                    lock.get("id", ""),
+                    lock.get("who", ""),
+                    lock.get("created", ""),
+                    lock.get("path", ""),
+                    result.error_text(),
                 )
         return result
 

@@ -74,7 +74,13 @@ class Workspace:
         return f"{self.env.name}/{self.stack.name}"
 
     def provider_block(self) -> dict[str, Any]:
-        tags = {"platform": self.env.prefix, "environment": self.env.name, "stack": self.stack.name, "managed-by": "terraform", **self.env.tags}
+        tags = {
+            "platform": self.env.prefix,
+            "environment": self.env.name,
+            "stack": self.stack.name,
+            "managed-by": "terraform",
+            **self.env.tags,
+        }
         return {
             "region": self.env.region,
             "allowed_account_ids": [self.env.account_id],

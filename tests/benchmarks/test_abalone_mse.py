@@ -35,8 +35,20 @@ def test_a_run_prints_a_row_per_seed_then_each_columns_summary_and_the_threshold
     assert abalone_mse.main(["--seeds", "1", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
 
-    assert lines[0].split() == ["split", "seed", "test", "rows", "baseline", "previous", "current", "change",
-                                "previous", "rounds", "current", "rounds"]
+    assert lines[0].split() == [
+        "split",
+        "seed",
+        "test",
+        "rows",
+        "baseline",
+        "previous",
+        "current",
+        "change",
+        "previous",
+        "rounds",
+        "current",
+        "rounds",
+    ]
     rows = [line.split() for line in lines[1:3]]
     assert [(row[0], row[1], row[-2]) for row in rows] == [("1", "628", "100"), ("2", "628", "100")]
     assert all(float(row[4]) < float(row[3]) < float(row[2]) for row in rows)  # current < previous < baseline
@@ -50,7 +62,9 @@ def test_a_run_prints_a_row_per_seed_then_each_columns_summary_and_the_threshold
     assert lines[10].startswith("xgboost ")
 
 
-def test_over_the_ten_seeds_the_threshold_by_the_rule_stands_beside_the_constant(abalone_mse: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+def test_over_the_ten_seeds_the_threshold_by_the_rule_stands_beside_the_constant(
+    abalone_mse: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
     summary = abalone_mse.Summary(mean=4.2737, stdev=0.3039, low=3.8673, high=4.8392)
     abalone_mse.print_threshold(summary, abalone_mse.SEEDS)
     assert capsys.readouterr().out.splitlines() == [
@@ -62,10 +76,15 @@ def test_over_the_ten_seeds_the_threshold_by_the_rule_stands_beside_the_constant
 
 def test_the_recorded_measurement_is_what_the_benchmark_measures(abalone_mse: ModuleType, tmp_path: Path) -> None:
     """The figures behind REGISTRATION_MSE_THRESHOLD are the current set's over split seeds 1..10."""
-    results = abalone_mse.measure(abalone_mse.DATA, abalone_mse.SEEDS, tmp_path, sets={"current": hyperparameters.CURRENT})
+    results = abalone_mse.measure(
+        abalone_mse.DATA, abalone_mse.SEEDS, tmp_path, sets={"current": hyperparameters.CURRENT}
+    )
     summary = abalone_mse.summarize([result.models["current"].mse for result in results])
 
     rerun = f"with xgboost {xgboost.__version__}: re-run benchmarks/abalone_mse.py and update hyperparameters.py"
     assert round(summary.mean, 4) == hyperparameters.MEASURED_TEST_MSE_MEAN, rerun
     assert round(summary.stdev, 4) == hyperparameters.MEASURED_TEST_MSE_STANDARD_DEVIATION, rerun
-    assert hyperparameters.registration_threshold(summary.mean, summary.stdev) == hyperparameters.REGISTRATION_MSE_THRESHOLD
+    assert (
+        hyperparameters.registration_threshold(summary.mean, summary.stdev)
+        == hyperparameters.REGISTRATION_MSE_THRESHOLD
+    )

@@ -27,24 +27,46 @@ def full_apply() -> ModuleType:
 
 
 def test_the_run_report_gives_each_stacks_duration_and_their_sum(full_apply: ModuleType) -> None:
-    written = RunReport("apply", "local", [
-        StackOutcome("dev", "bootstrap", "apply", result="applied", add=7, duration=20.5),
-        StackOutcome("dev", "foundation", "apply", result="applied", add=72, duration=150.25),
-        StackOutcome("prod", "hosting", "apply", result="applied", add=30, duration=90.0),
-    ], seconds=200.0)
+    written = RunReport(
+        "apply",
+        "local",
+        [
+            StackOutcome("dev", "bootstrap", "apply", result="applied", add=7, duration=20.5),
+            StackOutcome("dev", "foundation", "apply", result="applied", add=72, duration=150.25),
+            StackOutcome("prod", "hosting", "apply", result="applied", add=30, duration=90.0),
+        ],
+        seconds=200.0,
+    )
     report = full_apply.apply_report(json.loads(json.dumps(written.to_dict())))
     assert report.ok is True
     assert report.seconds == 200.0
     assert [(s.label, s.result, s.added, s.seconds) for s in report.stacks] == [
-        ("dev/bootstrap", "applied", 7, 20.5), ("dev/foundation", "applied", 72, 150.25), ("prod/hosting", "applied", 30, 90.0),
+        ("dev/bootstrap", "applied", 7, 20.5),
+        ("dev/foundation", "applied", 72, 150.25),
+        ("prod/hosting", "applied", 30, 90.0),
     ]
     assert report.stack_sum == 260.75
 
 
-def test_the_apply_names_the_three_environments_the_emulator_and_the_report(full_apply: ModuleType, tmp_path: Path) -> None:
+def test_the_apply_names_the_three_environments_the_emulator_and_the_report(
+    full_apply: ModuleType, tmp_path: Path
+) -> None:
     command = full_apply.apply_command("http://127.0.0.1:4567", tmp_path / "report.json", None)
-    assert command[1:] == ["-m", "orchestrator", "apply", "--env", "dev", "--env", "staging", "--env", "prod",
-                           "--emulator-url", "http://127.0.0.1:4567", "--report-json", str(tmp_path / "report.json")]
+    assert command[1:] == [
+        "-m",
+        "orchestrator",
+        "apply",
+        "--env",
+        "dev",
+        "--env",
+        "staging",
+        "--env",
+        "prod",
+        "--emulator-url",
+        "http://127.0.0.1:4567",
+        "--report-json",
+        str(tmp_path / "report.json"),
+    ]
     assert full_apply.apply_command("http://127.0.0.1:4567", tmp_path / "report.json", 6)[-2:] == ["--parallelism", "6"]
 
 

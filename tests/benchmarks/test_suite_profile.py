@@ -54,11 +54,19 @@ def junit_file(tmp_path: Path) -> Path:
 
 
 def test_a_classname_gives_the_test_file_and_its_classes(suite_profile: ModuleType) -> None:
-    assert suite_profile.module_path("tests.orchestrator.policy.test_gate.TestGate") == ("tests/orchestrator/policy/test_gate.py", ["TestGate"])
-    assert suite_profile.module_path("seed_code.model_build.tests.test_build_pipeline") == ("seed_code/model_build/tests/test_build_pipeline.py", [])
+    assert suite_profile.module_path("tests.orchestrator.policy.test_gate.TestGate") == (
+        "tests/orchestrator/policy/test_gate.py",
+        ["TestGate"],
+    )
+    assert suite_profile.module_path("seed_code.model_build.tests.test_build_pipeline") == (
+        "seed_code/model_build/tests/test_build_pipeline.py",
+        [],
+    )
 
 
-def test_every_test_case_is_read_with_its_node_id_duration_and_outcome(suite_profile: ModuleType, junit_file: Path) -> None:
+def test_every_test_case_is_read_with_its_node_id_duration_and_outcome(
+    suite_profile: ModuleType, junit_file: Path
+) -> None:
     run = suite_profile.read_junit(junit_file)
     assert run.seconds == 131.25
     assert run.started == "2026-12-06T04:00:00+00:00"
@@ -74,15 +82,31 @@ def test_every_test_case_is_read_with_its_node_id_duration_and_outcome(suite_pro
         "tests/benchmarks/test_suite_profile.py::test_something",
     ]
     assert by_id["tests/orchestrator/policy/test_gate.py::TestGate::test_refuses[a.b/c]"].seconds == 1.5
-    assert [test.outcome for test in run.tests] == ["passed", "passed", "passed", "passed", "skipped", "failed", "failed", "passed"]
+    assert [test.outcome for test in run.tests] == [
+        "passed",
+        "passed",
+        "passed",
+        "passed",
+        "skipped",
+        "failed",
+        "failed",
+        "passed",
+    ]
 
 
-def test_a_report_with_file_attributes_and_no_testsuites_element_is_read(suite_profile: ModuleType, tmp_path: Path) -> None:
+def test_a_report_with_file_attributes_and_no_testsuites_element_is_read(
+    suite_profile: ModuleType, tmp_path: Path
+) -> None:
     path = tmp_path / "xunit1.xml"
-    path.write_text('<testsuite time="2.0"><testcase classname="tests.docs.test_readme_commands" name="test_x"'
-                    ' file="tests/docs/test_readme_commands.py" line="3" time="1.0" /></testsuite>', encoding="utf-8")
+    path.write_text(
+        '<testsuite time="2.0"><testcase classname="tests.docs.test_readme_commands" name="test_x"'
+        ' file="tests/docs/test_readme_commands.py" line="3" time="1.0" /></testsuite>',
+        encoding="utf-8",
+    )
     run = suite_profile.read_junit(path)
-    assert [(test.nodeid, test.path) for test in run.tests] == [("tests/docs/test_readme_commands.py::test_x", "tests/docs/test_readme_commands.py")]
+    assert [(test.nodeid, test.path) for test in run.tests] == [
+        ("tests/docs/test_readme_commands.py::test_x", "tests/docs/test_readme_commands.py")
+    ]
     assert (run.seconds, run.started) == (2.0, "")
 
 
@@ -115,7 +139,9 @@ def test_every_figure_before_has_a_counterpart_now(suite_profile: ModuleType, ju
     (world / "first-apply.json").write_text(json.dumps({"seconds": 300.5}), encoding="utf-8")
     (world / "second-apply.json").write_text(json.dumps({"seconds": 60.0}), encoding="utf-8")
     tests = suite_profile.read_junit(junit_file).tests
-    run = suite_profile.RunFigures(wall=700.0, cpu=900.0, world_applies=suite_profile.world_apply_seconds(tmp_path / "basetemp"))
+    run = suite_profile.RunFigures(
+        wall=700.0, cpu=900.0, world_applies=suite_profile.world_apply_seconds(tmp_path / "basetemp")
+    )
     now = {figure.key: suite_profile.figure_now(figure, tests, run) for figure in suite_profile.FIGURES_BEFORE}
     assert now == {
         "wall": ("700 s", 700.0),
@@ -135,15 +161,20 @@ def test_without_the_worlds_reports_the_applies_have_no_counterpart(suite_profil
     assert suite_profile.figure_now(figure, [], run) == ("n/a", None)
 
 
-def test_the_destroy_is_the_longer_of_its_two_units_which_run_side_by_side(suite_profile: ModuleType, tmp_path: Path) -> None:
+def test_the_destroy_is_the_longer_of_its_two_units_which_run_side_by_side(
+    suite_profile: ModuleType, tmp_path: Path
+) -> None:
     report = tmp_path / "junit.xml"
-    report.write_text("""<?xml version="1.0" encoding="utf-8"?>
+    report.write_text(
+        """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest" tests="3" time="100.0">
   <testcase classname="tests.integration.test_destroy" name="test_destroy_leaves_nothing" time="60.000" />
   <testcase classname="tests.integration.test_destroy" name="test_destroy_removes_every_environment" time="25.000" />
   <testcase classname="tests.integration.test_destroy_targets" name="test_destroy_removes_staging_and_prod" time="70.000" />
 </testsuite></testsuites>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     tests = suite_profile.read_junit(report).tests
     figure = next(f for f in suite_profile.FIGURES_BEFORE if f.key == "destroy")
     run = suite_profile.RunFigures(wall=100.0, cpu=None, world_applies=None)

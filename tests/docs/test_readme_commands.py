@@ -37,5 +37,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_the_test_script_fails_when_pytest_collects_nothing() -> None:
     """pytest exits 5 when no test is collected; test.sh passes pytest's exit code through (exec)."""
     test_sh = (REPO_ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
-    assert re.search(r"^exec \.venv/bin/python -m pytest", test_sh, re.MULTILINE), "test.sh must exec pytest so its exit code is CI's"
+    assert re.search(r"^exec \.venv/bin/python -m pytest", test_sh, re.MULTILINE), (
+        "test.sh must exec pytest so its exit code is CI's"
+    )
     assert "set -euo pipefail" in test_sh

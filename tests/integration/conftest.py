@@ -16,8 +16,20 @@ from tests.conftest import REPO_ROOT
 from tests.world import Run, World, orchestrator, start_orchestrator
 
 __all__ = [
-    "BUCKETS", "DEV_ACCOUNT", "EMULATOR_DEFAULT_ACCOUNT", "LOCK_TABLE", "REGION", "STATE_BUCKET",
-    "Account", "Run", "World", "assert_nothing_left", "held_locks", "orchestrator", "start_orchestrator", "throw_away",
+    "BUCKETS",
+    "DEV_ACCOUNT",
+    "EMULATOR_DEFAULT_ACCOUNT",
+    "LOCK_TABLE",
+    "REGION",
+    "STATE_BUCKET",
+    "Account",
+    "Run",
+    "World",
+    "assert_nothing_left",
+    "held_locks",
+    "orchestrator",
+    "start_orchestrator",
+    "throw_away",
 ]
 
 DEV_ACCOUNT = "111111111111"
@@ -99,7 +111,9 @@ def throw_away(world: World, envs_dir: Path, *envs: str) -> Path:
     # Without force_destroy, Terraform refuses to delete the models and access-log buckets
     # (BucketNotEmpty): the data outlives the environment unless someone says otherwise.
     selected = [arg for env in envs for arg in ("--env", env)]
-    marked = orchestrator(["apply", *selected, "--json", "--emulator-url", world.url], world.work_dir, ORCHESTRATOR_ENVS_DIR=str(envs_dir))
+    marked = orchestrator(
+        ["apply", *selected, "--json", "--emulator-url", world.url], world.work_dir, ORCHESTRATOR_ENVS_DIR=str(envs_dir)
+    )
     assert marked.returncode == 0, marked.stderr[-4000:]
     return envs_dir
 
@@ -115,7 +129,14 @@ def assert_nothing_left(emulator_url: str, account: str) -> None:
     kms = inspector.client("kms")
     # AWS-managed keys (alias/aws/…) are the service's, not the platform's; the emulator creates
     # them on first reference (its "Default key"), where AWS would have them already.
-    aws_managed = {a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a}
-    enabled = [k["KeyId"] for k in kms.list_keys()["Keys"]
-               if k["KeyId"] not in aws_managed and kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"]
+    aws_managed = {
+        a["TargetKeyId"]
+        for a in kms.list_aliases()["Aliases"]
+        if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a
+    }
+    enabled = [
+        k["KeyId"]
+        for k in kms.list_keys()["Keys"]
+        if k["KeyId"] not in aws_managed and kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+    ]
     assert len(enabled) == 1, f"keys other than the state key are still enabled in {account}: {enabled}"

@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import (
-    BUCKETS, DEV_ACCOUNT, STATE_BUCKET, Account, World, assert_nothing_left, held_locks, orchestrator, throw_away,
+    BUCKETS,
+    DEV_ACCOUNT,
+    STATE_BUCKET,
+    Account,
+    World,
+    assert_nothing_left,
+    held_locks,
+    orchestrator,
+    throw_away,
 )
 from tests.world import shared_dir, wait_until_finished
 
@@ -42,7 +50,9 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     vpc_id = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]["VpcId"]
     domain_id = dev.client("sagemaker").list_domains()["Domains"][0]["DomainId"]
     leftover_groups = [
-        ec2.create_security_group(GroupName=f"security-group-for-{way}-nfs-{domain_id}", Description="NFS", VpcId=vpc_id)["GroupId"]
+        ec2.create_security_group(
+            GroupName=f"security-group-for-{way}-nfs-{domain_id}", Description="NFS", VpcId=vpc_id
+        )["GroupId"]
         for way in ("inbound", "outbound")
     ]
     run = orchestrator(
@@ -54,7 +64,11 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     # before the network, names them, and points at the clean-up command.
     assert run.returncode == 1, run.stderr[-4000:]
     assert [(s["stack"], s["result"]) for s in run.report["stacks"]] == [
-        ("projects", "destroyed"), ("platform", "destroyed"), ("studio-leftovers", "failed"), ("identity", "skipped"), ("foundation", "skipped"),
+        ("projects", "destroyed"),
+        ("platform", "destroyed"),
+        ("studio-leftovers", "failed"),
+        ("identity", "skipped"),
+        ("foundation", "skipped"),
     ]
     assert run.report["stacks"][3]["error"] == "dev/platform failed"
     message = run.report["stacks"][2]["error"]
@@ -64,9 +78,17 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     assert not [p for p in catalog.list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
     assert catalog.search_products_as_admin()["ProductViewDetails"] == []
 
-    refused = orchestrator(["cleanup-studio", "--env", "dev", "--emulator-url", world.url], work_dir, ORCHESTRATOR_ENVS_DIR=str(throw_away_envs))
+    refused = orchestrator(
+        ["cleanup-studio", "--env", "dev", "--emulator-url", world.url],
+        work_dir,
+        ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
+    )
     assert refused.returncode == 2 and "--yes" in refused.stderr  # no terminal, no --yes: nothing removed
-    cleanup = orchestrator(["cleanup-studio", "--env", "dev", "--emulator-url", world.url, "--yes"], work_dir, ORCHESTRATOR_ENVS_DIR=str(throw_away_envs))
+    cleanup = orchestrator(
+        ["cleanup-studio", "--env", "dev", "--emulator-url", world.url, "--yes"],
+        work_dir,
+        ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
+    )
     assert cleanup.returncode == 0, cleanup.stderr[-3000:]
     run = orchestrator(
         ["destroy", "--env", "dev", "--emulator-url", world.url, "--yes", "--json"],
@@ -74,7 +96,10 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
         ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
     )
     assert run.returncode == 0, run.stderr[-4000:]
-    assert [(s["stack"], s["result"]) for s in run.report["stacks"]][-2:] == [("identity", "destroyed"), ("foundation", "destroyed")]
+    assert [(s["stack"], s["result"]) for s in run.report["stacks"]][-2:] == [
+        ("identity", "destroyed"),
+        ("foundation", "destroyed"),
+    ]
 
     assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
     names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]
@@ -83,14 +108,20 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     kms = dev.client("kms")
     for alias in ("data", "ebs", "studio", "logs"):
         assert not [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/mlops-dev-{alias}"]
-    states = {k["KeyState"] for k in (kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"])}
+    states = {
+        k["KeyState"] for k in (kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"])
+    }
     assert states <= {"PendingDeletion", "Enabled"}  # Enabled: the bootstrap's state key, which stays
-    state = json.loads(dev.client("s3").get_object(Bucket=STATE_BUCKET, Key="dev/foundation/terraform.tfstate")["Body"].read())
+    state = json.loads(
+        dev.client("s3").get_object(Bucket=STATE_BUCKET, Key="dev/foundation/terraform.tfstate")["Body"].read()
+    )
     assert state["resources"] == []
     assert held_locks(dev) == []
 
 
-def test_destroy_removes_every_environment(world_at_end: World, throw_away_envs: Path, request: pytest.FixtureRequest) -> None:
+def test_destroy_removes_every_environment(
+    world_at_end: World, throw_away_envs: Path, request: pytest.FixtureRequest
+) -> None:
     """The README's `destroy` of every environment, once staging and prod are gone too
     (test_destroy_targets.py, when it is part of the run): nothing is left to destroy, and nothing
     is left in any account."""
@@ -104,7 +135,13 @@ def test_destroy_removes_every_environment(world_at_end: World, throw_away_envs:
     report: dict[str, Any] = json.loads(run.stdout)
     assert report["ok"] is True
     left = {"no changes"} if targets_in_run else {"no changes", "destroyed"}  # run alone, it destroys staging and prod
-    assert {s["result"] for s in report["stacks"]} <= left and "no changes" in {s["result"] for s in report["stacks"]}, report["stacks"]
-    assert {f"{s['env']}/{s['stack']}" for s in report["stacks"]} >= {"dev/foundation", "staging/hosting", "prod/hosting"}
+    assert {s["result"] for s in report["stacks"]} <= left and "no changes" in {
+        s["result"] for s in report["stacks"]
+    }, report["stacks"]
+    assert {f"{s['env']}/{s['stack']}" for s in report["stacks"]} >= {
+        "dev/foundation",
+        "staging/hosting",
+        "prod/hosting",
+    }
     for account in world_at_end.accounts.values():
         assert_nothing_left(emulator_url, account)

@@ -18,10 +18,15 @@ TARGETS = ("staging", "prod")
 def test_destroy_removes_staging_and_prod(world_at_end: World, tmp_path: Path) -> None:
     envs = throw_away(world_at_end, tmp_path / "envs", *TARGETS)
     selected = [arg for env in TARGETS for arg in ("--env", env)]
-    run = orchestrator(["destroy", *selected, "--yes", "--json", "--emulator-url", world_at_end.url], world_at_end.work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    run = orchestrator(
+        ["destroy", *selected, "--yes", "--json", "--emulator-url", world_at_end.url],
+        world_at_end.work_dir,
+        ORCHESTRATOR_ENVS_DIR=str(envs),
+    )
     assert run.returncode == 0, run.stderr[-4000:]
     assert [(s["env"], s["stack"], s["result"]) for s in sorted(run.report["stacks"], key=lambda s: s["env"])] == [
-        ("prod", "hosting", "destroyed"), ("staging", "hosting", "destroyed"),
+        ("prod", "hosting", "destroyed"),
+        ("staging", "hosting", "destroyed"),
     ]
     for env in TARGETS:
         assert_nothing_left(world_at_end.url, world_at_end.accounts[env])

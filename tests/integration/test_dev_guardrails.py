@@ -49,17 +49,23 @@ def test_each_env_lands_in_its_own_simulated_account(world: World, own_work_dir:
     config.pop("projects", None)  # a project deploys to target accounts: without them its env.yaml is refused
     (envs / "stg").mkdir()
     (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
-    run = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    run = orchestrator(
+        ["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs)
+    )
     assert run.returncode == 0, run.stderr[-3000:]
 
     stg_buckets = {b["Name"] for b in Account(world.url, OTHER_ACCOUNT).client("s3").list_buckets()["Buckets"]}
     dev_buckets = {b["Name"] for b in Account(world.url, DEV_ACCOUNT).client("s3").list_buckets()["Buckets"]}
-    assert f"mlops-stg-tfstate-{OTHER_ACCOUNT}" in stg_buckets and f"mlops-stg-tfstate-{OTHER_ACCOUNT}" not in dev_buckets
+    assert (
+        f"mlops-stg-tfstate-{OTHER_ACCOUNT}" in stg_buckets and f"mlops-stg-tfstate-{OTHER_ACCOUNT}" not in dev_buckets
+    )
     assert STATE_BUCKET in dev_buckets and STATE_BUCKET not in stg_buckets
     stg_tables = Account(world.url, OTHER_ACCOUNT).client("dynamodb").list_tables()["TableNames"]
     assert stg_tables == ["mlops-stg-tflock"]
 
-    again = orchestrator(["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs))
+    again = orchestrator(
+        ["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs)
+    )
     assert again.returncode == 0, again.stderr[-3000:]
     assert [s["result"] for s in again.report["stacks"]] == ["no changes"], "bootstrap is not idempotent"
 
@@ -82,12 +88,22 @@ def test_every_role_carries_the_boundary_and_the_guardrails(iam: Any, contract: 
 def test_training_job_guardrails_on_example_requests(iam: Any, contract: dict[str, str]) -> None:
     role = f"{PREFIX}-data-scientist"
     assert decide(iam, role, training_job(contract)) == Decision.ALLOW, "a compliant job must be allowed"
-    for missing in ("VpcSubnets", "VpcSecurityGroupIds", "VolumeKmsKey", "OutputKmsKey", "InterContainerTrafficEncryption"):
+    for missing in (
+        "VpcSubnets",
+        "VpcSecurityGroupIds",
+        "VolumeKmsKey",
+        "OutputKmsKey",
+        "InterContainerTrafficEncryption",
+    ):
         request = training_job(contract, **{missing: None})
         assert decide(iam, role, request) == Decision.EXPLICIT_DENY, f"a job without {missing} must be denied"
     assert decide(iam, role, training_job(contract, InterContainerTrafficEncryption="false")) == Decision.EXPLICIT_DENY
-    foreign = training_job(contract, VpcSubnets=[contract["network/private-subnet-ids"].split(",")[0], "subnet-0f0f0f0f0f0f0f0f0"])
-    assert decide(iam, role, foreign) == Decision.EXPLICIT_DENY, "one subnet outside the environment's must be enough to deny"
+    foreign = training_job(
+        contract, VpcSubnets=[contract["network/private-subnet-ids"].split(",")[0], "subnet-0f0f0f0f0f0f0f0f0"]
+    )
+    assert decide(iam, role, foreign) == Decision.EXPLICIT_DENY, (
+        "one subnet outside the environment's must be enough to deny"
+    )
     only_one_group = training_job(contract, VpcSecurityGroupIds=["sg-0f0f0f0f0f0f0f0f0"])
     assert "DenyJobsOutsideAllowedSecurityGroups" in denied_by(
         [managed_policy(iam, contract["identity/guardrails-policy-arn"])], only_one_group
@@ -98,7 +114,9 @@ def test_buckets_other_than_the_environments_are_denied(iam: Any, contract: dict
     role = f"{PREFIX}-sagemaker-execution"
     data = contract["storage/data-bucket"]
     assert decide(iam, role, Request("s3:GetObject", f"arn:aws:s3:::{data}/train/abalone.csv")) == Decision.ALLOW
-    assert decide(iam, role, Request("s3:PutObject", "arn:aws:s3:::attacker-bucket/exfil.csv")) == Decision.EXPLICIT_DENY
+    assert (
+        decide(iam, role, Request("s3:PutObject", "arn:aws:s3:::attacker-bucket/exfil.csv")) == Decision.EXPLICIT_DENY
+    )
 
 
 def test_data_scientists_cannot_approve_but_leads_can(iam: Any) -> None:
@@ -107,8 +125,16 @@ def test_data_scientists_cannot_approve_but_leads_can(iam: Any) -> None:
     assert decide(iam, f"{PREFIX}-data-scientist", approve) == Decision.EXPLICIT_DENY
     assert decide(iam, f"{PREFIX}-team-lead", approve) == Decision.ALLOW
     group = f"arn:aws:sagemaker:eu-west-1:{DEV_ACCOUNT}:model-package-group/{PREFIX}-abalone"
-    assert decide(iam, f"{PREFIX}-data-scientist", Request("sagemaker:DeleteModelPackageGroup", group)) == Decision.EXPLICIT_DENY
-    assert decide(iam, f"{PREFIX}-data-scientist", Request("iam:CreateRole", f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-mine")) == Decision.EXPLICIT_DENY
+    assert (
+        decide(iam, f"{PREFIX}-data-scientist", Request("sagemaker:DeleteModelPackageGroup", group))
+        == Decision.EXPLICIT_DENY
+    )
+    assert (
+        decide(
+            iam, f"{PREFIX}-data-scientist", Request("iam:CreateRole", f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-mine")
+        )
+        == Decision.EXPLICIT_DENY
+    )
 
 
 def test_pass_role_only_named_roles_only_to_sagemaker(iam: Any) -> None:
@@ -116,7 +142,10 @@ def test_pass_role_only_named_roles_only_to_sagemaker(iam: Any) -> None:
     execution = f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-sagemaker-execution"
     to_sagemaker = {"iam:PassedToService": "sagemaker.amazonaws.com"}
     assert decide(iam, role, Request("iam:PassRole", execution, to_sagemaker)) == Decision.ALLOW
-    assert decide(iam, role, Request("iam:PassRole", execution, {"iam:PassedToService": "lambda.amazonaws.com"})) != Decision.ALLOW
+    assert (
+        decide(iam, role, Request("iam:PassRole", execution, {"iam:PassedToService": "lambda.amazonaws.com"}))
+        != Decision.ALLOW
+    )
     other = f"arn:aws:iam::{DEV_ACCOUNT}:role/{PREFIX}-github-apply"
     assert decide(iam, role, Request("iam:PassRole", other, to_sagemaker)) != Decision.ALLOW
 
@@ -137,14 +166,33 @@ def test_plans_pass_the_linter_and_checkov(world: World, own_work_dir: Path, tmp
     run = orchestrator(["plan", "--env", "dev", "--emulator-url", world.url, "--out-dir", str(tmp_path)], work_dir)
     assert run.returncode == 0, run.stderr[-3000:]
     plans = sorted(tmp_path.glob("dev.*.plan.json"))
-    assert [p.name for p in plans] == ["dev.foundation.plan.json", "dev.identity.plan.json", "dev.platform.plan.json", "dev.projects.plan.json"]
+    assert [p.name for p in plans] == [
+        "dev.foundation.plan.json",
+        "dev.identity.plan.json",
+        "dev.platform.plan.json",
+        "dev.projects.plan.json",
+    ]
     for plan in plans:
         findings = lint_plan(json.loads(plan.read_text()))
         assert findings == [], "\n".join(map(str, findings))
         result = subprocess.run(
-            [str(CHECKOV), "-f", str(plan), "--framework", "terraform_plan", "--output", "json", "--quiet", "--compact",
-             "--repo-root-for-plan-enrichment", str(REPO_ROOT)],
-            capture_output=True, text=True, timeout=600, check=False,
+            [
+                str(CHECKOV),
+                "-f",
+                str(plan),
+                "--framework",
+                "terraform_plan",
+                "--output",
+                "json",
+                "--quiet",
+                "--compact",
+                "--repo-root-for-plan-enrichment",
+                str(REPO_ROOT),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         report = json.loads(result.stdout)
         failed = [f"{c['check_id']} {c['resource']}" for c in report.get("results", {}).get("failed_checks", [])]
@@ -155,9 +203,15 @@ def test_plans_pass_the_linter_and_checkov(world: World, own_work_dir: Path, tmp
 def test_iam_linter_findings_are_fixed_or_explained(iam: Any) -> None:
     policies = identity_policies(iam)
     # The linter sees the workload, persona, CI and boundary policies, not an empty account.
-    for expected in ("managed:mlops-dev-permission-boundary", "managed:mlops-dev-ci-boundary",
-                     "managed:mlops-dev-sagemaker-guardrails", "inline:mlops-dev-data-scientist/permissions"):
+    for expected in (
+        "managed:mlops-dev-permission-boundary",
+        "managed:mlops-dev-ci-boundary",
+        "managed:mlops-dev-sagemaker-guardrails",
+        "inline:mlops-dev-data-scientist/permissions",
+    ):
         assert expected in policies
     verdict = iam_lint.judge(iam_lint.lint(policies), iam_lint.load_accepted())
     assert verdict.unexplained == [], "unexplained IAM linter findings:\n" + "\n".join(map(str, verdict.unexplained))
-    assert verdict.stale == [], "accepted findings that no longer occur (remove them):\n" + "\n".join(e.reason[:80] for e in verdict.stale)
+    assert verdict.stale == [], "accepted findings that no longer occur (remove them):\n" + "\n".join(
+        e.reason[:80] for e in verdict.stale
+    )

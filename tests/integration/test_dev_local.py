@@ -67,7 +67,10 @@ def test_apply_creates_dev_in_its_own_account(world: World) -> None:
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     assert sorted(s["CidrBlock"] for s in subnets) == ["10.10.0.0/19", "10.10.32.0/19"]
     assert not any(s["MapPublicIpOnLaunch"] for s in subnets)
-    assert ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"] == []
+    assert (
+        ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]
+        == []
+    )
     endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
     gateway = [e for e in endpoints if e["VpcEndpointType"] == "Gateway"]
     interface = [e for e in endpoints if e["VpcEndpointType"] == "Interface"]
@@ -87,7 +90,9 @@ def test_apply_creates_dev_in_its_own_account(world: World) -> None:
 
     s3 = dev.client("s3")
     for bucket in BUCKETS:
-        rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+        rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0][
+            "ApplyServerSideEncryptionByDefault"
+        ]
         if "access-logs" in bucket:
             assert rule["SSEAlgorithm"] == "AES256"  # S3 delivers server access logs only to SSE-S3 buckets
         else:
@@ -96,7 +101,11 @@ def test_apply_creates_dev_in_its_own_account(world: World) -> None:
         block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
         assert all(block.values())
         statements = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
-        tls = [s for s in statements if s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"]
+        tls = [
+            s
+            for s in statements
+            if s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+        ]
         assert tls, f"{bucket} has no TLS-only statement"
         vpce = [s for s in statements if "aws:SourceVpce" in json.dumps(s.get("Condition", {}))]
         assert vpce and gateway[0]["VpcEndpointId"] in json.dumps(vpce), f"{bucket} is not limited to the VPC endpoint"
@@ -124,18 +133,23 @@ def test_each_stack_is_applied_by_the_role_that_applies_it_on_aws(world: World) 
     may change: the boundaries and guardrails (foundation, identity, hosting) and the projects'
     EventBridge connections. The second apply, a no-op, refreshed everything as the apply role
     (each apply's emulator logs its authorization counts when it stops)."""
+
     def principals(report: dict[str, object]) -> dict[str, str]:
-        return {f"{s['env']}/{s['stack']}": s.get("principal", "") for s in report["stacks"] if s["stack"] != "bootstrap"}  # type: ignore[attr-defined, index]
+        return {
+            f"{s['env']}/{s['stack']}": s.get("principal", "") for s in report["stacks"] if s["stack"] != "bootstrap"
+        }  # type: ignore[attr-defined, index]
 
     first = principals(world.first_report)
     deploy = {env: f"arn:aws:iam::{account}:role/mlops-{env}-deploy" for env, account in world.accounts.items()}
     assert first == {
-        "dev/foundation": deploy["dev"], "dev/identity": deploy["dev"], "dev/projects": deploy["dev"],
+        "dev/foundation": deploy["dev"],
+        "dev/identity": deploy["dev"],
+        "dev/projects": deploy["dev"],
         "dev/platform": f"arn:aws:iam::{world.accounts['dev']}:role/mlops-dev-github-apply",
-        "staging/hosting": deploy["staging"], "prod/hosting": deploy["prod"],
+        "staging/hosting": deploy["staging"],
+        "prod/hosting": deploy["prod"],
     }
     assert all(s["result"] == "no changes" for s in world.second_report["stacks"])  # type: ignore[index]
-
 
 
 def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, str]) -> None:
@@ -161,15 +175,25 @@ def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, 
     # current version is visible there, and no Service Catalog portfolio is published.
     tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=summary["DomainArn"])["Tags"]}
     location = contract["/mlops/dev/project-templates/location"]
-    assert tags["sagemaker:projectS3TemplatesLocation"] == location == f"s3://mlops-dev-sc-templates-{DEV_ACCOUNT}/templates/"
+    assert (
+        tags["sagemaker:projectS3TemplatesLocation"]
+        == location
+        == f"s3://mlops-dev-sc-templates-{DEV_ACCOUNT}/templates/"
+    )
     bucket, _, prefix = location.removeprefix("s3://").partition("/")
     s3 = dev.client("s3")
     visible = [
-        o["Key"].removeprefix(prefix).split("/")[0] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
-        if {"Key": "sagemaker:studio-visibility", "Value": "true"} in s3.get_object_tagging(Bucket=bucket, Key=o["Key"])["TagSet"]
+        o["Key"].removeprefix(prefix).split("/")[0]
+        for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
+        if {"Key": "sagemaker:studio-visibility", "Value": "true"}
+        in s3.get_object_tagging(Bucket=bucket, Key=o["Key"])["TagSet"]
     ]
     assert sorted(visible) == ["model-build", "model-deploy-2"]
-    assert not [p for p in dev.client("servicecatalog").list_portfolios()["PortfolioDetails"] if p["DisplayName"].startswith("mlops-dev")]
+    assert not [
+        p
+        for p in dev.client("servicecatalog").list_portfolios()["PortfolioDetails"]
+        if p["DisplayName"].startswith("mlops-dev")
+    ]
 
 
 def test_second_apply_is_a_no_op(world: World) -> None:
@@ -180,7 +204,12 @@ def test_second_apply_is_a_no_op(world: World) -> None:
     assert run.returncode == 0, run.stderr[-4000:]
     assert world.second_report["changes"] is False
     assert all(s["result"] == "no changes" for s in world.second_report["stacks"])
-    assert {s["stack"] for s in world.second_report["stacks"] if s["env"] == "dev"} == {"foundation", "identity", "platform", "projects"}
+    assert {s["stack"] for s in world.second_report["stacks"] if s["env"] == "dev"} == {
+        "foundation",
+        "identity",
+        "platform",
+        "projects",
+    }
     outputs = orchestrator(["output", "--env", "dev", "--emulator-url", world.url, "--json"], work_dir)
     assert outputs.returncode == 0, outputs.stderr[-2000:]
     foundation = json.loads(outputs.stdout)["dev/foundation"]["stack"]
@@ -193,12 +222,19 @@ def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(world
     ec2 = Account(world.url, DEV_ACCOUNT).client("ec2")
     vpc = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]
     tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
-    ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}])  # by hand, in the console
+    ec2.create_tags(
+        Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}]
+    )  # by hand, in the console
     try:
-        run = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url, "--json"], work_dir)
+        run = orchestrator(
+            ["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url, "--json"], work_dir
+        )
         assert run.returncode == 3, run.stderr[-3000:]
         [stack] = run.report["stacks"]
-        assert stack["result"] == "drifted" and {"action": "update", "address": "module.stack.module.network.aws_vpc.this"} in stack["changes"]
+        assert (
+            stack["result"] == "drifted"
+            and {"action": "update", "address": "module.stack.module.network.aws_vpc.this"} in stack["changes"]
+        )
         after = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]
         assert {t["Key"]: t["Value"] for t in after["Tags"]}["owner"] == "someone-else", "drift changed something"
     finally:
@@ -214,14 +250,25 @@ def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(world: World)
     dev = Account(world.url, DEV_ACCOUNT)
     lock_id = "3f2b9c1e-0d4a-4f6b-9e8a-7c5d1b2a3e4f"
     path = f"{STATE_BUCKET}/dev/identity/terraform.tfstate"
-    info = json.dumps({"ID": lock_id, "Operation": "OperationTypeApply", "Info": "", "Who": "ci@runner-7", "Version": "1.11.4",
-                       "Created": "2026-11-21T03:04:05.000000000Z", "Path": path})
+    info = json.dumps(
+        {
+            "ID": lock_id,
+            "Operation": "OperationTypeApply",
+            "Info": "",
+            "Who": "ci@runner-7",
+            "Version": "1.11.4",
+            "Created": "2026-11-21T03:04:05.000000000Z",
+            "Path": path,
+        }
+    )
     dev.client("s3").put_object(Bucket=STATE_BUCKET, Key="dev/identity/terraform.tfstate.tflock", Body=info.encode())
     dev.client("dynamodb").put_item(TableName=LOCK_TABLE, Item={"LockID": {"S": path}, "Info": {"S": info}})
 
     # An apply meets the lock (a plan, only reviewed, takes none).
     blocked = orchestrator(["apply", "--env", "dev", "--stack", "identity", "--emulator-url", world.url], work_dir)
-    assert blocked.returncode == 1 and lock_id in blocked.stderr and "ci@runner-7" in blocked.stderr, blocked.stderr[-2000:]
+    assert blocked.returncode == 1 and lock_id in blocked.stderr and "ci@runner-7" in blocked.stderr, blocked.stderr[
+        -2000:
+    ]
     assert f"python -m orchestrator unlock dev identity {lock_id}" in blocked.stderr
 
     refused = orchestrator(["unlock", "dev", "identity", lock_id, "--emulator-url", world.url], work_dir)
@@ -229,7 +276,9 @@ def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(world: World)
     released = orchestrator(["unlock", "dev", "identity", lock_id, "--yes", "--emulator-url", world.url], work_dir)
     assert released.returncode == 0, released.stderr[-2000:]
     assert held_locks(dev) == []
-    again = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", world.url, "--detailed-exitcode"], work_dir)
+    again = orchestrator(
+        ["plan", "--env", "dev", "--stack", "identity", "--emulator-url", world.url, "--detailed-exitcode"], work_dir
+    )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "No changes." in again.stdout
 
@@ -268,10 +317,27 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: Wor
     first = _tagged_envs(tmp_path, "one")
     reports = tmp_path / "reports"
     plan = orchestrator(
-        ["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(reviewed), "--report-json", str(reports / "dev.json"), *url], work_dir, **first
+        [
+            "plan",
+            "--env",
+            "dev",
+            "--stack",
+            "identity",
+            "--out-dir",
+            str(reviewed),
+            "--report-json",
+            str(reports / "dev.json"),
+            *url,
+        ],
+        work_dir,
+        **first,
     )
     assert plan.returncode == 0, plan.stderr[-3000:]
-    assert {p.name for p in reviewed.iterdir()} == {"dev.identity.plan.json", "dev.identity.tfplan", "dev.identity.summary.json"}
+    assert {p.name for p in reviewed.iterdir()} == {
+        "dev.identity.plan.json",
+        "dev.identity.tfplan",
+        "dev.identity.summary.json",
+    }
     _assert_pr_comment_of_a_real_report(reports, tmp_path, work_dir)
     applied = orchestrator(["apply", "--env", "dev", "--from", str(reviewed), "--json", *url], work_dir, **first)
     assert applied.returncode == 0, applied.stderr[-3000:]
@@ -280,13 +346,22 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: Wor
 
     stale_dir = tmp_path / "stale"
     second = _tagged_envs(tmp_path, "two")
-    assert orchestrator(["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(stale_dir), *url], work_dir, **second).returncode == 0
-    moved = orchestrator(["apply", "--env", "dev", "--stack", "identity", *url], work_dir, **_tagged_envs(tmp_path, "three"))
+    assert (
+        orchestrator(
+            ["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(stale_dir), *url], work_dir, **second
+        ).returncode
+        == 0
+    )
+    moved = orchestrator(
+        ["apply", "--env", "dev", "--stack", "identity", *url], work_dir, **_tagged_envs(tmp_path, "three")
+    )
     assert moved.returncode == 0, moved.stderr[-3000:]
     refused = orchestrator(["apply", "--env", "dev", "--from", str(stale_dir), "--json", *url], work_dir, **second)
     assert refused.returncode == 1
     [stack] = refused.report["stacks"]
-    assert stack["result"] == "failed" and "is stale: the state changed since it was made" in stack["error"], stack["error"][-2000:]
+    assert stack["result"] == "failed" and "is stale: the state changed since it was made" in stack["error"], stack[
+        "error"
+    ][-2000:]
 
     nothing = orchestrator(["apply", "--env", "dev", "--from", str(tmp_path / "nowhere"), *url], work_dir)
     assert nothing.returncode == 2 and "is not a directory written by `plan --out-dir`" in nothing.stderr
@@ -348,7 +423,9 @@ def test_the_policy_gate_stops_an_apply_whose_plan_fails_a_check(
     sarif = work_dir / "local" / "dev" / "gate-check" / "dev.gate-check.plan.sarif"
     assert "CKV_AWS_24" in sarif.read_text(), "the SARIF for code scanning names the failed check"
     account = Account(world.url, DEV_ACCOUNT)
-    groups = account.client("ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["gate-check-open-ssh"]}])
+    groups = account.client("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["gate-check-open-ssh"]}]
+    )
     assert groups["SecurityGroups"] == [], "the refused plan was applied"
     state = account.client("s3").list_objects_v2(Bucket=STATE_BUCKET, Prefix="dev/gate-check/").get("Contents", [])
     assert state == [], "a refused apply writes no state"
@@ -417,5 +494,7 @@ def test_concurrent_applies_one_fails_on_the_lock(world: World) -> None:
     assert second.returncode == 1 and second_seconds < 60, "the second apply did not fail fast"
 
     assert held_locks(dev) == [], "a lock was left behind"
-    replan = orchestrator(["plan", "--env", "dev", "--stack", "identity", "--emulator-url", world.url, "--detailed-exitcode"], work_dir)
+    replan = orchestrator(
+        ["plan", "--env", "dev", "--stack", "identity", "--emulator-url", world.url, "--detailed-exitcode"], work_dir
+    )
     assert replan.returncode == 0, "state is not intact after the contended apply:\n" + replan.stdout[-3000:]

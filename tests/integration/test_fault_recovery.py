@@ -94,7 +94,9 @@ def _copy_of_the_world(world: World, work_dir: Path) -> None:
     shutil.copyfile(world.work_dir / state, work_dir / state)
 
 
-def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_rerun_converges(world: World, tmp_path: Path) -> None:
+def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_rerun_converges(
+    world: World, tmp_path: Path
+) -> None:
     work_dir = tmp_path / "work"
     _copy_of_the_world(world, work_dir)
     envs_dir = _envs_with_a_new_tag(tmp_path / "envs")
@@ -129,7 +131,9 @@ def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_r
     rerun = orchestrator(["apply", "--env", ENV, "--json"], work_dir, timeout=RUN_TIMEOUT_SECONDS, **env_dir)
     assert rerun.returncode == 0, rerun.stderr[-4000:]
     assert {s["stack"]: s["result"] for s in rerun.report["stacks"]}[STACK] == "applied"
-    clean = orchestrator(["plan", "--env", ENV, "--detailed-exitcode"], work_dir, timeout=RUN_TIMEOUT_SECONDS, **env_dir)
+    clean = orchestrator(
+        ["plan", "--env", ENV, "--detailed-exitcode"], work_dir, timeout=RUN_TIMEOUT_SECONDS, **env_dir
+    )
     assert clean.returncode == 0, clean.stdout[-4000:] + clean.stderr[-4000:]
     assert clean.stdout.rstrip().endswith("No changes.")
     print(f"fault recovery: {time.monotonic() - started:.0f} s")  # noqa: T201

@@ -63,17 +63,26 @@ def _upload_input_data(world: World, project: str = PROJECT) -> None:
     admin = Account(world.url, DEV_ACCOUNT)
     key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
     admin.client("s3").put_object(
-        Bucket=f"mlops-dev-data-{DEV_ACCOUNT}", Key=f"{project}/input/abalone.csv", Body=ABALONE_CSV.read_bytes(),
-        ServerSideEncryption="aws:kms", SSEKMSKeyId=key,
+        Bucket=f"mlops-dev-data-{DEV_ACCOUNT}",
+        Key=f"{project}/input/abalone.csv",
+        Body=ABALONE_CSV.read_bytes(),
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=key,
     )
 
 
 def _wait(sagemaker: Any, arn: str) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
     started = time.monotonic()
-    while (described := sagemaker.describe_pipeline_execution(PipelineExecutionArn=arn))["PipelineExecutionStatus"] == "Executing":
-        assert time.monotonic() - started < EXECUTION_TIMEOUT_SECONDS, f"{arn} still Executing after {EXECUTION_TIMEOUT_SECONDS} s"
+    while (described := sagemaker.describe_pipeline_execution(PipelineExecutionArn=arn))[
+        "PipelineExecutionStatus"
+    ] == "Executing":
+        assert time.monotonic() - started < EXECUTION_TIMEOUT_SECONDS, (
+            f"{arn} still Executing after {EXECUTION_TIMEOUT_SECONDS} s"
+        )
         time.sleep(2)
-    steps = sagemaker.list_pipeline_execution_steps(PipelineExecutionArn=arn, SortOrder="Ascending")["PipelineExecutionSteps"]
+    steps = sagemaker.list_pipeline_execution_steps(PipelineExecutionArn=arn, SortOrder="Ascending")[
+        "PipelineExecutionSteps"
+    ]
     return described, steps, time.monotonic() - started
 
 
@@ -94,14 +103,27 @@ def _build(ci: Account, title: str, project: str = PROJECT) -> dict[str, Any]:
     started = time.monotonic()
     run = subprocess.run(
         [sys.executable, "-m", "abalone_build.run_pipeline", "--prefix", "mlops", "--env", "dev", "--project", project],
-        cwd=REPO_ROOT, env=ci.environment() | {"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300, check=False,
+        cwd=REPO_ROOT,
+        env=ci.environment() | {"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     arn = run.stdout.strip().splitlines()[-1]
     described, steps, seconds = _wait(ci.client("sagemaker"), arn)
     _print_steps(f"{title}: execution {arn} (publish + run {time.monotonic() - started:.1f} s)", steps, seconds)
-    assert described["PipelineExecutionStatus"] == "Succeeded", (described.get("FailureReason"), [s.get("FailureReason") for s in steps])
-    return {"arn": arn, "described": described, "steps": steps, "package": steps[-1]["Metadata"]["RegisterModel"]["Arn"]}
+    assert described["PipelineExecutionStatus"] == "Succeeded", (
+        described.get("FailureReason"),
+        [s.get("FailureReason") for s in steps],
+    )
+    return {
+        "arn": arn,
+        "described": described,
+        "steps": steps,
+        "package": steps[-1]["Metadata"]["RegisterModel"]["Arn"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -110,34 +132,55 @@ def seed_execution(world: World, ci: Account) -> dict[str, Any]:
     return _build(ci, "first build")
 
 
-def test_the_seed_pipeline_runs_every_step_and_registers_the_model_for_approval(world: World, ci: Account, seed_execution: dict[str, Any]) -> None:
+def test_the_seed_pipeline_runs_every_step_and_registers_the_model_for_approval(
+    world: World, ci: Account, seed_execution: dict[str, Any]
+) -> None:
     steps = seed_execution["steps"]
     kinds = [next(iter(step["Metadata"])) for step in steps]
-    assert kinds == ["ProcessingJob", "TrainingJob", "ProcessingJob", "Condition", "RegisterModel"], [s["StepName"] for s in steps]
+    assert kinds == ["ProcessingJob", "TrainingJob", "ProcessingJob", "Condition", "RegisterModel"], [
+        s["StepName"] for s in steps
+    ]
     assert all(step["StepStatus"] == "Succeeded" for step in steps)
     assert steps[3]["Metadata"]["Condition"]["Outcome"] == "True"
 
-    package = ci.client("sagemaker").describe_model_package(ModelPackageName=steps[4]["Metadata"]["RegisterModel"]["Arn"])
+    package = ci.client("sagemaker").describe_model_package(
+        ModelPackageName=steps[4]["Metadata"]["RegisterModel"]["Arn"]
+    )
     assert package["ModelPackageGroupName"] == f"mlops-dev-{PROJECT}"
     assert package["ModelApprovalStatus"] == "PendingManualApproval"
     report = package["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
-    assert report.startswith(f"s3://mlops-dev-models-{DEV_ACCOUNT}/{PROJECT}/runs/") and report.endswith("/evaluation.json")
-    assert len(package["CustomerMetadataProperties"]["model-sha256"]) == 64, "the digest read from the evaluation report (Std:JsonGet)"
+    assert report.startswith(f"s3://mlops-dev-models-{DEV_ACCOUNT}/{PROJECT}/runs/") and report.endswith(
+        "/evaluation.json"
+    )
+    assert len(package["CustomerMetadataProperties"]["model-sha256"]) == 64, (
+        "the digest read from the evaluation report (Std:JsonGet)"
+    )
 
     admin = Account(world.url, DEV_ACCOUNT)
-    training = admin.client("sagemaker").describe_training_job(TrainingJobName=steps[1]["Metadata"]["TrainingJob"]["Arn"].rsplit("/", 1)[1])
+    training = admin.client("sagemaker").describe_training_job(
+        TrainingJobName=steps[1]["Metadata"]["TrainingJob"]["Arn"].rsplit("/", 1)[1]
+    )
     assert training["RoleArn"] == JOB_ROLE and training["TrainingJobStatus"] == "Completed"
-    assert package["InferenceSpecification"]["Containers"][0]["ModelDataUrl"] == training["ModelArtifacts"]["S3ModelArtifacts"]
+    assert (
+        package["InferenceSpecification"]["Containers"][0]["ModelDataUrl"]
+        == training["ModelArtifacts"]["S3ModelArtifacts"]
+    )
     metrics = {m["MetricName"]: m["Value"] for m in training["FinalMetricDataList"]}
     assert 0 < metrics["validation:rmse"] < 4, metrics
     bucket, key = report.removeprefix("s3://").split("/", 1)
     evaluation = json.loads(admin.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
-    definition = json.loads(ci.client("sagemaker").describe_pipeline_definition_for_execution(PipelineExecutionArn=seed_execution["arn"])["PipelineDefinition"])
+    definition = json.loads(
+        ci.client("sagemaker").describe_pipeline_definition_for_execution(PipelineExecutionArn=seed_execution["arn"])[
+            "PipelineDefinition"
+        ]
+    )
     threshold = next(p["DefaultValue"] for p in definition["Parameters"] if p["Name"] == "MseThreshold")
     print(f"test MSE {evaluation['regression_metrics']['mse']['value']:.4f}, registration threshold {threshold}")
     assert evaluation["regression_metrics"]["mse"]["value"] <= threshold
     data_key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
-    assert admin.client("s3").head_object(Bucket=bucket, Key=key)["SSEKMSKeyId"] == data_key, "outputs are written with the job's output key"
+    assert admin.client("s3").head_object(Bucket=bucket, Key=key)["SSEKMSKeyId"] == data_key, (
+        "outputs are written with the job's output key"
+    )
     # The job role is not exempt from the buckets' VPC-endpoint-only deny: its jobs wrote the report
     # from inside the dev VPC, and the same role outside it is refused.
     outside = Account(world.url, DEV_ACCOUNT, f"mlops-dev-{PROJECT}-pipeline-jobs").client("s3")
@@ -145,18 +188,40 @@ def test_the_seed_pipeline_runs_every_step_and_registers_the_model_for_approval(
         outside.get_object(Bucket=bucket, Key=key)
 
 
-
 def _decide(person: Account, arn: str, status: str) -> None:
     person.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
 
 
-def _handle_event(deployer: Account, stage: str, status: str, arn: str, project: str) -> subprocess.CompletedProcess[str]:
+def _handle_event(
+    deployer: Account, stage: str, status: str, arn: str, project: str
+) -> subprocess.CompletedProcess[str]:
     """The deploy workflow's step for one stage: the CLI with the stage deploy role's credentials only."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | deployer.environment()
     return subprocess.run(
-        [str(SCRIPTS / "handle-approval-event"), "--status", status, "--model-package-arn", arn, "--stage", stage,
-         "--project", project, "--prefix", "mlops", "--dev-account", DEV_ACCOUNT, "--region", REGION, "--wait-delay", "0"],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            str(SCRIPTS / "handle-approval-event"),
+            "--status",
+            status,
+            "--model-package-arn",
+            arn,
+            "--stage",
+            stage,
+            "--project",
+            project,
+            "--prefix",
+            "mlops",
+            "--dev-account",
+            DEV_ACCOUNT,
+            "--region",
+            REGION,
+            "--wait-delay",
+            "0",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -179,9 +244,18 @@ def _deploy_everywhere(deployers: dict[str, Account], arn: str, inspectors: dict
         run = _handle_event(deployers[stage], stage, "Approved", arn, project)
         assert run.returncode == 0, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
         assert f"mlops-{stage}-{project} serves {expected}, endpoint test passed" in run.stdout, run.stdout[-2000:]
-        print(f"  {stage}: " + " | ".join(line.strip() for line in run.stdout.splitlines() if "predict" in line.lower() or "serves" in line))
+        print(
+            f"  {stage}: "
+            + " | ".join(
+                line.strip() for line in run.stdout.splitlines() if "predict" in line.lower() or "serves" in line
+            )
+        )
         assert _serving(inspectors[stage], stage, project) == expected
-        endpoint_arn = inspectors[stage].client("sagemaker").describe_endpoint(EndpointName=f"mlops-{stage}-{project}")["EndpointArn"]
+        endpoint_arn = (
+            inspectors[stage]
+            .client("sagemaker")
+            .describe_endpoint(EndpointName=f"mlops-{stage}-{project}")["EndpointArn"]
+        )
         assert endpoint_arn.split(":")[4] == STAGES[stage], f"the {stage} endpoint is not in account {STAGES[stage]}"
 
 
@@ -204,14 +278,28 @@ def launched(world: World) -> Iterator[dict[str, Any]]:
     the template keeps (DeletionPolicy), go."""
     admin, scientist = Account(world.url, DEV_ACCOUNT), Account(world.url, DEV_ACCOUNT, DATA_SCIENTIST)
     ssm = admin.client("ssm")
-    template_url, launch_role = (ssm.get_parameter(Name=f"/mlops/dev/{name}")["Parameter"]["Value"]
-                                 for name in ("project-templates/model-deploy-2/template-url", "identity/launch-role-arn"))
+    template_url, launch_role = (
+        ssm.get_parameter(Name=f"/mlops/dev/{name}")["Parameter"]["Value"]
+        for name in ("project-templates/model-deploy-2/template-url", "identity/launch-role-arn")
+    )
     started = time.monotonic()
     sagemaker = scientist.client("sagemaker")
-    sagemaker.create_project(ProjectName=LAUNCHED, TemplateProviders=[{"CfnTemplateProvider": {
-        "TemplateName": "model-deploy", "TemplateURL": template_url, "RoleARN": launch_role}}])
+    sagemaker.create_project(
+        ProjectName=LAUNCHED,
+        TemplateProviders=[
+            {
+                "CfnTemplateProvider": {
+                    "TemplateName": "model-deploy",
+                    "TemplateURL": template_url,
+                    "RoleARN": launch_role,
+                }
+            }
+        ],
+    )
     project = dict(sagemaker.describe_project(ProjectName=LAUNCHED))
-    print(f"\nproject {LAUNCHED} launched by {DATA_SCIENTIST}: {project['ProjectStatus']} ({project['ProjectId']}, {time.monotonic() - started:.1f} s)")
+    print(
+        f"\nproject {LAUNCHED} launched by {DATA_SCIENTIST}: {project['ProjectStatus']} ({project['ProjectId']}, {time.monotonic() - started:.1f} s)"
+    )
     yield project
     sagemaker.delete_project(ProjectName=LAUNCHED)
     registry, s3 = admin.client("sagemaker"), admin.client("s3")
@@ -236,22 +324,33 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
     scientist = Account(emulator_url, DEV_ACCOUNT, DATA_SCIENTIST)
     lead = Account(emulator_url, DEV_ACCOUNT, "mlops-dev-team-lead")
     inspectors = {stage: Account(emulator_url, account) for stage, account in STAGES.items()}
-    deployers = {stage: Account(emulator_url, account, f"mlops-{stage}-{LAUNCHED}-deploy") for stage, account in STAGES.items()}
+    deployers = {
+        stage: Account(emulator_url, account, f"mlops-{stage}-{LAUNCHED}-deploy") for stage, account in STAGES.items()
+    }
     assert all(_serving(inspectors[stage], stage, LAUNCHED) is None for stage in STAGES)
 
     _upload_input_data(world, LAUNCHED)
     first_build = _build(ci, "first build", LAUNCHED)
     first = first_build["package"]
-    assert first.startswith(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{group}/"), "registered in the registry the template created"
+    assert first.startswith(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{group}/"), (
+        "registered in the registry the template created"
+    )
     package = lead.client("sagemaker").describe_model_package(ModelPackageName=first)
     assert package["ModelApprovalStatus"] == "PendingManualApproval"
     report = package["ModelMetrics"]["ModelQuality"]["Statistics"]["S3Uri"]
     bucket, key = report.removeprefix("s3://").split("/", 1)
-    mse = json.loads(Account(emulator_url, DEV_ACCOUNT).client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())["regression_metrics"]["mse"]["value"]
+    mse = json.loads(Account(emulator_url, DEV_ACCOUNT).client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())[
+        "regression_metrics"
+    ]["mse"]["value"]
     print(f"registered {first}: PendingManualApproval, test MSE {mse:.4f}")
 
-    early = _handle_event(deployers["staging"], "staging", "Approved", first, LAUNCHED)  # an event before the lead decided
-    assert early.returncode == 0 and "PendingManualApproval in the registry now, not Approved: nothing deployed" in early.stdout, early.stdout + early.stderr
+    early = _handle_event(
+        deployers["staging"], "staging", "Approved", first, LAUNCHED
+    )  # an event before the lead decided
+    assert (
+        early.returncode == 0
+        and "PendingManualApproval in the registry now, not Approved: nothing deployed" in early.stdout
+    ), early.stdout + early.stderr
     assert _serving(inspectors["staging"], "staging", LAUNCHED) is None
 
     # The data scientist who built it may not approve it; the team lead may.
@@ -262,7 +361,10 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
     _decide(lead, first, "Approved")
     print("approved by the team lead (the data scientist was refused: DenyModelApproval)")
     _deploy_everywhere(deployers, first, inspectors, LAUNCHED)
-    assert _serving(Account(emulator_url, DEV_ACCOUNT), "staging", LAUNCHED) is None and _serving(inspectors["prod"], "staging", LAUNCHED) is None, "an endpoint landed in the wrong account"
+    assert (
+        _serving(Account(emulator_url, DEV_ACCOUNT), "staging", LAUNCHED) is None
+        and _serving(inspectors["prod"], "staging", LAUNCHED) is None
+    ), "an endpoint landed in the wrong account"
 
     second = _build(ci, "second build", LAUNCHED)["package"]
     _decide(lead, second, "Approved")
@@ -278,7 +380,11 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
     print(f"second package rejected: staging and prod rolled back to {first}")
 
     # The endpoint serves the real model the pipeline trained.
-    answer = deployers["prod"].client("sagemaker-runtime").invoke_endpoint(EndpointName=f"mlops-prod-{LAUNCHED}", ContentType="text/csv", Body=SAMPLE_ROW)
+    answer = (
+        deployers["prod"]
+        .client("sagemaker-runtime")
+        .invoke_endpoint(EndpointName=f"mlops-prod-{LAUNCHED}", ContentType="text/csv", Body=SAMPLE_ROW)
+    )
     rings = float(answer["Body"].read().decode())
     print(f"prod endpoint's prediction for {SAMPLE_ROW}: {rings:.2f} rings")
     assert 5 < rings < 20, rings
@@ -286,7 +392,10 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
     # The registry's policy (the template's) names the deploy roles of staging and prod, no other
     # role or account; the same holds for the declared project's registry (the projects stack's).
     for project, package_arn in ((LAUNCHED, first), (PROJECT, seed_execution["package"])):
-        for outsider in (Account(emulator_url, "444444444444", f"mlops-staging-{project}-deploy"), inspectors["staging"]):
+        for outsider in (
+            Account(emulator_url, "444444444444", f"mlops-staging-{project}-deploy"),
+            inspectors["staging"],
+        ):
             with pytest.raises(ClientError) as denied:
                 outsider.client("sagemaker").describe_model_package(ModelPackageName=package_arn)
             assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
@@ -295,7 +404,9 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
         _retire_endpoint(account, stage, LAUNCHED)
 
 
-def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refused(ci: Account, seed_execution: dict[str, Any]) -> None:
+def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refused(
+    ci: Account, seed_execution: dict[str, Any]
+) -> None:
     """A commit that makes the jobs run as the environment's shared execution role (which reaches
     every project): the CI role may publish it, but the pipeline role may pass only the project's
     job role, so the first job is never created and the step fails with IAM's refusal."""
@@ -303,7 +414,11 @@ def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refuse
     published = sagemaker.describe_pipeline(PipelineName=PIPELINE)
     original = published["PipelineDefinition"]
     assert JOB_ROLE in original and published["RoleArn"] == PIPELINE_ROLE
-    sagemaker.update_pipeline(PipelineName=PIPELINE, PipelineDefinition=original.replace(JOB_ROLE, SHARED_EXECUTION_ROLE), RoleArn=PIPELINE_ROLE)
+    sagemaker.update_pipeline(
+        PipelineName=PIPELINE,
+        PipelineDefinition=original.replace(JOB_ROLE, SHARED_EXECUTION_ROLE),
+        RoleArn=PIPELINE_ROLE,
+    )
     try:
         arn = sagemaker.start_pipeline_execution(PipelineName=PIPELINE)["PipelineExecutionArn"]
         described, steps, seconds = _wait(sagemaker, arn)

@@ -54,14 +54,20 @@ def _studio_templates(admin: Account) -> dict[str, str]:
     for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", []):
         object_tags = {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=item["Key"])["TagSet"]}
         if object_tags.get(VISIBLE) == "true":
-            visible[item["Key"].removeprefix(prefix).split("/")[0]] = f"https://{bucket}.s3.{REGION}.amazonaws.com/{item['Key']}"
+            visible[item["Key"].removeprefix(prefix).split("/")[0]] = (
+                f"https://{bucket}.s3.{REGION}.amazonaws.com/{item['Key']}"
+            )
     return visible
 
 
 def _launch(data_scientist: Account, name: str, url: str, launch_role: str) -> dict[str, Any]:
     sm = data_scientist.client("sagemaker")
     provider = {"TemplateName": "model-deploy", "TemplateURL": url, "RoleARN": launch_role}
-    sm.create_project(ProjectName=name, ProjectDescription="launched from Studio", TemplateProviders=[{"CfnTemplateProvider": provider}])
+    sm.create_project(
+        ProjectName=name,
+        ProjectDescription="launched from Studio",
+        TemplateProviders=[{"CfnTemplateProvider": provider}],
+    )
     return dict(sm.describe_project(ProjectName=name))
 
 
@@ -78,31 +84,49 @@ def launched(admin: Account, data_scientist: Account, contract: dict[str, str]) 
         admin.client("s3").delete_bucket(Bucket=f"mlops-dev-project-{project['ProjectId']}-{DEV_ACCOUNT}")
 
 
-def test_studio_lists_one_version_per_template_where_the_domain_points(admin: Account, contract: dict[str, str]) -> None:
+def test_studio_lists_one_version_per_template_where_the_domain_points(
+    admin: Account, contract: dict[str, str]
+) -> None:
     templates = _studio_templates(admin)
     assert sorted(templates) == ["model-build", "model-deploy-2"]
     assert templates["model-deploy-2"] == contract["project-templates/model-deploy-2/template-url"]
     assert contract["project-templates/location"].startswith("s3://mlops-dev-sc-templates-")
 
 
-def test_the_launched_project_is_what_a_declared_project_gets(launched: dict[str, Any], admin: Account, contract: dict[str, str]) -> None:
+def test_the_launched_project_is_what_a_declared_project_gets(
+    launched: dict[str, Any], admin: Account, contract: dict[str, str]
+) -> None:
     assert launched["ProjectStatus"] == "CreateCompleted", launched
-    assert launched["CreatedBy"]["IamIdentity"]["Arn"].startswith(f"arn:aws:sts::{DEV_ACCOUNT}:assumed-role/{DATA_SCIENTIST}/")
+    assert launched["CreatedBy"]["IamIdentity"]["Arn"].startswith(
+        f"arn:aws:sts::{DEV_ACCOUNT}:assumed-role/{DATA_SCIENTIST}/"
+    )
     detail = launched["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]
     assert detail["RoleARN"] == contract["identity/launch-role-arn"] and detail.get("Parameters", []) == []
     project_id = launched["ProjectId"]
 
     group = f"mlops-dev-{PROJECT}"  # the platform's registry name: the deploy roles and workflow expect it
-    policy = json.loads(admin.client("sagemaker").get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"])
-    expected = {f"arn:aws:iam::{contract[f'accounts/{stage}']}:role/mlops-{stage}-{PROJECT}-deploy" for stage in ("staging", "prod")}
+    policy = json.loads(
+        admin.client("sagemaker").get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"]
+    )
+    expected = {
+        f"arn:aws:iam::{contract[f'accounts/{stage}']}:role/mlops-{stage}-{PROJECT}-deploy"
+        for stage in ("staging", "prod")
+    }
     for statement in policy["Statement"]:
         assert set(statement["Principal"]["AWS"]) == expected, statement
-        assert not any(action.endswith(("*", "Delete", "UpdateModelPackage")) for action in [statement["Action"]] if isinstance(action, str))
+        assert not any(
+            action.endswith(("*", "Delete", "UpdateModelPackage"))
+            for action in [statement["Action"]]
+            if isinstance(action, str)
+        )
 
     bucket = f"mlops-dev-project-{project_id}-{DEV_ACCOUNT}"
     s3 = admin.client("s3")
     [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": contract["kms/data-key-arn"]}
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": contract["kms/data-key-arn"],
+    }
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     assert "DenyInsecureTransport" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
 
@@ -111,16 +135,28 @@ def test_the_launched_project_is_what_a_declared_project_gets(launched: dict[str
     pattern = json.loads(events.describe_rule(Name=rule_name)["EventPattern"])
     assert pattern["detail"]["ModelPackageGroupName"] == [group]
     [target] = events.list_targets_by_rule(Rule=rule_name)["Targets"]
-    assert target["Arn"] == contract["project-templates/approval-event-bus-arn"] == f"arn:aws:events:{REGION}:{DEV_ACCOUNT}:event-bus/mlops-dev-model-approvals"
+    assert (
+        target["Arn"]
+        == contract["project-templates/approval-event-bus-arn"]
+        == f"arn:aws:events:{REGION}:{DEV_ACCOUNT}:event-bus/mlops-dev-model-approvals"
+    )
     assert target["RoleArn"] == contract["identity/deploy-events-role-arn"]
 
 
-def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: Account, data_scientist: Account, contract: dict[str, str]) -> None:
+def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(
+    admin: Account, data_scientist: Account, contract: dict[str, str]
+) -> None:
     """A template variant whose stack also creates an IAM role (after the group): refused by the launch
     role's DenyIamChanges; the project is CreateFailed with the refusal and the group is rolled back."""
     visible = _studio_templates(admin)["model-deploy-2"]
     s3 = admin.client("s3")
-    body = s3.get_object(Bucket=visible.removeprefix("https://").split(".s3.", 1)[0], Key=visible.split(".amazonaws.com/", 1)[1])["Body"].read().decode()
+    body = (
+        s3.get_object(
+            Bucket=visible.removeprefix("https://").split(".s3.", 1)[0], Key=visible.split(".amazonaws.com/", 1)[1]
+        )["Body"]
+        .read()
+        .decode()
+    )
     escalation = """
   Escalation:
     Type: AWS::IAM::Role
@@ -136,17 +172,27 @@ def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: 
     s3.put_object(Bucket=bucket, Key=variant_key, Body=variant.encode())
     name = "escalation"
     try:
-        project = _launch(data_scientist, name, f"https://{bucket}.s3.{REGION}.amazonaws.com/{variant_key}", contract["identity/launch-role-arn"])
+        project = _launch(
+            data_scientist,
+            name,
+            f"https://{bucket}.s3.{REGION}.amazonaws.com/{variant_key}",
+            contract["identity/launch-role-arn"],
+        )
         assert project["ProjectStatus"] == "CreateFailed"
         message = project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
         assert "mlops-dev-launch" in message and "iam:CreateRole" in message and "explicit deny" in message, message
         project_id = project["ProjectId"]
-        groups = [g["ModelPackageGroupName"] for g in admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]]
+        groups = [
+            g["ModelPackageGroupName"]
+            for g in admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+        ]
         assert f"mlops-dev-{name}" not in groups
         assert not [b for b in s3.list_buckets()["Buckets"] if project_id in b["Name"]]
         assert not admin.client("events").list_rules(NamePrefix=f"mlops-dev-{project_id}")["Rules"]
         assert not [r for r in admin.client("iam").list_roles()["Roles"] if project_id in r["RoleName"]]
-        stacks = admin.client("cloudformation").list_stacks(StackStatusFilter=["CREATE_COMPLETE", "CREATE_IN_PROGRESS"])["StackSummaries"]
+        stacks = admin.client("cloudformation").list_stacks(
+            StackStatusFilter=["CREATE_COMPLETE", "CREATE_IN_PROGRESS"]
+        )["StackSummaries"]
         assert not [s for s in stacks if project_id in s["StackName"]]
     finally:
         s3.delete_object(Bucket=bucket, Key=variant_key)
@@ -154,42 +200,66 @@ def test_a_stack_the_launch_role_may_not_create_fails_and_leaves_nothing(admin: 
         data_scientist.client("sagemaker").delete_project(ProjectName=name)
 
 
-def test_the_data_scientist_may_not_launch_with_a_role_of_their_choosing(admin: Account, data_scientist: Account) -> None:
+def test_the_data_scientist_may_not_launch_with_a_role_of_their_choosing(
+    admin: Account, data_scientist: Account
+) -> None:
     """CreateProject passes its RoleARN to CloudFormation: the persona may pass only the launch role."""
     url = _studio_templates(admin)["model-deploy-2"]
-    provider = {"TemplateName": "model-deploy", "TemplateURL": url, "RoleARN": f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-pipeline-execution"}
+    provider = {
+        "TemplateName": "model-deploy",
+        "TemplateURL": url,
+        "RoleARN": f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-pipeline-execution",
+    }
     with pytest.raises(ClientError, match="iam:PassRole"):
-        data_scientist.client("sagemaker").create_project(ProjectName="own-role", TemplateProviders=[{"CfnTemplateProvider": provider}])
+        data_scientist.client("sagemaker").create_project(
+            ProjectName="own-role", TemplateProviders=[{"CfnTemplateProvider": provider}]
+        )
 
 
-def test_a_project_whose_registry_exists_fails_and_leaves_it_as_it_was(admin: Account, data_scientist: Account, contract: dict[str, str]) -> None:
+def test_a_project_whose_registry_exists_fails_and_leaves_it_as_it_was(
+    admin: Account, data_scientist: Account, contract: dict[str, str]
+) -> None:
     """abalone's group is the projects stack's: launching a project of that name may not take it over."""
     sm = admin.client("sagemaker")
     group = f"mlops-dev-{DECLARED}"
     policy_before = sm.get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"]
-    project = _launch(data_scientist, DECLARED, _studio_templates(admin)["model-deploy-2"], contract["identity/launch-role-arn"])
+    project = _launch(
+        data_scientist, DECLARED, _studio_templates(admin)["model-deploy-2"], contract["identity/launch-role-arn"]
+    )
     try:
         assert project["ProjectStatus"] == "CreateFailed"
-        assert "Model Package Group already exists" in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+        assert (
+            "Model Package Group already exists"
+            in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+        )
         assert sm.get_model_package_group_policy(ModelPackageGroupName=group)["ResourcePolicy"] == policy_before
         assert not [b for b in admin.client("s3").list_buckets()["Buckets"] if project["ProjectId"] in b["Name"]]
     finally:
         data_scientist.client("sagemaker").delete_project(ProjectName=DECLARED)
 
 
-def test_a_parameter_pointing_at_another_environment_fails_and_leaves_nothing(admin: Account, data_scientist: Account, contract: dict[str, str]) -> None:
+def test_a_parameter_pointing_at_another_environment_fails_and_leaves_nothing(
+    admin: Account, data_scientist: Account, contract: dict[str, str]
+) -> None:
     """Environment=staging: the stack would read /mlops/staging/... and name mlops-staging-* resources;
     the launch role may read only its own environment's contract, so the launch fails at once."""
     sm = data_scientist.client("sagemaker")
-    provider = {"TemplateName": "model-deploy", "TemplateURL": _studio_templates(admin)["model-deploy-2"],
-                "RoleARN": contract["identity/launch-role-arn"], "Parameters": [{"Key": "Environment", "Value": "staging"}]}
+    provider = {
+        "TemplateName": "model-deploy",
+        "TemplateURL": _studio_templates(admin)["model-deploy-2"],
+        "RoleARN": contract["identity/launch-role-arn"],
+        "Parameters": [{"Key": "Environment", "Value": "staging"}],
+    }
     sm.create_project(ProjectName="elsewhere", TemplateProviders=[{"CfnTemplateProvider": provider}])
     try:
         project = sm.describe_project(ProjectName="elsewhere")
         assert project["ProjectStatus"] == "CreateFailed"
         message = project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
         assert "mlops-dev-launch" in message and "ssm:GetParameter" in message and "/mlops/staging/" in message, message
-        groups = [g["ModelPackageGroupName"] for g in admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]]
+        groups = [
+            g["ModelPackageGroupName"]
+            for g in admin.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+        ]
         assert not [g for g in groups if "elsewhere" in g]
         assert not [b for b in admin.client("s3").list_buckets()["Buckets"] if project["ProjectId"] in b["Name"]]
     finally:

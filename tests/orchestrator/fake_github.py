@@ -51,7 +51,12 @@ class FakeGitHub:
     def add_comment(self, pr: int, body: str, user: str = "someone") -> dict[str, Any]:
         with self.lock:
             self.next_id += 1
-            comment = {"id": self.next_id, "body": body, "user": {"login": user}, "html_url": f"https://github.com/{REPOSITORY}/pull/{pr}#issuecomment-{self.next_id}"}
+            comment = {
+                "id": self.next_id,
+                "body": body,
+                "user": {"login": user},
+                "html_url": f"https://github.com/{REPOSITORY}/pull/{pr}#issuecomment-{self.next_id}",
+            }
             self.comments.setdefault(pr, []).append(comment)
             return comment
 
@@ -89,7 +94,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         payload = json.loads(self.rfile.read(length)) if length else None
         fake = self.server.fake
-        fake.requests.append(Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, payload))
+        fake.requests.append(
+            Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, payload)
+        )
         status, answer = fake.answer(self.command, self.path, payload)
         data = json.dumps(answer).encode()
         self.send_response(status)
@@ -137,7 +144,9 @@ def failed(env: str, stack: str, error: str = "Error: creating IAM Role: AccessD
     return StackOutcome(env, stack, "plan", result="failed", error=error, duration=1.0)
 
 
-def write_report(path: Path, outcomes: list[StackOutcome], seconds: float, command: str = "plan", target: str = "aws") -> RunReport:
+def write_report(
+    path: Path, outcomes: list[StackOutcome], seconds: float, command: str = "plan", target: str = "aws"
+) -> RunReport:
     """A run report as a plan job writes it with `--report-json`."""
     report = RunReport(command, target, outcomes, seconds)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,12 @@ def _selected(files: list[str], selection: list) -> list[str]:
 def test_footprints_follow_module_sources_and_path_module_strings() -> None:
     assert footprint(STACKS["identity"].source.resolve()) == frozenset({"envs/stacks/identity", "modules/identity"})
     platform = footprint(STACKS["platform"].source.resolve())
-    assert {"modules/sagemaker-studio", "modules/project-templates", "modules/s3-bucket", "templates/sagemaker-projects"} <= platform
+    assert {
+        "modules/sagemaker-studio",
+        "modules/project-templates",
+        "modules/s3-bucket",
+        "templates/sagemaker-projects",
+    } <= platform
 
 
 @pytest.mark.parametrize(
@@ -33,11 +38,17 @@ def test_footprints_follow_module_sources_and_path_module_strings() -> None:
     [
         (["modules/identity/main.tf"], ["dev/identity"]),
         (["modules/network/variables.tf"], ["dev/foundation", "prod/hosting", "staging/hosting"]),
-        (["modules/s3-bucket/main.tf"], ["dev/foundation", "dev/platform", "dev/projects", "prod/hosting", "staging/hosting"]),
+        (
+            ["modules/s3-bucket/main.tf"],
+            ["dev/foundation", "dev/platform", "dev/projects", "prod/hosting", "staging/hosting"],
+        ),
         (["templates/sagemaker-projects/model-build.yaml"], ["dev/platform"]),
         (["envs/stacks/projects/main.tf"], ["dev/projects"]),
         (["envs/staging/env.yaml"], ["staging/hosting"]),
-        (["orchestrator/engine.py"], ["dev/foundation", "dev/identity", "dev/platform", "dev/projects", "prod/hosting", "staging/hosting"]),
+        (
+            ["orchestrator/engine.py"],
+            ["dev/foundation", "dev/identity", "dev/platform", "dev/projects", "prod/hosting", "staging/hosting"],
+        ),
     ],
 )
 def test_a_change_selects_the_stacks_built_from_it(selection: list, files: list[str], expected: list[str]) -> None:
@@ -45,8 +56,15 @@ def test_a_change_selects_the_stacks_built_from_it(selection: list, files: list[
 
 
 def test_documentation_tests_and_seed_code_select_nothing(selection: list) -> None:
-    files = ["README.md", "modules/identity/README.md", "envs/stacks/README.md", "tests/orchestrator/test_graph.py",
-             "seed_code/model_build/pipelines/abalone_build/pipeline.py", ".ci/run", "benchmarks/README.md"]
+    files = [
+        "README.md",
+        "modules/identity/README.md",
+        "envs/stacks/README.md",
+        "tests/orchestrator/test_graph.py",
+        "seed_code/model_build/pipelines/abalone_build/pipeline.py",
+        ".ci/run",
+        "benchmarks/README.md",
+    ]
     assert _selected(files, selection) == []
 
 

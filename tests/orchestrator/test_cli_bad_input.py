@@ -20,7 +20,7 @@ BAD_VALUES = [
 def _fake_terraform(tmp_path: Path) -> tuple[Path, Path]:
     marker = tmp_path / "terraform-was-run"
     script = tmp_path / "terraform"
-    script.write_text(f"#!/bin/sh\necho \"$@\" >> {marker}\nexit 0\n", encoding="utf-8")
+    script.write_text(f'#!/bin/sh\necho "$@" >> {marker}\nexit 0\n', encoding="utf-8")
     script.chmod(0o755)
     return script, marker
 
@@ -32,12 +32,22 @@ def _run(tmp_path: Path, envs_dir: Path, *args: str) -> subprocess.CompletedProc
         ORCHESTRATOR_TERRAFORM=str(fake),
         ORCHESTRATOR_WORK_DIR=str(tmp_path / "work"),
     )
-    return subprocess.run([PYTHON, "-m", "orchestrator", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [PYTHON, "-m", "orchestrator", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize(("section", "field", "value"), BAD_VALUES)
 @pytest.mark.parametrize("command", ["plan", "apply"])
-def test_bad_value_exits_2_before_any_process(tmp_path: Path, envs_dir: Path, dev_config: dict, command: str, section: str | None, field: str, value: object) -> None:
+def test_bad_value_exits_2_before_any_process(
+    tmp_path: Path, envs_dir: Path, dev_config: dict, command: str, section: str | None, field: str, value: object
+) -> None:
     (dev_config[section] if section else dev_config)[field] = value
     env_file = write_env(envs_dir, "dev", dev_config)
     result = _run(tmp_path, envs_dir, command, "--env", "dev")
@@ -81,7 +91,9 @@ def test_too_many_stacks_exit_2_before_any_process(tmp_path: Path, envs_dir: Pat
     assert not (tmp_path / "work" / "local" / "emulator.log").exists()
 
 
-def test_graph_prints_order_and_dependencies_without_terraform_or_aws(tmp_path: Path, envs_dir: Path, dev_config: dict) -> None:
+def test_graph_prints_order_and_dependencies_without_terraform_or_aws(
+    tmp_path: Path, envs_dir: Path, dev_config: dict
+) -> None:
     import json  # noqa: PLC0415
 
     write_env(envs_dir, "dev", dev_config)
@@ -91,6 +103,9 @@ def test_graph_prints_order_and_dependencies_without_terraform_or_aws(tmp_path: 
     assert graph["order"] == ["dev/foundation", "dev/identity", "dev/platform", "dev/projects"]
     assert {n["stack"]: n["needs"] for n in graph["nodes"]}["dev/projects"] == ["dev/identity"]
     destroy = _run(tmp_path, envs_dir, "graph", "--env", "dev", "--destroy")
-    assert destroy.stdout.splitlines()[0].startswith("dev/projects") and "dev/identity    <- dev/platform, dev/projects" in destroy.stdout
+    assert (
+        destroy.stdout.splitlines()[0].startswith("dev/projects")
+        and "dev/identity    <- dev/platform, dev/projects" in destroy.stdout
+    )
     assert not (tmp_path / "terraform-was-run").exists()
     assert not (tmp_path / "work" / "local" / "emulator.log").exists()

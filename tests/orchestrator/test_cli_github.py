@@ -47,8 +47,13 @@ def test_matrix_of_one_env_and_stack_as_json(tmp_path: Path, capsys: pytest.Capt
     output = tmp_path / "github_output"
     assert main(["matrix", "--env", "prod", "--stack", "hosting", "--json", "--github-output", str(output)]) == 0
     [row] = json.loads(capsys.readouterr().out)["include"]
-    assert row["apply_role_arn"] == "arn:aws:iam::333333333333:role/mlops-prod-github-apply" and row["stacks"] == "hosting"
-    assert "apply_role_arn=arn:aws:iam::333333333333:role/mlops-prod-github-apply" in output.read_text(encoding="utf-8").splitlines()
+    assert (
+        row["apply_role_arn"] == "arn:aws:iam::333333333333:role/mlops-prod-github-apply" and row["stacks"] == "hosting"
+    )
+    assert (
+        "apply_role_arn=arn:aws:iam::333333333333:role/mlops-prod-github-apply"
+        in output.read_text(encoding="utf-8").splitlines()
+    )
 
 
 def test_matrix_of_an_unknown_env_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +63,9 @@ def test_matrix_of_an_unknown_env_exits_2(tmp_path: Path, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("command", [["plan"], ["apply"], ["drift"], ["destroy", "--yes"]])
-def test_step_summary_without_its_variable_exits_2_before_anything_runs(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+def test_step_summary_without_its_variable_exits_2_before_anything_runs(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
     assert main([*command, "--env", "dev", "--step-summary"]) == 2
     assert "$GITHUB_STEP_SUMMARY is not set" in capsys.readouterr().err
 
@@ -72,7 +79,17 @@ def _write_job_reports(folder: Path, staging_result: str, changes: int = CHANGES
 
 def _report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports: Path, *extra: str) -> tuple[int, str]:
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "step_summary.md"))
-    code = main(["report", "--from-dir", str(reports), "--markdown", str(tmp_path / "out" / "comment.md"), "--step-summary", *extra])
+    code = main(
+        [
+            "report",
+            "--from-dir",
+            str(reports),
+            "--markdown",
+            str(tmp_path / "out" / "comment.md"),
+            "--step-summary",
+            *extra,
+        ]
+    )
     return code, (tmp_path / "out" / "comment.md").read_text(encoding="utf-8")
 
 
@@ -89,14 +106,18 @@ def test_report_merges_the_jobs_into_one_bounded_comment(
         assert f"| `dev/{stack}` | plan | {changes} | 0 | 0 | 3 s | changes |  |" in comment
     assert f"| `staging/hosting` | plan | {0 if staging_result == 'failed' else 2} |" in comment
     assert "the full report is `comment.txt`" in comment and (tmp_path / "out" / "comment.txt").is_file()
-    assert (tmp_path / "step_summary.md").read_text(encoding="utf-8") == comment + "\n", "the step summary is the same Markdown"
+    assert (tmp_path / "step_summary.md").read_text(encoding="utf-8") == comment + "\n", (
+        "the step summary is the same Markdown"
+    )
 
 
 def test_report_step_summary_appends_to_what_the_job_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "step_summary.md").write_text("## earlier step\n", encoding="utf-8")
     _write_job_reports(tmp_path / "reports", "changes")
     assert _report(tmp_path, monkeypatch, tmp_path / "reports")[0] == 0
-    assert (tmp_path / "step_summary.md").read_text(encoding="utf-8").startswith("## earlier step\n" + pr_comment.MARKER)
+    assert (
+        (tmp_path / "step_summary.md").read_text(encoding="utf-8").startswith("## earlier step\n" + pr_comment.MARKER)
+    )
 
 
 def test_report_full_text_holds_every_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,7 +128,9 @@ def test_report_full_text_holds_every_change(tmp_path: Path, monkeypatch: pytest
     assert set(re.findall(r"aws_ssm_parameter\.dev_\w+\[\d+\]", full)) == expected
 
 
-def test_report_json_prints_the_merged_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_json_prints_the_merged_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write_job_reports(tmp_path / "reports", "failed")
     assert _report(tmp_path, monkeypatch, tmp_path / "reports", "--json")[0] == 1
     merged = json.loads(capsys.readouterr().out)
@@ -116,7 +139,9 @@ def test_report_json_prints_the_merged_report(tmp_path: Path, monkeypatch: pytes
 
 
 @pytest.mark.parametrize("create", [True, False])
-def test_report_of_no_report_says_no_stack_is_affected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, create: bool) -> None:
+def test_report_of_no_report_says_no_stack_is_affected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, create: bool
+) -> None:
     if create:
         (tmp_path / "reports").mkdir()
     code, comment = _report(tmp_path, monkeypatch, tmp_path / "reports")
@@ -128,7 +153,10 @@ def test_report_names_an_expected_env_whose_job_left_no_report(tmp_path: Path, m
     _write_job_reports(tmp_path / "reports", "changes", changes=3)
     code, comment = _report(tmp_path, monkeypatch, tmp_path / "reports", "--expected-envs", '["dev","staging","prod"]')
     assert code == 1, "a missing report is a failure, not 'nothing affected'"
-    assert "| `prod/(no report)` | plan | 0 | 0 | 0 | 0 s | failed | no run report from prod: its job failed before the orchestrator ran" in comment
+    assert (
+        "| `prod/(no report)` | plan | 0 | 0 | 0 | 0 s | failed | no run report from prod: its job failed before the orchestrator ran"
+        in comment
+    )
     assert "`dev/(no report)`" not in comment and "`staging/(no report)`" not in comment
 
 
@@ -140,22 +168,30 @@ def test_report_refuses_a_bad_expected_env_list(tmp_path: Path, value: str) -> N
 
 
 @pytest.mark.parametrize("content", ["{truncated", "[]", '{"command": "plan", "target": "aws", "stacks": [1]}'])
-def test_report_of_a_bad_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], content: str) -> None:
+def test_report_of_a_bad_file_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "report.json").write_text(content, encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "step_summary.md"))
     assert main(["report", "--from-dir", str(tmp_path / "reports"), "--markdown", str(tmp_path / "comment.md")]) == 2
-    assert str(tmp_path / "reports" / "report.json") in capsys.readouterr().err and not (tmp_path / "comment.md").exists()
+    assert (
+        str(tmp_path / "reports" / "report.json") in capsys.readouterr().err and not (tmp_path / "comment.md").exists()
+    )
 
 
 @pytest.mark.parametrize("number", ["0", "-3", "abc", "1.5"])
-def test_pr_comment_needs_a_pull_request_number(tmp_path: Path, capsys: pytest.CaptureFixture[str], number: str) -> None:
+def test_pr_comment_needs_a_pull_request_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], number: str
+) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["pr-comment", f"--pr={number}", "--body-file", str(tmp_path / "comment.md")])
     assert raised.value.code == 2 and "must be a pull request number" in capsys.readouterr().err
 
 
-def test_pr_comment_creates_then_updates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pr_comment_creates_then_updates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake_github.add_comment(7, "please rebase")
     _write_job_reports(tmp_path / "reports", "changes")
     _report(tmp_path, monkeypatch, tmp_path / "reports")
@@ -163,18 +199,26 @@ def test_pr_comment_creates_then_updates(tmp_path: Path, monkeypatch: pytest.Mon
     body = tmp_path / "out" / "comment.md"
     assert main(["pr-comment", "--pr", "7", "--body-file", str(body)]) == 0
     assert capsys.readouterr().out.startswith("created the plan comment of pull request #7: https://github.com/")
-    body.write_text(pr_comment.MARKER + "\n### No stack is affected by this change: nothing to plan.\n", encoding="utf-8")
+    body.write_text(
+        pr_comment.MARKER + "\n### No stack is affected by this change: nothing to plan.\n", encoding="utf-8"
+    )
     assert main(["pr-comment", "--pr", "7", "--body-file", str(body)]) == 0
     assert capsys.readouterr().out.startswith("updated the plan comment of pull request #7: ")
-    assert fake_github.bodies(7) == ["please rebase", body.read_text(encoding="utf-8")], "one marked comment, marked once"
+    assert fake_github.bodies(7) == ["please rebase", body.read_text(encoding="utf-8")], (
+        "one marked comment, marked once"
+    )
 
 
-def test_pr_comment_without_a_body_file_exits_2_before_any_request(tmp_path: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pr_comment_without_a_body_file_exits_2_before_any_request(
+    tmp_path: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["pr-comment", "--pr", "7", "--body-file", str(tmp_path / "missing.md")]) == 2
     assert "--body-file" in capsys.readouterr().err and fake_github.requests == []
 
 
-def test_pr_comment_without_a_token_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pr_comment_without_a_token_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.setenv("GITHUB_REPOSITORY", "example-org/mlops-platform")
     (tmp_path / "comment.md").write_text("body", encoding="utf-8")
@@ -182,7 +226,9 @@ def test_pr_comment_without_a_token_exits_2(tmp_path: Path, monkeypatch: pytest.
     assert "GITHUB_TOKEN: not set" in capsys.readouterr().err
 
 
-def test_pr_comment_reports_github_refusing(tmp_path: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pr_comment_reports_github_refusing(
+    tmp_path: Path, fake_github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake_github.failure = (403, "Resource not accessible by integration")
     (tmp_path / "comment.md").write_text("body", encoding="utf-8")
     assert main(["pr-comment", "--pr", "7", "--body-file", str(tmp_path / "comment.md")]) == 1
@@ -191,7 +237,11 @@ def test_pr_comment_reports_github_refusing(tmp_path: Path, fake_github: FakeGit
 
 @pytest.mark.parametrize(("add", "expected"), [(2, "true"), (0, "false")])
 def test_plan_github_output_says_whether_there_is_anything_to_apply(tmp_path: Path, add: int, expected: str) -> None:
-    report = RunReport("plan", "aws", [StackOutcome("dev", "foundation", "plan", result="changes" if add else "no changes", add=add)])
+    report = RunReport(
+        "plan", "aws", [StackOutcome("dev", "foundation", "plan", result="changes" if add else "no changes", add=add)]
+    )
     output = tmp_path / "github_output"
-    cli._write_reports(argparse.Namespace(github_output=output, report_json=None, markdown=None, step_summary=False), report)
+    cli._write_reports(
+        argparse.Namespace(github_output=output, report_json=None, markdown=None, step_summary=False), report
+    )
     assert output.read_text(encoding="utf-8") == f"changes={expected}\n"

@@ -84,10 +84,18 @@ def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_or
     assert [o.env for o in report.outcomes] == ["dev", "staging", "prod"]
     assert report.failed  # one environment failed; the others, already running, finished
     sequential = commands.run_stacks("apply", target, None, envs, None, "0s", parallelism=1)  # type: ignore[arg-type]
-    assert [(o.env, o.result) for o in sequential.outcomes] == [("dev", "applied"), ("staging", "failed"), ("prod", "skipped")]
+    assert [(o.env, o.result) for o in sequential.outcomes] == [
+        ("dev", "applied"),
+        ("staging", "failed"),
+        ("prod", "skipped"),
+    ]
     assert "fail-fast" in sequential.outcomes[-1].error
     going = commands.run_stacks("apply", target, None, envs, None, "0s", parallelism=1, keep_going=True)  # type: ignore[arg-type]
-    assert [(o.env, o.result) for o in going.outcomes] == [("dev", "applied"), ("staging", "failed"), ("prod", "applied")]
+    assert [(o.env, o.result) for o in going.outcomes] == [
+        ("dev", "applied"),
+        ("staging", "failed"),
+        ("prod", "applied"),
+    ]
 
 
 def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing() -> None:
@@ -103,7 +111,9 @@ def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing(
     assert RunReport("drift", "local", [in_sync], 8.0).exit_code() == EXIT_OK
 
 
-def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the_recovery(monkeypatch, tmp_path) -> None:  # noqa: ANN001
+def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the_recovery(
+    monkeypatch, tmp_path
+) -> None:  # noqa: ANN001
     import errno  # noqa: PLC0415
     from types import SimpleNamespace  # noqa: PLC0415
 
@@ -124,7 +134,9 @@ def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the
     report = commands.run_stacks("apply-saved", SimpleNamespace(name="aws"), None, envs, None, "0s")  # type: ignore[arg-type]
     [outcome] = report.outcomes
     assert outcome.result == "failed" and report.exit_code() == EXIT_FAILURE
-    assert outcome.error.startswith(f"the disk is full (no space left on device) where the orchestrator writes plans, state and logs ({tmp_path})")
+    assert outcome.error.startswith(
+        f"the disk is full (no space left on device) where the orchestrator writes plans, state and logs ({tmp_path})"
+    )
     assert f"log: {tmp_path / 'aws' / 'staging' / 'hosting'}" in outcome.error
     assert f"then `python -m orchestrator apply --env staging --target aws`" in outcome.error
     assert "the write that failed: [Errno 28] No space left on device: 'tfplan'" in outcome.error

@@ -18,7 +18,12 @@ from tests.orchestrator.terraform.test_workspace import FakeTarget
 
 
 def _failure(summary: str) -> TerraformResult:
-    return TerraformResult(["plan"], 1, 0.1, messages=[{"type": "diagnostic", "diagnostic": {"severity": "error", "summary": summary, "detail": "…"}}])
+    return TerraformResult(
+        ["plan"],
+        1,
+        0.1,
+        messages=[{"type": "diagnostic", "diagnostic": {"severity": "error", "summary": summary, "detail": "…"}}],
+    )
 
 
 class ScriptedRunner:

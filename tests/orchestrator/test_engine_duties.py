@@ -61,12 +61,18 @@ def test_a_plan_for_review_and_drift_run_as_the_plan_role_a_plan_to_apply_as_the
 
 
 def test_an_apply_runs_as_the_apply_role(engine: Engine) -> None:
-    outcome = engine.apply(load_env("dev"), STACKS["identity"], _planned(("create", "module.stack.module.identity.aws_iam_role.persona")))
+    outcome = engine.apply(
+        load_env("dev"), STACKS["identity"], _planned(("create", "module.stack.module.identity.aws_iam_role.persona"))
+    )
     assert engine.runner.runs == [("apply", "dev-change")]  # type: ignore[attr-defined]
     assert outcome.principal == "role-of-change" and outcome.result == "applied"
 
 
 def test_an_apply_that_changes_a_boundary_runs_as_the_deploy_role(engine: Engine) -> None:
-    outcome = engine.apply(load_env("dev"), STACKS["identity"], _planned(("update", "module.stack.module.identity.aws_iam_policy.guardrails")))
+    outcome = engine.apply(
+        load_env("dev"),
+        STACKS["identity"],
+        _planned(("update", "module.stack.module.identity.aws_iam_policy.guardrails")),
+    )
     assert engine.runner.runs == [("apply", "dev-administer")]  # type: ignore[attr-defined]
     assert outcome.principal == "role-of-administer"

@@ -53,7 +53,12 @@ class ScriptedRunner:
 
 
 def _error(summary: str, returncode: int = 1) -> TerraformResult:
-    return TerraformResult(["apply"], returncode, 0.1, messages=[{"type": "diagnostic", "diagnostic": {"severity": "error", "summary": summary}}])
+    return TerraformResult(
+        ["apply"],
+        returncode,
+        0.1,
+        messages=[{"type": "diagnostic", "diagnostic": {"severity": "error", "summary": summary}}],
+    )
 
 
 def _state(serial: int, lineage: str = LINEAGE) -> dict[str, object]:
@@ -135,7 +140,9 @@ def test_recover_state_pushes_over_the_same_state_and_keeps_the_file(tmp_path: P
     errored.write_text(json.dumps(_state(4)))
     recovery = engine.recover_state(load_env("dev"), STACKS["foundation"])
     assert [c[:2] for c in runner.calls[1:]] == [["state", "pull"], ["state", "push"], ["state", "pull"]]
-    assert runner.calls[2] == ["state", "push", "errored.tfstate"], "never -force: Terraform checks lineage and serial too"
+    assert runner.calls[2] == ["state", "push", "errored.tfstate"], (
+        "never -force: Terraform checks lineage and serial too"
+    )
     assert (recovery.errored.serial, recovery.backend.serial, recovery.pushed.serial) == (4, 3, 5)  # type: ignore[union-attr]
     assert not errored.exists() and recovery.kept.read_text() == json.dumps(_state(4))
 
@@ -148,7 +155,9 @@ def test_recover_state_into_a_backend_without_state() -> None:
 
 
 @pytest.mark.parametrize(("serial", "lineage", "why"), [(5, LINEAGE, "is newer"), (1, "another", "another state")])
-def test_recover_state_refuses_to_roll_back_or_replace_a_state_and_keeps_the_file(serial: int, lineage: str, why: str) -> None:
+def test_recover_state_refuses_to_roll_back_or_replace_a_state_and_keeps_the_file(
+    serial: int, lineage: str, why: str
+) -> None:
     target = FakeTarget()
     engine, runner = _engine(target, [_pulled(serial, lineage)])
     errored = _workspace(target).dir / "errored.tfstate"

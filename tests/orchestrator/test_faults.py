@@ -17,14 +17,19 @@ ASSUME = "Cannot assume IAM Role: IAM Role (arn:aws:iam::222222222222:role/mlops
 
 
 def _failure(error: str, returncode: int = 1, gone: Gone | None = None, output: str = "") -> Failure:
-    return Failure(error, output or error, returncode, LOG, RERUN, Path("/work"), gone, "the local emulator at http://127.0.0.1:1")
+    return Failure(
+        error, output or error, returncode, LOG, RERUN, Path("/work"), gone, "the local emulator at http://127.0.0.1:1"
+    )
 
 
 def test_the_emulators_death_is_the_story_not_the_role_that_could_not_be_assumed() -> None:
     gone = exited(-signal.SIGKILL, Path("/work/local/emulator.log"))
     fault = classify(_failure(ASSUME, gone=gone))
     assert fault is not None
-    assert fault.what == "the local emulator exited during the run (killed by signal SIGKILL); Terraform's errors below are the consequence"
+    assert (
+        fault.what
+        == "the local emulator exited during the run (killed by signal SIGKILL); Terraform's errors below are the consequence"
+    )
     assert fault.lost.startswith("what it created since it last stopped cleanly")
     assert "/work/local/emulator.log" in fault.log and str(LOG) in fault.log
     assert fault.recover == RERUN
@@ -39,7 +44,9 @@ def test_an_emulator_that_ended_by_itself_gives_its_exit_code() -> None:
 
 
 def test_the_emulators_death_comes_before_every_other_symptom() -> None:
-    fault = classify(_failure("dial tcp 127.0.0.1:1: connect: connection refused", returncode=-9, gone=exited(-15, None)))
+    fault = classify(
+        _failure("dial tcp 127.0.0.1:1: connect: connection refused", returncode=-9, gone=exited(-15, None))
+    )
     assert fault is not None and "killed by signal SIGTERM" in fault.what and fault.log == str(LOG)
 
 
@@ -86,11 +93,16 @@ def test_an_expired_credential(error: str) -> None:
 def test_a_lost_connection_names_what_was_lost() -> None:
     fault = classify(_failure("Error: reading S3 Bucket: dial tcp 127.0.0.1:1: connect: connection refused"))
     assert fault is not None
-    assert fault.what == "the connection to the local emulator at http://127.0.0.1:1 was lost during the run (connection refused)"
+    assert (
+        fault.what
+        == "the connection to the local emulator at http://127.0.0.1:1 was lost during the run (connection refused)"
+    )
 
 
 def test_the_cause_is_found_in_everything_terraform_printed() -> None:
-    fault = classify(_failure("Error: Failed to save state", output="Error: Failed to save state\nwrite: no space left on device"))
+    fault = classify(
+        _failure("Error: Failed to save state", output="Error: Failed to save state\nwrite: no space left on device")
+    )
     assert fault is not None and fault.what.startswith("the disk is full")
 
 
@@ -112,9 +124,13 @@ def test_a_full_disk_met_by_the_orchestrators_own_write() -> None:
 
     from orchestrator.faults import disk_full, is_disk_full
 
-    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device")) and not is_disk_full(OSError(errno.EACCES, "denied"))
+    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device")) and not is_disk_full(
+        OSError(errno.EACCES, "denied")
+    )
     fault = disk_full(Path("/work"), str(LOG), RERUN)
-    assert fault.what.startswith("the disk is full") and fault.recover == f"free space there (`df -h /work`), then {RERUN}"
+    assert (
+        fault.what.startswith("the disk is full") and fault.recover == f"free space there (`df -h /work`), then {RERUN}"
+    )
 
 
 def test_the_rerun_command_names_the_target_unless_it_is_the_default() -> None:

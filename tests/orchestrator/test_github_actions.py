@@ -40,9 +40,17 @@ def _row(env: str, stacks: str) -> dict[str, str]:
     }
 
 
-def test_matrix_lists_the_envs_in_promotion_order_with_their_roles(selection: list[tuple[EnvConfig, list[StackSpec]]]) -> None:
+def test_matrix_lists_the_envs_in_promotion_order_with_their_roles(
+    selection: list[tuple[EnvConfig, list[StackSpec]]],
+) -> None:
     document = github_actions.matrix(selection)
-    assert document == {"include": [_row("dev", "foundation identity platform projects"), _row("staging", "hosting"), _row("prod", "hosting")]}
+    assert document == {
+        "include": [
+            _row("dev", "foundation identity platform projects"),
+            _row("staging", "hosting"),
+            _row("prod", "hosting"),
+        ]
+    }
 
 
 def test_matrix_leaves_out_envs_without_stacks(selection: list[tuple[EnvConfig, list[StackSpec]]]) -> None:
@@ -52,7 +60,9 @@ def test_matrix_leaves_out_envs_without_stacks(selection: list[tuple[EnvConfig, 
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_promotion_order_is_dev_then_its_targets_whatever_the_input_order(selection: list[tuple[EnvConfig, list[StackSpec]]], order: tuple[int, ...]) -> None:
+def test_promotion_order_is_dev_then_its_targets_whatever_the_input_order(
+    selection: list[tuple[EnvConfig, list[StackSpec]]], order: tuple[int, ...]
+) -> None:
     configs = [selection[i][0] for i in order]
     assert [env.name for env in github_actions.promotion_order(configs)] == ["dev", "staging", "prod"]
 
@@ -63,7 +73,9 @@ def _lines(document: dict[str, Any]) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines)
 
 
-def test_output_lines_hold_the_compact_matrix_count_and_envs(selection: list[tuple[EnvConfig, list[StackSpec]]]) -> None:
+def test_output_lines_hold_the_compact_matrix_count_and_envs(
+    selection: list[tuple[EnvConfig, list[StackSpec]]],
+) -> None:
     document = github_actions.matrix(selection)
     outputs = _lines(document)
     assert set(outputs) == {"matrix", "count", "envs"}, "the fields of one env only when there is one env"
@@ -122,7 +134,9 @@ def test_load_reports_reads_the_files_by_name(tmp_path: Path) -> None:
     assert [[o.label for o in r.outcomes] for r in reports] == [["dev/foundation"], ["staging/hosting"]]
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"target": "aws"}', '{"command": "plan", "target": "aws", "stacks": [{"env": "dev"}]}'])
+@pytest.mark.parametrize(
+    "content", ["{not json", '{"target": "aws"}', '{"command": "plan", "target": "aws", "stacks": [{"env": "dev"}]}']
+)
 def test_load_reports_names_a_file_that_is_not_a_report(tmp_path: Path, content: str) -> None:
     write_report(tmp_path / "a.json", [planned("dev", "foundation", 1)], 1.0)
     (tmp_path / "b.json").write_text(content, encoding="utf-8")
@@ -147,7 +161,9 @@ def test_merge_concatenates_the_stacks_and_keeps_the_longest_duration() -> None:
 
 
 def test_merge_joins_different_commands_and_targets() -> None:
-    merged = github_actions.merge([RunReport("plan", "local", [], 1.0), RunReport("drift", "aws", [], 2.0), RunReport("plan", "aws", [], 3.0)])
+    merged = github_actions.merge(
+        [RunReport("plan", "local", [], 1.0), RunReport("drift", "aws", [], 2.0), RunReport("plan", "aws", [], 3.0)]
+    )
     assert (merged.command, merged.target, merged.seconds) == ("drift+plan", "aws+local", 3.0)
 
 
@@ -157,7 +173,16 @@ def test_merge_of_nothing_is_an_empty_plan() -> None:
 
 
 def test_a_run_report_survives_json() -> None:
-    report = RunReport("apply", "aws", [planned("dev", "foundation", 3, result="applied"), failed("dev", "identity"), StackOutcome("dev", "platform", "apply", result="skipped")], 12.25)
+    report = RunReport(
+        "apply",
+        "aws",
+        [
+            planned("dev", "foundation", 3, result="applied"),
+            failed("dev", "identity"),
+            StackOutcome("dev", "platform", "apply", result="skipped"),
+        ],
+        12.25,
+    )
     report.outcomes[0].changes.append(("replace", 'module.stack.aws_iam_role.r["a b"]'))
     assert RunReport.from_dict(json.loads(json.dumps(report.to_dict()))) == report
     for outcome in report.outcomes:

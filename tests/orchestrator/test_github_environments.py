@@ -65,7 +65,9 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
 
 def _env(name: str) -> SimpleNamespace:
-    return SimpleNamespace(name=name, name_prefix=f"mlops-{name}", github=SimpleNamespace(repository=REPOSITORY, plan_branch="main"))
+    return SimpleNamespace(
+        name=name, name_prefix=f"mlops-{name}", github=SimpleNamespace(repository=REPOSITORY, plan_branch="main")
+    )
 
 
 def _base(env: str) -> str:
@@ -78,16 +80,28 @@ def test_only_the_plan_branch_may_deploy(github: dict[str, Any]) -> None:
     github[f"{_base('dev')}/deployment-branch-policies"] = {"branch_policies": [{"name": "main", "type": "branch"}]}
     github[_base("prod")] = {"deployment_branch_policy": {"protected_branches": True, "custom_branch_policies": False}}
     checks = apply_branch_checks([_env("dev"), _env("prod")])
-    assert [(c.name, c.ok) for c in checks] == [("github oidc sub", True), ("github env dev", True), ("github env prod", True)]
+    assert [(c.name, c.ok) for c in checks] == [
+        ("github oidc sub", True),
+        ("github env dev", True),
+        ("github env prod", True),
+    ]
 
 
 def test_an_unprotected_missing_or_wider_environment_fails(github: dict[str, Any]) -> None:
     github[_base("dev")] = {"deployment_branch_policy": None}
-    github[_base("staging")] = {"deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True}}
-    github[f"{_base('staging')}/deployment-branch-policies"] = {"branch_policies": [{"name": "main", "type": "branch"}, {"name": "release/*", "type": "branch"}]}
+    github[_base("staging")] = {
+        "deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True}
+    }
+    github[f"{_base('staging')}/deployment-branch-policies"] = {
+        "branch_policies": [{"name": "main", "type": "branch"}, {"name": "release/*", "type": "branch"}]
+    }
     github[SUBJECT] = CUSTOMISED
     _, dev, staging, prod = apply_branch_checks([_env("dev"), _env("staging"), _env("prod")])
-    assert not dev.ok and "any branch may deploy to 'dev' (the trust of mlops-dev-github-apply still refuses all but 'main')" in dev.detail
+    assert (
+        not dev.ok
+        and "any branch may deploy to 'dev' (the trust of mlops-dev-github-apply still refuses all but 'main')"
+        in dev.detail
+    )
     assert not staging.ok and "release/*" in staging.detail
     assert not prod.ok and "no environment 'prod'" in prod.detail and prod.required
 
@@ -124,7 +138,9 @@ def test_the_keys_are_the_modules() -> None:
         ({"use_default": False, "include_claim_keys": ["repo", "context"]}, "the claims repo, context;"),
     ],
 )
-def test_a_template_without_the_branch_fails_the_doctor(github: dict[str, Any], template: dict[str, Any], said: str) -> None:
+def test_a_template_without_the_branch_fails_the_doctor(
+    github: dict[str, Any], template: dict[str, Any], said: str
+) -> None:
     github[SUBJECT] = template
     check = apply_branch_checks([_env("dev")])[0]
     assert check.name == "github oidc sub" and not check.ok and check.required
@@ -148,13 +164,17 @@ def no_target(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ORCHESTRATOR_ENVS_DIR", raising=False)
 
 
-def test_oidc_subject_reports_and_changes_nothing_without_apply(github: dict[str, Any], no_target: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_oidc_subject_reports_and_changes_nothing_without_apply(
+    github: dict[str, Any], no_target: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     github[SUBJECT] = {"use_default": True}
     assert main(["oidc-subject"]) == 1
     assert "FAIL" in capsys.readouterr().out and "PUT" not in github
 
 
-def test_oidc_subject_apply_sets_the_template_once_per_repository(github: dict[str, Any], no_target: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_oidc_subject_apply_sets_the_template_once_per_repository(
+    github: dict[str, Any], no_target: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     github[SUBJECT] = {"use_default": True}
     assert main(["oidc-subject", "--apply", "--yes", "--json"]) == 0
     assert github["PUT"] == [(SUBJECT, CUSTOMISED)]  # dev, staging and prod share the repository
@@ -167,7 +187,9 @@ def test_oidc_subject_apply_leaves_a_right_template_alone(github: dict[str, Any]
     assert "PUT" not in github
 
 
-def test_oidc_subject_apply_without_a_terminal_needs_yes(github: dict[str, Any], no_target: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oidc_subject_apply_without_a_terminal_needs_yes(
+    github: dict[str, Any], no_target: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     github[SUBJECT] = {"use_default": True}
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(["oidc-subject", "--apply"]) == 2

@@ -16,7 +16,9 @@ from orchestrator.stacks import BOOTSTRAP_STACK, STACKS, StackSpec
 
 
 def _env(name: str) -> Any:
-    return SimpleNamespace(name=name, account_id={"dev": "111111111111", "staging": "222222222222"}.get(name, "333333333333"))
+    return SimpleNamespace(
+        name=name, account_id={"dev": "111111111111", "staging": "222222222222"}.get(name, "333333333333")
+    )
 
 
 def _dev_stacks() -> list[StackSpec]:
@@ -30,7 +32,13 @@ def _labels(nodes: list[Node]) -> list[str]:
 def test_dependencies_come_first_and_each_environment_stays_together() -> None:
     graph = build_graph([(_env("dev"), _dev_stacks()), (_env("staging"), [STACKS["hosting"]])], with_bootstrap=True)
     assert _labels(graph.order()) == [
-        "dev/bootstrap", "dev/foundation", "dev/identity", "dev/platform", "dev/projects", "staging/bootstrap", "staging/hosting",
+        "dev/bootstrap",
+        "dev/foundation",
+        "dev/identity",
+        "dev/platform",
+        "dev/projects",
+        "staging/bootstrap",
+        "staging/hosting",
     ]
     assert graph.needs["dev/platform"] == ["dev/bootstrap", "dev/identity"]
     assert graph.needs["staging/hosting"] == ["staging/bootstrap"], "environments share no edge"
@@ -40,7 +48,8 @@ def test_plans_wait_only_for_their_bootstrap_and_run_together() -> None:
     """A plan reads applied state, never another stack's plan: plan and drift keep only the bootstrap edge."""
     graph = build_graph([(_env("dev"), _dev_stacks())], with_bootstrap=True, with_dependencies=False)
     assert {label: graph.needs[label] for label in ("dev/identity", "dev/platform")} == {
-        "dev/identity": ["dev/bootstrap"], "dev/platform": ["dev/bootstrap"],
+        "dev/identity": ["dev/bootstrap"],
+        "dev/platform": ["dev/bootstrap"],
     }
     started: list[str] = []
     most, running, guard = [0], [0], threading.Lock()
@@ -74,7 +83,9 @@ def test_a_cycle_is_refused_naming_its_path() -> None:
     def spec(name: str, *needs: str) -> StackSpec:
         return StackSpec(name, BOOTSTRAP_STACK.source, needs, lambda env: {})
 
-    graph = build_graph([(_env("dev"), [spec("a", "c"), spec("b", "a"), spec("c", "b"), spec("d")])], with_bootstrap=False)
+    graph = build_graph(
+        [(_env("dev"), [spec("a", "c"), spec("b", "a"), spec("c", "b"), spec("d")])], with_bootstrap=False
+    )
     with pytest.raises(ConfigError) as refused:
         graph.order()
     assert "stack dependencies form a cycle: dev/a -> dev/c -> dev/b -> dev/a" in str(refused.value.problems)
@@ -131,7 +142,9 @@ def test_independent_stacks_run_together_and_none_before_what_it_needs() -> None
     recorder = Recorder()
     outcomes = run_graph(_dev_graph(), recorder, "apply", parallelism=4)
     assert recorder.most == 2, "platform and projects both need only identity: they run together"
-    assert recorder.finished.index("dev/identity") < min(recorder.started.index("dev/platform"), recorder.started.index("dev/projects"))
+    assert recorder.finished.index("dev/identity") < min(
+        recorder.started.index("dev/platform"), recorder.started.index("dev/projects")
+    )
     assert [o.label for o in outcomes] == ["dev/foundation", "dev/identity", "dev/platform", "dev/projects"]
 
 
@@ -146,7 +159,10 @@ def test_fail_fast_starts_nothing_new_and_says_why() -> None:
     recorder = Recorder(fail={"dev/identity"})
     outcomes = run_graph(_dev_graph(), recorder, "apply", parallelism=2)
     assert [(o.label, o.result) for o in outcomes] == [
-        ("dev/foundation", "applied"), ("dev/identity", "failed"), ("dev/platform", "skipped"), ("dev/projects", "skipped"),
+        ("dev/foundation", "applied"),
+        ("dev/identity", "failed"),
+        ("dev/platform", "skipped"),
+        ("dev/projects", "skipped"),
     ]
     assert outcomes[2].error == "dev/identity failed"
 
@@ -162,7 +178,11 @@ def test_keep_going_runs_what_does_not_depend_on_the_failure() -> None:
     results = {o.label: o.result for o in kept}
     assert {o.label: o.error for o in kept}["dev/platform"] == "dev/foundation failed", "the root cause is passed on"
     assert results == {
-        "dev/foundation": "failed", "dev/identity": "skipped", "dev/platform": "skipped", "dev/projects": "skipped", "staging/hosting": "applied",
+        "dev/foundation": "failed",
+        "dev/identity": "skipped",
+        "dev/platform": "skipped",
+        "dev/projects": "skipped",
+        "staging/hosting": "applied",
     }
 
 
@@ -183,7 +203,9 @@ def test_every_stack_with_buckets_receives_the_environments_force_destroy() -> N
 
     for env in load_envs(None):
         throw_away = env.model_copy(update={"storage": env.storage.model_copy(update={"force_destroy": True})})
-        for stack in ({"dev": ("foundation", "projects")}.get(env.kind) or ("hosting",)):
+        for stack in {"dev": ("foundation", "projects")}.get(env.kind) or ("hosting",):
             for config, expected in ((env, False), (throw_away, True)):
                 inputs = STACKS[stack].inputs(config)
-                assert inputs.get("force_destroy", inputs.get("storage", {}).get("force_destroy")) is expected, f"{env.name}/{stack}"
+                assert inputs.get("force_destroy", inputs.get("storage", {}).get("force_destroy")) is expected, (
+                    f"{env.name}/{stack}"
+                )

@@ -15,7 +15,9 @@ def _planned(stack: str, resources: int) -> StackOutcome:
 
 
 def test_table_lists_every_stack_with_result_and_reason() -> None:
-    failed = StackOutcome("dev", "identity", "apply", result="failed", error="Error: creating IAM Role | AccessDenied\nmore")
+    failed = StackOutcome(
+        "dev", "identity", "apply", result="failed", error="Error: creating IAM Role | AccessDenied\nmore"
+    )
     skipped = StackOutcome("dev", "platform", "apply", result="skipped", error="dev/identity failed")
     text = markdown_report.render("apply", "aws", [_planned("foundation", 2), failed, skipped], 40.0, "report.txt")
     assert text.startswith("### `apply` on `aws`: failed (3 stack(s), 40 s)")

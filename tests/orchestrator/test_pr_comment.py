@@ -66,7 +66,10 @@ def test_the_token_is_sent_as_a_bearer_header(fake_github: FakeGitHub) -> None:
     pr_comment.upsert(_context(fake_github), PR, "plan")
     for request in fake_github.requests:
         assert request.headers["authorization"] == f"Bearer {TOKEN}"
-        assert request.headers["accept"] == "application/vnd.github+json" and request.headers["x-github-api-version"] == "2022-11-28"
+        assert (
+            request.headers["accept"] == "application/vnd.github+json"
+            and request.headers["x-github-api-version"] == "2022-11-28"
+        )
     assert fake_github.requests[-1].body == {"body": f"{MARKER}\nplan"}
 
 
@@ -113,7 +116,9 @@ def test_the_context_defaults_to_api_github_com(monkeypatch: pytest.MonkeyPatch)
     assert GitHubContext.from_environment() == GitHubContext("https://api.github.com", REPOSITORY, TOKEN)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/", "http://localhost:9000", "https://github.example.com/api/v3/"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/", "http://localhost:9000", "https://github.example.com/api/v3/"]
+)
 def test_the_context_accepts_https_and_local_http(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     _set(monkeypatch, GITHUB_API_URL=url, GITHUB_REPOSITORY=REPOSITORY, GITHUB_TOKEN=TOKEN)
     assert GitHubContext.from_environment().api_url == url.rstrip("/")
@@ -133,8 +138,18 @@ def test_the_context_accepts_https_and_local_http(monkeypatch: pytest.MonkeyPatc
         ({"GITHUB_API_URL": "file:///etc/passwd"}, "must be an https:// URL"),
     ],
 )
-def test_the_context_refuses_bad_variables(monkeypatch: pytest.MonkeyPatch, variables: dict[str, str | None], problem: str) -> None:
-    _set(monkeypatch, **{"GITHUB_API_URL": "https://api.github.com", "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_TOKEN": TOKEN, **variables})
+def test_the_context_refuses_bad_variables(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str | None], problem: str
+) -> None:
+    _set(
+        monkeypatch,
+        **{
+            "GITHUB_API_URL": "https://api.github.com",
+            "GITHUB_REPOSITORY": REPOSITORY,
+            "GITHUB_TOKEN": TOKEN,
+            **variables,
+        },
+    )
     with pytest.raises(ConfigError) as raised:
         GitHubContext.from_environment()
     [found] = raised.value.problems

@@ -11,7 +11,10 @@ from orchestrator.protected import ADMINISTERED_RESOURCES, administered_changes
 
 def test_a_plan_that_creates_changes_or_deletes_a_boundary_is_the_deploy_roles() -> None:
     for action in ("create", "update", "delete", "replace"):
-        changes = [(action, "module.stack.module.identity.aws_iam_policy.boundary"), ("create", "module.stack.aws_ssm_parameter.contract")]
+        changes = [
+            (action, "module.stack.module.identity.aws_iam_policy.boundary"),
+            ("create", "module.stack.aws_ssm_parameter.contract"),
+        ]
         assert administered_changes(changes) == ["module.stack.module.identity.aws_iam_policy.boundary"]
 
 

@@ -28,15 +28,27 @@ def _domain(c: dict[str, Any], vpc: str, subnet: str) -> tuple[str, str]:
     """A domain as AWS leaves it: its EFS (from the emulator), plus what AWS adds in the VPC."""
     role = c["iam"].create_role(RoleName="exec", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     domain_id = c["sagemaker"].create_domain(
-        DomainName="studio", AuthMode="IAM", VpcId=vpc, SubnetIds=[subnet], AppNetworkAccessType="VpcOnly",
+        DomainName="studio",
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=[subnet],
+        AppNetworkAccessType="VpcOnly",
         DefaultUserSettings={"ExecutionRole": role},
     )["DomainId"]
     efs_id = c["sagemaker"].describe_domain(DomainId=domain_id)["HomeEfsFileSystemId"]
-    inbound = c["ec2"].create_security_group(GroupName=f"security-group-for-inbound-nfs-{domain_id}", Description="nfs in", VpcId=vpc)["GroupId"]
-    outbound = c["ec2"].create_security_group(GroupName=f"security-group-for-outbound-nfs-{domain_id}", Description="nfs out", VpcId=vpc)["GroupId"]
+    inbound = c["ec2"].create_security_group(
+        GroupName=f"security-group-for-inbound-nfs-{domain_id}", Description="nfs in", VpcId=vpc
+    )["GroupId"]
+    outbound = c["ec2"].create_security_group(
+        GroupName=f"security-group-for-outbound-nfs-{domain_id}", Description="nfs out", VpcId=vpc
+    )["GroupId"]
     nfs = {"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049}
-    c["ec2"].authorize_security_group_ingress(GroupId=inbound, IpPermissions=[{**nfs, "UserIdGroupPairs": [{"GroupId": outbound}]}])
-    c["ec2"].authorize_security_group_egress(GroupId=outbound, IpPermissions=[{**nfs, "UserIdGroupPairs": [{"GroupId": inbound}]}])
+    c["ec2"].authorize_security_group_ingress(
+        GroupId=inbound, IpPermissions=[{**nfs, "UserIdGroupPairs": [{"GroupId": outbound}]}]
+    )
+    c["ec2"].authorize_security_group_egress(
+        GroupId=outbound, IpPermissions=[{**nfs, "UserIdGroupPairs": [{"GroupId": inbound}]}]
+    )
     c["efs"].create_mount_target(FileSystemId=efs_id, SubnetId=subnet, SecurityGroups=[inbound])
     return domain_id, efs_id
 
@@ -69,6 +81,9 @@ def test_a_deleted_domains_efs_mount_targets_and_groups_are_found_and_removed() 
     remove(leftover, c["efs"], c["ec2"], said.append, timeout=5, poll=0.01)
     assert find_leftovers(c["efs"], c["ec2"], c["sagemaker"], vpc) == []
     assert all(fs["FileSystemId"] != efs_id for fs in c["efs"].describe_file_systems()["FileSystems"])
-    names = [g["GroupName"] for g in c["ec2"].describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]]
+    names = [
+        g["GroupName"]
+        for g in c["ec2"].describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]
+    ]
     assert not [n for n in names if "nfs" in n]
     assert said[0].startswith("deleting mount target") and said[-1].startswith("deleting security group")

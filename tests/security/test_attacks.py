@@ -35,7 +35,9 @@ def _package(world: World, status: str) -> dict[str, object]:
         "ModelPackageGroupName": f"mlops-dev-{PROJECT}",
         "ModelApprovalStatus": status,
         "InferenceSpecification": {
-            "Containers": [{"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://mlops-dev-models-{dev}/{PROJECT}/attack/model.tar.gz"}],
+            "Containers": [
+                {"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://mlops-dev-models-{dev}/{PROJECT}/attack/model.tar.gz"}
+            ],
             "SupportedContentTypes": ["text/csv"],
             "SupportedResponseMIMETypes": ["text/csv"],
         },
@@ -54,10 +56,16 @@ def test_a_stage_deploy_role_reaches_its_endpoint_by_the_exact_name_the_deploy_c
         sagemaker = client(world.url, deployer, "sagemaker")
         not_refused(lambda: sagemaker.describe_endpoint(EndpointName=f"mlops-{stage}-{PROJECT}"))
         runtime = client(world.url, deployer, "sagemaker-runtime")
-        refused(lambda: runtime.invoke_endpoint(EndpointName=f"mlops-{stage}-other-project", Body=b"1", ContentType="text/csv"))
+        refused(
+            lambda: runtime.invoke_endpoint(
+                EndpointName=f"mlops-{stage}-other-project", Body=b"1", ContentType="text/csv"
+            )
+        )
     # The earlier policy named endpoint/<prefix>-<stage>-<project>-*, which the exact name does not match.
     endpoint = f"arn:aws:sagemaker:{REGION}:{world.accounts['staging']}:endpoint/mlops-staging-{PROJECT}"
-    verdict = decided_before("mlops-staging-abalone-deploy", Request("sagemaker:DescribeEndpoint", endpoint), world.accounts["staging"])
+    verdict = decided_before(
+        "mlops-staging-abalone-deploy", Request("sagemaker:DescribeEndpoint", endpoint), world.accounts["staging"]
+    )
     assert verdict.decision is Decision.IMPLICIT_DENY
 
 
@@ -77,10 +85,14 @@ def test_the_pull_request_plan_role_can_neither_take_nor_break_a_state_lock(worl
     refused(lambda: dynamodb.put_item(TableName=table, Item={**lock_item, "Info": {"S": "{}"}}))
     refused(lambda: s3.delete_object(Bucket=bucket, Key="dev/foundation.tfstate.tflock"))
     refused(lambda: s3.put_object(Bucket=bucket, Key="dev/foundation.tfstate.tflock", Body=b"{}"))
-    not_refused(lambda: dynamodb.get_item(TableName=table, Key={"LockID": {"S": f"{bucket}/dev/foundation.tfstate-md5"}}))
+    not_refused(
+        lambda: dynamodb.get_item(TableName=table, Key={"LockID": {"S": f"{bucket}/dev/foundation.tfstate-md5"}})
+    )
     table_arn = f"arn:aws:dynamodb:{REGION}:{dev}:table/{table}"
     assert decided_before("mlops-dev-github-plan", Request("dynamodb:DeleteItem", table_arn), dev).allowed
-    assert decided_before("mlops-dev-github-plan", Request("s3:DeleteObject", f"arn:aws:s3:::{bucket}/dev/foundation.tfstate.tflock"), dev).allowed
+    assert decided_before(
+        "mlops-dev-github-plan", Request("s3:DeleteObject", f"arn:aws:s3:::{bucket}/dev/foundation.tfstate.tflock"), dev
+    ).allowed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,7 +113,11 @@ def test_nobody_registers_a_model_approved_and_the_team_lead_registers_nothing(w
     dev = world.accounts["dev"]
     group = f"arn:aws:sagemaker:{REGION}:{dev}:model-package-group/mlops-dev-{PROJECT}"
     for status in ("Approved", "PendingManualApproval"):
-        request = Request("sagemaker:CreateModelPackage", group, {"sagemaker:ModelApprovalStatus": status, "aws:RequestedRegion": REGION})
+        request = Request(
+            "sagemaker:CreateModelPackage",
+            group,
+            {"sagemaker:ModelApprovalStatus": status, "aws:RequestedRegion": REGION},
+        )
         assert decided_before("mlops-dev-team-lead", request, dev).allowed, status
     unsaid = Request("sagemaker:CreateModelPackage", group, {"aws:RequestedRegion": REGION})
     assert decided_before("mlops-dev-pipeline-execution", unsaid, dev).allowed
@@ -141,7 +157,9 @@ def test_no_persona_writes_or_deletes_a_model_artifact(world: World) -> None:
         for persona in ("mlops-dev-data-scientist", "mlops-dev-team-lead"):
             assert not authorize(applied_role(world.url, dev, persona), request, dev).allowed, (persona, action)
             assert decided_before(persona, request, dev).allowed, (persona, action)
-        assert authorize(applied_role(world.url, dev, "mlops-dev-pipeline-execution"), request, dev).allowed, "the jobs' roles write artifacts"
+        assert authorize(applied_role(world.url, dev, "mlops-dev-pipeline-execution"), request, dev).allowed, (
+            "the jobs' roles write artifacts"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,19 +170,35 @@ def test_no_persona_writes_or_deletes_a_model_artifact(world: World) -> None:
 def test_a_persona_session_carries_only_the_callers_own_studio_user_profile(world: World) -> None:
     """Persona trust StudioUserProfileTagFromTheIdentityProvider: aws:RequestTag/<tag> must equal the
     caller's own ${aws:PrincipalTag/<tag>}, the value the identity provider gave its session."""
-    alice_sso = session(world.url, SSO_DATA_SCIENTISTS, tags={STUDIO_TAG: "alice"})  # Identity Center's session for alice
+    alice_sso = session(
+        world.url, SSO_DATA_SCIENTISTS, tags={STUDIO_TAG: "alice"}
+    )  # Identity Center's session for alice
     persona = _role(world, "dev", "data-scientist")
     as_alice = session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "alice"})
-    assert client(world.url, as_alice, "sts").get_caller_identity()["Arn"].endswith("assumed-role/mlops-dev-data-scientist/attacker")
+    assert (
+        client(world.url, as_alice, "sts")
+        .get_caller_identity()["Arn"]
+        .endswith("assumed-role/mlops-dev-data-scientist/attacker")
+    )
     message = refused(lambda: session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "bob"}))
     assert "sts:" in message
     refused(lambda: session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "alice", "team": "x"}))
     # Before: the trust policy let the caller tag its session with any profile.
     from orchestrator.policy.authorization import Caller  # noqa: PLC0415
 
-    sso = Caller(account="999999999999", arn=SSO_DATA_SCIENTISTS, identity_policies=({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},))
-    request = Request("sts:TagSession", persona, {"aws:RequestTag/" + STUDIO_TAG: "bob", "aws:TagKeys": [STUDIO_TAG], "aws:PrincipalTag/" + STUDIO_TAG: "alice"})
-    assert decided_before("mlops-dev-data-scientist", request, world.accounts["dev"], trust_of="mlops-dev-data-scientist", caller=sso).allowed
+    sso = Caller(
+        account="999999999999",
+        arn=SSO_DATA_SCIENTISTS,
+        identity_policies=({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},),
+    )
+    request = Request(
+        "sts:TagSession",
+        persona,
+        {"aws:RequestTag/" + STUDIO_TAG: "bob", "aws:TagKeys": [STUDIO_TAG], "aws:PrincipalTag/" + STUDIO_TAG: "alice"},
+    )
+    assert decided_before(
+        "mlops-dev-data-scientist", request, world.accounts["dev"], trust_of="mlops-dev-data-scientist", caller=sso
+    ).allowed
 
 
 def test_an_outside_account_reads_no_registry_and_no_endpoint(world: World) -> None:
@@ -173,9 +207,13 @@ def test_an_outside_account_reads_no_registry_and_no_endpoint(world: World) -> N
     arn = f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package/mlops-dev-{PROJECT}/1"
     refused(lambda: client(world.url, outsider, "sagemaker").describe_model_package(ModelPackageName=arn))
     staging_admin = session(world.url, f"arn:aws:iam::{world.accounts['staging']}:role/inspector")
-    refused(lambda: boto3.client("sagemaker", endpoint_url=world.url, region_name=REGION, **staging_admin).list_model_packages(
-        ModelPackageGroupName=f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package-group/mlops-dev-{PROJECT}"
-    ))
+    refused(
+        lambda: boto3.client(
+            "sagemaker", endpoint_url=world.url, region_name=REGION, **staging_admin
+        ).list_model_packages(
+            ModelPackageGroupName=f"arn:aws:sagemaker:{REGION}:{world.accounts['dev']}:model-package-group/mlops-dev-{PROJECT}"
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,7 +251,9 @@ def test_the_vpc_endpoints_reach_no_bucket_and_serve_no_principal_of_another_acc
     assert evaluate([gateway], put(dev)) is Decision.ALLOW
     assert evaluate([gateway], put("444444444444")) is Decision.IMPLICIT_DENY, "a same-named bucket in another account"
     assert evaluate([interface], assume(dev)) is Decision.ALLOW
-    assert evaluate([interface], assume("444444444444")) is Decision.IMPLICIT_DENY, "another account's credentials used from inside the VPC"
+    assert evaluate([interface], assume("444444444444")) is Decision.IMPLICIT_DENY, (
+        "another account's credentials used from inside the VPC"
+    )
     earlier = before("mlops-dev-vpc-endpoints")
     assert evaluate([earlier["s3_gateway_endpoint_policy"]], put("444444444444")) is Decision.ALLOW
     assert evaluate([earlier["sts_interface_endpoint_policy"]], assume("444444444444")) is Decision.ALLOW
@@ -235,17 +275,46 @@ def test_from_inside_the_vpc_a_job_role_reaches_its_buckets_and_no_bucket_of_ano
     drop = "exfiltration-drop-444444444444"
     attacker_s3 = client(world.url, attacker, "s3")
     attacker_s3.create_bucket(Bucket=drop, CreateBucketConfiguration={"LocationConstraint": REGION})
-    attacker_s3.put_bucket_policy(Bucket=drop, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{drop}/*"}
-    ]}))
+    attacker_s3.put_bucket_policy(
+        Bucket=drop,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:PutObject",
+                        "Resource": f"arn:aws:s3:::{drop}/*",
+                    }
+                ],
+            }
+        ),
+    )
     try:
         pipeline = client(inside, session(world.url, _role(world, "dev", "pipeline-execution")), "s3")
-        key = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
-        pipeline.put_object(Bucket=f"mlops-dev-models-{dev}", Key=f"{PROJECT}/security-suite/probe.txt", Body=b"ok", ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+        key = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"][
+            "Value"
+        ]
+        pipeline.put_object(
+            Bucket=f"mlops-dev-models-{dev}",
+            Key=f"{PROJECT}/security-suite/probe.txt",
+            Body=b"ok",
+            ServerSideEncryption="aws:kms",
+            SSEKMSKeyId=key,
+        )
         message = refused(lambda: pipeline.put_object(Bucket=drop, Key="data.csv", Body=b"secret"))
         assert "VPC endpoint policy" in message
         outside = client(world.url, session(world.url, _role(world, "dev", "pipeline-execution")), "s3")
-        refused(lambda: outside.put_object(Bucket=f"mlops-dev-models-{dev}", Key=f"{PROJECT}/security-suite/probe.txt", Body=b"ok", ServerSideEncryption="aws:kms", SSEKMSKeyId=key))
+        refused(
+            lambda: outside.put_object(
+                Bucket=f"mlops-dev-models-{dev}",
+                Key=f"{PROJECT}/security-suite/probe.txt",
+                Body=b"ok",
+                ServerSideEncryption="aws:kms",
+                SSEKMSKeyId=key,
+            )
+        )
     finally:
         # The probe object stays (like the model artifacts beside it): a delete would leave a delete
         # marker in the versioned bucket, which the emulator cannot empty when the world is destroyed.
@@ -279,11 +348,18 @@ def test_an_archive_swapped_after_registration_is_refused_by_the_deployment(worl
 
     # The pipeline, inside the VPC: writes the archive and registers it, pending approval, with its digest.
     pipeline = session(world.url, _role(world, "dev", "pipeline-execution"))
-    client(inside, pipeline, "s3").put_object(Bucket=bucket, Key=key, Body=archive, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    client(inside, pipeline, "s3").put_object(
+        Bucket=bucket, Key=key, Body=archive, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn
+    )
     arn = client(inside, pipeline, "sagemaker").create_model_package(
-        **_package(world, "PendingManualApproval") | {"InferenceSpecification": {
-            "Containers": [{"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://{bucket}/{key}"}],
-            "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}},
+        **_package(world, "PendingManualApproval")
+        | {
+            "InferenceSpecification": {
+                "Containers": [{"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://{bucket}/{key}"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            }
+        },
         CustomerMetadataProperties={"model-sha256": hashlib.sha256(archive).hexdigest()},
     )["ModelPackageArn"]
 
@@ -294,7 +370,9 @@ def test_an_archive_swapped_after_registration_is_refused_by_the_deployment(worl
 
     # The execution role, inside the VPC (a Studio notebook), swaps the archive.
     execution = session(world.url, _role(world, "dev", "sagemaker-execution"))
-    client(inside, execution, "s3").put_object(Bucket=bucket, Key=key, Body=b"a poisoned model", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    client(inside, execution, "s3").put_object(
+        Bucket=bucket, Key=key, Body=b"a poisoned model", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn
+    )
     with pytest.raises(ArtifactError, match="has changed since it was registered"):
         verify_artifact(client(world.url, deployer, "s3"), package)
 
@@ -306,12 +384,22 @@ def test_the_data_science_admin_cannot_publish_a_template_version_or_a_launch_co
     dev = world.accounts["dev"]
     bucket = f"mlops-dev-sc-templates-{dev}"
     inspector = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "s3")
-    [current, *_] = [o["Key"] for o in inspector.list_objects_v2(Bucket=bucket, Prefix="templates/model-deploy-2/")["Contents"]]
+    [current, *_] = [
+        o["Key"] for o in inspector.list_objects_v2(Bucket=bucket, Prefix="templates/model-deploy-2/")["Contents"]
+    ]
     admin = client(world.url, session(world.url, _role(world, "dev", "data-science-admin")), "s3")
     visible = "sagemaker:studio-visibility=true"
-    refused(lambda: admin.put_object(Bucket=bucket, Key="templates/model-deploy-2/v9/evil.yaml", Body=b"Resources: {}", Tagging=visible))
+    refused(
+        lambda: admin.put_object(
+            Bucket=bucket, Key="templates/model-deploy-2/v9/evil.yaml", Body=b"Resources: {}", Tagging=visible
+        )
+    )
     refused(lambda: admin.put_object(Bucket=bucket, Key=current, Body=b"Resources: {}"))
     refused(lambda: admin.put_object_tagging(Bucket=bucket, Key=current, Tagging={"TagSet": []}))
     # Before: the admin could add a version to a Service Catalog product (the earlier distribution).
-    request = Request("servicecatalog:CreateProvisioningArtifact", f"arn:aws:catalog:{REGION}:{dev}:product/prod-abcdefghijklm", {"aws:RequestedRegion": REGION})
+    request = Request(
+        "servicecatalog:CreateProvisioningArtifact",
+        f"arn:aws:catalog:{REGION}:{dev}:product/prod-abcdefghijklm",
+        {"aws:RequestedRegion": REGION},
+    )
     assert decided_before("mlops-dev-data-science-admin", request, dev).allowed

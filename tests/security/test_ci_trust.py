@@ -43,7 +43,9 @@ PROTECTED = Job(REPOSITORY, ref="refs/heads/main", environment="dev", include_cl
 OTHER_BRANCH = Job(REPOSITORY, ref="refs/heads/feature", environment="dev", include_claim_keys=KEYS)
 TAG = Job(REPOSITORY, ref="refs/tags/v1", environment="dev", include_claim_keys=KEYS)
 PULL_REQUEST = Job(REPOSITORY, ref="refs/pull/42/merge", event_name="pull_request", include_claim_keys=KEYS)
-PULL_REQUEST_IN_DEV = Job(REPOSITORY, ref="refs/pull/42/merge", event_name="pull_request", environment="dev", include_claim_keys=KEYS)
+PULL_REQUEST_IN_DEV = Job(
+    REPOSITORY, ref="refs/pull/42/merge", event_name="pull_request", environment="dev", include_claim_keys=KEYS
+)
 
 
 def _role_arn(world: World, role: str) -> str:
@@ -61,14 +63,20 @@ def _token_request(account: str, role_arn: str, job: Job) -> tuple[Caller, Reque
     only claims of GitHub's tokens IAM turns into condition keys)."""
     provider = f"arn:aws:iam::{account}:oidc-provider/{GITHUB}"
     claims = token_claims(job, int(time.time()))
-    context: dict[str, Any] = {f"{GITHUB}:sub": claims["sub"], f"{GITHUB}:aud": claims["aud"], "sts:RoleSessionName": "github-actions"}
+    context: dict[str, Any] = {
+        f"{GITHUB}:sub": claims["sub"],
+        f"{GITHUB}:aud": claims["aud"],
+        "sts:RoleSessionName": "github-actions",
+    }
     return Caller(account=account, arn=provider, federated=provider), Request(ACTION, role_arn, context)
 
 
 def _decided(world: World, role: str, job: Job) -> Verdict:
     account = world.accounts["dev"]
     caller, request = _token_request(account, _role_arn(world, role), job)
-    return authorize(caller, request, account, ResourcePolicy(_applied_trust(world, role), account, ResourcePolicyKind.TRUST))
+    return authorize(
+        caller, request, account, ResourcePolicy(_applied_trust(world, role), account, ResourcePolicyKind.TRUST)
+    )
 
 
 def test_only_the_protected_branch_in_environment_dev_obtains_the_dev_apply_role(world: World) -> None:
@@ -82,10 +90,14 @@ def test_only_the_protected_branch_in_environment_dev_obtains_the_dev_apply_role
     earlier = Job(**{**asdict(OTHER_BRANCH), "include_claim_keys": None})
     assert token_claims(earlier, 0)["sub"] == f"repo:{REPOSITORY}:environment:dev"
     caller, request = _token_request(world.accounts["dev"], _role_arn(world, "mlops-dev-github-apply"), earlier)
-    assert decided_before("mlops-dev-github-apply", request, world.accounts["dev"], trust_of="mlops-dev-github-apply", caller=caller).allowed
+    assert decided_before(
+        "mlops-dev-github-apply", request, world.accounts["dev"], trust_of="mlops-dev-github-apply", caller=caller
+    ).allowed
 
 
-def test_the_plan_role_still_takes_pull_requests_and_the_protected_branch_in_the_customised_subject(world: World) -> None:
+def test_the_plan_role_still_takes_pull_requests_and_the_protected_branch_in_the_customised_subject(
+    world: World,
+) -> None:
     """github-oidc GitHubActionsPullRequests (any pull request's merge ref) and GitHubActionsPlanBranch."""
     main_branch = Job(REPOSITORY, ref="refs/heads/main", event_name="schedule", include_claim_keys=KEYS)
     for job in (PULL_REQUEST, main_branch):
@@ -104,13 +116,17 @@ def _assumed(world: World, job: Job) -> str:
         token = str(json.loads(response.read())["token"])
     sts = boto3.client("sts", endpoint_url=world.url, region_name=REGION, config=Config(signature_version=UNSIGNED))
     try:
-        answer = sts.assume_role_with_web_identity(RoleArn=_role_arn(world, "mlops-dev-github-apply"), RoleSessionName="github-actions", WebIdentityToken=token)
+        answer = sts.assume_role_with_web_identity(
+            RoleArn=_role_arn(world, "mlops-dev-github-apply"), RoleSessionName="github-actions", WebIdentityToken=token
+        )
     except ClientError as error:
         return str(error.response["Error"]["Code"])
     return str(answer["AssumedRoleUser"]["Arn"])
 
 
 def test_through_the_emulators_sts_only_the_protected_branch_gets_credentials(world: World) -> None:
-    assert _assumed(world, PROTECTED).startswith(f"arn:aws:sts::{world.accounts['dev']}:assumed-role/mlops-dev-github-apply/")
+    assert _assumed(world, PROTECTED).startswith(
+        f"arn:aws:sts::{world.accounts['dev']}:assumed-role/mlops-dev-github-apply/"
+    )
     for job in (OTHER_BRANCH, PULL_REQUEST):
         assert _assumed(world, job) == "AccessDenied", job

@@ -58,7 +58,9 @@ def _pull_request(world: World, repository: str = REPOSITORY) -> str:
 
 def _assume(world: World, role_arn: str, token: str) -> dict[str, Any]:
     sts = boto3.client("sts", endpoint_url=world.url, region_name=REGION, config=Config(signature_version=UNSIGNED))
-    return dict(sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="github-actions", WebIdentityToken=token))
+    return dict(
+        sts.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="github-actions", WebIdentityToken=token)
+    )
 
 
 def _refusal(world: World, role_arn: str, token: str) -> str:
@@ -69,13 +71,19 @@ def _refusal(world: World, role_arn: str, token: str) -> str:
 
 def _credentials(answer: dict[str, Any]) -> dict[str, str]:
     creds = answer["Credentials"]
-    return {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"], "aws_session_token": creds["SessionToken"]}
+    return {
+        "aws_access_key_id": creds["AccessKeyId"],
+        "aws_secret_access_key": creds["SecretAccessKey"],
+        "aws_session_token": creds["SessionToken"],
+    }
 
 
 def test_a_pull_request_obtains_the_plan_role_and_not_the_apply_role(world: World) -> None:
     token = _pull_request(world)
     answer = _assume(world, _role(world, "dev", "plan"), token)
-    assert answer["AssumedRoleUser"]["Arn"].startswith(f"arn:aws:sts::{world.accounts['dev']}:assumed-role/mlops-dev-github-plan/")
+    assert answer["AssumedRoleUser"]["Arn"].startswith(
+        f"arn:aws:sts::{world.accounts['dev']}:assumed-role/mlops-dev-github-plan/"
+    )
     caller = client(world.url, _credentials(answer), "sts").get_caller_identity()
     assert caller["Arn"] == answer["AssumedRoleUser"]["Arn"]
     for env in world.envs:
@@ -87,22 +95,33 @@ def test_the_plan_session_is_decided_by_the_plan_roles_policies(world: World) ->
     iam = client(world.url, _credentials(_assume(world, _role(world, "dev", "plan"), _pull_request(world))), "iam")
     iam.get_role(RoleName="mlops-dev-github-plan")
     with pytest.raises(ClientError) as denied:
-        iam.create_role(RoleName="mlops-dev-from-a-pull-request", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+        iam.create_role(
+            RoleName="mlops-dev-from-a-pull-request",
+            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+        )
     assert denied.value.response["Error"]["Code"] == "AccessDenied"
 
 
 def test_the_dev_environment_on_the_protected_branch_obtains_the_dev_apply_role_only(world: World) -> None:
     token = _token(world, environment="dev")
     answer = _assume(world, _role(world, "dev", "apply"), token)
-    assert answer["AssumedRoleUser"]["Arn"].startswith(f"arn:aws:sts::{world.accounts['dev']}:assumed-role/mlops-dev-github-apply/")
+    assert answer["AssumedRoleUser"]["Arn"].startswith(
+        f"arn:aws:sts::{world.accounts['dev']}:assumed-role/mlops-dev-github-apply/"
+    )
     for env in ("staging", "prod"):
         assert _refusal(world, _role(world, env, "apply"), token) == "AccessDenied", env
     # The dev environment on another branch: its subject names that branch, which the trust does not.
-    assert _refusal(world, _role(world, "dev", "apply"), _token(world, environment="dev", ref="refs/heads/feature")) == "AccessDenied"
+    assert (
+        _refusal(world, _role(world, "dev", "apply"), _token(world, environment="dev", ref="refs/heads/feature"))
+        == "AccessDenied"
+    )
 
 
 def test_another_repository_obtains_nothing(world: World) -> None:
-    for token in (_pull_request(world, "someone/mlops-platform"), _token(world, repository="example-org/other", environment="prod")):
+    for token in (
+        _pull_request(world, "someone/mlops-platform"),
+        _token(world, repository="example-org/other", environment="prod"),
+    ):
         for env in world.envs:
             for kind in ("plan", "apply"):
                 assert _refusal(world, _role(world, env, kind), token) == "AccessDenied", (env, kind)
@@ -119,8 +138,12 @@ def test_a_token_not_signed_by_the_issuer_is_refused_though_its_claims_match_the
     provider = f"arn:aws:iam::{account}:oidc-provider/{GITHUB}"
     claims = token_claims(Job(**_job(environment="dev")), int(time.time()))
     context = {f"{GITHUB}:sub": claims["sub"], f"{GITHUB}:aud": claims["aud"]}
-    verdict = authorize(Caller(account=account, arn=provider, federated=provider), Request("sts:AssumeRoleWithWebIdentity", _role(world, "dev", "apply"), context),
-                        account, ResourcePolicy(trust, account, ResourcePolicyKind.TRUST))
+    verdict = authorize(
+        Caller(account=account, arn=provider, federated=provider),
+        Request("sts:AssumeRoleWithWebIdentity", _role(world, "dev", "apply"), context),
+        account,
+        ResourcePolicy(trust, account, ResourcePolicyKind.TRUST),
+    )
     assert verdict.allowed, verdict
 
 

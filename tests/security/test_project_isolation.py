@@ -53,7 +53,12 @@ def _package(world: World, project: str) -> dict[str, Any]:
         "ModelPackageGroupName": f"mlops-dev-{project}",
         "ModelApprovalStatus": "PendingManualApproval",
         "InferenceSpecification": {
-            "Containers": [{"Image": XGBOOST_IMAGE, "ModelDataUrl": f"s3://mlops-dev-models-{dev}/{project}/security-suite/model.tar.gz"}],
+            "Containers": [
+                {
+                    "Image": XGBOOST_IMAGE,
+                    "ModelDataUrl": f"s3://mlops-dev-models-{dev}/{project}/security-suite/model.tar.gz",
+                }
+            ],
             "SupportedContentTypes": ["text/csv"],
             "SupportedResponseMIMETypes": ["text/csv"],
         },
@@ -66,8 +71,16 @@ def _cross_project_requests(world: World) -> dict[str, Request]:
     group = f"arn:aws:sagemaker:{REGION}:{dev}:model-package-group/mlops-dev-{OTHER}"
     return {
         "read data": Request("s3:GetObject", f"arn:aws:s3:::mlops-dev-data-{dev}/{OTHER}/input/abalone.csv"),
-        "write models": Request("s3:PutObject", f"arn:aws:s3:::mlops-dev-models-{dev}/{OTHER}/runs/x/model.tar.gz", {"s3:x-amz-server-side-encryption": "aws:kms"}),
-        "register": Request("sagemaker:CreateModelPackage", group, {"sagemaker:ModelApprovalStatus": "PendingManualApproval", "aws:RequestedRegion": REGION}),
+        "write models": Request(
+            "s3:PutObject",
+            f"arn:aws:s3:::mlops-dev-models-{dev}/{OTHER}/runs/x/model.tar.gz",
+            {"s3:x-amz-server-side-encryption": "aws:kms"},
+        ),
+        "register": Request(
+            "sagemaker:CreateModelPackage",
+            group,
+            {"sagemaker:ModelApprovalStatus": "PendingManualApproval", "aws:RequestedRegion": REGION},
+        ),
     }
 
 
@@ -81,7 +94,15 @@ def test_a_projects_pipeline_and_job_roles_reach_only_its_own_prefix_and_group(w
     for role in (f"{PROJECT}-pipeline", f"{PROJECT}-pipeline-jobs"):
         s3 = client(inside, session(world.url, _role_arn(world, role)), "s3")
         refused(lambda: s3.get_object(Bucket=data, Key=f"{OTHER}/input/abalone.csv"))
-        refused(lambda: s3.put_object(Bucket=models, Key=f"{OTHER}/runs/x/model.tar.gz", Body=b"poisoned", ServerSideEncryption="aws:kms", SSEKMSKeyId=key))
+        refused(
+            lambda: s3.put_object(
+                Bucket=models,
+                Key=f"{OTHER}/runs/x/model.tar.gz",
+                Body=b"poisoned",
+                ServerSideEncryption="aws:kms",
+                SSEKMSKeyId=key,
+            )
+        )
         refused(lambda: s3.list_objects_v2(Bucket=data, Prefix=f"{OTHER}/"))
         not_refused(lambda: s3.get_object(Bucket=data, Key=f"{PROJECT}/input/abalone.csv"))
         not_refused(lambda: s3.list_objects_v2(Bucket=data, Prefix=f"{PROJECT}/"))
@@ -89,7 +110,13 @@ def test_a_projects_pipeline_and_job_roles_reach_only_its_own_prefix_and_group(w
         message = refused(lambda: sagemaker.create_model_package(**_package(world, OTHER)))
         assert "sagemaker:CreateModelPackage" in message, message
     jobs = client(inside, session(world.url, _role_arn(world, f"{PROJECT}-pipeline-jobs")), "s3")
-    jobs.put_object(Bucket=models, Key=f"{PROJECT}/security-suite/probe.txt", Body=b"ok", ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+    jobs.put_object(
+        Bucket=models,
+        Key=f"{PROJECT}/security-suite/probe.txt",
+        Body=b"ok",
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=key,
+    )
     pipeline = client(inside, session(world.url, _role_arn(world, f"{PROJECT}-pipeline")), "sagemaker")
     not_refused(lambda: pipeline.create_model_package(**_package(world, PROJECT)))
 
@@ -106,9 +133,19 @@ def test_a_projects_pipeline_role_creates_only_isolated_jobs_inside_the_guardrai
     environment's subnets (DenyJobsWithoutVpcSubnets). The shared role allowed a job without isolation."""
     dev = world.accounts["dev"]
     inspector = client(world.url, session(world.url, f"arn:aws:iam::{dev}:role/inspector"), "ssm")
-    contract = {name: inspector.get_parameter(Name=f"/mlops/dev/{name}")["Parameter"]["Value"]
-                for name in ("network/private-subnet-ids", "network/sagemaker-security-group-id", "kms/ebs-key-arn", "kms/data-key-arn")}
-    vpc = {"Subnets": contract["network/private-subnet-ids"].split(","), "SecurityGroupIds": [contract["network/sagemaker-security-group-id"]]}
+    contract = {
+        name: inspector.get_parameter(Name=f"/mlops/dev/{name}")["Parameter"]["Value"]
+        for name in (
+            "network/private-subnet-ids",
+            "network/sagemaker-security-group-id",
+            "kms/ebs-key-arn",
+            "kms/data-key-arn",
+        )
+    }
+    vpc = {
+        "Subnets": contract["network/private-subnet-ids"].split(","),
+        "SecurityGroupIds": [contract["network/sagemaker-security-group-id"]],
+    }
     sagemaker = client(world.url, session(world.url, _role_arn(world, f"{PROJECT}-pipeline")), "sagemaker")
 
     def job(network: dict[str, Any]) -> dict[str, Any]:
@@ -116,30 +153,60 @@ def test_a_projects_pipeline_role_creates_only_isolated_jobs_inside_the_guardrai
             "ProcessingJobName": "security-suite-isolation",
             "RoleArn": _role_arn(world, f"{PROJECT}-pipeline-jobs"),
             "AppSpecification": {"ImageUri": XGBOOST_IMAGE},
-            "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 30, "VolumeKmsKeyId": contract["kms/ebs-key-arn"]}},
+            "ProcessingResources": {
+                "ClusterConfig": {
+                    "InstanceCount": 1,
+                    "InstanceType": "ml.m5.large",
+                    "VolumeSizeInGB": 30,
+                    "VolumeKmsKeyId": contract["kms/ebs-key-arn"],
+                }
+            },
             "ProcessingOutputConfig": {"Outputs": [], "KmsKeyId": contract["kms/data-key-arn"]},
             "NetworkConfig": {"EnableInterContainerTrafficEncryption": True, **network},
         }
 
-    message = refused(lambda: sagemaker.create_processing_job(**job({"EnableNetworkIsolation": False, "VpcConfig": vpc})))
+    message = refused(
+        lambda: sagemaker.create_processing_job(**job({"EnableNetworkIsolation": False, "VpcConfig": vpc}))
+    )
     assert "no identity-based policy allows" in message, message
     message = refused(lambda: sagemaker.create_processing_job(**job({"EnableNetworkIsolation": True})))
     assert "explicit deny" in message, message
     processing = f"arn:aws:sagemaker:{REGION}:{dev}:processing-job/security-suite-isolation"
-    not_isolated = Request("sagemaker:CreateProcessingJob", processing, {
-        "sagemaker:VpcSubnets": vpc["Subnets"], "sagemaker:VpcSecurityGroupIds": vpc["SecurityGroupIds"],
-        "sagemaker:VolumeKmsKey": contract["kms/ebs-key-arn"], "sagemaker:VolumeKmsKeyArn": contract["kms/ebs-key-arn"],
-        "sagemaker:OutputKmsKey": contract["kms/data-key-arn"], "sagemaker:OutputKmsKeyArn": contract["kms/data-key-arn"],
-        "sagemaker:InterContainerTrafficEncryption": "true", "sagemaker:NetworkIsolation": "false", "aws:RequestedRegion": REGION,
-    })
+    not_isolated = Request(
+        "sagemaker:CreateProcessingJob",
+        processing,
+        {
+            "sagemaker:VpcSubnets": vpc["Subnets"],
+            "sagemaker:VpcSecurityGroupIds": vpc["SecurityGroupIds"],
+            "sagemaker:VolumeKmsKey": contract["kms/ebs-key-arn"],
+            "sagemaker:VolumeKmsKeyArn": contract["kms/ebs-key-arn"],
+            "sagemaker:OutputKmsKey": contract["kms/data-key-arn"],
+            "sagemaker:OutputKmsKeyArn": contract["kms/data-key-arn"],
+            "sagemaker:InterContainerTrafficEncryption": "true",
+            "sagemaker:NetworkIsolation": "false",
+            "aws:RequestedRegion": REGION,
+        },
+    )
     assert not authorize(applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline"), not_isolated, dev).allowed
-    assert authorize(applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline"), replace(not_isolated, context={**not_isolated.context, "sagemaker:NetworkIsolation": "true"}), dev).allowed
+    assert authorize(
+        applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline"),
+        replace(not_isolated, context={**not_isolated.context, "sagemaker:NetworkIsolation": "true"}),
+        dev,
+    ).allowed
     # The earlier world had other subnet and security group ids: its guardrails name them.
-    allowed = {s["Sid"]: next(iter(s["Condition"]["ForAnyValue:StringNotEquals"].values()))
-               for d in before("mlops-dev-pipeline-execution")["identity_policies"] for s in d["Statement"]
-               if s.get("Sid") in ("DenyJobsOutsideAllowedSubnets", "DenyJobsOutsideAllowedSecurityGroups")}
-    earlier_vpc = {"sagemaker:VpcSubnets": allowed["DenyJobsOutsideAllowedSubnets"], "sagemaker:VpcSecurityGroupIds": allowed["DenyJobsOutsideAllowedSecurityGroups"]}
-    assert decided_before("mlops-dev-pipeline-execution", replace(not_isolated, context={**not_isolated.context, **earlier_vpc}), dev).allowed
+    allowed = {
+        s["Sid"]: next(iter(s["Condition"]["ForAnyValue:StringNotEquals"].values()))
+        for d in before("mlops-dev-pipeline-execution")["identity_policies"]
+        for s in d["Statement"]
+        if s.get("Sid") in ("DenyJobsOutsideAllowedSubnets", "DenyJobsOutsideAllowedSecurityGroups")
+    }
+    earlier_vpc = {
+        "sagemaker:VpcSubnets": allowed["DenyJobsOutsideAllowedSubnets"],
+        "sagemaker:VpcSecurityGroupIds": allowed["DenyJobsOutsideAllowedSecurityGroups"],
+    }
+    assert decided_before(
+        "mlops-dev-pipeline-execution", replace(not_isolated, context={**not_isolated.context, **earlier_vpc}), dev
+    ).allowed
 
 
 def test_a_projects_ci_role_passes_only_its_own_pipeline_role_and_runs_only_its_own_pipeline(world: World) -> None:
@@ -151,15 +218,34 @@ def test_a_projects_ci_role_passes_only_its_own_pipeline_role_and_runs_only_its_
     own, other = f"mlops-dev-{PROJECT}-build", f"mlops-dev-{OTHER}-build"
     definition = json.dumps({"Version": "2020-12-01", "Steps": []})
     for role in (f"{OTHER}-pipeline", "pipeline-execution", f"{PROJECT}-pipeline-jobs"):
-        message = refused(lambda: ci.update_pipeline(PipelineName=own, PipelineDefinition=definition, RoleArn=_role_arn(world, role)))
+        message = refused(
+            lambda: ci.update_pipeline(PipelineName=own, PipelineDefinition=definition, RoleArn=_role_arn(world, role))
+        )
         assert "iam:PassRole" in message, (role, message)
-    refused(lambda: ci.update_pipeline(PipelineName=other, PipelineDefinition=definition, RoleArn=_role_arn(world, f"{PROJECT}-pipeline")))
+    refused(
+        lambda: ci.update_pipeline(
+            PipelineName=other, PipelineDefinition=definition, RoleArn=_role_arn(world, f"{PROJECT}-pipeline")
+        )
+    )
     refused(lambda: ci.start_pipeline_execution(PipelineName=other))
 
-    ci_role, pipeline_role = applied_role(world.url, dev, f"mlops-dev-{PROJECT}-ci"), applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline")
-    assert authorize(ci_role, Request("iam:PassRole", _role_arn(world, f"{PROJECT}-pipeline"), PASS_TO_SAGEMAKER), dev).allowed
-    assert authorize(pipeline_role, Request("iam:PassRole", _role_arn(world, f"{PROJECT}-pipeline-jobs"), PASS_TO_SAGEMAKER), dev).allowed
+    ci_role, pipeline_role = (
+        applied_role(world.url, dev, f"mlops-dev-{PROJECT}-ci"),
+        applied_role(world.url, dev, f"mlops-dev-{PROJECT}-pipeline"),
+    )
+    assert authorize(
+        ci_role, Request("iam:PassRole", _role_arn(world, f"{PROJECT}-pipeline"), PASS_TO_SAGEMAKER), dev
+    ).allowed
+    assert authorize(
+        pipeline_role, Request("iam:PassRole", _role_arn(world, f"{PROJECT}-pipeline-jobs"), PASS_TO_SAGEMAKER), dev
+    ).allowed
     for role in (f"{OTHER}-pipeline-jobs", "sagemaker-execution", f"{PROJECT}-pipeline"):
-        assert not authorize(pipeline_role, Request("iam:PassRole", _role_arn(world, role), PASS_TO_SAGEMAKER), dev).allowed, role
+        assert not authorize(
+            pipeline_role, Request("iam:PassRole", _role_arn(world, role), PASS_TO_SAGEMAKER), dev
+        ).allowed, role
     # Before: the role the CI role passed could pass the shared execution role, which reaches every project too.
-    assert decided_before("mlops-dev-pipeline-execution", Request("iam:PassRole", _role_arn(world, "sagemaker-execution"), PASS_TO_SAGEMAKER), dev).allowed
+    assert decided_before(
+        "mlops-dev-pipeline-execution",
+        Request("iam:PassRole", _role_arn(world, "sagemaker-execution"), PASS_TO_SAGEMAKER),
+        dev,
+    ).allowed

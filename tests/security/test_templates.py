@@ -43,7 +43,9 @@ VISIBLE = "sagemaker:studio-visibility"
 def template_findings(body: str) -> list[str]:
     """What a published template must not contain: account-root principals, account-id parameters."""
     template = _parse_template(body.encode())
-    findings = [f"account root principal {m.group(0)}" for m in ACCOUNT_ROOT.finditer(json.dumps(template.get("Resources", {})))]
+    findings = [
+        f"account root principal {m.group(0)}" for m in ACCOUNT_ROOT.finditer(json.dumps(template.get("Resources", {})))
+    ]
     for name, parameter in template.get("Parameters", {}).items():
         if "accountid" in name.lower() or ACCOUNT_ID_PATTERN.fullmatch(str(parameter.get("AllowedPattern", ""))):
             findings.append(f"account id parameter {name}")
@@ -74,13 +76,30 @@ def test_the_launch_role_creates_no_role_and_attaches_no_policy(world: World) ->
     dev = world.accounts["dev"]
     boundary = f"arn:aws:iam::{dev}:policy/mlops-dev-permission-boundary"
     iam = client(world.url, _launch(world), "iam")
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": OUTSIDER}, "Action": "sts:AssumeRole"}]})
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": OUTSIDER}, "Action": "sts:AssumeRole"}],
+        }
+    )
     role = "mlops-dev-project-escalation"
     assert "explicit deny" in refused(lambda: iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust))
-    assert "explicit deny" in refused(lambda: iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust, PermissionsBoundary=boundary))
+    assert "explicit deny" in refused(
+        lambda: iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust, PermissionsBoundary=boundary)
+    )
     for target in (role, "mlops-dev-pipeline-execution"):
-        assert "explicit deny" in refused(lambda: iam.attach_role_policy(RoleName=target, PolicyArn=ADMINISTRATOR_ACCESS))
-    refused(lambda: iam.put_role_policy(RoleName=role, PolicyName="escalation", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})))
+        assert "explicit deny" in refused(
+            lambda: iam.attach_role_policy(RoleName=target, PolicyArn=ADMINISTRATOR_ACCESS)
+        )
+    refused(
+        lambda: iam.put_role_policy(
+            RoleName=role,
+            PolicyName="escalation",
+            PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            ),
+        )
+    )
     refused(lambda: iam.update_assume_role_policy(RoleName="mlops-dev-pipeline-execution", PolicyDocument=trust))
 
     # Before: a project role with the boundary and any trust (an outside account), and any managed
@@ -88,7 +107,9 @@ def test_the_launch_role_creates_no_role_and_attaches_no_policy(world: World) ->
     role_arn = f"arn:aws:iam::{dev}:role/{role}"
     with_boundary: dict[str, str | bool | int | list[str]] = {"iam:PermissionsBoundary": boundary}
     assert decided_before(LAUNCH, Request("iam:CreateRole", role_arn, with_boundary), dev).allowed
-    assert decided_before(LAUNCH, Request("iam:AttachRolePolicy", role_arn, {**with_boundary, "iam:PolicyARN": ADMINISTRATOR_ACCESS}), dev).allowed
+    assert decided_before(
+        LAUNCH, Request("iam:AttachRolePolicy", role_arn, {**with_boundary, "iam:PolicyARN": ADMINISTRATOR_ACCESS}), dev
+    ).allowed
     assert not decided_before(LAUNCH, Request("iam:CreateRole", role_arn), dev).allowed
 
 
@@ -104,7 +125,12 @@ def test_the_launch_role_cannot_weaken_or_remove_a_project_buckets_public_access
     s3 = client(world.url, _launch(world), "s3")
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     try:
-        open_block = {"BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+        open_block = {
+            "BlockPublicAcls": False,
+            "IgnorePublicAcls": False,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        }
         refused(lambda: s3.delete_public_access_block(Bucket=bucket))
         refused(lambda: s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=open_block))
     finally:
@@ -128,13 +154,34 @@ def test_the_launch_role_still_provisions_the_deploy_template_through_cloudforma
         *(
             Request(action, bucket, via)
             for action in (
-                "s3:CreateBucket", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration", "s3:PutBucketVersioning",
-                "s3:PutBucketOwnershipControls", "s3:PutBucketLogging", "s3:PutLifecycleConfiguration", "s3:PutBucketTagging", "s3:PutBucketPolicy",
+                "s3:CreateBucket",
+                "s3:PutBucketPublicAccessBlock",
+                "s3:PutEncryptionConfiguration",
+                "s3:PutBucketVersioning",
+                "s3:PutBucketOwnershipControls",
+                "s3:PutBucketLogging",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutBucketTagging",
+                "s3:PutBucketPolicy",
             )
         ),
-        *(Request(action, group, via) for action in ("sagemaker:CreateModelPackageGroup", "sagemaker:PutModelPackageGroupPolicy", "sagemaker:AddTags")),
-        *(Request(action, f"arn:aws:events:{REGION}:{dev}:rule/mlops-dev-p-abc123def456-model-approval", via) for action in ("events:PutRule", "events:PutTargets")),
-        Request("iam:PassRole", f"arn:aws:iam::{dev}:role/mlops-dev-deploy-events", {**via, "iam:PassedToService": "events.amazonaws.com"}),
+        *(
+            Request(action, group, via)
+            for action in (
+                "sagemaker:CreateModelPackageGroup",
+                "sagemaker:PutModelPackageGroupPolicy",
+                "sagemaker:AddTags",
+            )
+        ),
+        *(
+            Request(action, f"arn:aws:events:{REGION}:{dev}:rule/mlops-dev-p-abc123def456-model-approval", via)
+            for action in ("events:PutRule", "events:PutTargets")
+        ),
+        Request(
+            "iam:PassRole",
+            f"arn:aws:iam::{dev}:role/mlops-dev-deploy-events",
+            {**via, "iam:PassedToService": "events.amazonaws.com"},
+        ),
     ]
     assert [c.action for c in calls if not authorize(launch, c, dev).allowed] == []
 
@@ -149,14 +196,17 @@ def test_studio_sees_one_version_per_template_without_account_roots_or_typed_in_
     is tagged visible; none names an account root or asks for an account id or an ARN."""
     dev = world.accounts["dev"]
     inspector = session(world.url, f"arn:aws:iam::{dev}:role/inspector")
-    location = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/project-templates/location")["Parameter"]["Value"]
+    location = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/project-templates/location")[
+        "Parameter"
+    ]["Value"]
     [domain] = client(world.url, inspector, "sagemaker").list_domains()["Domains"]
     tags = client(world.url, inspector, "sagemaker").list_tags(ResourceArn=domain["DomainArn"])["Tags"]
     assert {"Key": "sagemaker:projectS3TemplatesLocation", "Value": location} in tags
     bucket, _, prefix = location.removeprefix("s3://").partition("/")
     s3 = client(world.url, inspector, "s3")
     visible = [
-        item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
+        item["Key"]
+        for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix)["Contents"]
         if {"Key": VISIBLE, "Value": "true"} in s3.get_object_tagging(Bucket=bucket, Key=item["Key"])["TagSet"]
     ]
     assert sorted(key.removeprefix(prefix).split("/")[0] for key in visible) == ["model-build", "model-deploy-2"]
@@ -166,14 +216,20 @@ def test_studio_sees_one_version_per_template_without_account_roots_or_typed_in_
     # The deploy role ARNs are built from the platform's contract, per stage.
     body = (TEMPLATES / "model-deploy-v4.yaml").read_text(encoding="utf-8")
     for stage in ("staging", "prod"):
-        assert f"{{{{resolve:ssm:/${{PlatformPrefix}}/${{Environment}}/accounts/{stage}}}}}:role/${{PlatformPrefix}}-{stage}-${{SageMakerProjectName}}-deploy" in body
+        assert (
+            f"{{{{resolve:ssm:/${{PlatformPrefix}}/${{Environment}}/accounts/{stage}}}}}:role/${{PlatformPrefix}}-{stage}-${{SageMakerProjectName}}-deploy"
+            in body
+        )
 
 
 def test_the_earlier_deploy_template_versions_are_what_the_check_refuses() -> None:
     """v1 took the account ids from the user; v1 and v2 granted the whole staging and prod accounts; v3
     asked for the event target and its role."""
     v3 = template_findings((TEMPLATES / "model-deploy-v3.yaml").read_text(encoding="utf-8"))
-    assert v3 == ["ARN parameter DeployEventTargetArn", "ARN parameter DeployEventTargetRoleArn"]  # v3 asked for the event target
+    assert v3 == [
+        "ARN parameter DeployEventTargetArn",
+        "ARN parameter DeployEventTargetRoleArn",
+    ]  # v3 asked for the event target
     v1 = template_findings((TEMPLATES / "model-deploy.yaml").read_text(encoding="utf-8"))
     v2 = template_findings((TEMPLATES / "model-deploy-v2.yaml").read_text(encoding="utf-8"))
     assert {"account id parameter StagingAccountId", "account id parameter ProdAccountId"} <= set(v1)

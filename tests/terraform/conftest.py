@@ -15,14 +15,24 @@ from orchestrator.terraform.runner import go_runtime_settings
 from tests.conftest import REPO_ROOT
 
 MODULE_ROOTS = sorted(p.parent for p in (REPO_ROOT / "modules").glob("*/main.tf"))
-TESTED_ROOTS = MODULE_ROOTS + [REPO_ROOT / "bootstrap"] + sorted(p.parent for p in (REPO_ROOT / "envs" / "stacks").glob("*/main.tf"))
+TESTED_ROOTS = (
+    MODULE_ROOTS
+    + [REPO_ROOT / "bootstrap"]
+    + sorted(p.parent for p in (REPO_ROOT / "envs" / "stacks").glob("*/main.tf"))
+)
 
 
 @pytest.fixture(scope="session")
 def tf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     work = tmp_path_factory.mktemp("tf")
     config = write_cli_config(load_settings(), work)
-    return {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0", **go_runtime_settings()}
+    return {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(config),
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        **go_runtime_settings(),
+    }
 
 
 def terraform(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:

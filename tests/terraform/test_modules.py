@@ -50,5 +50,9 @@ def test_no_hard_coded_accounts_regions_or_providers_in_modules(root: Path) -> N
     for file in root.glob("*.tf"):
         text = file.read_text(encoding="utf-8")
         assert not re.search(r"\b\d{12}\b", text), f"{file}: hard-coded account id"
-        assert not re.search(r"\b(us|eu|ap|sa|ca|me|af)-(east|west|north|south|central|northeast|southeast)-\d\b", text), f"{file}: hard-coded region"
-        assert not re.search(r'^\s*provider\s+"aws"', text, re.MULTILINE), f"{file}: modules must not configure providers"
+        assert not re.search(
+            r"\b(us|eu|ap|sa|ca|me|af)-(east|west|north|south|central|northeast|southeast)-\d\b", text
+        ), f"{file}: hard-coded region"
+        assert not re.search(r'^\s*provider\s+"aws"', text, re.MULTILINE), (
+            f"{file}: modules must not configure providers"
+        )

@@ -23,18 +23,25 @@ def test_each_terraform_root_is_its_own_work_unit() -> None:
     work_unit = _root_conftest().work_unit
     ids = [f"tests/terraform/test_modules.py::test_validate_and_terraform_test[{label(root)}]" for root in TESTED_ROOTS]
     assert len({work_unit(i) for i in ids}) == len(ids) > 1
-    assert work_unit("tests/terraform/test_modules.py::test_terraform_fmt_is_clean") == "tests/terraform/test_modules.py"
+    assert (
+        work_unit("tests/terraform/test_modules.py::test_terraform_fmt_is_clean") == "tests/terraform/test_modules.py"
+    )
 
 
 def test_other_tests_stay_with_their_file() -> None:
     work_unit = _root_conftest().work_unit
-    units = {work_unit(f"tests/integration/test_dev_local.py::{name}") for name in ("test_apply_creates_dev_in_its_own_account", "test_destroy_leaves_nothing")}
+    units = {
+        work_unit(f"tests/integration/test_dev_local.py::{name}")
+        for name in ("test_apply_creates_dev_in_its_own_account", "test_destroy_leaves_nothing")
+    }
     assert units == {"tests/integration/test_dev_local.py"}
     assert work_unit("tests/orchestrator/test_x.py::TestY::test_z[a::b]") == "tests/orchestrator/test_x.py"
 
 
 def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
-    addopts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]["addopts"]
+    addopts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"][
+        "ini_options"
+    ]["addopts"]
     assert "--dist loadfile" in addopts, "conftest.py's scheduler replaces loadfile only"
 
     class Config:
@@ -48,8 +55,13 @@ def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
 
     module = _root_conftest()
     scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)  # type: ignore[arg-type]
-    assert scheduler._split_scope("tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]").endswith("[modules/kms]")
-    assert scheduler._split_scope("tests/integration/test_dev_local.py::test_destroy_leaves_nothing") == "tests/integration/test_dev_local.py"
+    assert scheduler._split_scope(
+        "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]"
+    ).endswith("[modules/kms]")
+    assert (
+        scheduler._split_scope("tests/integration/test_dev_local.py::test_destroy_leaves_nothing")
+        == "tests/integration/test_dev_local.py"
+    )
     assert module.pytest_xdist_make_scheduler(Other(), log=None) is None  # type: ignore[arg-type]
 
 
@@ -84,11 +96,14 @@ def test_every_process_collects_in_schedule_order() -> None:
     from types import SimpleNamespace
 
     module = _root_conftest()
-    items = [SimpleNamespace(nodeid=n) for n in (
-        "tests/integration/test_destroy.py::test_a",
-        "tests/integration/test_destroy_targets.py::test_b",
-        "tests/orchestrator/test_graph.py::test_c",
-    )]
+    items = [
+        SimpleNamespace(nodeid=n)
+        for n in (
+            "tests/integration/test_destroy.py::test_a",
+            "tests/integration/test_destroy_targets.py::test_b",
+            "tests/orchestrator/test_graph.py::test_c",
+        )
+    ]
     module.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
     assert [i.nodeid for i in items] == [
         "tests/orchestrator/test_graph.py::test_c",
@@ -105,7 +120,8 @@ def test_every_file_that_uses_the_world_is_scheduled_as_a_world_unit() -> None:
     module = _root_conftest()
     uses_world = re.compile(r"\bworld(_at_end)?\s*:\s*World\b")
     users = sorted(
-        str(path.relative_to(REPO_ROOT)) for path in (REPO_ROOT / "tests").rglob("test_*.py")
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "tests").rglob("test_*.py")
         if uses_world.search(path.read_text(encoding="utf-8"))
     )
     assert "tests/integration/test_readme_flow.py" in users

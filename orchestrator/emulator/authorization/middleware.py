@@ -79,7 +79,9 @@ class Refusal:
     verdict: Verdict
 
 
-def decide(principal: Principal, call: Call, checks: list[Check], endpoint: Endpoint | None = None) -> tuple[Refusal | None, int]:
+def decide(
+    principal: Principal, call: Call, checks: list[Check], endpoint: Endpoint | None = None
+) -> tuple[Refusal | None, int]:
     """The first check IAM refuses (None when all are allowed), and how many checks were evaluated.
 
     `endpoint`: the VPC endpoint the request came through; its policy gates every caller."""
@@ -102,7 +104,13 @@ def decide(principal: Principal, call: Call, checks: list[Check], endpoint: Endp
         if principal.administrator and ((owner == caller.account and not assumes) or (principal.root and assumes)):
             continue
         evaluated += 1
-        context = {**base, "aws:ResourceAccount": owner, **resource_tags(check.resource), **key_aliases(check.resource), **check.context}
+        context = {
+            **base,
+            "aws:ResourceAccount": owner,
+            **resource_tags(check.resource),
+            **key_aliases(check.resource),
+            **check.context,
+        }
         if check.resource.startswith("arn:aws:s3:::"):
             context["s3:ResourceAccount"] = owner
         verdict = authorize(caller, Request(check.action, check.resource, context), owner, policy)
@@ -114,7 +122,9 @@ def decide(principal: Principal, call: Call, checks: list[Check], endpoint: Endp
 class AuthorizingApp:
     """Decides each signed request as IAM would before `app` serves it."""
 
-    def __init__(self, app: WsgiApp, log: TextIO | None = None, web_identity: Callable[[dict[str, Any]], Any] | None = None) -> None:
+    def __init__(
+        self, app: WsgiApp, log: TextIO | None = None, web_identity: Callable[[dict[str, Any]], Any] | None = None
+    ) -> None:
         self._app = app
         self._log = log
         self.counts = Counts()
@@ -149,7 +159,11 @@ class AuthorizingApp:
             if principal.administrator:
                 self.counts.administrator += 1
             else:
-                operation = f"{call.service}:{call.operation}" if call is not None else f"{signature.service}:{method} {environ.get('PATH_INFO', '')}"
+                operation = (
+                    f"{call.service}:{call.operation}"
+                    if call is not None
+                    else f"{signature.service}:{method} {environ.get('PATH_INFO', '')}"
+                )
                 self.counts.unevaluated += 1
                 self.counts.unevaluated_operations[operation] += 1
                 self._say(f"authorization: UNEVALUATED {operation} by {principal.describe} (no rule maps it)")
@@ -171,7 +185,13 @@ class AuthorizingApp:
         if refusal is not None:
             self.counts.denied += 1
             self.counts.denied_actions[refusal.check.action] += 1
-            text = message(principal.describe, refusal.check.action, refusal.check.resource, refusal.verdict.decision, _because(refusal.verdict))
+            text = message(
+                principal.describe,
+                refusal.check.action,
+                refusal.check.resource,
+                refusal.verdict.decision,
+                _because(refusal.verdict),
+            )
             self._say(f"authorization: DENIED {text}")
             return _answer(start_response, denial(call.service, call.protocol, method, text))
         if evaluated or not principal.administrator:
@@ -183,7 +203,9 @@ class AuthorizingApp:
             return chunks
         return result
 
-    def _web_identity_answer(self, decided: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def _web_identity_answer(
+        self, decided: Any, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         self.counts.evaluated += 1
         if decided.denial is None:
             self.counts.allowed += 1

@@ -71,7 +71,11 @@ def endpoint_for(vpc_id: str, region: str, service: str) -> Endpoint | None:
         return None
     account, vpc_region = located
     for endpoint in list(ec2_backends[account][vpc_region].vpc_end_points.values()):
-        if endpoint.vpc_id == vpc_id and endpoint.service_name == f"com.amazonaws.{region}.{name}" and endpoint.state != "deleted":
+        if (
+            endpoint.vpc_id == vpc_id
+            and endpoint.service_name == f"com.amazonaws.{region}.{name}"
+            and endpoint.state != "deleted"
+        ):
             text = getattr(endpoint, "policy_document", None)
             policy = json.loads(text) if isinstance(text, str) and text else (text if isinstance(text, dict) else None)
             return Endpoint(endpoint.id, vpc_id, policy)

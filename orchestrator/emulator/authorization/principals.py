@@ -28,7 +28,9 @@ ADMINISTRATOR_POLICY: dict[str, Any] = {
     "Statement": [{"Sid": "EmulatorAdministrator", "Effect": "Allow", "Action": "*", "Resource": "*"}],
 }
 DEFAULT_ACCOUNT = "123456789012"
-_CREDENTIAL = re.compile(r"Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
+_CREDENTIAL = re.compile(
+    r"Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,11 @@ def signature_of(environ: dict[str, Any]) -> Signature | None:
     token = environ.get("HTTP_X_AMZ_SECURITY_TOKEN")
     if match is None:
         query = unquote(environ.get("QUERY_STRING", ""))
-        match = _CREDENTIAL.search("Credential=" + query.split("X-Amz-Credential=", 1)[1]) if "X-Amz-Credential=" in query else None
+        match = (
+            _CREDENTIAL.search("Credential=" + query.split("X-Amz-Credential=", 1)[1])
+            if "X-Amz-Credential=" in query
+            else None
+        )
         token_match = re.search(r"X-Amz-Security-Token=([^&]+)", environ.get("QUERY_STRING", ""))
         token = unquote(token_match.group(1)) if token_match else token
     if match is None:
@@ -139,7 +145,10 @@ def role_policies(account: str, partition: str, role: Any) -> tuple[tuple[dict[s
 
 
 def administrator(account: str, arn: str, session_arn: str | None = None) -> Principal:
-    return Principal(Caller(account=account, arn=arn, session_arn=session_arn, identity_policies=(ADMINISTRATOR_POLICY,)), administrator=True)
+    return Principal(
+        Caller(account=account, arn=arn, session_arn=session_arn, identity_policies=(ADMINISTRATOR_POLICY,)),
+        administrator=True,
+    )
 
 
 class InvalidToken(Exception):
@@ -161,7 +170,11 @@ def principal_of(signature: Signature) -> Principal:
     role = _role_in_iam(account, partition, assumed.role_arn)
     session_arn = assumed.arn
     if role is None:
-        return Principal(administrator(account, assumed.role_arn, session_arn).caller, administrator=True, tags=session_tags(signature.access_key))
+        return Principal(
+            administrator(account, assumed.role_arn, session_arn).caller,
+            administrator=True,
+            tags=session_tags(signature.access_key),
+        )
     identity, boundary = role_policies(account, partition, role)
     session_policies = (_document(assumed.policy),) if assumed.policy else ()
     tags = {**_role_tags(role), **session_tags(signature.access_key)}

@@ -14,7 +14,9 @@ from typing import Any
 
 from orchestrator.policy.authorization import ResourcePolicy, ResourcePolicyKind
 
-_ARN = re.compile(r"^arn:(?P<partition>[^:]+):(?P<service>[^:]+):(?P<region>[^:]*):(?P<account>\d{12})?:(?P<resource>.+)$")
+_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]+):(?P<service>[^:]+):(?P<region>[^:]*):(?P<account>\d{12})?:(?P<resource>.+)$"
+)
 _KEY_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$")
 
 
@@ -146,7 +148,10 @@ def _role_trust(arn: str, account: str, partition: str) -> ResourcePolicy | None
 
 def role_exists(arn: str) -> bool:
     match = _ARN.match(arn)
-    return bool(match and match.group("account")) and _role_trust(arn, match.group("account"), match.group("partition")) is not None
+    return (
+        bool(match and match.group("account"))
+        and _role_trust(arn, match.group("account"), match.group("partition")) is not None
+    )
 
 
 def _model_package_group_policy(resource: str, account: str, region: str) -> ResourcePolicy | None:
@@ -227,7 +232,12 @@ def owner_and_policy(resource: str, caller_account: str, action: str = "") -> tu
     match = _ARN.match(resource)
     if match is None:
         return caller_account, None
-    service, region, account, rest = match.group("service"), match.group("region"), match.group("account"), match.group("resource")
+    service, region, account, rest = (
+        match.group("service"),
+        match.group("region"),
+        match.group("account"),
+        match.group("resource"),
+    )
     if service == "s3":
         bucket = rest.split("/", 1)[0]
         policy, owner = _bucket_policy(bucket)
@@ -237,7 +247,9 @@ def owner_and_policy(resource: str, caller_account: str, action: str = "") -> tu
         if service == "kms" and rest.startswith("key/"):
             return account, _kms_key_policy(resource, account, region)
         if service == "iam" and rest.startswith("role/"):
-            return account, _role_trust(resource, account, match.group("partition")) if action.startswith("sts:") else None
+            return account, _role_trust(resource, account, match.group("partition")) if action.startswith(
+                "sts:"
+            ) else None
         if service == "sagemaker" and rest.startswith(("model-package-group/", "model-package/")):
             return account, _model_package_group_policy(rest, account, region)
         if service == "sqs":

@@ -17,7 +17,10 @@ from orchestrator.emulator.extensions.hosting import (
     registry_reads_across_accounts_follow_the_group_policy,
 )
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
-from orchestrator.emulator.extensions.pipelines import pipeline_execution_steps_are_listed, pipeline_executions_run_their_steps
+from orchestrator.emulator.extensions.pipelines import (
+    pipeline_execution_steps_are_listed,
+    pipeline_executions_run_their_steps,
+)
 from orchestrator.emulator.extensions.projects import (
     model_package_groups_and_bucket_policies_in_cloudformation,
     projects_are_launched_from_s3_templates,

@@ -21,7 +21,9 @@ from typing import Any
 from orchestrator.policy.evaluator import Request, statement_applies
 
 XGBOOST_MODEL_FILE = "xgboost-model"
-_REGISTRY_ARN = re.compile(r"^arn:(?P<partition>[^:]+):sagemaker:(?P<region>[^:]+):(?P<account>\d{12}):model-package(?P<kind>-group)?/(?P<path>.+)$")
+_REGISTRY_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]+):sagemaker:(?P<region>[^:]+):(?P<account>\d{12}):model-package(?P<kind>-group)?/(?P<path>.+)$"
+)
 _S3_URL = re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$")
 
 
@@ -43,7 +45,7 @@ def endpoints_can_be_updated() -> None:
     def update_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str) -> str:
         endpoint = self.endpoints.get(endpoint_name)
         if endpoint is None:
-            raise ValidationError(message=f"Could not find endpoint \"{endpoint_name}\".")
+            raise ValidationError(message=f'Could not find endpoint "{endpoint_name}".')
         config = self.describe_endpoint_config(endpoint_config_name)
         endpoint.endpoint_config_name = config["EndpointConfigName"]
         endpoint.production_variants = endpoint._process_production_variants(config["ProductionVariants"])
@@ -53,7 +55,9 @@ def endpoints_can_be_updated() -> None:
         return str(endpoint.arn)
 
     def update_endpoint_response(self: SageMakerResponse) -> Any:
-        arn = self.sagemaker_backend.update_endpoint(self._get_param("EndpointName"), self._get_param("EndpointConfigName"))  # type: ignore[attr-defined]
+        arn = self.sagemaker_backend.update_endpoint(
+            self._get_param("EndpointName"), self._get_param("EndpointConfigName")
+        )  # type: ignore[attr-defined]
         return ActionResult({"EndpointArn": arn})
 
     SageMakerModelBackend.update_endpoint = update_endpoint  # type: ignore[attr-defined]
@@ -81,7 +85,9 @@ def caller_principal_arn(response: Any) -> str:
     from moto.utilities.utils import get_partition  # noqa: PLC0415
 
     partition = get_partition(response.region)
-    _, arn, _ = sts_backends[response.current_account][partition].get_caller_identity(response.get_access_key(), response.region)
+    _, arn, _ = sts_backends[response.current_account][partition].get_caller_identity(
+        response.get_access_key(), response.region
+    )
     assumed = re.match(r"^arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/", arn)
     return f"arn:{assumed.group(1)}:iam::{assumed.group(2)}:role/{assumed.group(3)}" if assumed else arn
 
@@ -92,7 +98,9 @@ def _principal_named(statement: dict[str, Any], principal_arn: str, account: str
         return True
     names = principal.get("AWS", []) if isinstance(principal, dict) else []
     names = [names] if isinstance(names, str) else list(names)
-    return any(name in ("*", account, principal_arn) or re.fullmatch(rf"arn:[^:]+:iam::{account}:root", name) for name in names)
+    return any(
+        name in ("*", account, principal_arn) or re.fullmatch(rf"arn:[^:]+:iam::{account}:root", name) for name in names
+    )
 
 
 def resource_policy_allows(policy: dict[str, Any], action: str, resource: str, principal_arn: str) -> bool:
@@ -100,7 +108,11 @@ def resource_policy_allows(policy: dict[str, Any], action: str, resource: str, p
     (its account root or its ARN) and whose action, resource and conditions match; no Deny that does."""
     account = principal_arn.split(":")[4]
     request = Request(action, resource, {"aws:PrincipalArn": principal_arn, "aws:PrincipalAccount": account})
-    matching = [s for s in policy.get("Statement", []) if _principal_named(s, principal_arn, account) and statement_applies(s, request)]
+    matching = [
+        s
+        for s in policy.get("Statement", [])
+        if _principal_named(s, principal_arn, account) and statement_applies(s, request)
+    ]
     return any(s.get("Effect") == "Allow" for s in matching) and not any(s.get("Effect") == "Deny" for s in matching)
 
 
@@ -224,10 +236,17 @@ def endpoints_answer_with_the_deployed_model() -> None:
         except ModelNotRunnable:
             return original(self)
         except (ValueError, OSError, tarfile.TarError) as exc:
-            error = JsonRESTError("ModelError", f"Received client error (400) from primary with message \"{exc}\"")
+            error = JsonRESTError("ModelError", f'Received client error (400) from primary with message "{exc}"')
             error.code = 424
             raise error from exc
         answer = ",".join(f"{p:.6g}" for p in predictions)
-        return 200, {"Content-Type": "text/csv", "x-Amzn-Invoked-Production-Variant": config["ProductionVariants"][0]["VariantName"]}, answer
+        return (
+            200,
+            {
+                "Content-Type": "text/csv",
+                "x-Amzn-Invoked-Production-Variant": config["ProductionVariants"][0]["VariantName"],
+            },
+            answer,
+        )
 
     SageMakerRuntimeResponse.invoke_endpoint = invoke_endpoint  # type: ignore[method-assign]

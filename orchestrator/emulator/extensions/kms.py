@@ -20,7 +20,9 @@ def kms_rotation_period_is_kept() -> None:
         self._validate_cmk_id(key_id)
         period = int(self._get_param("RotationPeriodInDays") or DEFAULT_ROTATION_PERIOD_DAYS)
         if not 90 <= period <= 2560:
-            raise ValidationException(f"1 validation error detected: Value '{period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560")
+            raise ValidationException(
+                f"1 validation error detected: Value '{period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560"
+            )
         self.kms_backend.enable_key_rotation(key_id)
         key = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]
         key.rotation_period_in_days = period

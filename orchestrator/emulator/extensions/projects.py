@@ -82,7 +82,12 @@ class Project:
         stack = {"Name": self.stack_name, "Id": self.stack_id}
         if self.status_message:
             stack["StatusMessage"] = self.status_message
-        detail = {"TemplateName": self.template_name, "TemplateURL": self.template_url, "Parameters": self.parameters, "StackDetail": stack}
+        detail = {
+            "TemplateName": self.template_name,
+            "TemplateURL": self.template_url,
+            "Parameters": self.parameters,
+            "StackDetail": stack,
+        }
         if self.role_arn:
             detail["RoleARN"] = self.role_arn
         return {"CfnTemplateProviderDetail": detail}
@@ -157,7 +162,9 @@ def _role_principal(account: str, role_arn: str, session: str) -> Principal:
         raise LaunchRefused(f"Role {role_arn} does not trust {CLOUDFORMATION}: CloudFormation cannot assume it.")
     identity, boundary = role_policies(account, partition, role)
     session_arn = f"arn:{partition}:sts::{account}:assumed-role/{role.name}/{session}"
-    caller = Caller(account=account, arn=role.arn, session_arn=session_arn, identity_policies=identity, boundary=boundary)
+    caller = Caller(
+        account=account, arn=role.arn, session_arn=session_arn, identity_policies=identity, boundary=boundary
+    )
     return Principal(caller, administrator=False)
 
 
@@ -169,7 +176,9 @@ def _trusts_cloudformation(document: Any, account: str) -> bool:
     request = Request("sts:AssumeRole", "*", {"aws:SourceAccount": account})
     statements = policy.get("Statement") or []
     for statement in statements if isinstance(statements, list) else [statements]:
-        services = (statement.get("Principal") or {}).get("Service") if isinstance(statement.get("Principal"), dict) else None
+        services = (
+            (statement.get("Principal") or {}).get("Service") if isinstance(statement.get("Principal"), dict) else None
+        )
         named = CLOUDFORMATION in (services if isinstance(services, list) else [services])
         if statement.get("Effect") == "Allow" and named and statement_applies(statement, request):
             return True
@@ -187,10 +196,20 @@ def _authorize(principal: Principal, call: Call) -> None:
     through_cloudformation = [Check(c.action, c.resource, {**c.context, **VIA_CLOUDFORMATION}) for c in checks]
     refusal, _ = decide(principal, call, through_cloudformation)
     if refusal is not None:
-        raise LaunchRefused(message(principal.describe, refusal.check.action, refusal.check.resource, refusal.verdict.decision, _because(refusal.verdict)))
+        raise LaunchRefused(
+            message(
+                principal.describe,
+                refusal.check.action,
+                refusal.check.resource,
+                refusal.verdict.decision,
+                _because(refusal.verdict),
+            )
+        )
 
 
-def _calls_for(resource_type: str, name: str, properties: dict[str, Any], region: str) -> list[tuple[str, str, dict[str, Any]]]:
+def _calls_for(
+    resource_type: str, name: str, properties: dict[str, Any], region: str
+) -> list[tuple[str, str, dict[str, Any]]]:
     """(service, operation, parameters) of the API calls CloudFormation makes to create a resource."""
     if resource_type == "AWS::S3::Bucket":
         bucket = {"Bucket": name}
@@ -203,7 +222,9 @@ def _calls_for(resource_type: str, name: str, properties: dict[str, Any], region
             ("LifecycleConfiguration", "PutBucketLifecycleConfiguration"),
             ("Tags", "PutBucketTagging"),
         )
-        return [("s3", "CreateBucket", bucket)] + [("s3", operation, bucket) for key, operation in optional if key in properties]
+        return [("s3", "CreateBucket", bucket)] + [
+            ("s3", operation, bucket) for key, operation in optional if key in properties
+        ]
     if resource_type == "AWS::S3::BucketPolicy":
         return [("s3", "PutBucketPolicy", {"Bucket": properties.get("Bucket", "")})]
     if resource_type == "AWS::SageMaker::ModelPackageGroup":
@@ -246,7 +267,9 @@ def stack_resources_are_created_as_the_launch_role() -> None:
 
     original = parsing.parse_and_create_resource
 
-    def parse_and_create_resource(logical_id: str, resource_json: dict[str, Any], resources_map: ResourceMap, account_id: str, region_name: str) -> Any:
+    def parse_and_create_resource(
+        logical_id: str, resource_json: dict[str, Any], resources_map: ResourceMap, account_id: str, region_name: str
+    ) -> Any:
         _authorize_resource(logical_id, resource_json, resources_map)
         created = original(logical_id, resource_json, resources_map, account_id, region_name)
         if created is not None and getattr(_launch, "created", None) is not None:
@@ -329,7 +352,14 @@ def model_package_groups_and_bucket_policies_in_cloudformation() -> None:
     _define_models()
     original = FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create_bucket(cls: type[FakeBucket], resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    def create_bucket(
+        cls: type[FakeBucket],
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
         bucket = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
         _configure_bucket(bucket, cloudformation_json.get("Properties") or {})
         return bucket
@@ -370,11 +400,15 @@ def _define_models() -> None:
             return "ModelPackageGroupName"
 
         @classmethod
-        def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        def create_from_cloudformation_json(
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+        ) -> Any:
             return _create_group(resource_name, cloudformation_json.get("Properties") or {}, account_id, region_name)
 
         @classmethod
-        def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:
+        def delete_from_cloudformation_json(
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+        ) -> None:
             from moto.sagemaker.models import sagemaker_backends  # noqa: PLC0415
 
             sagemaker_backends[account_id][region_name].delete_model_package_group(resource_name)
@@ -385,11 +419,15 @@ def _define_models() -> None:
             return "AWS::S3::BucketPolicy"
 
         @classmethod
-        def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        def create_from_cloudformation_json(
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+        ) -> Any:
             return _put_bucket_policy(cloudformation_json.get("Properties") or {}, account_id, region_name)
 
         @classmethod
-        def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:
+        def delete_from_cloudformation_json(
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+        ) -> None:
             _delete_bucket_policy(cloudformation_json.get("Properties") or {}, account_id, region_name)
 
     _models_defined.update(group=ModelPackageGroupResource, bucket_policy=BucketPolicyResource)
@@ -404,7 +442,9 @@ def _create_group(name: str, properties: dict[str, Any], account_id: str, region
     if name in backend.model_package_groups:
         # SageMaker refuses a second group of a name (moto would replace the first, policy and all).
         raise LaunchRefused(f"Model Package Group already exists: {backend.model_package_groups[name].arn}")
-    backend.create_model_package_group(name, properties.get("ModelPackageGroupDescription") or "", properties.get("Tags") or [])
+    backend.create_model_package_group(
+        name, properties.get("ModelPackageGroupDescription") or "", properties.get("Tags") or []
+    )
     group = backend.model_package_groups[name]
     policy = properties.get("ModelPackageGroupPolicy")
     if policy:
@@ -454,7 +494,9 @@ def _s3(account_id: str, region_name: str) -> Any:
 def _put_bucket_policy(properties: dict[str, Any], account_id: str, region_name: str) -> Any:
     bucket = str(properties.get("Bucket", ""))
     document = properties.get("PolicyDocument")
-    _s3(account_id, region_name).put_bucket_policy(bucket, (document if isinstance(document, str) else json.dumps(document)).encode())
+    _s3(account_id, region_name).put_bucket_policy(
+        bucket, (document if isinstance(document, str) else json.dumps(document)).encode()
+    )
     return _BucketPolicyHandle(bucket)
 
 
@@ -478,11 +520,21 @@ def _caller(response: SageMakerResponse) -> dict[str, Any]:
 
 def _template_provider(params: dict[str, Any]) -> dict[str, Any]:
     providers = params.get("TemplateProviders") or []
-    if params.get("ServiceCatalogProvisioningDetails") or len(providers) != 1 or "CfnTemplateProvider" not in providers[0]:
-        raise _validation("This emulator creates projects from exactly one CfnTemplateProvider (TemplateProviders); Service Catalog provisioning is not emulated.")
+    if (
+        params.get("ServiceCatalogProvisioningDetails")
+        or len(providers) != 1
+        or "CfnTemplateProvider" not in providers[0]
+    ):
+        raise _validation(
+            "This emulator creates projects from exactly one CfnTemplateProvider (TemplateProviders); Service Catalog provisioning is not emulated."
+        )
     provider: dict[str, Any] = providers[0]["CfnTemplateProvider"]
-    if not PROJECT_NAME.match(str(provider.get("TemplateName", ""))) or not str(provider.get("TemplateURL", "")).startswith("https://"):
-        raise _validation("CfnTemplateProvider needs a TemplateName (1-32 letters, digits, hyphens) and an https TemplateURL.")
+    if not PROJECT_NAME.match(str(provider.get("TemplateName", ""))) or not str(
+        provider.get("TemplateURL", "")
+    ).startswith("https://"):
+        raise _validation(
+            "CfnTemplateProvider needs a TemplateName (1-32 letters, digits, hyphens) and an https TemplateURL."
+        )
     return provider
 
 
@@ -502,14 +554,25 @@ def _launch_stack(backend: Any, project: Project, template: str) -> None:
     from moto.cloudformation.models import cloudformation_backends  # noqa: PLC0415
 
     cloudformation = cloudformation_backends[backend.account_id][backend.region_name]
-    parameters = {p["Key"]: p["Value"] for p in project.parameters} | {"SageMakerProjectName": project.name, "SageMakerProjectId": project.project_id}
-    tags = {t["Key"]: t["Value"] for t in project.tags} | {"sagemaker:project-name": project.name, "sagemaker:project-id": project.project_id}
+    parameters = {p["Key"]: p["Value"] for p in project.parameters} | {
+        "SageMakerProjectName": project.name,
+        "SageMakerProjectId": project.project_id,
+    }
+    tags = {t["Key"]: t["Value"] for t in project.tags} | {
+        "sagemaker:project-name": project.name,
+        "sagemaker:project-id": project.project_id,
+    }
     project.stack_name = f"SageMaker-{project.name}-{project.project_id}"
     _launch.created = []
     try:
         if project.role_arn:
-            _launch.current = (_role_principal(backend.account_id, project.role_arn, "SageMakerProject"), backend.region_name)
-        stack = cloudformation.create_stack(project.stack_name, template, parameters, tags=tags, role_arn=project.role_arn or None)
+            _launch.current = (
+                _role_principal(backend.account_id, project.role_arn, "SageMakerProject"),
+                backend.region_name,
+            )
+        stack = cloudformation.create_stack(
+            project.stack_name, template, parameters, tags=tags, role_arn=project.role_arn or None
+        )
         project.stack_id, project.status = stack.stack_id, "CreateCompleted"
     except Exception as error:  # noqa: BLE001 - any failure of the stack is the project's CreateFailed
         _roll_back(cloudformation, project, _launch.created)
@@ -542,7 +605,9 @@ def _create_project(self: SageMakerResponse) -> Any:
     backend = self.sagemaker_backend
     name = str(params.get("ProjectName", ""))
     if not PROJECT_NAME.match(name):
-        raise _validation(f"ProjectName {name!r} must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit.")
+        raise _validation(
+            f"ProjectName {name!r} must be 1-32 letters, digits and hyphens, starting and ending with a letter or digit."
+        )
     if name in _projects(backend):
         raise _validation(f"Project {name} already exists.")
     provider = _template_provider(params)
@@ -576,7 +641,11 @@ def _list_projects(self: SageMakerResponse) -> Any:
 
     params = json.loads(self.body or "{}")
     contains = str(params.get("NameContains") or "").lower()
-    projects = sorted(_projects(self.sagemaker_backend).values(), key=lambda p: p.creation_time, reverse=params.get("SortOrder") != "Ascending")
+    projects = sorted(
+        _projects(self.sagemaker_backend).values(),
+        key=lambda p: p.creation_time,
+        reverse=params.get("SortOrder") != "Ascending",
+    )
     return ActionResult({"ProjectSummaryList": [p.summary() for p in projects if contains in p.name.lower()]})
 
 

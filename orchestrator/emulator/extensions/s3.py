@@ -95,11 +95,22 @@ def bucket_policy_conditions_follow_iam_semantics() -> None:
 
 
 # Keys whose fixed value makes an Allow to everybody non-public ("The meaning of public", S3 user guide).
-_NON_PUBLIC_KEYS = frozenset({
-    "aws:sourceip", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
-    "aws:sourceaccount", "aws:userid", "s3:x-amz-server-side-encryption-aws-kms-key-id",
-})
-_PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+_NON_PUBLIC_KEYS = frozenset(
+    {
+        "aws:sourceip",
+        "aws:sourcearn",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:sourceowner",
+        "aws:sourceaccount",
+        "aws:userid",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    }
+)
+_PUBLIC_GROUPS = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
 
 
 def _to_everybody(principal: Any) -> bool:
@@ -151,7 +162,11 @@ def public_access_blocks_are_honoured() -> None:
     from moto.s3.exceptions import AccessDeniedByLock  # noqa: PLC0415 - S3's AccessDenied / "Access Denied"
     from moto.s3.models import S3Backend  # noqa: PLC0415
 
-    put_policy, put_bucket_acl, put_object_acl = S3Backend.put_bucket_policy, S3Backend.put_bucket_acl, S3Backend.put_object_acl
+    put_policy, put_bucket_acl, put_object_acl = (
+        S3Backend.put_bucket_policy,
+        S3Backend.put_bucket_acl,
+        S3Backend.put_object_acl,
+    )
 
     def put_bucket_policy(self: S3Backend, bucket_name: str, policy: bytes) -> None:
         bucket = self.get_bucket(bucket_name)
@@ -164,7 +179,9 @@ def public_access_blocks_are_honoured() -> None:
             raise AccessDeniedByLock()
         put_bucket_acl(self, bucket_name, acl)
 
-    def put_acl_of_object(self: S3Backend, bucket_name: str, key_name: str, acl: Any, *args: Any, **kwargs: Any) -> None:
+    def put_acl_of_object(
+        self: S3Backend, bucket_name: str, key_name: str, acl: Any, *args: Any, **kwargs: Any
+    ) -> None:
         if _acl_is_public(acl) and _blocks(self.get_bucket(bucket_name), "block_public_acls"):
             raise AccessDeniedByLock()
         put_object_acl(self, bucket_name, key_name, acl, *args, **kwargs)

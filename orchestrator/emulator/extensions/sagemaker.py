@@ -327,7 +327,9 @@ def domain_update_is_supported() -> None:
     def update_domain(self: SageMakerModelBackend, domain_id: str, changes: dict[str, Any]) -> str:
         domain = _domain(self, domain_id)
         domain.default_user_settings = _merge_settings(domain.default_user_settings, changes.get("DefaultUserSettings"))
-        domain.default_space_settings = _merge_settings(domain.default_space_settings, changes.get("DefaultSpaceSettings"))
+        domain.default_space_settings = _merge_settings(
+            domain.default_space_settings, changes.get("DefaultSpaceSettings")
+        )
         settings_update = dict(changes.get("DomainSettingsForUpdate") or {})
         rstudio = settings_update.pop("RStudioServerProDomainSettingsForUpdate", None)
         if rstudio is not None:
@@ -372,7 +374,9 @@ def _next_home_efs_uid(domain: Any) -> str:
 def _sorted(items: list[Any], params: dict[str, Any], default_order: str) -> list[Any]:
     """List order of the Studio List* calls: by CreationTime unless SortBy says LastModifiedTime or
     Name; the default order differs per call (its API reference gives it)."""
-    attribute = {"Name": "name", "LastModifiedTime": "last_modified_time"}.get(params.get("SortBy") or "", "creation_time")
+    attribute = {"Name": "name", "LastModifiedTime": "last_modified_time"}.get(
+        params.get("SortBy") or "", "creation_time"
+    )
     descending = (params.get("SortOrder") or default_order) == "Descending"
     return sorted(items, key=lambda item: getattr(item, attribute), reverse=descending)
 
@@ -405,7 +409,9 @@ def user_profiles_are_supported() -> None:
         _user_profiles(self)[key] = profile
         return profile.arn
 
-    def update_user_profile(self: SageMakerModelBackend, domain_id: str, name: str, settings: dict[str, Any] | None) -> str:
+    def update_user_profile(
+        self: SageMakerModelBackend, domain_id: str, name: str, settings: dict[str, Any] | None
+    ) -> str:
         profile = _user_profile(self, domain_id, name)
         profile.user_settings = _merge_settings(profile.user_settings, settings)
         profile.last_modified_time = _now()
@@ -492,7 +498,9 @@ def _users_of_lifecycle_config(backend: Any, arn: str) -> list[str]:
         for domain in backend.domains.values()
         if _mentions(domain.default_user_settings, arn) or _mentions(domain.default_space_settings, arn)
     ]
-    return users + [profile.arn for profile in _user_profiles(backend).values() if _mentions(profile.user_settings, arn)]
+    return users + [
+        profile.arn for profile in _user_profiles(backend).values() if _mentions(profile.user_settings, arn)
+    ]
 
 
 def studio_lifecycle_configs_are_supported() -> None:
@@ -528,7 +536,9 @@ def studio_lifecycle_configs_are_supported() -> None:
             )
         del _studio_lifecycle_configs(self)[name]
 
-    def list_studio_lifecycle_configs(self: SageMakerModelBackend, params: dict[str, Any]) -> list[StudioLifecycleConfig]:
+    def list_studio_lifecycle_configs(
+        self: SageMakerModelBackend, params: dict[str, Any]
+    ) -> list[StudioLifecycleConfig]:
         contains, app_type = params.get("NameContains") or "", params.get("AppTypeEquals")
         configs = [
             config
@@ -546,7 +556,9 @@ def studio_lifecycle_configs_are_supported() -> None:
     def describe_response(self: SageMakerResponse) -> Any:
         from moto.core.responses import ActionResult  # noqa: PLC0415
 
-        return ActionResult(_studio_lifecycle_config(self.sagemaker_backend, self._get_param("StudioLifecycleConfigName")).describe())
+        return ActionResult(
+            _studio_lifecycle_config(self.sagemaker_backend, self._get_param("StudioLifecycleConfigName")).describe()
+        )
 
     def delete_response(self: SageMakerResponse) -> Any:
         from moto.core.responses import EmptyResult  # noqa: PLC0415
@@ -772,8 +784,12 @@ def model_package_updates_keep_customer_metadata() -> None:
         package = self.model_packages.get(name)
         kept = dict(getattr(package, "customer_metadata_properties", None) or {})
         arn = original(
-            self, model_package_arn, model_approval_status, approval_description,
-            {**kept, **(customer_metadata_properties or {})}, customer_metadata_properties_to_remove,
+            self,
+            model_package_arn,
+            model_approval_status,
+            approval_description,
+            {**kept, **(customer_metadata_properties or {})},
+            customer_metadata_properties_to_remove,
             additional_inference_specifications_to_add,
         )
         return str(arn)

@@ -99,7 +99,9 @@ def _portfolio(backend: ServiceCatalogBackend, portfolio_id: str | None) -> Port
     return backend.portfolios[portfolio_id]
 
 
-def _retag(backend: ServiceCatalogBackend, arn: str, add: list[dict[str, str]] | None, remove: list[str] | None) -> list[dict[str, str]]:
+def _retag(
+    backend: ServiceCatalogBackend, arn: str, add: list[dict[str, str]] | None, remove: list[str] | None
+) -> list[dict[str, str]]:
     if remove:
         backend.tagger.untag_resource_using_names(arn, remove)
     if add:
@@ -116,7 +118,11 @@ def _update_portfolio(self: ServiceCatalogResponse) -> ActionResult:
     params = _params(self)
     backend = self.servicecatalog_backend
     portfolio = _portfolio(backend, params.get("Id"))
-    for attribute, key in (("display_name", "DisplayName"), ("description", "Description"), ("provider_name", "ProviderName")):
+    for attribute, key in (
+        ("display_name", "DisplayName"),
+        ("description", "Description"),
+        ("provider_name", "ProviderName"),
+    ):
         if params.get(key) is not None:
             setattr(portfolio, attribute, params[key])
     portfolio.tags = _retag(backend, portfolio.arn, params.get("AddTags"), params.get("RemoveTags"))
@@ -165,7 +171,11 @@ class ProvisioningArtifact:
         return {**summary, "ProvisioningArtifactMetadata": {}}
 
     def described(self) -> dict[str, Any]:
-        return {"ProvisioningArtifactDetail": self.detail(), "Info": {"TemplateUrl": self.template_url}, "Status": AVAILABLE}
+        return {
+            "ProvisioningArtifactDetail": self.detail(),
+            "Info": {"TemplateUrl": self.template_url},
+            "Status": AVAILABLE,
+        }
 
 
 def _artifacts(product: Product) -> dict[str, ProvisioningArtifact]:
@@ -245,7 +255,10 @@ def _check_cloudformation_template(body: bytes, url: str) -> None:
     """CloudFormation's cheapest check: the body is a JSON or YAML mapping with a Resources member."""
     template = _parse_template(body)
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
-        raise _error("InvalidParametersException", f"Template from {url} is not valid: it must be a JSON or YAML document with a Resources section.")
+        raise _error(
+            "InvalidParametersException",
+            f"Template from {url} is not valid: it must be a JSON or YAML document with a Resources section.",
+        )
 
 
 def _new_artifact(backend: ServiceCatalogBackend, properties: dict[str, Any] | None) -> ProvisioningArtifact:
@@ -254,7 +267,10 @@ def _new_artifact(backend: ServiceCatalogBackend, properties: dict[str, Any] | N
     info = properties.get("Info") or {}
     url = info.get("LoadTemplateFromURL")
     if not url:
-        raise _error("InvalidParametersException", "Info must contain LoadTemplateFromURL (this emulator has no ImportFromPhysicalId).")
+        raise _error(
+            "InvalidParametersException",
+            "Info must contain LoadTemplateFromURL (this emulator has no ImportFromPhysicalId).",
+        )
     artifact_type = properties.get("Type") or "CLOUD_FORMATION_TEMPLATE"
     body = _template_body(backend, url)
     if artifact_type == "CLOUD_FORMATION_TEMPLATE" and not properties.get("DisableTemplateValidation"):
@@ -263,7 +279,12 @@ def _new_artifact(backend: ServiceCatalogBackend, properties: dict[str, Any] | N
 
 
 def _product_view_detail(product: Product) -> dict[str, Any]:
-    return {"ProductViewSummary": product.to_dict(), "Status": AVAILABLE, "ProductARN": product.arn, "CreatedTime": product.created_time}
+    return {
+        "ProductViewSummary": product.to_dict(),
+        "Status": AVAILABLE,
+        "ProductARN": product.arn,
+        "CreatedTime": product.created_time,
+    }
 
 
 def _create_product(self: ServiceCatalogResponse) -> ActionResult:
@@ -290,7 +311,9 @@ def _create_product(self: ServiceCatalogResponse) -> ActionResult:
         artifacts[artifact.id] = artifact
     first = next(iter(artifacts.values()))
     tags = backend._list_tags_for_resource(product.arn)
-    return _result({"ProductViewDetail": _product_view_detail(product), "ProvisioningArtifactDetail": first.detail(), "Tags": tags})
+    return _result(
+        {"ProductViewDetail": _product_view_detail(product), "ProvisioningArtifactDetail": first.detail(), "Tags": tags}
+    )
 
 
 def _describe_product_as_admin(self: ServiceCatalogResponse) -> ActionResult:
@@ -312,11 +335,19 @@ def _describe_product(self: ServiceCatalogResponse) -> ActionResult:
     params = _params(self)
     product = _product(self.servicecatalog_backend, params.get("Id"), params.get("Name"))
     versions = [
-        {"Id": a.id, "Name": a.name, "Description": a.description, "CreatedTime": a.created_time, "Guidance": a.guidance}
+        {
+            "Id": a.id,
+            "Name": a.name,
+            "Description": a.description,
+            "CreatedTime": a.created_time,
+            "Guidance": a.guidance,
+        }
         for a in _artifacts(product).values()
         if a.active
     ]
-    return _result({"ProductViewSummary": product.to_dict(), "ProvisioningArtifacts": versions, "Budgets": [], "LaunchPaths": []})
+    return _result(
+        {"ProductViewSummary": product.to_dict(), "ProvisioningArtifacts": versions, "Budgets": [], "LaunchPaths": []}
+    )
 
 
 PRODUCT_FIELDS = (
@@ -369,7 +400,10 @@ def _artifact(backend: ServiceCatalogBackend, params: dict[str, Any]) -> tuple[P
     artifact_id, name = params.get("ProvisioningArtifactId"), params.get("ProvisioningArtifactName")
     found = artifacts.get(artifact_id) if artifact_id else next((a for a in artifacts.values() if a.name == name), None)
     if found is None:
-        raise _error("ResourceNotFoundException", f"Provisioning artifact {artifact_id or name} not found for product {product.id}.")
+        raise _error(
+            "ResourceNotFoundException",
+            f"Provisioning artifact {artifact_id or name} not found for product {product.id}.",
+        )
     return product, found
 
 
@@ -400,7 +434,12 @@ def _update_provisioning_artifact(self: ServiceCatalogResponse) -> ActionResult:
     guidance = params.get("Guidance")
     if guidance is not None and guidance not in ("DEFAULT", "DEPRECATED"):
         raise _error("InvalidParametersException", f"Guidance {guidance} is not valid: DEFAULT or DEPRECATED.")
-    for attribute, key in (("name", "Name"), ("description", "Description"), ("active", "Active"), ("guidance", "Guidance")):
+    for attribute, key in (
+        ("name", "Name"),
+        ("description", "Description"),
+        ("active", "Active"),
+        ("guidance", "Guidance"),
+    ):
         if params.get(key) is not None:
             setattr(artifact, attribute, params[key])
     return _result(artifact.described())
@@ -410,7 +449,10 @@ def _delete_provisioning_artifact(self: ServiceCatalogResponse) -> ActionResult:
     product, artifact = _artifact(self.servicecatalog_backend, _params(self))
     artifacts = _artifacts(product)
     if len(artifacts) == 1:
-        raise _error("InvalidParametersException", f"{artifact.id} is the last version of product {product.id}: a product keeps at least one.")
+        raise _error(
+            "InvalidParametersException",
+            f"{artifact.id} is the last version of product {product.id}: a product keeps at least one.",
+        )
     del artifacts[artifact.id]
     return _empty()
 
@@ -459,9 +501,13 @@ def _disassociate_product_from_portfolio(self: ServiceCatalogResponse) -> Action
     portfolio_id, product_id = params.get("PortfolioId"), params.get("ProductId")
     products = _portfolio_products(backend).get(portfolio_id or "", [])
     if product_id not in products:
-        raise _error("ResourceNotFoundException", f"Product {product_id} is not associated with portfolio {portfolio_id}.")
+        raise _error(
+            "ResourceNotFoundException", f"Product {product_id} is not associated with portfolio {portfolio_id}."
+        )
     if _constraints_of(backend, portfolio_id, product_id):
-        raise _error("ResourceInUseException", f"Product {product_id} still has constraints in portfolio {portfolio_id}.")
+        raise _error(
+            "ResourceInUseException", f"Product {product_id} still has constraints in portfolio {portfolio_id}."
+        )
     products.remove(product_id)
     return _empty()
 
@@ -470,7 +516,11 @@ def _list_portfolios_for_product(self: ServiceCatalogResponse) -> ActionResult:
     params = _params(self)
     backend = self.servicecatalog_backend
     product = _product(backend, params.get("ProductId"))
-    found = [backend.portfolios[p].to_dict() for p, products in _portfolio_products(backend).items() if product.id in products]
+    found = [
+        backend.portfolios[p].to_dict()
+        for p, products in _portfolio_products(backend).items()
+        if product.id in products
+    ]
     page, token = _page(found, params)
     return _result({"PortfolioDetails": page, "NextPageToken": token})
 
@@ -478,7 +528,9 @@ def _list_portfolios_for_product(self: ServiceCatalogResponse) -> ActionResult:
 def _matches(product: Product, filters: dict[str, list[str]]) -> bool:
     """SearchProductsAsAdmin's filters: every filter must match one of its values."""
     fields = {"Owner": [product.owner], "ProductType": [product.product_type], "SourceProductId": [product.id]}
-    text = " ".join(str(v) for v in (product.name, product.owner, product.description, product.distributor) if v).lower()
+    text = " ".join(
+        str(v) for v in (product.name, product.owner, product.description, product.distributor) if v
+    ).lower()
     for key, values in filters.items():
         if key == "FullTextSearch":
             if not any(v.lower() in text for v in values):
@@ -528,7 +580,10 @@ def _associate_principal_with_portfolio(self: ServiceCatalogResponse) -> ActionR
     arn, principal_type = params.get("PrincipalARN") or "", params.get("PrincipalType") or ""
     pattern = {"IAM": IAM_PRINCIPAL_ARN, "IAM_PATTERN": IAM_PATTERN_ARN}.get(principal_type)
     if pattern is None or not pattern.match(arn):
-        raise _error("InvalidParametersException", f"Principal {arn} of type {principal_type} is not valid: an IAM user, role or group ARN is expected.")
+        raise _error(
+            "InvalidParametersException",
+            f"Principal {arn} of type {principal_type} is not valid: an IAM user, role or group ARN is expected.",
+        )
     principals = _portfolio_principals(backend).setdefault(portfolio.id, [])
     principal = {"PrincipalARN": arn, "PrincipalType": principal_type}
     if principal not in principals:
@@ -543,7 +598,10 @@ def _disassociate_principal_from_portfolio(self: ServiceCatalogResponse) -> Acti
     principals = _portfolio_principals(backend).get(portfolio.id, [])
     kept = [p for p in principals if p["PrincipalARN"] != params.get("PrincipalARN")]
     if len(kept) == len(principals):
-        raise _error("ResourceNotFoundException", f"Principal {params.get('PrincipalARN')} is not associated with portfolio {portfolio.id}.")
+        raise _error(
+            "ResourceNotFoundException",
+            f"Principal {params.get('PrincipalARN')} is not associated with portfolio {portfolio.id}.",
+        )
     _portfolio_principals(backend)[portfolio.id] = kept
     return _empty()
 
@@ -574,7 +632,15 @@ def principals_associate_with_portfolios() -> None:
 class Constraint:
     """A rule applied when a product is launched from one portfolio (launch role, notifications…)."""
 
-    def __init__(self, constraint_type: str, description: str | None, owner: str, portfolio_id: str, product_id: str, parameters: str) -> None:
+    def __init__(
+        self,
+        constraint_type: str,
+        description: str | None,
+        owner: str,
+        portfolio_id: str,
+        product_id: str,
+        parameters: str,
+    ) -> None:
         self.id = _new_id("cons")
         self.constraint_type = constraint_type
         self.description = description or ""
@@ -599,8 +665,14 @@ def _constraints(backend: ServiceCatalogBackend) -> dict[str, Constraint]:
     return _state(backend, "constraints")
 
 
-def _constraints_of(backend: ServiceCatalogBackend, portfolio_id: str | None, product_id: str | None = None) -> list[Constraint]:
-    return [c for c in _constraints(backend).values() if c.portfolio_id == portfolio_id and product_id in (None, c.product_id)]
+def _constraints_of(
+    backend: ServiceCatalogBackend, portfolio_id: str | None, product_id: str | None = None
+) -> list[Constraint]:
+    return [
+        c
+        for c in _constraints(backend).values()
+        if c.portfolio_id == portfolio_id and product_id in (None, c.product_id)
+    ]
 
 
 def _constraint(backend: ServiceCatalogBackend, constraint_id: str | None) -> Constraint:
@@ -619,16 +691,23 @@ def _check_parameters(constraint_type: str, parameters: str | None) -> str:
     if parameters is None or not isinstance(document, dict):
         raise _error("InvalidParametersException", "Parameters must be a JSON object.")
     if constraint_type == "LAUNCH" and ("RoleArn" in document) == ("LocalRoleName" in document):
-        raise _error("InvalidParametersException", "A LAUNCH constraint requires either RoleArn or LocalRoleName, not both.")
+        raise _error(
+            "InvalidParametersException", "A LAUNCH constraint requires either RoleArn or LocalRoleName, not both."
+        )
     return parameters
 
 
-def _check_single_constraint(backend: ServiceCatalogBackend, constraint_type: str, portfolio_id: str, product_id: str) -> None:
+def _check_single_constraint(
+    backend: ServiceCatalogBackend, constraint_type: str, portfolio_id: str, product_id: str
+) -> None:
     existing = {c.constraint_type for c in _constraints_of(backend, portfolio_id, product_id)}
     for group in SINGLE_CONSTRAINT_GROUPS:
         if constraint_type in group and (clash := existing & group):
             kinds = "/".join(sorted(clash))
-            raise _error("DuplicateResourceException", f"Product {product_id} already has a {kinds} constraint in portfolio {portfolio_id}.")
+            raise _error(
+                "DuplicateResourceException",
+                f"Product {product_id} already has a {kinds} constraint in portfolio {portfolio_id}.",
+            )
 
 
 def _create_constraint(self: ServiceCatalogResponse) -> ActionResult:
@@ -640,13 +719,20 @@ def _create_constraint(self: ServiceCatalogResponse) -> ActionResult:
         return _result(constraints[tokens[token]].described())
     portfolio, product = _portfolio(backend, params.get("PortfolioId")), _product(backend, params.get("ProductId"))
     if product.id not in _portfolio_products(backend).get(portfolio.id, []):
-        raise _error("ResourceNotFoundException", f"Product {product.id} is not associated with portfolio {portfolio.id}.")
+        raise _error(
+            "ResourceNotFoundException", f"Product {product.id} is not associated with portfolio {portfolio.id}."
+        )
     constraint_type = params.get("Type") or ""
     if constraint_type not in CONSTRAINT_TYPES:
-        raise _error("InvalidParametersException", f"Constraint type {constraint_type} is not valid: one of {', '.join(CONSTRAINT_TYPES)}.")
+        raise _error(
+            "InvalidParametersException",
+            f"Constraint type {constraint_type} is not valid: one of {', '.join(CONSTRAINT_TYPES)}.",
+        )
     parameters = _check_parameters(constraint_type, params.get("Parameters"))
     _check_single_constraint(backend, constraint_type, portfolio.id, product.id)
-    constraint = Constraint(constraint_type, params.get("Description"), backend.account_id, portfolio.id, product.id, parameters)
+    constraint = Constraint(
+        constraint_type, params.get("Description"), backend.account_id, portfolio.id, product.id, parameters
+    )
     constraints[constraint.id] = constraint
     if token:
         tokens[token] = constraint.id
@@ -726,7 +812,12 @@ def _delete_portfolio(self: ServiceCatalogResponse) -> ActionResult:
         raise _error("ResourceInUseException", f"Portfolio {portfolio.id} still has associated {in_use}.")
     backend.tagger.delete_all_tags_for_resource(portfolio.arn)
     _forget_tokens(backend, portfolio.id)
-    for state in (backend.portfolio_access, backend.portfolio_share_tokens, _portfolio_products(backend), _portfolio_principals(backend)):
+    for state in (
+        backend.portfolio_access,
+        backend.portfolio_share_tokens,
+        _portfolio_products(backend),
+        _portfolio_principals(backend),
+    ):
         state.pop(portfolio.id, None)
     del backend.portfolios[portfolio.id]
     return _empty()
@@ -737,7 +828,10 @@ def _delete_product(self: ServiceCatalogResponse) -> ActionResult:
     product = _product(backend, _params(self).get("Id"))
     portfolios = [p for p, products in _portfolio_products(backend).items() if product.id in products]
     if portfolios:
-        raise _error("ResourceInUseException", f"Product {product.id} is still associated with portfolio(s) {', '.join(portfolios)}.")
+        raise _error(
+            "ResourceInUseException",
+            f"Product {product.id} is still associated with portfolio(s) {', '.join(portfolios)}.",
+        )
     backend.tagger.delete_all_tags_for_resource(product.arn)
     _forget_tokens(backend, product.id)
     del backend.products[product.id]

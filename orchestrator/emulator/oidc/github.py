@@ -120,7 +120,17 @@ def token_claims(job: Job, issued_at: int, lifetime: int = LIFETIME_SECONDS) -> 
 
 def job_from_request(body: dict[str, Any]) -> Job:
     """A Job from the JSON body of a token request (unknown fields refused)."""
-    known = {"repository", "ref", "event_name", "environment", "actor", "workflow", "include_claim_keys", "audience", "extra"}
+    known = {
+        "repository",
+        "ref",
+        "event_name",
+        "environment",
+        "actor",
+        "workflow",
+        "include_claim_keys",
+        "audience",
+        "extra",
+    }
     unknown = sorted(set(body) - known - {"issued_at"})
     if unknown:
         raise InvalidJob(f"unknown fields: {', '.join(unknown)}")

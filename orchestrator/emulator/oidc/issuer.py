@@ -72,8 +72,24 @@ class Issuer:
             "jwks_uri": f"{base_url}{OIDC_PATH}/jwks",
             "subject_types_supported": ["public", "pairwise"],
             "response_types_supported": ["id_token"],
-            "claims_supported": ["sub", "aud", "exp", "iat", "iss", "jti", "nbf", "ref", "ref_type", "repository",
-                                 "repository_owner", "event_name", "environment", "actor", "workflow", "job_workflow_ref"],
+            "claims_supported": [
+                "sub",
+                "aud",
+                "exp",
+                "iat",
+                "iss",
+                "jti",
+                "nbf",
+                "ref",
+                "ref_type",
+                "repository",
+                "repository_owner",
+                "event_name",
+                "environment",
+                "actor",
+                "workflow",
+                "job_workflow_ref",
+            ],
             "id_token_signing_alg_values_supported": [ALGORITHM],
             "scopes_supported": ["openid"],
         }
@@ -105,7 +121,10 @@ class Issuer:
         except (KeyError, TypeError, ValueError) as exc:
             raise Rejected("InvalidIdentityToken", NOT_VALIDATED) from exc
         if now >= expires:
-            raise Rejected("ExpiredTokenException", f"Token expired: current date/time {now} must be before the expiration date/time {expires}")
+            raise Rejected(
+                "ExpiredTokenException",
+                f"Token expired: current date/time {now} must be before the expiration date/time {expires}",
+            )
         if now < not_before:
             raise Rejected("InvalidIdentityToken", NOT_VALIDATED)
 

@@ -88,12 +88,17 @@ def decide(call: Call, issuer: Issuer) -> Decided:
     role_arn = str(call.params.get("RoleArn", ""))
     role = _ROLE.match(role_arn)
     if role is None:
-        return Decided(denial("sts", call.protocol, call.method, NOT_AUTHORIZED), f"{ACTION} on '{role_arn}': not a role ARN")
+        return Decided(
+            denial("sts", call.protocol, call.method, NOT_AUTHORIZED), f"{ACTION} on '{role_arn}': not a role ARN"
+        )
     account, partition = role.group("account"), role.group("partition")
     try:
         provider, claims, audience = _verified(issuer, str(call.params.get("WebIdentityToken", "")), account, partition)
     except Rejected as rejected:
-        return Decided(query_error(rejected.code, rejected.message, "400 Bad Request"), f"{ACTION} on {role_arn}: {rejected.code}: {rejected.message}")
+        return Decided(
+            query_error(rejected.code, rejected.message, "400 Bad Request"),
+            f"{ACTION} on {role_arn}: {rejected.code}: {rejected.message}",
+        )
     federated = provider.arn
     checks = sts(call, Where(account, partition)) or []
     request = checks[0].context if checks else {}
@@ -115,10 +120,15 @@ class WebIdentity:
 
     def __call__(self, environ: dict[str, Any]) -> Decided | None:
         """The decision on a web-identity request; None for any other unsigned request."""
-        if "AssumeRoleWithWebIdentity" not in str(environ.get("QUERY_STRING", "")) and environ.get("REQUEST_METHOD") != "POST":
+        if (
+            "AssumeRoleWithWebIdentity" not in str(environ.get("QUERY_STRING", ""))
+            and environ.get("REQUEST_METHOD") != "POST"
+        ):
             return None
         body = read_body(environ)
-        if b"AssumeRoleWithWebIdentity" not in body and "AssumeRoleWithWebIdentity" not in str(environ.get("QUERY_STRING", "")):
+        if b"AssumeRoleWithWebIdentity" not in body and "AssumeRoleWithWebIdentity" not in str(
+            environ.get("QUERY_STRING", "")
+        ):
             return None
         call = identify(environ, body, "sts", "us-east-1")
         if call is None or call.service != "sts" or call.operation != "AssumeRoleWithWebIdentity":

@@ -11,7 +11,9 @@ import pytest
 from abalone_build.contract import PlatformContract
 
 # The data: $ABALONE_CSV if set, otherwise the copy this code ships (data/abalone.csv beside tests/).
-ABALONE_CSV = Path(os.environ.get("ABALONE_CSV") or Path(__file__).resolve().parents[1] / "data" / "abalone.csv").resolve()
+ABALONE_CSV = Path(
+    os.environ.get("ABALONE_CSV") or Path(__file__).resolve().parents[1] / "data" / "abalone.csv"
+).resolve()
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"

@@ -50,7 +50,9 @@ def test_another_environment_is_not_read(seed_contract: SeedContract) -> None:
         read_contract(ssm(), "mlops", "dev")
 
 
-def test_values_that_cannot_be_the_platform_s_are_rejected(seed_contract: SeedContract, contract_values: dict[str, str]) -> None:
+def test_values_that_cannot_be_the_platform_s_are_rejected(
+    seed_contract: SeedContract, contract_values: dict[str, str]
+) -> None:
     contract_values["network/private-subnet-ids"] = "vpc-123"
     contract_values["network/sagemaker-security-group-id"] = "subnet-1"
     seed_contract(contract_values)

@@ -56,7 +56,10 @@ def test_reads_an_archive_a_plain_file_and_a_directory_alike(tiny_model: tuple[P
     plain = model_dir / "xgboost-model"
     archive = _archive(tmp_path / "model.tar.gz", {"xgboost-model": plain.read_bytes()})
 
-    reports = [evaluate.evaluate(source, test_csv, tmp_path / f"out{i}") for i, source in enumerate((plain, archive, model_dir))]
+    reports = [
+        evaluate.evaluate(source, test_csv, tmp_path / f"out{i}")
+        for i, source in enumerate((plain, archive, model_dir))
+    ]
 
     assert reports[0]["regression_metrics"] == reports[1]["regression_metrics"] == reports[2]["regression_metrics"]
     written = json.loads((tmp_path / "out1" / "evaluation.json").read_text())
@@ -80,7 +83,9 @@ def test_a_file_that_is_no_model_is_reported_with_the_fix(tmp_path: Path) -> Non
 
 
 def test_missing_inputs_fail_with_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = evaluate.main(["--model", str(tmp_path / "nope.tar.gz"), "--test", str(tmp_path), "--output-dir", str(tmp_path)])
+    code = evaluate.main(
+        ["--model", str(tmp_path / "nope.tar.gz"), "--test", str(tmp_path), "--output-dir", str(tmp_path)]
+    )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
     with pytest.raises(EvaluationError, match="holds neither model.tar.gz nor xgboost-model"):

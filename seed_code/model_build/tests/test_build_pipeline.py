@@ -165,7 +165,12 @@ def test_registration_waits_for_manual_approval_in_the_project_group(definition:
     }
     # The archive's SHA-256, as the evaluation measured it: a deployment refuses an archive swapped since.
     assert arguments["CustomerMetadataProperties"] == {
-        "model-sha256": {"Std:JsonGet": {"PropertyFile": {"Get": "Steps.EvaluateAbaloneModel.PropertyFiles.EvaluationReport"}, "Path": "model.sha256"}}
+        "model-sha256": {
+            "Std:JsonGet": {
+                "PropertyFile": {"Get": "Steps.EvaluateAbaloneModel.PropertyFiles.EvaluationReport"},
+                "Path": "model.sha256",
+            }
+        }
     }
     statistics = arguments["ModelMetrics"]["ModelQuality"]["Statistics"]
     assert statistics["ContentType"] == "application/json"
@@ -234,7 +239,11 @@ def test_each_execution_writes_under_its_own_prefix(definition: dict[str, Any], 
     assert train["OutputDataConfig"]["S3OutputPath"] == {
         "Std:Join": {
             "On": "/",
-            "Values": [f"s3://{contract.models_bucket}/abalone/runs", {"Get": "Execution.PipelineExecutionId"}, "train"],
+            "Values": [
+                f"s3://{contract.models_bucket}/abalone/runs",
+                {"Get": "Execution.PipelineExecutionId"},
+                "train",
+            ],
         }
     }
     preprocess_outputs = definition["Steps"][0]["Arguments"]["ProcessingOutputConfig"]["Outputs"]
@@ -274,7 +283,14 @@ def test_building_makes_no_aws_or_network_call(
 ) -> None:
     """No credentials, no AWS config, and every way out of the process refused and recorded:
     a botocore request of any session, a name lookup, a socket connection."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
@@ -338,7 +354,11 @@ def test_the_machine_sdk_defaults_file_changes_nothing(
     environment = os.environ | {"SAGEMAKER_USER_CONFIG_OVERRIDE": str(defaults), "AWS_EC2_METADATA_DISABLED": "true"}
     built = subprocess.run(
         [sys.executable, "-c", BUILD_IN_A_NEW_PROCESS, json.dumps(dataclasses.asdict(contract))],
-        env=environment, capture_output=True, text=True, check=True, timeout=300,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     result = json.loads(built.stdout)
     assert result["machine_defaults"]["SageMaker"]["TrainingJob"]["Tags"]  # what a normal session would merge
@@ -356,7 +376,9 @@ def test_the_build_session_refuses_every_aws_request() -> None:
 
 
 def test_settings_flow_into_parameters(contract: PlatformContract) -> None:
-    settings = PipelineSettings(project="abalone", mse_threshold=4.5, model_package_group_name="mlops-dev-abalone-p-123")
+    settings = PipelineSettings(
+        project="abalone", mse_threshold=4.5, model_package_group_name="mlops-dev-abalone-p-123"
+    )
     parameters = {p.name: p.default_value for p in pipeline.Parameters.defaults(contract, settings).as_list()}
     assert parameters == {
         "ProcessingInstanceType": "ml.m5.large",
@@ -384,7 +406,10 @@ def test_bad_settings_are_rejected(kwargs: dict[str, Any], message: str) -> None
 def test_images_come_from_the_sdk_and_an_unknown_region_is_a_definition_error() -> None:
     with pytest.raises(DefinitionError, match="no SageMaker xgboost 1.7-1 image for region 'mars-north-1'"):
         pipeline.xgboost_image_uri("mars-north-1")
-    assert pipeline.xgboost_image_uri("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    assert (
+        pipeline.xgboost_image_uri("us-east-1")
+        == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    )
     assert (
         pipeline.sklearn_image_uri("us-east-1")
         == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
@@ -403,8 +428,19 @@ def test_processing_scripts_run_standalone_in_the_containers_python(script: scri
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     assert imported <= {
-        "__future__", "argparse", "collections", "csv", "hashlib", "json", "math", "sys", "tarfile", "pathlib", "typing",
-        "numpy", "xgboost",
+        "__future__",
+        "argparse",
+        "collections",
+        "csv",
+        "hashlib",
+        "json",
+        "math",
+        "sys",
+        "tarfile",
+        "pathlib",
+        "typing",
+        "numpy",
+        "xgboost",
     }
     assert "from __future__ import annotations" in source  # PEP 604/585 annotations stay unevaluated
 

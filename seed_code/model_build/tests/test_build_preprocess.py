@@ -66,7 +66,10 @@ def test_main_runs_like_a_processing_job(abalone_csv: Path, tmp_path: Path, caps
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,15\nX,0.35,0.265,0.09,0.2255,0.0995,0.0485,0.07,7\n", ":2: Sex is 'X'"),
+        (
+            "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,15\nX,0.35,0.265,0.09,0.2255,0.0995,0.0485,0.07,7\n",
+            ":2: Sex is 'X'",
+        ),
         ("M,0.455,0.365,0.095,0.514,0.2245,0.101,15\n", ":1: 8 fields, expected 9"),
         ("M,0.455,abc,0.095,0.514,0.2245,0.101,0.15,15\n", ":1: not a number"),
         ("Sex,Length,Rings\n", ":1: header ['Sex', 'Length', 'Rings'] is not the abalone header"),

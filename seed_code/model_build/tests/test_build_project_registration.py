@@ -22,14 +22,20 @@ def test_an_unregistered_project_has_no_names(aws: None) -> None:
 
 def test_registered_names_are_read(aws: None) -> None:
     client = ssm()
-    client.put_parameter(Name="/mlops/dev/projects/abalone/pipeline-name", Value="mlops-dev-abalone-build", Type="String")
-    client.put_parameter(Name="/mlops/dev/projects/abalone/model-package-group", Value="mlops-dev-abalone", Type="String")
+    client.put_parameter(
+        Name="/mlops/dev/projects/abalone/pipeline-name", Value="mlops-dev-abalone-build", Type="String"
+    )
+    client.put_parameter(
+        Name="/mlops/dev/projects/abalone/model-package-group", Value="mlops-dev-abalone", Type="String"
+    )
     client.put_parameter(Name="/mlops/dev/projects/other/pipeline-name", Value="mlops-dev-other-build", Type="String")
 
     assert read_project_registration(client, "mlops", "dev", "abalone") == ProjectRegistration(
         pipeline_name="mlops-dev-abalone-build", model_package_group="mlops-dev-abalone"
     )
-    assert read_project_registration(client, "mlops", "dev", "other") == ProjectRegistration(pipeline_name="mlops-dev-other-build")
+    assert read_project_registration(client, "mlops", "dev", "other") == ProjectRegistration(
+        pipeline_name="mlops-dev-other-build"
+    )
 
 
 def test_a_read_failure_names_the_path(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,13 +55,22 @@ def test_the_project_runs_as_its_own_roles_where_registered(aws: None, contract:
     client = ssm()
     pipeline_role = "arn:aws:iam::123456789012:role/mlops-dev-abalone-pipeline"
     job_role = "arn:aws:iam::123456789012:role/mlops-dev-abalone-pipeline-jobs"
-    client.put_parameter(Name="/mlops/dev/projects/abalone/pipeline-execution-role-arn", Value=pipeline_role, Type="String")
+    client.put_parameter(
+        Name="/mlops/dev/projects/abalone/pipeline-execution-role-arn", Value=pipeline_role, Type="String"
+    )
     client.put_parameter(Name="/mlops/dev/projects/abalone/job-role-arn", Value=job_role, Type="String")
 
     registration = read_project_registration(client, "mlops", "dev", "abalone")
     own = with_project_roles(contract, registration)
     assert (own.pipeline_execution_role_arn, own.sagemaker_execution_role_arn) == (pipeline_role, job_role)
-    assert replace(own, pipeline_execution_role_arn=contract.pipeline_execution_role_arn, sagemaker_execution_role_arn=contract.sagemaker_execution_role_arn) == contract
+    assert (
+        replace(
+            own,
+            pipeline_execution_role_arn=contract.pipeline_execution_role_arn,
+            sagemaker_execution_role_arn=contract.sagemaker_execution_role_arn,
+        )
+        == contract
+    )
 
 
 def test_an_unregistered_project_keeps_the_contracts_roles(contract: PlatformContract) -> None:

@@ -64,13 +64,13 @@ def test_upserts_the_pipeline_and_starts_an_execution(
     expected = build_definition(contract, PipelineSettings(project="abalone", mse_threshold=5.5))
     assert stored == json.loads(json.dumps(expected))  # the update replaced the definition
     executions = sagemaker.list_pipeline_executions(PipelineName=PIPELINE)["PipelineExecutionSummaries"]
-    assert sorted(e["PipelineExecutionArn"] for e in executions) == sorted(
-        [first.out.strip(), second.out.strip()]
-    )
+    assert sorted(e["PipelineExecutionArn"] for e in executions) == sorted([first.out.strip(), second.out.strip()])
     assert all(arn.startswith("arn:aws:sagemaker:eu-west-1:") for arn in (first.out, second.out))
 
 
-def test_scripts_are_uploaded_encrypted_where_the_definition_points(account: boto3.Session, contract: PlatformContract) -> None:
+def test_scripts_are_uploaded_encrypted_where_the_definition_points(
+    account: boto3.Session, contract: PlatformContract
+) -> None:
     assert run_pipeline.main(ARGS, session=account) == 0
 
     s3 = account.client("s3")
@@ -99,7 +99,11 @@ def test_stdout_holds_only_the_results() -> None:
     """The SDK logs to stdout while it is imported unless its logger has a handler: the package
     gives it one on stderr first, so that ``run-pipeline --dry-run > definition.json`` works."""
     imported = subprocess.run(
-        [sys.executable, "-c", "import abalone_build.run_pipeline"], capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, "-c", "import abalone_build.run_pipeline"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     assert imported.stdout == ""
 
@@ -136,29 +140,37 @@ def test_an_incomplete_contract_exits_2_naming_the_parameters(
     assert "missing or empty: /mlops/dev/storage/models-bucket" in capsys.readouterr().err
 
 
-def test_aws_failures_exit_1(account: boto3.Session, contract: PlatformContract, capsys: pytest.CaptureFixture[str]) -> None:
+def test_aws_failures_exit_1(
+    account: boto3.Session, contract: PlatformContract, capsys: pytest.CaptureFixture[str]
+) -> None:
     account.client("s3").delete_bucket(Bucket=contract.models_bucket)
     assert run_pipeline.main(ARGS, session=account) == 1
     assert "AWS call failed" in capsys.readouterr().err
 
 
-def test_a_session_without_region_is_a_usage_error(aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_session_without_region_is_a_usage_error(
+    aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     args = ["--prefix", "mlops", "--env", "dev", "--project", "abalone"]
     assert run_pipeline.main(args, session=boto3.Session()) == 2
     assert "no AWS region" in capsys.readouterr().err
 
 
-def test_names_registered_for_the_project_are_used(
-    account: boto3.Session, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_names_registered_for_the_project_are_used(account: boto3.Session, capsys: pytest.CaptureFixture[str]) -> None:
     """A platform project registers its pipeline name (the one its CI role may manage), its group
     and its own roles (the only pipeline role its CI role may pass, the only job role that one may)."""
     ssm = account.client("ssm")
     ssm.put_parameter(Name="/mlops/dev/projects/abalone/pipeline-name", Value="mlops-dev-abalone-build", Type="String")
-    ssm.put_parameter(Name="/mlops/dev/projects/abalone/model-package-group", Value="mlops-dev-abalone-grp", Type="String")
-    pipeline_role, job_role = (f"arn:aws:iam::123456789012:role/mlops-dev-abalone-{r}" for r in ("pipeline", "pipeline-jobs"))
-    ssm.put_parameter(Name="/mlops/dev/projects/abalone/pipeline-execution-role-arn", Value=pipeline_role, Type="String")
+    ssm.put_parameter(
+        Name="/mlops/dev/projects/abalone/model-package-group", Value="mlops-dev-abalone-grp", Type="String"
+    )
+    pipeline_role, job_role = (
+        f"arn:aws:iam::123456789012:role/mlops-dev-abalone-{r}" for r in ("pipeline", "pipeline-jobs")
+    )
+    ssm.put_parameter(
+        Name="/mlops/dev/projects/abalone/pipeline-execution-role-arn", Value=pipeline_role, Type="String"
+    )
     ssm.put_parameter(Name="/mlops/dev/projects/abalone/job-role-arn", Value=job_role, Type="String")
     calls = recorded_calls(account)
 
@@ -180,7 +192,9 @@ def test_names_registered_for_the_project_are_used(
     ]
 
 
-def test_an_explicit_group_wins_over_the_registered_one(account: boto3.Session, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_explicit_group_wins_over_the_registered_one(
+    account: boto3.Session, capsys: pytest.CaptureFixture[str]
+) -> None:
     account.client("ssm").put_parameter(
         Name="/mlops/dev/projects/abalone/model-package-group", Value="mlops-dev-abalone-grp", Type="String"
     )

@@ -27,7 +27,10 @@ def chain(abalone_csv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     assert preprocess.main(["--input", str(abalone_csv), "--output-dir", str(data)]) == 0
     assert train_local.main(["--data-dir", str(data), "--output-dir", str(model)]) == 0
     test_csv = data / "test" / "test.csv"
-    assert evaluate.main(["--model", str(model / "model.tar.gz"), "--test", str(test_csv), "--output-dir", str(report)]) == 0
+    assert (
+        evaluate.main(["--model", str(model / "model.tar.gz"), "--test", str(test_csv), "--output-dir", str(report)])
+        == 0
+    )
     return {"data": data, "model": model, "report": report / "evaluation.json"}
 
 
@@ -40,8 +43,10 @@ def test_the_model_meets_the_registration_threshold_on_the_held_out_test_split(c
     rounds = evaluate.load_booster(chain["model"] / "model.tar.gz").num_boosted_rounds()
     threshold = hyperparameters.REGISTRATION_MSE_THRESHOLD
 
-    print(f"\nabalone test split ({len(test)} rows): MSE {mse:.4f}, RMSE {rmse:.4f} after {rounds} rounds; "
-          f"predicting the train mean: MSE {baseline:.4f}; registration threshold {threshold}")
+    print(
+        f"\nabalone test split ({len(test)} rows): MSE {mse:.4f}, RMSE {rmse:.4f} after {rounds} rounds; "
+        f"predicting the train mean: MSE {baseline:.4f}; registration threshold {threshold}"
+    )
     assert rmse == pytest.approx(math.sqrt(mse))
     assert mse <= threshold
     assert mse < 0.6 * baseline  # it learned something, not just the mean
@@ -65,7 +70,9 @@ def _validation_rmse_by_rounds(booster: xgb.Booster, data_dir: Path) -> list[flo
     ]
 
 
-def test_early_stopping_keeps_the_best_iteration_on_the_validation_split(chain: dict[str, Path], tmp_path: Path) -> None:
+def test_early_stopping_keeps_the_best_iteration_on_the_validation_split(
+    chain: dict[str, Path], tmp_path: Path
+) -> None:
     """As the built-in algorithm: training stops EARLY_STOPPING_ROUNDS rounds after the best validation
     RMSE, and the saved model ends at the best round. Compared with the same training let run
     past that point without early stopping (the same first trees: seeded)."""
@@ -81,7 +88,9 @@ def test_early_stopping_keeps_the_best_iteration_on_the_validation_split(chain: 
     assert min(rmse[best_rounds:]) > rmse[best_rounds - 1]  # the next rounds did not improve: it stopped after them
     features, _ = evaluate.load_test_split(chain["data"] / "test" / "test.csv")
     matrix = xgb.DMatrix(features)
-    np.testing.assert_allclose(stopped.predict(matrix), unstopped.predict(matrix, iteration_range=(0, best_rounds)), rtol=1e-6)
+    np.testing.assert_allclose(
+        stopped.predict(matrix), unstopped.predict(matrix, iteration_range=(0, best_rounds)), rtol=1e-6
+    )
 
 
 def test_retraining_gives_the_same_model(chain: dict[str, Path], tmp_path: Path) -> None:
@@ -131,7 +140,9 @@ def test_early_stopping_without_an_eval_metric_is_refused() -> None:
         hyperparameters.as_sagemaker_hyperparameters(silent)
     with pytest.raises(ValueError, match="eval_metric"):
         train_local.early_stopping(silent)
-    assert hyperparameters.Hyperparameters({"eval_metric": "mae,rmse"}, 1, 5).early_stopping_metric() == "rmse"  # the last one
+    assert (
+        hyperparameters.Hyperparameters({"eval_metric": "mae,rmse"}, 1, 5).early_stopping_metric() == "rmse"
+    )  # the last one
     without = hyperparameters.Hyperparameters({"objective": "reg:squarederror"}, 100)
     assert "early_stopping_rounds" not in hyperparameters.as_sagemaker_hyperparameters(without)
     assert train_local.early_stopping(without) == []
@@ -144,13 +155,18 @@ def test_the_registration_threshold_is_the_rule_applied_to_the_measurement() -> 
     assert measured[0] <= 4.3  # the goal the hyperparameters were chosen for
 
 
-@pytest.mark.parametrize(("mean", "standard_deviation", "threshold"), [
-    (4.2737, 0.3039, 4.9),  # 4.8815, rounded up
-    (4.0, 0.45, 4.9),  # exactly 4.9 stays 4.9
-    (4.0, 0.4505, 5.0),
-    (4.6706, 0.2805, 5.3),
-])
-def test_the_threshold_rule_rounds_mean_plus_two_deviations_up_to_one_decimal(mean: float, standard_deviation: float, threshold: float) -> None:
+@pytest.mark.parametrize(
+    ("mean", "standard_deviation", "threshold"),
+    [
+        (4.2737, 0.3039, 4.9),  # 4.8815, rounded up
+        (4.0, 0.45, 4.9),  # exactly 4.9 stays 4.9
+        (4.0, 0.4505, 5.0),
+        (4.6706, 0.2805, 5.3),
+    ],
+)
+def test_the_threshold_rule_rounds_mean_plus_two_deviations_up_to_one_decimal(
+    mean: float, standard_deviation: float, threshold: float
+) -> None:
     assert hyperparameters.registration_threshold(mean, standard_deviation) == threshold
 
 

@@ -30,9 +30,7 @@ TESTS = Path(__file__).resolve().parent
 WORKFLOW_CANDIDATES = (TESTS.parent / ".github/workflows/build.yml", TESTS.parents[1] / ".github/workflows/build.yml")
 PLATFORM_ROOT = TESTS.parents[2]
 CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials"
-CI_ROLE_ARN = (
-    "arn:aws:iam::${{ vars.DEV_ACCOUNT_ID }}:role/${{ vars.PLATFORM_PREFIX }}-dev-${{ vars.PROJECT_NAME }}-ci"
-)
+CI_ROLE_ARN = "arn:aws:iam::${{ vars.DEV_ACCOUNT_ID }}:role/${{ vars.PLATFORM_PREFIX }}-dev-${{ vars.PROJECT_NAME }}-ci"
 # What each expression a script's environment may come from stands for in these tests.
 SAMPLE_VALUES = {
     "${{ vars.DEV_ACCOUNT_ID }}": "111111111111",
@@ -99,7 +97,9 @@ def scripts(workflow: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str
 def command_lines(script: str, program: str) -> list[list[str]]:
     """The shell words of each line of ``script`` that calls ``program`` (continuations joined)."""
     joined = re.sub(r"\\\n\s*", " ", script)
-    return [words for line in joined.splitlines() if (words := shlex.split(line, comments=True)) and words[0] == program]
+    return [
+        words for line in joined.splitlines() if (words := shlex.split(line, comments=True)) and words[0] == program
+    ]
 
 
 def expand(words: list[str], environment: dict[str, str]) -> list[str]:
@@ -182,8 +182,14 @@ def test_aws_credentials_come_from_oidc_only(workflow: dict[str, Any], text: str
     for name, job in jobs(workflow).items():
         for step in steps(job):
             keys = set(step.get("with", {})) | set(step.get("env", {}))
-            assert not keys & {"aws-access-key-id", "aws-secret-access-key", "aws-session-token",
-                               "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}, name
+            assert not keys & {
+                "aws-access-key-id",
+                "aws-secret-access-key",
+                "aws-session-token",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+            }, name
 
 
 def test_the_ci_role_is_built_from_repository_variables(workflow: dict[str, Any]) -> None:
@@ -216,9 +222,7 @@ def test_actions_are_pinned_to_a_commit_with_its_version(text: str, workflow: di
 
 def test_run_pipeline_is_called_with_options_it_accepts(workflow: dict[str, Any]) -> None:
     calls = [
-        (step, words)
-        for name, step, script in scripts(workflow)
-        for words in command_lines(script, "run-pipeline")
+        (step, words) for name, step, script in scripts(workflow) for words in command_lines(script, "run-pipeline")
     ]
     assert len(calls) == 1, "one run-pipeline call"
     step, words = calls[0]
@@ -259,7 +263,7 @@ requires_platform = pytest.mark.skipif(
 def hcl_string(path: Path, name: str) -> str:
     """The quoted value of ``name = "..."`` in a Terraform file (first match)."""
     match = re.search(rf'^\s*{re.escape(name)}\s*=\s*"([^"\n]*)"', path.read_text(encoding="utf-8"), re.MULTILINE)
-    assert match, f"{name} = \"...\" not found in {path}"
+    assert match, f'{name} = "..." not found in {path}'
     return match.group(1)
 
 

@@ -30,12 +30,18 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setattr(SageMakerResponse, "update_endpoint", update_endpoint_shim, raising=False)
-    monkeypatch.setattr(SageMakerModelBackend, "update_model_package", keeping_customer_metadata(SageMakerModelBackend.update_model_package))
+    monkeypatch.setattr(
+        SageMakerModelBackend,
+        "update_model_package",
+        keeping_customer_metadata(SageMakerModelBackend.update_model_package),
+    )
     with mock_aws():
         sts = shared_session().client("sts", region_name=REGION)
         credentials = {}
         for stage, account in ACCOUNTS.items():
-            assumed = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/x", RoleSessionName=f"tests-{stage}")["Credentials"]
+            assumed = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/x", RoleSessionName=f"tests-{stage}")[
+                "Credentials"
+            ]
             credentials[stage] = {
                 "aws_access_key_id": assumed["AccessKeyId"],
                 "aws_secret_access_key": assumed["SecretAccessKey"],
@@ -51,4 +57,3 @@ def ready(world: World) -> World:
     world.seed_contract("staging")
     world.seed_contract("prod")
     return world
-

@@ -58,10 +58,17 @@ def keeping_customer_metadata(update: Any) -> Any:
     """UpdateModelPackage as on AWS: moto 5.2.5 replaces the package's customer metadata with the
     request's (None without any), so an approval would wipe the digest the registration recorded."""
 
-    def update_model_package(self: Any, model_package_arn: str, customer_metadata_properties: Any = None, **others: Any) -> Any:
+    def update_model_package(
+        self: Any, model_package_arn: str, customer_metadata_properties: Any = None, **others: Any
+    ) -> Any:
         package = self.model_packages.get(self.model_package_name_mapping.get(model_package_arn, model_package_arn))
         kept = dict(getattr(package, "customer_metadata_properties", None) or {})
-        return update(self, model_package_arn=model_package_arn, customer_metadata_properties={**kept, **(customer_metadata_properties or {})}, **others)
+        return update(
+            self,
+            model_package_arn=model_package_arn,
+            customer_metadata_properties={**kept, **(customer_metadata_properties or {})},
+            **others,
+        )
 
     return update_model_package
 
@@ -104,8 +111,13 @@ class World:
             "provide-client-params.sagemaker.*",
             lambda params, model, **_: record.append((model.name, dict(params))),
         )
-        return Clients(sagemaker=sagemaker, runtime=self.client(stage, "sagemaker-runtime"),
-                       ssm=self.client(stage, "ssm"), registry=self.dev, artifacts=self.client("dev", "s3"))
+        return Clients(
+            sagemaker=sagemaker,
+            runtime=self.client(stage, "sagemaker-runtime"),
+            ssm=self.client(stage, "ssm"),
+            registry=self.dev,
+            artifacts=self.client("dev", "s3"),
+        )
 
     def writes(self, stage: str) -> list[str]:
         return [name for name, _ in self.calls.get(stage, []) if not name.startswith(("Describe", "List"))]
@@ -121,7 +133,12 @@ class World:
 
     def register(self, status: str = "PendingManualApproval", containers: int = 1) -> str:
         """A package as the build pipeline registers it, then set to ``status`` as a lead would."""
-        run = len(self.dev.list_model_packages(ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}")["ModelPackageSummaryList"]) + 1
+        run = (
+            len(
+                self.dev.list_model_packages(ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}")["ModelPackageSummaryList"]
+            )
+            + 1
+        )
         key = f"{PROJECT}/runs/r{run}/model.tar.gz"
         archive = f"model archive of run {run}".encode()
         s3 = self.client("dev", "s3")

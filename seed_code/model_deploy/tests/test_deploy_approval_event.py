@@ -11,8 +11,16 @@ from deploy_world import GOOD_ANSWER, World
 
 def _argv(status: str, arn: str, stage: str = "staging", **overrides: str) -> list[str]:
     """The workflow's command line; ``overrides`` maps an option (``--stage``) to another value."""
-    options = {"--status": status, "--model-package-arn": arn, "--stage": stage, "--project": "abalone",
-               "--prefix": "mlops", "--dev-account": "111111111111", "--region": "eu-west-1", "--wait-delay": "0"}
+    options = {
+        "--status": status,
+        "--model-package-arn": arn,
+        "--stage": stage,
+        "--project": "abalone",
+        "--prefix": "mlops",
+        "--dev-account": "111111111111",
+        "--region": "eu-west-1",
+        "--wait-delay": "0",
+    }
     options.update(overrides)
     return [item for pair in options.items() for item in pair]
 
@@ -46,7 +54,9 @@ def test_approving_a_newer_package_updates_the_endpoint(ready: World) -> None:
     assert ready.endpoint_config("staging")["EndpointConfigName"].startswith("mlops-staging-abalone-2-")
 
 
-def test_rejecting_the_deployed_package_rolls_back_to_the_previous_approved_one(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rejecting_the_deployed_package_rolls_back_to_the_previous_approved_one(
+    ready: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = ready.register("Approved")
     ready.answer("staging", GOOD_ANSWER)
     assert _handle(ready, "Approved", old) == 0
@@ -66,7 +76,9 @@ def test_rejecting_the_deployed_package_rolls_back_to_the_previous_approved_one(
     assert model["PrimaryContainer"]["ModelDataUrl"].endswith("/runs/r1/model.tar.gz")
 
 
-def test_rejecting_a_package_that_is_not_deployed_does_nothing(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rejecting_a_package_that_is_not_deployed_does_nothing(
+    ready: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     deployed = ready.register("Approved")
     ready.answer("staging", GOOD_ANSWER)
     assert _handle(ready, "Approved", deployed) == 0
@@ -74,7 +86,10 @@ def test_rejecting_a_package_that_is_not_deployed_does_nothing(ready: World, cap
     other = ready.register("Rejected")
 
     assert _handle(ready, "Rejected", other) == 0
-    assert f"mlops-staging-abalone serves {deployed}, which is still Approved: nothing to roll back" in capsys.readouterr().out
+    assert (
+        f"mlops-staging-abalone serves {deployed}, which is still Approved: nothing to roll back"
+        in capsys.readouterr().out
+    )
     assert ready.writes("staging") == writes
     assert _serving(ready) == deployed
 
@@ -88,7 +103,9 @@ def _serving_the_second_of_two_approved(world: World) -> tuple[str, str]:
     return first, second
 
 
-def test_a_lost_rejection_of_the_served_package_is_applied_by_a_later_event(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_lost_rejection_of_the_served_package_is_applied_by_a_later_event(
+    ready: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     # B is rejected, but its event is cancelled in the concurrency group by the next one: "Rejected C".
     first, second = _serving_the_second_of_two_approved(ready)
     ready.set_status(second, "Rejected")
@@ -97,7 +114,10 @@ def test_a_lost_rejection_of_the_served_package_is_applied_by_a_later_event(read
 
     assert _handle(ready, "Rejected", other) == 0
     out = capsys.readouterr().out
-    assert f"mlops-staging-abalone serves {second}, which is Rejected in the registry now, not Approved: rolling back to {first}" in out
+    assert (
+        f"mlops-staging-abalone serves {second}, which is Rejected in the registry now, not Approved: rolling back to {first}"
+        in out
+    )
     assert f"mlops-staging-abalone rolled back to {first}, endpoint test passed" in out
     assert _serving(ready) == first
 
@@ -110,7 +130,9 @@ def test_a_stale_approved_event_still_rolls_back_a_served_package_that_is_no_lon
     assert _serving(ready) == first
 
 
-def test_a_rejection_while_the_served_package_is_still_approved_does_nothing(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_rejection_while_the_served_package_is_still_approved_does_nothing(
+    ready: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     # B rejected, then approved again before the workflow ran: the registry's word is Approved.
     _, second = _serving_the_second_of_two_approved(ready)
     ready.set_status(second, "Rejected")
@@ -118,18 +140,26 @@ def test_a_rejection_while_the_served_package_is_still_approved_does_nothing(rea
     writes = list(ready.writes("staging"))
 
     assert _handle(ready, "Rejected", second) == 0
-    assert f"mlops-staging-abalone serves {second}, which is still Approved: nothing to roll back" in capsys.readouterr().out
+    assert (
+        f"mlops-staging-abalone serves {second}, which is still Approved: nothing to roll back"
+        in capsys.readouterr().out
+    )
     assert ready.writes("staging") == writes
     assert _serving(ready) == second
 
 
-def test_a_served_package_deleted_from_the_registry_is_rolled_back(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_served_package_deleted_from_the_registry_is_rolled_back(
+    ready: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     first, second = _serving_the_second_of_two_approved(ready)
     other = ready.register("Rejected")
     ready.delete_package(second)
 
     assert _handle(ready, "Rejected", other) == 0
-    assert f"{second}, which is no longer in the registry, not Approved: rolling back to {first}" in capsys.readouterr().out
+    assert (
+        f"{second}, which is no longer in the registry, not Approved: rolling back to {first}"
+        in capsys.readouterr().out
+    )
     assert _serving(ready) == first
 
 
@@ -138,7 +168,9 @@ def test_no_endpoint_means_nothing_to_do_whatever_the_event(ready: World, capsys
     ready.register("Approved")
     for status in ("Rejected", "Approved"):  # a stale Approved event too
         assert _handle(ready, status, rejected, stage="prod") == 0
-        assert capsys.readouterr().out.endswith("mlops-prod-abalone serves no model package (no endpoint): nothing to roll back\n")
+        assert capsys.readouterr().out.endswith(
+            "mlops-prod-abalone serves no model package (no endpoint): nothing to roll back\n"
+        )
     assert ready.writes("prod") == []
 
 
@@ -186,15 +218,24 @@ def test_a_failing_endpoint_test_exits_1(ready: World, capsys: pytest.CaptureFix
         ({"--stage": "dev"}, "--stage 'dev' is not a target stage"),
         ({"--dev-account": "1111"}, "--dev-account '1111' is not valid"),
         ({"--project": "Abalone"}, "--project 'Abalone' is not valid"),
-        ({"--model-package-arn": "mlops-dev-abalone/1"}, "--model-package-arn 'mlops-dev-abalone/1' is not a versioned model package ARN"),
-        ({"--model-package-arn": "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-other/1"},
-         "has group 'mlops-dev-other', expected 'mlops-dev-abalone'"),
-        ({"--model-package-arn": "arn:aws:sagemaker:eu-west-1:999999999999:model-package/mlops-dev-abalone/1"},
-         "has account '999999999999', expected '111111111111'"),
+        (
+            {"--model-package-arn": "mlops-dev-abalone/1"},
+            "--model-package-arn 'mlops-dev-abalone/1' is not a versioned model package ARN",
+        ),
+        (
+            {"--model-package-arn": "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-other/1"},
+            "has group 'mlops-dev-other', expected 'mlops-dev-abalone'",
+        ),
+        (
+            {"--model-package-arn": "arn:aws:sagemaker:eu-west-1:999999999999:model-package/mlops-dev-abalone/1"},
+            "has account '999999999999', expected '111111111111'",
+        ),
         ({"--wait-max-attempts": "0"}, "--wait-max-attempts >= 1"),
     ],
 )
-def test_bad_input_exits_2_naming_the_field(ready: World, capsys: pytest.CaptureFixture[str], change: dict[str, str], named: str) -> None:
+def test_bad_input_exits_2_naming_the_field(
+    ready: World, capsys: pytest.CaptureFixture[str], change: dict[str, str], named: str
+) -> None:
     arn = ready.register("Approved")
     code = approval_event.main(_argv("Approved", arn, **change), clients=ready.clients("staging"))
     assert code == 2
@@ -215,4 +256,3 @@ def test_a_missing_contract_exits_2_before_any_change(world: World, capsys: pyte
     assert _handle(world, "Approved", arn) == 2
     assert "the stage contract /mlops/staging/ in eu-west-1 is incomplete" in capsys.readouterr().err
     assert world.writes("staging") == []
-

@@ -30,14 +30,35 @@ def test_a_swapped_archive_is_refused_before_anything_is_created(ready: World) -
     _swap(ready, arn)
     with pytest.raises(ArtifactError, match="has changed since it was registered"):
         run_deploy(ready.clients("staging"), ready.target("staging"), arn, FAST)
-    assert ready.writes("staging") == [] and deployed_package_arn(ready.client("staging", "sagemaker"), ready.target("staging")) is None
+    assert (
+        ready.writes("staging") == []
+        and deployed_package_arn(ready.client("staging", "sagemaker"), ready.target("staging")) is None
+    )
 
 
-def test_an_approval_event_for_a_swapped_archive_fails_and_deploys_nothing(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_approval_event_for_a_swapped_archive_fails_and_deploys_nothing(
+    ready: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     arn = ready.register("Approved")
     _swap(ready, arn)
-    argv = ["--status", "Approved", "--model-package-arn", arn, "--stage", "staging", "--project", PROJECT, "--prefix", PREFIX,
-            "--dev-account", "111111111111", "--region", "eu-west-1", "--wait-delay", "0"]
+    argv = [
+        "--status",
+        "Approved",
+        "--model-package-arn",
+        arn,
+        "--stage",
+        "staging",
+        "--project",
+        PROJECT,
+        "--prefix",
+        PREFIX,
+        "--dev-account",
+        "111111111111",
+        "--region",
+        "eu-west-1",
+        "--wait-delay",
+        "0",
+    ]
     assert approval_event.main(argv, clients=ready.clients("staging")) == 1
     assert "has changed since it was registered" in capsys.readouterr().err
     assert ready.writes("staging") == []
@@ -51,8 +72,11 @@ def test_a_package_without_a_recorded_digest_is_refused(ready: World) -> None:
     arn = ready.dev.create_model_package(
         ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}",
         ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": IMAGE, "ModelDataUrl": f"s3://{MODELS_BUCKET}/{key}"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE, "ModelDataUrl": f"s3://{MODELS_BUCKET}/{key}"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
     ready.set_status(arn, "Approved")
     package = describe_package(ready.dev, ready.target("staging"), arn)

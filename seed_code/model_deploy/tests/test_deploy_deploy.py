@@ -31,17 +31,23 @@ def test_deploy_creates_model_config_and_endpoint_in_the_stage_account_only(read
     assert model["VpcConfig"] == {"Subnets": ["subnet-staginga", "subnet-stagingb"], "SecurityGroupIds": ["sg-staging"]}
     assert model["EnableNetworkIsolation"] is True
     assert model["PrimaryContainer"] == {
-        "Image": IMAGE, "ModelDataUrl": "s3://mlops-dev-models-111111111111/abalone/runs/r1/model.tar.gz",
+        "Image": IMAGE,
+        "ModelDataUrl": "s3://mlops-dev-models-111111111111/abalone/runs/r1/model.tar.gz",
     }
     assert "ModelPackageName" not in model["PrimaryContainer"]
 
     config = _request(ready, "staging", "CreateEndpointConfig")
     key = values["kms/endpoint-key-arn"]
     assert config["KmsKeyId"] == key
-    assert config["ProductionVariants"] == [{
-        "VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.m5.large",
-        "InitialInstanceCount": 1, "InitialVariantWeight": 1.0,
-    }]
+    assert config["ProductionVariants"] == [
+        {
+            "VariantName": "AllTraffic",
+            "ModelName": name,
+            "InstanceType": "ml.m5.large",
+            "InitialInstanceCount": 1,
+            "InitialVariantWeight": 1.0,
+        }
+    ]
     capture = config["DataCaptureConfig"]
     assert capture["EnableCapture"] is True and capture["InitialSamplingPercentage"] == 100
     assert capture["DestinationS3Uri"] == f"s3://mlops-staging-data-capture-{account}/abalone/"
@@ -121,7 +127,9 @@ def test_a_failed_endpoint_is_replaced(ready: World) -> None:
     assert ready.writes("staging")[-2:] == ["DeleteEndpoint", "CreateEndpoint"]
 
 
-def test_an_endpoint_that_never_reaches_inservice_fails_with_its_reason(ready: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_endpoint_that_never_reaches_inservice_fails_with_its_reason(
+    ready: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from moto.sagemaker.models import FakeEndpoint
 
     ready.register("Approved")
@@ -132,13 +140,18 @@ def test_an_endpoint_that_never_reaches_inservice_fails_with_its_reason(ready: W
         self.endpoint_status, self.failure_reason = "Failed", "the primary container did not pass the ping health check"
 
     monkeypatch.setattr(FakeEndpoint, "__init__", failing)
-    with pytest.raises(DeployError, match="status Failed, reason the primary container did not pass the ping health check"):
+    with pytest.raises(
+        DeployError, match="status Failed, reason the primary container did not pass the ping health check"
+    ):
         run_deploy(ready.clients("staging"), ready.target("staging"), None, FAST)
 
 
 def test_only_approved_packages_are_deployed(ready: World) -> None:
     pending = ready.register("PendingManualApproval")
-    with pytest.raises(UsageError, match="no Approved model package in arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone"):
+    with pytest.raises(
+        UsageError,
+        match="no Approved model package in arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone",
+    ):
         run_deploy(ready.clients("staging"), ready.target("staging"), None, FAST)
     with pytest.raises(UsageError, match="is PendingManualApproval; only Approved"):
         run_deploy(ready.clients("staging"), ready.target("staging"), pending, FAST)
@@ -168,8 +181,22 @@ def test_an_alias_instead_of_the_endpoint_key_arn_is_refused(world: World) -> No
 
 def test_deploy_model_command(ready: World, capsys: pytest.CaptureFixture[str]) -> None:
     arn = ready.register("Approved")
-    argv = ["--prefix", "mlops", "--stage", "prod", "--project", "abalone", "--dev-account", "111111111111",
-            "--region", "eu-west-1", "--wait-delay", "0", "--sampling-percentage", "25"]
+    argv = [
+        "--prefix",
+        "mlops",
+        "--stage",
+        "prod",
+        "--project",
+        "abalone",
+        "--dev-account",
+        "111111111111",
+        "--region",
+        "eu-west-1",
+        "--wait-delay",
+        "0",
+        "--sampling-percentage",
+        "25",
+    ]
     assert deploy.main(argv, clients=ready.clients("prod")) == 0
     assert f"mlops-prod-abalone serves {arn} (created)" in capsys.readouterr().out
     assert ready.endpoint_config("prod")["DataCaptureConfig"]["InitialSamplingPercentage"] == 25

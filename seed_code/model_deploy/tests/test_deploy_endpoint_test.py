@@ -19,7 +19,18 @@ from abalone_deploy.endpoint_test import (
 from abalone_deploy.names import UsageError
 from deploy_world import FAST, GOOD_ANSWER, World
 
-ARGV = ["--prefix", "mlops", "--stage", "staging", "--project", "abalone", "--dev-account", "111111111111", "--region", "eu-west-1"]
+ARGV = [
+    "--prefix",
+    "mlops",
+    "--stage",
+    "staging",
+    "--project",
+    "abalone",
+    "--dev-account",
+    "111111111111",
+    "--region",
+    "eu-west-1",
+]
 
 
 def test_feature_order_is_the_model_builds() -> None:
@@ -88,7 +99,9 @@ def test_good_predictions_pass(ready: World, capsys: pytest.CaptureFixture[str])
         ("body", "returned 1 predictions for 5 rows"),
     ],
 )
-def test_wrong_predictions_exit_1_with_a_clear_message(ready: World, capsys: pytest.CaptureFixture[str], answer: str, message: str) -> None:
+def test_wrong_predictions_exit_1_with_a_clear_message(
+    ready: World, capsys: pytest.CaptureFixture[str], answer: str, message: str
+) -> None:
     _deployed(ready).answer("staging", answer)
     assert endpoint_test.main(ARGV, clients=ready.clients("staging")) == 1
     assert message in capsys.readouterr().err

@@ -49,5 +49,11 @@ def test_a_package_with_several_containers_is_refused(ready: World) -> None:
 def test_an_unreadable_package_names_the_group_policy(ready: World) -> None:
     # The staging account's own registry has no such package: what a missing grant looks like.
     staging = ready.client("staging", "sagemaker")
-    with pytest.raises(RegistryError, match="resource policy must grant this stage's mlops-staging-abalone-deploy role"):
-        describe_package(staging, ready.target("staging"), "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-abalone/1")
+    with pytest.raises(
+        RegistryError, match="resource policy must grant this stage's mlops-staging-abalone-deploy role"
+    ):
+        describe_package(
+            staging,
+            ready.target("staging"),
+            "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-abalone/1",
+        )

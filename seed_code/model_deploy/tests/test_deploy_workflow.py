@@ -123,7 +123,9 @@ def scripts(job: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
 def command_lines(script: str, program: str) -> list[list[str]]:
     """The shell words of each line of ``script`` that calls ``program`` (continuations joined)."""
     joined = re.sub(r"\\\n\s*", " ", script)
-    return [words for line in joined.splitlines() if (words := shlex.split(line, comments=True)) and words[0] == program]
+    return [
+        words for line in joined.splitlines() if (words := shlex.split(line, comments=True)) and words[0] == program
+    ]
 
 
 def expand(words: list[str], environment: dict[str, str]) -> list[str]:
@@ -159,7 +161,8 @@ def strings_with_path(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 def stage_call(workflow: dict[str, Any], stage: str) -> tuple[dict[str, Any], list[str]]:
     calls = [
-        (step, words) for step, script in scripts(jobs(workflow)[stage])
+        (step, words)
+        for step, script in scripts(jobs(workflow)[stage])
         for words in command_lines(script, "handle-approval-event")
     ]
     assert len(calls) == 1, f"job {stage}: one handle-approval-event call"
@@ -235,12 +238,20 @@ def test_aws_credentials_come_from_oidc_only(workflow: dict[str, Any], text: str
     for name, job in jobs(workflow).items():
         for step in steps(job):
             keys = set(step.get("with", {})) | set(step.get("env", {}))
-            assert not keys & {"aws-access-key-id", "aws-secret-access-key", "aws-session-token",
-                               "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}, name
+            assert not keys & {
+                "aws-access-key-id",
+                "aws-secret-access-key",
+                "aws-session-token",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+            }, name
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_each_stage_assumes_its_deploy_role_built_from_repository_variables(workflow: dict[str, Any], stage: str) -> None:
+def test_each_stage_assumes_its_deploy_role_built_from_repository_variables(
+    workflow: dict[str, Any], stage: str
+) -> None:
     credentials = action_step(jobs(workflow)[stage], CREDENTIALS_ACTION)["with"]
     assert credentials["role-to-assume"] == role_arn(stage)
     assert "${{ github.run_id }}" in credentials["role-session-name"]
@@ -334,7 +345,12 @@ def run_event_check(workflow: dict[str, Any], tmp_path: Path, **changes: str) ->
     assert set(check["env"]) == set(GOOD_EVENT), "the test's event must set what the step sets"
     outputs = tmp_path / "outputs"
     outputs.write_text("")
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GITHUB_OUTPUT": str(outputs), **GOOD_EVENT, **changes}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "GITHUB_OUTPUT": str(outputs),
+        **GOOD_EVENT,
+        **changes,
+    }
     done = subprocess.run(
         [bash, "-e", "-c", check["run"]], env=environment, cwd=tmp_path, capture_output=True, text=True, check=False
     )
@@ -346,7 +362,9 @@ def run_event_check(workflow: dict[str, Any], tmp_path: Path, **changes: str) ->
     [{}, {"APPROVAL_STATUS": "Rejected"}, {"EVENT_NAME": "workflow_dispatch", "MODEL_PACKAGE_GROUP": ""}],
     ids=["approved", "rejected", "by-hand"],
 )
-def test_the_event_check_passes_the_platforms_event_on(workflow: dict[str, Any], tmp_path: Path, changes: dict[str, str]) -> None:
+def test_the_event_check_passes_the_platforms_event_on(
+    workflow: dict[str, Any], tmp_path: Path, changes: dict[str, str]
+) -> None:
     code, outputs, _ = run_event_check(workflow, tmp_path, **changes)
     status = changes.get("APPROVAL_STATUS", "Approved")
     assert code == 0
@@ -370,8 +388,18 @@ def test_the_event_check_passes_the_platforms_event_on(workflow: dict[str, Any],
         {"PLATFORM_PREFIX": "mlops-x"},
     ],
     ids=[
-        "pending", "lower-case-status", "other-group", "other-account", "other-region", "unversioned",
-        "newline", "substitution", "payload-group", "no-group", "no-prod-account", "bad-prefix",
+        "pending",
+        "lower-case-status",
+        "other-group",
+        "other-account",
+        "other-region",
+        "unversioned",
+        "newline",
+        "substitution",
+        "payload-group",
+        "no-group",
+        "no-prod-account",
+        "bad-prefix",
     ],
 )
 def test_the_event_check_stops_anything_else(workflow: dict[str, Any], tmp_path: Path, changes: dict[str, str]) -> None:
@@ -392,7 +420,7 @@ requires_platform = pytest.mark.skipif(
 def hcl_string(path: Path, name: str) -> str:
     """The quoted value of ``name = "..."`` in a Terraform file (first match)."""
     match = re.search(rf'^\s*{re.escape(name)}\s*=\s*"([^"\n]*)"', path.read_text(encoding="utf-8"), re.MULTILINE)
-    assert match, f"{name} = \"...\" not found in {path}"
+    assert match, f'{name} = "..." not found in {path}'
     return match.group(1)
 
 

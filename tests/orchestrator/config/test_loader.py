@@ -38,32 +38,58 @@ def test_the_committed_dev_env_is_valid() -> None:
         (lambda c: c.update(prefix="ML_Ops"), "prefix", "ML_Ops"),
         (lambda c: c["network"].update(internet_access="open"), "network.internet_access", "open"),
         (lambda c: c["network"].update(flow_logs_retention_days=30), "network.flow_logs_retention_days", "30"),
-        (lambda c: c["network"].update(interface_endpoints=["Bad Service"]), "network.interface_endpoints", "Bad Service"),
+        (
+            lambda c: c["network"].update(interface_endpoints=["Bad Service"]),
+            "network.interface_endpoints",
+            "Bad Service",
+        ),
         (lambda c: c["kms"].update(deletion_window_days=3), "kms.deletion_window_days", "3"),
         (lambda c: c["kms"].update(administrator_arns=["admin"]), "kms.administrator_arns", "admin"),
         (lambda c: c.update(colour="blue"), "colour", "blue"),
         (lambda c: c["github"].update(repository="example-org/*"), "github.repository", "example-org/*"),
-        (lambda c: c["identity"]["persona_principals"].update(team_lead=["lead"]), "identity.persona_principals.team_lead", "lead"),
-        (lambda c: c["identity"].update(existing_role_arns={"root": "arn:aws:iam::111111111111:role/x"}), "identity.existing_role_arns", "root"),
+        (
+            lambda c: c["identity"]["persona_principals"].update(team_lead=["lead"]),
+            "identity.persona_principals.team_lead",
+            "lead",
+        ),
+        (
+            lambda c: c["identity"].update(existing_role_arns={"root": "arn:aws:iam::111111111111:role/x"}),
+            "identity.existing_role_arns",
+            "root",
+        ),
         (lambda c: c.update(target_accounts={"prod": "123"}), "target_accounts", "123"),
-        (lambda c: c.setdefault("studio", {}).update(users={"bad_name!": "data_scientist"}), "studio.users", "bad_name!"),
+        (
+            lambda c: c.setdefault("studio", {}).update(users={"bad_name!": "data_scientist"}),
+            "studio.users",
+            "bad_name!",
+        ),
         (lambda c: c.setdefault("studio", {}).update(users={"carol": "owner"}), "studio.users", "owner"),
         (lambda c: c.setdefault("studio", {}).update(idle_timeout_minutes=5), "studio.idle_timeout_minutes", "5"),
         (lambda c: c.setdefault("studio", {}).update(home_efs_retention="Keep"), "studio.home_efs_retention", "Keep"),
-        (lambda c: c.setdefault("project_templates", {}).update(launch_personas=["intern"]), "project_templates.launch_personas", "intern"),
+        (
+            lambda c: c.setdefault("project_templates", {}).update(launch_personas=["intern"]),
+            "project_templates.launch_personas",
+            "intern",
+        ),
         (lambda c: c["projects"]["abalone"].update(registry="studio"), "projects.abalone.registry", "studio"),
     ],
 )
-def test_field_errors_name_file_field_and_value(envs_dir: Path, dev_config: dict, mutate, field: str, value: str) -> None:
+def test_field_errors_name_file_field_and_value(
+    envs_dir: Path, dev_config: dict, mutate, field: str, value: str
+) -> None:
     mutate(dev_config)
     problems = _problems(envs_dir, dev_config)
-    assert any(p.startswith(str(envs_dir / "dev" / "env.yaml")) and f": {field}" in p and value in p for p in problems), problems
+    assert any(
+        p.startswith(str(envs_dir / "dev" / "env.yaml")) and f": {field}" in p and value in p for p in problems
+    ), problems
 
 
 def test_subnet_outside_the_vpc(envs_dir: Path, dev_config: dict) -> None:
     dev_config["network"]["private_subnet_cidrs"] = ["10.10.0.0/19", "10.20.0.0/19"]
     problems = _problems(envs_dir, dev_config)
-    assert any("network.private_subnet_cidrs[1]" in p and "10.20.0.0/19" in p and "outside the VPC" in p for p in problems)
+    assert any(
+        "network.private_subnet_cidrs[1]" in p and "10.20.0.0/19" in p and "outside the VPC" in p for p in problems
+    )
 
 
 def test_duplicated_and_overlapping_subnets(envs_dir: Path, dev_config: dict) -> None:
@@ -172,13 +198,22 @@ def test_target_env_must_be_granted_by_its_source(envs_dir: Path, dev_config: di
     write_env(envs_dir, "staging", staging)
     with pytest.raises(ConfigError) as caught:
         load_envs(["staging"], envs_dir)
-    assert any("staging/env.yaml: account_id" in p and "target_accounts.staging" in p and "444444444444" in p for p in caught.value.problems)
+    assert any(
+        "staging/env.yaml: account_id" in p and "target_accounts.staging" in p and "444444444444" in p
+        for p in caught.value.problems
+    )
 
 
 @pytest.mark.parametrize(
     ("mutate", "field", "value"),
     [
-        (lambda c: c["network"].update(internet_access="nat", public_subnet_cidrs=["10.20.64.0/24", "10.20.65.0/24"]), "network.internet_access", "nat"),
+        (
+            lambda c: c["network"].update(
+                internet_access="nat", public_subnet_cidrs=["10.20.64.0/24", "10.20.65.0/24"]
+            ),
+            "network.internet_access",
+            "nat",
+        ),
         (lambda c: c.update(projects={"abalone": {"repository": "example-org/abalone-model"}}), "projects", "abalone"),
         (lambda c: c.pop("source_env"), "source_env", "None"),
         (lambda c: c.update(region="eu-central-1"), "region", "eu-central-1"),
@@ -196,7 +231,10 @@ def test_target_env_rules(envs_dir: Path, dev_config: dict, mutate, field: str, 
 
 @pytest.mark.parametrize(
     ("projects", "value"),
-    [({"Abalone_Model": {"repository": "example-org/abalone"}}, "Abalone_Model"), ({"abalone": {"repository": "example-org/*"}}, "example-org/*")],
+    [
+        ({"Abalone_Model": {"repository": "example-org/abalone"}}, "Abalone_Model"),
+        ({"abalone": {"repository": "example-org/*"}}, "example-org/*"),
+    ],
 )
 def test_bad_projects_are_refused(envs_dir: Path, dev_config: dict, projects: dict, value: str) -> None:
     dev_config["projects"] = projects
@@ -204,7 +242,9 @@ def test_bad_projects_are_refused(envs_dir: Path, dev_config: dict, projects: di
     assert any(": projects" in p and value in p for p in problems), problems
 
 
-def test_a_project_registry_defaults_to_terraform_and_may_come_from_the_template(envs_dir: Path, dev_config: dict) -> None:
+def test_a_project_registry_defaults_to_terraform_and_may_come_from_the_template(
+    envs_dir: Path, dev_config: dict
+) -> None:
     """projects.<name>.registry: the projects stack creates the group, or the S3 template's stack did."""
     dev_config["projects"]["churn"] = {"repository": "example-org/churn", "registry": "template"}
     write_env(envs_dir, "dev", dev_config)

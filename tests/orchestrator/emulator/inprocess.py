@@ -35,7 +35,9 @@ def serving() -> Iterator[str]:
     def listener(host: str, port: int, wsgi: Any) -> Any:
         return make_server(host, port, wsgi, threaded=True)
 
-    app = VpcAddresses(SerializedApp(AuthorizingApp(DomainDispatcherApplication(create_backend_app))), "127.0.0.1", listener)
+    app = VpcAddresses(
+        SerializedApp(AuthorizingApp(DomainDispatcherApplication(create_backend_app))), "127.0.0.1", listener
+    )
     server = listener("127.0.0.1", 0, app)
     previous = os.environ.get("MOTO_PORT")
     os.environ["MOTO_PORT"] = str(server.port)
@@ -63,7 +65,9 @@ def _reset(url: str) -> None:
 
 def session(url: str, role_arn: str) -> boto3.Session:
     """A session of `role_arn`, assumed with the emulator's own credentials."""
-    sts = boto3.client("sts", endpoint_url=url, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    sts = boto3.client(
+        "sts", endpoint_url=url, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test"
+    )
     credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="test")["Credentials"]
     return boto3.Session(
         region_name=REGION,

@@ -87,12 +87,17 @@ def test_update_connection_writes_the_new_api_key_to_the_secret() -> None:
         AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "Authorization", "ApiKeyValue": "Bearer example-token"}},
     )
 
-    assert _secret(secrets, connection["SecretArn"]) == {"api_key_name": "Authorization", "api_key_value": "Bearer example-token"}
+    assert _secret(secrets, connection["SecretArn"]) == {
+        "api_key_name": "Authorization",
+        "api_key_value": "Bearer example-token",
+    }
     stages = secrets.describe_secret(SecretId=connection["SecretArn"])["VersionIdsToStages"]
     assert sorted(stage for version in stages.values() for stage in version) == ["AWSCURRENT", "AWSPREVIOUS"]
     # The secret keeps the connection's key, and DescribeConnection still never shows the value.
     assert secrets.describe_secret(SecretId=connection["SecretArn"])["KmsKeyId"] == key
-    assert events.describe_connection(Name="project-github")["AuthParameters"]["ApiKeyAuthParameters"] == {"ApiKeyName": "Authorization"}
+    assert events.describe_connection(Name="project-github")["AuthParameters"]["ApiKeyAuthParameters"] == {
+        "ApiKeyName": "Authorization"
+    }
 
 
 @mock_aws

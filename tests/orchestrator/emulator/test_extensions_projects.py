@@ -81,20 +81,44 @@ def _launch_policy(bucket_prefix: str = "mlops-dev-project-") -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": ["sagemaker:CreateModelPackageGroup", "sagemaker:PutModelPackageGroupPolicy", "sagemaker:AddTags"],
-             "Resource": region % "sagemaker" + ":model-package-group/mlops-dev-*"},
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "sagemaker:CreateModelPackageGroup",
+                    "sagemaker:PutModelPackageGroupPolicy",
+                    "sagemaker:AddTags",
+                ],
+                "Resource": region % "sagemaker" + ":model-package-group/mlops-dev-*",
+            },
             {"Effect": "Allow", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{bucket_prefix}*"]},
-            {"Effect": "Allow", "Action": ["events:PutRule", "events:PutTargets"], "Resource": region % "events" + ":rule/mlops-dev-*"},
-            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-deploy-events",
-             "Condition": {"StringEquals": {"iam:PassedToService": "events.amazonaws.com"}}},
+            {
+                "Effect": "Allow",
+                "Action": ["events:PutRule", "events:PutTargets"],
+                "Resource": region % "events" + ":rule/mlops-dev-*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-deploy-events",
+                "Condition": {"StringEquals": {"iam:PassedToService": "events.amazonaws.com"}},
+            },
             {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": region % "ssm" + ":parameter/mlops/dev/*"},
         ],
     }
 
 
 def _role(iam: Any, name: str, service: str, policy: dict[str, Any]) -> str:
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole",
-                                                      "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": service},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+            }
+        ],
+    }
     arn = str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
     iam.put_role_policy(RoleName=name, PolicyName="launch", PolicyDocument=json.dumps(policy))
     return arn
@@ -107,10 +131,19 @@ def world() -> Iterator[dict[str, Any]]:
         iam = boto3.client("iam", region_name=REGION)
         ssm = boto3.client("ssm", region_name=REGION)
         key = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
-        put_events = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": "*"}]}
+        put_events = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": "*"}],
+        }
         events_role = _role(iam, "mlops-dev-deploy-events", "events.amazonaws.com", put_events)
-        bus = boto3.client("events", region_name=REGION).create_event_bus(Name="mlops-dev-model-approvals")["EventBusArn"]
-        for name, value in (("kms/data-key-arn", key), ("projects/approval-event-bus-arn", bus), ("identity/deploy-events-role-arn", events_role)):
+        bus = boto3.client("events", region_name=REGION).create_event_bus(Name="mlops-dev-model-approvals")[
+            "EventBusArn"
+        ]
+        for name, value in (
+            ("kms/data-key-arn", key),
+            ("projects/approval-event-bus-arn", bus),
+            ("identity/deploy-events-role-arn", events_role),
+        ):
             ssm.put_parameter(Name=f"/mlops/dev/{name}", Value=value, Type="String")
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -122,7 +155,9 @@ def world() -> Iterator[dict[str, Any]]:
             "key": key,
             "bus": bus,
             "launch": _role(iam, "mlops-dev-launch", "cloudformation.amazonaws.com", _launch_policy()),
-            "narrow": _role(iam, "mlops-dev-narrow", "cloudformation.amazonaws.com", _launch_policy("mlops-dev-nothing-")),
+            "narrow": _role(
+                iam, "mlops-dev-narrow", "cloudformation.amazonaws.com", _launch_policy("mlops-dev-nothing-")
+            ),
             "catalog": _role(iam, "mlops-dev-catalog", "servicecatalog.amazonaws.com", _launch_policy()),
         }
 
@@ -162,7 +197,11 @@ def test_a_resource_the_launch_role_may_not_create_fails_the_project_and_leaves_
     project = _create(sm, "churn", world["narrow"])
     assert project["ProjectStatus"] == "CreateFailed"
     message = project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
-    assert "mlops-dev-narrow" in message and "s3:CreateBucket" in message and f"mlops-dev-project-{project['ProjectId']}" in message
+    assert (
+        "mlops-dev-narrow" in message
+        and "s3:CreateBucket" in message
+        and f"mlops-dev-project-{project['ProjectId']}" in message
+    )
     assert "mlops-dev-churn" not in _group_names(sm)  # created first, rolled back (RetainExceptOnCreate)
     assert not [b for b in world["s3"].list_buckets()["Buckets"] if b["Name"].startswith("mlops-dev-project-")]
     assert not world["events"].list_rules(NamePrefix="mlops-dev-")["Rules"]
@@ -173,7 +212,10 @@ def test_a_group_that_exists_fails_the_launch_and_stays_as_it_was(world: dict[st
     sm.create_model_package_group(ModelPackageGroupName="mlops-dev-churn")
     project = _create(sm, "churn", world["launch"])
     assert project["ProjectStatus"] == "CreateFailed"
-    assert "Model Package Group already exists" in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+    assert (
+        "Model Package Group already exists"
+        in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+    )
     with pytest.raises(ClientError):
         sm.get_model_package_group_policy(ModelPackageGroupName="mlops-dev-churn")
     assert "mlops-dev-churn" in _group_names(sm)
@@ -182,7 +224,10 @@ def test_a_group_that_exists_fails_the_launch_and_stays_as_it_was(world: dict[st
 def test_a_role_cloudformation_may_not_assume_fails_the_project(world: dict[str, Any]) -> None:
     project = _create(world["sm"], "churn", world["catalog"])
     assert project["ProjectStatus"] == "CreateFailed"
-    assert "does not trust cloudformation.amazonaws.com" in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+    assert (
+        "does not trust cloudformation.amazonaws.com"
+        in project["TemplateProviderDetails"][0]["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"]
+    )
 
 
 def test_delete_project_deletes_the_stack_and_keeps_what_it_retains(world: dict[str, Any]) -> None:
@@ -203,9 +248,20 @@ def test_a_template_url_without_an_object_is_refused(world: dict[str, Any]) -> N
 
 
 def test_ssm_dynamic_references_resolve_in_any_stack(world: dict[str, Any]) -> None:
-    template = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {
-        "BucketName": "plain-stack", "Tags": [{"Key": "key", "Value": "{{resolve:ssm:/mlops/dev/kms/data-key-arn}}"}]}}}}
-    boto3.client("cloudformation", region_name=REGION).create_stack(StackName="plain", TemplateBody=json.dumps(template))
+    template = {
+        "Resources": {
+            "Bucket": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {
+                    "BucketName": "plain-stack",
+                    "Tags": [{"Key": "key", "Value": "{{resolve:ssm:/mlops/dev/kms/data-key-arn}}"}],
+                },
+            }
+        }
+    }
+    boto3.client("cloudformation", region_name=REGION).create_stack(
+        StackName="plain", TemplateBody=json.dumps(template)
+    )
     assert world["s3"].get_bucket_tagging(Bucket="plain-stack")["TagSet"] == [{"Key": "key", "Value": world["key"]}]
 
 
@@ -214,7 +270,10 @@ def test_create_project_is_decided_on_the_project_and_passes_the_launch_role_to_
     from orchestrator.emulator.authorization.calls import Call
 
     role = f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-launch"
-    params = {"ProjectName": "Churn", "TemplateProviders": [{"CfnTemplateProvider": {"TemplateName": "t", "TemplateURL": URL, "RoleARN": role}}]}
+    params = {
+        "ProjectName": "Churn",
+        "TemplateProviders": [{"CfnTemplateProvider": {"TemplateName": "t", "TemplateURL": URL, "RoleARN": role}}],
+    }
     checks = checks_for(Call("sagemaker", "CreateProject", params, REGION, "json", "POST"), Where(ACCOUNT))
     assert checks == [
         Check("sagemaker:CreateProject", f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:project/churn", {}),
@@ -228,5 +287,9 @@ def test_event_bus_calls_are_decided_on_the_bus(operation: str) -> None:
     from orchestrator.emulator.authorization.actions import Check, Where, checks_for
     from orchestrator.emulator.authorization.calls import Call
 
-    checks = checks_for(Call("events", operation, {"Name": "mlops-dev-model-approvals"}, REGION, "json", "POST"), Where(ACCOUNT))
-    assert checks == [Check(f"events:{operation}", f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/mlops-dev-model-approvals")]
+    checks = checks_for(
+        Call("events", operation, {"Name": "mlops-dev-model-approvals"}, REGION, "json", "POST"), Where(ACCOUNT)
+    )
+    assert checks == [
+        Check(f"events:{operation}", f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/mlops-dev-model-approvals")
+    ]

@@ -108,7 +108,15 @@ def test_unconditional_deny_still_denies() -> None:
     s3.create_bucket(Bucket="data-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
     _put_policy(
         s3,
-        [{"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}],
+        [
+            {
+                "Sid": "DenyAll",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::data-bucket/*",
+            }
+        ],
     )
     s3.put_object(Bucket="data-bucket", Key="k", Body=b"x")
     with pytest.raises(s3.exceptions.ClientError, match="403|AccessDenied|Forbidden"):

@@ -19,7 +19,12 @@ from orchestrator.emulator.persistence import load_state, save_state
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/studio-execution"
-IDLE = {"LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 120, "MinIdleTimeoutInMinutes": 60, "MaxIdleTimeoutInMinutes": 240}
+IDLE = {
+    "LifecycleManagement": "ENABLED",
+    "IdleTimeoutInMinutes": 120,
+    "MinIdleTimeoutInMinutes": 60,
+    "MaxIdleTimeoutInMinutes": 240,
+}
 SCRIPT = base64.b64encode(b"#!/bin/bash\nset -eu\n").decode()
 
 
@@ -58,7 +63,10 @@ def _domain(sm: Any, name: str = "studio", user_settings: dict[str, Any] | None 
         VpcId="vpc-0123456789abcdef0",
         SubnetIds=["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
         KmsKeyId=key,
-        DomainSettings={"SecurityGroupIds": ["sg-0123456789abcdef0"], "DockerSettings": {"EnableDockerAccess": "DISABLED"}},
+        DomainSettings={
+            "SecurityGroupIds": ["sg-0123456789abcdef0"],
+            "DockerSettings": {"EnableDockerAccess": "DISABLED"},
+        },
         DefaultUserSettings=user_settings or _user_settings(),
         Tags=[{"Key": "team", "Value": "platform"}],
     )
@@ -81,7 +89,12 @@ def test_create_domain_returns_aws_ids_url_and_a_real_home_efs() -> None:
     assert domain["DefaultUserSettings"] == _user_settings()
     assert domain["DomainSettings"]["DockerSettings"] == {"EnableDockerAccess": "DISABLED"}
     assert domain["TagPropagation"] == "DISABLED"
-    for absent in ("SingleSignOnManagedApplicationInstanceId", "SingleSignOnApplicationArn", "SecurityGroupIdForDomainBoundary", "FailureReason"):
+    for absent in (
+        "SingleSignOnManagedApplicationInstanceId",
+        "SingleSignOnApplicationArn",
+        "SecurityGroupIdForDomainBoundary",
+        "FailureReason",
+    ):
         assert absent not in domain
     home = efs.describe_file_systems(FileSystemId=domain["HomeEfsFileSystemId"])["FileSystems"][0]
     assert home["Encrypted"] is True and home["KmsKeyId"] == domain["KmsKeyId"]
@@ -92,7 +105,10 @@ def test_create_domain_returns_aws_ids_url_and_a_real_home_efs() -> None:
 @mock_aws
 def test_unknown_domain_is_resource_not_found() -> None:
     sm, _ = _clients()
-    for call in (lambda: sm.describe_domain(DomainId="d-000000000000"), lambda: sm.delete_domain(DomainId="d-000000000000")):
+    for call in (
+        lambda: sm.describe_domain(DomainId="d-000000000000"),
+        lambda: sm.delete_domain(DomainId="d-000000000000"),
+    ):
         with pytest.raises(sm.exceptions.ClientError) as error:
             call()
         assert _error_code(error) == "ResourceNotFound"
@@ -113,7 +129,10 @@ def test_domain_with_user_profiles_cannot_be_deleted() -> None:
     assert _error_code(error) == "ResourceNotFound"
 
 
-@pytest.mark.parametrize(("retention", "efs_kept"), [({"HomeEfsFileSystem": "Delete"}, False), ({"HomeEfsFileSystem": "Retain"}, True), (None, True)])
+@pytest.mark.parametrize(
+    ("retention", "efs_kept"),
+    [({"HomeEfsFileSystem": "Delete"}, False), ({"HomeEfsFileSystem": "Retain"}, True), (None, True)],
+)
 @mock_aws
 def test_delete_domain_honours_retention_policy(retention: dict[str, str] | None, efs_kept: bool) -> None:
     sm, efs = _clients()
@@ -132,7 +151,10 @@ def test_update_domain_merges_the_settings_sent() -> None:
     longer = {**IDLE, "IdleTimeoutInMinutes": 180}
     arn = sm.update_domain(
         DomainId=domain_id,
-        DefaultUserSettings={"ExecutionRole": ROLE, "JupyterLabAppSettings": {"AppLifecycleManagement": {"IdleSettings": longer}}},
+        DefaultUserSettings={
+            "ExecutionRole": ROLE,
+            "JupyterLabAppSettings": {"AppLifecycleManagement": {"IdleSettings": longer}},
+        },
         DomainSettingsForUpdate={"SecurityGroupIds": ["sg-0fedcba9876543210"]},
     )["DomainArn"]
     domain = sm.describe_domain(DomainId=domain_id)
@@ -140,14 +162,21 @@ def test_update_domain_merges_the_settings_sent() -> None:
     settings = domain["DefaultUserSettings"]
     assert settings["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == longer
     assert settings["CodeEditorAppSettings"] == _user_settings()["CodeEditorAppSettings"]  # not sent: kept
-    assert domain["DomainSettings"] == {"SecurityGroupIds": ["sg-0fedcba9876543210"], "DockerSettings": {"EnableDockerAccess": "DISABLED"}}
+    assert domain["DomainSettings"] == {
+        "SecurityGroupIds": ["sg-0fedcba9876543210"],
+        "DockerSettings": {"EnableDockerAccess": "DISABLED"},
+    }
 
 
 @mock_aws
 def test_user_profiles_are_created_described_updated_listed_and_deleted() -> None:
     sm, _ = _clients()
     domain_id = _domain(sm)
-    settings = {"ExecutionRole": ROLE, "SecurityGroups": ["sg-0123456789abcdef0"], "SharingSettings": {"NotebookOutputOption": "Disabled"}}
+    settings = {
+        "ExecutionRole": ROLE,
+        "SecurityGroups": ["sg-0123456789abcdef0"],
+        "SharingSettings": {"NotebookOutputOption": "Disabled"},
+    }
     arn = sm.create_user_profile(DomainId=domain_id, UserProfileName="alice", UserSettings=settings)["UserProfileArn"]
     assert arn == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/{domain_id}/alice"
     profile = sm.describe_user_profile(DomainId=domain_id, UserProfileName="alice")
@@ -159,7 +188,11 @@ def test_user_profiles_are_created_described_updated_listed_and_deleted() -> Non
     with pytest.raises(sm.exceptions.ClientError) as error:
         sm.create_user_profile(DomainId="d-000000000000", UserProfileName="bob")
     assert _error_code(error) == "ResourceNotFound"
-    sm.update_user_profile(DomainId=domain_id, UserProfileName="alice", UserSettings={"SharingSettings": {"NotebookOutputOption": "Allowed"}})
+    sm.update_user_profile(
+        DomainId=domain_id,
+        UserProfileName="alice",
+        UserSettings={"SharingSettings": {"NotebookOutputOption": "Allowed"}},
+    )
     updated = sm.describe_user_profile(DomainId=domain_id, UserProfileName="alice")["UserSettings"]
     assert updated == {**settings, "SharingSettings": {"NotebookOutputOption": "Allowed"}}
     listed = sm.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]
@@ -184,7 +217,11 @@ def test_studio_lifecycle_configs_are_created_described_listed_and_deleted() -> 
     listed = sm.list_studio_lifecycle_configs(AppTypeEquals="JupyterLab")["StudioLifecycleConfigs"]
     assert [c["StudioLifecycleConfigArn"] for c in listed] == [arn]
     with pytest.raises(sm.exceptions.ClientError) as error:
-        sm.create_studio_lifecycle_config(StudioLifecycleConfigName="bad", StudioLifecycleConfigContent="not base64!", StudioLifecycleConfigAppType="JupyterLab")
+        sm.create_studio_lifecycle_config(
+            StudioLifecycleConfigName="bad",
+            StudioLifecycleConfigContent="not base64!",
+            StudioLifecycleConfigAppType="JupyterLab",
+        )
     assert _error_code(error) == "ValidationException"
 
     domain_id = _domain(sm, user_settings=_user_settings(arn))
@@ -202,9 +239,14 @@ def test_studio_lifecycle_configs_are_created_described_listed_and_deleted() -> 
 def test_user_profiles_and_lifecycle_configs_can_be_tagged() -> None:
     sm, _ = _clients()
     domain_id = _domain(sm)
-    profile = sm.create_user_profile(DomainId=domain_id, UserProfileName="alice", Tags=[{"Key": "owner", "Value": "alice"}])["UserProfileArn"]
+    profile = sm.create_user_profile(
+        DomainId=domain_id, UserProfileName="alice", Tags=[{"Key": "owner", "Value": "alice"}]
+    )["UserProfileArn"]
     config = sm.create_studio_lifecycle_config(
-        StudioLifecycleConfigName="lab", StudioLifecycleConfigContent=SCRIPT, StudioLifecycleConfigAppType="JupyterLab", Tags=[{"Key": "team", "Value": "platform"}]
+        StudioLifecycleConfigName="lab",
+        StudioLifecycleConfigContent=SCRIPT,
+        StudioLifecycleConfigAppType="JupyterLab",
+        Tags=[{"Key": "team", "Value": "platform"}],
     )["StudioLifecycleConfigArn"]
     assert sm.list_tags(ResourceArn=profile)["Tags"] == [{"Key": "owner", "Value": "alice"}]
     assert sm.list_tags(ResourceArn=config)["Tags"] == [{"Key": "team", "Value": "platform"}]
@@ -242,9 +284,14 @@ def test_servicecatalog_portfolio_status_toggles_per_region() -> None:
 @mock_aws
 def test_model_package_group_can_be_deleted() -> None:
     sm, _ = _clients()
-    sm.create_model_package_group(ModelPackageGroupName="abalone", ModelPackageGroupDescription="Abalone age regressors")
+    sm.create_model_package_group(
+        ModelPackageGroupName="abalone", ModelPackageGroupDescription="Abalone age regressors"
+    )
     group = sm.describe_model_package_group(ModelPackageGroupName="abalone")
-    assert group["ModelPackageGroupDescription"] == "Abalone age regressors" and group["ModelPackageGroupStatus"] == "Completed"
+    assert (
+        group["ModelPackageGroupDescription"] == "Abalone age regressors"
+        and group["ModelPackageGroupStatus"] == "Completed"
+    )
     sm.delete_model_package_group(ModelPackageGroupName="abalone")
     for call in (
         lambda: sm.describe_model_package_group(ModelPackageGroupName="abalone"),
@@ -258,13 +305,26 @@ def test_model_package_group_can_be_deleted() -> None:
 def test_a_model_package_can_be_deleted() -> None:
     sm, _ = _clients()
     sm.create_model_package_group(ModelPackageGroupName="abalone")
-    container = {"Image": "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1", "ModelDataUrl": "s3://models/abalone/model.tar.gz"}
-    spec = {"Containers": [container], "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}
-    arns = [sm.create_model_package(ModelPackageGroupName="abalone", InferenceSpecification=spec)["ModelPackageArn"] for _ in range(2)]
+    container = {
+        "Image": "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+        "ModelDataUrl": "s3://models/abalone/model.tar.gz",
+    }
+    spec = {
+        "Containers": [container],
+        "SupportedContentTypes": ["text/csv"],
+        "SupportedResponseMIMETypes": ["text/csv"],
+    }
+    arns = [
+        sm.create_model_package(ModelPackageGroupName="abalone", InferenceSpecification=spec)["ModelPackageArn"]
+        for _ in range(2)
+    ]
     sm.delete_model_package(ModelPackageName=arns[0])
     remaining = sm.list_model_packages(ModelPackageGroupName="abalone")["ModelPackageSummaryList"]
     assert [p["ModelPackageArn"] for p in remaining] == [arns[1]]
-    for call in (lambda: sm.describe_model_package(ModelPackageName=arns[0]), lambda: sm.delete_model_package(ModelPackageName=arns[0])):
+    for call in (
+        lambda: sm.describe_model_package(ModelPackageName=arns[0]),
+        lambda: sm.delete_model_package(ModelPackageName=arns[0]),
+    ):
         with pytest.raises(sm.exceptions.ClientError, match="not found"):
             call()
 
@@ -279,11 +339,21 @@ def test_model_package_group_policy_is_put_read_and_deleted() -> None:
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "sagemaker:DescribeModelPackageGroup", "Resource": group_arn}
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+                    "Action": "sagemaker:DescribeModelPackageGroup",
+                    "Resource": group_arn,
+                }
             ],
         }
     )
-    assert sm.put_model_package_group_policy(ModelPackageGroupName="abalone", ResourcePolicy=policy)["ModelPackageGroupArn"] == group_arn
+    assert (
+        sm.put_model_package_group_policy(ModelPackageGroupName="abalone", ResourcePolicy=policy)[
+            "ModelPackageGroupArn"
+        ]
+        == group_arn
+    )
     assert sm.get_model_package_group_policy(ModelPackageGroupName="abalone")["ResourcePolicy"] == policy
     sm.delete_model_package_group_policy(ModelPackageGroupName="abalone")
     with pytest.raises(sm.exceptions.ClientError, match="Cannot find resource policy"):
@@ -298,17 +368,26 @@ def test_studio_resources_survive_save_and_load(tmp_path: Path) -> None:
         sm, _ = _clients()
         domain_id = _domain(sm)
         sm.create_user_profile(DomainId=domain_id, UserProfileName="alice", Tags=[{"Key": "owner", "Value": "alice"}])
-        sm.create_studio_lifecycle_config(StudioLifecycleConfigName="lab", StudioLifecycleConfigContent=SCRIPT, StudioLifecycleConfigAppType="JupyterLab")
+        sm.create_studio_lifecycle_config(
+            StudioLifecycleConfigName="lab",
+            StudioLifecycleConfigContent=SCRIPT,
+            StudioLifecycleConfigAppType="JupyterLab",
+        )
         sm.enable_sagemaker_servicecatalog_portfolio()
         sm.create_model_package_group(ModelPackageGroupName="abalone")
-        sm.put_model_package_group_policy(ModelPackageGroupName="abalone", ResourcePolicy='{"Version": "2012-10-17", "Statement": []}')
+        sm.put_model_package_group_policy(
+            ModelPackageGroupName="abalone", ResourcePolicy='{"Version": "2012-10-17", "Statement": []}'
+        )
         save_state(state)
     with mock_aws():
         assert load_state(state) is True
         sm = boto3.client("sagemaker", region_name=REGION)
         assert sm.describe_domain(DomainId=domain_id)["Status"] == "InService"
         assert sm.describe_user_profile(DomainId=domain_id, UserProfileName="alice")["Status"] == "InService"
-        assert sm.describe_studio_lifecycle_config(StudioLifecycleConfigName="lab")["StudioLifecycleConfigContent"] == SCRIPT
+        assert (
+            sm.describe_studio_lifecycle_config(StudioLifecycleConfigName="lab")["StudioLifecycleConfigContent"]
+            == SCRIPT
+        )
         assert sm.get_sagemaker_servicecatalog_portfolio_status()["Status"] == "Enabled"
         assert "Statement" in sm.get_model_package_group_policy(ModelPackageGroupName="abalone")["ResourcePolicy"]
 
@@ -320,10 +399,21 @@ def test_approving_a_model_package_keeps_its_customer_metadata() -> None:
     arn = sm.create_model_package(
         ModelPackageGroupName="abalone",
         ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "img", "ModelDataUrl": "s3://b/k/model.tar.gz"}], "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        InferenceSpecification={
+            "Containers": [{"Image": "img", "ModelDataUrl": "s3://b/k/model.tar.gz"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
         CustomerMetadataProperties={"model-sha256": "a" * 64, "run": "7"},
     )["ModelPackageArn"]
     sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
-    assert sm.describe_model_package(ModelPackageName=arn)["CustomerMetadataProperties"] == {"model-sha256": "a" * 64, "run": "7"}
-    sm.update_model_package(ModelPackageArn=arn, CustomerMetadataProperties={"run": "8"}, CustomerMetadataPropertiesToRemove=["model-sha256"])
+    assert sm.describe_model_package(ModelPackageName=arn)["CustomerMetadataProperties"] == {
+        "model-sha256": "a" * 64,
+        "run": "7",
+    }
+    sm.update_model_package(
+        ModelPackageArn=arn,
+        CustomerMetadataProperties={"run": "8"},
+        CustomerMetadataPropertiesToRemove=["model-sha256"],
+    )
     assert sm.describe_model_package(ModelPackageName=arn)["CustomerMetadataProperties"] == {"run": "8"}

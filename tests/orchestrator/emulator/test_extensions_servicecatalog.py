@@ -25,7 +25,11 @@ def _clients() -> tuple[Any, Any]:
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_object(Bucket=BUCKET, Key="product.json", Body=json.dumps(TEMPLATE).encode())
-    s3.put_object(Bucket=BUCKET, Key="v2.yaml", Body=b"Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n")
+    s3.put_object(
+        Bucket=BUCKET,
+        Key="v2.yaml",
+        Body=b"Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Arn:\n    Value: !Ref Topic\n",
+    )
     return boto3.client("servicecatalog", region_name=REGION), s3
 
 
@@ -78,7 +82,9 @@ def _launch_constraint(sc: Any, portfolio_id: str, product_id: str, token: str =
 def test_portfolio_update_tags_and_missing_portfolio() -> None:
     sc, _ = _clients()
     portfolio_id = _portfolio(sc)
-    sc.update_portfolio(Id=portfolio_id, Description="ML products", AddTags=[{"Key": "cost", "Value": "1"}], RemoveTags=["team"])
+    sc.update_portfolio(
+        Id=portfolio_id, Description="ML products", AddTags=[{"Key": "cost", "Value": "1"}], RemoveTags=["team"]
+    )
     described = sc.describe_portfolio(Id=portfolio_id)
     assert described["PortfolioDetail"]["Description"] == "ML products"
     assert described["Tags"] == [{"Key": "cost", "Value": "1"}]
@@ -99,7 +105,12 @@ def test_product_lifecycle_status_and_tags() -> None:
     assert [s["Name"] for s in admin["ProvisioningArtifactSummaries"]] == ["v1"]
     assert admin["Tags"] == [{"Key": "sagemaker:studio-visibility", "Value": "true"}]
 
-    sc.update_product(Id=product_id, Owner="ml-team", AddTags=[{"Key": "stage", "Value": "dev"}], RemoveTags=["sagemaker:studio-visibility"])
+    sc.update_product(
+        Id=product_id,
+        Owner="ml-team",
+        AddTags=[{"Key": "stage", "Value": "dev"}],
+        RemoveTags=["sagemaker:studio-visibility"],
+    )
     admin = sc.describe_product_as_admin(Id=product_id)
     assert admin["ProductViewDetail"]["ProductViewSummary"]["Owner"] == "ml-team"
     assert admin["Tags"] == [{"Key": "stage", "Value": "dev"}]
@@ -135,15 +146,24 @@ def test_provisioning_artifacts_add_update_guidance_delete() -> None:
     first = sc.list_provisioning_artifacts(ProductId=product_id)["ProvisioningArtifactDetails"][0]["Id"]
     created = sc.create_provisioning_artifact(
         ProductId=product_id,
-        Parameters={"Name": "v2", "Type": "CLOUD_FORMATION_TEMPLATE", "Info": {"LoadTemplateFromURL": f"https://{BUCKET}.s3.amazonaws.com/v2.yaml"}},
+        Parameters={
+            "Name": "v2",
+            "Type": "CLOUD_FORMATION_TEMPLATE",
+            "Info": {"LoadTemplateFromURL": f"https://{BUCKET}.s3.amazonaws.com/v2.yaml"},
+        },
         IdempotencyToken="v2",
     )
     second = created["ProvisioningArtifactDetail"]["Id"]
     assert created["Status"] == "AVAILABLE"
 
-    sc.update_provisioning_artifact(ProductId=product_id, ProvisioningArtifactId=first, Guidance="DEPRECATED", Active=False)
+    sc.update_provisioning_artifact(
+        ProductId=product_id, ProvisioningArtifactId=first, Guidance="DEPRECATED", Active=False
+    )
     described = sc.describe_provisioning_artifact(ProductId=product_id, ProvisioningArtifactId=first)
-    assert (described["ProvisioningArtifactDetail"]["Guidance"], described["ProvisioningArtifactDetail"]["Active"]) == ("DEPRECATED", False)
+    assert (described["ProvisioningArtifactDetail"]["Guidance"], described["ProvisioningArtifactDetail"]["Active"]) == (
+        "DEPRECATED",
+        False,
+    )
     assert described["Info"] == {"TemplateUrl": TEMPLATE_URL}
     summaries = sc.describe_product_as_admin(Id=product_id)["ProvisioningArtifactSummaries"]
     assert [s["Id"] for s in summaries] == [first, second]
@@ -162,9 +182,13 @@ def test_product_portfolio_associations() -> None:
     portfolio_id, product_id = _associated(sc)
     sc.associate_product_with_portfolio(PortfolioId=portfolio_id, ProductId=product_id)  # no-op
     assert [p["Id"] for p in sc.list_portfolios_for_product(ProductId=product_id)["PortfolioDetails"]] == [portfolio_id]
-    found = sc.search_products_as_admin(PortfolioId=portfolio_id, Filters={"FullTextSearch": ["train"]})["ProductViewDetails"]
+    found = sc.search_products_as_admin(PortfolioId=portfolio_id, Filters={"FullTextSearch": ["train"]})[
+        "ProductViewDetails"
+    ]
     assert [p["ProductViewSummary"]["ProductId"] for p in found] == [product_id]
-    assert sc.search_products_as_admin(PortfolioId=portfolio_id, Filters={"Owner": ["other"]})["ProductViewDetails"] == []
+    assert (
+        sc.search_products_as_admin(PortfolioId=portfolio_id, Filters={"Owner": ["other"]})["ProductViewDetails"] == []
+    )
 
     sc.disassociate_product_from_portfolio(PortfolioId=portfolio_id, ProductId=product_id)
     assert sc.list_portfolios_for_product(ProductId=product_id)["PortfolioDetails"] == []
@@ -180,7 +204,9 @@ def test_launch_constraint_lifecycle_and_duplicate_refused() -> None:
     portfolio_id, product_id = _associated(sc)
     created = _launch_constraint(sc, portfolio_id, product_id)
     constraint_id = created["ConstraintDetail"]["ConstraintId"]
-    assert _launch_constraint(sc, portfolio_id, product_id)["ConstraintDetail"]["ConstraintId"] == constraint_id  # same token
+    assert (
+        _launch_constraint(sc, portfolio_id, product_id)["ConstraintDetail"]["ConstraintId"] == constraint_id
+    )  # same token
     with pytest.raises(sc.exceptions.DuplicateResourceException):
         _launch_constraint(sc, portfolio_id, product_id, token="c2")
 
@@ -209,7 +235,9 @@ def test_constraint_needs_association_and_valid_launch_parameters() -> None:
         _launch_constraint(sc, portfolio_id, product_id)
     sc.associate_product_with_portfolio(PortfolioId=portfolio_id, ProductId=product_id)
     with pytest.raises(sc.exceptions.InvalidParametersException, match="RoleArn or LocalRoleName"):
-        sc.create_constraint(PortfolioId=portfolio_id, ProductId=product_id, Type="LAUNCH", Parameters="{}", IdempotencyToken="x")
+        sc.create_constraint(
+            PortfolioId=portfolio_id, ProductId=product_id, Type="LAUNCH", Parameters="{}", IdempotencyToken="x"
+        )
 
 
 @mock_aws
@@ -218,9 +246,13 @@ def test_principal_associations() -> None:
     portfolio_id = _portfolio(sc)
     sc.associate_principal_with_portfolio(PortfolioId=portfolio_id, PrincipalARN=ROLE_ARN, PrincipalType="IAM")
     sc.associate_principal_with_portfolio(PortfolioId=portfolio_id, PrincipalARN=ROLE_ARN, PrincipalType="IAM")  # no-op
-    assert sc.list_principals_for_portfolio(PortfolioId=portfolio_id)["Principals"] == [{"PrincipalARN": ROLE_ARN, "PrincipalType": "IAM"}]
+    assert sc.list_principals_for_portfolio(PortfolioId=portfolio_id)["Principals"] == [
+        {"PrincipalARN": ROLE_ARN, "PrincipalType": "IAM"}
+    ]
     with pytest.raises(sc.exceptions.InvalidParametersException):
-        sc.associate_principal_with_portfolio(PortfolioId=portfolio_id, PrincipalARN="arn:aws:s3:::bucket", PrincipalType="IAM")
+        sc.associate_principal_with_portfolio(
+            PortfolioId=portfolio_id, PrincipalARN="arn:aws:s3:::bucket", PrincipalType="IAM"
+        )
     sc.disassociate_principal_from_portfolio(PortfolioId=portfolio_id, PrincipalARN=ROLE_ARN, PrincipalType="IAM")
     assert sc.list_principals_for_portfolio(PortfolioId=portfolio_id)["Principals"] == []
     with pytest.raises(sc.exceptions.ResourceNotFoundException):
@@ -258,7 +290,11 @@ def test_products_versions_and_constraints_survive_a_state_file(tmp_path: Path) 
         assert persistence.load_state(state) is True
         sc = boto3.client("servicecatalog", region_name=REGION)
         assert sc.describe_constraint(Id=constraint_id)["ConstraintDetail"]["ProductId"] == product_id
-        assert [s["Name"] for s in sc.describe_product_as_admin(Id=product_id)["ProvisioningArtifactSummaries"]] == ["v1"]
-        assert [p["Id"] for p in sc.list_portfolios_for_product(ProductId=product_id)["PortfolioDetails"]] == [portfolio_id]
+        assert [s["Name"] for s in sc.describe_product_as_admin(Id=product_id)["ProvisioningArtifactSummaries"]] == [
+            "v1"
+        ]
+        assert [p["Id"] for p in sc.list_portfolios_for_product(ProductId=product_id)["PortfolioDetails"]] == [
+            portfolio_id
+        ]
         with pytest.raises(sc.exceptions.DuplicateResourceException):
             _launch_constraint(sc, portfolio_id, product_id, token="after-reload")

@@ -27,7 +27,9 @@ def _encryption(sqs: Any, url: str) -> dict[str, str]:
 @mock_aws
 def test_queue_created_with_a_kms_key_is_not_sqs_managed() -> None:
     sqs, key_arn = _clients()
-    url = sqs.create_queue(QueueName="dead-letters", Attributes={"KmsMasterKeyId": key_arn, "KmsDataKeyReusePeriodSeconds": "300"})["QueueUrl"]
+    url = sqs.create_queue(
+        QueueName="dead-letters", Attributes={"KmsMasterKeyId": key_arn, "KmsDataKeyReusePeriodSeconds": "300"}
+    )["QueueUrl"]
     assert _encryption(sqs, url) == {"SqsManagedSseEnabled": "false", "KmsMasterKeyId": key_arn}
 
 

@@ -35,36 +35,70 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
 
 
 def _admin(url: str, account: str, service: str) -> Any:
-    sts = boto3.client("sts", endpoint_url=url, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/emulator-admin", RoleSessionName="admin")["Credentials"]
-    return boto3.client(service, endpoint_url=url, region_name=REGION, aws_access_key_id=creds["AccessKeyId"],
-                        aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    sts = boto3.client(
+        "sts", endpoint_url=url, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/emulator-admin", RoleSessionName="admin")[
+        "Credentials"
+    ]
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=REGION,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
 
 
 def _trust(account: str, sub: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow",
-        "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/{GITHUB}"},
-        "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com", f"{GITHUB}:sub": sub}},
-    }]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/{GITHUB}"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com", f"{GITHUB}:sub": sub}},
+                }
+            ],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
 def roles(emulator: Emulator) -> dict[str, str]:
     iam = _admin(emulator.url, DEV, "iam")
-    iam.create_open_id_connect_provider(Url=f"https://{GITHUB}", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"])
-    apply_arn = iam.create_role(RoleName="ci-apply", AssumeRolePolicyDocument=_trust(DEV, f"repo:{REPO}:environment:dev"))["Role"]["Arn"]
-    iam.put_role_policy(RoleName="ci-apply", PolicyName="read", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}]}))
-    plan_arn = iam.create_role(RoleName="ci-plan", AssumeRolePolicyDocument=_trust(DEV, f"repo:{REPO}:pull_request"))["Role"]["Arn"]
+    iam.create_open_id_connect_provider(
+        Url=f"https://{GITHUB}",
+        ClientIDList=["sts.amazonaws.com"],
+        ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"],
+    )
+    apply_arn = iam.create_role(
+        RoleName="ci-apply", AssumeRolePolicyDocument=_trust(DEV, f"repo:{REPO}:environment:dev")
+    )["Role"]["Arn"]
+    iam.put_role_policy(
+        RoleName="ci-apply",
+        PolicyName="read",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}]}
+        ),
+    )
+    plan_arn = iam.create_role(RoleName="ci-plan", AssumeRolePolicyDocument=_trust(DEV, f"repo:{REPO}:pull_request"))[
+        "Role"
+    ]["Arn"]
     other = _admin(emulator.url, OTHER, "iam")  # an account without the provider
-    other_arn = other.create_role(RoleName="ci-apply", AssumeRolePolicyDocument=_trust(OTHER, f"repo:{REPO}:environment:dev"))["Role"]["Arn"]
+    other_arn = other.create_role(
+        RoleName="ci-apply", AssumeRolePolicyDocument=_trust(OTHER, f"repo:{REPO}:environment:dev")
+    )["Role"]["Arn"]
     return {"apply": apply_arn, "plan": plan_arn, "no-provider": other_arn}
 
 
 def _token(url: str, **job: Any) -> str:
-    request = urllib.request.Request(f"{url}/_platform/oidc/token", data=json.dumps({"repository": REPO, **job}).encode(), method="POST")
+    request = urllib.request.Request(
+        f"{url}/_platform/oidc/token", data=json.dumps({"repository": REPO, **job}).encode(), method="POST"
+    )
     with urllib.request.urlopen(request) as response:  # noqa: S310 - the loopback emulator
         return str(json.loads(response.read())["token"])
 
@@ -89,11 +123,17 @@ def test_the_issuer_publishes_discovery_and_keys(emulator: Emulator) -> None:
         assert json.loads(response.read())["keys"][0]["kty"] == "RSA"
 
 
-def test_a_token_whose_sub_the_trust_names_opens_a_session_decided_by_the_roles_policies(emulator: Emulator, roles: dict[str, str]) -> None:
+def test_a_token_whose_sub_the_trust_names_opens_a_session_decided_by_the_roles_policies(
+    emulator: Emulator, roles: dict[str, str]
+) -> None:
     answer = _assume(emulator.url, roles["apply"], _token(emulator.url, environment="dev"))
     assert answer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{DEV}:assumed-role/ci-apply/ci"
     creds = answer["Credentials"]
-    session = {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"], "aws_session_token": creds["SessionToken"]}
+    session = {
+        "aws_access_key_id": creds["AccessKeyId"],
+        "aws_secret_access_key": creds["SecretAccessKey"],
+        "aws_session_token": creds["SessionToken"],
+    }
     iam = boto3.client("iam", endpoint_url=emulator.url, region_name=REGION, **session)
     iam.list_roles()  # its policy allows it
     with pytest.raises(ClientError) as denied:
@@ -103,13 +143,24 @@ def test_a_token_whose_sub_the_trust_names_opens_a_session_decided_by_the_roles_
 
 def test_a_sub_the_trust_does_not_name_is_access_denied(emulator: Emulator, roles: dict[str, str]) -> None:
     pull_request = _token(emulator.url, event_name="pull_request", ref="refs/pull/3/merge")
-    assert _error(emulator.url, roles["apply"], pull_request) == ("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+    assert _error(emulator.url, roles["apply"], pull_request) == (
+        "AccessDenied",
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        403,
+    )
     _assume(emulator.url, roles["plan"], pull_request)
     assert _error(emulator.url, roles["apply"], _token(emulator.url, environment="prod"))[0] == "AccessDenied"
-    assert _error(emulator.url, roles["apply"], _token(emulator.url, repository="someone/fork", environment="dev"))[0] == "AccessDenied"
-    assert _error(emulator.url, roles["apply"], _token(emulator.url, environment="dev", audience="https://github.com/example-org")) == (
-        "InvalidIdentityToken", "Incorrect token audience", 400)
-    assert _error(emulator.url, f"arn:aws:iam::{DEV}:role/no-such-role", _token(emulator.url, environment="dev"))[0] == "AccessDenied"
+    assert (
+        _error(emulator.url, roles["apply"], _token(emulator.url, repository="someone/fork", environment="dev"))[0]
+        == "AccessDenied"
+    )
+    assert _error(
+        emulator.url, roles["apply"], _token(emulator.url, environment="dev", audience="https://github.com/example-org")
+    ) == ("InvalidIdentityToken", "Incorrect token audience", 400)
+    assert (
+        _error(emulator.url, f"arn:aws:iam::{DEV}:role/no-such-role", _token(emulator.url, environment="dev"))[0]
+        == "AccessDenied"
+    )
 
 
 def test_a_token_not_signed_by_the_emulators_issuer_is_invalid(emulator: Emulator, roles: dict[str, str]) -> None:
@@ -127,7 +178,10 @@ def test_an_expired_token_is_refused(emulator: Emulator, roles: dict[str, str]) 
 
 def test_an_account_without_the_provider_refuses_every_token(emulator: Emulator, roles: dict[str, str]) -> None:
     assert _error(emulator.url, roles["no-provider"], _token(emulator.url, environment="dev")) == (
-        "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for https://{GITHUB}", 400)
+        "InvalidIdentityToken",
+        f"No OpenIDConnect provider found in your account for https://{GITHUB}",
+        400,
+    )
 
 
 def test_web_identity_decisions_are_counted(emulator: Emulator, roles: dict[str, str]) -> None:

@@ -23,21 +23,29 @@ def test_resources_survive_save_and_load(tmp_path: Path) -> None:
         key = kms.create_key()["KeyMetadata"]["KeyId"]
         ssm = boto3.client("ssm", region_name=REGION)
         ssm.put_parameter(Name="/mlops/dev/network/vpc-id", Value=vpc, Type="String")
-        ssm.add_tags_to_resource(ResourceType="Parameter", ResourceId="/mlops/dev/network/vpc-id", Tags=[{"Key": "a", "Value": "b"}])
+        ssm.add_tags_to_resource(
+            ResourceType="Parameter", ResourceId="/mlops/dev/network/vpc-id", Tags=[{"Key": "a", "Value": "b"}]
+        )
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket="state-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_object(Bucket="state-bucket", Key="dev/foundation/terraform.tfstate", Body=b'{"version": 4}')
         save_state(state)
     with mock_aws():
         assert load_state(state) is True
-        assert boto3.client("ec2", region_name=REGION).describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlock"] == "10.0.0.0/16"
+        assert (
+            boto3.client("ec2", region_name=REGION).describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlock"] == "10.0.0.0/16"
+        )
         kms = boto3.client("kms", region_name=REGION)
         assert kms.describe_key(KeyId=key)["KeyMetadata"]["Enabled"] is True
         assert kms.encrypt(KeyId=key, Plaintext=b"x")["KeyId"].endswith(key)
         ssm = boto3.client("ssm", region_name=REGION)
         assert ssm.get_parameter(Name="/mlops/dev/network/vpc-id")["Parameter"]["Value"] == vpc
-        assert ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/mlops/dev/network/vpc-id")["TagList"] == [{"Key": "a", "Value": "b"}]
-        body = boto3.client("s3", region_name=REGION).get_object(Bucket="state-bucket", Key="dev/foundation/terraform.tfstate")["Body"]
+        assert ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/mlops/dev/network/vpc-id")[
+            "TagList"
+        ] == [{"Key": "a", "Value": "b"}]
+        body = boto3.client("s3", region_name=REGION).get_object(
+            Bucket="state-bucket", Key="dev/foundation/terraform.tfstate"
+        )["Body"]
         assert body.read() == b'{"version": 4}'
 
 
@@ -56,7 +64,12 @@ def test_the_owner_of_each_bucket_survives_save_and_load(tmp_path: Path) -> None
         s3_backends.bucket_accounts.clear()
         assert load_state(state) is True
         assert s3_backends.bucket_accounts["owned-bucket"] == owner
-        assert boto3.client("s3", region_name=REGION).head_bucket(Bucket="owned-bucket")["ResponseMetadata"]["HTTPStatusCode"] == 200
+        assert (
+            boto3.client("s3", region_name=REGION).head_bucket(Bucket="owned-bucket")["ResponseMetadata"][
+                "HTTPStatusCode"
+            ]
+            == 200
+        )
 
 
 def test_missing_state_file_is_a_fresh_start(tmp_path: Path) -> None:

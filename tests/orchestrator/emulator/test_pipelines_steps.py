@@ -24,8 +24,17 @@ ACCOUNT = "111111111111"
 BUCKET = f"data-{ACCOUNT}"
 JOB_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:processing-job/test-job"
 IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-TRUST_SAGEMAKER = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
-                                                            "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]}
+TRUST_SAGEMAKER = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        }
+    ],
+}
 
 
 def _rows(count: int, seed: int, noise: float = 0.1) -> str:
@@ -40,16 +49,23 @@ def _rows(count: int, seed: int, noise: float = 0.1) -> str:
 def _container(root: Path, hyperparameters: dict[str, str], channels: dict[str, str]) -> Path:
     (root / "input" / "config").mkdir(parents=True)
     (root / "input" / "config" / "hyperparameters.json").write_text(json.dumps(hyperparameters))
-    (root / "input" / "config" / "inputdataconfig.json").write_text(json.dumps({name: {"ContentType": "text/csv"} for name in channels}))
+    (root / "input" / "config" / "inputdataconfig.json").write_text(
+        json.dumps({name: {"ContentType": "text/csv"} for name in channels})
+    )
     for name, text in channels.items():
         (root / "input" / "data" / name).mkdir(parents=True)
         (root / "input" / "data" / name / f"{name}.csv").write_text(text)
     return root
 
 
-def test_the_xgboost_algorithm_trains_a_model_hosting_serves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _container(tmp_path, {"num_round": "30", "objective": "reg:squarederror", "max_depth": "3", "eta": "0.3", "eval_metric": "rmse,mae"},
-                      {"train": _rows(200, 1), "validation": _rows(50, 2)})
+def test_the_xgboost_algorithm_trains_a_model_hosting_serves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _container(
+        tmp_path,
+        {"num_round": "30", "objective": "reg:squarederror", "max_depth": "3", "eta": "0.3", "eval_metric": "rmse,mae"},
+        {"train": _rows(200, 1), "validation": _rows(50, 2)},
+    )
     xgboost_algorithm.train(root)
     metrics = training.final_metrics(capsys.readouterr().out)
     assert set(metrics) == {"train:rmse", "train:mae", "validation:rmse", "validation:mae"}
@@ -65,19 +81,28 @@ def _noise() -> str:
     return "\n".join(f"{random.Random(i).uniform(-50, 50):.3f},{i % 7},{i % 3}" for i in range(60)) + "\n"
 
 
-def test_early_stopping_ends_training_and_keeps_the_best_iteration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_early_stopping_ends_training_and_keeps_the_best_iteration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Validation labels unrelated to the features: the validation error soon stops improving, so
     training stops early_stopping_rounds after its best round, and the model keeps that round."""
-    root = _container(tmp_path, {"num_round": "500", "early_stopping_rounds": "5", "eta": "0.3", "eval_metric": "mae,rmse"},
-                      {"train": _rows(200, 3), "validation": _noise()})
+    root = _container(
+        tmp_path,
+        {"num_round": "500", "early_stopping_rounds": "5", "eta": "0.3", "eval_metric": "mae,rmse"},
+        {"train": _rows(200, 3), "validation": _noise()},
+    )
     booster = xgboost_algorithm.train(root)
     rounds = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
     assert len(rounds) < 500
     assert len(rounds) - 5 <= booster.num_boosted_rounds() < len(rounds), "the saved model is the best iteration's"
 
 
-def test_without_eval_metric_the_algorithm_does_not_stop_early(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = _container(tmp_path, {"num_round": "40", "early_stopping_rounds": "2"}, {"train": _rows(100, 3), "validation": _noise()})
+def test_without_eval_metric_the_algorithm_does_not_stop_early(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _container(
+        tmp_path, {"num_round": "40", "early_stopping_rounds": "2"}, {"train": _rows(100, 3), "validation": _noise()}
+    )
     assert xgboost_algorithm.train(root).num_boosted_rounds() == 40
     assert "early_stopping_rounds is not applied" in capsys.readouterr().out
 
@@ -91,7 +116,9 @@ def test_without_eval_metric_the_algorithm_does_not_stop_early(tmp_path: Path, c
         ({"num_round": "5"}, ("validation",), "train channel is required"),
     ],
 )
-def test_bad_hyperparameters_and_channels_are_client_errors(tmp_path: Path, hyperparameters: dict[str, str], channels: tuple[str, ...], message: str) -> None:
+def test_bad_hyperparameters_and_channels_are_client_errors(
+    tmp_path: Path, hyperparameters: dict[str, str], channels: tuple[str, ...], message: str
+) -> None:
     root = _container(tmp_path, hyperparameters, {name: _rows(20, 4) for name in channels})
     assert xgboost_algorithm.main(root) == 2
     failure = (root / "output" / "failure").read_text()
@@ -101,7 +128,13 @@ def test_bad_hyperparameters_and_channels_are_client_errors(tmp_path: Path, hype
 def test_only_the_built_in_xgboost_image_is_trained() -> None:
     training.check_image({"AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"}})
     with pytest.raises(StepFailed, match="only the built-in XGBoost algorithm .*/my-own-algorithm:1 is not run"):
-        training.check_image({"AlgorithmSpecification": {"TrainingImage": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/my-own-algorithm:1"}})
+        training.check_image(
+            {
+                "AlgorithmSpecification": {
+                    "TrainingImage": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/my-own-algorithm:1"
+                }
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,17 +146,46 @@ def test_only_the_built_in_xgboost_image_is_trained() -> None:
 def emulator() -> Iterator[dict[str, Any]]:
     with serving() as url:
         admin = session(url, f"arn:aws:iam::{ACCOUNT}:role/admin")
-        admin.client("s3", endpoint_url=url).create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        admin.client("s3", endpoint_url=url).create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
         key = admin.client("kms", endpoint_url=url).create_key()["KeyMetadata"]["Arn"]
         iam = admin.client("iam", endpoint_url=url)
         roles = {}
-        for name, trust in (("jobs", TRUST_SAGEMAKER), ("not-for-sagemaker", {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})):
+        for name, trust in (
+            ("jobs", TRUST_SAGEMAKER),
+            (
+                "not-for-sagemaker",
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+            ),
+        ):
             roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-        iam.put_role_policy(RoleName="jobs", PolicyName="data", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"], "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]},
-            {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": key},
-        ]}))
+        iam.put_role_policy(
+            RoleName="jobs",
+            PolicyName="data",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+                            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                        },
+                        {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": key},
+                    ],
+                }
+            ),
+        )
         yield {"url": url, "admin": admin, "key": key, "roles": roles}
 
 
@@ -145,19 +207,50 @@ Path('/opt/ml/left-behind').write_text('x')
 def _processing_arguments(emulator: dict[str, Any], out: str) -> dict[str, Any]:
     return {
         "RoleArn": emulator["roles"]["jobs"],
-        "AppSpecification": {"ImageUri": "any", "ContainerEntrypoint": ["python3", "/opt/ml/processing/code/job.py"], "ContainerArguments": ["hello"]},
+        "AppSpecification": {
+            "ImageUri": "any",
+            "ContainerEntrypoint": ["python3", "/opt/ml/processing/code/job.py"],
+            "ContainerArguments": ["hello"],
+        },
         "ProcessingInputs": [
-            {"InputName": "data", "S3Input": {"S3Uri": f"s3://{BUCKET}/in/data.csv", "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix"}},
-            {"InputName": "code", "S3Input": {"S3Uri": f"s3://{BUCKET}/code/", "LocalPath": "/opt/ml/processing/code", "S3DataType": "S3Prefix"}},
+            {
+                "InputName": "data",
+                "S3Input": {
+                    "S3Uri": f"s3://{BUCKET}/in/data.csv",
+                    "LocalPath": "/opt/ml/processing/input",
+                    "S3DataType": "S3Prefix",
+                },
+            },
+            {
+                "InputName": "code",
+                "S3Input": {
+                    "S3Uri": f"s3://{BUCKET}/code/",
+                    "LocalPath": "/opt/ml/processing/code",
+                    "S3DataType": "S3Prefix",
+                },
+            },
         ],
-        "ProcessingOutputConfig": {"KmsKeyId": emulator["key"], "Outputs": [
-            {"OutputName": "result", "S3Output": {"S3Uri": f"s3://{BUCKET}/{out}", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}]},
+        "ProcessingOutputConfig": {
+            "KmsKeyId": emulator["key"],
+            "Outputs": [
+                {
+                    "OutputName": "result",
+                    "S3Output": {
+                        "S3Uri": f"s3://{BUCKET}/{out}",
+                        "LocalPath": "/opt/ml/processing/output",
+                        "S3UploadMode": "EndOfJob",
+                    },
+                }
+            ],
+        },
         "NetworkConfig": {"EnableNetworkIsolation": True},
         "StoppingCondition": {"MaxRuntimeInSeconds": 120},
     }
 
 
-def test_a_processing_job_sees_sagemakers_paths_and_nothing_of_another_job(emulator: dict[str, Any], tmp_path: Path) -> None:
+def test_a_processing_job_sees_sagemakers_paths_and_nothing_of_another_job(
+    emulator: dict[str, Any], tmp_path: Path
+) -> None:
     _put(emulator, "in/data.csv", "1,2\n3,4\n5,6\n")
     _put(emulator, "code/job.py", SCRIPT)
     job = service.assume(emulator["roles"]["jobs"], JOB_ARN, REGION)
@@ -166,12 +259,19 @@ def test_a_processing_job_sees_sagemakers_paths_and_nothing_of_another_job(emula
         assert finished.returncode == 0, finished.output
     s3 = emulator["admin"].client("s3", endpoint_url=emulator["url"])
     for out in ("first", "second"):
-        assert json.loads(s3.get_object(Bucket=BUCKET, Key=f"{out}/count.json")["Body"].read()) == {"rows": 3, "argument": "hello"}
-        assert s3.get_object(Bucket=BUCKET, Key=f"{out}/seen.txt")["Body"].read() == b"processing", "the second job saw the first one's files"
+        assert json.loads(s3.get_object(Bucket=BUCKET, Key=f"{out}/count.json")["Body"].read()) == {
+            "rows": 3,
+            "argument": "hello",
+        }
+        assert s3.get_object(Bucket=BUCKET, Key=f"{out}/seen.txt")["Body"].read() == b"processing", (
+            "the second job saw the first one's files"
+        )
         assert s3.head_object(Bucket=BUCKET, Key=f"{out}/count.json")["SSEKMSKeyId"] == emulator["key"]
 
 
-def test_a_failing_script_and_a_missing_namespace_fail_the_job(emulator: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_script_and_a_missing_namespace_fail_the_job(
+    emulator: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _put(emulator, "in/data.csv", "1,2\n")
     _put(emulator, "code/job.py", "import sys\nprint('bad input', file=sys.stderr)\nsys.exit(3)\n")
     job = service.assume(emulator["roles"]["jobs"], JOB_ARN, REGION)
@@ -190,7 +290,11 @@ def test_a_training_job_writes_its_model_archive_and_metrics(emulator: dict[str,
         "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
         "HyperParameters": {"num_round": "20", "max_depth": "3"},
         "InputDataConfig": [
-            {"ChannelName": name, "ContentType": "text/csv", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/split/{name}"}}}
+            {
+                "ChannelName": name,
+                "ContentType": "text/csv",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/split/{name}"}},
+            }
             for name in ("train", "validation")
         ],
         "OutputDataConfig": {"S3OutputPath": f"s3://{BUCKET}/models", "KmsKeyId": emulator["key"]},
@@ -199,13 +303,20 @@ def test_a_training_job_writes_its_model_archive_and_metrics(emulator: dict[str,
     job = service.assume(emulator["roles"]["jobs"], JOB_ARN, REGION)
     metrics = training.run_job(job, arguments, "train-1", tmp_path)
     assert metrics["validation:rmse"] < 3.0 and "train:rmse" in metrics
-    archive = emulator["admin"].client("s3", endpoint_url=emulator["url"]).get_object(Bucket=BUCKET, Key="models/train-1/output/model.tar.gz")
+    archive = (
+        emulator["admin"]
+        .client("s3", endpoint_url=emulator["url"])
+        .get_object(Bucket=BUCKET, Key="models/train-1/output/model.tar.gz")
+    )
     assert archive["SSEKMSKeyId"] == emulator["key"]
     assert len(xgboost_predictions(archive["Body"].read(), "1,1\n2,2\n")) == 2
 
 
 def test_sagemaker_uses_only_roles_that_trust_it(emulator: dict[str, Any]) -> None:
-    with pytest.raises(service.Refused, match="AccessDenied: SageMaker cannot assume the role .*not-for-sagemaker.*does not allow sagemaker.amazonaws.com"):
+    with pytest.raises(
+        service.Refused,
+        match="AccessDenied: SageMaker cannot assume the role .*not-for-sagemaker.*does not allow sagemaker.amazonaws.com",
+    ):
         service.assume(emulator["roles"]["not-for-sagemaker"], JOB_ARN, REGION)
     other_account = JOB_ARN.replace(ACCOUNT, "222222222222")
     with pytest.raises(service.Refused, match="AccessDenied"):

@@ -56,7 +56,15 @@ def test_kms_key_policy_rotation_and_tags_read_back_as_written() -> None:
     kms = _client("kms")
     policy = {
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}],
+        "Statement": [
+            {
+                "Sid": "Root",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
     }
     tags = [{"TagKey": "Name", "TagValue": "data"}, {"TagKey": "Purpose", "TagValue": "data"}]
     key_id = kms.create_key(Description="data", Policy=json.dumps(policy), Tags=tags)["KeyMetadata"]["KeyId"]

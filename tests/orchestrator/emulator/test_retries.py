@@ -30,7 +30,9 @@ class LockTable:
         return [b'{"__type":"ConditionalCheckFailedException"}']
 
 
-def request(invocation: str | None, attempt: int = 1, method: str = "POST", body: bytes = b'{"Item":{}}') -> dict[str, Any]:
+def request(
+    invocation: str | None, attempt: int = 1, method: str = "POST", body: bytes = b'{"Item":{}}'
+) -> dict[str, Any]:
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": "/",

@@ -14,7 +14,15 @@ def test_negated_operator_on_absent_key_matches() -> None:
 
 def test_if_exists_matches_absent_key() -> None:
     assert condition_matches("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption", "aws:kms", {}) is True
-    assert condition_matches("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption", "aws:kms", {"s3:x-amz-server-side-encryption": "aws:kms"}) is False
+    assert (
+        condition_matches(
+            "StringNotEqualsIfExists",
+            "s3:x-amz-server-side-encryption",
+            "aws:kms",
+            {"s3:x-amz-server-side-encryption": "aws:kms"},
+        )
+        is False
+    )
 
 
 def test_null_tests_presence() -> None:
@@ -25,16 +33,47 @@ def test_null_tests_presence() -> None:
 
 def test_set_operators() -> None:
     allowed = ["subnet-a", "subnet-b"]
-    assert condition_matches("ForAnyValue:StringNotEquals", "sagemaker:VpcSubnets", allowed, {"sagemaker:VpcSubnets": ["subnet-a", "subnet-x"]}) is True
-    assert condition_matches("ForAnyValue:StringNotEquals", "sagemaker:VpcSubnets", allowed, {"sagemaker:VpcSubnets": ["subnet-a", "subnet-b"]}) is False
+    assert (
+        condition_matches(
+            "ForAnyValue:StringNotEquals",
+            "sagemaker:VpcSubnets",
+            allowed,
+            {"sagemaker:VpcSubnets": ["subnet-a", "subnet-x"]},
+        )
+        is True
+    )
+    assert (
+        condition_matches(
+            "ForAnyValue:StringNotEquals",
+            "sagemaker:VpcSubnets",
+            allowed,
+            {"sagemaker:VpcSubnets": ["subnet-a", "subnet-b"]},
+        )
+        is False
+    )
     assert condition_matches("ForAnyValue:StringNotEquals", "sagemaker:VpcSubnets", allowed, {}) is False
     assert condition_matches("ForAllValues:StringEquals", "sagemaker:VpcSubnets", allowed, {}) is True
 
 
 def test_arn_like_is_per_segment_and_like_uses_wildcards() -> None:
-    assert condition_matches("ArnLike", "aws:PrincipalArn", "arn:aws:iam::111111111111:role/mlops-dev-*", {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlops-dev-deploy"})
-    assert not condition_matches("ArnLike", "aws:PrincipalArn", "arn:aws:iam::111111111111:role/mlops-dev-*", {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/mlops-dev-deploy"})
-    assert condition_matches("StringLike", "token.actions.githubusercontent.com:sub", "repo:acme/*", {"token.actions.githubusercontent.com:sub": "repo:acme/anything:ref:refs/heads/main"})
+    assert condition_matches(
+        "ArnLike",
+        "aws:PrincipalArn",
+        "arn:aws:iam::111111111111:role/mlops-dev-*",
+        {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlops-dev-deploy"},
+    )
+    assert not condition_matches(
+        "ArnLike",
+        "aws:PrincipalArn",
+        "arn:aws:iam::111111111111:role/mlops-dev-*",
+        {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/mlops-dev-deploy"},
+    )
+    assert condition_matches(
+        "StringLike",
+        "token.actions.githubusercontent.com:sub",
+        "repo:acme/*",
+        {"token.actions.githubusercontent.com:sub": "repo:acme/anything:ref:refs/heads/main"},
+    )
 
 
 def test_conditions_in_one_statement_are_anded_and_separate_statements_ored() -> None:

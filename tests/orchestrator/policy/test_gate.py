@@ -17,7 +17,10 @@ from orchestrator.stacks import STACKS
 
 FAILED_REPORT = {
     "check_type": "terraform_plan",
-    "results": {"failed_checks": [{"check_id": "CKV_AWS_18", "resource": "module.stack.aws_s3_bucket.open"}], "passed_checks": []},
+    "results": {
+        "failed_checks": [{"check_id": "CKV_AWS_18", "resource": "module.stack.aws_s3_bucket.open"}],
+        "passed_checks": [],
+    },
     "summary": {"passed": 41, "failed": 1},
 }
 
@@ -43,7 +46,10 @@ def test_failed_checks_are_named_and_the_sarif_is_kept(tmp_path: Path, monkeypat
     plan.write_text("{}")
     verdict = check_plan(plan)
     assert not verdict.ok and verdict.failed == ["CKV_AWS_18 module.stack.aws_s3_bucket.open"] and verdict.passed == 41
-    assert json.loads(verdict.sarif.read_text())["version"] == "2.1.0" and verdict.sarif == tmp_path / "dev.foundation.plan.sarif"
+    assert (
+        json.loads(verdict.sarif.read_text())["version"] == "2.1.0"
+        and verdict.sarif == tmp_path / "dev.foundation.plan.sarif"
+    )
 
 
 def test_a_missing_checkov_is_an_error_not_a_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,10 +59,16 @@ def test_a_missing_checkov_is_an_error_not_a_pass(tmp_path: Path, monkeypatch: p
 
 
 def _env() -> SimpleNamespace:
-    personas = SimpleNamespace(data_science_admin=[], team_lead=["arn:aws:iam::999999999999:role/leads"], data_scientist=[])
+    personas = SimpleNamespace(
+        data_science_admin=[], team_lead=["arn:aws:iam::999999999999:role/leads"], data_scientist=[]
+    )
     return SimpleNamespace(
-        name="staging", account_id="222222222222", kind="dev", target_accounts={},
-        identity=SimpleNamespace(persona_principals=personas, existing_role_arns={}), kms=SimpleNamespace(administrator_arns=[]),
+        name="staging",
+        account_id="222222222222",
+        kind="dev",
+        target_accounts={},
+        identity=SimpleNamespace(persona_principals=personas, existing_role_arns={}),
+        kms=SimpleNamespace(administrator_arns=[]),
     )
 
 
@@ -88,8 +100,14 @@ class PlannedEngine:
         return StackOutcome(env.name, stack.name, "apply", result="applied", add=1)
 
 
-@pytest.mark.parametrize(("gate", "report", "applied"), [(True, FAILED_REPORT, []), (False, FAILED_REPORT, ["hosting"]),
-                                                         (True, {**FAILED_REPORT, "results": {"failed_checks": []}}, ["hosting"])])
+@pytest.mark.parametrize(
+    ("gate", "report", "applied"),
+    [
+        (True, FAILED_REPORT, []),
+        (False, FAILED_REPORT, ["hosting"]),
+        (True, {**FAILED_REPORT, "results": {"failed_checks": []}}, ["hosting"]),
+    ],
+)
 def test_the_gate_stops_the_apply_of_a_plan_with_failed_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gate: bool, report: dict[str, Any], applied: list[str]
 ) -> None:
@@ -117,7 +135,9 @@ class _nothing:
 
 
 @pytest.mark.parametrize(("command", "locks"), [("plan", [False]), ("apply", [True]), ("destroy", [True])])
-def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, locks: list[bool]) -> None:
+def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, locks: list[bool]
+) -> None:
     # The plan role may not write the lock (it could break a running apply's); a plan that is
     # only reviewed writes nothing, and the apply that takes the lock re-checks the saved plan.
     engine = PlannedEngine(tmp_path)
@@ -129,16 +149,43 @@ def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(tmp_path: Path,
     assert engine.locks == locks
 
 
-def test_the_gate_stops_a_plan_that_admits_an_outside_account_even_when_checkov_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_gate_stops_a_plan_that_admits_an_outside_account_even_when_checkov_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CHECKOV_BIN", str(_fake_checkov(tmp_path, {**FAILED_REPORT, "results": {"failed_checks": []}})))
-    trust = {"Statement": [{"Sid": "Persona", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::999999999999:role/leads", "arn:aws:iam::444444444444:root"]}, "Action": "sts:AssumeRole"}]}
-    plan = {"resource_changes": [{"address": "module.stack.aws_iam_role.lead", "type": "aws_iam_role", "change": {
-        "actions": ["update"], "before": {"name": "lead", "assume_role_policy": "{}"}, "after": {"name": "lead", "assume_role_policy": json.dumps(trust)}}}]}
+    trust = {
+        "Statement": [
+            {
+                "Sid": "Persona",
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::999999999999:role/leads", "arn:aws:iam::444444444444:root"]},
+                "Action": "sts:AssumeRole",
+            }
+        ]
+    }
+    plan = {
+        "resource_changes": [
+            {
+                "address": "module.stack.aws_iam_role.lead",
+                "type": "aws_iam_role",
+                "change": {
+                    "actions": ["update"],
+                    "before": {"name": "lead", "assume_role_policy": "{}"},
+                    "after": {"name": "lead", "assume_role_policy": json.dumps(trust)},
+                },
+            }
+        ]
+    }
     engine = PlannedEngine(tmp_path, plan)
     monkeypatch.setattr(commands, "Engine", lambda *args: engine)
     monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
-    report_ = commands.run_stacks("apply", SimpleNamespace(name="aws"), None, [(_env(), [STACKS["hosting"]])], progress, "0s", policy_gate=True)  # type: ignore[arg-type]
+    report_ = commands.run_stacks(
+        "apply", SimpleNamespace(name="aws"), None, [(_env(), [STACKS["hosting"]])], progress, "0s", policy_gate=True
+    )  # type: ignore[arg-type]
     assert engine.applied == []
     [outcome] = report_.outcomes
-    assert "module.stack.aws_iam_role.lead: outside-principal: statement Persona allows account 444444444444" in outcome.error
+    assert (
+        "module.stack.aws_iam_role.lead: outside-principal: statement Persona allows account 444444444444"
+        in outcome.error
+    )

@@ -80,8 +80,17 @@ def test_list_bucket_on_a_foreign_bucket_is_denied(guardrails: list[dict[str, An
 
 @pytest.mark.parametrize(
     "action",
-    ["s3:GetObjectTagging", "s3:GetObjectVersion", "s3:GetObjectAcl", "s3:PutObjectTagging", "s3:PutObjectAcl",
-     "s3:DeleteObjectTagging", "s3:DeleteObject", "s3:RestoreObject", "s3:SomeFutureObjectAction"],
+    [
+        "s3:GetObjectTagging",
+        "s3:GetObjectVersion",
+        "s3:GetObjectAcl",
+        "s3:PutObjectTagging",
+        "s3:PutObjectAcl",
+        "s3:DeleteObjectTagging",
+        "s3:DeleteObject",
+        "s3:RestoreObject",
+        "s3:SomeFutureObjectAction",
+    ],
 )
 def test_every_other_action_on_a_tagged_foreign_object_is_denied(guardrails: list[dict[str, Any]], action: str) -> None:
     assert denied_by(guardrails, Request(action, SC_TEMPLATE, TAGGED)) == ["DenyOtherBucketsTaggedObjectsExceptGet"]
@@ -115,14 +124,20 @@ def test_the_not_action_statement_does_not_reach_other_services(guardrails: list
     on a request to another service) is what keeps it to S3."""
     for request in (
         Request("sagemaker:DescribeDomain", f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:domain/d-0123456789ab"),
-        Request("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-sagemaker-execution", {"iam:PassedToService": "sagemaker.amazonaws.com"}),
+        Request(
+            "iam:PassRole",
+            f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-sagemaker-execution",
+            {"iam:PassedToService": "sagemaker.amazonaws.com"},
+        ),
         Request("kms:Decrypt", f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/11111111-1111-1111-1111-111111111111"),
     ):
         assert denied_by(guardrails, request) == [], request
 
 
 def test_creating_or_listing_other_buckets_stays_denied(guardrails: list[dict[str, Any]]) -> None:
-    assert denied_by(guardrails, Request("s3:CreateBucket", f"arn:aws:s3:::sagemaker-eu-west-1-{ACCOUNT}")) == ["DenyOtherBuckets"]
+    assert denied_by(guardrails, Request("s3:CreateBucket", f"arn:aws:s3:::sagemaker-eu-west-1-{ACCOUNT}")) == [
+        "DenyOtherBuckets"
+    ]
     assert denied_by(guardrails, Request("s3:ListAllMyBuckets", "*")) == ["DenyOtherBuckets"]
 
 
@@ -135,7 +150,9 @@ def test_launch_role_reads_service_catalogs_template_copy(policies: dict[str, di
 
 def test_launch_role_reads_nothing_else_outside_the_environment(policies: dict[str, dict[str, Any]]) -> None:
     assert _launch_role_decision(policies, Request("s3:GetObject", SC_TEMPLATE)) == Decision.EXPLICIT_DENY
-    assert _launch_role_decision(policies, Request("s3:GetObjectVersion", SC_TEMPLATE, TAGGED)) == Decision.EXPLICIT_DENY
+    assert (
+        _launch_role_decision(policies, Request("s3:GetObjectVersion", SC_TEMPLATE, TAGGED)) == Decision.EXPLICIT_DENY
+    )
     assert _launch_role_decision(policies, Request("s3:PutObject", SC_TEMPLATE, TAGGED)) == Decision.EXPLICIT_DENY
 
 
@@ -143,7 +160,12 @@ def test_launch_role_passes_only_the_deploy_events_role_to_eventbridge(policies:
     to_events = {"iam:PassedToService": "events.amazonaws.com"}
     deploy_events = f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-deploy-events"
     assert _launch_role_decision(policies, Request("iam:PassRole", deploy_events, to_events)) == Decision.ALLOW
-    for role in ("mlops-dev-pipeline-execution", "mlops-dev-sagemaker-execution", "mlops-dev-project-p-abc123def456", "mlops-dev-launch"):
+    for role in (
+        "mlops-dev-pipeline-execution",
+        "mlops-dev-sagemaker-execution",
+        "mlops-dev-project-p-abc123def456",
+        "mlops-dev-launch",
+    ):
         request = Request("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/{role}", to_events)
         assert _launch_role_decision(policies, request) != Decision.ALLOW, role
     to_sagemaker = {"iam:PassedToService": "sagemaker.amazonaws.com"}
@@ -152,9 +174,15 @@ def test_launch_role_passes_only_the_deploy_events_role_to_eventbridge(policies:
     assert _launch_role_decision(policies, Request("iam:PassRole", pipeline, to_sagemaker)) == Decision.ALLOW
 
 
-def test_launch_role_manages_policies_of_platform_model_package_groups_only(policies: dict[str, dict[str, Any]]) -> None:
+def test_launch_role_manages_policies_of_platform_model_package_groups_only(
+    policies: dict[str, dict[str, Any]],
+) -> None:
     group = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package-group/mlops-dev-churn-p-abc123def456"
     other = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package-group/team-x-churn"
-    for action in ("sagemaker:PutModelPackageGroupPolicy", "sagemaker:GetModelPackageGroupPolicy", "sagemaker:DeleteModelPackageGroupPolicy"):
+    for action in (
+        "sagemaker:PutModelPackageGroupPolicy",
+        "sagemaker:GetModelPackageGroupPolicy",
+        "sagemaker:DeleteModelPackageGroupPolicy",
+    ):
         assert _launch_role_decision(policies, Request(action, group)) == Decision.ALLOW, action
         assert _launch_role_decision(policies, Request(action, other)) == Decision.IMPLICIT_DENY, action

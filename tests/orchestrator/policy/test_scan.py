@@ -13,7 +13,12 @@ from orchestrator.cli import main
 from orchestrator.errors import OrchestratorError
 from orchestrator.policy.scan import SCANNED_FOLDERS, FolderScan, scan_folder, scan_repository
 
-FAILED_CHECK = {"check_id": "CKV_AWS_18", "resource": "aws_s3_bucket.logs", "file_path": "/s3/main.tf", "file_line_range": [12, 30]}
+FAILED_CHECK = {
+    "check_id": "CKV_AWS_18",
+    "resource": "aws_s3_bucket.logs",
+    "file_path": "/s3/main.tf",
+    "file_line_range": [12, 30],
+}
 
 
 def _report(passed: int, skipped: int = 0, failed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -38,7 +43,7 @@ class FakeCheckov:
             "#!/bin/sh\n"
             f'echo "$*" >> "{self.log}"\n'
             'dir=""; sarif=""\n'
-            'while [ $# -gt 0 ]; do\n'
+            "while [ $# -gt 0 ]; do\n"
             '  case "$1" in -d) dir="$2"; shift ;; --output-file-path) sarif="${2#console,}"; shift ;; esac\n'
             "  shift\n"
             "done\n"
@@ -51,7 +56,9 @@ class FakeCheckov:
         monkeypatch.setenv("CHECKOV_BIN", str(script))
 
     def answer(self, folder: str, report: dict[str, Any] | list[dict[str, Any]] | str) -> None:
-        (self.reports / f"{folder}.json").write_text(report if isinstance(report, str) else json.dumps(report), encoding="utf-8")
+        (self.reports / f"{folder}.json").write_text(
+            report if isinstance(report, str) else json.dumps(report), encoding="utf-8"
+        )
 
     def calls(self) -> list[list[str]]:
         return [line.split() for line in self.log.read_text(encoding="utf-8").splitlines()]
@@ -65,7 +72,13 @@ def checkov(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeCheckov:
 def test_a_folder_scan_counts_and_names_the_failed_checks(tmp_path: Path, checkov: FakeCheckov) -> None:
     checkov.answer("modules", _report(40, 2, [FAILED_CHECK]))
     scan = scan_folder("modules", "terraform", tmp_path / "sarif", root=tmp_path)
-    assert scan == FolderScan("modules", 40, 2, ["CKV_AWS_18 aws_s3_bucket.logs (modules/s3/main.tf:12)"], tmp_path / "sarif" / "checkov-modules.sarif")
+    assert scan == FolderScan(
+        "modules",
+        40,
+        2,
+        ["CKV_AWS_18 aws_s3_bucket.logs (modules/s3/main.tf:12)"],
+        tmp_path / "sarif" / "checkov-modules.sarif",
+    )
     assert json.loads((tmp_path / "sarif" / "checkov-modules.sarif").read_text())["version"] == "2.1.0"
     [call] = checkov.calls()
     assert call[:4] == ["-d", str(tmp_path / "modules"), "--framework", "terraform"] and "--skip-download" in call
@@ -82,12 +95,17 @@ def test_the_reports_of_several_frameworks_are_added_up(tmp_path: Path, checkov:
     checkov.answer("modules", [_report(10, 1, [FAILED_CHECK]), _report(5, 3, [second])])
     scan = scan_folder("modules", "terraform", None, root=tmp_path)
     assert (scan.passed, scan.skipped) == (15, 4)
-    assert scan.failed == ["CKV_AWS_18 aws_s3_bucket.logs (modules/s3/main.tf:12)", "CKV2_AWS_6 aws_s3_bucket.logs (modules/main.tf:3)"]
+    assert scan.failed == [
+        "CKV_AWS_18 aws_s3_bucket.logs (modules/s3/main.tf:12)",
+        "CKV2_AWS_6 aws_s3_bucket.logs (modules/main.tf:3)",
+    ]
 
 
 def test_only_failed_checks_is_a_scan(tmp_path: Path, checkov: FakeCheckov) -> None:
     checkov.answer("envs", _report(0, 0, [FAILED_CHECK]))
-    assert scan_folder("envs", "terraform", None, root=tmp_path).failed == ["CKV_AWS_18 aws_s3_bucket.logs (envs/s3/main.tf:12)"]
+    assert scan_folder("envs", "terraform", None, root=tmp_path).failed == [
+        "CKV_AWS_18 aws_s3_bucket.logs (envs/s3/main.tf:12)"
+    ]
 
 
 def test_no_report_is_an_error_with_checkovs_stderr(tmp_path: Path, checkov: FakeCheckov) -> None:
@@ -116,7 +134,10 @@ def test_the_repository_scan_returns_every_folder_in_order(tmp_path: Path, check
     scans = scan_repository(tmp_path / "sarif", {"alpha": "terraform", "beta": "cloudformation"}, root=tmp_path)
     assert [(s.folder, s.passed, s.skipped, len(s.failed)) for s in scans] == [("alpha", 3, 0, 0), ("beta", 4, 1, 1)]
     assert sorted(p.name for p in (tmp_path / "sarif").iterdir()) == ["checkov-alpha.sarif", "checkov-beta.sarif"]
-    assert sorted((c[1], c[3]) for c in checkov.calls()) == [(str(tmp_path / "alpha"), "terraform"), (str(tmp_path / "beta"), "cloudformation")]
+    assert sorted((c[1], c[3]) for c in checkov.calls()) == [
+        (str(tmp_path / "alpha"), "terraform"),
+        (str(tmp_path / "beta"), "cloudformation"),
+    ]
 
 
 def test_one_folder_without_a_report_fails_the_repository_scan(tmp_path: Path, checkov: FakeCheckov) -> None:
@@ -127,12 +148,18 @@ def test_one_folder_without_a_report_fails_the_repository_scan(tmp_path: Path, c
 
 @pytest.mark.parametrize(("failed", "exit_code"), [([], 0), ([FAILED_CHECK], 1)])
 def test_the_scan_command_exits_1_on_a_failed_check(
-    tmp_path: Path, checkov: FakeCheckov, capsys: pytest.CaptureFixture[str], failed: list[dict[str, Any]], exit_code: int
+    tmp_path: Path,
+    checkov: FakeCheckov,
+    capsys: pytest.CaptureFixture[str],
+    failed: list[dict[str, Any]],
+    exit_code: int,
 ) -> None:
     for folder in SCANNED_FOLDERS:
         checkov.answer(folder, _report(5, 1, failed if folder == "bootstrap" else []))
     assert main(["scan", "--sarif-dir", str(tmp_path / "sarif")]) == exit_code
-    assert sorted(p.name for p in (tmp_path / "sarif").iterdir()) == sorted(f"checkov-{folder}.sarif" for folder in SCANNED_FOLDERS)
+    assert sorted(p.name for p in (tmp_path / "sarif").iterdir()) == sorted(
+        f"checkov-{folder}.sarif" for folder in SCANNED_FOLDERS
+    )
     out = capsys.readouterr().out
     assert ("CKV_AWS_18 aws_s3_bucket.logs (bootstrap/s3/main.tf:12)" in out) == bool(failed)
     assert [line.split()[:2] for line in out.splitlines()[:4]] == [[f"{folder}/", "5"] for folder in SCANNED_FOLDERS]
@@ -147,7 +174,9 @@ def test_the_scan_command_as_json(tmp_path: Path, checkov: FakeCheckov, capsys: 
     assert all(f["sarif"] is None and f["passed"] == 2 for f in data["folders"])
 
 
-def test_the_scan_command_reports_a_missing_checkov(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_scan_command_reports_a_missing_checkov(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CHECKOV_BIN", str(tmp_path / "no-checkov"))
     assert main(["scan"]) == 1
     assert "checkov not found" in capsys.readouterr().err

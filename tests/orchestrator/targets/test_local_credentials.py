@@ -13,7 +13,13 @@ from orchestrator.config import load_env
 from orchestrator.emulator.oidc.github import Job, subject, job_claims
 from orchestrator.targets.base import Duty
 from orchestrator.targets import local_credentials
-from orchestrator.targets.local_credentials import RENEW_BEFORE_SECONDS, Credentials, RoleCredentials, ci_job, ci_role_arn
+from orchestrator.targets.local_credentials import (
+    RENEW_BEFORE_SECONDS,
+    Credentials,
+    RoleCredentials,
+    ci_job,
+    ci_role_arn,
+)
 
 
 def _subject(job: dict[str, Any]) -> str:
@@ -32,7 +38,9 @@ def test_the_apply_role_is_obtained_as_a_job_of_the_environment_on_the_protected
     env = load_env("staging")
     assert ci_role_arn(env, Duty.CHANGE) == "arn:aws:iam::222222222222:role/mlops-staging-github-apply"
     # modules/github-oidc's apply_subject
-    assert _subject(ci_job(env, Duty.CHANGE)) == "repo:example-org/mlops-platform:environment:staging:ref:refs/heads/main"
+    assert (
+        _subject(ci_job(env, Duty.CHANGE)) == "repo:example-org/mlops-platform:environment:staging:ref:refs/heads/main"
+    )
 
 
 def test_the_deploy_role_is_no_ci_role() -> None:
@@ -47,13 +55,22 @@ class FakeSts:
     def _answer(self, role: str) -> dict[str, Any]:
         n = len(self.calls)
         expires = datetime.fromtimestamp(time.time() + 3600, tz=timezone.utc)
-        return {"Credentials": {"AccessKeyId": f"ASIA{n}", "SecretAccessKey": "s", "SessionToken": f"t{n}", "Expiration": expires}}
+        return {
+            "Credentials": {
+                "AccessKeyId": f"ASIA{n}",
+                "SecretAccessKey": "s",
+                "SessionToken": f"t{n}",
+                "Expiration": expires,
+            }
+        }
 
     def assume_role(self, RoleArn: str, RoleSessionName: str, DurationSeconds: int) -> dict[str, Any]:  # noqa: N803 - boto3's names
         self.calls.append(("AssumeRole", RoleArn))
         return self._answer(RoleArn)
 
-    def assume_role_with_web_identity(self, RoleArn: str, RoleSessionName: str, WebIdentityToken: str, DurationSeconds: int) -> dict[str, Any]:  # noqa: N803
+    def assume_role_with_web_identity(
+        self, RoleArn: str, RoleSessionName: str, WebIdentityToken: str, DurationSeconds: int
+    ) -> dict[str, Any]:  # noqa: N803
         assert WebIdentityToken == "token-of-the-issuer"
         self.calls.append(("AssumeRoleWithWebIdentity", RoleArn))
         return self._answer(RoleArn)

@@ -17,13 +17,17 @@ from orchestrator.targets.real import AwsTarget
         ("arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0123/alice", True),
     ],
 )
-def test_a_ci_session_in_the_account_cannot_administer(monkeypatch: pytest.MonkeyPatch, arn: str, administers: bool) -> None:
+def test_a_ci_session_in_the_account_cannot_administer(
+    monkeypatch: pytest.MonkeyPatch, arn: str, administers: bool
+) -> None:
     monkeypatch.setattr(real, "_caller", lambda: ("111111111111", arn))
     assert AwsTarget().can_administer(load_env("dev")) is administers
 
 
 def test_credentials_of_another_account_assume_the_deploy_role(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(real, "_caller", lambda: ("999999999999", "arn:aws:sts::999999999999:assumed-role/mlops-dev-github-apply/x"))
+    monkeypatch.setattr(
+        real, "_caller", lambda: ("999999999999", "arn:aws:sts::999999999999:assumed-role/mlops-dev-github-apply/x")
+    )
     env = load_env("dev")
     assert AwsTarget().can_administer(env)
     assert AwsTarget().principal(env, real.Duty.CHANGE) == "arn:aws:iam::111111111111:role/mlops-dev-deploy"

@@ -15,7 +15,11 @@ from orchestrator.targets import role_shell
 from tests.conftest import REPO_ROOT
 
 URL = "http://127.0.0.1:45999"
-ANSWER = {"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "s3cr3t/with+chars=", "SessionToken": "token with spaces'and quote"}
+ANSWER = {
+    "AccessKeyId": "ASIAEXAMPLE",
+    "SecretAccessKey": "s3cr3t/with+chars=",
+    "SessionToken": "token with spaces'and quote",
+}
 
 
 def test_the_exports_give_the_session_the_emulator_and_the_envs_region_quoted_for_a_shell() -> None:
@@ -51,7 +55,10 @@ def test_a_role_that_does_not_exist_is_named_and_nothing_is_printed(monkeypatch:
             return Iam()
 
     monkeypatch.setattr(role_shell, "assumed_session", lambda sts, env: Session())
-    with pytest.raises(role_shell.OrchestratorError, match=r"--role: arn:aws:iam::111111111111:role/nosuch cannot be assumed .*NoSuchEntity"):
+    with pytest.raises(
+        role_shell.OrchestratorError,
+        match=r"--role: arn:aws:iam::111111111111:role/nosuch cannot be assumed .*NoSuchEntity",
+    ):
         role_shell.role_credentials(URL, load_env("dev"), "nosuch")
 
 
@@ -67,8 +74,12 @@ def test_a_role_that_does_not_exist_is_named_and_nothing_is_printed(monkeypatch:
 def test_bad_input_is_refused_before_any_call(arguments: list[str], message: str, tmp_path: Any) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "orchestrator", "emulator", "credentials", *arguments],
-        cwd=REPO_ROOT, env={"PATH": "/usr/bin:/bin", "ORCHESTRATOR_WORK_DIR": str(tmp_path), "ORCHESTRATOR_EMULATOR_URL": URL},
-        capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO_ROOT,
+        env={"PATH": "/usr/bin:/bin", "ORCHESTRATOR_WORK_DIR": str(tmp_path), "ORCHESTRATOR_EMULATOR_URL": URL},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert run.returncode == 2 and message in run.stderr, run.stderr
     assert run.stdout == ""
@@ -77,6 +88,13 @@ def test_bad_input_is_refused_before_any_call(arguments: list[str], message: str
 def test_the_other_actions_refuse_the_credentials_options(tmp_path: Any) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "orchestrator", "emulator", "status", "--role", "mlops-dev-team-lead"],
-        cwd=REPO_ROOT, env={"PATH": "/usr/bin:/bin", "ORCHESTRATOR_WORK_DIR": str(tmp_path)}, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO_ROOT,
+        env={"PATH": "/usr/bin:/bin", "ORCHESTRATOR_WORK_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
-    assert run.returncode == 2 and "--role: only with `emulator credentials` (value 'mlops-dev-team-lead')" in run.stderr, run.stderr
+    assert (
+        run.returncode == 2 and "--role: only with `emulator credentials` (value 'mlops-dev-team-lead')" in run.stderr
+    ), run.stderr

@@ -36,7 +36,9 @@ def test_a_state_documents_record() -> None:
     assert parse_state("  \n", "backend") is None, "an empty `state pull`: the backend holds no state"
 
 
-@pytest.mark.parametrize("text", ["not json", "[]", json.dumps({"serial": 1}), json.dumps({"lineage": "x", "serial": "1"})])
+@pytest.mark.parametrize(
+    "text", ["not json", "[]", json.dumps({"serial": 1}), json.dumps({"lineage": "x", "serial": "1"})]
+)
 def test_what_is_not_a_state_is_refused(text: str) -> None:
     with pytest.raises(OrchestratorError, match="is not a Terraform state"):
         parse_state(text, "errored.tfstate")
@@ -57,7 +59,9 @@ def test_it_may_be_pushed_into_an_empty_backend_or_over_the_same_state_not_newer
     errored = StateRecord(LINEAGE, 7, 2)
     assert push_refusal(errored, None) is None
     assert push_refusal(errored, StateRecord(LINEAGE, 5, 1)) is None
-    assert push_refusal(errored, StateRecord(LINEAGE, 7, 1)) is None, "an equal serial: the apply wrote no snapshot after it"
+    assert push_refusal(errored, StateRecord(LINEAGE, 7, 1)) is None, (
+        "an equal serial: the apply wrote no snapshot after it"
+    )
 
 
 def test_over_another_state_it_is_refused_with_both_lineages() -> None:
@@ -82,17 +86,23 @@ def test_a_pushed_file_is_kept_beside_under_a_new_name(tmp_path: Path) -> None:
 
 def test_the_messages_name_the_file_and_the_command(tmp_path: Path) -> None:
     path = tmp_path / "errored.tfstate"
-    assert recovery_command("prod", "hosting", "aws") == "python -m orchestrator recover-state prod hosting --target aws"
+    assert (
+        recovery_command("prod", "hosting", "aws") == "python -m orchestrator recover-state prod hosting --target aws"
+    )
     assert recovery_command("staging", "hosting", "local") == "python -m orchestrator recover-state staging hosting"
     note = left_behind_note(path, "prod", "hosting", "aws")
-    assert note.startswith(f"Terraform could not save the state to the backend and left it in {path}: it is the only record")
+    assert note.startswith(
+        f"Terraform could not save the state to the backend and left it in {path}: it is the only record"
+    )
     assert "`python -m orchestrator recover-state prod hosting --target aws`" in note and "emulator" not in note
     assert "died with" not in note and "gone with it" in left_behind_note(path, "staging", "hosting", "local")
     assert "Nothing was applied" in pending_note(path, "staging", "hosting", "local")
     assert f"{path} stays where it is" in refusal_advice(path)
 
 
-def test_the_question_names_the_file_and_its_state_and_a_missing_file_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_question_names_the_file_and_its_state_and_a_missing_file_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path))
     with pytest.raises(ConfigError, match="errored.tfstate does not exist.*nothing was run"):
         recovery_question("local", "staging", "hosting")
@@ -100,15 +110,29 @@ def test_the_question_names_the_file_and_its_state_and_a_missing_file_is_bad_inp
     path.parent.mkdir(parents=True)
     path.write_text(_state(serial=4, resources=68))
     question = recovery_question("local", "staging", "hosting")
-    assert question.startswith(f"Push {path} (lineage {LINEAGE}, serial 4, 68 resource(s)) as the state of staging/hosting on local?")
+    assert question.startswith(
+        f"Push {path} (lineage {LINEAGE}, serial 4, 68 resource(s)) as the state of staging/hosting on local?"
+    )
 
 
 def test_what_a_recovery_says(tmp_path: Path) -> None:
     errored, backend = StateRecord(LINEAGE, 4, 68), StateRecord(LINEAGE, 2, 66)
-    recovery = Recovery("prod/hosting", errored, backend, StateRecord(LINEAGE, 5, 68), tmp_path / "kept", "aws", "`python -m orchestrator apply --env prod --target aws`")
+    recovery = Recovery(
+        "prod/hosting",
+        errored,
+        backend,
+        StateRecord(LINEAGE, 5, 68),
+        tmp_path / "kept",
+        "aws",
+        "`python -m orchestrator apply --env prod --target aws`",
+    )
     text = recovery.text()
-    assert text.startswith(f"prod/hosting: pushed the errored state ({errored.describe()}) over the backend's ({backend.describe()}); the backend's state is now serial 5.")
-    assert f"kept as {tmp_path / 'kept'}" in text and text.endswith("Next: `python -m orchestrator apply --env prod --target aws`")
+    assert text.startswith(
+        f"prod/hosting: pushed the errored state ({errored.describe()}) over the backend's ({backend.describe()}); the backend's state is now serial 5."
+    )
+    assert f"kept as {tmp_path / 'kept'}" in text and text.endswith(
+        "Next: `python -m orchestrator apply --env prod --target aws`"
+    )
     assert "emulator" not in text
     local = Recovery("staging/hosting", errored, None, errored, tmp_path, "local", "x").text()
     assert "over the backend's (no state)" in local and "if the emulator died, what it had not saved" in local

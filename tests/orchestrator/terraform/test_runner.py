@@ -32,12 +32,17 @@ def _runner(binary: Path, stream: io.StringIO) -> TerraformRunner:
 
 def test_parses_json_messages_and_reports_progress(tmp_path: Path) -> None:
     messages = [
-        {"type": "apply_complete", "hook": {"resource": {"addr": "aws_vpc.this"}, "action": "create", "elapsed_seconds": 1}},
+        {
+            "type": "apply_complete",
+            "hook": {"resource": {"addr": "aws_vpc.this"}, "action": "create", "elapsed_seconds": 1},
+        },
         {"type": "change_summary", "changes": {"add": 1, "change": 0, "remove": 0, "operation": "apply"}},
     ]
     lines = "\n".join(f"echo '{json.dumps(m)}'" for m in messages)
     stream = io.StringIO()
-    result = _runner(_script(tmp_path, lines + "\necho plain text\n"), stream).run(["apply"], tmp_path, "dev/foundation")
+    result = _runner(_script(tmp_path, lines + "\necho plain text\n"), stream).run(
+        ["apply"], tmp_path, "dev/foundation"
+    )
     assert result.returncode == 0
     assert [m["type"] for m in result.messages] == ["apply_complete", "change_summary"]
     assert result.text == ["plain text"]
@@ -51,7 +56,10 @@ def test_held_lock_is_reported_with_its_id(tmp_path: Path) -> None:
         "Lock Info:\\n  ID:        6f1c2a4e-1111-2222-3333-444455556666\\n  Path:      bucket/dev/foundation/terraform.tfstate\\n"
         "  Operation: OperationTypePlan\\n  Who:       ci@runner\\n  Version:   1.11.4\\n  Created:   2026-11-21 08:00:00 UTC\\n"
     )
-    message = {"type": "diagnostic", "diagnostic": {"severity": "error", "summary": "Error acquiring the state lock", "detail": detail}}
+    message = {
+        "type": "diagnostic",
+        "diagnostic": {"severity": "error", "summary": "Error acquiring the state lock", "detail": detail},
+    }
     body = f"echo '{json.dumps(message)}'\nexit 1\n"
     with pytest.raises(StateLockedError) as caught:
         _runner(_script(tmp_path, body), io.StringIO()).run(["plan"], tmp_path, "dev/foundation")
@@ -63,7 +71,9 @@ def test_held_lock_is_reported_with_its_id(tmp_path: Path) -> None:
 
 def test_other_failures_are_returned_not_raised(tmp_path: Path) -> None:
     message = {"type": "diagnostic", "diagnostic": {"severity": "error", "summary": "Invalid value", "detail": "bad"}}
-    result = _runner(_script(tmp_path, f"echo '{json.dumps(message)}'\nexit 1\n"), io.StringIO()).run(["plan"], tmp_path, "x")
+    result = _runner(_script(tmp_path, f"echo '{json.dumps(message)}'\nexit 1\n"), io.StringIO()).run(
+        ["plan"], tmp_path, "x"
+    )
     assert result.returncode == 1
     assert result.error_text() == "Invalid value: bad"
 
@@ -101,7 +111,9 @@ def test_sigint_is_forwarded_once_and_terraform_finishes(tmp_path: Path) -> None
         ),
         encoding="utf-8",
     )
-    process = subprocess.Popen([PYTHON, str(driver)], cwd=REPO_ROOT, env=orchestrator_env(), stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [PYTHON, str(driver)], cwd=REPO_ROOT, env=orchestrator_env(), stdout=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 20
     while not (log.exists() and "started" in log.read_text()):
         assert time.monotonic() < deadline, "fake terraform never started"

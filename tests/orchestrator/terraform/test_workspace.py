@@ -109,7 +109,9 @@ def test_parallel_stacks_take_turns_at_terraform_init(monkeypatch: pytest.Monkey
     engine = Engine(FakeTarget(), load_settings(), Progress())
     inside, most, guard = 0, 0, threading.Lock()
 
-    def fake_run(self: Any, args: list[str], cwd: Path, label: str, env: dict[str, str], log_file: Path) -> TerraformResult:
+    def fake_run(
+        self: Any, args: list[str], cwd: Path, label: str, env: dict[str, str], log_file: Path
+    ) -> TerraformResult:
         nonlocal inside, most
         with guard:
             inside += 1
@@ -122,5 +124,10 @@ def test_parallel_stacks_take_turns_at_terraform_init(monkeypatch: pytest.Monkey
     monkeypatch.setattr(type(engine.runner), "run", fake_run)
     env = load_env("dev")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda stack: engine._init(Workspace(FakeTarget(), env, stack), "s3", {"bucket": "b"}), stacks_for(env, None)))
+        list(
+            pool.map(
+                lambda stack: engine._init(Workspace(FakeTarget(), env, stack), "s3", {"bucket": "b"}),
+                stacks_for(env, None),
+            )
+        )
     assert most == 1

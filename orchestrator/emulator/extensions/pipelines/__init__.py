@@ -13,6 +13,9 @@
 
 from __future__ import annotations
 
-from orchestrator.emulator.extensions.pipelines.wiring import pipeline_execution_steps_are_listed, pipeline_executions_run_their_steps
+from orchestrator.emulator.extensions.pipelines.wiring import (
+    pipeline_execution_steps_are_listed,
+    pipeline_executions_run_their_steps,
+)
 
 __all__ = ["pipeline_execution_steps_are_listed", "pipeline_executions_run_their_steps"]

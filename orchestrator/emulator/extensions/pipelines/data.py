@@ -23,12 +23,12 @@ def split_uri(uri: str) -> tuple[str, str]:
 def _below(prefix: str, key: str) -> str:
     """Where an object of an S3Prefix lands: its path below the prefix; the file name for the
     object named by the prefix itself; below the prefix's folder when the prefix ends mid-name."""
-    rest = key[len(prefix):]
+    rest = key[len(prefix) :]
     if not rest:
         return key.rsplit("/", 1)[-1]
     if not prefix or prefix.endswith("/") or rest.startswith("/"):
         return rest.lstrip("/")
-    return key[prefix.rfind("/") + 1:]
+    return key[prefix.rfind("/") + 1 :]
 
 
 def download_prefix(s3: Any, uri: str, directory: Path) -> int:

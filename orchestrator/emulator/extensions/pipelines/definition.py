@@ -105,7 +105,9 @@ def parse(text: str | Mapping[str, Any]) -> Definition:
     except ValueError as exc:
         raise DefinitionError(f"the pipeline definition is not JSON: {exc}") from None
     parameters = {str(p["Name"]): p for p in document.get("Parameters") or []}
-    defaults = {name: _typed(name, str(p.get("Type", "String")), p.get("DefaultValue")) for name, p in parameters.items()}
+    defaults = {
+        name: _typed(name, str(p.get("Type", "String")), p.get("DefaultValue")) for name, p in parameters.items()
+    }
     types = {name: str(p.get("Type", "String")) for name, p in parameters.items()}
     steps: dict[str, Step] = {}
     for raw, branch_of in _walk(list(document.get("Steps") or []), None):
@@ -115,7 +117,9 @@ def parse(text: str | Mapping[str, Any]) -> Definition:
         depends = set(raw.get("DependsOn") or []) | referenced_steps(_own_arguments(raw))
         if branch_of is not None:
             depends.add(branch_of)
-        steps[name] = Step(name, str(raw.get("Type")), dict(raw.get("Arguments") or {}), raw, frozenset(depends - {name}), branch_of)
+        steps[name] = Step(
+            name, str(raw.get("Type")), dict(raw.get("Arguments") or {}), raw, frozenset(depends - {name}), branch_of
+        )
     unknown = {d for step in steps.values() for d in step.depends_on if d not in steps}
     if unknown:
         raise DefinitionError(f"steps depend on steps the definition does not have: {', '.join(sorted(unknown))}")

@@ -57,12 +57,18 @@ def _property_file_reader(session: RoleSession, definition: Definition, scope: S
             raise ExpressionError(f"step {step_name} declares no property file {file_name}")
         if step_name not in scope.properties:
             raise ExpressionError(f"step {step_name} has not succeeded, its property file {file_name} cannot be read")
-        output = follow(scope.properties[step_name], path_parts(f"ProcessingOutputConfig.Outputs['{spec['OutputName']}'].S3Output.S3Uri"), f"step {step_name}")
+        output = follow(
+            scope.properties[step_name],
+            path_parts(f"ProcessingOutputConfig.Outputs['{spec['OutputName']}'].S3Output.S3Uri"),
+            f"step {step_name}",
+        )
         uri = f"{str(output).rstrip('/')}/{spec['FilePath']}"
         try:
             read[(step_name, file_name)] = json.loads(read_object(session.client("s3"), uri))
         except Exception as exc:  # noqa: BLE001 - a refused read, a missing or malformed file: the step that reads it fails
-            raise ExpressionError(f"property file {file_name} of step {step_name} ({uri}) cannot be read: {reason(exc)}") from exc
+            raise ExpressionError(
+                f"property file {file_name} of step {step_name} ({uri}) cannot be read: {reason(exc)}"
+            ) from exc
         return read[(step_name, file_name)]
 
     return property_file
@@ -78,7 +84,13 @@ def _next_step(definition: Definition, done: set[str], succeeded: set[str], chos
 
 
 def _record(execution: Any, step: Step) -> dict[str, Any]:
-    record: dict[str, Any] = {"StepName": step.name, "StepStatus": "Executing", "StartTime": _now(), "AttemptCount": 1, "Metadata": {}}
+    record: dict[str, Any] = {
+        "StepName": step.name,
+        "StepStatus": "Executing",
+        "StartTime": _now(),
+        "AttemptCount": 1,
+        "Metadata": {},
+    }
     for key, value in (("StepDisplayName", step.display_name), ("StepDescription", step.description)):
         if value:
             record[key] = value
@@ -158,4 +170,9 @@ def start(execution: Any, pipeline_role: str, definition_text: str, given: list[
         return
     _finish(execution, "Executing")
     log(f"{execution.arn} started as {pipeline_role}")
-    threading.Thread(target=execute, args=(execution, pipeline_role, definition, parameters), name=f"pipeline-{execution.arn.rsplit('/', 1)[-1]}", daemon=True).start()
+    threading.Thread(
+        target=execute,
+        args=(execution, pipeline_role, definition, parameters),
+        name=f"pipeline-{execution.arn.rsplit('/', 1)[-1]}",
+        daemon=True,
+    ).start()

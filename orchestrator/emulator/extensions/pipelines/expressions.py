@@ -118,7 +118,9 @@ def _json_get(spec: dict[str, Any], scope: Scope) -> Any:
     target = (spec.get("PropertyFile") or {}).get("Get", "") if isinstance(spec.get("PropertyFile"), dict) else ""
     match = re.fullmatch(r"Steps\.([^.]+)\.PropertyFiles\.(.+)", str(target))
     if match is None:
-        raise ExpressionError(f"Std:JsonGet needs PropertyFile {{'Get': 'Steps.<step>.PropertyFiles.<name>'}}, got {spec.get('PropertyFile')!r}")
+        raise ExpressionError(
+            f"Std:JsonGet needs PropertyFile {{'Get': 'Steps.<step>.PropertyFiles.<name>'}}, got {spec.get('PropertyFile')!r}"
+        )
     return json_path(scope.property_file(match.group(1), match.group(2)), str(evaluate(spec.get("Path", ""), scope)))
 
 
@@ -157,6 +159,7 @@ def referenced_steps(node: Any) -> set[str]:
 def _comparable(left: Any, right: Any) -> tuple[Any, Any]:
     """Numbers compare as numbers (a parameter of type Float may meet a JSON integer or a numeric
     string), everything else as given."""
+
     def number(value: Any) -> float | None:
         if isinstance(value, bool):
             return None

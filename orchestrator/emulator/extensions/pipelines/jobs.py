@@ -119,7 +119,9 @@ def finished_well(finished: sandbox.Finished, failure: Path | None = None) -> No
         raise StepFailed("ClientError: the job ran longer than its StoppingCondition's MaxRuntimeInSeconds")
     if finished.returncode != 0:
         written = failure.read_text() if failure is not None and failure.exists() else None
-        raise StepFailed(written or f"AlgorithmError: the job's command exited with {finished.returncode}: {tail(finished.output)}")
+        raise StepFailed(
+            written or f"AlgorithmError: the job's command exited with {finished.returncode}: {tail(finished.output)}"
+        )
 
 
 def max_runtime(arguments: dict[str, Any]) -> float:
@@ -184,8 +186,14 @@ class JobKind:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", f"{verb}{self.noun}").lower()
 
 
-def run_job_step(run: Run, kind: JobKind, step_name: str, arguments: dict[str, Any], vpc_config: dict[str, Any] | None,
-                 body: Callable[[RoleSession, str, Path], None]) -> StepResult:
+def run_job_step(
+    run: Run,
+    kind: JobKind,
+    step_name: str,
+    arguments: dict[str, Any],
+    vpc_config: dict[str, Any] | None,
+    body: Callable[[RoleSession, str, Path], None],
+) -> StepResult:
     """Create the job as the pipeline role, run `body(job role's session, job name, work directory)`
     while the job is InProgress, and return the finished job's Describe response as properties."""
     name = job_name(run.execution_id, step_name)

@@ -19,7 +19,17 @@ from typing import Any
 
 from orchestrator.emulator.extensions.pipelines import sandbox
 from orchestrator.emulator.extensions.pipelines.data import download_prefix, under_job_root, upload_directory
-from orchestrator.emulator.extensions.pipelines.jobs import JobKind, Run, StepFailed, StepResult, finished_well, job_failures, max_runtime, run_job_step, tail
+from orchestrator.emulator.extensions.pipelines.jobs import (
+    JobKind,
+    Run,
+    StepFailed,
+    StepResult,
+    finished_well,
+    job_failures,
+    max_runtime,
+    run_job_step,
+    tail,
+)
 from orchestrator.emulator.extensions.pipelines.service import RoleSession
 
 PROCESSING = JobKind("processing", "ProcessingJob")
@@ -31,7 +41,9 @@ def command_of(app: dict[str, Any]) -> list[str]:
     """The job's command; the image's python is this interpreter."""
     entrypoint = [str(part) for part in app.get("ContainerEntrypoint") or []]
     if not entrypoint:
-        raise StepFailed(f"ClientError: the emulator runs a processing job's ContainerEntrypoint; image {app.get('ImageUri')} has none in the request")
+        raise StepFailed(
+            f"ClientError: the emulator runs a processing job's ContainerEntrypoint; image {app.get('ImageUri')} has none in the request"
+        )
     if _PYTHON.match(entrypoint[0]):
         entrypoint[0] = sys.executable
     return [*entrypoint, *[str(part) for part in app.get("ContainerArguments") or []]]
@@ -39,7 +51,12 @@ def command_of(app: dict[str, Any]) -> list[str]:
 
 def job_environment(extra: dict[str, Any] | None) -> dict[str, str]:
     """A container's environment: a PATH, the job's Environment, nothing of the emulator's."""
-    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/root", "LANG": "C.UTF-8", "PYTHONUNBUFFERED": "1"}
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": "/root",
+        "LANG": "C.UTF-8",
+        "PYTHONUNBUFFERED": "1",
+    }
     return base | {str(k): str(v) for k, v in (extra or {}).items()}
 
 
@@ -47,9 +64,13 @@ def _download_inputs(s3: Any, inputs: list[dict[str, Any]], directory: Path) -> 
     for item in inputs:
         source = item.get("S3Input")
         if source is None:
-            raise StepFailed(f"ClientError: input {item.get('InputName')}: only S3Input is run by the emulator (not DatasetDefinition)")
+            raise StepFailed(
+                f"ClientError: input {item.get('InputName')}: only S3Input is run by the emulator (not DatasetDefinition)"
+            )
         if source.get("S3DataType", "S3Prefix") != "S3Prefix":
-            raise StepFailed(f"ClientError: input {item.get('InputName')}: S3DataType {source.get('S3DataType')} is not run by the emulator")
+            raise StepFailed(
+                f"ClientError: input {item.get('InputName')}: S3DataType {source.get('S3DataType')} is not run by the emulator"
+            )
         download_prefix(s3, str(source["S3Uri"]), under_job_root(str(source["LocalPath"]), PROCESSING_ROOT, directory))
 
 
@@ -71,10 +92,14 @@ def run_job(job: RoleSession, arguments: dict[str, Any], work: Path) -> sandbox.
     with job_failures():
         _download_inputs(s3, list(arguments.get("ProcessingInputs") or []), directory)
         for item in (arguments.get("ProcessingOutputConfig") or {}).get("Outputs") or []:
-            under_job_root(str(item.get("S3Output", {}).get("LocalPath", PROCESSING_ROOT)), PROCESSING_ROOT, directory).mkdir(parents=True, exist_ok=True)
+            under_job_root(
+                str(item.get("S3Output", {}).get("LocalPath", PROCESSING_ROOT)), PROCESSING_ROOT, directory
+            ).mkdir(parents=True, exist_ok=True)
         command = command_of(arguments.get("AppSpecification") or {})
         environment = job_environment(arguments.get("Environment"))
-        finished = sandbox.run(work, command, environment, max_runtime(arguments), bool(network.get("EnableNetworkIsolation")))
+        finished = sandbox.run(
+            work, command, environment, max_runtime(arguments), bool(network.get("EnableNetworkIsolation"))
+        )
         finished_well(finished)
         _upload_outputs(s3, dict(arguments.get("ProcessingOutputConfig") or {}), directory)
     return finished
@@ -85,4 +110,6 @@ def run_step(run: Run, step_name: str, arguments: dict[str, Any]) -> StepResult:
         finished = run_job(job, arguments, work)
         run.log(f"processing job {name} output: {tail(finished.output, 3)}")
 
-    return run_job_step(run, PROCESSING, step_name, arguments, (arguments.get("NetworkConfig") or {}).get("VpcConfig"), body)
+    return run_job_step(
+        run, PROCESSING, step_name, arguments, (arguments.get("NetworkConfig") or {}).get("VpcConfig"), body
+    )

@@ -46,7 +46,9 @@ def job_directory(work: Path) -> Path:
 def _unshare(isolate_network: bool) -> list[str]:
     program = shutil.which("unshare")
     if program is None:
-        raise NamespaceUnavailable("no mount namespace can be made for the job: the unshare program (util-linux) is not installed")
+        raise NamespaceUnavailable(
+            "no mount namespace can be made for the job: the unshare program (util-linux) is not installed"
+        )
     return [program, "--user", "--map-root-user", "--mount", *(["--net"] if isolate_network else [])]
 
 
@@ -57,7 +59,14 @@ def run(work: Path, command: list[str], environment: dict[str, str], timeout: fl
     launcher = [*_unshare(isolate_network), sys.executable, str(Path(__file__).resolve()), str(work), "--", *command]
     log = work / OUTPUT
     with log.open("wb") as output:
-        process = subprocess.Popen(launcher, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment, start_new_session=True)  # noqa: S603 - our own launcher
+        process = subprocess.Popen(
+            launcher,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=environment,
+            start_new_session=True,
+        )  # noqa: S603 - our own launcher
         try:
             code = process.wait(timeout=timeout)
             timed_out = False
@@ -66,7 +75,9 @@ def run(work: Path, command: list[str], environment: dict[str, str], timeout: fl
             code, timed_out = process.wait(), True
     text = log.read_text(errors="replace")
     if not (work / READY).exists() and not timed_out:
-        raise NamespaceUnavailable(f"no mount namespace could be made for the job (unshare exited with {code}): {text.strip()[-500:]}")
+        raise NamespaceUnavailable(
+            f"no mount namespace could be made for the job (unshare exited with {code}): {text.strip()[-500:]}"
+        )
     return Finished(code, text, timed_out)
 
 

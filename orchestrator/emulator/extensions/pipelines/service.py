@@ -59,7 +59,11 @@ def trust_allows_the_service(role_arn: str, source_arn: str) -> tuple[bool, str]
         "aws:PrincipalIsAWSService": "true",
     }
     request = Request("sts:AssumeRole", role_arn, context)
-    applying = [s for s in trust.document.get("Statement", []) if isinstance(s, dict) and _names_the_service(s) and statement_applies(s, request)]
+    applying = [
+        s
+        for s in trust.document.get("Statement", [])
+        if isinstance(s, dict) and _names_the_service(s) and statement_applies(s, request)
+    ]
     if any(s.get("Effect") == "Deny" for s in applying):
         return False, f"the trust policy of {role_arn} denies {SERVICE} sts:AssumeRole"
     if not any(s.get("Effect") == "Allow" for s in applying):
@@ -77,7 +81,9 @@ class RoleSession:
     url: str
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=self.region, endpoint_url=self.url, config=_CLIENT_CONFIG, **self.credentials)
+        return boto3.client(
+            service, region_name=self.region, endpoint_url=self.url, config=_CLIENT_CONFIG, **self.credentials
+        )
 
     def inside(self, vpc_url: str) -> RoleSession:
         return RoleSession(self.role_arn, self.credentials, self.region, vpc_url)
@@ -94,7 +100,12 @@ def assume(role_arn: str, source_arn: str, region: str) -> RoleSession:
     from moto.sts.models import sts_backends  # noqa: PLC0415 - the emulator's state
 
     assumed = sts_backends[account]["aws"].assume_role(
-        region_name=region, role_session_name=SESSION_NAME, role_arn=role_arn, policy=None, duration=3600, external_id=None
+        region_name=region,
+        role_session_name=SESSION_NAME,
+        role_arn=role_arn,
+        policy=None,
+        duration=3600,
+        external_id=None,
     )
     credentials = {
         "aws_access_key_id": assumed.access_key_id,

@@ -61,7 +61,9 @@ def run_step(run: Run, step: Step, scope: Scope) -> StepResult:
     """Run one step; any failure is a StepFailed with the step's FailureReason."""
     runner = RUNNERS.get(step.type)
     if runner is None:
-        raise StepFailed(f"ClientError: steps of type {step.type} are not run by the emulator (it runs {', '.join(RUNNERS)})")
+        raise StepFailed(
+            f"ClientError: steps of type {step.type} are not run by the emulator (it runs {', '.join(RUNNERS)})"
+        )
     try:
         return runner(run, step, scope)
     except ExpressionError as exc:

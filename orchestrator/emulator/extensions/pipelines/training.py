@@ -20,7 +20,17 @@ from typing import Any
 
 from orchestrator.emulator.extensions.pipelines import sandbox, xgboost_algorithm
 from orchestrator.emulator.extensions.pipelines.data import download_prefix, upload_file
-from orchestrator.emulator.extensions.pipelines.jobs import JobKind, Run, StepFailed, StepResult, finished_well, job_failures, max_runtime, moto_job, run_job_step
+from orchestrator.emulator.extensions.pipelines.jobs import (
+    JobKind,
+    Run,
+    StepFailed,
+    StepResult,
+    finished_well,
+    job_failures,
+    max_runtime,
+    moto_job,
+    run_job_step,
+)
 from orchestrator.emulator.extensions.pipelines.service import RoleSession
 
 TRAINING = JobKind("training", "TrainingJob")
@@ -41,9 +51,13 @@ def check_image(arguments: dict[str, Any]) -> None:
     image = str(spec.get("TrainingImage") or "")
     if repository_of(image) != XGBOOST_REPOSITORY:
         what = f"image {image}" if image else f"algorithm {spec.get('AlgorithmName')}"
-        raise StepFailed(f"ClientError: the emulator runs only the built-in XGBoost algorithm (repository {XGBOOST_REPOSITORY}); {what} is not run here")
+        raise StepFailed(
+            f"ClientError: the emulator runs only the built-in XGBoost algorithm (repository {XGBOOST_REPOSITORY}); {what} is not run here"
+        )
     if spec.get("TrainingInputMode", "File") not in ("File", "FastFile"):
-        raise StepFailed(f"ClientError: TrainingInputMode {spec.get('TrainingInputMode')} is not run by the emulator (File only)")
+        raise StepFailed(
+            f"ClientError: TrainingInputMode {spec.get('TrainingInputMode')} is not run by the emulator (File only)"
+        )
 
 
 def final_metrics(output: str) -> dict[str, float]:
@@ -65,9 +79,15 @@ def _prepare(s3: Any, arguments: dict[str, Any], directory: Path) -> None:
         name = str(channel["ChannelName"])
         source = (channel.get("DataSource") or {}).get("S3DataSource")
         if source is None or source.get("S3DataType", "S3Prefix") != "S3Prefix":
-            raise StepFailed(f"ClientError: channel {name}: only an S3DataSource of type S3Prefix is run by the emulator")
+            raise StepFailed(
+                f"ClientError: channel {name}: only an S3DataSource of type S3Prefix is run by the emulator"
+            )
         download_prefix(s3, str(source["S3Uri"]), directory / "input" / "data" / name)
-        channels[name] = {"ContentType": channel.get("ContentType", "text/csv"), "TrainingInputMode": "File", "S3DistributionType": source.get("S3DataDistributionType", "FullyReplicated")}
+        channels[name] = {
+            "ContentType": channel.get("ContentType", "text/csv"),
+            "TrainingInputMode": "File",
+            "S3DistributionType": source.get("S3DataDistributionType", "FullyReplicated"),
+        }
     (config / "inputdataconfig.json").write_text(json.dumps(channels))
     (config / "hyperparameters.json").write_text(json.dumps(arguments.get("HyperParameters") or {}))
     (config / "resourceconfig.json").write_text(json.dumps({"current_host": "algo-1", "hosts": ["algo-1"]}))
@@ -87,7 +107,13 @@ def run_job(job: RoleSession, arguments: dict[str, Any], name: str, work: Path) 
     algorithm = [sys.executable, str(Path(xgboost_algorithm.__file__).resolve())]
     with job_failures():
         _prepare(s3, arguments, directory)
-        finished = sandbox.run(work, algorithm, {"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"}, max_runtime(arguments), bool(arguments.get("EnableNetworkIsolation")))
+        finished = sandbox.run(
+            work,
+            algorithm,
+            {"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"},
+            max_runtime(arguments),
+            bool(arguments.get("EnableNetworkIsolation")),
+        )
         finished_well(finished, directory / "output" / "failure")
         archive = work / "model.tar.gz"
         _archive(directory, archive)
@@ -106,13 +132,18 @@ def _record_results(run: Run, name: str, arguments: dict[str, Any], metrics: dic
     record = moto_job(run, "training", name)
     now = utcnow()
     record.model_artifacts = {"S3ModelArtifacts": model_artifacts_uri(arguments.get("OutputDataConfig") or {}, name)}
-    record.final_metric_data_list = [{"MetricName": metric, "Value": value, "Timestamp": now} for metric, value in sorted(metrics.items())]
+    record.final_metric_data_list = [
+        {"MetricName": metric, "Value": value, "Timestamp": now} for metric, value in sorted(metrics.items())
+    ]
     record.algorithm_specification = dict(arguments.get("AlgorithmSpecification") or {})
 
 
 def run_step(run: Run, step_name: str, arguments: dict[str, Any]) -> StepResult:
     # A parameter of type Integer or Float in HyperParameters is sent as its text, as SageMaker does.
-    arguments = {**arguments, "HyperParameters": {str(k): str(v) for k, v in (arguments.get("HyperParameters") or {}).items()}}
+    arguments = {
+        **arguments,
+        "HyperParameters": {str(k): str(v) for k, v in (arguments.get("HyperParameters") or {}).items()},
+    }
 
     def body(job: RoleSession, name: str, work: Path) -> None:
         check_image(arguments)

@@ -23,16 +23,22 @@ def pipeline_executions_run_their_steps() -> None:
     stock_describe = SageMakerModelBackend.describe_pipeline_execution
     stock_list = SageMakerModelBackend.list_pipeline_executions
 
-    def start_pipeline_execution(self: SageMakerModelBackend, pipeline_name: str, *args: Any, **kwargs: Any) -> dict[str, str]:
+    def start_pipeline_execution(
+        self: SageMakerModelBackend, pipeline_name: str, *args: Any, **kwargs: Any
+    ) -> dict[str, str]:
         answer = stock_start(self, pipeline_name, *args, **kwargs)
         pipeline = get_pipeline_from_name(self.pipelines, pipeline_name)
         started = pipeline.pipeline_executions[answer["PipelineExecutionArn"]]
-        executions.start(started, pipeline.role_arn, started.pipeline_definition_for_execution, started.pipeline_parameters)
+        executions.start(
+            started, pipeline.role_arn, started.pipeline_definition_for_execution, started.pipeline_parameters
+        )
         return answer
 
     def describe_pipeline_execution(self: SageMakerModelBackend, pipeline_execution_arn: str) -> dict[str, Any]:
         answer = stock_describe(self, pipeline_execution_arn)
-        reason = get_pipeline_execution_from_arn(self.pipelines, pipeline_execution_arn).pipeline_execution_failure_reason
+        reason = get_pipeline_execution_from_arn(
+            self.pipelines, pipeline_execution_arn
+        ).pipeline_execution_failure_reason
         answer.pop("FailureReason", None)
         return answer | ({"FailureReason": reason} if reason else {})
 

@@ -25,13 +25,53 @@ from typing import Any
 ROOT = Path("/opt/ml")
 CSV_TYPES = ("text/csv", "csv", "text/x-csv")
 
-_INTEGERS = {"num_round", "num_class", "early_stopping_rounds", "max_depth", "max_leaves", "max_bin", "seed", "nthread",
-             "num_parallel_tree", "verbosity", "csv_weights", "one_drop", "refresh_leaf"}
-_FLOATS = {"alpha", "base_score", "colsample_bylevel", "colsample_bynode", "colsample_bytree", "eta", "gamma", "lambda",
-           "lambda_bias", "max_delta_step", "min_child_weight", "rate_drop", "scale_pos_weight", "sketch_eps", "skip_drop",
-           "subsample", "tweedie_variance_power"}
-_STRINGS = {"booster", "eval_metric", "grow_policy", "objective", "tree_method", "process_type", "sample_type",
-            "normalize_type", "updater", "interaction_constraints", "monotone_constraints"}
+_INTEGERS = {
+    "num_round",
+    "num_class",
+    "early_stopping_rounds",
+    "max_depth",
+    "max_leaves",
+    "max_bin",
+    "seed",
+    "nthread",
+    "num_parallel_tree",
+    "verbosity",
+    "csv_weights",
+    "one_drop",
+    "refresh_leaf",
+}
+_FLOATS = {
+    "alpha",
+    "base_score",
+    "colsample_bylevel",
+    "colsample_bynode",
+    "colsample_bytree",
+    "eta",
+    "gamma",
+    "lambda",
+    "lambda_bias",
+    "max_delta_step",
+    "min_child_weight",
+    "rate_drop",
+    "scale_pos_weight",
+    "sketch_eps",
+    "skip_drop",
+    "subsample",
+    "tweedie_variance_power",
+}
+_STRINGS = {
+    "booster",
+    "eval_metric",
+    "grow_policy",
+    "objective",
+    "tree_method",
+    "process_type",
+    "sample_type",
+    "normalize_type",
+    "updater",
+    "interaction_constraints",
+    "monotone_constraints",
+}
 _BOOLEANS = {"deterministic_histogram", "single_precision_histogram"}
 # Read by the container itself, not passed to xgboost.train's params.
 _CONTAINER_ONLY = {"num_round", "early_stopping_rounds", "csv_weights"}
@@ -61,7 +101,9 @@ def hyperparameters(given: dict[str, str]) -> dict[str, Any]:
     known = _INTEGERS | _FLOATS | _STRINGS | _BOOLEANS
     unknown = sorted(name for name in given if name not in known)
     if unknown:
-        raise ClientError(f"Hyperparameter validation failed: {', '.join(unknown)} not a valid XGBoost 1.7-1 hyperparameter")
+        raise ClientError(
+            f"Hyperparameter validation failed: {', '.join(unknown)} not a valid XGBoost 1.7-1 hyperparameter"
+        )
     if "num_round" not in given:
         raise ClientError("Hyperparameter validation failed: num_round is required")
     return {name: _value(name, str(text)) for name, text in given.items()}
@@ -79,7 +121,9 @@ def _channel_matrix(channel: str, directory: Path, content_type: str) -> Any:
                 try:
                     rows.append([float(value) for value in line.split(",")])
                 except ValueError:
-                    raise ClientError(f"channel {channel}: {path.name} line {number} is not numeric CSV (no header is allowed)") from None
+                    raise ClientError(
+                        f"channel {channel}: {path.name} line {number} is not numeric CSV (no header is allowed)"
+                    ) from None
     if not rows:
         raise ClientError(f"channel {channel} holds no data")
     if len({len(row) for row in rows}) != 1:
@@ -96,7 +140,9 @@ def _matrices(root: Path) -> dict[str, Any]:
     found = {}
     for channel in ("train", "validation"):
         if channel in config:
-            data = _channel_matrix(channel, root / "input" / "data" / channel, str(config[channel].get("ContentType", "text/csv")))
+            data = _channel_matrix(
+                channel, root / "input" / "data" / channel, str(config[channel].get("ContentType", "text/csv"))
+            )
             found[channel] = xgboost.DMatrix(data[:, 1:], label=data[:, 0])
     return found
 
@@ -117,7 +163,11 @@ def _early_stopping(params: dict[str, Any], matrices: dict[str, Any]) -> list[An
         return []
     metric = str(metrics[-1])
     maximize = metric.split("@")[0] in _MAXIMIZED
-    return [xgboost.callback.EarlyStopping(rounds=int(rounds), data_name="validation", metric_name=metric, maximize=maximize, save_best=True)]
+    return [
+        xgboost.callback.EarlyStopping(
+            rounds=int(rounds), data_name="validation", metric_name=metric, maximize=maximize, save_best=True
+        )
+    ]
 
 
 def train(root: Path) -> Any:
@@ -129,8 +179,12 @@ def train(root: Path) -> Any:
     booster_params = {name: value for name, value in params.items() if name not in _CONTAINER_ONLY}
     evals = [(matrix, channel) for channel, matrix in matrices.items()]
     booster = xgboost.train(
-        booster_params, matrices["train"], num_boost_round=int(params["num_round"]), evals=evals,
-        verbose_eval=False, callbacks=[_RoundLog(), *_early_stopping(params, matrices)],
+        booster_params,
+        matrices["train"],
+        num_boost_round=int(params["num_round"]),
+        evals=evals,
+        verbose_eval=False,
+        callbacks=[_RoundLog(), *_early_stopping(params, matrices)],
     )
     (root / "model").mkdir(parents=True, exist_ok=True)
     (root / "model" / "xgboost-model").write_bytes(bytes(booster.save_raw("ubj")))
@@ -144,7 +198,11 @@ def _round_log_class() -> type:
         """One line per round, as the container logs it (CloudWatch shows tabs as #011)."""
 
         def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, list[float]]]) -> bool:
-            values = [f"{channel}-{metric}:{history[-1]:.5f}" for channel, metrics in evals_log.items() for metric, history in metrics.items()]
+            values = [
+                f"{channel}-{metric}:{history[-1]:.5f}"
+                for channel, metrics in evals_log.items()
+                for metric, history in metrics.items()
+            ]
             print(f"[{epoch}]#011" + "#011".join(values), flush=True)
             return False
 

@@ -160,7 +160,10 @@ def evaluate(model_path: Path, test_path: Path, output_dir: Path) -> dict[str, A
             "were they produced by the same preprocess step?"
         )
     predicted = booster.predict(xgb.DMatrix(features))
-    report: dict[str, Any] = {**regression_metrics(target, predicted), "model": {"sha256": sha256_of(model_file(model_path))}}
+    report: dict[str, Any] = {
+        **regression_metrics(target, predicted),
+        "model": {"sha256": sha256_of(model_file(model_path))},
+    }
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / REPORT_FILE).write_text(json.dumps(report, indent=2) + "\n")
     return report
@@ -168,8 +171,12 @@ def evaluate(model_path: Path, test_path: Path, output_dir: Path) -> dict[str, A
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, default=PROCESSING_MODEL, help="model.tar.gz, a model file, or a directory holding one")
-    parser.add_argument("--test", type=Path, default=PROCESSING_TEST, help="test split CSV, or a directory holding exactly one")
+    parser.add_argument(
+        "--model", type=Path, default=PROCESSING_MODEL, help="model.tar.gz, a model file, or a directory holding one"
+    )
+    parser.add_argument(
+        "--test", type=Path, default=PROCESSING_TEST, help="test split CSV, or a directory holding exactly one"
+    )
     parser.add_argument("--output-dir", type=Path, default=PROCESSING_OUTPUT, help=f"writes {REPORT_FILE} here")
     return parser.parse_args(argv)
 
@@ -182,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
     metrics = report["regression_metrics"]
-    print(f"test MSE {metrics['mse']['value']:.4f}, RMSE {metrics['rmse']['value']:.4f} -> {args.output_dir / REPORT_FILE}")
+    print(
+        f"test MSE {metrics['mse']['value']:.4f}, RMSE {metrics['rmse']['value']:.4f} -> {args.output_dir / REPORT_FILE}"
+    )
     return 0
 
 

@@ -32,7 +32,9 @@ class Hyperparameters:
         algorithm chooses it (without ``eval_metric`` the algorithm does not stop early at all)."""
         metrics = str(self.params.get("eval_metric", ""))
         if not metrics:
-            raise ValueError("early stopping needs eval_metric: without it the built-in XGBoost algorithm never stops early")
+            raise ValueError(
+                "early stopping needs eval_metric: without it the built-in XGBoost algorithm never stops early"
+            )
         return metrics.split(",")[-1]
 
 
@@ -88,7 +90,10 @@ def as_sagemaker_hyperparameters(settings: Hyperparameters = CURRENT) -> dict[st
     """The ``HyperParameters`` of CreateTrainingJob: every value a string, plus ``num_round`` and
     (if set) ``early_stopping_rounds``, which the built-in algorithm applies to its ``validation``
     channel with the metric of ``eval_metric``."""
-    hyperparameters = {**{key: str(value) for key, value in settings.params.items()}, "num_round": str(settings.num_round)}
+    hyperparameters = {
+        **{key: str(value) for key, value in settings.params.items()},
+        "num_round": str(settings.num_round),
+    }
     if settings.early_stopping_rounds is not None:
         settings.early_stopping_metric()  # refuses settings that would silently not stop early
         hyperparameters["early_stopping_rounds"] = str(settings.early_stopping_rounds)

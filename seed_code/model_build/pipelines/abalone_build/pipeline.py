@@ -99,7 +99,10 @@ SPLITS = ("train", "validation", "test")
 TRAINING_CHANNELS = ("train", "validation")
 
 # The SDK defaults config that turns its telemetry off (see OfflinePipelineSession).
-TELEMETRY_OFF: dict[str, Any] = {"SchemaVersion": "1.0", "SageMaker": {"PythonSDK": {"Modules": {"TelemetryOptOut": True}}}}
+TELEMETRY_OFF: dict[str, Any] = {
+    "SchemaVersion": "1.0",
+    "SageMaker": {"PythonSDK": {"Modules": {"TelemetryOptOut": True}}},
+}
 
 # The SageMaker project name rule (CreateProject ProjectName): names derive from it.
 PROJECT_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
@@ -299,7 +302,9 @@ class _Build:
 
     def run_prefix(self, bucket: str, step: str) -> Join:
         """``s3://<bucket>/<project>/runs/<execution id>/<step>``: one prefix per execution and step."""
-        return Join(on="/", values=[f"s3://{bucket}/{self.project}/runs", ExecutionVariables.PIPELINE_EXECUTION_ID, step])
+        return Join(
+            on="/", values=[f"s3://{bucket}/{self.project}/runs", ExecutionVariables.PIPELINE_EXECUTION_ID, step]
+        )
 
     def processor(self, image_uri: str) -> ScriptProcessor:
         """A ``python3 <script>`` Processing job inside the guardrails."""
@@ -326,7 +331,11 @@ def _processing_dir(name: str) -> str:
 def preprocess_step(build: _Build) -> ProcessingStep:
     step_args = build.processor(sklearn_image_uri(build.contract.region)).run(
         code=build.code(PREPROCESS),
-        inputs=[ProcessingInput(source=build.parameters.input_data_url, destination=_processing_dir("input"), input_name="input-data")],
+        inputs=[
+            ProcessingInput(
+                source=build.parameters.input_data_url, destination=_processing_dir("input"), input_name="input-data"
+            )
+        ],
         outputs=[
             ProcessingOutput(
                 output_name=split,
@@ -381,13 +390,23 @@ def evaluation_report() -> PropertyFile:
     return PropertyFile(name=PROPERTY_FILE, output_name="evaluation", path=REPORT_FILE)
 
 
-def evaluate_step(build: _Build, preprocess: ProcessingStep, train: TrainingStep, report: PropertyFile) -> ProcessingStep:
+def evaluate_step(
+    build: _Build, preprocess: ProcessingStep, train: TrainingStep, report: PropertyFile
+) -> ProcessingStep:
     """Runs evaluate.py in the XGBoost image (the xgboost that trained the model reads it)."""
     step_args = build.processor(xgboost_image_uri(build.contract.region)).run(
         code=build.code(EVALUATE),
         inputs=[
-            ProcessingInput(source=train.properties.ModelArtifacts.S3ModelArtifacts, destination=_processing_dir("model"), input_name="model"),
-            ProcessingInput(source=_processing_output_uri(preprocess, "test"), destination=_processing_dir("test"), input_name="test"),
+            ProcessingInput(
+                source=train.properties.ModelArtifacts.S3ModelArtifacts,
+                destination=_processing_dir("model"),
+                input_name="model",
+            ),
+            ProcessingInput(
+                source=_processing_output_uri(preprocess, "test"),
+                destination=_processing_dir("test"),
+                input_name="test",
+            ),
         ],
         outputs=[
             ProcessingOutput(
@@ -397,9 +416,12 @@ def evaluate_step(build: _Build, preprocess: ProcessingStep, train: TrainingStep
             )
         ],
         arguments=[
-            "--model", _processing_dir("model"),
-            "--test", _processing_dir("test"),
-            "--output-dir", _processing_dir("evaluation"),
+            "--model",
+            _processing_dir("model"),
+            "--test",
+            _processing_dir("test"),
+            "--output-dir",
+            _processing_dir("evaluation"),
         ],
     )
     return ProcessingStep(
@@ -447,7 +469,9 @@ def fail_step(mse: JsonGet, threshold: ParameterFloat) -> FailStep:
     """Ends the execution as Failed, so a model that missed the bar is visible as such."""
     return FailStep(
         name=STEP_FAIL,
-        error_message=Join(on=" ", values=["Test MSE", mse, "is above MseThreshold", threshold, "- the model was not registered."]),
+        error_message=Join(
+            on=" ", values=["Test MSE", mse, "is above MseThreshold", threshold, "- the model was not registered."]
+        ),
     )
 
 

@@ -112,7 +112,9 @@ def read_abalone(path: Path) -> np.ndarray:
 def _encode_row(path: Path, line_number: int, row: Sequence[str]) -> list[float]:
     """One raw row -> ``[Rings, measurements..., Sex_F, Sex_I, Sex_M]``."""
     if len(row) != len(RAW_COLUMNS):
-        raise DataError(f"{path}:{line_number}: {len(row)} fields, expected {len(RAW_COLUMNS)} ({', '.join(RAW_COLUMNS)})")
+        raise DataError(
+            f"{path}:{line_number}: {len(row)} fields, expected {len(RAW_COLUMNS)} ({', '.join(RAW_COLUMNS)})"
+        )
     sex = row[0].strip()
     if sex not in SEX_CATEGORIES:
         raise DataError(f"{path}:{line_number}: Sex is {sex!r}, expected one of {', '.join(SEX_CATEGORIES)}")
@@ -179,8 +181,12 @@ def preprocess(
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input", type=Path, default=PROCESSING_INPUT, help="abalone CSV file, or a directory holding exactly one")
-    parser.add_argument("--output-dir", type=Path, default=PROCESSING_OUTPUT, help="writes train/, validation/ and test/ here")
+    parser.add_argument(
+        "--input", type=Path, default=PROCESSING_INPUT, help="abalone CSV file, or a directory holding exactly one"
+    )
+    parser.add_argument(
+        "--output-dir", type=Path, default=PROCESSING_OUTPUT, help="writes train/, validation/ and test/ here"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--train-fraction", type=float, default=DEFAULT_TRAIN_FRACTION)
     parser.add_argument("--validation-fraction", type=float, default=DEFAULT_VALIDATION_FRACTION)

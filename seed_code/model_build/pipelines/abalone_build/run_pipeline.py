@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MSE_THRESHOLD,
         help=f"register only if test MSE <= this (default {DEFAULT_MSE_THRESHOLD})",
     )
-    parser.add_argument("--model-package-group", help="default: the project's registered group, else <prefix>-<env>-<project>")
+    parser.add_argument(
+        "--model-package-group", help="default: the project's registered group, else <prefix>-<env>-<project>"
+    )
     parser.add_argument("--input-data", help="s3:// URI of the abalone CSV in the data bucket, for this execution")
     parser.add_argument("--upload-data", type=Path, help="upload this local CSV to the default input location first")
     return parser

@@ -38,7 +38,9 @@ class TrainingError(ValueError):
 def load_split(path: Path) -> xgb.DMatrix:
     """A header-less CSV with the target first, as ``preprocess`` writes it."""
     if not path.is_file():
-        raise TrainingError(f"{path} does not exist: run abalone_build.preprocess first (it writes train/ validation/ test/)")
+        raise TrainingError(
+            f"{path} does not exist: run abalone_build.preprocess first (it writes train/ validation/ test/)"
+        )
     data = np.loadtxt(path, delimiter=",", ndmin=2)
     if data.shape[0] == 0 or data.shape[1] < 2:
         raise TrainingError(f"{path} needs at least one row and a target plus one feature column")

@@ -65,7 +65,9 @@ def _registry_state(status: str | None) -> str:
     return "no longer in the registry" if status is None else f"{status or 'of unknown status'} in the registry now"
 
 
-def converge(clients: cli.Clients, target: Target, settings: DeploySettings = DeploySettings(), log: Log = print) -> Outcome:
+def converge(
+    clients: cli.Clients, target: Target, settings: DeploySettings = DeploySettings(), log: Log = print
+) -> Outcome:
     """Roll the endpoint back if the package it serves is no longer Approved; otherwise change nothing."""
     endpoint = target.endpoint_name
     deployed = deployed_package_arn(clients.sagemaker, target)
@@ -80,14 +82,20 @@ def converge(clients: cli.Clients, target: Target, settings: DeploySettings = De
             f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved, and {target.group_arn} "
             "has no other Approved package to roll back to: approve a previous package, or delete the endpoint"
         )
-    log(f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved: rolling back to {previous.arn}")
+    log(
+        f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved: rolling back to {previous.arn}"
+    )
     _deploy_and_test(clients, target, previous.arn, settings, log)
     return Outcome("rolled-back", previous.arn, f"{endpoint} rolled back to {previous.arn}, endpoint test passed")
 
 
 def handle_event(
-    clients: cli.Clients, target: Target, status: str, package_arn: str,
-    settings: DeploySettings = DeploySettings(), log: Log = print,
+    clients: cli.Clients,
+    target: Target,
+    status: str,
+    package_arn: str,
+    settings: DeploySettings = DeploySettings(),
+    log: Log = print,
 ) -> Outcome:
     if status not in STATUSES:
         raise UsageError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
@@ -113,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line of ``handle-approval-event`` (also read by the tests of the deploy workflow)."""
     parser = cli.parser(__doc__)
     parser.add_argument("--status", required=True, choices=STATUSES, help="client_payload.status of the dispatch event")
-    parser.add_argument("--model-package-arn", required=True, help="client_payload.model_package_arn of the dispatch event")
+    parser.add_argument(
+        "--model-package-arn", required=True, help="client_payload.model_package_arn of the dispatch event"
+    )
     cli.add_target_arguments(parser)
     cli.add_deploy_arguments(parser)
     return parser
@@ -125,7 +135,10 @@ def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) 
     def run(args: Any) -> None:
         target = cli.target_from_args(args)
         outcome = handle_event(
-            clients or cli.default_clients(target.region), target, args.status, args.model_package_arn,
+            clients or cli.default_clients(target.region),
+            target,
+            args.status,
+            args.model_package_arn,
             cli.settings_from_args(args),
         )
         print(outcome.message)

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from abalone_deploy.registry import MODEL_DIGEST_KEY, ModelPackage
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _S3_URL = re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$")
 _CHUNK = 1 << 20

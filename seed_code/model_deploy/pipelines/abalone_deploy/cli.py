@@ -65,7 +65,9 @@ def settings_from_args(args: argparse.Namespace) -> DeploySettings:
     from abalone_deploy.deploy import DeploySettings
 
     if not args.instance_type.startswith("ml."):
-        raise UsageError(f"--instance-type {args.instance_type!r} is not a SageMaker instance type (ml.<family>.<size>)")
+        raise UsageError(
+            f"--instance-type {args.instance_type!r} is not a SageMaker instance type (ml.<family>.<size>)"
+        )
     if not 1 <= args.sampling_percentage <= 100:
         raise UsageError(f"--sampling-percentage {args.sampling_percentage} must be between 1 and 100")
     if args.wait_delay < 0 or args.wait_max_attempts < 1:
@@ -78,7 +80,9 @@ def settings_from_args(args: argparse.Namespace) -> DeploySettings:
     )
 
 
-def run(p: argparse.ArgumentParser, argv: Sequence[str] | None, body: Callable[[argparse.Namespace], int | None]) -> int:
+def run(
+    p: argparse.ArgumentParser, argv: Sequence[str] | None, body: Callable[[argparse.Namespace], int | None]
+) -> int:
     """Parse, run, and turn every expected failure into a one-line message and its exit code."""
     args = p.parse_args(argv)
     try:

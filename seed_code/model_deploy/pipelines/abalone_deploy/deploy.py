@@ -186,7 +186,9 @@ def deploy_package(
 
     if current is not None and current.get("EndpointStatus") == "Failed":
         # A Failed endpoint serves nothing and cannot be updated: replace it.
-        log(f"endpoint {endpoint} is Failed ({current.get('FailureReason', 'no reason given')}); deleting it to recreate it")
+        log(
+            f"endpoint {endpoint} is Failed ({current.get('FailureReason', 'no reason given')}); deleting it to recreate it"
+        )
         sagemaker.delete_endpoint(EndpointName=endpoint)
         _wait(sagemaker, "endpoint_deleted", endpoint, settings)
         current, action_if_created = None, "recreated"
@@ -237,27 +239,37 @@ def resolve_package(registry: Any, target: Target, arn: str | None) -> ModelPack
         parse_package_arn(target, arn)
     package = describe_package(registry, target, arn)
     if package.status != APPROVED:
-        raise UsageError(f"--model-package-arn {arn} is {package.status or 'of unknown status'}; only Approved packages are deployed")
+        raise UsageError(
+            f"--model-package-arn {arn} is {package.status or 'of unknown status'}; only Approved packages are deployed"
+        )
     return package
 
 
-def run_deploy(clients: cli.Clients, target: Target, package_arn: str | None, settings: DeploySettings, log: Log = print) -> DeploymentResult:
+def run_deploy(
+    clients: cli.Clients, target: Target, package_arn: str | None, settings: DeploySettings, log: Log = print
+) -> DeploymentResult:
     contract = read_stage_contract(clients.ssm, target)
     package = resolve_package(clients.registry, target, package_arn)
     digest = verify_artifact(clients.artifacts, package)
-    log(f"deploying {package.arn} (version {package.version}, archive SHA-256 {digest} as registered) to {target.stage}")
+    log(
+        f"deploying {package.arn} (version {package.version}, archive SHA-256 {digest} as registered) to {target.stage}"
+    )
     return deploy_package(clients.sagemaker, target, contract, package, settings, log)
 
 
 def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
     parser = cli.parser(__doc__)
     cli.add_target_arguments(parser)
-    parser.add_argument("--model-package-arn", help="an Approved package of <prefix>-dev-<project> (default: the newest Approved)")
+    parser.add_argument(
+        "--model-package-arn", help="an Approved package of <prefix>-dev-<project> (default: the newest Approved)"
+    )
     cli.add_deploy_arguments(parser)
 
     def run(args: Any) -> None:
         target = cli.target_from_args(args)
-        result = run_deploy(clients or cli.default_clients(target.region), target, args.model_package_arn, cli.settings_from_args(args))
+        result = run_deploy(
+            clients or cli.default_clients(target.region), target, args.model_package_arn, cli.settings_from_args(args)
+        )
         print(f"{result.endpoint_name} serves {result.package_arn} ({result.action})")
 
     return cli.run(parser, argv, run)

@@ -53,7 +53,9 @@ def load_rows(path: Path | None = None) -> list[list[str]]:
     """Rows of a CSV whose header is exactly ``FEATURE_COLUMNS`` (default: the packaged sample)."""
     source = str(path) if path else "package data sample_rows.csv"
     try:
-        text = path.read_text() if path else resources.files("abalone_deploy").joinpath("data/sample_rows.csv").read_text()
+        text = (
+            path.read_text() if path else resources.files("abalone_deploy").joinpath("data/sample_rows.csv").read_text()
+        )
     except OSError as error:
         raise UsageError(f"--rows {path}: cannot read it ({error.strerror})") from None
     lines = list(csv.reader(io.StringIO(text)))
@@ -83,10 +85,14 @@ def parse_predictions(body: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,\r\n]+", body) if item.strip()]
 
 
-def check_predictions(raw: Sequence[str], expected: int, low: float = DEFAULT_MIN_RINGS, high: float = DEFAULT_MAX_RINGS) -> list[float]:
+def check_predictions(
+    raw: Sequence[str], expected: int, low: float = DEFAULT_MIN_RINGS, high: float = DEFAULT_MAX_RINGS
+) -> list[float]:
     """Numbers, one per row, finite and in ``[low, high]``; otherwise an error listing the offenders."""
     if len(raw) != expected:
-        raise EndpointTestError(f"the endpoint returned {len(raw)} predictions for {expected} rows: {list(raw)[:_SHOWN]}")
+        raise EndpointTestError(
+            f"the endpoint returned {len(raw)} predictions for {expected} rows: {list(raw)[:_SHOWN]}"
+        )
     values: list[float] = []
     not_numbers: list[str] = []
     for index, item in enumerate(raw, start=1):
@@ -105,38 +111,55 @@ def check_predictions(raw: Sequence[str], expected: int, low: float = DEFAULT_MI
 
 
 def run_endpoint_test(
-    sagemaker: Any, runtime: Any, endpoint: str, rows: Sequence[Sequence[str]],
-    low: float = DEFAULT_MIN_RINGS, high: float = DEFAULT_MAX_RINGS,
+    sagemaker: Any,
+    runtime: Any,
+    endpoint: str,
+    rows: Sequence[Sequence[str]],
+    low: float = DEFAULT_MIN_RINGS,
+    high: float = DEFAULT_MAX_RINGS,
 ) -> list[float]:
     """Check the endpoint is InService, invoke it with ``rows`` and check its predictions."""
     try:
         status = sagemaker.describe_endpoint(EndpointName=endpoint).get("EndpointStatus")
     except ClientError as error:
-        raise EndpointTestError(f"cannot describe endpoint {endpoint}: {error} (was it deployed to this stage?)") from None
+        raise EndpointTestError(
+            f"cannot describe endpoint {endpoint}: {error} (was it deployed to this stage?)"
+        ) from None
     if status != "InService":
         raise EndpointTestError(f"endpoint {endpoint} is {status}, not InService: nothing to test yet")
     try:
-        response = runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Accept="text/csv", Body=rows_to_csv(rows))
+        response = runtime.invoke_endpoint(
+            EndpointName=endpoint, ContentType="text/csv", Accept="text/csv", Body=rows_to_csv(rows)
+        )
         body = response["Body"].read().decode("utf-8", errors="replace")
     except (ClientError, BotoCoreError) as error:
         raise EndpointTestError(f"invoking endpoint {endpoint} failed: {error}") from None
     return check_predictions(parse_predictions(body), len(rows), low, high)
 
 
-def check_stage_endpoint(clients: cli.Clients, target: Target, rows_path: Path | None = None,
-                low: float = DEFAULT_MIN_RINGS, high: float = DEFAULT_MAX_RINGS) -> list[float]:
+def check_stage_endpoint(
+    clients: cli.Clients,
+    target: Target,
+    rows_path: Path | None = None,
+    low: float = DEFAULT_MIN_RINGS,
+    high: float = DEFAULT_MAX_RINGS,
+) -> list[float]:
     """The endpoint test of a stage, as the deploy workflow runs it after every deployment."""
     rows = load_rows(rows_path)
     values = run_endpoint_test(clients.sagemaker, clients.runtime, target.endpoint_name, rows, low, high)
-    print(f"endpoint {target.endpoint_name} passed: {len(values)} predictions in [{low:g}, {high:g}]: "
-          + ", ".join(f"{v:.2f}" for v in values))
+    print(
+        f"endpoint {target.endpoint_name} passed: {len(values)} predictions in [{low:g}, {high:g}]: "
+        + ", ".join(f"{v:.2f}" for v in values)
+    )
     return values
 
 
 def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
     parser = cli.parser(__doc__)
     cli.add_target_arguments(parser)
-    parser.add_argument("--rows", type=Path, help=f"CSV with header {','.join(FEATURE_COLUMNS)} (default: packaged sample)")
+    parser.add_argument(
+        "--rows", type=Path, help=f"CSV with header {','.join(FEATURE_COLUMNS)} (default: packaged sample)"
+    )
     parser.add_argument("--min-rings", type=float, default=DEFAULT_MIN_RINGS)
     parser.add_argument("--max-rings", type=float, default=DEFAULT_MAX_RINGS)
 
@@ -144,6 +167,8 @@ def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) 
         if not args.min_rings < args.max_rings:
             raise UsageError(f"--min-rings {args.min_rings:g} must be below --max-rings {args.max_rings:g}")
         target = cli.target_from_args(args)
-        check_stage_endpoint(clients or cli.default_clients(target.region), target, args.rows, args.min_rings, args.max_rings)
+        check_stage_endpoint(
+            clients or cli.default_clients(target.region), target, args.rows, args.min_rings, args.max_rings
+        )
 
     return cli.run(parser, argv, run)

@@ -79,7 +79,9 @@ def approved_packages(registry: Any, target: Target, page_size: int | None = Non
                     )
                 )
     except (ClientError, BotoCoreError) as error:
-        raise RegistryError(f"cannot list the Approved packages of {target.group_arn}: {error}; {_access_hint(target)}") from None
+        raise RegistryError(
+            f"cannot list the Approved packages of {target.group_arn}: {error}; {_access_hint(target)}"
+        ) from None
     # Sorted again here: across pages, and with the version breaking ties of equal creation times.
     return sorted(summaries, key=lambda s: (s.created, s.version), reverse=True)
 

@@ -66,17 +66,24 @@ def read_stage_contract(ssm: Any, target: Target) -> StageContract:
     subnet_ids = tuple(s.strip() for s in raw.pop("subnet_ids").split(",") if s.strip())
     problems = []
     if len(subnet_ids) < 2 or any(not s.startswith("subnet-") for s in subnet_ids):
-        problems.append(f"{paths['subnet_ids']} must be at least two comma-separated subnet ids (got {','.join(subnet_ids)!r})")
+        problems.append(
+            f"{paths['subnet_ids']} must be at least two comma-separated subnet ids (got {','.join(subnet_ids)!r})"
+        )
     if not raw["security_group_id"].startswith("sg-"):
         problems.append(f"{paths['security_group_id']} must be a security group id (got {raw['security_group_id']!r})")
     if ":key/" not in raw["endpoint_key_arn"] or not raw["endpoint_key_arn"].startswith("arn:"):
         # The deploy role's guardrail compares the key *ARN*: an alias or key id would be denied.
-        problems.append(f"{paths['endpoint_key_arn']} must be a KMS key ARN, not an alias (got {raw['endpoint_key_arn']!r})")
+        problems.append(
+            f"{paths['endpoint_key_arn']} must be a KMS key ARN, not an alias (got {raw['endpoint_key_arn']!r})"
+        )
     if not raw["model_execution_role_arn"].startswith("arn:") or ":role/" not in raw["model_execution_role_arn"]:
-        problems.append(f"{paths['model_execution_role_arn']} must be an IAM role ARN (got {raw['model_execution_role_arn']!r})")
+        problems.append(
+            f"{paths['model_execution_role_arn']} must be an IAM role ARN (got {raw['model_execution_role_arn']!r})"
+        )
     if problems:
         raise ContractError(
-            f"the stage contract {base} in {target.region} holds unexpected values: " + "; ".join(problems)
+            f"the stage contract {base} in {target.region} holds unexpected values: "
+            + "; ".join(problems)
             + ". Re-apply the hosting stack; do not edit the parameters by hand."
         )
     return StageContract(subnet_ids=subnet_ids, **raw)
