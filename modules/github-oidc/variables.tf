@@ -76,9 +76,9 @@ variable "existing_oidc_provider_arn" {
 
   validation {
     condition = (
-      var.create_oidc_provider
-      ? var.existing_oidc_provider_arn == null
-      : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.existing_oidc_provider_arn))
+      var.create_oidc_provider ?
+      var.existing_oidc_provider_arn == null :
+      can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.existing_oidc_provider_arn))
     )
     error_message = "existing_oidc_provider_arn must be null when create_oidc_provider is true, and an ARN of the form arn:<partition>:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com when create_oidc_provider is false."
   }
