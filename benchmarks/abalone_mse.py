@@ -33,7 +33,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "seed_code" / "model_build" / "pipelines"))
 
 from abalone_build import evaluate, hyperparameters, preprocess, train_local  # noqa: E402
-
 from bench_support import claim_work_dir, load_average  # noqa: E402
 
 DATA = REPO / "seed_code" / "model_build" / "data" / "abalone.csv"

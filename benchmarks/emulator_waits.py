@@ -37,14 +37,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench_support import CpuMeter, claim_work_dir, code_version, load_average, output_tail, warn_if_code_changed  # noqa: E402
+
 from orchestrator.emulator.process import Emulator, start_emulator  # noqa: E402
 from orchestrator.engine import terraform_binary  # noqa: E402
 from orchestrator.settings import load_settings  # noqa: E402
 from orchestrator.targets.local import LOCAL_CREDENTIALS, LOCAL_MAX_RETRIES, PROVIDER_SERVICES  # noqa: E402
 from orchestrator.terraform.cli_config import write_cli_config  # noqa: E402
 from orchestrator.terraform.runner import go_runtime_settings  # noqa: E402
-
-from bench_support import CpuMeter, claim_work_dir, code_version, load_average, output_tail, warn_if_code_changed  # noqa: E402
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # the emulator's default account, reached with the local fake credentials
@@ -319,7 +319,7 @@ class Batch:
 
 def warm_up(emulator: Emulator) -> dict[str, float]:
     """One call into each service of the fresh emulator: the seconds each first call took."""
-    import boto3  # noqa: PLC0415
+    import boto3
 
     session = boto3.Session(
         aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],

@@ -38,8 +38,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from orchestrator.emulator.process import start_emulator  # noqa: E402
-
 from bench_support import (  # noqa: E402
     MARKER,
     CpuMeter,
@@ -51,6 +49,8 @@ from bench_support import (  # noqa: E402
     orchestrator_command,
     warn_if_code_changed,
 )
+
+from orchestrator.emulator.process import start_emulator  # noqa: E402
 
 ENVS = ("dev", "staging", "prod")
 DEFAULT_PARALLELISM = 3  # the orchestrator's own default (orchestrator/cli.py)

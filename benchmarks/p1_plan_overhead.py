@@ -19,12 +19,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench_support import orchestrator_command, output_tail, timed_run  # noqa: E402
+
 from orchestrator import paths  # noqa: E402
 from orchestrator.emulator.process import start_emulator  # noqa: E402
 from orchestrator.engine import terraform_binary  # noqa: E402
 from orchestrator.targets.local import LOCAL_CREDENTIALS  # noqa: E402
-
-from bench_support import orchestrator_command, output_tail, timed_run  # noqa: E402
 
 
 def _timed(command: list[str], env: dict[str, str], cwd: Path) -> float:

@@ -41,14 +41,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from orchestrator.config import load_envs  # noqa: E402
-from orchestrator.emulator.process import start_emulator  # noqa: E402
-from orchestrator.engine import Engine, terraform_binary  # noqa: E402
-from orchestrator.progress import Progress  # noqa: E402
-from orchestrator.settings import load_settings  # noqa: E402
-from orchestrator.stacks import stacks_for  # noqa: E402
-from orchestrator.targets.local import LocalTarget  # noqa: E402
-
 from bench_support import (  # noqa: E402
     CpuMeter,
     claim_work_dir,
@@ -63,6 +55,14 @@ from bench_support import (  # noqa: E402
     round_order,
     timed_run,
 )
+
+from orchestrator.config import load_envs  # noqa: E402
+from orchestrator.emulator.process import start_emulator  # noqa: E402
+from orchestrator.engine import Engine, terraform_binary  # noqa: E402
+from orchestrator.progress import Progress  # noqa: E402
+from orchestrator.settings import load_settings  # noqa: E402
+from orchestrator.stacks import stacks_for  # noqa: E402
+from orchestrator.targets.local import LocalTarget  # noqa: E402
 
 GOAL = 0.4
 INIT_LOGS = "*/*/init.log"  # below <work>/local: <env>/<stack>/init.log

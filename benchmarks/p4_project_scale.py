@@ -33,6 +33,7 @@ The orchestrator's default --parallelism (3) applies: foundation and projects pl
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -50,10 +51,6 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from orchestrator import paths  # noqa: E402
-from orchestrator.config import load_envs  # noqa: E402
-from orchestrator.emulator.process import Emulator, start_emulator  # noqa: E402
-
 from bench_support import (  # noqa: E402
     CpuMeter,
     claim_work_dir,
@@ -67,6 +64,10 @@ from bench_support import (  # noqa: E402
     print_outcome,
     round_order,
 )
+
+from orchestrator import paths  # noqa: E402
+from orchestrator.config import load_envs  # noqa: E402
+from orchestrator.emulator.process import Emulator, start_emulator  # noqa: E402
 
 GOAL_SECONDS_PER_PROJECT = 0.5
 ENV_NAMES = ("dev", "staging", "prod")
@@ -335,9 +336,9 @@ def least_squares(scales: list[Scale]) -> tuple[float, float]:
     xs, ys = [float(s.count) for s in scales], [s.median for s in scales]
     mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
     sxx = sum((x - mean_x) ** 2 for x in xs)
-    fitted = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sxx
+    fitted = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
     total = sum((y - mean_y) ** 2 for y in ys)
-    residual = sum((y - (mean_y + fitted * (x - mean_x))) ** 2 for x, y in zip(xs, ys))
+    residual = sum((y - (mean_y + fitted * (x - mean_x))) ** 2 for x, y in zip(xs, ys, strict=True))
     return fitted, 1 - residual / total if total else 1.0
 
 
@@ -359,7 +360,7 @@ def print_table(scales: list[Scale], stacks: list[str]) -> bool:
             f"{mib(max(t.rss_kib for t in s.tree)):>10}{max(t.processes for t in s.tree):>7}  {per_stack}"
         )
     print()
-    slopes = [(a, b, slope(a, b)) for a, b in zip(scales, scales[1:])]
+    slopes = [(a, b, slope(a, b)) for a, b in itertools.pairwise(scales)]
     if len(scales) > 2:
         slopes.append((scales[0], scales[-1], slope(scales[0], scales[-1])))
     for a, b, value in slopes:

@@ -158,7 +158,7 @@ def case_result(case: ElementTree.Element) -> CaseResult:
 
 def read_junit(path: Path) -> JUnitRun:
     """Every test case of a JUnit XML file (pytest's --junitxml), with the run's time."""
-    root = ElementTree.parse(path).getroot()
+    root = ElementTree.parse(path).getroot()  # noqa: S314 - the report pytest wrote here
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
     tests = [case_result(case) for suite in suites for case in suite.iter("testcase")]
     seconds = sum(float(suite.get("time") or 0.0) for suite in suites)

@@ -18,7 +18,7 @@ import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from orchestrator import paths
@@ -53,7 +53,7 @@ def _strings(value: object) -> Iterable[str]:
             yield from _strings(item)
 
 
-@lru_cache(maxsize=None)
+@cache
 def footprint(directory: Path, root: Path = paths.REPO_ROOT) -> frozenset[str]:
     """Repository-relative directories a Terraform root or module is built from (itself included)."""
     import hcl2  # noqa: PLC0415

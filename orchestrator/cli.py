@@ -22,8 +22,8 @@ from orchestrator.cli_arguments import (
     emulator_url,
     env_list,
     env_name,
-    input_path,
     git_ref,
+    input_path,
     lock_id,
     one_of,
     output_dir,
@@ -34,15 +34,15 @@ from orchestrator.cli_arguments import (
 from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
+from orchestrator.emulator.process import read_handle, stop_by_handle
+from orchestrator.engine import Engine
+from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
 from orchestrator.github_environments import (
     apply_branch_checks,
     set_subject_template,
     subject_contexts,
     subject_template_check,
 )
-from orchestrator.emulator.process import read_handle, stop_by_handle
-from orchestrator.engine import Engine
-from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
 from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
 from orchestrator.policy.scan import scan_repository
 from orchestrator.progress import Progress
@@ -54,7 +54,6 @@ from orchestrator.targets import make_target
 from orchestrator.targets.base import Target
 from orchestrator.targets.local import local_dir, state_file
 from orchestrator.terraform.errored_state import recovery_question
-
 
 # Stacks at the same time. On the emulator too: it serves one request at a time and plays back
 # the answer to a retried call (orchestrator/emulator/retries.py), and most of a local apply is

@@ -54,7 +54,7 @@ class RunReport:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "RunReport":
+    def from_dict(cls, data: dict[str, Any]) -> RunReport:
         """The inverse of `to_dict` (a report written by `--report-json`)."""
         outcomes = [StackOutcome.from_dict(stack) for stack in data.get("stacks", [])]
         return cls(str(data["command"]), str(data["target"]), outcomes, float(data.get("seconds", 0.0)))
@@ -154,7 +154,7 @@ def _run_stack(
         with Workspace(target, env, stack).exclusive():
             return [engine.drift(env, stack)]
     if command == "apply-saved":
-        assert out_dir is not None
+        assert out_dir is not None  # noqa: S101 - the parser requires --from with apply-saved
         with Workspace(target, env, stack).exclusive():
             saved = engine.load_saved(env, stack, out_dir)
             # The gate reads the plan that will be applied (`terraform show` of the saved .tfplan),

@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +17,15 @@ from orchestrator.errors import OrchestratorError
 from orchestrator.faults import Failure, explain, rerun_command
 from orchestrator.outcome import StackOutcome
 from orchestrator.progress import Progress
+from orchestrator.protected import administered_changes
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec, lock_table_name, state_bucket_name, state_key_alias
-from orchestrator.protected import administered_changes
 from orchestrator.targets.base import Duty, Target
 from orchestrator.terraform import errored_state
 from orchestrator.terraform.cli_config import write_cli_config
-from orchestrator.terraform.runner import TerraformResult, TerraformRunner, go_runtime_settings
 from orchestrator.terraform.errored_state import ERRORED_STATE, Recovery, StateRecord
+from orchestrator.terraform.runner import TerraformResult, TerraformRunner, go_runtime_settings
 from orchestrator.terraform.workspace import Workspace
-
 
 PLUGINS_NOT_INSTALLED = "Required plugins are not installed"
 """What Terraform says when a stack's link into the shared plugin cache does not resolve."""
@@ -377,7 +376,7 @@ class Engine:
             raise OrchestratorError(
                 f"{ws.label}: after the push the backend holds {found}, not the errored state; {path} stays where it is"
             )
-        kept = errored_state.set_aside(path, datetime.now(timezone.utc))
+        kept = errored_state.set_aside(path, datetime.now(UTC))
         return Recovery(
             ws.label,
             errored,

@@ -153,7 +153,6 @@ def explain(failure: Failure, note: str = "") -> str:
 
 
 def terraform_killed(returncode: int, log: str, rerun: str) -> Fault:
-    name = signal_name(-returncode)
     cause = " (the kernel's out-of-memory killer sends it, as does `kill -9`)" if -returncode == signal.SIGKILL else ""
     return Fault(
         f"Terraform was {exit_status(returncode)}{cause}, not stopped by the orchestrator: it wrote nothing after that",

@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from orchestrator.ci_roles import apply_role_arn, plan_role_arn
 from orchestrator.commands import RunReport
 from orchestrator.config import EnvConfig
 from orchestrator.errors import ConfigError
-from orchestrator.ci_roles import apply_role_arn, plan_role_arn
 from orchestrator.outcome import StackOutcome
 from orchestrator.stacks import StackSpec
 

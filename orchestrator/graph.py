@@ -96,7 +96,7 @@ def find_cycle(needs: dict[str, list[str]]) -> list[str] | None:
         path.append(label)
         for dependency in needs.get(label, []):
             if state.get(dependency) == "visiting":
-                return path[path.index(dependency) :] + [dependency]
+                return [*path[path.index(dependency) :], dependency]
             if dependency not in state:
                 found = visit(dependency)
                 if found:

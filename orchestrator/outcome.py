@@ -40,7 +40,7 @@ class StackOutcome:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "StackOutcome":
+    def from_dict(cls, data: dict[str, Any]) -> StackOutcome:
         """The inverse of `to_dict` (a report written by `--report-json`)."""
         changes = [(str(c["action"]), str(c["address"])) for c in data.get("changes", [])]
         fields = {

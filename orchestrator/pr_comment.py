@@ -33,7 +33,7 @@ class GitHubContext:
     token: str
 
     @classmethod
-    def from_environment(cls) -> "GitHubContext":
+    def from_environment(cls) -> GitHubContext:
         """$GITHUB_API_URL (default https://api.github.com), $GITHUB_REPOSITORY, $GITHUB_TOKEN; checked before any call."""
         api_url = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
         repository = os.environ.get("GITHUB_REPOSITORY", "")
@@ -69,7 +69,7 @@ class GitHubApiError(OrchestratorError):
 def github_request(context: GitHubContext, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
     """One call of GitHub's REST API with the context's token; an HTTP error is a GitHubApiError."""
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         f"{context.api_url}{path}",
         data=data,
         method=method,

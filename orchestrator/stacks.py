@@ -94,7 +94,10 @@ def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
     return {
         **_common(env),
         "projects": {
-            name: {"repository": dict(zip(("owner", "name"), p.repository.split("/"))), "registry": p.registry}
+            name: {
+                "repository": dict(zip(("owner", "name"), p.repository.split("/"), strict=False)),
+                "registry": p.registry,
+            }
             for name, p in env.projects.items()
         },
         "target_accounts": dict(env.target_accounts),

@@ -67,7 +67,7 @@ def _fixtures_of(item: pytest.Item) -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="session")
-def world(request: pytest.FixtureRequest) -> "World":
+def world(request: pytest.FixtureRequest) -> World:
     """The README's environments (dev, staging, prod) applied on one running emulator, shared by
     every test of the run that asks for it, on every xdist worker.
 
@@ -82,7 +82,7 @@ def world(request: pytest.FixtureRequest) -> "World":
 
 
 @pytest.fixture(scope="session")
-def world_at_end(world: "World", request: pytest.FixtureRequest) -> "World":
+def world_at_end(world: World, request: pytest.FixtureRequest) -> World:
     """The world, once every other test that uses it has finished, on any worker: for the tests
     that destroy it. Such tests are collected after all others."""
     from tests.world import shared_dir, wait_until_finished

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests import world
 
 
@@ -31,7 +33,7 @@ def test_a_builder_that_takes_too_long_is_reported(tmp_path: Path) -> None:
     assert "was not built within 0s" in record["error"]
 
 
-def test_only_the_first_caller_starts_a_builder(tmp_path: Path, monkeypatch) -> None:
+def test_only_the_first_caller_starts_a_builder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[list[str]] = []
 
     class FakePopen:

@@ -62,6 +62,8 @@ def one_line(hcl: str) -> str:
         elif char.isspace():
             pending = "\n" if "\n" in (pending, char) else " "
         else:
+            if char in _CLOSERS and out and out[-1] == ",":
+                out.pop()  # a trailing comma before a line break and the closing bracket
             out.append(_separator(out[-1] if out else "", pending, char) + char)
             pending, quote = "", char == '"'
         i += 1

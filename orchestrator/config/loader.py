@@ -102,7 +102,7 @@ def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
     """A target environment hosts the models of its source (dev) environment: both must agree on
     the account, region and prefix that the dev side's grants are built from."""
     where = _display((envs_dir or paths.envs_dir()) / config.name / ENV_FILE)
-    assert config.source_env is not None
+    assert config.source_env is not None  # noqa: S101 - called only for an environment with a source
     try:
         source = load_env(config.source_env, envs_dir)
     except ConfigError as exc:

@@ -108,7 +108,7 @@ def start_emulator(log_file: Path, state_file: Path | None = None) -> Emulator:
     )
     log.close()
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    assert process.stdout is not None
+    assert process.stdout is not None  # noqa: S101 - started with stdout=PIPE
     line = process.stdout.readline().decode().strip()
     if line.startswith("ERROR "):
         process.wait()

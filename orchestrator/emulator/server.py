@@ -36,16 +36,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the emulator only listens on the loopback interface")
 
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import make_server
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app  # noqa: PLC0415 - after the environment that moto reads at import
+    from werkzeug.serving import make_server  # noqa: PLC0415
 
-    from orchestrator.emulator import extensions, persistence
-    from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here
-    from orchestrator.emulator.authorization.network import VpcAddresses
-    from orchestrator.emulator.oidc.issuer import Issuer, OidcEndpoints
-    from orchestrator.emulator.oidc.web_identity import WebIdentity
-    from orchestrator.emulator.retries import RetryReplay
-    from orchestrator.emulator.serialized import SerializedApp
+    from orchestrator.emulator import extensions, persistence  # noqa: PLC0415
+    from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here  # noqa: PLC0415
+    from orchestrator.emulator.authorization.network import VpcAddresses  # noqa: PLC0415
+    from orchestrator.emulator.oidc.issuer import Issuer, OidcEndpoints  # noqa: PLC0415
+    from orchestrator.emulator.oidc.web_identity import WebIdentity  # noqa: PLC0415
+    from orchestrator.emulator.retries import RetryReplay  # noqa: PLC0415
+    from orchestrator.emulator.serialized import SerializedApp  # noqa: PLC0415
 
     class OneRequestPerConnection(MotoRequestHandler):
         # Keep-alive connections closed by the server while a client reuses them fail with "use of

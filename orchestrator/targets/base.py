@@ -26,14 +26,14 @@ class Duty(Enum):
 class Target(ABC):
     name: str
 
-    def open(self) -> None:
+    def open(self) -> None:  # noqa: B027 - optional: a target with nothing to prepare keeps it
         """Prepare the target (start the emulator, check credentials)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a target that took nothing keeps it
         """Release what open() took."""
 
     @abstractmethod
-    def session(self, env: EnvConfig) -> "boto3.Session":
+    def session(self, env: EnvConfig) -> boto3.Session:
         """A boto3 session whose calls land in the environment's account."""
 
     @abstractmethod
@@ -95,7 +95,7 @@ def deploy_role_credentials(sts: Any, env: EnvConfig, **extra: Any) -> dict[str,
     )
 
 
-def assumed_session(sts: Any, env: EnvConfig) -> "boto3.Session":
+def assumed_session(sts: Any, env: EnvConfig) -> boto3.Session:
     """A boto3 session with credentials of the env's deploy role, obtained through `sts`."""
     import boto3  # noqa: PLC0415
 

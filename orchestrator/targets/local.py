@@ -148,7 +148,7 @@ class LocalTarget(Target):
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
 
-    def session(self, env: EnvConfig) -> "boto3.Session":
+    def session(self, env: EnvConfig) -> boto3.Session:
         return assumed_session(self._administrator_sts(env), env)
 
     def terraform_credentials(self, env: EnvConfig, duty: Duty) -> dict[str, str]:

@@ -58,7 +58,7 @@ class AwsTarget(Target):
     def principal(self, env: EnvConfig, duty: Duty) -> str:
         return env.effective_deploy_role_arn if self._needs_assume(env) else _caller()[1]
 
-    def session(self, env: EnvConfig) -> "boto3.Session":
+    def session(self, env: EnvConfig) -> boto3.Session:
         import boto3  # noqa: PLC0415
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 

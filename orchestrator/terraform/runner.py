@@ -77,7 +77,7 @@ class TerraformResult:
 def _lock_info(result: TerraformResult) -> dict[str, str] | None:
     blobs = [f"{d.get('summary', '')}\n{d.get('detail', '')}" for d in result.errors] + ["\n".join(result.text)]
     for blob in blobs:
-        if "Error acquiring the state lock" in blob or "state lock" in blob.lower() and "Lock Info" in blob:
+        if "Error acquiring the state lock" in blob or ("state lock" in blob.lower() and "Lock Info" in blob):
             return {k.lower(): v.strip() for k, v in _LOCK_FIELD.findall(blob)}
     return None
 
@@ -144,7 +144,7 @@ class TerraformRunner:
         lines: queue.Queue[bytes | None] = queue.Queue()
 
         def pump() -> None:
-            assert process.stdout is not None
+            assert process.stdout is not None  # noqa: S101 - started with stdout=PIPE
             for raw in process.stdout:
                 lines.put(raw)
             lines.put(None)

@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 import xgboost
-
 from abalone_build import hyperparameters
+
 from tests.conftest import REPO_ROOT
 
 NUMBER = r"\s+(\d+\.\d{4})"

@@ -485,7 +485,7 @@ def test_concurrent_applies_one_fails_on_the_lock(world: World) -> None:
     finally:
         for pid in stopped:
             os.kill(pid, signal.SIGCONT)
-    first_out, first_err = first.communicate(timeout=900)
+    _first_out, first_err = first.communicate(timeout=900)
 
     results = sorted([(first.returncode, first_err), (second.returncode, second.stderr)])
     assert [code for code, _ in results] == [0, 1], results

@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -136,4 +135,4 @@ def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_r
     )
     assert clean.returncode == 0, clean.stdout[-4000:] + clean.stderr[-4000:]
     assert clean.stdout.rstrip().endswith("No changes.")
-    print(f"fault recovery: {time.monotonic() - started:.0f} s")  # noqa: T201
+    print(f"fault recovery: {time.monotonic() - started:.0f} s")

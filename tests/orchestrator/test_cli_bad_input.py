@@ -94,7 +94,7 @@ def test_too_many_stacks_exit_2_before_any_process(tmp_path: Path, envs_dir: Pat
 def test_graph_prints_order_and_dependencies_without_terraform_or_aws(
     tmp_path: Path, envs_dir: Path, dev_config: dict
 ) -> None:
-    import json  # noqa: PLC0415
+    import json
 
     write_env(envs_dir, "dev", dev_config)
     result = _run(tmp_path, envs_dir, "graph", "--env", "dev", "--json")

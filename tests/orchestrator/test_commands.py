@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from orchestrator.commands import RunReport
 from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
 from orchestrator.outcome import StackOutcome, readable_plan
@@ -51,12 +55,12 @@ def test_readable_plan_is_bounded() -> None:
 
 
 def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_order(monkeypatch) -> None:  # noqa: ANN001
-    import threading  # noqa: PLC0415
-    import time  # noqa: PLC0415
-    from types import SimpleNamespace  # noqa: PLC0415
+    import threading
+    import time
+    from types import SimpleNamespace
 
-    from orchestrator import commands  # noqa: PLC0415
-    from orchestrator.stacks import STACKS  # noqa: PLC0415
+    from orchestrator import commands
+    from orchestrator.stacks import STACKS
 
     running: list[str] = []
     most = {"value": 0}
@@ -72,7 +76,7 @@ def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_or
         return [StackOutcome(env.name, stack.name, command, result="failed" if env.name == "staging" else "applied")]
 
     class NoBootstrapNeeded:
-        def bootstrap(self, env, reconcile):  # noqa: ANN001, ANN201
+        def bootstrap(self, env: object, reconcile: bool) -> None:
             return None
 
     monkeypatch.setattr(commands, "_run_stack", fake_stack)
@@ -112,19 +116,19 @@ def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing(
 
 
 def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the_recovery(
-    monkeypatch, tmp_path
-) -> None:  # noqa: ANN001
-    import errno  # noqa: PLC0415
-    from types import SimpleNamespace  # noqa: PLC0415
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import errno
+    from types import SimpleNamespace
 
-    from orchestrator import commands  # noqa: PLC0415
-    from orchestrator.stacks import STACKS  # noqa: PLC0415
+    from orchestrator import commands
+    from orchestrator.stacks import STACKS
 
     def full(*args):  # noqa: ANN002, ANN202
         raise OSError(errno.ENOSPC, "No space left on device", "tfplan")
 
     class NoBootstrapNeeded:
-        def bootstrap(self, env, reconcile):  # noqa: ANN001, ANN201
+        def bootstrap(self, env: object, reconcile: bool) -> None:
             return None
 
     monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path))
@@ -138,7 +142,7 @@ def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the
         f"the disk is full (no space left on device) where the orchestrator writes plans, state and logs ({tmp_path})"
     )
     assert f"log: {tmp_path / 'aws' / 'staging' / 'hosting'}" in outcome.error
-    assert f"then `python -m orchestrator apply --env staging --target aws`" in outcome.error
+    assert "then `python -m orchestrator apply --env staging --target aws`" in outcome.error
     assert "the write that failed: [Errno 28] No space left on device: 'tfplan'" in outcome.error
 
 

@@ -4,7 +4,6 @@ command's duty and hands them to that Terraform process only."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 

@@ -169,7 +169,7 @@ def test_recover_state_refuses_to_roll_back_or_replace_a_state_and_keeps_the_fil
 
 
 def test_an_aws_call_of_the_orchestrators_own_after_the_emulator_died_is_told_as_its_death(tmp_path: Path) -> None:
-    from botocore.exceptions import EndpointConnectionError  # noqa: PLC0415
+    from botocore.exceptions import EndpointConnectionError
 
     engine, _ = _engine(DyingTarget(tmp_path / "emulator.log"), [])
     exc = EndpointConnectionError(endpoint_url="http://127.0.0.1:1/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.emulator.process import exited
-from orchestrator.faults import Failure, Gone, classify, explain, exit_status
+from orchestrator.faults import Failure, Gone, classify, exit_status, explain
 
 LOG = Path("/work/local/staging/hosting/apply.log")
 RERUN = "`python -m orchestrator apply --env staging`"

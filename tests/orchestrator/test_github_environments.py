@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -29,7 +29,7 @@ class _Environments(BaseHTTPRequestHandler):
     """GET answers what `answers` holds for the path (404 otherwise); PUT stores its body there
     (GitHub answers 201 with an empty object) and is recorded in `answers["PUT"]`."""
 
-    answers: dict[str, Any] = {}
+    answers: ClassVar[dict[str, Any]] = {}
 
     def _send(self, status: int, found: Any) -> None:
         body = json.dumps(found).encode()
@@ -38,11 +38,11 @@ class _Environments(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - the handler's interface
+    def do_GET(self) -> None:
         found = self.answers.get(self.path.split("?", 1)[0])
         self._send(200 if found is not None else 404, found if found is not None else {"message": "Not Found"})
 
-    def do_PUT(self) -> None:  # noqa: N802 - the handler's interface
+    def do_PUT(self) -> None:
         payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         self.answers.setdefault("PUT", []).append((self.path, payload))
         self.answers[self.path] = payload

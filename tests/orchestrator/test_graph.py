@@ -199,7 +199,7 @@ def test_an_interrupt_in_one_stack_stops_the_run() -> None:
 def test_every_stack_with_buckets_receives_the_environments_force_destroy() -> None:
     """storage.force_destroy of env.yaml must reach every stack that owns buckets, targets included
     (it once did not reach the hosting stack, and destroy of a throw-away prod stopped on its logs)."""
-    from orchestrator.config import load_envs  # noqa: PLC0415
+    from orchestrator.config import load_envs
 
     for env in load_envs(None):
         throw_away = env.model_copy(update={"storage": env.storage.model_copy(update={"force_destroy": True})})

@@ -143,8 +143,8 @@ def test_no_persona_writes_or_deletes_a_model_artifact(world: World) -> None:
     From outside the VPC the bucket policy (DenyAccessOutsideVpcEndpoints) refuses a persona anyway;
     the emulator does not place callers inside the VPC yet, so the identity side, which is what
     holds inside the VPC, is decided on the applied policies with the same evaluator."""
-    from orchestrator.policy.authorization import authorize  # noqa: PLC0415
-    from tests.security.conftest import applied_role  # noqa: PLC0415
+    from orchestrator.policy.authorization import authorize
+    from tests.security.conftest import applied_role
 
     dev = world.accounts["dev"]
     bucket, key = f"mlops-dev-models-{dev}", f"{PROJECT}/v1/model.tar.gz"
@@ -184,7 +184,7 @@ def test_a_persona_session_carries_only_the_callers_own_studio_user_profile(worl
     assert "sts:" in message
     refused(lambda: session(world.url, persona, via=alice_sso, tags={STUDIO_TAG: "alice", "team": "x"}))
     # Before: the trust policy let the caller tag its session with any profile.
-    from orchestrator.policy.authorization import Caller  # noqa: PLC0415
+    from orchestrator.policy.authorization import Caller
 
     sso = Caller(
         account="999999999999",
@@ -222,7 +222,6 @@ def test_an_outside_account_reads_no_registry_and_no_endpoint(world: World) -> N
 
 
 def _endpoint_policies(world: World) -> tuple[dict[str, object], dict[str, object]]:
-    import json  # noqa: PLC0415
 
     inspector = session(world.url, f"arn:aws:iam::{world.accounts['dev']}:role/inspector")
     endpoints = client(world.url, inspector, "ec2").describe_vpc_endpoints()["VpcEndpoints"]
@@ -235,8 +234,8 @@ def test_the_vpc_endpoints_reach_no_bucket_and_serve_no_principal_of_another_acc
     """S3 gateway AllowListedBuckets/AllowObjectsInListedBuckets carry aws:ResourceAccount; interface
     endpoints OnlyPrincipalsOfTheseAccounts (aws:PrincipalAccount). The emulator does not place callers
     in a VPC yet, so the applied endpoint policies are decided here by the same evaluator."""
-    from orchestrator.policy.evaluator import evaluate  # noqa: PLC0415
-    from tests.security.conftest import before  # noqa: PLC0415
+    from orchestrator.policy.evaluator import evaluate
+    from tests.security.conftest import before
 
     dev = world.accounts["dev"]
     gateway, interface = _endpoint_policies(world)
@@ -263,13 +262,12 @@ def test_from_inside_the_vpc_a_job_role_reaches_its_buckets_and_no_bucket_of_ano
     """Through the emulator's address inside the dev VPC: the S3 gateway endpoint's policy
     (AllowObjectsInListedBuckets, aws:ResourceAccount) lets the pipeline role write its models bucket
     (with the data key) and refuses an attacker's bucket whose own policy lets anyone write."""
-    import json  # noqa: PLC0415
-    import urllib.request  # noqa: PLC0415
+    import urllib.request
 
     dev = world.accounts["dev"]
     inspector = session(world.url, f"arn:aws:iam::{dev}:role/inspector")
     vpc = client(world.url, inspector, "ssm").get_parameter(Name="/mlops/dev/network/vpc-id")["Parameter"]["Value"]
-    with urllib.request.urlopen(urllib.request.Request(f"{world.url}/_platform/vpcs/{vpc}", method="POST")) as answer:  # noqa: S310 - loopback
+    with urllib.request.urlopen(urllib.request.Request(f"{world.url}/_platform/vpcs/{vpc}", method="POST")) as answer:
         inside = str(json.loads(answer.read())["url"])
     attacker = session(world.url, "arn:aws:iam::444444444444:role/attacker-admin")
     drop = "exfiltration-drop-444444444444"
@@ -328,20 +326,19 @@ def test_an_archive_swapped_after_registration_is_refused_by_the_deployment(worl
     bucket policy TargetAccountsReadModels and the data key grant it) refuses a changed archive.
     The SageMaker execution role, which Studio notebooks use too, can still write the models bucket:
     this is what stops a swap from reaching staging or prod."""
-    import hashlib  # noqa: PLC0415
-    import json  # noqa: PLC0415
-    import urllib.request  # noqa: PLC0415
+    import hashlib
+    import urllib.request
 
-    from abalone_deploy.artifact import ArtifactError, verify_artifact  # noqa: PLC0415
-    from abalone_deploy.names import make_target  # noqa: PLC0415
-    from abalone_deploy.registry import describe_package  # noqa: PLC0415
+    from abalone_deploy.artifact import ArtifactError, verify_artifact
+    from abalone_deploy.names import make_target
+    from abalone_deploy.registry import describe_package
 
     dev = world.accounts["dev"]
     inspector = session(world.url, f"arn:aws:iam::{dev}:role/inspector")
     ssm = client(world.url, inspector, "ssm")
     vpc = ssm.get_parameter(Name="/mlops/dev/network/vpc-id")["Parameter"]["Value"]
     key_arn = ssm.get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
-    with urllib.request.urlopen(urllib.request.Request(f"{world.url}/_platform/vpcs/{vpc}", method="POST")) as answer:  # noqa: S310 - loopback
+    with urllib.request.urlopen(urllib.request.Request(f"{world.url}/_platform/vpcs/{vpc}", method="POST")) as answer:
         inside = str(json.loads(answer.read())["url"])
     bucket, key = f"mlops-dev-models-{dev}", f"{PROJECT}/security-suite/swap/model.tar.gz"
     archive = b"the archive the pipeline trained"

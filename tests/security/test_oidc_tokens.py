@@ -48,7 +48,7 @@ def _job(**job: Any) -> dict[str, Any]:
 def _token(world: World, **job: Any) -> str:
     body = json.dumps(_job(**job)).encode()
     request = urllib.request.Request(f"{world.url}/_platform/oidc/token", data=body, method="POST")
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - the loopback emulator
+    with urllib.request.urlopen(request) as response:
         return str(json.loads(response.read())["token"])
 
 

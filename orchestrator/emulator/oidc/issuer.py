@@ -135,7 +135,7 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
     try:
         claims = json.loads(extract_compact(token.encode()).payload)
-    except Exception as exc:  # noqa: BLE001 - whatever is wrong with it, it is not a token
+    except Exception as exc:
         raise Rejected("InvalidIdentityToken", NOT_VALIDATED) from exc
     if not isinstance(claims, dict):
         raise Rejected("InvalidIdentityToken", NOT_VALIDATED)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from abalone_build.contract import PlatformContract
 
 # The data: $ABALONE_CSV if set, otherwise the copy this code ships (data/abalone.csv beside tests/).

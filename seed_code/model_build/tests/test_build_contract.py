@@ -7,7 +7,6 @@ from typing import Any
 
 import boto3
 import pytest
-
 from abalone_build.contract import PARAMETER_NAMES, ContractError, PlatformContract, read_contract
 
 SeedContract = Callable[..., None]

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xgboost as xgb
-
 from abalone_build import evaluate
 from abalone_build.evaluate import EvaluationError
 
@@ -78,7 +77,7 @@ def test_an_archive_without_the_model_names_what_it_holds(tmp_path: Path) -> Non
 def test_a_file_that_is_no_model_is_reported_with_the_fix(tmp_path: Path) -> None:
     bogus = tmp_path / "xgboost-model"
     bogus.write_bytes(b"not a model")
-    with pytest.raises(EvaluationError, match="xgboost < 3.1"):
+    with pytest.raises(EvaluationError, match=r"xgboost < 3.1"):
         evaluate.load_booster(bogus)
 
 
@@ -88,7 +87,7 @@ def test_missing_inputs_fail_with_exit_code_2(tmp_path: Path, capsys: pytest.Cap
     )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
-    with pytest.raises(EvaluationError, match="holds neither model.tar.gz nor xgboost-model"):
+    with pytest.raises(EvaluationError, match=r"holds neither model.tar.gz nor xgboost-model"):
         evaluate.load_booster(tmp_path)
 
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import botocore.endpoint
 import pytest
-
 from abalone_build import hyperparameters, pipeline, scripts
 from abalone_build.contract import PlatformContract
 from abalone_build.pipeline import DefinitionError, OfflineBuildError, OfflinePipelineSession, PipelineSettings
@@ -404,7 +403,7 @@ def test_bad_settings_are_rejected(kwargs: dict[str, Any], message: str) -> None
 
 
 def test_images_come_from_the_sdk_and_an_unknown_region_is_a_definition_error() -> None:
-    with pytest.raises(DefinitionError, match="no SageMaker xgboost 1.7-1 image for region 'mars-north-1'"):
+    with pytest.raises(DefinitionError, match=r"no SageMaker xgboost 1.7-1 image for region 'mars-north-1'"):
         pipeline.xgboost_image_uri("mars-north-1")
     assert (
         pipeline.xgboost_image_uri("us-east-1")

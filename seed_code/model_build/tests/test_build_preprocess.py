@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from abalone_build import preprocess
 from abalone_build.preprocess import DataError
 

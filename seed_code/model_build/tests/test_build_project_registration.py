@@ -7,7 +7,6 @@ from typing import Any
 
 import boto3
 import pytest
-
 from abalone_build.contract import ContractError, PlatformContract
 from abalone_build.project_registration import ProjectRegistration, read_project_registration, with_project_roles
 

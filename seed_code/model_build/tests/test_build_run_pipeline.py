@@ -15,7 +15,6 @@ from typing import Any
 
 import boto3
 import pytest
-
 from abalone_build import run_pipeline, scripts
 from abalone_build.contract import PlatformContract
 from abalone_build.pipeline import PipelineSettings, build_definition

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xgboost as xgb
-
 from abalone_build import evaluate, hyperparameters, preprocess, train_local
 
 

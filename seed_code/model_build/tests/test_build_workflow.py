@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from abalone_build.pipeline import validate_project
 from abalone_build.run_pipeline import build_parser
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from deploy_world import ACCOUNTS, REGION, World, keeping_customer_metadata, shared_session, update_endpoint_shim
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from abalone_deploy import approval_event
 from abalone_deploy.deploy import deployed_package_arn
 from deploy_world import GOOD_ANSWER, World

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from abalone_deploy import approval_event
 from abalone_deploy.artifact import ArtifactError, verify_artifact
 from abalone_deploy.deploy import deployed_package_arn, run_deploy

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from abalone_deploy import deploy
-from abalone_deploy.deploy import PACKAGE_TAG, DeployError, deploy_package, deployed_package_arn, run_deploy
+from abalone_deploy.deploy import PACKAGE_TAG, DeployError, deployed_package_arn, run_deploy
 from abalone_deploy.names import UsageError
 from abalone_deploy.stage_contract import ContractError, read_stage_contract
 from deploy_world import ACCOUNTS, FAST, IMAGE, World, contract_values

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from abalone_deploy import endpoint_test
 from abalone_deploy.deploy import run_deploy
 from abalone_deploy.endpoint_test import (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from abalone_deploy.names import UsageError, make_target, parse_package_arn
 
 DEV = "111111111111"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from abalone_deploy.registry import RegistryError, approved_packages, describe_package, latest_approved
 from deploy_world import IMAGE, World
 

@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from abalone_deploy.approval_event import build_parser
 from abalone_deploy.names import make_target, parse_package_arn
 

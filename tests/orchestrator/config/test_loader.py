@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,7 +77,7 @@ def test_the_committed_dev_env_is_valid() -> None:
     ],
 )
 def test_field_errors_name_file_field_and_value(
-    envs_dir: Path, dev_config: dict, mutate, field: str, value: str
+    envs_dir: Path, dev_config: dict, mutate: Callable[[dict[str, Any]], None], field: str, value: str
 ) -> None:
     mutate(dev_config)
     problems = _problems(envs_dir, dev_config)
@@ -153,7 +155,7 @@ def test_invalid_yaml(envs_dir: Path) -> None:
 
 def test_unknown_env_lists_known_ones(envs_dir: Path, dev_config: dict) -> None:
     write_env(envs_dir, "dev", dev_config)
-    with pytest.raises(ConfigError, match="unknown environment 'qa'.*known environments: dev"):
+    with pytest.raises(ConfigError, match=r"unknown environment 'qa'.*known environments: dev"):
         load_env("qa", envs_dir)
 
 
@@ -178,8 +180,9 @@ def test_studio_users_need_a_persona_with_a_role(envs_dir: Path, dev_config: dic
 
 
 def _staging() -> dict:
-    from tests.conftest import REPO_ROOT  # noqa: PLC0415
-    import yaml  # noqa: PLC0415
+    import yaml
+
+    from tests.conftest import REPO_ROOT
 
     return yaml.safe_load((REPO_ROOT / "envs" / "staging" / "env.yaml").read_text(encoding="utf-8"))
 
@@ -219,7 +222,9 @@ def test_target_env_must_be_granted_by_its_source(envs_dir: Path, dev_config: di
         (lambda c: c.update(region="eu-central-1"), "region", "eu-central-1"),
     ],
 )
-def test_target_env_rules(envs_dir: Path, dev_config: dict, mutate, field: str, value: str) -> None:
+def test_target_env_rules(
+    envs_dir: Path, dev_config: dict, mutate: Callable[[dict[str, Any]], None], field: str, value: str
+) -> None:
     write_env(envs_dir, "dev", dev_config)
     staging = _staging()
     mutate(staging)

@@ -19,14 +19,14 @@ REGION = "eu-west-1"
 @contextmanager
 def serving() -> Iterator[str]:
     """The emulator's URL while it serves (MOTO_PORT names its port, as in the emulator process)."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: PLC0415
-    from moto.s3.models import FakeBucket  # noqa: PLC0415
-    from werkzeug.serving import make_server  # noqa: PLC0415
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.s3.models import FakeBucket
+    from werkzeug.serving import make_server
 
-    from orchestrator.emulator import extensions  # noqa: PLC0415
-    from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here  # noqa: PLC0415
-    from orchestrator.emulator.authorization.network import VpcAddresses  # noqa: PLC0415
-    from orchestrator.emulator.serialized import SerializedApp  # noqa: PLC0415
+    from orchestrator.emulator import extensions
+    from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here
+    from orchestrator.emulator.authorization.network import VpcAddresses
+    from orchestrator.emulator.serialized import SerializedApp
 
     extensions.register_all()
     stock_permission = FakeBucket.get_permission
@@ -60,7 +60,7 @@ def serving() -> Iterator[str]:
 
 
 def _reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()  # noqa: S310 - loopback
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
 
 
 def session(url: str, role_arn: str) -> boto3.Session:

@@ -93,7 +93,7 @@ def _code(call: Any) -> str:
 
 
 def _counts(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{url}/_platform/authorization") as response:  # noqa: S310 - the loopback emulator
+    with urllib.request.urlopen(f"{url}/_platform/authorization") as response:
         return dict(json.loads(response.read()))
 
 
@@ -326,7 +326,7 @@ def test_the_log_names_each_denial(emulator: Emulator, world: dict[str, Any]) ->
 
 def _inside(url: str, vpc_id: str) -> str:
     request = urllib.request.Request(f"{url}/_platform/vpcs/{vpc_id}", method="POST")
-    with urllib.request.urlopen(request) as response:  # noqa: S310 - the loopback emulator
+    with urllib.request.urlopen(request) as response:
         return str(json.loads(response.read())["url"])
 
 
@@ -396,7 +396,7 @@ def test_a_caller_inside_a_vpc_goes_through_its_endpoints_and_their_policies(
         )
         request = urllib.request.Request(f"{emulator.url}/_platform/vpcs/vpc-missing", method="POST")
         with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(request)  # noqa: S310 - the loopback emulator
+            urllib.request.urlopen(request)
     finally:
         admin("s3").delete_bucket_policy(Bucket=BUCKET)
 

@@ -119,7 +119,7 @@ def test_unconditional_deny_still_denies() -> None:
         ],
     )
     s3.put_object(Bucket="data-bucket", Key="k", Body=b"x")
-    with pytest.raises(s3.exceptions.ClientError, match="403|AccessDenied|Forbidden"):
+    with pytest.raises(s3.exceptions.ClientError, match=r"403|AccessDenied|Forbidden"):
         s3.get_object(Bucket="data-bucket", Key="k")
 
 
@@ -143,7 +143,7 @@ def test_negated_condition_on_absent_key_denies() -> None:
         ],
     )
     s3.put_object(Bucket="data-bucket", Key="k", Body=b"x")
-    with pytest.raises(s3.exceptions.ClientError, match="403|AccessDenied|Forbidden"):
+    with pytest.raises(s3.exceptions.ClientError, match=r"403|AccessDenied|Forbidden"):
         s3.get_object(Bucket="data-bucket", Key="k")
 
 

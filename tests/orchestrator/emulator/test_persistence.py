@@ -52,7 +52,7 @@ def test_resources_survive_save_and_load(tmp_path: Path) -> None:
 def test_the_owner_of_each_bucket_survives_save_and_load(tmp_path: Path) -> None:
     # Another account's bucket is found through the owner record (moto keeps it beside the backends):
     # without it, a loaded emulator served no bucket of another account, and no bucket's policy.
-    from moto.s3.models import s3_backends  # noqa: PLC0415
+    from moto.s3.models import s3_backends
 
     state = tmp_path / "state.pickle"
     with mock_aws():

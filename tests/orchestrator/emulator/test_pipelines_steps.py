@@ -127,7 +127,7 @@ def test_bad_hyperparameters_and_channels_are_client_errors(
 
 def test_only_the_built_in_xgboost_image_is_trained() -> None:
     training.check_image({"AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"}})
-    with pytest.raises(StepFailed, match="only the built-in XGBoost algorithm .*/my-own-algorithm:1 is not run"):
+    with pytest.raises(StepFailed, match=r"only the built-in XGBoost algorithm .*/my-own-algorithm:1 is not run"):
         training.check_image(
             {
                 "AlgorithmSpecification": {
@@ -315,7 +315,7 @@ def test_a_training_job_writes_its_model_archive_and_metrics(emulator: dict[str,
 def test_sagemaker_uses_only_roles_that_trust_it(emulator: dict[str, Any]) -> None:
     with pytest.raises(
         service.Refused,
-        match="AccessDenied: SageMaker cannot assume the role .*not-for-sagemaker.*does not allow sagemaker.amazonaws.com",
+        match=r"AccessDenied: SageMaker cannot assume the role .*not-for-sagemaker.*does not allow sagemaker.amazonaws.com",
     ):
         service.assume(emulator["roles"]["not-for-sagemaker"], JOB_ARN, REGION)
     other_account = JOB_ARN.replace(ACCOUNT, "222222222222")

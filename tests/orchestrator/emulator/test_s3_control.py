@@ -22,8 +22,8 @@ from tests.orchestrator.emulator.test_emulator_authorization import (
     _counts,
     _credentials,
     _role,
-    emulator,
-)  # noqa: F401
+    emulator,  # noqa: F401 (the fixture)
+)
 
 REGION = "eu-west-1"
 ACCOUNT, OTHER = "444444444444", "555555555555"
@@ -50,7 +50,7 @@ def _public(bucket: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def accounts(emulator: Emulator) -> dict[str, Any]:  # noqa: F811 - the imported fixture
+def accounts(emulator: Emulator) -> dict[str, Any]:
     admin = _admin(emulator.url, ACCOUNT)
     admin("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     operator = _role(

@@ -126,7 +126,7 @@ def test_the_gate_stops_the_apply_of_a_plan_with_failed_checks(
         assert "CKV_AWS_18 module.stack.aws_s3_bucket.open" in outcome.error and report_.exit_code() == 1
 
 
-class _nothing:
+class _nothing:  # noqa: N801 - reads like the value it stands for
     def __enter__(self) -> None:
         return None
 

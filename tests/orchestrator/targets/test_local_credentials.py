@@ -4,15 +4,15 @@ credentials kept per (environment, duty) until they are about to expire."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from orchestrator.config import load_env
-from orchestrator.emulator.oidc.github import Job, subject, job_claims
-from orchestrator.targets.base import Duty
+from orchestrator.emulator.oidc.github import Job, job_claims, subject
 from orchestrator.targets import local_credentials
+from orchestrator.targets.base import Duty
 from orchestrator.targets.local_credentials import (
     RENEW_BEFORE_SECONDS,
     Credentials,
@@ -54,7 +54,7 @@ class FakeSts:
 
     def _answer(self, role: str) -> dict[str, Any]:
         n = len(self.calls)
-        expires = datetime.fromtimestamp(time.time() + 3600, tz=timezone.utc)
+        expires = datetime.fromtimestamp(time.time() + 3600, tz=UTC)
         return {
             "Credentials": {
                 "AccessKeyId": f"ASIA{n}",
@@ -64,13 +64,13 @@ class FakeSts:
             }
         }
 
-    def assume_role(self, RoleArn: str, RoleSessionName: str, DurationSeconds: int) -> dict[str, Any]:  # noqa: N803 - boto3's names
+    def assume_role(self, RoleArn: str, RoleSessionName: str, DurationSeconds: int) -> dict[str, Any]:
         self.calls.append(("AssumeRole", RoleArn))
         return self._answer(RoleArn)
 
     def assume_role_with_web_identity(
         self, RoleArn: str, RoleSessionName: str, WebIdentityToken: str, DurationSeconds: int
-    ) -> dict[str, Any]:  # noqa: N803
+    ) -> dict[str, Any]:
         assert WebIdentityToken == "token-of-the-issuer"
         self.calls.append(("AssumeRoleWithWebIdentity", RoleArn))
         return self._answer(RoleArn)

@@ -4,7 +4,7 @@ serial, never deleted, and explained in the run report."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -79,7 +79,7 @@ def test_over_a_newer_serial_it_is_refused_as_a_roll_back() -> None:
 def test_a_pushed_file_is_kept_beside_under_a_new_name(tmp_path: Path) -> None:
     path = tmp_path / "errored.tfstate"
     path.write_text(_state())
-    aside = set_aside(path, datetime(2026, 12, 6, 10, 5, 3, tzinfo=timezone.utc))
+    aside = set_aside(path, datetime(2026, 12, 6, 10, 5, 3, tzinfo=UTC))
     assert aside.name == "errored.tfstate.pushed-20261206T100503Z"
     assert not path.exists() and aside.read_text() == _state()
 
@@ -104,7 +104,7 @@ def test_the_question_names_the_file_and_its_state_and_a_missing_file_is_bad_inp
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path))
-    with pytest.raises(ConfigError, match="errored.tfstate does not exist.*nothing was run"):
+    with pytest.raises(ConfigError, match=r"errored.tfstate does not exist.*nothing was run"):
         recovery_question("local", "staging", "hosting")
     path = tmp_path / "local" / "staging" / "hosting" / "errored.tfstate"
     path.parent.mkdir(parents=True)

@@ -126,7 +126,7 @@ def test_sigint_is_forwarded_once_and_terraform_finishes(tmp_path: Path) -> None
 
 
 def test_terraform_runs_with_a_lighter_go_gc_unless_the_caller_set_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orchestrator.terraform.runner import go_runtime_settings  # noqa: PLC0415
+    from orchestrator.terraform.runner import go_runtime_settings
 
     monkeypatch.delenv("GOGC", raising=False)
     assert go_runtime_settings() == {"GOGC": "400"}

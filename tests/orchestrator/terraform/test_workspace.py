@@ -97,14 +97,14 @@ def test_a_working_root_is_used_by_one_run_at_a_time() -> None:
 
 def test_parallel_stacks_take_turns_at_terraform_init(monkeypatch: pytest.MonkeyPatch) -> None:
     """The plugin cache is not safe for concurrent `terraform init`: an engine's inits never overlap."""
-    import threading  # noqa: PLC0415
-    import time  # noqa: PLC0415
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
 
-    from orchestrator.engine import Engine  # noqa: PLC0415
-    from orchestrator.progress import Progress  # noqa: PLC0415
-    from orchestrator.settings import load_settings  # noqa: PLC0415
-    from orchestrator.terraform.runner import TerraformResult  # noqa: PLC0415
+    from orchestrator.engine import Engine
+    from orchestrator.progress import Progress
+    from orchestrator.settings import load_settings
+    from orchestrator.terraform.runner import TerraformResult
 
     engine = Engine(FakeTarget(), load_settings(), Progress())
     inside, most, guard = 0, 0, threading.Lock()

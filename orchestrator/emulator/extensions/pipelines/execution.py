@@ -65,7 +65,7 @@ def _property_file_reader(session: RoleSession, definition: Definition, scope: S
         uri = f"{str(output).rstrip('/')}/{spec['FilePath']}"
         try:
             read[(step_name, file_name)] = json.loads(read_object(session.client("s3"), uri))
-        except Exception as exc:  # noqa: BLE001 - a refused read, a missing or malformed file: the step that reads it fails
+        except Exception as exc:
             raise ExpressionError(
                 f"property file {file_name} of step {step_name} ({uri}) cannot be read: {reason(exc)}"
             ) from exc

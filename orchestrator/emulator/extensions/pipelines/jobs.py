@@ -20,7 +20,6 @@ from orchestrator.emulator.extensions.pipelines import sandbox
 from orchestrator.emulator.extensions.pipelines.data import DataError
 from orchestrator.emulator.extensions.pipelines.service import Refused, RoleSession, assume, reason, where_the_job_runs
 
-
 DEFAULT_MAX_RUNTIME = 24 * 3600
 
 

@@ -123,14 +123,14 @@ def vpc_of(account: str, region: str, subnet_ids: list[str]) -> str | None:
     for subnet_id in subnet_ids:
         try:
             return str(backend.get_subnet(subnet_id).vpc_id)
-        except Exception:  # noqa: BLE001 - an unknown subnet: the next one
+        except Exception:  # noqa: BLE001, S112 - an unknown subnet: the next one
             continue
     return None
 
 
 def vpc_url(vpc_id: str) -> str:
     """The address that stands for inside the VPC (network.py)."""
-    request = urllib.request.Request(f"{emulator_url()}/_platform/vpcs/{vpc_id}", method="POST")
+    request = urllib.request.Request(f"{emulator_url()}/_platform/vpcs/{vpc_id}", method="POST")  # noqa: S310 - the loopback emulator
     with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the loopback emulator
         return str(json.loads(answer.read())["url"])
 

@@ -12,6 +12,7 @@ Any other type fails with a FailureReason naming it.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from orchestrator.emulator.extensions.pipelines import processing, training
 from orchestrator.emulator.extensions.pipelines.definition import Step
 from orchestrator.emulator.extensions.pipelines.expressions import ExpressionError, Scope, conditions_hold, evaluate

@@ -69,7 +69,7 @@ def _booster_from_archive(archive: Path) -> xgb.Booster:
             if member is None:
                 raise EvaluationError(f"{archive} holds no {MODEL_FILE} (it holds: {', '.join(names) or 'nothing'})")
             handle = tar.extractfile(member)
-            assert handle is not None  # a regular file member always has content
+            assert handle is not None  # noqa: S101 - a regular file member always has content
             data = bytearray(handle.read())
     except tarfile.TarError as error:
         raise EvaluationError(f"{archive} is not a readable tar archive: {error}") from None

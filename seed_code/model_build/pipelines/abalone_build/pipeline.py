@@ -227,7 +227,9 @@ class OfflinePipelineSession(PipelineSession):
 
     def __init__(self, region: str) -> None:
         boto_session = boto3.Session(
-            region_name=region, aws_access_key_id="offline-build", aws_secret_access_key="offline-build"
+            region_name=region,
+            aws_access_key_id="offline-build",
+            aws_secret_access_key="offline-build",  # noqa: S106 - no secret: requests are refused before sending
         )
         boto_session.events.register("before-send", _refuse_request)
         super().__init__(boto_session=boto_session, sagemaker_config=TELEMETRY_OFF)

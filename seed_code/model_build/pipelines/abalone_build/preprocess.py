@@ -37,8 +37,8 @@ MEASUREMENT_COLUMNS = (
 )
 TARGET_COLUMN = "Rings"
 SEX_CATEGORIES = ("F", "I", "M")
-RAW_COLUMNS = ("Sex",) + MEASUREMENT_COLUMNS + (TARGET_COLUMN,)
-OUTPUT_COLUMNS = (TARGET_COLUMN,) + MEASUREMENT_COLUMNS + tuple("Sex_" + s for s in SEX_CATEGORIES)
+RAW_COLUMNS = ("Sex", *MEASUREMENT_COLUMNS, TARGET_COLUMN)
+OUTPUT_COLUMNS = (TARGET_COLUMN, *MEASUREMENT_COLUMNS, *tuple("Sex_" + s for s in SEX_CATEGORIES))
 SPLITS = ("train", "validation", "test")
 
 PROCESSING_INPUT = Path("/opt/ml/processing/input")
@@ -124,7 +124,7 @@ def _encode_row(path: Path, line_number: int, row: Sequence[str]) -> list[float]
         raise DataError(f"{path}:{line_number}: not a number in {row[1:]} ({error})") from None
     target = numbers[-1]
     one_hot = [1.0 if sex == category else 0.0 for category in SEX_CATEGORIES]
-    return [target] + numbers[:-1] + one_hot
+    return [target, *numbers[:-1], *one_hot]
 
 
 def split_rows(

@@ -22,7 +22,7 @@ from abalone_deploy.stage_contract import ContractError
 if TYPE_CHECKING:
     from abalone_deploy.deploy import DeploySettings
 
-__all__ = ["Clients", "default_clients", "parser", "add_target_arguments", "add_deploy_arguments", "run"]
+__all__ = ["Clients", "add_deploy_arguments", "add_target_arguments", "default_clients", "parser", "run"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -62,7 +62,7 @@ def target_from_args(args: argparse.Namespace) -> Target:
 
 def settings_from_args(args: argparse.Namespace) -> DeploySettings:
     # Imported here: deploy imports this module.
-    from abalone_deploy.deploy import DeploySettings
+    from abalone_deploy.deploy import DeploySettings  # noqa: PLC0415
 
     if not args.instance_type.startswith("ml."):
         raise UsageError(
