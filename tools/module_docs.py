@@ -2,7 +2,7 @@
 
     .venv/bin/python tools/module_docs.py                # rewrite the tables of every modules/*/README.md
     .venv/bin/python tools/module_docs.py --check        # exit 1 naming each README whose tables are stale
-    .venv/bin/python tools/module_docs.py modules/kms    # only the modules named
+    .venv/bin/python tools/module_docs.py modules/kms    # only the modules named (or their files)
 
 A table lives between `<!-- begin inputs ... -->` and `<!-- end inputs -->` (and the same with
 `outputs`); the rest of the README is the author's. The Terraform is read with python-hcl2 (as
@@ -210,20 +210,24 @@ def _rows(table: str) -> dict[str, str]:
 
 
 def modules(arguments: Sequence[str]) -> list[Path]:
+    """The module directories named (a file names its directory: what a pre-commit hook passes), or all."""
     if arguments:
-        return [Path(argument) for argument in arguments]
+        named = (Path(argument) for argument in arguments)
+        return list(dict.fromkeys(path.parent if path.is_file() else path for path in named))
     return sorted(readme.parent for readme in (REPO_ROOT / "modules").glob("*/README.md"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 naming each stale README")
-    parser.add_argument("modules", nargs="*", help="module directories (default: every modules/* with a README.md)")
+    parser.add_argument(
+        "modules", nargs="*", help="module directories or files in them (default: every modules/* with a README.md)"
+    )
     args = parser.parse_args(argv)
     stale = unmarked = 0
     for module in modules(args.modules):
         readme = module / "README.md"
-        text = readme.read_text(encoding="utf-8")
+        text = readme.read_text(encoding="utf-8") if readme.exists() else ""
         rendered, problems = render(module, text)
         if not problems:
             continue
