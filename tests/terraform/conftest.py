@@ -24,7 +24,11 @@ TESTED_ROOTS = [
 
 @pytest.fixture(scope="session")
 def tf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    work = tmp_path_factory.mktemp("tf")
+    return terraform_env(tmp_path_factory.mktemp("tf"))
+
+
+def terraform_env(work: Path) -> dict[str, str]:
+    """Terraform's environment for the tests and the pre-commit hook: the project's CLI config (provider mirror)."""
     config = write_cli_config(load_settings(), work)
     return {
         **os.environ,
@@ -39,6 +43,13 @@ def terraform(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 60
     return subprocess.run(
         [terraform_binary(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+def init_and_validate(root: Path, env: dict[str, str], data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`terraform init -backend=false`, then `terraform validate` of one root: the failed init, else validate."""
+    env = {**env, "TF_DATA_DIR": str(data_dir)}
+    init = terraform(["init", "-backend=false", "-input=false", "-no-color"], root, env)
+    return init if init.returncode != 0 else terraform(["validate", "-no-color"], root, env)
 
 
 def label(path: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.terraform.conftest import MODULE_ROOTS, TESTED_ROOTS, label, terraform
+from tests.terraform.conftest import MODULE_ROOTS, TESTED_ROOTS, init_and_validate, label, terraform
 
 REQUIRED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 
@@ -19,9 +19,7 @@ REQUIRED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "READM
 @pytest.mark.parametrize("root", TESTED_ROOTS, ids=label)
 def test_validate_and_terraform_test(root: Path, tf_env: dict[str, str], tmp_path: Path) -> None:
     env = {**tf_env, "TF_DATA_DIR": str(tmp_path / ".terraform")}
-    init = terraform(["init", "-backend=false", "-input=false", "-no-color"], root, env)
-    assert init.returncode == 0, init.stdout + init.stderr
-    validate = terraform(["validate", "-no-color"], root, env)
+    validate = init_and_validate(root, tf_env, tmp_path / ".terraform")
     assert validate.returncode == 0, validate.stdout + validate.stderr
     if not list(root.glob("tests/*.tftest.hcl")):
         pytest.fail(f"{label(root)} has no tests/*.tftest.hcl")
