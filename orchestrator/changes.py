@@ -56,14 +56,14 @@ def _strings(value: object) -> Iterable[str]:
 @cache
 def footprint(directory: Path, root: Path = paths.REPO_ROOT) -> frozenset[str]:
     """Repository-relative directories a Terraform root or module is built from (itself included)."""
-    import hcl2  # noqa: PLC0415
+    from hcl2.api import loads  # noqa: PLC0415
 
     found = {_relative(directory, root)}
     for tf_file in sorted(directory.glob("*.tf")):
         text = tf_file.read_text(encoding="utf-8")
         if not _WORTH_PARSING.search(text):  # no module block and no ${path.module}: nothing to follow
             continue
-        document = hcl2.loads(text)
+        document = loads(text)
         for block in document.get("module", []):
             for module in block.values():
                 source = module.get("source", "")

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -370,7 +371,7 @@ def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvC
                 leftover,
                 target.client(env, "efs"),
                 target.client(env, "ec2"),
-                lambda text, n=name: progress.say(f"{n}/studio", text),
+                _studio_say(progress, name),
             )
     print(f"removed what {len(remaining)} environment(s) had left behind; run destroy again")
     return EXIT_OK
@@ -403,9 +404,16 @@ def _emulator_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _studio_say(progress: Progress, env_name: str) -> Callable[[str], None]:
+    def say(text: str) -> None:
+        progress.say(f"{env_name}/studio", text)
+
+    return say
+
+
 def _policy_gate(args: argparse.Namespace) -> bool:
     chosen = getattr(args, "policy_gate", None)
-    return args.target == "aws" if chosen is None else chosen == "on"
+    return bool(args.target == "aws" if chosen is None else chosen == "on")
 
 
 def _saved_plans(

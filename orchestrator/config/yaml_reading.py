@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.error import Mark
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node
 
@@ -21,31 +22,36 @@ from orchestrator.errors import ConfigError, quoted
 MAX_FILE_BYTES = 1_000_000
 
 
+def _mark(mark: object) -> Mark | None:
+    """The position of an event: SafeLoader's pure-Python parser marks it with a yaml Mark."""
+    return mark if isinstance(mark, Mark) else None
+
+
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases, anchors and duplicate keys at every mapping level."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the PyYAML stubs
         if isinstance(event, AliasEvent):
             raise yaml.MarkedYAMLError(
                 None,
                 None,
                 f"alias *{quoted(event.anchor)} is not allowed (anchors and aliases are refused)",
-                event.start_mark,
+                _mark(event.start_mark),
             )
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
             raise yaml.MarkedYAMLError(
                 None,
                 None,
                 f"anchor &{quoted(event.anchor)} is not allowed (anchors and aliases are refused)",
-                event.start_mark,
+                _mark(event.start_mark),
             )
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[object, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.MarkedYAMLError(
                     None, None, f"a mapping key must be a plain value, not {type(key).__name__}", key_node.start_mark

@@ -84,7 +84,8 @@ def emulator_available() -> tuple[bool, str]:
 def is_responding(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/moto-api/reset-auth", timeout=timeout) as response:  # noqa: S310
-            return response.status < 500
+            status: int = response.status
+            return status < 500
     except urllib.error.HTTPError as exc:
         return exc.code < 500
     except (urllib.error.URLError, OSError):
@@ -144,15 +145,17 @@ def write_handle(emulator: Emulator, path: Path) -> None:
 def read_handle(path: Path) -> dict[str, object] | None:
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    handle: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return handle
 
 
 def stop_by_handle(path: Path) -> bool:
     handle = read_handle(path)
-    if not handle or not handle.get("pid"):
+    pid = handle.get("pid") if handle else None
+    if not isinstance(pid, int) or not pid:
         return False
     try:
-        os.kill(int(handle["pid"]), signal.SIGTERM)  # type: ignore[arg-type]
+        os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         pass
     path.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ _REPO = r"repo:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"
 _BRANCH = r"ref:refs/heads/[A-Za-z0-9_./-]+"
 PINNED_SUB = re.compile(rf"^{_REPO}:(environment:[A-Za-z0-9_.-]+|pull_request|{_BRANCH})(:{_BRANCH})?$")
 PULL_REQUEST_SUB = re.compile(rf"^{_REPO}:pull_request:ref:refs/pull/\*/merge$")
-POLICY_ATTRIBUTES = {
+POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "aws_iam_policy": ("policy",),
     "aws_iam_role_policy": ("policy",),
     "aws_iam_role": ("assume_role_policy",),
@@ -117,7 +117,11 @@ def _check_trust(address: str, statements: list[dict[str, Any]]) -> Iterator[Fin
 def lint_plan(plan: dict[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
     for resource in plan_resources(plan):
-        kind, values, address = resource.get("type"), resource.get("values") or {}, resource.get("address", "?")
+        kind, values, address = (
+            str(resource.get("type", "")),
+            resource.get("values") or {},
+            resource.get("address", "?"),
+        )
         for attribute in POLICY_ATTRIBUTES.get(kind, ()):
             statements = _statements(values.get(attribute) or "")
             if kind == "aws_iam_role":

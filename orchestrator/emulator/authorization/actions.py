@@ -550,12 +550,12 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
     if call.operation == "ListModelPackages":
         group = call.params.get("ModelPackageGroupName")
         if isinstance(group, str):
-            resource = (
+            group_arn = (
                 group
                 if group.startswith("arn:")
                 else _arn(where, "sagemaker", call.region, f"model-package-group/{group.lower()}")
             )
-            return [Check(action, resource)]
+            return [Check(action, group_arn)]
         return [Check(action, "*")]
     resource = _sagemaker_resource(call, where)
     if resource is None:

@@ -40,13 +40,14 @@ def read_body(environ: dict[str, Any]) -> bytes:
     if stream is None:
         return b""
     if environ.get("wsgi.input_terminated"):
-        body = stream.read()
+        body: bytes = stream.read()
     else:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        chunks, remaining = [], length
+        chunks: list[bytes] = []
+        remaining = length
         while remaining > 0:
             chunk = stream.read(min(remaining, 1 << 16))
             if not chunk:

@@ -103,7 +103,8 @@ def _assumed_role(access_key: str) -> Any | None:
 def _document(text: Any) -> dict[str, Any]:
     if isinstance(text, dict):
         return text
-    return json.loads(unquote(text) if isinstance(text, str) and text.startswith("%7B") else text)
+    document: dict[str, Any] = json.loads(unquote(text) if isinstance(text, str) and text.startswith("%7B") else text)
+    return document
 
 
 def _role_tags(role: Any) -> dict[str, str]:

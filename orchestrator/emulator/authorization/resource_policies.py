@@ -148,10 +148,9 @@ def _role_trust(arn: str, account: str, partition: str) -> ResourcePolicy | None
 
 def role_exists(arn: str) -> bool:
     match = _ARN.match(arn)
-    return (
-        bool(match and match.group("account"))
-        and _role_trust(arn, match.group("account"), match.group("partition")) is not None
-    )
+    if match is None or not match.group("account"):
+        return False
+    return _role_trust(arn, match.group("account"), match.group("partition")) is not None
 
 
 def _model_package_group_policy(resource: str, account: str, region: str) -> ResourcePolicy | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 
 def _secrets_backend(account_id: str, region_name: str) -> Any:
-    from moto.secretsmanager import secretsmanager_backends  # noqa: PLC0415
+    from moto.secretsmanager.models import secretsmanager_backends  # noqa: PLC0415
 
     return secretsmanager_backends[account_id][region_name]
 

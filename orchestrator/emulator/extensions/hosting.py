@@ -49,15 +49,15 @@ def endpoints_can_be_updated() -> None:
         config = self.describe_endpoint_config(endpoint_config_name)
         endpoint.endpoint_config_name = config["EndpointConfigName"]
         endpoint.production_variants = endpoint._process_production_variants(config["ProductionVariants"])
-        endpoint.data_capture_config = config.get("DataCaptureConfig")
+        endpoint.data_capture_config = config.get("DataCaptureConfig") or {}
         endpoint.endpoint_status = "InService"
         endpoint.last_modified_time = utcnow()
         return str(endpoint.arn)
 
     def update_endpoint_response(self: SageMakerResponse) -> Any:
-        arn = self.sagemaker_backend.update_endpoint(
+        arn = self.sagemaker_backend.update_endpoint(  # type: ignore[attr-defined]
             self._get_param("EndpointName"), self._get_param("EndpointConfigName")
-        )  # type: ignore[attr-defined]
+        )
         return ActionResult({"EndpointArn": arn})
 
     SageMakerModelBackend.update_endpoint = update_endpoint  # type: ignore[attr-defined]

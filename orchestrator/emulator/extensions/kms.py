@@ -24,7 +24,7 @@ def kms_rotation_period_is_kept() -> None:
                 f"1 validation error detected: Value '{period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560"
             )
         self.kms_backend.enable_key_rotation(key_id)
-        key = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]
+        key: Any = self.kms_backend.keys[self.kms_backend.get_key_id(key_id)]  # moto's Key has no rotation period
         key.rotation_period_in_days = period
         return json.dumps(None)
 

@@ -229,7 +229,9 @@ def _calls_for(
         return [("s3", "PutBucketPolicy", {"Bucket": properties.get("Bucket", "")})]
     if resource_type == "AWS::SageMaker::ModelPackageGroup":
         group = {"ModelPackageGroupName": name}
-        calls = [("sagemaker", "CreateModelPackageGroup", group | {"Tags": properties.get("Tags") or []})]
+        calls: list[tuple[str, str, dict[str, Any]]] = [
+            ("sagemaker", "CreateModelPackageGroup", group | {"Tags": properties.get("Tags") or []})
+        ]
         if properties.get("ModelPackageGroupPolicy"):
             calls.append(("sagemaker", "PutModelPackageGroupPolicy", group))
         return calls
@@ -364,7 +366,7 @@ def model_package_groups_and_bucket_policies_in_cloudformation() -> None:
         _configure_bucket(bucket, cloudformation_json.get("Properties") or {})
         return bucket
 
-    FakeBucket.create_from_cloudformation_json = classmethod(create_bucket)  # type: ignore[assignment,method-assign]
+    FakeBucket.create_from_cloudformation_json = classmethod(create_bucket)  # type: ignore[arg-type,assignment,method-assign]
     _cloudformation_models()
 
 
@@ -390,7 +392,7 @@ def _define_models() -> None:
         return
     from moto.core.common_models import CloudFormationModel  # noqa: PLC0415
 
-    class ModelPackageGroupResource(CloudFormationModel):  # type: ignore[misc]
+    class ModelPackageGroupResource(CloudFormationModel):
         @staticmethod
         def cloudformation_type() -> str:
             return "AWS::SageMaker::ModelPackageGroup"
@@ -411,9 +413,9 @@ def _define_models() -> None:
         ) -> None:
             from moto.sagemaker.models import sagemaker_backends  # noqa: PLC0415
 
-            sagemaker_backends[account_id][region_name].delete_model_package_group(resource_name)
+            sagemaker_backends[account_id][region_name].delete_model_package_group(resource_name)  # type: ignore[attr-defined]
 
-    class BucketPolicyResource(CloudFormationModel):  # type: ignore[misc]
+    class BucketPolicyResource(CloudFormationModel):
         @staticmethod
         def cloudformation_type() -> str:
             return "AWS::S3::BucketPolicy"
@@ -470,7 +472,7 @@ class _GroupHandle:
     def delete(self, account_id: str, region_name: str) -> None:
         from moto.sagemaker.models import sagemaker_backends  # noqa: PLC0415
 
-        sagemaker_backends[account_id][region_name].delete_model_package_group(self.physical_resource_id)
+        sagemaker_backends[account_id][region_name].delete_model_package_group(self.physical_resource_id)  # type: ignore[attr-defined]
 
 
 class _BucketPolicyHandle:

@@ -14,7 +14,8 @@ def s3_logging_target_accepts_any_policy_shape() -> None:
     both ordinary in hardened bucket policies (TLS-only denies). This check accepts every valid
     policy shape and keeps moto's rule: an Allow of s3:PutObject for logging.s3.amazonaws.com on the
     target bucket (optionally under the target prefix)."""
-    from moto.s3.models import LOGGING_SERVICE_PRINCIPAL, FakeBucket  # noqa: PLC0415
+    from moto.s3.models import FakeBucket  # noqa: PLC0415
+    from moto.s3.utils import LOGGING_SERVICE_PRINCIPAL  # noqa: PLC0415
 
     def log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
         if not target_bucket.policy:

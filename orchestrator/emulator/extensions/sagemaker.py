@@ -250,7 +250,7 @@ def domain_ids_urls_and_home_efs_follow_aws() -> None:
         from moto.core.responses import ActionResult  # noqa: PLC0415
 
         backend = self.sagemaker_backend
-        domain = Domain(
+        domain: Any = Domain(  # the fields below are ones moto's Domain does not declare
             domain_name=self._get_param("DomainName"),
             auth_mode=self._get_param("AuthMode"),
             default_user_settings=self._get_param("DefaultUserSettings"),

@@ -103,9 +103,9 @@ def assume(role_arn: str, source_arn: str, region: str) -> RoleSession:
         region_name=region,
         role_session_name=SESSION_NAME,
         role_arn=role_arn,
-        policy=None,
+        policy=None,  # type: ignore[arg-type]  # moto annotates str; AssumeRole takes no policy here
         duration=3600,
-        external_id=None,
+        external_id=None,  # type: ignore[arg-type]  # as policy
     )
     credentials = {
         "aws_access_key_id": assumed.access_key_id,

@@ -194,10 +194,12 @@ def train(root: Path) -> Any:
 def _round_log_class() -> type:
     import xgboost  # noqa: PLC0415
 
-    class RoundLog(xgboost.callback.TrainingCallback):  # type: ignore[misc]
+    class RoundLog(xgboost.callback.TrainingCallback):
         """One line per round, as the container logs it (CloudWatch shows tabs as #011)."""
 
-        def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, dict[str, list[float]]]) -> bool:
+        def after_iteration(
+            self, model: Any, epoch: int, evals_log: xgboost.callback.TrainingCallback.EvalsLog
+        ) -> bool:
             values = [
                 f"{channel}-{metric}:{history[-1]:.5f}"
                 for channel, metrics in evals_log.items()

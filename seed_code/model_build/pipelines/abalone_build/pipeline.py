@@ -41,6 +41,7 @@ from sagemaker.network import NetworkConfig
 from sagemaker.processing import ProcessingInput, ProcessingOutput, ScriptProcessor
 from sagemaker.workflow.condition_step import ConditionStep
 from sagemaker.workflow.conditions import ConditionLessThanOrEqualTo
+from sagemaker.workflow.entities import PipelineVariable
 from sagemaker.workflow.execution_variables import ExecutionVariables
 from sagemaker.workflow.fail_step import FailStep
 from sagemaker.workflow.functions import Join, JsonGet
@@ -361,6 +362,7 @@ def _processing_output_uri(step: ProcessingStep, output: str) -> Any:
 
 def train_step(build: _Build, preprocess: ProcessingStep) -> TrainingStep:
     """The built-in XGBoost algorithm (no script to ship), on the preprocess step's splits."""
+    settings: dict[str, str | PipelineVariable] = {**hyperparameters.as_sagemaker_hyperparameters()}
     estimator = Estimator(
         image_uri=xgboost_image_uri(build.contract.region),
         instance_type=build.parameters.training_instance_type,
@@ -368,7 +370,7 @@ def train_step(build: _Build, preprocess: ProcessingStep) -> TrainingStep:
         volume_size=VOLUME_SIZE_GB,
         max_run=MAX_RUNTIME_SECONDS,
         output_path=build.run_prefix(build.contract.models_bucket, "train"),
-        hyperparameters=hyperparameters.as_sagemaker_hyperparameters(),
+        hyperparameters=settings,
         # No Debugger or Profiler: they would add their own S3 outputs and rule jobs.
         debugger_hook_config=False,
         disable_profiler=True,
@@ -483,7 +485,10 @@ def condition_step(build: _Build, train: TrainingStep, evaluate: ProcessingStep,
     return ConditionStep(
         name=STEP_CHECK,
         description=f"Register only if {MSE_JSON_PATH} <= MseThreshold.",
-        conditions=[ConditionLessThanOrEqualTo(left=mse, right=threshold)],
+        conditions=[
+            # JsonGet is a documented condition operand; the SDK's annotation of `left` omits it.
+            ConditionLessThanOrEqualTo(left=mse, right=threshold)  # type: ignore[arg-type]
+        ],
         if_steps=[register_step(build, train, evaluate, report)],
         else_steps=[fail_step(mse, threshold)],
     )

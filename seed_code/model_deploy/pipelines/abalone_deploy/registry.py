@@ -105,7 +105,8 @@ def _missing(error: ClientError) -> bool:
 
 def _describe_model_package(registry: Any, target: Target, arn: str, missing_ok: bool = False) -> dict[str, Any] | None:
     try:
-        return registry.describe_model_package(ModelPackageName=arn)
+        described: dict[str, Any] = registry.describe_model_package(ModelPackageName=arn)
+        return described
     except (ClientError, BotoCoreError) as error:
         if missing_ok and isinstance(error, ClientError) and _missing(error):
             return None
