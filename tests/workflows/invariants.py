@@ -333,7 +333,10 @@ def _all_jobs(workflows: Workflows) -> Iterator[tuple[str, str, dict[str, Any]]]
 
 
 def pull_request_applies(workflows: Workflows) -> list[str]:
-    """No apply or destroy is reachable from a pull request, and pull_request_target is never used."""
+    """No apply or destroy is reachable from a pull request, and pull_request_target is never used.
+
+    zizmor's `dangerous-triggers` (tests/gates/test_linters.py) also reports pull_request_target;
+    which jobs can apply is the platform's own rule."""
     violations = [
         f"{name}: uses pull_request_target (runs with a write token and secrets on untrusted code)"
         for name, workflow in workflows.items()
@@ -416,7 +419,9 @@ def apply_promotion(workflows: Workflows, order: tuple[str, ...] = PROMOTION_ORD
 
 
 def unpinned_actions(workflows: Workflows) -> list[str]:
-    """Every remote action and reusable workflow is pinned to a full 40-hex commit SHA."""
+    """Every remote action and reusable workflow is pinned to a full 40-hex commit SHA.
+
+    zizmor's `unpinned-uses` (tests/gates/test_linters.py) reports the same (tags, branches, short SHAs)."""
     violations: list[str] = []
     for name, job_id, job in _all_jobs(workflows):
         uses = [("job", job.get("uses"))] if job.get("uses") else []
@@ -475,7 +480,10 @@ def _does(
 def excess_permissions(workflows: Workflows) -> list[str]:
     """`permissions: {}` at the top of every workflow; per job only what it needs: id-token: write
     only where a role is assumed (there it is required), pull-requests: write only for the PR
-    comment, security-events: write only for SARIF uploads, no other write, no read-all/write-all."""
+    comment, security-events: write only for SARIF uploads, no other write, no read-all/write-all.
+
+    zizmor's `excessive-permissions` (tests/gates/test_linters.py) covers only the broad grants
+    (write-all, a workflow without a permissions block); which job needs which scope is the platform's rule."""
     violations: list[str] = []
     for name, workflow in workflows.items():
         if workflow.get("permissions", None) != {}:
@@ -570,7 +578,10 @@ def deploy_concurrency(workflows: Workflows) -> list[str]:
 
 
 def expressions_in_scripts(workflows: Workflows) -> list[str]:
-    """No `${{ }}` inside any `run:`: values reach scripts through `env:` only."""
+    """No `${{ }}` inside any `run:`: values reach scripts through `env:` only.
+
+    Stricter than zizmor's `template-injection` (tests/gates/test_linters.py), which reports only the
+    expressions it judges attacker-controlled."""
     return [
         f"{name}:{job_id} step {step.get('name')!r}: ${{{{ }}}} inside run: (pass the value through env:)"
         for name, job_id, job in _all_jobs(workflows)

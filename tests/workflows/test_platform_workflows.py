@@ -110,6 +110,7 @@ def test_every_step_is_named_and_every_script_is_one_command(loaded: inv.Workflo
 
 
 def test_checkouts_keep_the_token_out_of_git(loaded: inv.Workflows) -> None:
+    """zizmor's `artipacked` (tests/gates/test_linters.py) reports the same on every workflow, the seed code's too."""
     for name, job_id, job_body in inv._all_jobs(loaded):
         for step in inv.action_steps(job_body, "actions/checkout"):
             assert step["with"]["persist-credentials"] is False, f"{name}:{job_id}"
