@@ -1,6 +1,6 @@
-"""Gates beside checkov's Terraform and CloudFormation scans: zizmor on every workflow, cfn-lint on
-the project templates, checkov's `secrets` and `github_actions` frameworks on the repository.
-Each fails with the tool's own output. The same tools run as pre-commit hooks
+"""Gates beside checkov's Terraform and CloudFormation scans: zizmor on every workflow and on
+.github/dependabot.yml, cfn-lint on the project templates, checkov's `secrets` and
+`github_actions` frameworks on the repository. Each fails with the tool's own output. The same tools run as pre-commit hooks
 (`.pre-commit-config.yaml`).
 
 Not repeated here (already gated elsewhere): `terraform fmt` and `terraform validate`
@@ -52,8 +52,8 @@ def workflow_files() -> list[Path]:
 
 @pytest.mark.gate
 def test_zizmor_finds_nothing_in_any_workflow() -> None:
-    """Offline audits (the online ones need a GitHub token). Inline ignores carry their reason."""
-    done = run([tool("zizmor"), "--offline", "--format", "plain", *WORKFLOW_DIRS])
+    """Offline audits (the online ones need a GitHub token), the Dependabot configuration too."""
+    done = run([tool("zizmor"), "--offline", "--format", "plain", *WORKFLOW_DIRS, ".github/dependabot.yml"])
     output = (done.stdout + done.stderr).strip()
     assert done.returncode == 0 and "No findings to report" in output, f"zizmor (exit {done.returncode}):\n{output}"
     unaudited = [
