@@ -18,7 +18,7 @@ if ! command -v terraform >/dev/null 2>&1 && [ -z "${ORCHESTRATOR_TERRAFORM:-}" 
   exit 1
 fi
 
-stamp_of() { cat pyproject.toml seed_code/model_build/pyproject.toml seed_code/model_deploy/pyproject.toml | sha256sum | cut -c1-16; }
+stamp_of() { cat requirements.lock pyproject.toml seed_code/model_build/pyproject.toml seed_code/model_deploy/pyproject.toml | sha256sum | cut -c1-16; }
 
 # install VENV ARGS...: pip-install ARGS into the virtual environment VENV.
 install() {
@@ -42,7 +42,11 @@ fi
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$(stamp_of)" ]; then
   echo "== installing the orchestrator with the local emulator and test tools, and the seed code (model"
   echo "   build with the XGBoost CPU build, model deploy) for its offline tests, into .venv"
-  install .venv -e '.[local,test]' -e 'seed_code/model_build[test]' -e 'seed_code/model_deploy[test]'
+  # Every dependency from requirements.lock, each file checked against its sha256 there (a
+  # package or a version not in the lock is refused); then the three packages themselves, editable,
+  # without resolving anything again. scripts/lock.sh regenerates the lock.
+  install .venv --require-hashes -r requirements.lock
+  install .venv --no-deps -e . -e seed_code/model_build -e seed_code/model_deploy
   stamp_of > .venv/.installed
 fi
 
