@@ -88,7 +88,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class LoadFileSpreadingTerraformRoots(LoadFileScheduling):
+    class LoadFileSpreadingTerraformRoots(LoadFileScheduling):  # type: ignore[misc]  # pytest-xdist is untyped
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 

@@ -329,7 +329,7 @@ def warm_up(emulator: Emulator) -> dict[str, float]:
     calls = {"ec2": "describe_vpcs", "kms": "list_keys", "s3": "list_buckets", "sqs": "list_queues"}
     seconds: dict[str, float] = {}
     for service, operation in calls.items():
-        client = session.client(service, endpoint_url=emulator.url)  # type: ignore[call-overload]
+        client = session.client(service, endpoint_url=emulator.url)
         start = time.perf_counter()
         getattr(client, operation)()
         seconds[service] = time.perf_counter() - start

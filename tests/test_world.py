@@ -42,7 +42,7 @@ def test_only_the_first_caller_starts_a_builder(tmp_path: Path, monkeypatch: pyt
         def __init__(self, args: list[str], **_: object) -> None:
             started.append(args)
 
-    monkeypatch.setattr(world.subprocess, "Popen", FakePopen)
+    monkeypatch.setattr(subprocess, "Popen", FakePopen)
     world.start_building(tmp_path)
     world.start_building(tmp_path)
     assert len(started) == 1 and started[0][1:] == ["-m", "tests.world", str(tmp_path)]

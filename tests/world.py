@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,13 @@ class Run:
         return json.loads(self.stdout)
 
 
-def orchestrator(args: list[str], work_dir: Path, timeout: int = 900, **env: str) -> Run:
-    """Run `python -m orchestrator ARGS` as a person does, with ORCHESTRATOR_WORK_DIR=work_dir."""
+def orchestrator(args: list[str], work_dir: Path, timeout: int = 900, env: Mapping[str, str] | None = None) -> Run:
+    """Run `python -m orchestrator ARGS` as a person does, with ORCHESTRATOR_WORK_DIR=work_dir and
+    the variables of `env`."""
     result = subprocess.run(
         [PYTHON, "-m", "orchestrator", *args],
         cwd=REPO_ROOT,
-        env=orchestrator_env(ORCHESTRATOR_WORK_DIR=str(work_dir), **env),
+        env=orchestrator_env(ORCHESTRATOR_WORK_DIR=str(work_dir), **(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -72,12 +74,12 @@ def orchestrator(args: list[str], work_dir: Path, timeout: int = 900, **env: str
     return Run(result.returncode, result.stdout, result.stderr)
 
 
-def start_orchestrator(args: list[str], work_dir: Path, **env: str) -> subprocess.Popen[str]:
+def start_orchestrator(args: list[str], work_dir: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
     """Start `python -m orchestrator ARGS` without waiting for it."""
     return subprocess.Popen(
         [PYTHON, "-m", "orchestrator", *args],
         cwd=REPO_ROOT,
-        env=orchestrator_env(ORCHESTRATOR_WORK_DIR=str(work_dir), **env),
+        env=orchestrator_env(ORCHESTRATOR_WORK_DIR=str(work_dir), **(env or {})),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -41,7 +42,7 @@ class Decision(str, Enum):
 class Request:
     action: str
     resource: str = "*"
-    context: dict[str, ContextValue] = field(default_factory=dict)
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
     principal: str | None = None
 
 
@@ -138,7 +139,7 @@ class _MissingVariable(LookupError):
     pass
 
 
-def substitute_variables(text: str, context: dict[str, ContextValue]) -> str:
+def substitute_variables(text: str, context: Mapping[str, ContextValue]) -> str:
     """`text` with each `${key}` replaced by the request's single value of that key.
 
     Raises _MissingVariable when a key has no single value: the element then does not match."""
@@ -158,14 +159,14 @@ def substitute_variables(text: str, context: dict[str, ContextValue]) -> str:
     return _VARIABLE.sub(value_of, text) if "${" in text else text
 
 
-def _substituted(values: list[Any], context: dict[str, ContextValue]) -> list[Any] | None:
+def _substituted(values: list[Any], context: Mapping[str, ContextValue]) -> list[Any] | None:
     try:
         return [substitute_variables(v, context) if isinstance(v, str) else v for v in values]
     except _MissingVariable:
         return None
 
 
-def condition_matches(full_operator: str, key: str, policy_value: Any, context: dict[str, ContextValue]) -> bool:
+def condition_matches(full_operator: str, key: str, policy_value: Any, context: Mapping[str, ContextValue]) -> bool:
     qualifier, _, operator = full_operator.rpartition(":")
     if_exists = operator.endswith("IfExists")
     operator = operator.removesuffix("IfExists")

@@ -53,11 +53,18 @@ def requirements(files: list[Path] = PYPROJECTS) -> list[Requirement]:
 
 def pins(python: str) -> dict[str, Version]:
     """The lock's pins that apply on `python` (their environment marker holds), by canonical name."""
-    environment = {**default_environment(), "python_version": python, "python_full_version": f"{python}.0"}
-    found = {}
+    environment: dict[str, str] = {
+        **{key: str(value) for key, value in default_environment().items()},
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+    }
+    found: dict[str, Version] = {}
     for line in LOCK.read_text(encoding="utf-8").splitlines():
         match = PIN.match(line)
-        if match and (not match.group(3) or Requirement(f"x; {match.group(3)}").marker.evaluate(environment)):
+        if not match:
+            continue
+        marker = Requirement(f"x; {match.group(3)}").marker if match.group(3) else None
+        if marker is None or marker.evaluate(environment):
             found[canonicalize_name(match.group(1))] = Version(match.group(2))
     return found
 

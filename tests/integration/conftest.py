@@ -112,7 +112,9 @@ def throw_away(world: World, envs_dir: Path, *envs: str) -> Path:
     # (BucketNotEmpty): the data outlives the environment unless someone says otherwise.
     selected = [arg for env in envs for arg in ("--env", env)]
     marked = orchestrator(
-        ["apply", *selected, "--json", "--emulator-url", world.url], world.work_dir, ORCHESTRATOR_ENVS_DIR=str(envs_dir)
+        ["apply", *selected, "--json", "--emulator-url", world.url],
+        world.work_dir,
+        env={"ORCHESTRATOR_ENVS_DIR": str(envs_dir)},
     )
     assert marked.returncode == 0, marked.stderr[-4000:]
     return envs_dir

@@ -58,7 +58,7 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     run = orchestrator(
         ["destroy", "--env", "dev", "--emulator-url", world.url, "--yes", "--json"],
         work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
+        env={"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)},
     )
     # What AWS leaves after deleting a Studio domain (its NFS security groups): destroy stops
     # before the network, names them, and points at the clean-up command.
@@ -81,19 +81,19 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     refused = orchestrator(
         ["cleanup-studio", "--env", "dev", "--emulator-url", world.url],
         work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
+        env={"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)},
     )
     assert refused.returncode == 2 and "--yes" in refused.stderr  # no terminal, no --yes: nothing removed
     cleanup = orchestrator(
         ["cleanup-studio", "--env", "dev", "--emulator-url", world.url, "--yes"],
         work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
+        env={"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)},
     )
     assert cleanup.returncode == 0, cleanup.stderr[-3000:]
     run = orchestrator(
         ["destroy", "--env", "dev", "--emulator-url", world.url, "--yes", "--json"],
         work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(throw_away_envs),
+        env={"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)},
     )
     assert run.returncode == 0, run.stderr[-4000:]
     assert [(s["stack"], s["result"]) for s in run.report["stacks"]][-2:] == [
@@ -130,7 +130,7 @@ def test_destroy_removes_every_environment(
         wait_until_finished(shared_dir(request.config), [TARGETS_DESTROYED])
     emulator_url, work = world_at_end.url, world_at_end.work_dir
     envs = {"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)}
-    run = orchestrator(["destroy", "--yes", "--json", "--emulator-url", emulator_url], work, **envs)
+    run = orchestrator(["destroy", "--yes", "--json", "--emulator-url", emulator_url], work, env=envs)
     assert run.returncode == 0, run.stderr[-4000:]
     report: dict[str, Any] = json.loads(run.stdout)
     assert report["ok"] is True

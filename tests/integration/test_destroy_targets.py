@@ -21,7 +21,7 @@ def test_destroy_removes_staging_and_prod(world_at_end: World, tmp_path: Path) -
     run = orchestrator(
         ["destroy", *selected, "--yes", "--json", "--emulator-url", world_at_end.url],
         world_at_end.work_dir,
-        ORCHESTRATOR_ENVS_DIR=str(envs),
+        env={"ORCHESTRATOR_ENVS_DIR": str(envs)},
     )
     assert run.returncode == 0, run.stderr[-4000:]
     assert [(s["env"], s["stack"], s["result"]) for s in sorted(run.report["stacks"], key=lambda s: s["env"])] == [

@@ -50,7 +50,9 @@ def test_each_env_lands_in_its_own_simulated_account(world: World, own_work_dir:
     (envs / "stg").mkdir()
     (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
     run = orchestrator(
-        ["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs)
+        ["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"],
+        work_dir,
+        env={"ORCHESTRATOR_ENVS_DIR": str(envs)},
     )
     assert run.returncode == 0, run.stderr[-3000:]
 
@@ -64,7 +66,9 @@ def test_each_env_lands_in_its_own_simulated_account(world: World, own_work_dir:
     assert stg_tables == ["mlops-stg-tflock"]
 
     again = orchestrator(
-        ["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs)
+        ["bootstrap", "--env", "stg", "--emulator-url", world.url, "--json"],
+        work_dir,
+        env={"ORCHESTRATOR_ENVS_DIR": str(envs)},
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert [s["result"] for s in again.report["stacks"]] == ["no changes"], "bootstrap is not idempotent"

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -134,10 +135,10 @@ def test_each_stack_is_applied_by_the_role_that_applies_it_on_aws(world: World) 
     EventBridge connections. The second apply, a no-op, refreshed everything as the apply role
     (each apply's emulator logs its authorization counts when it stops)."""
 
-    def principals(report: dict[str, object]) -> dict[str, str]:
+    def principals(report: dict[str, Any]) -> dict[str, str]:
         return {
             f"{s['env']}/{s['stack']}": s.get("principal", "") for s in report["stacks"] if s["stack"] != "bootstrap"
-        }  # type: ignore[attr-defined, index]
+        }
 
     first = principals(world.first_report)
     deploy = {env: f"arn:aws:iam::{account}:role/mlops-{env}-deploy" for env, account in world.accounts.items()}
@@ -149,7 +150,7 @@ def test_each_stack_is_applied_by_the_role_that_applies_it_on_aws(world: World) 
         "staging/hosting": deploy["staging"],
         "prod/hosting": deploy["prod"],
     }
-    assert all(s["result"] == "no changes" for s in world.second_report["stacks"])  # type: ignore[index]
+    assert all(s["result"] == "no changes" for s in world.second_report["stacks"])
 
 
 def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, str]) -> None:
@@ -330,7 +331,7 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: Wor
             *url,
         ],
         work_dir,
-        **first,
+        env=first,
     )
     assert plan.returncode == 0, plan.stderr[-3000:]
     assert {p.name for p in reviewed.iterdir()} == {
@@ -339,7 +340,7 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: Wor
         "dev.identity.summary.json",
     }
     _assert_pr_comment_of_a_real_report(reports, tmp_path, work_dir)
-    applied = orchestrator(["apply", "--env", "dev", "--from", str(reviewed), "--json", *url], work_dir, **first)
+    applied = orchestrator(["apply", "--env", "dev", "--from", str(reviewed), "--json", *url], work_dir, env=first)
     assert applied.returncode == 0, applied.stderr[-3000:]
     assert [(s["stack"], s["result"]) for s in applied.report["stacks"]] == [("identity", "applied")]
     assert "planning" not in applied.stderr, "apply --from must not plan again"
@@ -348,15 +349,15 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: Wor
     second = _tagged_envs(tmp_path, "two")
     assert (
         orchestrator(
-            ["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(stale_dir), *url], work_dir, **second
+            ["plan", "--env", "dev", "--stack", "identity", "--out-dir", str(stale_dir), *url], work_dir, env=second
         ).returncode
         == 0
     )
     moved = orchestrator(
-        ["apply", "--env", "dev", "--stack", "identity", *url], work_dir, **_tagged_envs(tmp_path, "three")
+        ["apply", "--env", "dev", "--stack", "identity", *url], work_dir, env=_tagged_envs(tmp_path, "three")
     )
     assert moved.returncode == 0, moved.stderr[-3000:]
-    refused = orchestrator(["apply", "--env", "dev", "--from", str(stale_dir), "--json", *url], work_dir, **second)
+    refused = orchestrator(["apply", "--env", "dev", "--from", str(stale_dir), "--json", *url], work_dir, env=second)
     assert refused.returncode == 1
     [stack] = refused.report["stacks"]
     assert stack["result"] == "failed" and "is stale: the state changed since it was made" in stack["error"], stack[

@@ -68,7 +68,9 @@ def _emulator_of(pid: int) -> int:
 def _apply_killing_the_emulator(work_dir: Path, envs_dir: Path) -> tuple[int, dict, str]:
     """`apply --env staging`, whose emulator is killed (SIGKILL) at the first resource Terraform
     reports changed: Terraform has changed resources and not yet saved the state."""
-    process = start_orchestrator(["apply", "--env", ENV, "--json"], work_dir, ORCHESTRATOR_ENVS_DIR=str(envs_dir))
+    process = start_orchestrator(
+        ["apply", "--env", ENV, "--json"], work_dir, env={"ORCHESTRATOR_ENVS_DIR": str(envs_dir)}
+    )
     watchdog = threading.Timer(RUN_TIMEOUT_SECONDS, process.kill)
     watchdog.start()
     seen: list[str] = []
@@ -118,20 +120,20 @@ def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_r
     assert f"left it in {errored}: it is the only record" in error
     assert f"`python -m orchestrator recover-state {ENV} {STACK}`" in error
 
-    refused = orchestrator(["recover-state", ENV, STACK], work_dir, **env_dir)
+    refused = orchestrator(["recover-state", ENV, STACK], work_dir, env=env_dir)
     assert refused.returncode == 2 and "needs --yes" in refused.stderr, "without a terminal: --yes, nothing done"
-    recovered = orchestrator(["recover-state", ENV, STACK, "--yes"], work_dir, **env_dir)
+    recovered = orchestrator(["recover-state", ENV, STACK, "--yes"], work_dir, env=env_dir)
     assert recovered.returncode == 0, recovered.stderr[-4000:]
     assert f"{ENV}/{STACK}: pushed the errored state (lineage " in recovered.stdout
     assert not errored.exists()
     [kept] = errored.parent.glob("errored.tfstate.pushed-*")
     assert f"The file is kept as {kept}." in recovered.stdout
 
-    rerun = orchestrator(["apply", "--env", ENV, "--json"], work_dir, timeout=RUN_TIMEOUT_SECONDS, **env_dir)
+    rerun = orchestrator(["apply", "--env", ENV, "--json"], work_dir, timeout=RUN_TIMEOUT_SECONDS, env=env_dir)
     assert rerun.returncode == 0, rerun.stderr[-4000:]
     assert {s["stack"]: s["result"] for s in rerun.report["stacks"]}[STACK] == "applied"
     clean = orchestrator(
-        ["plan", "--env", ENV, "--detailed-exitcode"], work_dir, timeout=RUN_TIMEOUT_SECONDS, **env_dir
+        ["plan", "--env", ENV, "--detailed-exitcode"], work_dir, timeout=RUN_TIMEOUT_SECONDS, env=env_dir
     )
     assert clean.returncode == 0, clean.stdout[-4000:] + clean.stderr[-4000:]
     assert clean.stdout.rstrip().endswith("No changes.")

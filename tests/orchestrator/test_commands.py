@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -54,19 +55,30 @@ def test_readable_plan_is_bounded() -> None:
     assert text.splitlines()[-1] == "  ... and 90 more"
 
 
-def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_order(monkeypatch) -> None:  # noqa: ANN001
+def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import threading
     import time
     from types import SimpleNamespace
 
     from orchestrator import commands
-    from orchestrator.stacks import STACKS
+    from orchestrator.stacks import STACKS, StackSpec
 
     running: list[str] = []
     most = {"value": 0}
     guard = threading.Lock()
 
-    def fake_stack(command, engine, target, env, stack, progress, out_dir, policy_gate=False):  # noqa: ANN001, ANN202
+    def fake_stack(
+        command: str,
+        engine: object,
+        target: object,
+        env: SimpleNamespace,
+        stack: StackSpec,
+        progress: object,
+        out_dir: object,
+        policy_gate: bool = False,
+    ) -> list[StackOutcome]:
         with guard:
             running.append(env.name)
             most["value"] = max(most["value"], len(running))
@@ -124,7 +136,7 @@ def test_a_full_disk_met_by_the_orchestrators_own_write_fails_the_stack_with_the
     from orchestrator import commands
     from orchestrator.stacks import STACKS
 
-    def full(*args):  # noqa: ANN002, ANN202
+    def full(*args: object) -> NoReturn:
         raise OSError(errno.ENOSPC, "No space left on device", "tfplan")
 
     class NoBootstrapNeeded:

@@ -16,8 +16,9 @@ from typing import Any, ClassVar
 import pytest
 
 from orchestrator import cli
+from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS
 from orchestrator.cli import main
-from orchestrator.github_environments import SUBJECT_CLAIM_KEYS, apply_branch_checks
+from orchestrator.github_environments import apply_branch_checks
 
 REPOSITORY = "example-org/mlops-platform"
 SUBJECT = f"/repos/{REPOSITORY}/actions/oidc/customization/sub"

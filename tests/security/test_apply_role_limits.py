@@ -4,6 +4,7 @@ its own denies refuse, whatever it asks. Each attack was allowed by the apply ro
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from orchestrator.policy.evaluator import Request
@@ -65,7 +66,7 @@ def test_the_apply_role_cannot_detach_the_guardrails_from_any_role(world: World)
     iam = client(world.url, _apply_role(world), "iam")
     guardrails = f"arn:aws:iam::{dev}:policy/mlops-dev-sagemaker-guardrails"
     for role in ("mlops-dev-data-scientist", "mlops-dev-abalone-pipeline"):
-        message = refused(lambda role=role: iam.detach_role_policy(RoleName=role, PolicyArn=guardrails))
+        message = refused(partial(iam.detach_role_policy, RoleName=role, PolicyArn=guardrails))
         assert "with an explicit deny" in message
     not_refused(
         lambda: iam.attach_role_policy(RoleName="mlops-dev-data-scientist", PolicyArn=guardrails)

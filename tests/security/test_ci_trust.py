@@ -23,8 +23,8 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS
 from orchestrator.emulator.oidc.github import Job, token_claims
-from orchestrator.github_environments import SUBJECT_CLAIM_KEYS
 from orchestrator.policy.authorization import Caller, ResourcePolicy, ResourcePolicyKind, Verdict, authorize
 from orchestrator.policy.evaluator import Decision, Request
 from tests.security.conftest import REGION, client, decided_before, session

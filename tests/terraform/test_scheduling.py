@@ -54,7 +54,7 @@ def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
         dist = "load"
 
     module = _root_conftest()
-    scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)  # type: ignore[arg-type]
+    scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)
     assert scheduler._split_scope(
         "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]"
     ).endswith("[modules/kms]")
@@ -62,7 +62,7 @@ def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
         scheduler._split_scope("tests/integration/test_dev_local.py::test_destroy_leaves_nothing")
         == "tests/integration/test_dev_local.py"
     )
-    assert module.pytest_xdist_make_scheduler(Other(), log=None) is None  # type: ignore[arg-type]
+    assert module.pytest_xdist_make_scheduler(Other(), log=None) is None
 
 
 def test_the_units_without_a_world_come_first_then_the_world_files_longest_first_its_destroyers_last() -> None:
@@ -104,7 +104,7 @@ def test_every_process_collects_in_schedule_order() -> None:
             "tests/orchestrator/test_graph.py::test_c",
         )
     ]
-    module.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
+    module.pytest_collection_modifyitems(items)
     assert [i.nodeid for i in items] == [
         "tests/orchestrator/test_graph.py::test_c",
         "tests/integration/test_destroy_targets.py::test_b",

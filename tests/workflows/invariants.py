@@ -51,7 +51,7 @@ JSON_LIST_PLACEHOLDER = '["dev"]'
 ENVIRONMENT_VARIABLES = frozenset({"ENV", "ENVIRONMENT"})
 ENVIRONMENT_PLACEHOLDER = "dev"
 
-Workflows = dict[str, dict[str, Any]]
+Workflows = dict[str, dict[Any, Any]]  # YAML reads the key `on:` as True
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def load_workflows(directory: Path = WORKFLOWS_DIR) -> Workflows:
     return loaded
 
 
-def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     """The workflow's events as a mapping (`on:` may be a string, a list or a mapping)."""
     on = workflow.get("on", workflow.get(True))
     if isinstance(on, str):

@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import hcl2
+import hcl2.api
 
 from orchestrator import paths
 
@@ -361,7 +361,7 @@ def _key(module: str, owner: str, message: str) -> str:
 
 def _parse(tf_file: Path) -> dict:
     # python-hcl2 does not read a conditional whose "?" or ":" starts a line; join it to the line before.
-    return hcl2.loads(re.sub(r"\n[ \t]*([?:])(?=[ \t])", r" \1", tf_file.read_text(encoding="utf-8")))
+    return hcl2.api.loads(re.sub(r"\n[ \t]*([?:])(?=[ \t])", r" \1", tf_file.read_text(encoding="utf-8")))
 
 
 def _validations(module: str, document: dict) -> list[str]:

@@ -34,11 +34,11 @@ def _create(events: Any, name: str = "project-github", key: str | None = None) -
     if key is not None:
         arguments["KmsKeyIdentifier"] = key
     events.create_connection(**arguments)
-    return events.describe_connection(Name=name)  # type: ignore[no-any-return]
+    return events.describe_connection(Name=name)
 
 
 def _secret(secrets: Any, arn: str) -> dict[str, Any]:
-    return json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])  # type: ignore[no-any-return]
+    return json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
 
 
 def _error_code(error: pytest.ExceptionInfo[Exception]) -> str:

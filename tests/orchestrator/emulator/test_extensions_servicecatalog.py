@@ -34,7 +34,7 @@ def _clients() -> tuple[Any, Any]:
 
 
 def _product(sc: Any, url: str = TEMPLATE_URL, name: str = "training", validate: bool = True) -> dict[str, Any]:
-    return sc.create_product(  # type: ignore[no-any-return]
+    return sc.create_product(
         Name=name,
         Owner="platform",
         Description="Model training project",
@@ -68,7 +68,7 @@ def _associated(sc: Any) -> tuple[str, str]:
 
 
 def _launch_constraint(sc: Any, portfolio_id: str, product_id: str, token: str = "c1") -> dict[str, Any]:
-    return sc.create_constraint(  # type: ignore[no-any-return]
+    return sc.create_constraint(
         PortfolioId=portfolio_id,
         ProductId=product_id,
         Type="LAUNCH",

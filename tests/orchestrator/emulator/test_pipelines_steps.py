@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import shutil
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from orchestrator.emulator.extensions.hosting import xgboost_predictions
-from orchestrator.emulator.extensions.pipelines import processing, sandbox, service, training, xgboost_algorithm
+from orchestrator.emulator.extensions.pipelines import processing, service, training, xgboost_algorithm
 from orchestrator.emulator.extensions.pipelines.jobs import StepFailed
 from tests.orchestrator.emulator.inprocess import REGION, serving, session
 
@@ -277,7 +278,7 @@ def test_a_failing_script_and_a_missing_namespace_fail_the_job(
     job = service.assume(emulator["roles"]["jobs"], JOB_ARN, REGION)
     with pytest.raises(StepFailed, match="AlgorithmError: the job's command exited with 3: bad input"):
         processing.run_job(job, _processing_arguments(emulator, "failed"), tmp_path / "failing")
-    monkeypatch.setattr(sandbox.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(StepFailed, match="no mount namespace can be made for the job"):
         processing.run_job(job, _processing_arguments(emulator, "failed"), tmp_path / "no-namespace")
 

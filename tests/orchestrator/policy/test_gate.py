@@ -118,7 +118,7 @@ def test_the_gate_stops_the_apply_of_a_plan_with_failed_checks(
     env = _env()
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
     target = SimpleNamespace(name="aws")
-    report_ = commands.run_stacks("apply", target, None, [(env, [STACKS["hosting"]])], progress, "0s", policy_gate=gate)  # type: ignore[arg-type]
+    report_ = commands.run_stacks("apply", target, None, [(env, [STACKS["hosting"]])], progress, "0s", policy_gate=gate)  # type: ignore[arg-type, list-item]
     assert engine.applied == applied
     if not applied:
         [outcome] = report_.outcomes
@@ -145,7 +145,7 @@ def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(
     monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
     env = SimpleNamespace(name="staging", account_id="222222222222")
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
-    commands.run_stacks(command, SimpleNamespace(name="aws"), None, [(env, [STACKS["hosting"]])], progress, "0s")  # type: ignore[arg-type]
+    commands.run_stacks(command, SimpleNamespace(name="aws"), None, [(env, [STACKS["hosting"]])], progress, "0s")  # type: ignore[arg-type, list-item]
     assert engine.locks == locks
 
 
@@ -181,8 +181,14 @@ def test_the_gate_stops_a_plan_that_admits_an_outside_account_even_when_checkov_
     monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
     report_ = commands.run_stacks(
-        "apply", SimpleNamespace(name="aws"), None, [(_env(), [STACKS["hosting"]])], progress, "0s", policy_gate=True
-    )  # type: ignore[arg-type]
+        "apply",
+        SimpleNamespace(name="aws"),  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        [(_env(), [STACKS["hosting"]])],  # type: ignore[list-item]
+        progress,  # type: ignore[arg-type]
+        "0s",
+        policy_gate=True,
+    )
     assert engine.applied == []
     [outcome] = report_.outcomes
     assert (

@@ -79,7 +79,12 @@ class FakeSts:
 def test_each_duty_gets_its_role_once_and_the_deploy_role_needs_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
     sts = FakeSts()
     minted: list[dict[str, Any]] = []
-    monkeypatch.setattr(local_credentials, "mint_token", lambda url, job: minted.append(job) or "token-of-the-issuer")
+
+    def mint_token(url: str, job: dict[str, Any]) -> str:
+        minted.append(job)
+        return "token-of-the-issuer"
+
+    monkeypatch.setattr(local_credentials, "mint_token", mint_token)
     credentials = RoleCredentials("http://127.0.0.1:1", lambda env: sts)
     env = load_env("dev")
     first = credentials.variables(env, Duty.CHANGE)

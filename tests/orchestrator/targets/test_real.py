@@ -6,6 +6,7 @@ import pytest
 
 from orchestrator.config import load_env
 from orchestrator.targets import real
+from orchestrator.targets.base import Duty
 from orchestrator.targets.real import AwsTarget
 
 
@@ -30,4 +31,4 @@ def test_credentials_of_another_account_assume_the_deploy_role(monkeypatch: pyte
     )
     env = load_env("dev")
     assert AwsTarget().can_administer(env)
-    assert AwsTarget().principal(env, real.Duty.CHANGE) == "arn:aws:iam::111111111111:role/mlops-dev-deploy"
+    assert AwsTarget().principal(env, Duty.CHANGE) == "arn:aws:iam::111111111111:role/mlops-dev-deploy"

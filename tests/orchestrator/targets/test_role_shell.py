@@ -3,6 +3,7 @@ running emulator; bad input refused before anything is asked of the emulator."""
 
 from __future__ import annotations
 
+import getpass
 import shlex
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from orchestrator.config import load_env
+from orchestrator.errors import OrchestratorError
 from orchestrator.targets import role_shell
 from tests.conftest import REPO_ROOT
 
@@ -36,9 +38,9 @@ def test_the_exports_give_the_session_the_emulator_and_the_envs_region_quoted_fo
 
 
 def test_the_session_is_named_after_the_person_as_sts_accepts_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(role_shell.getpass, "getuser", lambda: "ana maría/ops")
+    monkeypatch.setattr(getpass, "getuser", lambda: "ana maría/ops")
     assert role_shell.session_name() == "ana-mar-a-ops-local"
-    monkeypatch.setattr(role_shell.getpass, "getuser", lambda: "x" * 80)
+    monkeypatch.setattr(getpass, "getuser", lambda: "x" * 80)
     assert len(role_shell.session_name()) <= 64
 
 
@@ -56,7 +58,7 @@ def test_a_role_that_does_not_exist_is_named_and_nothing_is_printed(monkeypatch:
 
     monkeypatch.setattr(role_shell, "assumed_session", lambda sts, env: Session())
     with pytest.raises(
-        role_shell.OrchestratorError,
+        OrchestratorError,
         match=r"--role: arn:aws:iam::111111111111:role/nosuch cannot be assumed .*NoSuchEntity",
     ):
         role_shell.role_credentials(URL, load_env("dev"), "nosuch")

@@ -65,7 +65,7 @@ def test_init_needed_only_when_something_changed() -> None:
     assert ws.render("s3", backend) is False
     assert ws.render("s3", {**backend, "key": "other"}) is True
     again = Workspace(FakeTarget("http://127.0.0.1:2"), env, STACKS["foundation"])
-    again.mark_initialised = ws.mark_initialised  # same dir
+    again.mark_initialised = ws.mark_initialised  # type: ignore[method-assign]  # same dir
     assert again.render("s3", backend) is True, "a new emulator URL must re-initialise the backend"
 
 
