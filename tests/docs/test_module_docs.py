@@ -3,12 +3,14 @@ the committed ones are current, and a variable added without regenerating fails 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO_ROOT
 from tools import module_docs
@@ -25,6 +27,15 @@ variable "retention_note" {
 def test_committed_module_readmes_are_current(capsys: pytest.CaptureFixture[str]) -> None:
     assert module_docs.main(["--check"]) == 0, capsys.readouterr().err
     assert len(module_docs.modules([])) == len(list((REPO_ROOT / "modules").glob("*/variables.tf")))
+
+
+def test_the_pre_commit_hook_checks_a_changed_module() -> None:
+    config = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [hook] = [hook for repo in config["repos"] for hook in repo["hooks"] if hook["id"] == "module-docs"]
+    assert hook["entry"] == ".venv/bin/python tools/module_docs.py --check"
+    for changed in ("modules/kms/variables.tf", "modules/kms/outputs.tf", "modules/kms/README.md"):
+        assert re.search(hook["files"], changed), changed
+    assert hook.get("pass_filenames", True), "the hook checks the modules of the changed files"
 
 
 def _module_copy(tmp_path: Path) -> Path:
