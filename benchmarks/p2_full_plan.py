@@ -218,9 +218,9 @@ def print_table(series: list[Series], loop: Series, main_series: Series) -> bool
     print()
     print(f"{'':<{width}}{'median':>10}{'min':>10}{'max':>10}{'ours/loop':>11}{'CPU':>9}{'emu CPU':>9}")
     for s in series:
-        ratio = f"{'':>11}" if s is loop else f"{s.median / loop.median:>11.3f}"
+        ratio_text = f"{'':>11}" if s is loop else f"{s.median / loop.median:>11.3f}"
         cpu = f"{statistics.median(s.cpu):>8.1f}s{statistics.median(s.emulator_cpu):>8.1f}s"
-        print(f"{s.label:<{width}}{s.median:>9.2f}s{min(s.times):>9.2f}s{max(s.times):>9.2f}s{ratio}{cpu}")
+        print(f"{s.label:<{width}}{s.median:>9.2f}s{min(s.times):>9.2f}s{max(s.times):>9.2f}s{ratio_text}{cpu}")
     for s in series:
         if s is not loop:
             ratio = s.median / loop.median

@@ -56,7 +56,8 @@ def main() -> int:
             for file in files:
                 with (clone / file).open("a", encoding="utf-8") as handle:
                     handle.write("\n# benchmark change\n" if not file.endswith(".md") else "\nbenchmark change\n")
-            times, selected = [], []
+            times: list[float] = []
+            selected: list[str] = []
             for _ in range(args.rounds):
                 elapsed, selected = _selected(clone)
                 times.append(elapsed)
