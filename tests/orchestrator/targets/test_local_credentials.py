@@ -21,6 +21,8 @@ from orchestrator.targets.local_credentials import (
     ci_role_arn,
 )
 
+ISSUED_TOKEN = "token-of-the-issuer"  # checkov:skip=CKV_SECRET_6: a stand-in of the test, not a token
+
 
 def _subject(job: dict[str, Any]) -> str:
     made = Job(**{**job, "include_claim_keys": tuple(job["include_claim_keys"])})
@@ -71,7 +73,7 @@ class FakeSts:
     def assume_role_with_web_identity(
         self, RoleArn: str, RoleSessionName: str, WebIdentityToken: str, DurationSeconds: int
     ) -> dict[str, Any]:
-        assert WebIdentityToken == "token-of-the-issuer"
+        assert WebIdentityToken == ISSUED_TOKEN
         self.calls.append(("AssumeRoleWithWebIdentity", RoleArn))
         return self._answer(RoleArn)
 
@@ -82,7 +84,7 @@ def test_each_duty_gets_its_role_once_and_the_deploy_role_needs_no_token(monkeyp
 
     def mint_token(url: str, job: dict[str, Any]) -> str:
         minted.append(job)
-        return "token-of-the-issuer"
+        return ISSUED_TOKEN
 
     monkeypatch.setattr(local_credentials, "mint_token", mint_token)
     credentials = RoleCredentials("http://127.0.0.1:1", lambda env: sts)
