@@ -82,10 +82,30 @@ def _stack_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+DISTRIBUTION = "mlops-platform-orchestrator"
+
+
+def installed_version() -> str:
+    """The installed distribution's version (pyproject.toml's), or why there is none."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - only for --version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return f"(not installed: {DISTRIBUTION}; run scripts/setup.sh)"
+
+
+def _prog() -> str:
+    """How the person called it: `python -m orchestrator`, or the console script's name."""
+    called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m orchestrator" if called in ("", "__main__.py", "-c") else called
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m orchestrator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=_prog(), description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     common = argparse.ArgumentParser(add_help=False)
     _env_option(common)
     common.add_argument(
