@@ -63,6 +63,19 @@ def state_file() -> Path:
     return local_dir() / "emulator-state.pickle"
 
 
+def administrator_sts(url: str, env: EnvConfig) -> Any:
+    """STS of the emulator's administrator at `url` (its long-term credentials), in the env's region."""
+    import boto3  # noqa: PLC0415 - only when an AWS call is needed
+
+    return boto3.client(
+        "sts",
+        endpoint_url=url,
+        region_name=env.region,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
 class LocalTarget(Target):
     name = "local"
 
@@ -137,16 +150,7 @@ class LocalTarget(Target):
         return self.emulator.gone() if self.emulator is not None else None
 
     def _administrator_sts(self, env: EnvConfig) -> Any:
-        """STS of the emulator's administrator (its long-term credentials)."""
-        import boto3  # noqa: PLC0415 - only when an AWS call is needed
-
-        return boto3.client(
-            "sts",
-            endpoint_url=self.url,
-            region_name=env.region,
-            aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
+        return administrator_sts(self.url, env)
 
     def session(self, env: EnvConfig) -> boto3.Session:
         return assumed_session(self._administrator_sts(env), env)

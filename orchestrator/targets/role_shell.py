@@ -18,7 +18,7 @@ from typing import Any
 from orchestrator.config.schema import EnvConfig
 from orchestrator.errors import OrchestratorError
 from orchestrator.targets.base import assumed_session
-from orchestrator.targets.local import LOCAL_CREDENTIALS
+from orchestrator.targets.local import administrator_sts
 
 SESSION_SECONDS = 3600
 _SESSION_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9+=,.@_-]")
@@ -35,17 +35,10 @@ def session_name() -> str:
 
 def role_credentials(url: str, env: EnvConfig, role: str) -> dict[str, Any]:
     """STS credentials of `role` in the env's account (AccessKeyId, SecretAccessKey, SessionToken)."""
-    import boto3  # noqa: PLC0415 - only when the command runs
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - only when the command runs
 
     arn = f"arn:{env.partition}:iam::{env.account_id}:role/{role}"
-    sts = boto3.client(
-        "sts",
-        endpoint_url=url,
-        region_name=env.region,
-        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
+    sts = administrator_sts(url, env)
     try:
         # The role must exist (the administrator's AssumeRole alone would not say so): read as the
         # env's deploy role, the platform's own administrator in that account — which the local
