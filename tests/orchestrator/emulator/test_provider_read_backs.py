@@ -1,6 +1,6 @@
 """The emulator reads back at once what the AWS provider wrote, for the four resources whose create
-the provider follows with a wait (benchmarks/emulator_waits.py; README, "Provider waits on the
-emulator").
+the provider follows with a wait (benchmarks/emulator_waits.py; docs/benchmarks.md, "Provider
+waits on the emulator").
 
 The provider (5.100.0) polls these reads until they equal what it sent, a fixed number of times in
 a row: if the emulator answered in another shape, each create would poll until its timeout (3 min
