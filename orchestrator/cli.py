@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from orchestrator import github_actions, markdown_report, pr_comment
 from orchestrator.changes import affected_stacks, changed_files_since
 from orchestrator.cli_arguments import (
     AppendOnce,
@@ -32,13 +31,15 @@ from orchestrator.cli_arguments import (
     role_name,
     whole_number,
 )
-from orchestrator.commands import RunReport, run_bootstrap, run_stacks, studio_leftovers
+from orchestrator.commands import run_bootstrap, run_stacks
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.doctor import run_checks
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
-from orchestrator.github_environments import (
+from orchestrator.github import actions as github_actions
+from orchestrator.github import pr_comment
+from orchestrator.github.environments import (
     apply_branch_checks,
     set_subject_template,
     subject_contexts,
@@ -47,10 +48,13 @@ from orchestrator.github_environments import (
 from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
 from orchestrator.policy.scan import scan_repository
 from orchestrator.progress import Progress
+from orchestrator.report import markdown as markdown_report
+from orchestrator.report.merge import load_reports, merge, missing_reports
+from orchestrator.report.run_report import RunReport
 from orchestrator.settings import load_settings
 from orchestrator.signals import forwarding_signals
 from orchestrator.stacks import STACKS, StackSpec, stacks_for
-from orchestrator.studio_leftovers import remove
+from orchestrator.studio.leftovers import env_leftovers, remove
 from orchestrator.targets import make_target
 from orchestrator.targets.base import Target
 from orchestrator.targets.local import local_dir, state_file
@@ -369,7 +373,7 @@ def _confirm_destroy(args: argparse.Namespace, envs: list[str]) -> bool:
 
 
 def _cleanup_studio(args: argparse.Namespace, target: Target, configs: list[EnvConfig], progress: Progress) -> int:
-    found = {env.name: (env, studio_leftovers(target, env)) for env in configs}
+    found = {env.name: (env, env_leftovers(target, env)) for env in configs}
     remaining = {name: (env, leftovers) for name, (env, leftovers) in found.items() if leftovers}
     _emit(
         args,
@@ -502,8 +506,8 @@ def _matrix_command(args: argparse.Namespace, selection: list[tuple[EnvConfig, l
 
 
 def _report_command(args: argparse.Namespace) -> int:
-    merged = github_actions.merge(github_actions.load_reports(args.from_dir))
-    merged.outcomes += github_actions.missing_reports(merged, args.expected_envs)
+    merged = merge(load_reports(args.from_dir))
+    merged.outcomes += missing_reports(merged, args.expected_envs)
     heading = pr_comment.MARKER + "\n"
     if merged.outcomes:
         markdown = _markdown(merged, args.markdown.with_suffix(".txt").name, heading)

@@ -4,89 +4,26 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from botocore.exceptions import BotoCoreError
 
 from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.engine import Engine
-from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
 from orchestrator.faults import disk_full, is_disk_full, rerun_command
 from orchestrator.graph import Node, build_graph, run_graph
-from orchestrator.outcome import StackOutcome, readable_plan, summary_table
+from orchestrator.outcome import StackOutcome, readable_plan
 from orchestrator.policy.gate import check_plan
 from orchestrator.policy.plan_guard import guard_plan, platform_accounts
 from orchestrator.progress import Progress
 from orchestrator.protected import administered_changes
+from orchestrator.report.run_report import RunReport
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
-from orchestrator.studio_leftovers import Leftover, find_leftovers
+from orchestrator.studio.leftovers import env_leftovers
 from orchestrator.targets.base import Target
 from orchestrator.terraform.workspace import Workspace, root_dir
-
-
-@dataclass
-class RunReport:
-    command: str
-    target: str
-    outcomes: list[StackOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> bool:
-        return any(o.result == "failed" for o in self.outcomes)
-
-    @property
-    def changes_present(self) -> bool:
-        return any(o.has_changes for o in self.outcomes)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "command": self.command,
-            "target": self.target,
-            "ok": not self.failed,
-            "changes": self.changes_present,
-            "seconds": round(self.seconds, 2),
-            "stacks": [o.to_dict() for o in self.outcomes],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunReport:
-        """The inverse of `to_dict` (a report written by `--report-json`)."""
-        outcomes = [StackOutcome.from_dict(stack) for stack in data.get("stacks", [])]
-        return cls(str(data["command"]), str(data["target"]), outcomes, float(data.get("seconds", 0.0)))
-
-    def text(self, limit: int | None = 60) -> str:
-        """The report for a terminal: plans (at most `limit` changes each; None: all), failures, the table."""
-        parts = []
-        for o in self.outcomes:
-            if o.changes and o.result != "failed":
-                parts.append(readable_plan(o, limit=limit if limit is not None else len(o.changes)))
-        failures = [o for o in self.outcomes if o.result == "failed"]
-        for o in failures:
-            parts.append(f"{o.label} FAILED:\n{o.error}")
-        parts.append(summary_table(self.outcomes, self.seconds))
-        if self.command == "apply" and not self.failed and not self.changes_present:
-            parts.append("No changes: the infrastructure already matches the configuration (nothing was applied).")
-        elif self.command == "plan" and not self.failed:
-            parts.append("Changes present." if self.changes_present else "No changes.")
-        elif self.command == "drift" and not self.failed:
-            parts.append(
-                "Drift: the real resources differ from the state (nothing was changed)."
-                if self.changes_present
-                else "No drift."
-            )
-        return "\n\n".join(parts)
-
-    def exit_code(self, detailed: bool = False) -> int:
-        if self.failed:
-            return EXIT_FAILURE
-        if (detailed or self.command == "drift") and self.changes_present:
-            return EXIT_CHANGES_PRESENT
-        return EXIT_OK
 
 
 def run_stacks(
@@ -242,18 +179,8 @@ def _not_administrable(target: Target, env: EnvConfig, stack: StackSpec, planned
 STUDIO_STACK = "platform"
 
 
-def studio_leftovers(target: Target, env: EnvConfig) -> list[Leftover]:
-    """Studio EFS, mount targets and NFS security groups left in the env's VPC by deleted domains."""
-    ssm = target.client(env, "ssm")
-    try:
-        vpc_id = ssm.get_parameter(Name=f"{env.ssm_prefix}/network/vpc-id")["Parameter"]["Value"]
-    except ssm.exceptions.ParameterNotFound:
-        return []  # no foundation, no VPC: nothing can be left in it
-    return find_leftovers(target.client(env, "efs"), target.client(env, "ec2"), target.client(env, "sagemaker"), vpc_id)
-
-
 def _studio_leftovers_check(target: Target, env: EnvConfig) -> StackOutcome | None:
-    leftovers = studio_leftovers(target, env)
+    leftovers = env_leftovers(target, env)
     if not leftovers:
         return None
     lines = [

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS, apply_role_arn, plan_role_arn
 from orchestrator.config import EnvConfig
+from orchestrator.config.ci_roles import SUBJECT_CLAIM_KEYS, apply_role_arn, plan_role_arn
 from orchestrator.errors import OrchestratorError
 from orchestrator.targets.base import Duty, deploy_role_credentials
 

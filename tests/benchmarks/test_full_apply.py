@@ -10,8 +10,8 @@ from types import ModuleType
 
 import pytest
 
-from orchestrator.commands import RunReport
 from orchestrator.outcome import StackOutcome
+from orchestrator.report.run_report import RunReport
 from tests.conftest import REPO_ROOT
 
 

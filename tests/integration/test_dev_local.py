@@ -22,10 +22,12 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator import github_actions, markdown_report, pr_comment
 from orchestrator.commands import run_stacks
 from orchestrator.config import load_envs
+from orchestrator.github import pr_comment
 from orchestrator.progress import Progress
+from orchestrator.report import markdown as markdown_report
+from orchestrator.report import merge as github_actions
 from orchestrator.settings import load_settings
 from orchestrator.stacks import StackSpec
 from orchestrator.targets import make_target

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import cli, pr_comment
+from orchestrator import cli
 from orchestrator.cli import main
-from orchestrator.commands import RunReport
-from orchestrator.markdown_report import GITHUB_COMMENT_LIMIT
+from orchestrator.github import pr_comment
 from orchestrator.outcome import StackOutcome
-from tests.orchestrator.fake_github import FakeGitHub, failed, fake_github, planned, write_report  # noqa: F401 (the fixture)
+from orchestrator.report.markdown import GITHUB_COMMENT_LIMIT
+from orchestrator.report.run_report import RunReport
+from tests.orchestrator.github.fake_github import FakeGitHub, failed, fake_github, planned, write_report  # noqa: F401 (the fixture)
 
 STACKS = ("foundation", "identity", "platform")
 CHANGES = 3_000

@@ -7,9 +7,9 @@ from typing import NoReturn
 
 import pytest
 
-from orchestrator.commands import RunReport
 from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
 from orchestrator.outcome import StackOutcome, readable_plan
+from orchestrator.report.run_report import RunReport
 
 
 def _outcome(result: str, add: int = 0, action: str = "plan") -> StackOutcome:

@@ -23,7 +23,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS
+from orchestrator.config.ci_roles import SUBJECT_CLAIM_KEYS
 from orchestrator.emulator.oidc.github import Job, token_claims
 from orchestrator.policy.authorization import Caller, ResourcePolicy, ResourcePolicyKind, Verdict, authorize
 from orchestrator.policy.evaluator import Decision, Request

@@ -16,14 +16,14 @@ from typing import Any, ClassVar
 import pytest
 
 from orchestrator import cli
-from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS
 from orchestrator.cli import main
-from orchestrator.github_environments import apply_branch_checks
+from orchestrator.config.ci_roles import SUBJECT_CLAIM_KEYS
+from orchestrator.github.environments import apply_branch_checks
 
 REPOSITORY = "example-org/mlops-platform"
 SUBJECT = f"/repos/{REPOSITORY}/actions/oidc/customization/sub"
 CUSTOMISED = {"use_default": False, "include_claim_keys": ["repo", "context", "ref"]}
-MODULE = Path(__file__).resolve().parents[2] / "modules" / "github-oidc" / "main.tf"
+MODULE = Path(__file__).resolve().parents[3] / "modules" / "github-oidc" / "main.tf"
 
 
 class _Environments(BaseHTTPRequestHandler):

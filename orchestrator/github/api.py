@@ -1,8 +1,6 @@
-"""One pull-request comment per workflow, updated in place: the plan report of the latest push
-replaces the previous one instead of piling up comments.
-
-The comment is found by a hidden marker line. GitHub's REST API is called with the job's token
-($GITHUB_TOKEN, which needs `pull-requests: write`); the token is never printed.
+"""GitHub's REST API as the orchestrator calls it: the repository and token from the job's
+environment ($GITHUB_API_URL, $GITHUB_REPOSITORY, $GITHUB_TOKEN), checked before any call; the
+token is never printed.
 """
 
 from __future__ import annotations
@@ -17,13 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from orchestrator.errors import ConfigError, OrchestratorError
-from orchestrator.markdown_report import GITHUB_COMMENT_LIMIT
 
-MARKER = "<!-- mlops-platform: plan report (updated in place by `python -m orchestrator pr-comment`) -->"
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _TIMEOUT_SECONDS = 30
-_PAGE_SIZE = 100
-_MAX_PAGES = 50
 
 
 @dataclass(frozen=True)
@@ -52,10 +46,6 @@ class GitHubContext:
         if problems:
             raise ConfigError(problems)
         return cls(api_url, repository, token)
-
-
-def with_marker(body: str) -> str:
-    return body if MARKER in body else f"{MARKER}\n{body}"
 
 
 class GitHubApiError(OrchestratorError):
@@ -90,35 +80,3 @@ def github_request(context: GitHubContext, method: str, path: str, payload: dict
     except urllib.error.URLError as exc:
         raise OrchestratorError(f"GitHub API {method} {path}: {exc.reason}") from None
     return json.loads(text) if text else None
-
-
-def _find_marked(context: GitHubContext, pr: int) -> int | None:
-    for page in range(1, _MAX_PAGES + 1):
-        comments = github_request(
-            context, "GET", f"/repos/{context.repository}/issues/{pr}/comments?per_page={_PAGE_SIZE}&page={page}"
-        )
-        for comment in comments:
-            if MARKER in (comment.get("body") or ""):
-                return int(comment["id"])
-        if len(comments) < _PAGE_SIZE:
-            return None
-    return None
-
-
-def upsert(context: GitHubContext, pr: int, body: str) -> tuple[str, str]:
-    """Update the marked comment of pull request `pr`, or create it; returns (created|updated, its URL)."""
-    body = with_marker(body)
-    if len(body) > GITHUB_COMMENT_LIMIT:
-        raise ConfigError(
-            [
-                f"--body-file: {len(body)} characters, over GitHub's {GITHUB_COMMENT_LIMIT} (render it with `report --markdown`, which stays under)"
-            ]
-        )
-    existing = _find_marked(context, pr)
-    if existing is None:
-        created = github_request(context, "POST", f"/repos/{context.repository}/issues/{pr}/comments", {"body": body})
-        return "created", str(created.get("html_url", ""))
-    updated = github_request(
-        context, "PATCH", f"/repos/{context.repository}/issues/comments/{existing}", {"body": body}
-    )
-    return "updated", str(updated.get("html_url", ""))

@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from orchestrator.commands import RunReport
 from orchestrator.outcome import StackOutcome
+from orchestrator.report.run_report import RunReport
 
 TOKEN = "ghs_fake-token-0123456789"
 REPOSITORY = "example-org/mlops-platform"

@@ -9,7 +9,7 @@ import boto3
 from moto import mock_aws
 
 from orchestrator.emulator import extensions
-from orchestrator.studio_leftovers import find_leftovers, remove
+from orchestrator.studio.leftovers import find_leftovers, remove
 
 REGION = "eu-west-1"
 

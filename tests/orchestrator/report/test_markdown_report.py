@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestrator import markdown_report
 from orchestrator.outcome import StackOutcome
+from orchestrator.report import markdown as markdown_report
 
 
 def _planned(stack: str, resources: int) -> StackOutcome:

@@ -7,11 +7,11 @@ import socket
 
 import pytest
 
-from orchestrator import pr_comment
 from orchestrator.errors import ConfigError, OrchestratorError
-from orchestrator.markdown_report import GITHUB_COMMENT_LIMIT
-from orchestrator.pr_comment import MARKER, GitHubContext
-from tests.orchestrator.fake_github import REPOSITORY, TOKEN, FakeGitHub, fake_github  # noqa: F401 (the fixture)
+from orchestrator.github import pr_comment
+from orchestrator.github.pr_comment import MARKER, GitHubContext
+from orchestrator.report.markdown import GITHUB_COMMENT_LIMIT
+from tests.orchestrator.github.fake_github import REPOSITORY, TOKEN, FakeGitHub, fake_github  # noqa: F401 (the fixture)
 
 PR = 42
 

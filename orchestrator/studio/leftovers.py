@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from orchestrator.config import EnvConfig
+from orchestrator.targets.base import Target
+
 DOMAIN_TAG = "ManagedByAmazonSageMakerResource"
 NFS_GROUP = re.compile(r"^security-group-for-(inbound|outbound)-nfs-(d-[a-z0-9]+)$")
 
@@ -69,6 +72,16 @@ def find_leftovers(efs: Any, ec2: Any, sagemaker: Any, vpc_id: str) -> list[Left
                 entry.file_system_id = system["FileSystemId"]
                 entry.mount_target_ids = in_vpc
     return [entry for domain_id, entry in sorted(found.items()) if not _domain_exists(sagemaker, domain_id)]
+
+
+def env_leftovers(target: Target, env: EnvConfig) -> list[Leftover]:
+    """Studio EFS, mount targets and NFS security groups left in the env's VPC by deleted domains."""
+    ssm = target.client(env, "ssm")
+    try:
+        vpc_id = ssm.get_parameter(Name=f"{env.ssm_prefix}/network/vpc-id")["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return []  # no foundation, no VPC: nothing can be left in it
+    return find_leftovers(target.client(env, "efs"), target.client(env, "ec2"), target.client(env, "sagemaker"), vpc_id)
 
 
 def _wait(condition: Callable[[], bool], what: str, timeout: float, poll: float) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orchestrator.ci_roles import SUBJECT_CLAIM_KEYS
+from orchestrator.config.ci_roles import SUBJECT_CLAIM_KEYS
 from orchestrator.doctor import Check
 from orchestrator.errors import ConfigError
-from orchestrator.pr_comment import GitHubApiError, GitHubContext, github_request
+from orchestrator.github.api import GitHubApiError, GitHubContext, github_request
 
 SUBJECT_TEMPLATE: dict[str, Any] = {"use_default": False, "include_claim_keys": list(SUBJECT_CLAIM_KEYS)}
 
