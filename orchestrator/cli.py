@@ -39,6 +39,7 @@ from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_FAILURE, EXIT_OK, ConfigError, OrchestratorError
 from orchestrator.github import actions as github_actions
 from orchestrator.github import pr_comment
+from orchestrator.github.api import GitHubContext
 from orchestrator.github.environments import (
     apply_branch_checks,
     set_subject_template,
@@ -527,7 +528,7 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _pr_comment_command(args: argparse.Namespace) -> int:
-    context = pr_comment.GitHubContext.from_environment()
+    context = GitHubContext.from_environment()
     if not args.body_file.is_file():
         raise ConfigError([f"--body-file: {args.body_file} does not exist (write it with `report --markdown`)"])
     action, url = pr_comment.upsert(context, args.pr, args.body_file.read_text(encoding="utf-8"))

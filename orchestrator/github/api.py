@@ -17,7 +17,8 @@ from typing import Any
 from orchestrator.errors import ConfigError, OrchestratorError
 
 _REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 30
+USER_AGENT = "mlops-platform-orchestrator"
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,11 @@ def github_request(context: GitHubContext, method: str, path: str, payload: dict
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
             "Content-Type": "application/json",
-            "User-Agent": "mlops-platform-orchestrator",
+            "User-Agent": USER_AGENT,
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked above)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (scheme checked above)
             text = response.read().decode()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode(errors="replace")[:300]

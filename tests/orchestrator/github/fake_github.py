@@ -46,6 +46,7 @@ class FakeGitHub:
     requests: list[Recorded] = field(default_factory=list)
     failure: tuple[int, str] | None = None  # (status, GitHub's message) answered to every request
     next_id: int = 1000
+    link: str = ""  # the Link header of the answer being served
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add_comment(self, pr: int, body: str, user: str = "someone") -> dict[str, Any]:
@@ -56,6 +57,7 @@ class FakeGitHub:
                 "body": body,
                 "user": {"login": user},
                 "html_url": f"https://github.com/{REPOSITORY}/pull/{pr}#issuecomment-{self.next_id}",
+                "url": f"{self.url}/repos/{REPOSITORY}/issues/comments/{self.next_id}",
             }
             self.comments.setdefault(pr, []).append(comment)
             return comment
@@ -75,7 +77,13 @@ class FakeGitHub:
         if listed and listed.group(1) == REPOSITORY and method == "GET":
             query = parse_qs(parts.query)
             per_page, page = int(query.get("per_page", ["30"])[0]), int(query.get("page", ["1"])[0])
-            return 200, self.comments.get(int(listed.group(2)), [])[(page - 1) * per_page : page * per_page]
+            thread = self.comments.get(int(listed.group(2)), [])
+            self.link = (
+                f'<{self.url}{parts.path}?per_page={per_page}&page={page + 1}>; rel="next"'
+                if page * per_page < len(thread)
+                else ""
+            )
+            return 200, thread[(page - 1) * per_page : page * per_page]
         if listed and listed.group(1) == REPOSITORY and method == "POST" and payload is not None:
             return 201, self.add_comment(int(listed.group(2)), str(payload["body"]), user="github-actions[bot]")
         updated = _UPDATE.match(parts.path)
@@ -97,10 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
         fake.requests.append(
             Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, payload)
         )
+        fake.link = ""
         status, answer = fake.answer(self.command, self.path, payload)
         data = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        if fake.link:  # as GitHub pages a list: the next page's URL, while there is one
+            self.send_header("Link", fake.link)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -1,5 +1,6 @@
 """The pull request's one plan comment: created once, then updated in place, through GitHub's REST
-API (a fake one on 127.0.0.1) with the job's token, which no message ever shows."""
+API (a fake one on 127.0.0.1, which PyGithub's own requests reach through its base URL) with the
+job's token, which no message ever shows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from orchestrator.errors import ConfigError, OrchestratorError
 from orchestrator.github import pr_comment
-from orchestrator.github.pr_comment import MARKER, GitHubContext
+from orchestrator.github.api import GitHubContext
+from orchestrator.github.pr_comment import MARKER
 from orchestrator.report.markdown import GITHUB_COMMENT_LIMIT
 from tests.orchestrator.github.fake_github import REPOSITORY, TOKEN, FakeGitHub, fake_github  # noqa: F401 (the fixture)
 
@@ -52,24 +54,29 @@ def test_the_marked_comment_is_found_on_the_second_page(fake_github: FakeGitHub)
     assert pr_comment.upsert(_context(fake_github), PR, "new plan")[0] == "updated"
     assert len(fake_github.comments[PR]) == 101 and fake_github.bodies(PR)[-1] == f"{MARKER}\nnew plan"
     pages = [r.path for r in fake_github.requests if r.method == "GET"]
-    assert pages == [f"/repos/{REPOSITORY}/issues/{PR}/comments?per_page=100&page={page}" for page in (1, 2)]
+    listed = f"/repos/{REPOSITORY}/issues/{PR}/comments"
+    assert pages == [f"{listed}?per_page=100", f"{listed}?page=2&per_page=100"], "the next page that the Link names"
 
 
-def test_a_full_first_page_without_the_marker_reads_the_next_and_creates(fake_github: FakeGitHub) -> None:
+def test_every_page_without_the_marker_is_read_then_the_comment_created(fake_github: FakeGitHub) -> None:
+    for i in range(150):
+        fake_github.add_comment(PR, f"comment {i}")
+    assert pr_comment.upsert(_context(fake_github), PR, "plan")[0] == "created"
+    assert fake_github.methods() == ["GET", "GET", "POST"] and len(fake_github.comments[PR]) == 151
+
+
+def test_a_full_last_page_is_the_last_read(fake_github: FakeGitHub) -> None:
     for i in range(100):
         fake_github.add_comment(PR, f"comment {i}")
     assert pr_comment.upsert(_context(fake_github), PR, "plan")[0] == "created"
-    assert fake_github.methods() == ["GET", "GET", "POST"] and len(fake_github.comments[PR]) == 101
+    assert fake_github.methods() == ["GET", "POST"], "no Link to a next page: nothing more is asked"
 
 
-def test_the_token_is_sent_as_a_bearer_header(fake_github: FakeGitHub) -> None:
+def test_the_token_is_sent_in_the_authorization_header(fake_github: FakeGitHub) -> None:
     pr_comment.upsert(_context(fake_github), PR, "plan")
     for request in fake_github.requests:
-        assert request.headers["authorization"] == f"Bearer {TOKEN}"
-        assert (
-            request.headers["accept"] == "application/vnd.github+json"
-            and request.headers["x-github-api-version"] == "2022-11-28"
-        )
+        assert request.headers["authorization"] == f"token {TOKEN}"
+        assert request.headers["user-agent"] == "mlops-platform-orchestrator"
     assert fake_github.requests[-1].body == {"body": f"{MARKER}\nplan"}
 
 
@@ -78,7 +85,10 @@ def test_an_http_error_names_status_and_message_but_not_the_token(fake_github: F
     with pytest.raises(OrchestratorError) as raised:
         pr_comment.upsert(_context(fake_github), PR, "plan")
     message = str(raised.value)
-    assert "HTTP 403" in message and "Resource not accessible by integration" in message and "GET /repos/" in message
+    assert (
+        "HTTP 403: Resource not accessible by integration" in message
+        and f"reading the comments of pull request #{PR}" in message
+    )
     assert TOKEN not in message and not isinstance(raised.value, ConfigError)
     assert fake_github.methods() == ["GET"], "nothing is posted after a failed read"
 
@@ -89,7 +99,7 @@ def test_an_unreachable_api_is_an_error_without_the_token() -> None:
         port = probe.getsockname()[1]  # free, and nothing listens on it once closed
     with pytest.raises(OrchestratorError) as raised:
         pr_comment.upsert(GitHubContext(f"http://127.0.0.1:{port}", REPOSITORY, TOKEN), PR, "plan")
-    assert "GitHub API GET" in str(raised.value) and TOKEN not in str(raised.value)
+    assert "GitHub API, reading the comments" in str(raised.value) and TOKEN not in str(raised.value)
 
 
 def test_a_body_over_the_limit_is_refused_before_any_request(fake_github: FakeGitHub) -> None:
