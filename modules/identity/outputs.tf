@@ -20,20 +20,13 @@ output "role_arns" {
     pipeline_execution  = local.pipeline_execution_arn
     launch              = local.launch_arn
   }
-  depends_on = [
-    aws_iam_role.data_science_admin,
-    aws_iam_role.team_lead,
-    aws_iam_role.data_scientist,
-    aws_iam_role.sagemaker_execution,
-    aws_iam_role.pipeline_execution,
-    aws_iam_role.launch,
-  ]
+  depends_on = [aws_iam_role.this]
 }
 
 output "deploy_events_role_arn" {
   description = "ARN of the role EventBridge uses to deliver SageMaker project approval events (<name_prefix>-deploy-events, the model-deploy template's DeployEventTargetRoleArn), created by this module: trusted by events.amazonaws.com for rules <name_prefix>-* of this account, may only invoke API destinations and put events on event buses named <name_prefix>-*. The launch role may pass it, and no other role, to EventBridge."
   value       = local.deploy_events_role_arn
-  depends_on  = [aws_iam_role.deploy_events]
+  depends_on  = [aws_iam_role.this]
 }
 
 output "created_role_names" {

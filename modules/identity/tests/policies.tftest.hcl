@@ -945,7 +945,7 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = aws_iam_role.deploy_events[0].name == "mlops-dev-deploy-events" && aws_iam_role.deploy_events[0].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+    condition     = aws_iam_role.this["deploy_events"].name == "mlops-dev-deploy-events" && aws_iam_role.this["deploy_events"].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
     error_message = "The deploy-events role must be <name_prefix>-deploy-events and carry the permission boundary."
   }
 
@@ -955,7 +955,7 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = output.deploy_events_role_arn == "arn:aws:iam::111111111111:role/${aws_iam_role.deploy_events[0].name}"
+    condition     = output.deploy_events_role_arn == "arn:aws:iam::111111111111:role/${aws_iam_role.this["deploy_events"].name}"
     error_message = "deploy_events_role_arn must be the ARN of the created role."
   }
 }

@@ -54,9 +54,9 @@ run "all_roles_created_with_boundary_and_guardrails" {
 
   assert {
     condition = [
-      aws_iam_role.data_science_admin[0].name, aws_iam_role.team_lead[0].name, aws_iam_role.data_scientist[0].name,
-      aws_iam_role.sagemaker_execution[0].name, aws_iam_role.pipeline_execution[0].name, aws_iam_role.launch[0].name,
-      aws_iam_role.deploy_events[0].name,
+      aws_iam_role.this["data_science_admin"].name, aws_iam_role.this["team_lead"].name, aws_iam_role.this["data_scientist"].name,
+      aws_iam_role.this["sagemaker_execution"].name, aws_iam_role.this["pipeline_execution"].name, aws_iam_role.this["launch"].name,
+      aws_iam_role.this["deploy_events"].name,
       ] == [
       "mlops-dev-data-science-admin", "mlops-dev-team-lead", "mlops-dev-data-scientist",
       "mlops-dev-sagemaker-execution", "mlops-dev-pipeline-execution", "mlops-dev-launch",
@@ -67,7 +67,7 @@ run "all_roles_created_with_boundary_and_guardrails" {
 
   assert {
     condition = alltrue([
-      for r in [aws_iam_role.data_science_admin[0], aws_iam_role.team_lead[0], aws_iam_role.data_scientist[0], aws_iam_role.sagemaker_execution[0], aws_iam_role.pipeline_execution[0], aws_iam_role.launch[0], aws_iam_role.deploy_events[0]] :
+      for r in [aws_iam_role.this["data_science_admin"], aws_iam_role.this["team_lead"], aws_iam_role.this["data_scientist"], aws_iam_role.this["sagemaker_execution"], aws_iam_role.this["pipeline_execution"], aws_iam_role.this["launch"], aws_iam_role.this["deploy_events"]] :
       r.permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && r.max_session_duration == 3600 && r.tags["Environment"] == "dev"
     ])
     error_message = "Every created role must carry the permission boundary, a one-hour session limit and the tags."
@@ -91,7 +91,7 @@ run "all_roles_created_with_boundary_and_guardrails" {
   }
 
   assert {
-    condition = jsondecode(aws_iam_role.data_scientist[0].assume_role_policy).Statement == [
+    condition = jsondecode(aws_iam_role.this["data_scientist"].assume_role_policy).Statement == [
       {
         Sid       = "AssumedByPersonaPrincipals"
         Effect    = "Allow"
@@ -114,14 +114,14 @@ run "all_roles_created_with_boundary_and_guardrails" {
 
   assert {
     condition = alltrue([
-      for trust in [aws_iam_role.data_science_admin[0].assume_role_policy, aws_iam_role.team_lead[0].assume_role_policy] :
-      one([for s in jsondecode(trust).Statement : s if s.Action == "sts:TagSession"]).Condition == one([for s in jsondecode(aws_iam_role.data_scientist[0].assume_role_policy).Statement : s if s.Action == "sts:TagSession"]).Condition
+      for trust in [aws_iam_role.this["data_science_admin"].assume_role_policy, aws_iam_role.this["team_lead"].assume_role_policy] :
+      one([for s in jsondecode(trust).Statement : s if s.Action == "sts:TagSession"]).Condition == one([for s in jsondecode(aws_iam_role.this["data_scientist"].assume_role_policy).Statement : s if s.Action == "sts:TagSession"]).Condition
     ])
     error_message = "Every persona accepts only the caller's own Studio user-profile tag."
   }
 
   assert {
-    condition     = aws_iam_role_policy.deploy_events[0].policy == output.policy_documents["deploy-events"] && aws_iam_role.deploy_events[0].assume_role_policy == output.policy_documents["deploy-events-trust"]
+    condition     = aws_iam_role_policy.this["deploy_events"].policy == output.policy_documents["deploy-events"] && aws_iam_role.this["deploy_events"].assume_role_policy == output.policy_documents["deploy-events-trust"]
     error_message = "policy_documents must hold the deploy-events role's policy and trust policy."
   }
 
@@ -131,7 +131,7 @@ run "all_roles_created_with_boundary_and_guardrails" {
   }
 
   assert {
-    condition     = aws_iam_role_policy.data_scientist[0].policy == output.policy_documents["data-scientist"] && aws_iam_policy.boundary.policy == output.policy_documents["permission-boundary"]
+    condition     = aws_iam_role_policy.this["data_scientist"].policy == output.policy_documents["data-scientist"] && aws_iam_policy.boundary.policy == output.policy_documents["permission-boundary"]
     error_message = "policy_documents must hold exactly the documents the resources apply."
   }
 
@@ -168,7 +168,7 @@ run "personas_without_principals_are_not_created" {
   }
 
   assert {
-    condition     = length(aws_iam_role.data_science_admin) == 0 && length(aws_iam_role.team_lead) == 0 && length(aws_iam_role_policy.team_lead) == 0 && length(aws_iam_role.data_scientist) == 1
+    condition     = !contains(keys(aws_iam_role.this), "data_science_admin") && !contains(keys(aws_iam_role.this), "team_lead") && !contains(keys(aws_iam_role_policy.this), "team_lead") && contains(keys(aws_iam_role.this), "data_scientist")
     error_message = "Personas with an empty principal list must not be created."
   }
 
@@ -200,7 +200,7 @@ run "brought_roles_are_used_everywhere" {
   }
 
   assert {
-    condition     = length(aws_iam_role.sagemaker_execution) == 0 && length(aws_iam_role.launch) == 0 && length(aws_iam_role.team_lead) == 0 && length(aws_iam_role.pipeline_execution) == 1
+    condition     = !contains(keys(aws_iam_role.this), "sagemaker_execution") && !contains(keys(aws_iam_role.this), "launch") && !contains(keys(aws_iam_role.this), "team_lead") && contains(keys(aws_iam_role.this), "pipeline_execution")
     error_message = "Brought roles must not be created; the others must."
   }
 
