@@ -50,6 +50,10 @@ REASONS = (
 # "<module>/<variable or resource>: <error message without interpolations, first 72 characters>"
 # -> the product rule(s) twinning it ("a + b"), or a reason above.
 TWINS: dict[str, str] = {
+    "ci-role-names/var.name_prefix: name_prefix must be 3-32 characters of lowercase letters, digits and hyp": "orchestrator.config.fields.SHORT_NAME",
+    "ci-role-names/var.partition: partition must be an AWS partition name (aws, aws-cn, aws-us-gov, ...);": THIS_ACCOUNT,
+    'ci-role-names/var.account_id: account_id must be 12 digits; got "…".': THIS_ACCOUNT,
+    "ci-role-names/var.project_names: project_names entries must be 2-32 characters of lowercase letters, digi": "orchestrator.config.fields.PROJECT_NAME",
     "github-oidc/aws_iam_policy.ci_boundary: state_key_arn, lock_table_arn, workload_boundary_policy_arn, existing_oi": "orchestrator.config.semantic._account_problems",
     "github-oidc/aws_iam_policy.ci_boundary: protected_role_arns and protected_policy_arns must not list the CI roles": "orchestrator.config.semantic._account_problems",
     "github-oidc/aws_iam_policy.ci_boundary: The CI boundary policy is … characters; IAM allows 6144 for a managed po": SIZE,
