@@ -5,22 +5,22 @@ output "oidc_provider_arn" {
 
 output "plan_role_arn" {
   description = "ARN of <name_prefix>-github-plan (pull requests, read-only): role-to-assume of plan jobs."
-  value       = aws_iam_role.plan.arn
+  value       = aws_iam_role.ci["plan"].arn
 }
 
 output "apply_role_arn" {
   description = "ARN of <name_prefix>-github-apply (jobs of the GitHub environment): role-to-assume of apply jobs."
-  value       = aws_iam_role.apply.arn
+  value       = aws_iam_role.ci["apply"].arn
 }
 
 output "plan_role_name" {
   description = "Name of the plan role (<name_prefix>-github-plan)."
-  value       = aws_iam_role.plan.name
+  value       = aws_iam_role.ci["plan"].name
 }
 
 output "apply_role_name" {
   description = "Name of the apply role (<name_prefix>-github-apply)."
-  value       = aws_iam_role.apply.name
+  value       = aws_iam_role.ci["apply"].name
 }
 
 output "ci_boundary_policy_arn" {
@@ -31,8 +31,8 @@ output "ci_boundary_policy_arn" {
 output "trust_policies" {
   description = "Map role (\"plan\", \"apply\") => trust policy JSON, for review and tests."
   value = {
-    plan  = aws_iam_role.plan.assume_role_policy
-    apply = aws_iam_role.apply.assume_role_policy
+    plan  = aws_iam_role.ci["plan"].assume_role_policy
+    apply = aws_iam_role.ci["apply"].assume_role_policy
   }
 }
 
@@ -53,10 +53,10 @@ output "subjects" {
 output "permission_policies" {
   description = "Map role (\"plan\", \"apply\") => permission policy JSON, for review and tests (apply: the statements of its two inline policies, <name>-read-state and <name>-manage, in one document). Effective permissions are these minus the CI boundary's denies."
   value = {
-    plan = aws_iam_role_policy.plan.policy
+    plan = aws_iam_role_policy.ci["plan"].policy
     apply = jsonencode({
       Version   = "2012-10-17"
-      Statement = concat(jsondecode(aws_iam_role_policy.apply_read_state.policy).Statement, jsondecode(aws_iam_role_policy.apply_manage.policy).Statement)
+      Statement = concat(jsondecode(aws_iam_role_policy.ci["apply_read_state"].policy).Statement, jsondecode(aws_iam_role_policy.ci["apply_manage"].policy).Statement)
     })
   }
 }

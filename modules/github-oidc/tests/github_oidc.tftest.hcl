@@ -65,7 +65,7 @@ run "oidc_provider" {
 
   # --- trust_policies
   assert {
-    condition = jsondecode(aws_iam_role.plan.assume_role_policy) == {
+    condition = jsondecode(aws_iam_role.ci["plan"].assume_role_policy) == {
       Version = "2012-10-17"
       Statement = [
         {
@@ -96,7 +96,7 @@ run "oidc_provider" {
   }
 
   assert {
-    condition = jsondecode(aws_iam_role.apply.assume_role_policy) == {
+    condition = jsondecode(aws_iam_role.ci["apply"].assume_role_policy) == {
       Version = "2012-10-17"
       Statement = [{
         Sid       = "GitHubActionsEnvironmentOnBranch"
@@ -143,18 +143,18 @@ run "oidc_provider" {
   }
 
   assert {
-    condition     = output.trust_policies == { plan = aws_iam_role.plan.assume_role_policy, apply = aws_iam_role.apply.assume_role_policy }
+    condition     = output.trust_policies == { plan = aws_iam_role.ci["plan"].assume_role_policy, apply = aws_iam_role.ci["apply"].assume_role_policy }
     error_message = "trust_policies must map plan and apply to their roles' trust policies."
   }
 
   # --- roles
   assert {
-    condition     = aws_iam_role.plan.name == "mlops-dev-github-plan" && aws_iam_role.apply.name == "mlops-dev-github-apply"
+    condition     = aws_iam_role.ci["plan"].name == "mlops-dev-github-plan" && aws_iam_role.ci["apply"].name == "mlops-dev-github-apply"
     error_message = "Roles must be <name_prefix>-github-plan and <name_prefix>-github-apply."
   }
 
   assert {
-    condition     = aws_iam_role.plan.max_session_duration == 3600 && aws_iam_role.apply.max_session_duration == 3600
+    condition     = aws_iam_role.ci["plan"].max_session_duration == 3600 && aws_iam_role.ci["apply"].max_session_duration == 3600
     error_message = "max_session_duration defaults to 3600 on both roles."
   }
 
@@ -165,9 +165,9 @@ run "oidc_provider" {
 
   assert {
     condition = (
-      aws_iam_role_policy.plan.role == "mlops-dev-github-plan" &&
-      aws_iam_role_policy.apply_read_state.role == "mlops-dev-github-apply" &&
-      aws_iam_role_policy.apply_manage.role == "mlops-dev-github-apply"
+      aws_iam_role_policy.ci["plan"].role == "mlops-dev-github-plan" &&
+      aws_iam_role_policy.ci["apply_read_state"].role == "mlops-dev-github-apply" &&
+      aws_iam_role_policy.ci["apply_manage"].role == "mlops-dev-github-apply"
     )
     error_message = "Each inline policy must be attached to its role."
   }
@@ -182,7 +182,7 @@ run "oidc_provider" {
   }
 
   assert {
-    condition     = output.permission_policies["plan"] == aws_iam_role_policy.plan.policy
+    condition     = output.permission_policies["plan"] == aws_iam_role_policy.ci["plan"].policy
     error_message = "permission_policies.plan must be the plan role's inline policy."
   }
 
@@ -294,8 +294,8 @@ run "oidc_provider" {
 
   assert {
     condition = jsondecode(output.permission_policies["apply"]).Statement == concat(
-      jsondecode(aws_iam_role_policy.apply_read_state.policy).Statement,
-      jsondecode(aws_iam_role_policy.apply_manage.policy).Statement,
+      jsondecode(aws_iam_role_policy.ci["apply_read_state"].policy).Statement,
+      jsondecode(aws_iam_role_policy.ci["apply_manage"].policy).Statement,
     )
     error_message = "permission_policies.apply must hold the statements of both apply inline policies."
   }
@@ -652,16 +652,16 @@ run "outputs_after_apply" {
   command = apply
 
   override_resource {
-    target = aws_iam_role.plan
+    target = aws_iam_role.ci["plan"]
     values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-github-plan" }
   }
   override_resource {
-    target = aws_iam_role.apply
+    target = aws_iam_role.ci["apply"]
     values = { arn = "arn:aws:iam::111111111111:role/mlops-dev-github-apply" }
   }
 
   assert {
-    condition     = aws_iam_role.plan.permissions_boundary == aws_iam_policy.ci_boundary.arn && aws_iam_role.apply.permissions_boundary == aws_iam_policy.ci_boundary.arn
+    condition     = aws_iam_role.ci["plan"].permissions_boundary == aws_iam_policy.ci_boundary.arn && aws_iam_role.ci["apply"].permissions_boundary == aws_iam_policy.ci_boundary.arn
     error_message = "Both roles must carry the CI boundary."
   }
 
@@ -706,7 +706,7 @@ run "existing_oidc_provider" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.apply.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:prod:ref:refs/heads/release/prod"
+    condition     = jsondecode(aws_iam_role.ci["apply"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/mlops-platform:environment:prod:ref:refs/heads/release/prod"
     error_message = "The apply subject must follow github_environment and apply_branch."
   }
 }
@@ -800,7 +800,7 @@ run "longest_names_fit_iam_limits" {
   }
 
   assert {
-    condition     = length(aws_iam_role_policy.apply_read_state.policy) + length(aws_iam_role_policy.apply_manage.policy) <= 10240
+    condition     = length(aws_iam_role_policy.ci["apply_read_state"].policy) + length(aws_iam_role_policy.ci["apply_manage"].policy) <= 10240
     error_message = "The apply inline policies must fit 10,240 characters with a 32-character name_prefix."
   }
 }

@@ -34,7 +34,7 @@ run "valid_inputs_plan" {
   command = plan
 
   assert {
-    condition     = aws_iam_role.plan.name == "mlops-dev-github-plan"
+    condition     = aws_iam_role.ci["plan"].name == "mlops-dev-github-plan"
     error_message = "The shared inputs of this file must be valid."
   }
 }

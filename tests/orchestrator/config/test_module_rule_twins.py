@@ -57,7 +57,7 @@ TWINS: dict[str, str] = {
     "github-oidc/aws_iam_policy.ci_boundary: state_key_arn, lock_table_arn, workload_boundary_policy_arn, existing_oi": "orchestrator.config.semantic._account_problems",
     "github-oidc/aws_iam_policy.ci_boundary: protected_role_arns and protected_policy_arns must not list the CI roles": "orchestrator.config.semantic._account_problems",
     "github-oidc/aws_iam_policy.ci_boundary: The CI boundary policy is … characters; IAM allows 6144 for a managed po": SIZE,
-    "github-oidc/aws_iam_role_policy.apply_manage: The apply role's inline policies total … characters; IAM allows 10240 pe": SIZE,
+    "github-oidc/aws_iam_role_policy.ci: The apply role's inline policies total … characters; IAM allows 10240 pe": SIZE,
     "github-oidc/var.name_prefix: name_prefix must be 3-32 characters of lowercase letters, digits and hyp": "orchestrator.config.fields.SHORT_NAME",
     "github-oidc/var.repository: repository.owner and repository.name must each be non-empty letters, dig": "orchestrator.config.fields._repository",
     'github-oidc/var.repository: repository.owner and repository.name must not be "." or ".."; got ….': "orchestrator.config.fields._repository",

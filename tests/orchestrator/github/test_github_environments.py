@@ -23,7 +23,7 @@ from orchestrator.github.environments import apply_branch_checks
 REPOSITORY = "example-org/mlops-platform"
 SUBJECT = f"/repos/{REPOSITORY}/actions/oidc/customization/sub"
 CUSTOMISED = {"use_default": False, "include_claim_keys": ["repo", "context", "ref"]}
-MODULE = Path(__file__).resolve().parents[3] / "modules" / "github-oidc" / "main.tf"
+MODULE = Path(__file__).resolve().parents[3] / "modules" / "github-oidc" / "trust.tf"
 
 
 class _Environments(BaseHTTPRequestHandler):
