@@ -11,10 +11,14 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orchestrator import completion
 from orchestrator.changes import affected_stacks, changed_files_since
 from orchestrator.cli_arguments import (
     AppendOnce,
@@ -32,7 +36,7 @@ from orchestrator.cli_arguments import (
     whole_number,
 )
 from orchestrator.commands import run_bootstrap, run_stacks
-from orchestrator.config import EnvConfig, load_envs
+from orchestrator.config import EnvConfig, known_envs, load_envs
 from orchestrator.doctor import run_checks
 from orchestrator.emulator.process import read_handle, stop_by_handle
 from orchestrator.engine import Engine
@@ -46,13 +50,13 @@ from orchestrator.github.environments import (
     subject_contexts,
     subject_template_check,
 )
-from orchestrator.graph import DEFAULT_MAX_STACKS, build_graph, check_size
+from orchestrator.graph import DEFAULT_MAX_STACKS, StackGraph, build_graph, check_size
 from orchestrator.policy.scan import scan_repository
 from orchestrator.progress import Progress
 from orchestrator.report import markdown as markdown_report
 from orchestrator.report.merge import load_reports, merge, missing_reports
 from orchestrator.report.run_report import RunReport
-from orchestrator.settings import load_settings
+from orchestrator.settings import PlatformSettings, load_settings
 from orchestrator.signals import forwarding_signals
 from orchestrator.stacks import STACKS, StackSpec, stacks_for
 from orchestrator.studio.leftovers import env_leftovers, remove
@@ -108,7 +112,10 @@ def _prog() -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=_prog(), description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=_prog(),
+        usage="%(prog)s [-h] [--version] COMMAND ...",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     common = argparse.ArgumentParser(add_help=False)
@@ -350,7 +357,63 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("action", choices=("start", "stop", "status", "reset", "credentials"))
     emulator.add_argument("--env", type=env_name, help="credentials: the environment whose account holds the role")
     emulator.add_argument("--role", type=role_name, help="credentials: the role's name, e.g. mlops-dev-team-lead")
+    shell = sub.add_parser(
+        "completion", help="print a shell completion script for this command line (source it in ~/.bashrc or ~/.zshrc)"
+    )
+    shell.add_argument("shell", choices=completion.SHELLS)
+    sub.help = argparse.SUPPRESS  # the commands are listed by group in the epilog instead
+    parser.epilog = command_groups_help(sub)
     return parser
+
+
+# The commands as `--help` lists them, by who runs them (argparse has no groups of subcommands).
+COMMAND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "operator commands",
+        (
+            "plan",
+            "apply",
+            "destroy",
+            "drift",
+            "output",
+            "graph",
+            "bootstrap",
+            "unlock",
+            "recover-state",
+            "cleanup-studio",
+            "emulator",
+            "doctor",
+            "completion",
+        ),
+    ),
+    ("review", ("report", "scan")),
+    ("CI plumbing (GitHub Actions)", ("matrix", "pr-comment", "oidc-subject")),
+)
+_HELP_WIDTH = 100
+_NAME_WIDTH = 16
+
+
+def command_groups_help(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> str:
+    """Each group of COMMAND_GROUPS with its commands' one-line help, wrapped as argparse wraps options."""
+    helps = {action.dest: action.help or "" for action in sub._choices_actions}
+    indent = " " * (_NAME_WIDTH + 4)
+    blocks = [
+        "\n".join(
+            [f"{title}:"]
+            + [
+                textwrap.fill(
+                    helps[name],
+                    _HELP_WIDTH,
+                    initial_indent=f"  {name:<{_NAME_WIDTH}}  ",
+                    subsequent_indent=indent,
+                    break_on_hyphens=False,
+                )
+                for name in names
+            ]
+        )
+        for title, names in COMMAND_GROUPS
+    ]
+    return "\n\n".join(blocks) + "\n\nRun `%(prog)s COMMAND --help` for a command's options."
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -493,19 +556,6 @@ def _write_reports(args: argparse.Namespace, report: RunReport) -> None:
         github_actions.append_lines(github_actions.step_summary_file(), [_markdown(report, "this job's log"), ""])
 
 
-def _matrix_command(args: argparse.Namespace, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> int:
-    document = github_actions.matrix(selection)
-    if args.github_output is not None:
-        github_actions.append_lines(args.github_output, github_actions.github_output_lines(document))
-    rows = document["include"]
-    text = (
-        "\n".join(f"{r['env']:<10} {r['account_id']} {r['region']:<14} {r['stacks']}" for r in rows)
-        or "no environment is affected"
-    )
-    print(json.dumps(document, indent=2) if args.json else text)
-    return EXIT_OK
-
-
 def _report_command(args: argparse.Namespace) -> int:
     merged = merge(load_reports(args.from_dir))
     merged.outcomes += missing_reports(merged, args.expected_envs)
@@ -614,122 +664,231 @@ def _check_target_options(args: argparse.Namespace) -> None:
             raise ConfigError([f"ORCHESTRATOR_EMULATOR_URL: {exc}"]) from None
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "emulator":
-        return _emulator_command(args)
-    if args.command == "report":
-        return _report_command(args)
-    if args.command == "pr-comment":
-        return _pr_comment_command(args)
-    if args.command == "scan":
-        return _scan_command(args)
-    if args.command == "oidc-subject":
-        return _oidc_subject_command(args)
+@dataclass
+class _Selected:
+    """What a command on a target works on, checked before Terraform or AWS is touched."""
+
+    settings: PlatformSettings
+    progress: Progress
+    configs: list[EnvConfig]
+    selection: list[tuple[EnvConfig, list[StackSpec]]]
+
+
+def _checked(args: argparse.Namespace) -> tuple[PlatformSettings, Progress]:
+    """The options every command on a target shares, then the platform's settings."""
     if getattr(args, "step_summary", False):
         github_actions.step_summary_file()  # unset: exit 2 before anything runs
     _check_target_options(args)
-    settings = load_settings()
-    progress = Progress()
-    if args.command == "doctor":
-        checks = run_checks(settings, args.target)
-        if args.target == "aws":
-            checks += apply_branch_checks(load_envs(args.envs))
-        failed = [c for c in checks if c.required and not c.ok]
-        text = "\n".join(
-            f"{'ok ' if c.ok else 'FAIL' if c.required else 'warn'} {c.name:<16} {c.detail}" for c in checks
-        )
-        _emit(args, {"ok": not failed, "checks": [c.__dict__ for c in checks]}, text)
-        return EXIT_FAILURE if failed else EXIT_OK
+    return load_settings(), Progress()
 
-    # Everything a person can get wrong is checked here, before Terraform or AWS is touched.
-    if args.command == "unlock":
-        args.envs, args.stacks = [args.lock_env], [args.lock_stack]
-    if args.command == "recover-state":
-        args.envs, args.stacks = [args.state_env], [args.state_stack]
+
+def _selected(args: argparse.Namespace) -> _Selected:
+    """The environments and their stacks (narrowed by --changed-since): everything a person can get
+    wrong is checked here, before Terraform or AWS is touched."""
+    settings, progress = _checked(args)
     configs = load_envs(args.envs)
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
-    if args.command == "unlock":
-        question = (
-            f"Release lock {args.lock_id} of {args.lock_env}/{args.lock_stack}? Only if the run holding it is dead."
-        )
-        if not _confirmed(args, "unlock", question, "unlock"):
-            print("not confirmed; the lock is kept")
-            return EXIT_FAILURE
-    if args.command == "recover-state":
-        if not _confirmed(
-            args, "recover-state", recovery_question(args.target, args.state_env, args.state_stack), "push"
-        ):
-            print("not confirmed; nothing was pushed")
-            return EXIT_FAILURE
     if getattr(args, "changed_since", None):
         selection = _changed_only(args.changed_since, selection, progress)
-    if args.command == "matrix":
-        return _matrix_command(args, selection)
-    if getattr(args, "changed_since", None):
-        if not selection:
-            report = RunReport(args.command, args.target)
-            _emit(
-                args,
-                report.to_dict(),
-                f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.",
-            )
-            return EXIT_OK
-    if getattr(args, "from_dir", None) is not None:
-        selection = _saved_plans(args.from_dir, selection)
-    if args.command in ("plan", "apply", "destroy", "drift", "graph"):
-        stack_graph = build_graph(selection, with_bootstrap=args.command in ("plan", "apply"))
-        stack_graph.order()  # a dependency cycle is refused (exit 2) by every command, before anything runs
-        check_size(stack_graph, args.max_stacks)
-        if args.command == "graph":
-            shown = stack_graph.reversed() if args.destroy else stack_graph
-            _emit(args, shown.to_dict(), shown.text())
-            return EXIT_OK
-    if args.command == "destroy" and not _confirm_destroy(args, [c.name for c in configs]):
-        print("not confirmed; nothing was destroyed")
-        return EXIT_FAILURE
+    return _Selected(settings, progress, configs, selection)
 
+
+def _affected(args: argparse.Namespace, selected: _Selected) -> bool:
+    """False (and says so) when --changed-since left no stack to run."""
+    if getattr(args, "changed_since", None) and not selected.selection:
+        _emit(
+            args,
+            RunReport(args.command, args.target).to_dict(),
+            f"No stack is affected by the changes since {args.changed_since}: nothing to {args.command}.",
+        )
+        return False
+    return True
+
+
+def _graph_checked(args: argparse.Namespace) -> tuple[_Selected, StackGraph] | None:
+    """The selection and its stack graph: a dependency cycle or more than --max-stacks stacks is
+    refused (exit 2) by every command, before anything runs; None when no stack is affected."""
+    selected = _selected(args)
+    if not _affected(args, selected):
+        return None
+    if getattr(args, "from_dir", None) is not None:
+        selected.selection = _saved_plans(args.from_dir, selected.selection)
+    stack_graph = build_graph(selected.selection, with_bootstrap=args.command in ("plan", "apply"))
+    stack_graph.order()
+    check_size(stack_graph, args.max_stacks)
+    return selected, stack_graph
+
+
+@contextmanager
+def _opened(args: argparse.Namespace, progress: Progress) -> Iterator[Target]:
+    """The target, open, with Ctrl-C and SIGTERM forwarded to Terraform; closed afterwards."""
     target = make_target(args.target, args.emulator_url, args.keep_emulator)
     with forwarding_signals():
         try:
             target.open()
             progress.say("orchestrator", f"target {target.describe()}")
-            if args.command == "cleanup-studio":
-                return _cleanup_studio(args, target, configs, progress)
-            if args.command == "unlock":
-                [(env, [stack])] = selection
-                Engine(target, settings, progress).unlock(env, stack, args.lock_id)
-                print(f"released lock {args.lock_id} of {env.name}/{stack.name}")
-                return EXIT_OK
-            if args.command == "recover-state":
-                [(env, [stack])] = selection
-                print(Engine(target, settings, progress).recover_state(env, stack).text())
-                return EXIT_OK
-            if args.command == "bootstrap":
-                report = run_bootstrap(target, settings, configs, progress)
-            elif args.command == "output":
-                engine = Engine(target, settings, progress)
-                values = {f"{env.name}/{s.name}": engine.output(env, s) for env, stacks in selection for s in stacks}
-                _emit(args, values, json.dumps(values, indent=2, default=str))
-                return EXIT_OK
-            else:
-                saved = getattr(args, "from_dir", None)
-                report = run_stacks(
-                    "apply-saved" if saved is not None else args.command,
-                    target,
-                    settings,
-                    selection,
-                    progress,
-                    args.lock_timeout,
-                    saved if saved is not None else getattr(args, "out_dir", None),
-                    args.parallelism or DEFAULT_PARALLELISM,
-                    args.keep_going,
-                    _policy_gate(args),
-                )
+            yield target
         finally:
             target.close()
+
+
+def _finished(args: argparse.Namespace, report: RunReport) -> int:
     _emit(args, report.to_dict(), report.text())
     _write_reports(args, report)
     return report.exit_code(detailed=getattr(args, "detailed_exitcode", False))
+
+
+def _doctor_command(args: argparse.Namespace) -> int:
+    settings, _ = _checked(args)
+    checks = run_checks(settings, args.target)
+    if args.target == "aws":
+        checks += apply_branch_checks(load_envs(args.envs))
+    failed = [c for c in checks if c.required and not c.ok]
+    text = "\n".join(f"{'ok ' if c.ok else 'FAIL' if c.required else 'warn'} {c.name:<16} {c.detail}" for c in checks)
+    _emit(args, {"ok": not failed, "checks": [c.__dict__ for c in checks]}, text)
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _bootstrap_command(args: argparse.Namespace) -> int:
+    selected = _selected(args)
+    with _opened(args, selected.progress) as target:
+        report = run_bootstrap(target, selected.settings, selected.configs, selected.progress)
+    return _finished(args, report)
+
+
+def _run_stacks(args: argparse.Namespace, selected: _Selected) -> int:
+    saved = getattr(args, "from_dir", None)
+    with _opened(args, selected.progress) as target:
+        report = run_stacks(
+            "apply-saved" if saved is not None else args.command,
+            target,
+            selected.settings,
+            selected.selection,
+            selected.progress,
+            args.lock_timeout,
+            saved if saved is not None else getattr(args, "out_dir", None),
+            args.parallelism or DEFAULT_PARALLELISM,
+            args.keep_going,
+            _policy_gate(args),
+        )
+    return _finished(args, report)
+
+
+def _stacks_command(args: argparse.Namespace) -> int:
+    """plan, apply and drift: the selected stacks over the stack graph."""
+    checked = _graph_checked(args)
+    return EXIT_OK if checked is None else _run_stacks(args, checked[0])
+
+
+def _destroy_command(args: argparse.Namespace) -> int:
+    checked = _graph_checked(args)
+    if checked is None:
+        return EXIT_OK
+    if not _confirm_destroy(args, [c.name for c in checked[0].configs]):
+        print("not confirmed; nothing was destroyed")
+        return EXIT_FAILURE
+    return _run_stacks(args, checked[0])
+
+
+def _graph_command(args: argparse.Namespace) -> int:
+    checked = _graph_checked(args)
+    if checked is not None:
+        shown = checked[1].reversed() if args.destroy else checked[1]
+        _emit(args, shown.to_dict(), shown.text())
+    return EXIT_OK
+
+
+def _output_command(args: argparse.Namespace) -> int:
+    selected = _selected(args)
+    if not _affected(args, selected):
+        return EXIT_OK
+    with _opened(args, selected.progress) as target:
+        engine = Engine(target, selected.settings, selected.progress)
+        values = {f"{env.name}/{s.name}": engine.output(env, s) for env, stacks in selected.selection for s in stacks}
+    _emit(args, values, json.dumps(values, indent=2, default=str))
+    return EXIT_OK
+
+
+def _one_stack(args: argparse.Namespace, env: str, stack: str) -> _Selected:
+    args.envs, args.stacks = [env], [stack]
+    return _selected(args)
+
+
+def _unlock_command(args: argparse.Namespace) -> int:
+    selected = _one_stack(args, args.lock_env, args.lock_stack)
+    question = f"Release lock {args.lock_id} of {args.lock_env}/{args.lock_stack}? Only if the run holding it is dead."
+    if not _confirmed(args, "unlock", question, "unlock"):
+        print("not confirmed; the lock is kept")
+        return EXIT_FAILURE
+    [(env, [stack])] = selected.selection
+    with _opened(args, selected.progress) as target:
+        Engine(target, selected.settings, selected.progress).unlock(env, stack, args.lock_id)
+    print(f"released lock {args.lock_id} of {env.name}/{stack.name}")
+    return EXIT_OK
+
+
+def _recover_state_command(args: argparse.Namespace) -> int:
+    selected = _one_stack(args, args.state_env, args.state_stack)
+    if not _confirmed(args, "recover-state", recovery_question(args.target, args.state_env, args.state_stack), "push"):
+        print("not confirmed; nothing was pushed")
+        return EXIT_FAILURE
+    [(env, [stack])] = selected.selection
+    with _opened(args, selected.progress) as target:
+        print(Engine(target, selected.settings, selected.progress).recover_state(env, stack).text())
+    return EXIT_OK
+
+
+def _cleanup_studio_command(args: argparse.Namespace) -> int:
+    selected = _selected(args)
+    with _opened(args, selected.progress) as target:
+        return _cleanup_studio(args, target, selected.configs, selected.progress)
+
+
+def _matrix_command(args: argparse.Namespace) -> int:
+    document = github_actions.matrix(_selected(args).selection)
+    if args.github_output is not None:
+        github_actions.append_lines(args.github_output, github_actions.github_output_lines(document))
+    rows = document["include"]
+    text = (
+        "\n".join(f"{r['env']:<10} {r['account_id']} {r['region']:<14} {r['stacks']}" for r in rows)
+        or "no environment is affected"
+    )
+    print(json.dumps(document, indent=2) if args.json else text)
+    return EXIT_OK
+
+
+def _completion_command(args: argparse.Namespace) -> int:
+    print(completion.script(_parser(), args.shell, known_envs()), end="")
+    return EXIT_OK
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+# One handler per command; `_parser` names each command's group in the help (COMMAND_GROUPS).
+HANDLERS: dict[str, Handler] = {
+    "doctor": _doctor_command,
+    "bootstrap": _bootstrap_command,
+    "plan": _stacks_command,
+    "apply": _stacks_command,
+    "drift": _stacks_command,
+    "destroy": _destroy_command,
+    "output": _output_command,
+    "graph": _graph_command,
+    "unlock": _unlock_command,
+    "recover-state": _recover_state_command,
+    "cleanup-studio": _cleanup_studio_command,
+    "emulator": _emulator_command,
+    "completion": _completion_command,
+    "report": _report_command,
+    "scan": _scan_command,
+    "matrix": _matrix_command,
+    "pr-comment": _pr_comment_command,
+    "oidc-subject": _oidc_subject_command,
+}
+
+
+def _run(args: argparse.Namespace) -> int:
+    return HANDLERS[args.command](args)
 
 
 def main(argv: list[str] | None = None) -> int:
