@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from abalone_deploy.clients import Clients
-from abalone_deploy.deploy import DeploySettings
 from abalone_deploy.names import Target, make_target
 from abalone_deploy.registry import MODEL_DIGEST_KEY
+from abalone_deploy.settings import DeploySettings
 
 REGION = "eu-west-1"
 PREFIX = "mlops"

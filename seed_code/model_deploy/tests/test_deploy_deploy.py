@@ -6,6 +6,7 @@ import pytest
 from abalone_deploy import deploy
 from abalone_deploy.deploy import PACKAGE_TAG, DeployError, deployed_package_arn, run_deploy
 from abalone_deploy.names import UsageError
+from abalone_deploy.settings import DeploySettings
 from abalone_deploy.stage_contract import ContractError, read_stage_contract
 from deploy_world import ACCOUNTS, FAST, IMAGE, World, contract_values
 
@@ -108,7 +109,7 @@ def test_other_settings_give_other_names(ready: World) -> None:
     package = describe_package(ready.dev, ready.target("staging"), arn)
     small = deploy.build_requests(ready.target("staging"), contract, package, FAST)[0]["ModelName"]
     large = deploy.build_requests(
-        ready.target("staging"), contract, package, deploy.DeploySettings(instance_type="ml.m5.xlarge")
+        ready.target("staging"), contract, package, DeploySettings(instance_type="ml.m5.xlarge")
     )[0]["ModelName"]
     assert small != large and small.rsplit("-", 1)[0] == large.rsplit("-", 1)[0] == "mlops-staging-abalone-1"
 

@@ -36,10 +36,11 @@ from typing import Any
 
 from abalone_deploy import cli
 from abalone_deploy.artifact import verify_artifact
-from abalone_deploy.deploy import DeployError, DeploySettings, Log, deploy_package, deployed_package_arn
+from abalone_deploy.deploy import DeployError, Log, deploy_package, deployed_package_arn
 from abalone_deploy.endpoint_test import check_stage_endpoint
 from abalone_deploy.names import Target, UsageError, parse_package_arn
 from abalone_deploy.registry import APPROVED, describe_package, latest_approved, package_status
+from abalone_deploy.settings import DeploySettings
 from abalone_deploy.stage_contract import read_stage_contract
 
 STATUSES = ("Approved", "Rejected")

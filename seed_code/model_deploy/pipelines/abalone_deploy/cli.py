@@ -11,16 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from abalone_deploy.clients import Clients, default_clients
 from abalone_deploy.names import Target, UsageError, make_target
+from abalone_deploy.settings import DeploySettings
 from abalone_deploy.stage_contract import ContractError
-
-if TYPE_CHECKING:
-    from abalone_deploy.deploy import DeploySettings
 
 __all__ = ["Clients", "add_deploy_arguments", "add_target_arguments", "default_clients", "parser", "run"]
 
@@ -61,9 +58,6 @@ def target_from_args(args: argparse.Namespace) -> Target:
 
 
 def settings_from_args(args: argparse.Namespace) -> DeploySettings:
-    # Imported here: deploy imports this module.
-    from abalone_deploy.deploy import DeploySettings  # noqa: PLC0415
-
     if not args.instance_type.startswith("ml."):
         raise UsageError(
             f"--instance-type {args.instance_type!r} is not a SageMaker instance type (ml.<family>.<size>)"

@@ -29,6 +29,7 @@ from abalone_deploy import cli
 from abalone_deploy.artifact import verify_artifact
 from abalone_deploy.names import Target, UsageError, parse_package_arn
 from abalone_deploy.registry import APPROVED, ModelPackage, describe_package, latest_approved
+from abalone_deploy.settings import DeploySettings
 from abalone_deploy.stage_contract import StageContract, read_stage_contract
 
 # Tag on the model, the endpoint configuration and the endpoint. The configuration's tag is the
@@ -42,15 +43,6 @@ Log = Callable[[str], None]
 
 class DeployError(RuntimeError):
     """The deployment did not reach a serving endpoint (the message says what SageMaker reported)."""
-
-
-@dataclass(frozen=True)
-class DeploySettings:
-    instance_type: str = "ml.m5.large"
-    initial_instance_count: int = 1
-    sampling_percentage: int = 100
-    wait_delay_seconds: float = 30.0
-    wait_max_attempts: int = 120  # x 30 s = one hour, SageMaker's own waiter budget
 
 
 @dataclass(frozen=True)
