@@ -27,7 +27,7 @@ locals {
   project_prefix         = "${var.name_prefix}-${var.project_name}"
   model_package_group    = local.project_prefix
   artifact_bucket_name   = "${local.project_prefix}-artifacts-${local.account_id}"
-  ci_role_name           = "${local.project_prefix}-ci"
+  ci_role_name           = module.ci_role_names.project_ci_role_names[var.project_name]
   pipeline_name          = "${local.project_prefix}-build"
   rule_name              = "${local.project_prefix}-model-approval"
   connection_name        = "${local.project_prefix}-github"
@@ -47,7 +47,7 @@ locals {
   # s3://<models bucket>/<project>/code/<digest>/<file> (the jobs' execution roles read the
   # environment's buckets, not the artifact bucket).
   pipeline_scripts_arn = "arn:${local.partition}:s3:::${var.models_bucket_name}/${var.project_name}/code/*"
-  ci_role_arn          = "${local.iam_arn}:role/${local.ci_role_name}"
+  ci_role_arn          = one(module.ci_role_names.project_ci_role_arns)
   rule_arn             = "arn:${local.partition}:events:${local.regional}:rule/${local.rule_name}"
   parameter_path       = "arn:${local.partition}:ssm:${local.regional}:parameter${var.ssm_prefix}"
   environment_roles    = "${local.iam_arn}:role/${var.name_prefix}-*"
@@ -407,6 +407,16 @@ locals {
     "pipeline-execution-role-arn" = aws_iam_role.pipeline.arn
     "job-role-arn"                = aws_iam_role.job.arn
   }
+}
+
+# The CI role's name: the platform's one rule for the GitHub Actions roles (modules/ci-role-names).
+module "ci_role_names" {
+  source = "../ci-role-names"
+
+  name_prefix   = var.name_prefix
+  partition     = local.partition
+  account_id    = local.account_id
+  project_names = [var.project_name]
 }
 
 # --- Model registry -----------------------------------------------------------------------------

@@ -19,11 +19,11 @@ locals {
   # Buckets created by SageMaker project templates (the launch role may only create these names).
   project_buckets = "arn:${local.partition}:s3:::${local.name_prefix}-project-*"
 
-  ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
-  ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
+  ci_plan_role_arn  = module.ci_role_names.plan_role_arn
+  ci_apply_role_arn = module.ci_role_names.apply_role_arn
   administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [local.ci_apply_role_arn]))
   # The projects' CI roles (projects stack, deterministic names) upload pipeline code from GitHub.
-  project_ci_role_arns = [for name in var.project_names : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${name}-ci"]
+  project_ci_role_arns = module.ci_role_names.project_ci_role_arns
   # The projects' pipeline roles (projects stack): SageMaker Pipelines reads a step's property file
   # (the evaluation report) as the pipeline role from the service's own network, not through the VPC.
   # Only SageMaker of this account can assume them, and they read only their project's prefix.
@@ -65,6 +65,16 @@ locals {
 
   # Buckets owned by AWS that SageMaker needs through the S3 gateway endpoint: ECR image layers.
   aws_service_buckets = ["arn:${local.partition}:s3:::prod-${data.aws_region.current.name}-starport-layer-bucket"]
+}
+
+# The GitHub Actions roles' names and ARNs: the platform's one rule (modules/ci-role-names).
+module "ci_role_names" {
+  source = "../../../modules/ci-role-names"
+
+  name_prefix   = local.name_prefix
+  partition     = local.partition
+  account_id    = local.account_id
+  project_names = var.project_names
 }
 
 module "kms" {

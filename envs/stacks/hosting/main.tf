@@ -19,8 +19,8 @@ locals {
   environment_roles = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-*"
   # The GitHub Actions roles and OIDC provider created by this account's bootstrap
   # (deterministic names; an account has one provider per issuer URL).
-  ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
-  ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
+  ci_plan_role_arn  = module.ci_role_names.plan_role_arn
+  ci_apply_role_arn = module.ci_role_names.apply_role_arn
   github_oidc_arn   = "arn:${local.partition}:iam::${local.account_id}:oidc-provider/token.actions.githubusercontent.com"
   administrators    = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [local.ci_apply_role_arn]))
   # GitHub-hosted runners are outside the VPC: Terraform (deploy role, CI roles) manages the
@@ -44,6 +44,15 @@ locals {
   s3_endpoint_allowed_bucket_arns = distinct(concat([local.source_models_bucket_arn], module.model_hosting.bucket_arns, var.network.s3_endpoint_extra_bucket_arns))
 
   projects = { for name, p in var.projects : name => { repository = { owner = split("/", p.repository)[0], name = split("/", p.repository)[1] } } }
+}
+
+# The GitHub Actions roles' names and ARNs: the platform's one rule (modules/ci-role-names).
+module "ci_role_names" {
+  source = "../../../modules/ci-role-names"
+
+  name_prefix = local.name_prefix
+  partition   = local.partition
+  account_id  = local.account_id
 }
 
 module "kms" {

@@ -34,7 +34,7 @@ locals {
   # Contract parameters are plain String identifiers (the provider marks every value sensitive).
   contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
 
-  ci_role_arns = [for role in ["github-plan", "github-apply"] : "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-${role}"]
+  ci_role_arns = module.ci_role_names.role_arns
 
   # Every persona opens Studio with the environment's SageMaker execution role: in Studio the
   # execution role acts, and it may not approve models (approval is the team lead's persona role).
@@ -43,6 +43,15 @@ locals {
   # Published template versions are immutable (the module refuses a changed digest): a new
   # version is a new file appended to the product's versions below.
   templates_dir = "${path.module}/../../../templates/sagemaker-projects"
+}
+
+# The GitHub Actions roles' names and ARNs: the platform's one rule (modules/ci-role-names).
+module "ci_role_names" {
+  source = "../../../modules/ci-role-names"
+
+  name_prefix = local.name_prefix
+  partition   = local.partition
+  account_id  = local.account_id
 }
 
 data "aws_ssm_parameter" "contract" {

@@ -29,10 +29,19 @@ locals {
   contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
 
   # Terraform runs as the deploy role or, from GitHub, as the CI apply role (outside the VPC).
-  ci_plan_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-plan"
-  ci_apply_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.name_prefix}-github-apply"
+  ci_plan_role_arn  = module.ci_role_names.plan_role_arn
+  ci_apply_role_arn = module.ci_role_names.apply_role_arn
   # Administer the project keys: the roles that apply (never the pull-request plan role).
   key_administrators = [var.deploy_role_arn, local.ci_apply_role_arn]
+}
+
+# The GitHub Actions roles' names and ARNs: the platform's one rule (modules/ci-role-names).
+module "ci_role_names" {
+  source = "../../../modules/ci-role-names"
+
+  name_prefix = local.name_prefix
+  partition   = local.partition
+  account_id  = local.account_id
 }
 
 data "aws_ssm_parameter" "contract" {
