@@ -58,7 +58,8 @@ def test_every_administered_address_is_a_policy_the_stacks_create() -> None:
         call, kind, resource = re.fullmatch(r"module\.([a-z_]+)\.([a-z_]+)\.([a-z_]+)", address).groups()  # type: ignore[union-attr]
         source = re.search(rf'module "{call}" {{\s*source\s*=\s*"\.\./\.\./\.\./modules/([a-z-]+)"', stacks)
         assert source is not None, f"no stack calls a module as {call}"
-        module = Path(paths.REPO_ROOT / "modules" / source.group(1) / "main.tf").read_text(encoding="utf-8")
+        module_dir = Path(paths.REPO_ROOT / "modules" / source.group(1))
+        module = "\n".join(p.read_text(encoding="utf-8") for p in sorted(module_dir.glob("*.tf")))  # files by concern
         assert f'resource "{kind}" "{resource}"' in module, address
 
 
