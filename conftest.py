@@ -13,8 +13,8 @@ which pytest 9.2 no longer reads; pytest-xdist issue #1386.)
 
 The units are handed out in the order of `schedule_rank`, not largest first. The session's world
 (tests/world.py: dev, staging and prod applied, ~6 minutes) is built in the background from the
-start, so both workers first take the units that need no world (the Terraform roots, the longest,
-first); then the world files, the longest chain first; the units that destroy the world come last
+start, so both workers first take the units that need no world (those that mostly wait on the
+provider first, then the Terraform roots, the longest first); then the world files, the longest chain first; the units that destroy the world come last
 (they wait for every other world test anyway).
 """
 
@@ -27,6 +27,10 @@ import pytest
 # Node-id prefixes of tests that are each a work unit of their own.
 SPREAD_ONE_BY_ONE = ("tests/terraform/test_modules.py::test_validate_and_terraform_test[",)
 
+
+# Units that need no world and mostly wait on the provider (idle CPU): handed out before the
+# Terraform roots, so their waits overlap the roots' CPU-bound tests on the other worker.
+WAITING_FIRST = ("tests/integration/test_accounts.py",)  # bootstraps two accounts on an emulator of its own
 
 # Units that use the world, the longest first; the ones that destroy it after all others.
 WORLD_UNITS = (
@@ -45,6 +49,8 @@ WORLD_ENDERS = ("tests/integration/test_destroy_targets.py", "tests/integration/
 
 def schedule_rank(unit: str) -> int:
     """Where a work unit goes in the queue (lower first)."""
+    if unit in WAITING_FIRST:
+        return -1
     if unit.startswith(SPREAD_ONE_BY_ONE):
         return 0
     if unit.startswith("tests/gates/"):

@@ -752,7 +752,7 @@ def _doctor_command(args: argparse.Namespace) -> int:
 def _bootstrap_command(args: argparse.Namespace) -> int:
     selected = _selected(args)
     with _opened(args, selected.progress) as target:
-        report = run_bootstrap(target, selected.settings, selected.configs, selected.progress)
+        report = run_bootstrap(target, selected.settings, selected.configs, selected.progress, DEFAULT_PARALLELISM)
     return _finished(args, report)
 
 

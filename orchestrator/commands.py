@@ -12,7 +12,7 @@ from orchestrator import paths
 from orchestrator.config import EnvConfig
 from orchestrator.engine import Engine
 from orchestrator.faults import disk_full, is_disk_full, rerun_command
-from orchestrator.graph import Node, build_graph, run_graph
+from orchestrator.graph import Node, StackGraph, build_graph, run_graph
 from orchestrator.outcome import StackOutcome, readable_plan
 from orchestrator.policy.gate import check_plan
 from orchestrator.policy.plan_guard import guard_plan, platform_accounts
@@ -192,15 +192,23 @@ def _studio_leftovers_check(target: Target, env: EnvConfig) -> StackOutcome | No
     return StackOutcome(env.name, "studio-leftovers", "check", result="failed", error="\n".join(lines))
 
 
-def run_bootstrap(target: Target, settings: PlatformSettings, envs: list[EnvConfig], progress: Progress) -> RunReport:
+def run_bootstrap(
+    target: Target, settings: PlatformSettings, envs: list[EnvConfig], progress: Progress, parallelism: int = 1
+) -> RunReport:
+    """Each environment's state backend (bucket, lock table, key), `parallelism` accounts at a time:
+    they share nothing, and most of a bootstrap is the provider waiting on the state bucket. On a
+    failure nothing new starts (those running finish) and the accounts not bootstrapped are
+    reported as skipped."""
     start = time.monotonic()
     report = RunReport("bootstrap", target.name)
     engine = Engine(target, settings, progress)
-    for env in envs:
-        outcome = engine.bootstrap(env, reconcile=True)
-        if outcome is not None:
-            report.outcomes.append(outcome)
-            if outcome.result == "failed":
-                break
+    nodes = [Node(env, BOOTSTRAP_STACK) for env in envs]
+    graph = StackGraph(nodes, {node.label: [] for node in nodes})
+
+    def run_node(node: Node) -> list[StackOutcome]:
+        outcome = engine.bootstrap(node.env, reconcile=True)
+        return [outcome] if outcome is not None else []
+
+    report.outcomes = run_graph(graph, run_node, "bootstrap", parallelism)
     report.seconds = time.monotonic() - start
     return report

@@ -1,9 +1,9 @@
 """The end of the session's world (tests/world.py): `destroy` of the README's environments, once
 every other test that uses them has finished, on any worker (`world_at_end` waits for them; these
 tests are collected after all others). Two files share the work, one on each worker: here dev,
-whose destroy stops on what a deleted Studio domain leaves in the VPC, and then the README's
-`destroy` of everything; test_destroy_targets.py destroys staging and prod meanwhile. Nothing is
-left.
+whose destroy stops on what a deleted Studio domain leaves in the VPC until `cleanup-studio` has
+removed it, and then the README's `destroy` of everything, which destroys the rest of dev;
+test_destroy_targets.py destroys staging and prod meanwhile. Nothing is left.
 
 The tests of this file run in order on one worker (one work unit)."""
 
@@ -39,9 +39,12 @@ def throw_away_envs(world_at_end: World, tmp_path_factory: pytest.TempPathFactor
     return throw_away(world_at_end, tmp_path_factory.mktemp("envs"), "dev")
 
 
-def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> None:
-    """dev first, alone: its destroy stops on what a deleted Studio domain leaves in the VPC, then
-    leaves nothing once `cleanup-studio` has removed it."""
+def test_dev_destroy_stops_at_the_studio_leftovers_until_cleanup_removes_them(
+    world_at_end: World, throw_away_envs: Path
+) -> None:
+    """dev first, alone: its destroy stops on what a deleted Studio domain leaves in the VPC, before
+    the stacks under it; `cleanup-studio` removes those leftovers (the README's `destroy`, next,
+    destroys the rest: test_destroy_removes_every_environment)."""
     world, work_dir = world_at_end, world_at_end.work_dir
     dev = Account(world.url, DEV_ACCOUNT)
     logs_bucket = f"mlops-dev-access-logs-{DEV_ACCOUNT}"
@@ -90,17 +93,38 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
         env={"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)},
     )
     assert cleanup.returncode == 0, cleanup.stderr[-3000:]
-    run = orchestrator(
-        ["destroy", "--env", "dev", "--emulator-url", world.url, "--yes", "--json"],
-        work_dir,
-        env={"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)},
-    )
+    left = ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": leftover_groups}])["SecurityGroups"]
+    assert left == [], "cleanup-studio left the domain's NFS security groups"
+
+
+def test_destroy_removes_every_environment(
+    world_at_end: World, throw_away_envs: Path, request: pytest.FixtureRequest
+) -> None:
+    """The README's `destroy` of every environment, once the Studio domain's leftovers are cleaned up
+    (the test above) and staging and prod are gone (test_destroy_targets.py, when it
+    is part of the run): what dev's first destroy stopped before (its identity and foundation) is
+    destroyed, nothing else is left to destroy, and nothing is left in any account."""
+    targets_in_run = any(item.nodeid == TARGETS_DESTROYED for item in request.session.items)
+    if targets_in_run:
+        wait_until_finished(shared_dir(request.config), [TARGETS_DESTROYED])
+    emulator_url, work = world_at_end.url, world_at_end.work_dir
+    envs = {"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)}
+    run = orchestrator(["destroy", "--yes", "--json", "--emulator-url", emulator_url], work, env=envs)
     assert run.returncode == 0, run.stderr[-4000:]
-    assert [(s["stack"], s["result"]) for s in run.report["stacks"]][-2:] == [
-        ("identity", "destroyed"),
-        ("foundation", "destroyed"),
+    report: dict[str, Any] = json.loads(run.stdout)
+    assert report["ok"] is True
+    results = {f"{s['env']}/{s['stack']}": s["result"] for s in report["stacks"]}
+    assert {stack: results.get(stack) for stack in ("dev/identity", "dev/foundation")} == {
+        "dev/identity": "destroyed",
+        "dev/foundation": "destroyed",
+    }, report["stacks"]
+    others = {stack: result for stack, result in results.items() if stack not in ("dev/identity", "dev/foundation")}
+    left = {"no changes"} if targets_in_run else {"no changes", "destroyed"}  # run alone, it destroys staging and prod
+    assert set(others.values()) <= left and set(others) >= {"dev/projects", "staging/hosting", "prod/hosting"}, report[
+        "stacks"
     ]
 
+    dev = Account(emulator_url, DEV_ACCOUNT)
     assert dev.client("ec2").describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
     names = [b["Name"] for b in dev.client("s3").list_buckets()["Buckets"]]
     assert not set(BUCKETS) & set(names)
@@ -117,31 +141,5 @@ def test_destroy_leaves_nothing(world_at_end: World, throw_away_envs: Path) -> N
     )
     assert state["resources"] == []
     assert held_locks(dev) == []
-
-
-def test_destroy_removes_every_environment(
-    world_at_end: World, throw_away_envs: Path, request: pytest.FixtureRequest
-) -> None:
-    """The README's `destroy` of every environment, once staging and prod are gone too
-    (test_destroy_targets.py, when it is part of the run): nothing is left to destroy, and nothing
-    is left in any account."""
-    targets_in_run = any(item.nodeid == TARGETS_DESTROYED for item in request.session.items)
-    if targets_in_run:
-        wait_until_finished(shared_dir(request.config), [TARGETS_DESTROYED])
-    emulator_url, work = world_at_end.url, world_at_end.work_dir
-    envs = {"ORCHESTRATOR_ENVS_DIR": str(throw_away_envs)}
-    run = orchestrator(["destroy", "--yes", "--json", "--emulator-url", emulator_url], work, env=envs)
-    assert run.returncode == 0, run.stderr[-4000:]
-    report: dict[str, Any] = json.loads(run.stdout)
-    assert report["ok"] is True
-    left = {"no changes"} if targets_in_run else {"no changes", "destroyed"}  # run alone, it destroys staging and prod
-    assert {s["result"] for s in report["stacks"]} <= left and "no changes" in {
-        s["result"] for s in report["stacks"]
-    }, report["stacks"]
-    assert {f"{s['env']}/{s['stack']}" for s in report["stacks"]} >= {
-        "dev/foundation",
-        "staging/hosting",
-        "prod/hosting",
-    }
     for account in world_at_end.accounts.values():
         assert_nothing_left(emulator_url, account)

@@ -114,6 +114,47 @@ def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_or
     ]
 
 
+def test_accounts_are_bootstrapped_side_by_side_and_a_failure_starts_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from orchestrator import commands
+
+    running: list[str] = []
+    most = {"value": 0}
+    guard = threading.Lock()
+
+    class Bootstrapping:
+        def bootstrap(self, env: SimpleNamespace, reconcile: bool) -> StackOutcome | None:
+            assert reconcile, "the bootstrap command reconciles an existing backend with its configuration"
+            with guard:
+                running.append(env.name)
+                most["value"] = max(most["value"], len(running))
+            time.sleep(0.3 if env.name == "dev" else 0.1)  # dev finishes last but is reported first
+            with guard:
+                running.remove(env.name)
+            if env.name == "prod":
+                return None  # nothing to report: its backend exists and matches
+            return StackOutcome(env.name, "bootstrap", "bootstrap", result="failed" if env.name == "stg" else "applied")
+
+    monkeypatch.setattr(commands, "Engine", lambda *args: Bootstrapping())
+    target = SimpleNamespace(name="local")
+    envs = [SimpleNamespace(name=n, account_id="1") for n in ("dev", "staging", "prod")]
+    report = commands.run_bootstrap(target, None, envs, None, parallelism=3)  # type: ignore[arg-type]
+    assert most["value"] == 3, "independent accounts wait for each other"
+    assert [(o.env, o.result) for o in report.outcomes] == [("dev", "applied"), ("staging", "applied")]
+
+    envs = [SimpleNamespace(name=n, account_id="1") for n in ("stg", "dev", "staging")]
+    one_by_one = commands.run_bootstrap(target, None, envs, None, parallelism=1)  # type: ignore[arg-type]
+    assert [(o.env, o.result) for o in one_by_one.outcomes] == [
+        ("stg", "failed"),
+        ("dev", "skipped"),
+        ("staging", "skipped"),
+    ]
+    assert one_by_one.failed and "fail-fast" in one_by_one.outcomes[-1].error
+
+
 def test_drift_exits_3_names_what_changed_outside_terraform_and_changes_nothing() -> None:
     drifted = StackOutcome("dev", "foundation", "drift", result="drifted", change=1, duration=9.0)
     drifted.changes = [("update", "module.stack.module.network.aws_vpc.this")]

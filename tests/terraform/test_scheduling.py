@@ -65,7 +65,7 @@ def test_the_scheduler_is_used_by_the_configured_distribution() -> None:
     assert module.pytest_xdist_make_scheduler(Other(), log=None) is None
 
 
-def test_the_units_without_a_world_come_first_then_the_world_files_longest_first_its_destroyers_last() -> None:
+def test_the_units_without_a_world_come_first_waiting_ones_first_then_the_world_files_its_destroyers_last() -> None:
     module = _root_conftest()
     collection = [
         "tests/integration/test_destroy.py::test_destroy_leaves_nothing",
@@ -77,8 +77,10 @@ def test_the_units_without_a_world_come_first_then_the_world_files_longest_first
         "tests/integration/test_dev_local.py::test_c",
         "tests/gates/test_checkov.py::test_d",
         "tests/integration/test_dev_local.py::test_e",
+        "tests/integration/test_accounts.py::test_h",
     ]
     assert module.ordered(collection) == [
+        "tests/integration/test_accounts.py::test_h",
         "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]",
         "tests/gates/test_checkov.py::test_d",
         "tests/orchestrator/test_graph.py::test_a",
