@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.terraform.conftest import MODULE_ROOTS, TESTED_ROOTS, init_and_validate, label, terraform
 
 REQUIRED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
@@ -34,12 +33,6 @@ def test_validate_and_terraform_test(root: Path, tf_env: dict[str, str], tmp_pat
 def test_module_has_required_files(root: Path) -> None:
     missing = [name for name in REQUIRED_FILES if not (root / name).is_file()]
     assert not missing, f"{label(root)} lacks {missing}"
-
-
-@pytest.mark.terraform
-def test_terraform_fmt_is_clean(tf_env: dict[str, str]) -> None:
-    result = terraform(["fmt", "-check", "-recursive", "-list=true"], REPO_ROOT, tf_env)
-    assert result.returncode == 0, f"not formatted:\n{result.stdout}{result.stderr}"
 
 
 @pytest.mark.terraform

@@ -24,7 +24,7 @@ def test_each_terraform_root_is_its_own_work_unit() -> None:
     ids = [f"tests/terraform/test_modules.py::test_validate_and_terraform_test[{label(root)}]" for root in TESTED_ROOTS]
     assert len({work_unit(i) for i in ids}) == len(ids) > 1
     assert (
-        work_unit("tests/terraform/test_modules.py::test_terraform_fmt_is_clean") == "tests/terraform/test_modules.py"
+        work_unit("tests/terraform/test_modules.py::test_module_has_required_files[modules/kms]") == "tests/terraform/test_modules.py"
     )
 
 
