@@ -51,6 +51,7 @@ from orchestrator.github.environments import (
     subject_template_check,
 )
 from orchestrator.graph import DEFAULT_MAX_STACKS, StackGraph, build_graph, check_size
+from orchestrator.outcome import StackOutcome
 from orchestrator.policy.scan import scan_repository
 from orchestrator.progress import Progress
 from orchestrator.report import markdown as markdown_report
@@ -59,6 +60,7 @@ from orchestrator.report.run_report import RunReport
 from orchestrator.settings import PlatformSettings, load_settings
 from orchestrator.signals import forwarding_signals
 from orchestrator.stacks import STACKS, StackSpec, stacks_for
+from orchestrator.stateful import FLAG, Consent, consent, held, refusal
 from orchestrator.studio.leftovers import env_leftovers, remove
 from orchestrator.targets import make_target
 from orchestrator.targets.base import Target
@@ -88,6 +90,17 @@ def _stack_option(parser: argparse.ArgumentParser) -> None:
         metavar="STACK",
         type=one_of(tuple(STACKS), "stack"),
         help="only this stack (repeatable, each once)",
+    )
+
+
+def _allow_destroy_option(parser: argparse.ArgumentParser, where: str) -> None:
+    parser.add_argument(
+        "--allow-destroy",
+        action=AppendOnce,
+        dest="allow_destroy",
+        metavar="ENV/STACK:ADDRESS",
+        type=consent,
+        help=f"allow the plan to delete or replace this resource that holds data (a Studio domain, KMS key, bucket, table, log group...; repeatable); {where}",
     )
 
 
@@ -198,6 +211,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also append changes=true|false to FILE ($GITHUB_OUTPUT): a workflow asks for an apply approval only when there is something to apply",
     )
+    _allow_destroy_option(plan, "record the consent in the saved plan's summary (with --out-dir), for `apply --from`")
     plan.add_argument(
         "--out-dir",
         type=output_dir,
@@ -210,6 +224,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="checkov on each plan before it is applied; a failed check stops that stack (default: on for aws, off on the local emulator)",
     )
+    _allow_destroy_option(apply, "not with --from, which honours the consent recorded in the reviewed plan")
     apply.add_argument(
         "--from",
         dest="from_dir",
@@ -522,6 +537,47 @@ def _saved_plans(
     return saved
 
 
+def _consents(args: argparse.Namespace) -> tuple[Consent, ...]:
+    return tuple(getattr(args, "allow_destroy", None) or ())
+
+
+def _check_consents(args: argparse.Namespace, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> None:
+    """--allow-destroy names a stack this run plans, and never goes with --from (exit 2, before anything runs)."""
+    given = _consents(args)
+    if given and getattr(args, "from_dir", None) is not None:
+        raise ConfigError(
+            [
+                f"{FLAG}: not with --from: a reviewed plan is applied with exactly the consent recorded when it was made "
+                f"(`plan --out-dir DIR {FLAG} ...`) (value {given[0]})"
+            ]
+        )
+    planned = {f"{env.name}/{stack.name}" for env, stacks in selection for stack in stacks}
+    problems = [
+        f"{FLAG}: {c} names {c.label}, which this run does not plan (a stale consent; selected: {', '.join(sorted(planned)) or 'none'})"
+        for c in given
+        if c.label not in planned
+    ]
+    if problems:
+        raise ConfigError(problems)
+
+
+def _check_reviewed_consent(run_dir: Path, selection: list[tuple[EnvConfig, list[StackSpec]]]) -> None:
+    """Every saved plan's stateful deletes and replaces allowed when it was reviewed; otherwise
+    refused (exit 1) before any of them is applied."""
+    refusals = []
+    for env, stacks in selection:
+        for stack in stacks:
+            summary = run_dir / f"{env.name}.{stack.name}.summary.json"
+            saved = StackOutcome.from_dict(json.loads(summary.read_text(encoding="utf-8")))
+            if saved.result == "changes" and held(saved):
+                refusals.append(refusal(saved))
+    if refusals:
+        raise OrchestratorError(
+            "\n".join(refusals)
+            + f"\nThe plans in {run_dir} were saved without that consent: nothing was applied; plan again with it."
+        )
+
+
 def _changed_only(
     ref: str, selection: list[tuple[EnvConfig, list[StackSpec]]], progress: Progress
 ) -> list[tuple[EnvConfig, list[StackSpec]]]:
@@ -713,6 +769,9 @@ def _graph_checked(args: argparse.Namespace) -> tuple[_Selected, StackGraph] | N
         return None
     if getattr(args, "from_dir", None) is not None:
         selected.selection = _saved_plans(args.from_dir, selected.selection)
+    _check_consents(args, selected.selection)
+    if getattr(args, "from_dir", None) is not None:
+        _check_reviewed_consent(args.from_dir, selected.selection)
     stack_graph = build_graph(selected.selection, with_bootstrap=args.command in ("plan", "apply"))
     stack_graph.order()
     check_size(stack_graph, args.max_stacks)
@@ -770,6 +829,7 @@ def _run_stacks(args: argparse.Namespace, selected: _Selected) -> int:
             args.parallelism or DEFAULT_PARALLELISM,
             args.keep_going,
             _policy_gate(args),
+            _consents(args),
         )
     return _finished(args, report)
 

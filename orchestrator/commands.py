@@ -21,6 +21,16 @@ from orchestrator.protected import administered_changes
 from orchestrator.report.run_report import RunReport
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec
+from orchestrator.stateful import (
+    Consent,
+    held,
+    homes_at_stake,
+    refusal,
+    resource_type,
+    stale,
+    stale_refusal,
+    stateful_addresses,
+)
 from orchestrator.studio.leftovers import env_leftovers
 from orchestrator.targets.base import Target
 from orchestrator.terraform.workspace import Workspace, root_dir
@@ -37,10 +47,12 @@ def run_stacks(
     parallelism: int = 1,
     keep_going: bool = False,
     policy_gate: bool = False,
+    consents: tuple[Consent, ...] = (),
 ) -> RunReport:
     """plan / apply / destroy the selected stacks over the stack graph (`orchestrator/graph.py`):
     a stack starts once what it needs has succeeded (for destroy: once every stack that needs it
-    is gone), `parallelism` at a time across all environments."""
+    is gone), `parallelism` at a time across all environments. `consents` allow, by address, the
+    deletes and replaces of stateful resources (orchestrator/stateful.py) an apply would refuse."""
     start = time.monotonic()
     report = RunReport("apply" if command == "apply-saved" else command, target.name)
     engine = Engine(target, settings, progress, lock_timeout)
@@ -55,7 +67,7 @@ def run_stacks(
             if node.stack is BOOTSTRAP_STACK:
                 boot = engine.bootstrap(node.env, reconcile=False)
                 return [boot] if boot is not None else []
-            return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir, policy_gate)
+            return _run_stack(command, engine, target, node.env, node.stack, progress, out_dir, policy_gate, consents)
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
@@ -86,6 +98,7 @@ def _run_stack(
     progress: Progress,
     out_dir: Path | None,
     policy_gate: bool = False,
+    consents: tuple[Consent, ...] = (),
 ) -> list[StackOutcome]:
     if command == "drift":
         with Workspace(target, env, stack).exclusive():
@@ -100,19 +113,27 @@ def _run_stack(
                 _gated(engine, target, env, stack, progress) if policy_gate and saved.result == "changes" else None
             )
             return [
-                refused
+                _held(saved)
+                or refused
                 or _not_administrable(target, env, stack, saved)
                 or engine.apply_saved(env, stack, out_dir, saved)
             ]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy", lock=command != "plan")
         outcome = planned
+        if planned.result != "failed":
+            stale_consent = _consented(engine, target, env, stack, planned, consents)
+            if stale_consent is not None:
+                return [stale_consent]
         if out_dir is not None and planned.result != "failed":
             engine.export_plan(env, stack, out_dir)
             if command == "plan":
                 engine.save_plan(env, stack, planned, out_dir)
         if command in ("apply", "destroy") and planned.result == "changes":
             progress.block(readable_plan(planned))  # shown before anything is applied
+            not_allowed = _held(planned) if command == "apply" else None
+            if not_allowed is not None:
+                return [not_allowed]
             if command == "apply" and policy_gate:
                 refused = _gated(engine, target, env, stack, progress)
                 if refused is not None:
@@ -125,6 +146,58 @@ def _run_stack(
         if check is not None:
             return [outcome, check]
     return [outcome]
+
+
+def _consented(
+    engine: Engine,
+    target: Target,
+    env: EnvConfig,
+    stack: StackSpec,
+    planned: StackOutcome,
+    consents: tuple[Consent, ...],
+) -> StackOutcome | None:
+    """The consents given for this stack, recorded in its plan (and so in a reviewed plan's summary),
+    and what a Studio domain's replacement takes with it; a consent naming nothing the plan deletes
+    or replaces stops the stack (bad input, exit 2)."""
+    mine = [c for c in consents if c.label == planned.label]
+    stale_ones = stale(planned, mine)
+    if stale_ones:
+        return StackOutcome(
+            env.name,
+            stack.name,
+            planned.action,
+            result="failed",
+            error=stale_refusal(planned.label, stale_ones),
+            changes=planned.changes,
+            stale_consent=True,
+        )
+    planned.allowed = sorted({c.address for c in mine})
+    domains = [
+        address
+        for address in stateful_addresses(stack.name, planned.changes)
+        if resource_type(address) == "aws_sagemaker_domain"
+    ]
+    if domains:
+        document = engine.export_plan(env, stack, Workspace(target, env, stack).dir)
+        planned.at_stake = homes_at_stake(json.loads(document.read_text(encoding="utf-8")), domains)
+    return None
+
+
+def _held(planned: StackOutcome) -> StackOutcome | None:
+    """An apply of a plan that deletes or replaces a stateful resource nobody allowed: refused before
+    anything is applied, naming each address, its action and the flag that allows it."""
+    if planned.action == "destroy" or planned.result != "changes" or not held(planned):
+        return None
+    return StackOutcome(
+        planned.env,
+        planned.stack,
+        "apply",
+        result="failed",
+        error=refusal(planned),
+        changes=planned.changes,
+        allowed=planned.allowed,
+        at_stake=planned.at_stake,
+    )
 
 
 def _gated(engine: Engine, target: Target, env: EnvConfig, stack: StackSpec, progress: Progress) -> StackOutcome | None:

@@ -20,6 +20,7 @@ from orchestrator.progress import Progress
 from orchestrator.protected import administered_changes
 from orchestrator.settings import PlatformSettings
 from orchestrator.stacks import BOOTSTRAP_STACK, StackSpec, lock_table_name, state_bucket_name, state_key_alias
+from orchestrator.stateful import backend_kept, stateful_addresses
 from orchestrator.targets.base import Duty, Target
 from orchestrator.terraform import errored_state
 from orchestrator.terraform.cli_config import write_cli_config
@@ -309,7 +310,7 @@ class Engine:
         as the apply role, or as the deploy role when the plan changes what only it may change."""
         ws = Workspace(self.target, env, stack)
         outcome = StackOutcome(env.name, stack.name, "destroy" if planned.action == "destroy" else "apply")
-        outcome.changes = planned.changes
+        outcome.changes, outcome.allowed, outcome.at_stake = planned.changes, planned.allowed, planned.at_stake
         if planned.result == "no changes":
             outcome.result, outcome.duration = "no changes", planned.duration
             return outcome
@@ -436,6 +437,10 @@ class Engine:
             if not reconcile:
                 return None
             planned = self.plan(env, stack, duty=Duty.ADMINISTER)
+            removed = stateful_addresses(stack.name, planned.changes)
+            if removed:
+                planned.result, planned.error = "failed", backend_kept(env.name, removed)
+                return planned
             return self.apply(env, stack, planned, Duty.ADMINISTER) if planned.result == "changes" else planned
         self.progress.say(ws.label, f"no state backend yet in account {env.account_id}: bootstrapping")
         planned = self.plan(env, stack, backend=("local", {"path": local_state.name}), duty=Duty.ADMINISTER)

@@ -19,6 +19,10 @@ class StackOutcome:
     changes: list[tuple[str, str]] = field(default_factory=list)
     error: str = ""
     principal: str = ""  # who applied it, when the target chose (the local target's roles)
+    # Stateful deletes/replaces allowed by name (orchestrator/stateful.py), and what each takes with it.
+    allowed: list[str] = field(default_factory=list)
+    at_stake: dict[str, str] = field(default_factory=dict)
+    stale_consent: bool = False  # refused for a consent naming no planned change: bad input (exit 2)
 
     @property
     def label(self) -> str:
@@ -43,11 +47,14 @@ class StackOutcome:
     def from_dict(cls, data: dict[str, Any]) -> StackOutcome:
         """The inverse of `to_dict` (a report written by `--report-json`)."""
         changes = [(str(c["action"]), str(c["address"])) for c in data.get("changes", [])]
-        fields = {
+        fields: dict[str, Any] = {
             k: data[k]
             for k in ("env", "stack", "action", "result", "add", "change", "destroy", "duration", "error", "principal")
             if k in data
         }
+        fields["allowed"] = [str(a) for a in data.get("allowed", [])]
+        fields["at_stake"] = {str(k): str(v) for k, v in dict(data.get("at_stake", {})).items()}
+        fields["stale_consent"] = bool(data.get("stale_consent", False))
         return cls(**fields, changes=changes)
 
 

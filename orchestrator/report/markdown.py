@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestrator.outcome import StackOutcome, readable_plan
+from orchestrator.stateful import stateful_changes
 
 GITHUB_COMMENT_LIMIT = 65_536
 _MARGIN = 1_024  # room for the closing note
@@ -17,7 +18,31 @@ _MARGIN = 1_024  # room for the closing note
 
 def _reason(outcome: StackOutcome) -> str:
     first = outcome.error.strip().splitlines()[0] if outcome.error.strip() else ""
-    return first.replace("|", "\\|")[:200]
+    return _cell(first)[:200]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _stateful(outcomes: list[StackOutcome]) -> list[str]:
+    """Every planned delete or replace of a resource that holds data, with its consent (first, always shown)."""
+    changes = [change for o in outcomes for change in stateful_changes(o)]
+    if not changes:
+        return []
+    return [
+        f"#### Stateful changes ({len(changes)}): data goes with them",
+        "",
+        "| stack | action | resource | holds | at stake | consent |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| `{c.env}/{c.stack}` | **{c.action}** | `{_cell(c.address)}` | {_cell(c.holds)} | {_cell(c.at_stake)} | "
+            + (c.status if c.consent != "held" else f"**held**: `{_cell(c.flag)}`")
+            + " |"
+            for c in changes
+        ),
+        "",
+    ]
 
 
 def _table(command: str, target: str, outcomes: list[StackOutcome], seconds: float) -> list[str]:
@@ -26,6 +51,7 @@ def _table(command: str, target: str, outcomes: list[StackOutcome], seconds: flo
     lines = [
         f"### `{command}` on `{target}`: {verdict} ({len(outcomes)} stack(s), {seconds:.0f} s)",
         "",
+        *_stateful(outcomes),
         "| stack | action | add | change | destroy | time | result | reason |",
         "|---|---|--:|--:|--:|--:|---|---|",
     ]
@@ -55,7 +81,7 @@ def render(
     full_text_name: str,
     limit: int = GITHUB_COMMENT_LIMIT,
 ) -> str:
-    """Markdown of the run: the table, then each stack's plan or error while the comment stays under `limit`."""
+    """Markdown of the run: the stateful deletes and replaces, the table, then each stack's plan or error while the comment stays under `limit`."""
     parts = ["\n".join(_table(command, target, outcomes, seconds))]
     used = len(parts[0])
     noteworthy = [o for o in outcomes if o.result == "failed"] + [

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchestrator.errors import EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
+from orchestrator.errors import EXIT_BAD_INPUT, EXIT_CHANGES_PRESENT, EXIT_FAILURE, EXIT_OK
 from orchestrator.outcome import StackOutcome, readable_plan, summary_table
+from orchestrator.stateful import section, stateful_changes
 
 
 @dataclass
@@ -31,6 +32,7 @@ class RunReport:
             "ok": not self.failed,
             "changes": self.changes_present,
             "seconds": round(self.seconds, 2),
+            "stateful": [change.to_dict() for o in self.outcomes for change in stateful_changes(o)],
             "stacks": [o.to_dict() for o in self.outcomes],
         }
 
@@ -41,8 +43,9 @@ class RunReport:
         return cls(str(data["command"]), str(data["target"]), outcomes, float(data.get("seconds", 0.0)))
 
     def text(self, limit: int | None = 60) -> str:
-        """The report for a terminal: plans (at most `limit` changes each; None: all), failures, the table."""
-        parts = []
+        """The report for a terminal: stateful deletes and replaces first, then plans (at most `limit`
+        changes each; None: all), failures, the table."""
+        parts = [section(self.outcomes)] if section(self.outcomes) else []
         for o in self.outcomes:
             if o.changes and o.result != "failed":
                 parts.append(readable_plan(o, limit=limit if limit is not None else len(o.changes)))
@@ -63,6 +66,8 @@ class RunReport:
         return "\n\n".join(parts)
 
     def exit_code(self, detailed: bool = False) -> int:
+        if any(o.stale_consent for o in self.outcomes):
+            return EXIT_BAD_INPUT
         if self.failed:
             return EXIT_FAILURE
         if (detailed or self.command == "drift") and self.changes_present:

@@ -78,6 +78,7 @@ def test_stacks_of_different_environments_run_in_parallel_and_report_in_graph_or
         progress: object,
         out_dir: object,
         policy_gate: bool = False,
+        consents: tuple[object, ...] = (),
     ) -> list[StackOutcome]:
         with guard:
             running.append(env.name)
