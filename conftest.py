@@ -11,11 +11,13 @@ one worker that gets their file. They are scheduled one by one instead.
 pytest-xdist 3.8 it does not group at all: xdist marks a group by rewriting the test's node id,
 which pytest 9.2 no longer reads; pytest-xdist issue #1386.)
 
-The units are handed out in the order of `schedule_rank`, not largest first. The session's world
+The units are queued in the order of `schedule_rank`, not largest first. The session's world
 (tests/world.py: dev, staging and prod applied, ~6 minutes) is built in the background from the
 start, so both workers first take the units that need no world (those that mostly wait on the
-provider first, then the Terraform roots, the longest first); then the world files, the longest chain first; the units that destroy the world come last
-(they wait for every other world test anyway).
+provider first, then the Terraform roots, the longest first); `next_unit` hands out the world
+files, the longest chain first, as soon as the world is built, ahead of what still needs no world
+(which then fills the time one worker would otherwise wait at the end); the units that destroy
+the world come last (they wait for every other world test anyway).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ WORLD_UNITS = (
 WORLD_ENDERS = ("tests/integration/test_destroy_targets.py", "tests/integration/test_destroy.py")
 
 
+WORLD_RANK = 10  # the first world unit's rank: the units before need no world
+
+
 def schedule_rank(unit: str) -> int:
     """Where a work unit goes in the queue (lower first)."""
     if unit in WAITING_FIRST:
@@ -57,10 +62,10 @@ def schedule_rank(unit: str) -> int:
         return 1
     for position, ender in enumerate(WORLD_ENDERS):
         if unit == ender:
-            return 10 + len(WORLD_UNITS) + position
+            return WORLD_RANK + len(WORLD_UNITS) + position
     for position, prefix in enumerate(WORLD_UNITS):
         if unit.startswith(prefix):
-            return 10 + position
+            return WORLD_RANK + position
     return 2
 
 
@@ -72,6 +77,16 @@ def rank_of(nodeid: str) -> int:
 def ordered(collection: list[str]) -> list[str]:
     """The collection with its work units in schedule order (a unit's tests stay in their order)."""
     return sorted(collection, key=rank_of)
+
+
+def next_unit(queue: list[str], world_ready: bool) -> str:
+    """The unit a worker gets next, from the queue in schedule order: once the world is built, the
+    world's units before whatever needs no world (those then fill the time the other worker spends
+    on the last world units, while the destroyers wait); before, the units that need no world, so
+    no worker waits for the world while there is other work. The destroyers always come last."""
+    enders = WORLD_RANK + len(WORLD_UNITS)
+    preferred = [unit for unit in queue if (WORLD_RANK <= schedule_rank(unit) < enders) == world_ready]
+    return next((unit for unit in preferred if schedule_rank(unit) < enders), queue[0])
 
 
 def work_unit(nodeid: str) -> str:
@@ -103,5 +118,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 False  # the queue follows the collection's order, not the units' sizes
             )
             super().schedule()
+
+        def _assign_work_unit(self, node: Any) -> None:
+            from tests.world import shared_dir
+
+            world_ready = (shared_dir(self.config) / "world.json").is_file()
+            if self.workqueue:
+                self.workqueue.move_to_end(next_unit(list(self.workqueue), world_ready), last=False)
+            super()._assign_work_unit(node)
 
     return LoadFileSpreadingTerraformRoots(config, log)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import tomllib
+from pathlib import Path
 from types import ModuleType
 
 from tests.conftest import REPO_ROOT
@@ -24,7 +25,8 @@ def test_each_terraform_root_is_its_own_work_unit() -> None:
     ids = [f"tests/terraform/test_modules.py::test_validate_and_terraform_test[{label(root)}]" for root in TESTED_ROOTS]
     assert len({work_unit(i) for i in ids}) == len(ids) > 1
     assert (
-        work_unit("tests/terraform/test_modules.py::test_module_has_required_files[modules/kms]") == "tests/terraform/test_modules.py"
+        work_unit("tests/terraform/test_modules.py::test_module_has_required_files[modules/kms]")
+        == "tests/terraform/test_modules.py"
     )
 
 
@@ -129,3 +131,55 @@ def test_every_file_that_uses_the_world_is_scheduled_as_a_world_unit() -> None:
     assert "tests/integration/test_readme_flow.py" in users
     late = [path for path in users if module.schedule_rank(path) < 10]
     assert late == [], f"add these to WORLD_UNITS (or WORLD_ENDERS) in conftest.py: {late}"
+
+
+def test_the_world_units_go_first_once_the_world_is_built_the_destroyers_always_last() -> None:
+    module = _root_conftest()
+    queue = module.ordered(
+        [
+            "tests/gates/test_checkov.py",
+            "tests/orchestrator/test_graph.py",
+            "tests/integration/test_dev_local.py",
+            "tests/security/test_attacks.py",
+            "tests/integration/test_destroy_targets.py",
+        ]
+    )
+    assert module.next_unit(queue, world_ready=False) == "tests/gates/test_checkov.py"
+    assert module.next_unit(queue, world_ready=True) == "tests/integration/test_dev_local.py"
+    world_done = [unit for unit in queue if "dev_local" not in unit and "security" not in unit]
+    assert module.next_unit(world_done, world_ready=True) == "tests/gates/test_checkov.py", "then the filler"
+    only_world = ["tests/integration/test_dev_local.py", "tests/integration/test_destroy_targets.py"]
+    assert module.next_unit(only_world, world_ready=False) == "tests/integration/test_dev_local.py", "it waits"
+    assert module.next_unit(["tests/integration/test_destroy_targets.py"], world_ready=True).endswith("targets.py")
+
+
+def test_the_scheduler_hands_out_the_unit_next_unit_picks(tmp_path: Path) -> None:
+    """The scheduler of the run, with the world's record present or not in the run's directory."""
+    from collections import OrderedDict
+    from types import SimpleNamespace
+
+    module = _root_conftest()
+
+    class Config:
+        option = SimpleNamespace(basetemp=None)
+        _tmp_path_factory = SimpleNamespace(getbasetemp=lambda: tmp_path)
+
+        def getvalue(self, name: str) -> object:
+            return {"dist": "loadfile", "tx": ["2*popen"]}[name]
+
+    scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)
+    sent: list[str] = []
+
+    class Node:
+        def send_runtest_some(self, indexes: list[int]) -> None:
+            sent.extend(collection[i] for i in indexes)
+
+    node = Node()
+    collection = ["tests/gates/test_checkov.py::test_a", "tests/integration/test_dev_local.py::test_b"]
+    scheduler.registered_collections = {node: collection}
+    scheduler.assigned_work = {}
+    scheduler.workqueue = OrderedDict((n.split("::")[0], {n: False}) for n in collection)
+    (tmp_path / "world").mkdir()
+    (tmp_path / "world" / "world.json").write_text("{}")
+    scheduler._assign_work_unit(node)
+    assert sent == ["tests/integration/test_dev_local.py::test_b"]
