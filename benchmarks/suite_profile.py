@@ -21,12 +21,18 @@ tests/security). The durations of a run with 2 workers add up to about twice its
     .venv/bin/python benchmarks/suite_profile.py -- tests/orchestrator -k graph
     .venv/bin/python benchmarks/suite_profile.py --junitxml report.xml  # also keep the JUnit XML
     .venv/bin/python benchmarks/suite_profile.py --from report.xml      # profile an earlier run
+    .venv/bin/python benchmarks/suite_profile.py --from report.xml --timeline DIR --basetemp BT
+
+When it runs pytest it also prints the run's timeline (suite_timeline.py: per worker, the work
+units it ran, from/to, and when the world was ready); `--timeline` reads the one an earlier run
+wrote with the plugin loaded.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -38,6 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_support import REPO, children_cpu, code_version, load_average
+from suite_timeline import ENV as TIMELINE_ENV
+from suite_timeline import print_timeline, read_timeline, world_ready_time
 
 TIERS = (
     "tests/orchestrator",
@@ -326,17 +334,28 @@ def project_python() -> str:
 
 
 def pytest_command(pytest_args: list[str], junitxml: Path, basetemp: Path) -> list[str]:
-    """pytest as `.ci/run` runs it (the addopts of pyproject.toml apply), plus the JUnit report and
-    the base temporary directory (where the world leaves its run reports)."""
-    return [project_python(), "-m", "pytest", *pytest_args, f"--junitxml={junitxml}", f"--basetemp={basetemp}"]
+    """pytest as `.ci/run` runs it (the addopts of pyproject.toml apply), plus the JUnit report, the
+    base temporary directory (where the world leaves its run reports) and the timeline plugin."""
+    return [
+        project_python(),
+        "-m",
+        "pytest",
+        "-p",
+        "suite_timeline",
+        *pytest_args,
+        f"--junitxml={junitxml}",
+        f"--basetemp={basetemp}",
+    ]
 
 
-def run_pytest(command: list[str]) -> tuple[float, float, int]:
-    """Run pytest (its output to this terminal, no stdin): wall seconds, CPU seconds of every
-    process it waited for, its exit code."""
+def run_pytest(command: list[str], timeline: Path) -> tuple[float, float, int]:
+    """Run pytest (its output to this terminal, no stdin), its timeline written to `timeline`: wall
+    seconds, CPU seconds of every process it waited for, its exit code."""
     cpu_before = children_cpu()
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=REPO, stdin=subprocess.DEVNULL, check=False)
+    path = os.pathsep.join(filter(None, [str(REPO / "benchmarks"), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, TIMELINE_ENV: str(timeline)}
+    result = subprocess.run(command, cwd=REPO, stdin=subprocess.DEVNULL, check=False, env=env)
     return time.perf_counter() - start, children_cpu() - cpu_before, result.returncode
 
 
@@ -356,6 +375,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         " with --from: where to find the world's run reports (<DIR>/world/*.json) of that run",
     )
     parser.add_argument(
+        "--timeline",
+        type=Path,
+        metavar="DIR",
+        help="with --from: the timeline that run wrote (SUITE_TIMELINE_DIR, see suite_timeline.py)",
+    )
+    parser.add_argument(
         "--slowest", type=int, default=15, metavar="N", help="how many of the slowest tests to list (default 15)"
     )
     parser.add_argument(
@@ -368,18 +393,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def profile_of_new_run(args: argparse.Namespace) -> tuple[JUnitRun, RunFigures, int]:
-    """Run pytest; its JUnit report, its figures and its exit code."""
+    """Run pytest; its JUnit report, its figures and its exit code (the timeline printed)."""
     scratch = Path(tempfile.mkdtemp(prefix="suite-profile-"))
     junitxml = args.junitxml or scratch / "junit.xml"
     basetemp = args.basetemp or scratch / "basetemp"
     command = pytest_command(args.pytest_args, junitxml, basetemp)
     print(f"running: {' '.join(command)}  (load {load_average()})", flush=True)
     try:
-        wall, cpu, returncode = run_pytest(command)
+        timeline = scratch / "timeline"
+        timeline.mkdir()
+        wall, cpu, returncode = run_pytest(command, timeline)
         if not junitxml.is_file():
             sys.exit(f"pytest wrote no JUnit report (exit {returncode})")
         junit = read_junit(junitxml)
         figures = RunFigures(wall, cpu, world_apply_seconds(basetemp))
+        print()
+        print_timeline(read_timeline(timeline), world_ready_time(basetemp))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return junit, figures, returncode
@@ -395,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         figures = RunFigures(junit.seconds, None, world_apply_seconds(args.basetemp))
         returncode = 0
         print(f"profile of {args.from_file} (run started {junit.started or 'at an unknown time'})")
+        if args.timeline is not None:
+            print()
+            print_timeline(read_timeline(args.timeline), world_ready_time(args.basetemp))
     else:
         junit, figures, returncode = profile_of_new_run(args)
         print(f"\npytest exited {returncode}; load {load_average()} at the end")

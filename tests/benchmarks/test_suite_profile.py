@@ -179,3 +179,36 @@ def test_the_destroy_is_the_longer_of_its_two_units_which_run_side_by_side(
     figure = next(f for f in suite_profile.FIGURES_BEFORE if f.key == "destroy")
     run = suite_profile.RunFigures(wall=100.0, cpu=None, world_applies=None)
     assert suite_profile.figure_now(figure, tests, run) == ("85 s", 85.0)
+
+
+def test_the_timeline_gives_each_worker_its_units_in_order_and_when_the_world_was_ready(
+    suite_profile: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    timeline = sys.modules["suite_timeline"]
+    logs = tmp_path / "timeline"
+    logs.mkdir()
+    root = "tests/terraform/test_modules.py::test_validate_and_terraform_test[modules/kms]"
+    events = {
+        "gw0": [
+            (100.0, "start", root),
+            (130.0, "end", root),
+            (131.0, "start", "tests/a.py::t1"),
+            (132.0, "end", "tests/a.py::t1"),
+            (132.0, "start", "tests/a.py::t2"),
+            (140.0, "end", "tests/a.py::t2"),
+        ],
+        "gw1": [(101.0, "start", "tests/b.py::t"), (103.0, "end", "tests/b.py::t")],
+        "controller": [(100.0, "start", root)],  # the controller repeats the workers' events
+    }
+    for worker, lines in events.items():
+        (logs / f"{worker}.jsonl").write_text(
+            "".join(json.dumps({"t": t, "event": e, "test": n}) + "\n" for t, e, n in lines), encoding="utf-8"
+        )
+    workers = timeline.read_timeline(logs)
+    assert list(workers) == ["gw0", "gw1"]
+    assert [(s.unit, s.start, s.end) for s in workers["gw0"]] == [(root, 100.0, 130.0), ("tests/a.py", 131.0, 140.0)]
+    timeline.print_timeline(workers, world_ready=120.0)
+    out = capsys.readouterr().out
+    assert f"        0      30     30  {root}" in out and "        31      40      9  tests/a.py" in out
+    assert "gw1: busy 2 s of 3 s" in out and "(the units shorter than 5 s)" in out
+    assert "the world was ready at 20 s" in out
