@@ -43,6 +43,7 @@ WORLD_UNITS = (
     "tests/integration/test_dev_guardrails.py",
     "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
     "tests/integration/test_fault_recovery.py",  # starts from a copy of the world's saved resources
+    "tests/integration/test_stateful_consent.py",  # starts from a copy of the world's saved resources
 )
 # staging and prod's destroy before dev's: should one worker get both units, the README's last
 # `destroy` (test_destroy.py, which waits for the other) must not wait for a unit queued behind it.
