@@ -34,16 +34,17 @@ SPREAD_ONE_BY_ONE = ("tests/terraform/test_modules.py::test_validate_and_terrafo
 # Terraform roots, so their waits overlap the roots' CPU-bound tests on the other worker.
 WAITING_FIRST = ("tests/integration/test_accounts.py",)  # bootstraps two accounts on an emulator of its own
 
-# Units that use the world, the longest first; the ones that destroy it after all others.
+# Units that use the world, the longest first (each worker takes the next when it finishes one, so
+# the longest start first and the short ones even out the end); the ones that destroy it after all others.
 WORLD_UNITS = (
-    "tests/integration/test_dev_local.py",
-    "tests/integration/test_readme_flow.py",
-    "tests/integration/test_journey.py",
-    "tests/security/",
-    "tests/integration/test_dev_guardrails.py",
-    "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
+    "tests/integration/test_dev_local.py",  # changes dev and puts it back: ~190 s
     "tests/integration/test_fault_recovery.py",  # starts from a copy of the world's saved resources
     "tests/integration/test_stateful_consent.py",  # starts from a copy of the world's saved resources
+    "tests/integration/test_dev_guardrails.py",
+    "tests/integration/test_journey.py",
+    "tests/security/",
+    "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
+    "tests/integration/test_readme_flow.py",
 )
 # staging and prod's destroy before dev's: should one worker get both units, the README's last
 # `destroy` (test_destroy.py, which waits for the other) must not wait for a unit queued behind it.
@@ -119,6 +120,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 False  # the queue follows the collection's order, not the units' sizes
             )
             super().schedule()
+
+        def _reschedule(self, node: Any) -> None:
+            """The next unit once the worker is down to its last test (which it holds until it knows
+            what comes next), not two tests ahead as xdist does: a long unit is not queued behind
+            another on one worker while the other worker runs out of work."""
+            if node.shutting_down:
+                return
+            if not self.workqueue:
+                node.shutdown()
+                return
+            if self._pending_of(self.assigned_work[node]) > 1:
+                return
+            self._assign_work_unit(node)
 
         def _assign_work_unit(self, node: Any) -> None:
             from tests.world import shared_dir

@@ -88,8 +88,8 @@ def test_the_units_without_a_world_come_first_waiting_ones_first_then_the_world_
         "tests/orchestrator/test_graph.py::test_a",
         "tests/integration/test_dev_local.py::test_c",
         "tests/integration/test_dev_local.py::test_e",
-        "tests/security/test_attacks.py::test_b",
         "tests/integration/test_dev_guardrails.py::test_f",
+        "tests/security/test_attacks.py::test_b",
         "tests/integration/test_destroy_targets.py::test_g",
         "tests/integration/test_destroy.py::test_destroy_leaves_nothing",
     ]
@@ -151,6 +151,41 @@ def test_the_world_units_go_first_once_the_world_is_built_the_destroyers_always_
     only_world = ["tests/integration/test_dev_local.py", "tests/integration/test_destroy_targets.py"]
     assert module.next_unit(only_world, world_ready=False) == "tests/integration/test_dev_local.py", "it waits"
     assert module.next_unit(["tests/integration/test_destroy_targets.py"], world_ready=True).endswith("targets.py")
+
+
+def test_a_worker_gets_its_next_unit_only_when_down_to_its_last_test(tmp_path: Path) -> None:
+    """xdist's workers hold their last test until they know what comes next: one pending test is
+    the moment to hand out the next unit (not two or more, which queues units behind each other)."""
+    from types import SimpleNamespace
+
+    module = _root_conftest()
+
+    class Config:
+        option = SimpleNamespace(basetemp=None)
+        _tmp_path_factory = SimpleNamespace(getbasetemp=lambda: tmp_path)
+
+        def getvalue(self, name: str) -> object:
+            return {"dist": "loadfile", "tx": ["2*popen"]}[name]
+
+    scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)
+    assigned: list[str] = []
+    scheduler._assign_work_unit = lambda node: assigned.append(node.name)
+    scheduler.workqueue = {"tests/x.py": {"tests/x.py::t": False}}
+
+    class Worker:
+        shutting_down = False
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    busy, last = Worker("busy"), Worker("last")
+    scheduler.assigned_work = {
+        busy: {"tests/a.py": {"tests/a.py::t1": True, "tests/a.py::t2": False, "tests/a.py::t3": False}},
+        last: {"tests/b.py": {"tests/b.py::t1": True, "tests/b.py::t2": False}},
+    }
+    scheduler._reschedule(busy)
+    scheduler._reschedule(last)
+    assert assigned == ["last"]
 
 
 def test_the_scheduler_hands_out_the_unit_next_unit_picks(tmp_path: Path) -> None:
