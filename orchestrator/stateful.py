@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +90,8 @@ class StatefulChange:
 
     @property
     def flag(self) -> str:
-        return f"{FLAG} {self.env}/{self.stack}:{self.address}"
+        """The flag as a shell takes it (an address with `["key"]` quoted)."""
+        return f"{FLAG} {shlex.quote(f'{self.env}/{self.stack}:{self.address}')}"
 
     @property
     def status(self) -> str:

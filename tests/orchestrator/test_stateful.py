@@ -145,7 +145,7 @@ def test_a_domain_replacement_without_consent_is_refused_naming_address_action_f
         in refused.error
     )
     assert f"allow it with --allow-destroy dev/platform:{DOMAIN}" in refused.error
-    assert f"allow it with --allow-destroy dev/platform:{PROFILE}" in refused.error
+    assert f"allow it with --allow-destroy 'dev/platform:{PROFILE}'" in refused.error
     assert RunReport("apply", "local", [refused]).exit_code() == EXIT_FAILURE
 
 
@@ -154,7 +154,7 @@ def test_each_address_must_be_allowed_and_destroy_needs_no_consent(tmp_path: Pat
     _consent_for(tmp_path, planned, Consent("dev", "platform", DOMAIN))
     refused = _held(planned)
     assert refused is not None and refusal(planned).count("allow it with") == 1
-    assert f"--allow-destroy dev/platform:{PROFILE}" in refused.error
+    assert f"--allow-destroy 'dev/platform:{PROFILE}'" in refused.error, "quoted for the shell"
     assert f"--allow-destroy dev/platform:{DOMAIN}" not in refused.error
     both = _planned(("replace", DOMAIN), ("replace", PROFILE))
     _consent_for(tmp_path, both, Consent("dev", "platform", DOMAIN), Consent("dev", "platform", PROFILE))
