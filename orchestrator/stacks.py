@@ -70,6 +70,7 @@ def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
         "environment": env.name,
         "identity": env.identity.model_dump(),
         "target_accounts": dict(env.target_accounts),
+        "instance_types": env.instance_types.model_dump(),
     }
 
 
@@ -113,6 +114,7 @@ def _hosting_inputs(env: EnvConfig) -> dict[str, Any]:
         "kms": env.kms.model_dump(),
         "model_source": {"account_id": env.source.account_id, "env": env.source.name},
         "projects": {name: project.model_dump(include={"repository"}) for name, project in env.source.projects.items()},
+        "endpoint_instance_types": list(env.instance_types.endpoints),
         "force_destroy": env.storage.force_destroy,
     }
 

@@ -225,3 +225,95 @@ resource "aws_iam_policy" "guardrails" {
     }
   }
 }
+
+################################################################################
+# Instance types: the SageMaker instance types each use may request
+#
+# A second managed policy, attached with the guardrails to every role of this
+# module: the guardrails policy has no room left under IAM's 6,144 characters.
+#
+# sagemaker:InstanceTypes is multivalued: a request carries every instance
+# type it asks for (each instance group of a training job, each production
+# variant of an endpoint configuration). ForAnyValue:StringNotLike denies a
+# request if ANY of them is outside the allowed list. ForAnyValue is false
+# when the key is absent, so a request without an instance type passes these
+# statements:
+# - processing, training and transform jobs cannot be created without one
+#   (the APIs require it), so a request that carries none is one IAM cannot
+#   check: DenyJobsWithoutInstanceTypes denies it (fail closed);
+# - CreateApp without ResourceSpec.InstanceType starts the app on the
+#   domain's or user profile's default instance type (set by the platform,
+#   not by the caller): allowed;
+# - a serverless endpoint configuration has no instance type: allowed
+#   (memory and concurrency, not an instance, are what it bills).
+# CreateNotebookInstance is allowed to no role of this module; the platform
+# has no notebook instances, so it has no statement here.
+################################################################################
+
+locals {
+  instance_types_policy_name = "${var.name_prefix}-instance-types"
+  instance_types_arn         = "${local.iam_arn_prefix}:policy/${local.instance_types_policy_name}"
+
+  instance_types_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyStudioAppsOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateApp"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.instance_types.studio_apps } }
+      },
+      {
+        Sid       = "DenyProcessingOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateProcessingJob"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.instance_types.processing } }
+      },
+      {
+        Sid       = "DenyTrainingOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateTrainingJob"]
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.instance_types.training } }
+      },
+      {
+        Sid       = "DenyTransformOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateTransformJob"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.instance_types.transform } }
+      },
+      {
+        Sid       = "DenyEndpointsOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateEndpointConfig"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.instance_types.endpoints } }
+      },
+      {
+        Sid       = "DenyJobsWithoutInstanceTypes"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateTransformJob"]
+        Resource  = "*"
+        Condition = { Null = { "sagemaker:InstanceTypes" = "true" } }
+      },
+    ]
+  }
+}
+
+resource "aws_iam_policy" "instance_types" {
+  name        = local.instance_types_policy_name
+  description = "SageMaker instance types of ${var.name_prefix}: Studio apps, processing, training, transform jobs and endpoint configurations only on the environment's allowed instance types."
+  policy      = jsonencode(local.instance_types_policy)
+
+  tags = merge(var.tags, { Name = local.instance_types_policy_name })
+
+  lifecycle {
+    precondition {
+      condition     = length(jsonencode(local.instance_types_policy)) <= 6144
+      error_message = "The rendered instance-types policy is ${length(jsonencode(local.instance_types_policy))} characters; IAM allows at most 6144 for a managed policy. Allow fewer instance types."
+    }
+  }
+}

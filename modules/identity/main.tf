@@ -151,6 +151,7 @@ locals {
     {
       "permission-boundary"  = jsonencode(local.boundary_policy)
       "sagemaker-guardrails" = jsonencode(local.guardrails_policy)
+      "instance-types"       = jsonencode(local.instance_types_policy)
     },
     { for key, role in local.roles : replace(key, "_", "-") => jsonencode(role.policy) },
     { for key, role in local.roles : "${replace(key, "_", "-")}-trust" => jsonencode(role.trust_policy) },

@@ -10,6 +10,12 @@ output "guardrails_policy_arn" {
   depends_on  = [aws_iam_policy.guardrails]
 }
 
+output "instance_types_policy_arn" {
+  description = "ARN of the instance-types managed policy (<name_prefix>-instance-types): Studio apps, processing, training, tuning, transform jobs and endpoint configurations only on the instance types of var.instance_types. Attached to every role this module creates; attach it to brought roles as well."
+  value       = local.instance_types_arn
+  depends_on  = [aws_iam_policy.instance_types]
+}
+
 output "role_arns" {
   description = "Map role => ARN for data_science_admin, team_lead, data_scientist, sagemaker_execution, pipeline_execution and launch: the brought ARN (existing_role_arns), else the created role's ARN; null for a persona that is neither brought nor created (no principals)."
   value = {
@@ -43,6 +49,6 @@ output "target_model_execution_role_arns" {
 }
 
 output "policy_documents" {
-  description = "Map name => JSON of every policy the module applies: \"permission-boundary\", \"sagemaker-guardrails\" and, for each created role, \"<role>\" (its inline policy) and \"<role>-trust\" (its trust policy), role keys written with hyphens (e.g. \"data-scientist\")."
+  description = "Map name => JSON of every policy the module applies: \"permission-boundary\", \"sagemaker-guardrails\", \"instance-types\" and, for each created role, \"<role>\" (its inline policy) and \"<role>-trust\" (its trust policy), role keys written with hyphens (e.g. \"data-scientist\")."
   value       = local.applied_documents
 }

@@ -289,3 +289,33 @@ variable "target_account_ids" {
     error_message = "The variable target_account_ids must map every stage to a 12-digit account id; invalid stages: ${jsonencode([for stage, id in var.target_account_ids : stage if !can(regex("^[0-9]{12}$", id))])}."
   }
 }
+
+variable "instance_types" {
+  description = "SageMaker instance types each use may request; the instance-types policy denies every other (sagemaker:InstanceTypes, ForAnyValue:StringNotLike, so a request naming several is denied if any one is not listed). studio_apps: CreateApp (\"system\" is the JupyterServer app's type); processing: CreateProcessingJob; training: CreateTrainingJob and CreateHyperParameterTuningJob; transform: CreateTransformJob; endpoints: CreateEndpointConfig. Each a non-empty list of ml.<family>.<size> names."
+  type = object({
+    studio_apps = list(string)
+    processing  = list(string)
+    training    = list(string)
+    transform   = list(string)
+    endpoints   = list(string)
+  })
+
+  validation {
+    condition     = alltrue([for use, types in var.instance_types : length(types) > 0])
+    error_message = "The variable instance_types must list at least one instance type for every use; empty: ${jsonencode([for use, types in var.instance_types : use if length(types) == 0])}."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for use, types in var.instance_types : [
+        for type in types : can(regex("^ml\\.[a-z][a-z0-9-]*\\.[a-z0-9]+$", type)) || (use == "studio_apps" && type == "system")
+      ]
+    ]))
+    error_message = "The variable instance_types must hold SageMaker instance types ml.<family>.<size> (e.g. ml.m5.xlarge; no wildcards), or \"system\" in studio_apps only; invalid: ${jsonencode(flatten([for use, types in var.instance_types : [for type in types : "${use}: ${type}" if !(can(regex("^ml\\.[a-z][a-z0-9-]*\\.[a-z0-9]+$", type)) || (use == "studio_apps" && type == "system"))]]))}."
+  }
+
+  validation {
+    condition     = alltrue([for use, types in var.instance_types : length(distinct(types)) == length(types)])
+    error_message = "The variable instance_types must list each instance type once per use; repeated in: ${jsonencode([for use, types in var.instance_types : use if length(distinct(types)) != length(types)])}."
+  }
+}

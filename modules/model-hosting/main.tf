@@ -656,6 +656,17 @@ locals {
           ArnNotEquals = { "sagemaker:VolumeKmsKeyArn" = local.endpoint_key_arn }
         }
       },
+      {
+        # sagemaker:InstanceTypes is multivalued (one value per production
+        # variant): denied if any variant names a type outside the list. A
+        # serverless configuration carries no instance type (ForAnyValue is
+        # false on an absent key) and is not denied.
+        Sid       = "DenyEndpointConfigOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateEndpointConfig"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.endpoint_instance_types } }
+      },
     ]
   }
 }

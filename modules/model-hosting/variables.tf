@@ -122,6 +122,16 @@ variable "subnet_ids" {
   }
 }
 
+variable "endpoint_instance_types" {
+  type        = list(string)
+  description = "The only SageMaker instance types the deploy roles' endpoint configurations may use (env.yaml instance_types.endpoints of this environment). CreateEndpointConfig is denied if any production variant names another (sagemaker:InstanceTypes, ForAnyValue:StringNotLike); a serverless configuration names none and is not denied."
+
+  validation {
+    condition     = length(var.endpoint_instance_types) > 0 && alltrue([for t in var.endpoint_instance_types : can(regex("^ml\\.[a-z][a-z0-9-]*\\.[a-z0-9]+$", t))]) && length(distinct(var.endpoint_instance_types)) == length(var.endpoint_instance_types)
+    error_message = "endpoint_instance_types must list at least one SageMaker instance type ml.<family>.<size> (e.g. ml.m5.large; no wildcards), each once; got ${jsonencode(var.endpoint_instance_types)}."
+  }
+}
+
 variable "security_group_ids" {
   type        = list(string)
   description = "Security groups the models must use (1-5). CreateModel is denied to the deploy roles with any other group."

@@ -30,6 +30,10 @@ OIDC_PROVIDER_ARN = re.compile(
     PARTITION + r":iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com", re.ASCII
 )
 BUCKET_ARN = re.compile(PARTITION + r":s3:::([^/*?]+)", re.ASCII)
+# A SageMaker instance type ml.<family>.<size>, e.g. ml.m5.xlarge, ml.g4dn.2xlarge, ml.p4de.24xlarge.
+INSTANCE_TYPE = re.compile(r"ml\.[a-z][a-z0-9-]*\.[a-z0-9]+", re.ASCII)
+# Studio's JupyterServer (and the default of KernelGateway) app runs on the instance type "system".
+STUDIO_SYSTEM_INSTANCE_TYPE = "system"
 
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (
@@ -98,6 +102,19 @@ def _endpoint(value: str) -> str | None:
     return f"is not an interface endpoint service the platform supports (supported: {', '.join(sorted(aws_rules.INTERFACE_ENDPOINT_SERVICES))})"
 
 
+def _instance_type(value: str) -> str | None:
+    if INSTANCE_TYPE.fullmatch(value):
+        return None
+    return "is not a SageMaker instance type ml.<family>.<size> (e.g. ml.m5.xlarge; no wildcards)"
+
+
+def _studio_instance_type(value: str) -> str | None:
+    if value == STUDIO_SYSTEM_INSTANCE_TYPE:
+        return None
+    reason = _instance_type(value)
+    return f"{reason}, nor '{STUDIO_SYSTEM_INSTANCE_TYPE}'" if reason else None
+
+
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS or value < 365:
         raise ValueError(
@@ -136,6 +153,8 @@ Branch = Annotated[StrictStr, AfterValidator(_checked(_branch))]
 Repository = Annotated[StrictStr, AfterValidator(_checked(_repository))]
 EndpointService = Annotated[StrictStr, AfterValidator(_checked(_endpoint))]
 RetentionDays = Annotated[int, AfterValidator(_retention)]
+InstanceType = Annotated[StrictStr, AfterValidator(_checked(_instance_type))]
+StudioInstanceType = Annotated[StrictStr, AfterValidator(_checked(_studio_instance_type))]
 ProjectName = Annotated[
     StrictStr,
     AfterValidator(

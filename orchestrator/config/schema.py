@@ -10,7 +10,7 @@ all at once, before any Terraform or AWS call.
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, field_validator
 
@@ -22,6 +22,7 @@ from orchestrator.config.fields import (
     BucketArn,
     Cidr,
     EndpointService,
+    InstanceType,
     OidcProviderArn,
     Persona,
     PrincipalArn,
@@ -32,6 +33,7 @@ from orchestrator.config.fields import (
     RoleArn,
     RoleName,
     ShortName,
+    StudioInstanceType,
     TagKey,
     TagValue,
     Text,
@@ -49,6 +51,10 @@ DEFAULT_INTERFACE_ENDPOINTS = [
     "ecr.dkr",
     "ssm",
 ]
+
+
+# 5 uses x 40 types of at most ~20 characters: about 4,900 characters of policy (IAM allows 6,144).
+INSTANCE_TYPES_PER_USE = 40
 
 
 class _Strict(BaseModel):
@@ -185,6 +191,42 @@ class ProjectConfig(_Strict):
     )
 
 
+def _allowed_instance_types(default: list[str], description: str) -> Any:
+    """A use's allowed instance types: non-empty, at most INSTANCE_TYPES_PER_USE, `default` when absent."""
+    return Field(
+        default_factory=lambda: list(default),
+        min_length=1,
+        max_length=INSTANCE_TYPES_PER_USE,
+        description=description,
+    )
+
+
+class InstanceTypesConfig(_Strict):
+    """The SageMaker instance types each use may request (the identity and hosting guardrails deny the others).
+
+    The defaults are small, cheap types: an environment that needs more lists them explicitly. At most
+    INSTANCE_TYPES_PER_USE per use keeps the rendered instance-types policy under IAM's 6,144 characters."""
+
+    studio_apps: list[StudioInstanceType] = _allowed_instance_types(
+        ["system", "ml.t3.medium", "ml.t3.large"],
+        "Studio apps (CreateApp); 'system' is the JupyterServer app's (and KernelGateway's default) type.",
+    )
+    processing: list[InstanceType] = _allowed_instance_types(
+        ["ml.t3.medium", "ml.m5.large", "ml.m5.xlarge"], "Processing jobs (CreateProcessingJob)."
+    )
+    training: list[InstanceType] = _allowed_instance_types(
+        ["ml.m5.large", "ml.m5.xlarge"],
+        "Training jobs, every instance group of one, and tuning jobs (CreateTrainingJob, CreateHyperParameterTuningJob).",
+    )
+    transform: list[InstanceType] = _allowed_instance_types(
+        ["ml.m5.large", "ml.m5.xlarge"], "Batch transform jobs (CreateTransformJob)."
+    )
+    endpoints: list[InstanceType] = _allowed_instance_types(
+        ["ml.t2.medium", "ml.m5.large"],
+        "Endpoint configurations, every production variant (CreateEndpointConfig): dev's own and, in a target environment, the deploy roles'.",
+    )
+
+
 class EnvConfig(_Strict):
     name: ShortName = Field(description="The environment's name; must equal its folder under envs/.")
     kind: Literal["dev", "target"] = Field(
@@ -221,6 +263,10 @@ class EnvConfig(_Strict):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     studio: StudioConfig = Field(default_factory=StudioConfig)
     project_templates: ProjectTemplatesConfig = Field(default_factory=ProjectTemplatesConfig)
+    instance_types: InstanceTypesConfig = Field(
+        default_factory=InstanceTypesConfig,
+        description="SageMaker instance types allowed per use (Studio apps, processing, training, transform, endpoints).",
+    )
 
     _source: EnvConfig | None = PrivateAttr(default=None)
 

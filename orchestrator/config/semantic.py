@@ -267,6 +267,11 @@ def _tag_problems(config: EnvConfig) -> Iterator[Problem]:
         )
 
 
+def _instance_type_problems(config: EnvConfig) -> Iterator[Problem]:
+    for use, types in config.instance_types.model_dump().items():
+        yield from _duplicates(f"instance_types.{use}", types)
+
+
 def semantic_problems(config: EnvConfig) -> list[Problem]:
     """Rules across fields: (field path, bad value, what is wrong)."""
     problems = [
@@ -275,6 +280,7 @@ def semantic_problems(config: EnvConfig) -> list[Problem]:
         *_partition_problems(config),
         *_kind_problems(config),
         *_tag_problems(config),
+        *_instance_type_problems(config),
     ]
     problems += [(p.field, p.value, p.reason) for p in name_problems(config)]
     return problems

@@ -399,6 +399,42 @@ ENV_YAML = [
     dev("idle-timeout-5", put("studio.idle_timeout_minutes", 5), "studio.idle_timeout_minutes", "5"),
     dev("home-efs-retention", put("studio.home_efs_retention", "Keep"), "studio.home_efs_retention", "'Keep'"),
     dev("enable-projects-1", put("studio.enable_projects", 1), "studio.enable_projects", "1"),
+    # instance_types
+    dev(
+        "instance-type-without-ml",
+        put("instance_types.training", ["m5.large"]),
+        "instance_types.training[0]",
+        "'m5.large'",
+    ),
+    dev(
+        "instance-type-a-wildcard",
+        put("instance_types.processing", ["ml.m5.large", "ml.m5.*"]),
+        "instance_types.processing[1]",
+        "'ml.m5.*'",
+    ),
+    dev(
+        "instance-type-system-for-jobs",
+        put("instance_types.transform", ["system"]),
+        "instance_types.transform[0]",
+        "'system'",
+    ),
+    dev("instance-types-empty", put("instance_types.processing", []), "instance_types.processing", "[]"),
+    dev(
+        "instance-type-twice",
+        put("instance_types.studio_apps", ["system", "ml.t3.medium", "system"]),
+        "instance_types.studio_apps[2]",
+        "'system'",
+    ),
+    dev("instance-types-unknown-use", put("instance_types.notebooks", ["ml.t3.medium"]), "instance_types.notebooks"),
+    dev(
+        "instance-types-41",
+        put("instance_types.training", [f"ml.m5.{n}xlarge" for n in range(41)]),
+        "instance_types.training",
+        "at most 40",
+    ),
+    staging(
+        "endpoint-instance-type-a-number", put("instance_types.endpoints", [5]), "instance_types.endpoints[0]", "5"
+    ),
     dev(
         "provider-name-blank", put("project_templates.provider_name", "   "), "project_templates.provider_name", "'   '"
     ),
@@ -759,6 +795,8 @@ def _limits() -> Iterator[tuple[str, str, Edit]]:
     yield "user-profile-name-63", "dev", put("studio.users", {"u" * 63: "data_scientist"})
     yield "repository-owner-39", "dev", put("github.repository", "o" * 39 + "/" + "r" * 100)
     yield "every-supported-endpoint", "dev", put("network.interface_endpoints", sorted(INTERFACE_ENDPOINT_SERVICES))
+    yield "instance-types-40-per-use", "dev", put("instance_types.training", [f"ml.m5.{n}xlarge" for n in range(40)])
+    yield "instance-types-absent", "dev", drop("instance_types")
 
 
 @pytest.mark.parametrize(("case_id", "env", "edit"), list(_limits()), ids=[c[0] for c in _limits()])

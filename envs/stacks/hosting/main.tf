@@ -99,6 +99,7 @@ module "model_hosting" {
   vpc_id                     = module.network.vpc_id
   subnet_ids                 = module.network.private_subnet_ids
   security_group_ids         = [module.network.sagemaker_security_group_id]
+  endpoint_instance_types    = var.endpoint_instance_types
   s3_vpc_endpoint_ids        = [module.network.s3_gateway_endpoint_id]
   vpce_exempt_principal_arns = local.vpce_exempt_principals
 

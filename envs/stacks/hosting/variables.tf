@@ -107,6 +107,11 @@ variable "projects" {
   }
 }
 
+variable "endpoint_instance_types" {
+  description = "SageMaker instance types the deploy roles' endpoint configurations may use (env.yaml instance_types.endpoints; validated there and again by the model-hosting module)."
+  type        = list(string)
+}
+
 variable "force_destroy" {
   description = "Let destroy delete the access-log and data-capture buckets with their objects (env.yaml storage.force_destroy; only for throw-away environments)."
   type        = bool

@@ -62,6 +62,7 @@ module "identity" {
   persona_principals       = var.identity.persona_principals
   existing_role_arns       = var.identity.existing_role_arns
   target_account_ids       = var.target_accounts
+  instance_types           = var.instance_types
 }
 
 resource "aws_ssm_parameter" "contract" {
@@ -69,9 +70,10 @@ resource "aws_ssm_parameter" "contract" {
   for_each = merge(
     { for role in local.present_roles : "identity/${replace(role, "_", "-")}-role-arn" => module.identity.role_arns[role] },
     {
-      "identity/permission-boundary-arn" = module.identity.permission_boundary_arn
-      "identity/guardrails-policy-arn"   = module.identity.guardrails_policy_arn
-      "identity/deploy-events-role-arn"  = module.identity.deploy_events_role_arn
+      "identity/permission-boundary-arn"   = module.identity.permission_boundary_arn
+      "identity/guardrails-policy-arn"     = module.identity.guardrails_policy_arn
+      "identity/instance-types-policy-arn" = module.identity.instance_types_policy_arn
+      "identity/deploy-events-role-arn"    = module.identity.deploy_events_role_arn
     },
     # The deployment accounts, for templates that must not take them from the launching user
     # (model-deploy.yaml reads /<prefix>/<env>/accounts/staging and .../prod).

@@ -40,3 +40,14 @@ variable "target_accounts" {
     error_message = "target_accounts values must be 12-digit account ids."
   }
 }
+
+variable "instance_types" {
+  description = "SageMaker instance types allowed per use (studio_apps, processing, training, transform, endpoints) from env.yaml's instance_types (validated there and again by the identity module)."
+  type = object({
+    studio_apps = list(string)
+    processing  = list(string)
+    training    = list(string)
+    transform   = list(string)
+    endpoints   = list(string)
+  })
+}

@@ -23,6 +23,13 @@ mock_provider "aws" {
 variables {
   name_prefix = "mlops-dev"
   prefix      = "mlops"
+  instance_types = {
+    studio_apps = ["system", "ml.t3.medium"]
+    processing  = ["ml.m5.large"]
+    training    = ["ml.m5.large", "ml.m5.xlarge"]
+    transform   = ["ml.m5.large"]
+    endpoints   = ["ml.t2.medium", "ml.m5.large"]
+  }
   bucket_arns = [
     "arn:aws:s3:::mlops-dev-data-111111111111",
     "arn:aws:s3:::mlops-dev-models-111111111111",
@@ -950,8 +957,8 @@ run "guardrails_statements" {
   }
 
   assert {
-    condition     = aws_iam_role_policy_attachments_exclusive.this["deploy_events"].policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"]) && aws_iam_role_policies_exclusive.this["deploy_events"].policy_names == toset(["permissions"])
-    error_message = "The deploy-events role's policies are owned by Terraform like every other role's (guardrails attached, one inline policy)."
+    condition     = aws_iam_role_policy_attachments_exclusive.this["deploy_events"].policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"]) && aws_iam_role_policies_exclusive.this["deploy_events"].policy_names == toset(["permissions"])
+    error_message = "The deploy-events role's policies are owned by Terraform like every other role's (guardrails and instance types attached, one inline policy)."
   }
 
   assert {
@@ -960,3 +967,65 @@ run "guardrails_statements" {
   }
 }
 
+
+run "instance_types_statements" {
+  command = plan
+
+  assert {
+    condition = jsondecode(output.policy_documents["instance-types"]).Statement == [
+      {
+        Sid       = "DenyStudioAppsOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateApp"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["system", "ml.t3.medium"] } }
+      },
+      {
+        Sid       = "DenyProcessingOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateProcessingJob"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["ml.m5.large"] } }
+      },
+      {
+        Sid       = "DenyTrainingOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateTrainingJob"]
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["ml.m5.large", "ml.m5.xlarge"] } }
+      },
+      {
+        Sid       = "DenyTransformOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateTransformJob"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["ml.m5.large"] } }
+      },
+      {
+        Sid       = "DenyEndpointsOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateEndpointConfig"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["ml.t2.medium", "ml.m5.large"] } }
+      },
+      {
+        Sid       = "DenyJobsWithoutInstanceTypes"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateTransformJob"]
+        Resource  = "*"
+        Condition = { Null = { "sagemaker:InstanceTypes" = "true" } }
+      },
+    ]
+    error_message = "Each use's create actions are denied when any requested instance type (multivalued key, ForAnyValue:StringNotLike) is outside its list; jobs carrying no instance type at all are denied (Null)."
+  }
+
+  assert {
+    condition     = aws_iam_policy.instance_types.name == "mlops-dev-instance-types" && output.instance_types_policy_arn == "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"
+    error_message = "The instance-types policy is <name_prefix>-instance-types, its ARN an output."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(output.policy_documents["instance-types"]).Statement : s.Effect == "Deny"])
+    error_message = "The instance-types policy is made of Deny statements only: it never grants anything."
+  }
+}

@@ -22,6 +22,13 @@ mock_provider "aws" {
 variables {
   name_prefix = "mlops-dev"
   prefix      = "mlops"
+  instance_types = {
+    studio_apps = ["system", "ml.t3.medium"]
+    processing  = ["ml.m5.large"]
+    training    = ["ml.m5.large", "ml.m5.xlarge"]
+    transform   = ["ml.m5.large"]
+    endpoints   = ["ml.t2.medium", "ml.m5.large"]
+  }
   bucket_arns = [
     "arn:aws:s3:::mlops-dev-data-111111111111",
     "arn:aws:s3:::mlops-dev-models-111111111111",
@@ -75,9 +82,9 @@ run "all_roles_created_with_boundary_and_guardrails" {
 
   assert {
     condition = alltrue([
-      for a in values(aws_iam_role_policy_attachments_exclusive.this) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"])
+      for a in values(aws_iam_role_policy_attachments_exclusive.this) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"])
     ]) && length(aws_iam_role_policy_attachments_exclusive.this) == 7
-    error_message = "Every created role must have the guardrails policy as its only managed policy."
+    error_message = "Every created role must have the guardrails and the instance-types policies as its only managed policies."
   }
 
   assert {

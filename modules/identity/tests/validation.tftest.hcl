@@ -24,6 +24,13 @@ mock_provider "aws" {
 variables {
   name_prefix = "mlops-dev"
   prefix      = "mlops"
+  instance_types = {
+    studio_apps = ["system", "ml.t3.medium"]
+    processing  = ["ml.m5.large"]
+    training    = ["ml.m5.large", "ml.m5.xlarge"]
+    transform   = ["ml.m5.large"]
+    endpoints   = ["ml.t2.medium", "ml.m5.large"]
+  }
   bucket_arns = [
     "arn:aws:s3:::mlops-dev-data-111111111111",
     "arn:aws:s3:::mlops-dev-models-111111111111",
@@ -371,4 +378,46 @@ run "policies_must_fit_iam_size_limits" {
     aws_service_bucket_arns = []
   }
   expect_failures = [aws_iam_policy.boundary, aws_iam_policy.guardrails]
+}
+
+run "instance_types_must_not_be_empty" {
+  command = plan
+  variables {
+    instance_types = {
+      studio_apps = ["system"]
+      processing  = []
+      training    = ["ml.m5.large"]
+      transform   = ["ml.m5.large"]
+      endpoints   = ["ml.m5.large"]
+    }
+  }
+  expect_failures = [var.instance_types]
+}
+
+run "instance_types_must_be_instance_type_names" {
+  command = plan
+  variables {
+    instance_types = {
+      studio_apps = ["system"]
+      processing  = ["ml.m5.*"]
+      training    = ["system"]
+      transform   = ["m5.large"]
+      endpoints   = ["ml.m5.large"]
+    }
+  }
+  expect_failures = [var.instance_types]
+}
+
+run "instance_types_listed_once" {
+  command = plan
+  variables {
+    instance_types = {
+      studio_apps = ["system", "system"]
+      processing  = ["ml.m5.large"]
+      training    = ["ml.m5.large"]
+      transform   = ["ml.m5.large"]
+      endpoints   = ["ml.m5.large"]
+    }
+  }
+  expect_failures = [var.instance_types]
 }

@@ -22,6 +22,7 @@ override_resource {
 variables {
   name_prefix               = "mlops-staging"
   stage                     = "staging"
+  endpoint_instance_types = ["ml.t2.medium", "ml.m5.large"]
   source_account_id         = "111111111111"
   source_name_prefix        = "mlops-dev"
   source_models_bucket_arn  = "arn:aws:s3:::mlops-dev-models-111111111111"
@@ -213,8 +214,15 @@ run "deploy_guardrail_denies" {
           ArnNotEquals = { "sagemaker:VolumeKmsKeyArn" = "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222" }
         }
       },
+      {
+        Sid       = "DenyEndpointConfigOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = "sagemaker:CreateEndpointConfig"
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["ml.t2.medium", "ml.m5.large"] } }
+      },
     ]
-    error_message = "CreateModel is denied without subnets, without security groups, or with others than the hosting ones; CreateEndpointConfig without a KMS key (absent key: Null = true) or with another key than the endpoint key (present and different)."
+    error_message = "CreateModel is denied without subnets, without security groups, or with others than the hosting ones; CreateEndpointConfig without a KMS key (absent key: Null = true) or with another key than the endpoint key (present and different), or with any production variant on an instance type outside endpoint_instance_types."
   }
 }
 

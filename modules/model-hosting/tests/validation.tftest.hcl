@@ -16,6 +16,7 @@ mock_provider "aws" {
 variables {
   name_prefix               = "mlops-staging"
   stage                     = "staging"
+  endpoint_instance_types = ["ml.t2.medium", "ml.m5.large"]
   source_account_id         = "111111111111"
   source_name_prefix        = "mlops-dev"
   source_models_bucket_arn  = "arn:aws:s3:::mlops-dev-models-111111111111"
@@ -270,3 +271,19 @@ run "bad_repository_colon_in_name" {
   expect_failures = [var.projects]
 }
 
+
+run "endpoint_instance_types_must_be_instance_type_names" {
+  command = plan
+  variables {
+    endpoint_instance_types = ["ml.m5.large", "ml.m5.*", "ml.m5.large"]
+  }
+  expect_failures = [var.endpoint_instance_types]
+}
+
+run "endpoint_instance_types_must_not_be_empty" {
+  command = plan
+  variables {
+    endpoint_instance_types = []
+  }
+  expect_failures = [var.endpoint_instance_types]
+}

@@ -57,6 +57,7 @@ variables {
   prefix          = "mlops"
   environment     = "staging"
   deploy_role_arn = "arn:aws:iam::222222222222:role/mlops-staging-deploy"
+  endpoint_instance_types = ["ml.m5.large"]
   network = {
     vpc_cidr                      = "10.20.0.0/16"
     az_count                      = 2

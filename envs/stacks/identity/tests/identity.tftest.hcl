@@ -52,6 +52,13 @@ override_data {
 variables {
   prefix      = "mlops"
   environment = "dev"
+  instance_types = {
+    studio_apps = ["system", "ml.t3.medium"]
+    processing  = ["ml.m5.large"]
+    training    = ["ml.m5.large"]
+    transform   = ["ml.m5.large"]
+    endpoints   = ["ml.m5.large"]
+  }
   identity = {
     persona_principals = {
       data_science_admin = []
@@ -70,7 +77,7 @@ run "contract_lists_present_roles_only" {
     condition = toset(keys(aws_ssm_parameter.contract)) == toset([
       "identity/sagemaker-execution-role-arn", "identity/pipeline-execution-role-arn", "identity/launch-role-arn",
       "identity/team-lead-role-arn", "identity/data-scientist-role-arn", "identity/deploy-events-role-arn",
-      "identity/permission-boundary-arn", "identity/guardrails-policy-arn",
+      "identity/permission-boundary-arn", "identity/guardrails-policy-arn", "identity/instance-types-policy-arn",
       "accounts/staging", "accounts/prod",
     ])
     error_message = "Only roles that exist are published (a persona without principals is not created), plus the deploy-events role and the target accounts."
