@@ -4,7 +4,10 @@ tests/world.py)."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +29,10 @@ __all__ = [
     "Run",
     "World",
     "assert_nothing_left",
+    "copy_of_the_world",
     "held_locks",
     "orchestrator",
+    "own_emulator",
     "start_orchestrator",
     "throw_away",
 ]
@@ -94,6 +99,28 @@ def held_locks(dev: Account) -> list[str]:
     held = [i["LockID"]["S"] for i in items if not i["LockID"]["S"].endswith("-md5")]
     objects = dev.client("s3").list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])
     return held + [o["Key"] for o in objects if o["Key"].endswith(".tflock")]
+
+
+@contextmanager
+def own_emulator(work_dir: Path) -> Iterator[str]:
+    """A running emulator of the test's own, with `work_dir` as its ORCHESTRATOR_WORK_DIR: its URL;
+    stopped (and its resources saved in `work_dir`) at the end."""
+    started = orchestrator(["emulator", "start"], work_dir, timeout=120)
+    url = re.search(r"ORCHESTRATOR_EMULATOR_URL=(\S+)", started.stdout)
+    assert started.returncode == 0 and url, started.stdout[-2000:] + started.stderr[-2000:]
+    try:
+        yield url.group(1)
+    finally:
+        orchestrator(["emulator", "stop"], work_dir, timeout=120)
+
+
+def copy_of_the_world(world: World, work_dir: Path) -> None:
+    """The world's resources as its applies saved them (the session's emulator holds its own copy
+    in memory and saves only when it stops), as this work folder's emulator state: a test that
+    changes them runs on its own emulator and never touches the world."""
+    state = Path("local") / "emulator-state.pickle"
+    (work_dir / state).parent.mkdir(parents=True)
+    shutil.copyfile(world.work_dir / state, work_dir / state)
 
 
 # The end of the world (test_destroy.py, test_destroy_targets.py)

@@ -9,7 +9,6 @@ other worker."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import DEV_ACCOUNT, STATE_BUCKET, Account, orchestrator
+from tests.integration.conftest import DEV_ACCOUNT, STATE_BUCKET, Account, orchestrator, own_emulator
 
 pytestmark = pytest.mark.emulator
 
@@ -30,13 +29,8 @@ OTHER_STATE_BUCKET = f"mlops-stg-tfstate-{OTHER_ACCOUNT}"
 def emulator(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A running emulator of this test's own and its ORCHESTRATOR_WORK_DIR; stopped at the end."""
     work_dir = tmp_path / "work"
-    started = orchestrator(["emulator", "start"], work_dir, timeout=120)
-    url = re.search(r"ORCHESTRATOR_EMULATOR_URL=(\S+)", started.stdout)
-    assert started.returncode == 0 and url, started.stdout[-2000:] + started.stderr[-2000:]
-    try:
-        yield url.group(1), work_dir
-    finally:
-        orchestrator(["emulator", "stop"], work_dir, timeout=120)
+    with own_emulator(work_dir) as url:
+        yield url, work_dir
 
 
 def _envs_with_another_account(envs: Path) -> Path:

@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import orchestrator, start_orchestrator
+from tests.integration.conftest import copy_of_the_world, orchestrator, start_orchestrator
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -87,19 +87,11 @@ def _apply_killing_the_emulator(work_dir: Path, envs_dir: Path) -> tuple[int, di
     return process.returncode, json.loads(stdout), "".join(seen) + stderr
 
 
-def _copy_of_the_world(world: World, work_dir: Path) -> None:
-    """The world's resources as its applies saved them (the session's emulator holds its own copy
-    in memory and saves only when it stops), as this work folder's emulator state."""
-    state = Path("local") / "emulator-state.pickle"
-    (work_dir / state).parent.mkdir(parents=True)
-    shutil.copyfile(world.work_dir / state, work_dir / state)
-
-
 def test_an_emulator_killed_mid_apply_is_explained_its_state_recovered_and_the_rerun_converges(
     world: World, tmp_path: Path
 ) -> None:
     work_dir = tmp_path / "work"
-    _copy_of_the_world(world, work_dir)
+    copy_of_the_world(world, work_dir)
     envs_dir = _envs_with_a_new_tag(tmp_path / "envs")
     env_dir = {"ORCHESTRATOR_ENVS_DIR": str(envs_dir)}
     started = time.monotonic()

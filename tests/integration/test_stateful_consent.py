@@ -11,8 +11,6 @@ published: `network/private-subnet-ids` names one subnet fewer, and the domain's
 from __future__ import annotations
 
 import json
-import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.integration.conftest import DEV_ACCOUNT, Account, orchestrator
+from tests.integration.conftest import DEV_ACCOUNT, Account, copy_of_the_world, orchestrator, own_emulator
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -37,16 +35,9 @@ def own_world(world: World, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An emulator of this test's own, started from the world's resources as its applies saved them
     (the session's emulator holds its own copy in memory), and its work folder; stopped at the end."""
     work_dir = tmp_path / "work"
-    state = Path("local") / "emulator-state.pickle"
-    (work_dir / state).parent.mkdir(parents=True)
-    shutil.copyfile(world.work_dir / state, work_dir / state)
-    started = orchestrator(["emulator", "start"], work_dir, timeout=120)
-    url = re.search(r"ORCHESTRATOR_EMULATOR_URL=(\S+)", started.stdout)
-    assert started.returncode == 0 and url, started.stdout[-2000:] + started.stderr[-2000:]
-    try:
-        yield url.group(1), work_dir
-    finally:
-        orchestrator(["emulator", "stop"], work_dir, timeout=120)
+    copy_of_the_world(world, work_dir)
+    with own_emulator(work_dir) as url:
+        yield url, work_dir
 
 
 def _domain_ids(dev: Account) -> list[str]:
