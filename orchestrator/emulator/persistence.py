@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 # Services whose resources are kept. Loading a backend that was never used is cheap.
 PERSISTED_SERVICES = (
     "cloudformation",
+    "cloudtrail",  # the recorded management events (extensions/cloudtrail.py)
     "cloudwatch",
     "dynamodb",
     "ec2",

@@ -29,12 +29,14 @@ from orchestrator.emulator.authorization.network import SOURCE_VPC, Endpoint, en
 from orchestrator.emulator.authorization.principals import (
     InvalidToken,
     Principal,
+    Signature,
     principal_context,
     principal_of,
     remember_session_tags,
     signature_of,
 )
 from orchestrator.emulator.authorization.resource_policies import key_aliases, owner_and_policy, resource_tags
+from orchestrator.emulator.extensions import cloudtrail
 from orchestrator.policy.authorization import Verdict, authorize, endpoint_allows
 from orchestrator.policy.evaluator import Request
 
@@ -155,6 +157,8 @@ class AuthorizingApp:
             protocol = call.protocol if call is not None else ("rest-xml" if signature.service == "s3" else "json")
             return _answer(start_response, invalid_token(protocol, method))
         checks = checks_for(call, Where(principal.caller.account)) if call is not None else None
+        if call is not None:
+            start_response = _recording(start_response, call, principal, signature, checks or [])
         if call is None or checks is None:
             if principal.administrator:
                 self.counts.administrator += 1
@@ -229,6 +233,33 @@ def _because(verdict: Verdict) -> str:
 def _answer(start_response: Callable[..., Any], answer: Denial) -> list[bytes]:
     start_response(answer.status, answer.headers)
     return [answer.body]
+
+
+def _recording(
+    start_response: Callable[..., Any], call: Call, principal: Principal, signature: Signature, checks: list[Check]
+) -> Callable[..., Any]:
+    """`start_response`, recording the call as a CloudTrail event when it succeeds (extensions/cloudtrail.py)."""
+    if not cloudtrail.is_recorded(call.service, call.operation, call.params):
+        return start_response
+    served = cloudtrail.Served(
+        account=principal.caller.account,
+        region=call.region,
+        service=call.service,
+        signing_name=signature.service,
+        operation=call.operation,
+        params=call.params,
+        caller_arn=principal.caller.arn,
+        session_arn=principal.caller.session_arn,
+        access_key=signature.access_key,
+        checked_resources=tuple(c.resource for c in checks),
+    )
+
+    def recording(status: str, headers: Any, *extra: Any) -> Any:
+        if status[:1] == "2":
+            cloudtrail.record(served)
+        return start_response(status, headers, *extra)
+
+    return recording
 
 
 def _remember_tags(call: Call, body: bytes) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from orchestrator.emulator.extensions.cloudtrail import lookup_events_are_answered_from_the_record
 from orchestrator.emulator.extensions.events import connection_updates_reach_the_secret, connections_keep_their_kms_key
 from orchestrator.emulator.extensions.hosting import (
     endpoints_answer_with_the_deployed_model,
@@ -95,6 +96,7 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     projects_are_launched_from_s3_templates,
     pipeline_executions_run_their_steps,
     pipeline_execution_steps_are_listed,
+    lookup_events_are_answered_from_the_record,
 )
 
 _registered = False
