@@ -43,7 +43,7 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 _CONSENT = re.compile(r"(?P<env>[a-z][a-z0-9]{1,9})/(?P<stack>[a-z][a-z0-9-]{0,30}):(?P<address>\S{3,1000})", re.ASCII)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Consent:
     """`--allow-destroy ENV/STACK:ADDRESS`: one resource of one stack of one environment."""
 
@@ -57,6 +57,9 @@ class Consent:
 
     def __str__(self) -> str:
         return f"{self.label}:{self.address}"
+
+    def __repr__(self) -> str:  # as the command line quotes the value it refuses
+        return repr(str(self))
 
 
 def consent(text: str) -> Consent:

@@ -585,6 +585,33 @@ COMMAND_LINE = [
         expect=("--emulator-url", "'http://localhost'"),
     ),
     flags("policy-gate-maybe", "apply", "--policy-gate", "maybe", expect=("--policy-gate", "'maybe'")),
+    flags(
+        "allow-destroy-without-env-and-stack",
+        "apply",
+        "--allow-destroy",
+        "module.stack.aws_kms_key.k",
+        expect=("--allow-destroy", "ENV/STACK:ADDRESS", "'module.stack.aws_kms_key.k'"),
+    ),
+    flags(
+        "allow-destroy-twice",
+        "apply",
+        "--allow-destroy",
+        "dev/foundation:aws_kms_key.k",
+        "--allow-destroy",
+        "dev/foundation:aws_kms_key.k",
+        expect=("--allow-destroy", "given more than once", "'dev/foundation:aws_kms_key.k'"),
+    ),
+    flags(
+        "allow-destroy-a-stack-not-planned",
+        "plan",
+        "--env",
+        "dev",
+        "--stack",
+        "platform",
+        "--allow-destroy",
+        "dev/identity:aws_kms_key.k",
+        expect=("--allow-destroy", "dev/identity:aws_kms_key.k", "does not plan"),
+    ),
     flags("unlock-lock-id", "unlock", "dev", "foundation", "zz", expect=("LOCK_ID", "'zz'")),
     flags(
         "unlock-stack", "unlock", "dev", "studio", "0123abcd-0000-0000-0000-000000000000", expect=("STACK", "'studio'")
