@@ -11,11 +11,12 @@ from typing import Any, cast
 
 import pytest
 
-from orchestrator.commands import _consented, _held
+from orchestrator.commands import _consented, _held, _run_stack
 from orchestrator.config import load_env
 from orchestrator.engine import Engine
 from orchestrator.errors import EXIT_BAD_INPUT, EXIT_FAILURE
 from orchestrator.outcome import StackOutcome
+from orchestrator.progress import Progress
 from orchestrator.report import markdown as markdown_report
 from orchestrator.report.run_report import RunReport
 from orchestrator.stacks import STACKS
@@ -282,3 +283,51 @@ def test_bootstrap_never_applies_a_plan_that_deletes_or_replaces_the_state_backe
         and "nothing was applied" in text
     )
     assert "  replace aws_dynamodb_table.lock" in text
+
+
+class _Planner(_PlanShown):
+    """An engine whose plan replaces the Studio domain; it keeps what `plan --out-dir` saves."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        super().__init__(tmp_path, _prior())
+        self.saved: list[StackOutcome] = []
+        self.applied: list[StackOutcome] = []
+
+    def plan(self, *_: object, **__: object) -> StackOutcome:
+        return _planned(("replace", DOMAIN))
+
+    def save_plan(self, _env: object, _stack: object, planned: StackOutcome, _dir: Path) -> None:
+        self.saved.append(planned)
+
+    def apply(self, _env: object, _stack: object, planned: StackOutcome) -> StackOutcome:
+        self.applied.append(planned)
+        return planned
+
+
+def _stack_run(tmp_path: Path, command: str, out_dir: Path | None, *given: Consent) -> tuple[StackOutcome, _Planner]:
+    planner = _Planner(tmp_path)
+    [outcome] = _run_stack(
+        command,
+        cast(Engine, planner),
+        FakeTarget(),
+        load_env("dev"),
+        STACKS["platform"],
+        Progress(),
+        out_dir,
+        consents=tuple(given),
+    )
+    return outcome, planner
+
+
+def test_plan_out_dir_records_the_consent_and_apply_applies_only_what_is_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(tmp_path / "work"))
+    allowed = Consent("dev", "platform", DOMAIN)
+    _, planner = _stack_run(tmp_path, "plan", tmp_path / "reviewed", allowed)
+    [saved] = planner.saved
+    assert saved.allowed == [DOMAIN] and saved.at_stake[DOMAIN].startswith("home directories on EFS fs-0123")
+    refused, planner = _stack_run(tmp_path, "apply", None)
+    assert refused.result == "failed" and not planner.applied, "nothing was applied"
+    applied, planner = _stack_run(tmp_path, "apply", None, allowed)
+    assert planner.applied == [applied] and applied.allowed == [DOMAIN]
