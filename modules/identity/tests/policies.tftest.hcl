@@ -1025,6 +1025,11 @@ run "instance_types_statements" {
   }
 
   assert {
+    condition     = jsondecode(file("tests/fixtures/instance-types-policy.json")) == jsondecode(output.policy_documents["instance-types"])
+    error_message = "tests/fixtures/instance-types-policy.json (the document tests/orchestrator/policy/test_instance_types.py evaluates) differs from the rendered instance-types policy; regenerate it from output.policy_documents[\"instance-types\"] with this file's variables."
+  }
+
+  assert {
     condition     = alltrue([for s in jsondecode(output.policy_documents["instance-types"]).Statement : s.Effect == "Deny"])
     error_message = "The instance-types policy is made of Deny statements only: it never grants anything."
   }

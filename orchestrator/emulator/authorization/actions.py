@@ -426,12 +426,6 @@ _OUTPUT_KEY_PATHS = (
     ("ProcessingOutputConfig", "KmsKeyId"),
     ("TransformOutput", "KmsKeyId"),
 )
-_INSTANCE_TYPE_PATHS = (
-    ("ResourceConfig", "InstanceType"),
-    ("ProcessingResources", "ClusterConfig", "InstanceType"),
-    ("TransformResources", "InstanceType"),
-    ("InstanceType",),
-)
 
 
 def _dig(params: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -445,6 +439,22 @@ def _dig(params: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 def _first(params: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> Any:
     return next((v for v in (_dig(params, p) for p in paths) if v is not None), None)
+
+
+def _instance_types(node: Any) -> list[str]:
+    """Every instance type a request names, in order, each once: sagemaker:InstanceTypes.
+
+    As AWS fills the multivalued key: all of a request's `InstanceType` members, wherever they are
+    (ResourceConfig and each of its InstanceGroups, a processing or transform cluster, each production
+    and shadow variant, a Studio app's ResourceSpec, a tuning job's definitions, a notebook instance)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += [value] if key == "InstanceType" and isinstance(value, str) else _instance_types(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _instance_types(item)
+    return list(dict.fromkeys(found))
 
 
 def _sagemaker_context(call: Call) -> Context:
@@ -500,9 +510,9 @@ def _sagemaker_context(call: Call) -> Context:
         isolation = _dig(params, ("NetworkConfig", "EnableNetworkIsolation"))
     if isolation is not None:
         context["sagemaker:NetworkIsolation"] = str(bool(isolation)).lower()
-    instance = _first(params, _INSTANCE_TYPE_PATHS)
-    if instance:
-        context["sagemaker:InstanceTypes"] = [instance]
+    instance_types = _instance_types(params)
+    if instance_types:
+        context["sagemaker:InstanceTypes"] = instance_types
     if params.get("ModelApprovalStatus"):
         context["sagemaker:ModelApprovalStatus"] = params["ModelApprovalStatus"]
     return context
@@ -520,6 +530,11 @@ def _sagemaker_resource(call: Call, where: Where) -> str | None:
         return str(params["PipelineExecutionArn"])
     if "DomainId" in params:
         domain = str(params["DomainId"])
+        if "AppType" in params and "AppName" in params:
+            # An app of a user profile or of a space: app/<domain>/<profile or space>/<type>/<name>.
+            owner = str(params.get("UserProfileName") or params.get("SpaceName") or "")
+            app = f"app/{domain}/{owner.lower()}/{str(params['AppType']).lower()}/{str(params['AppName']).lower()}"
+            return _arn(where, "sagemaker", region, app)
         if "UserProfileName" in params:
             return _arn(where, "sagemaker", region, f"user-profile/{domain}/{str(params['UserProfileName']).lower()}")
         if "SpaceName" in params:
