@@ -858,6 +858,13 @@ def read_only_star(prefix: str) -> Rule:
     return rule
 
 
+def cloudtrail(call: Call, where: Where) -> list[Check] | None:
+    """LookupEvents and the reads: no resource-level permissions (the event history is the account's)."""
+    if call.operation == "LookupEvents":
+        return [Check("cloudtrail:LookupEvents", "*")]
+    return read_only_star("cloudtrail")(call, where)
+
+
 RULES: dict[str, Rule] = {
     "sts": sts,
     "iam": iam,
@@ -881,6 +888,7 @@ RULES: dict[str, Rule] = {
     "cloudwatch": read_only_star("cloudwatch"),
     "efs": read_only_star("elasticfilesystem"),
     "lambda": read_only_star("lambda"),
+    "cloudtrail": cloudtrail,
 }
 
 

@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
+import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from orchestrator.emulator.extensions import cloudtrail
@@ -107,3 +110,32 @@ def test_the_record_survives_save_and_load(tmp_path: Path) -> None:
             "Events"
         ]
         assert event["Username"] == "alice" and event["EventName"] == "CreateTags"
+
+
+def _role_allowed(url: str, name: str, actions: list[str]) -> str:
+    iam = boto3.client(
+        "iam", endpoint_url=url, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    return arn
+
+
+def test_lookup_events_is_decided_on_the_callers_policies() -> None:
+    with serving() as url:
+        reader = session(url, _role_allowed(url, "reader", ["cloudtrail:LookupEvents"])).client(
+            "cloudtrail", endpoint_url=url
+        )
+        other = session(url, _role_allowed(url, "other", ["ec2:Describe*"])).client("cloudtrail", endpoint_url=url)
+
+        assert reader.lookup_events(MaxResults=1)["Events"] is not None
+        with pytest.raises(ClientError) as denied:
+            other.lookup_events(MaxResults=1)
+        assert "cloudtrail:LookupEvents" in str(denied.value)
