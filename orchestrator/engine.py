@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import paths
+from orchestrator.attribution import Attribution, attribute, state_identifiers
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
 from orchestrator.faults import Failure, explain, rerun_command
@@ -260,7 +261,34 @@ class Engine:
             return outcome
         _read_planned_changes(result, outcome)
         outcome.result = "drifted" if result.returncode == 2 else "in sync"
+        if outcome.result == "drifted":
+            outcome.attributions = self._attribute(ws, env, stack, outcome)
         return outcome
+
+    def _attribute(self, ws: Workspace, env: EnvConfig, stack: StackSpec, outcome: StackOutcome) -> list[Attribution]:
+        """Who changed each drifted address since the stack's last apply (the state object's last
+        write): CloudTrail's newest event for the resource's identifiers in the state, looked up as
+        the plan role (drift's own credentials). A failure is reported per address, never raised."""
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+        addresses = [address for action, address in outcome.changes if action != "read"]
+        try:
+            shown = self._run(ws, ["show", "-json"], "drift-state", Duty.READ)
+            identifiers = state_identifiers(_document(shown)) if shown.returncode == 0 else {}
+            settings = self.backend_settings(env, stack)
+            state = self.target.duty_client(env, Duty.READ, "s3").head_object(
+                Bucket=settings["bucket"], Key=settings["key"]
+            )
+            cloudtrail = self.target.duty_client(env, Duty.READ, "cloudtrail")
+            since: datetime = state["LastModified"]
+        except (BotoCoreError, ClientError, OrchestratorError, KeyError, ValueError) as exc:
+            return [Attribution(a, "", error=f"the stack's state or last apply is unknown: {exc!r}") for a in addresses]
+        return [
+            attribute(cloudtrail, a, identifiers[a], since)
+            if identifiers.get(a)
+            else Attribution(a, since.astimezone(UTC).isoformat(), error="the state names no identifier of it")
+            for a in addresses
+        ]
 
     def export_plan(self, env: EnvConfig, stack: StackSpec, out_dir: Path) -> Path:
         """Write the saved plan as JSON (`terraform show -json`) for policy checks and review."""
@@ -270,7 +298,7 @@ class Engine:
             raise OrchestratorError(f"{ws.label}: terraform show failed:\n{result.error_text()}")
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / f"{env.name}.{stack.name}.plan.json"
-        document = result.messages[0] if result.messages else json.loads("\n".join(result.text))
+        document = _document(result)
         target.write_text(json.dumps(document, indent=1), encoding="utf-8")
         return target
 
@@ -455,6 +483,12 @@ class Engine:
             leftover.unlink()
         outcome.action = "bootstrap"
         return outcome
+
+
+def _document(result: TerraformResult) -> dict[str, Any]:
+    """The JSON document a `terraform show -json` printed."""
+    document: dict[str, Any] = result.messages[0] if result.messages else json.loads("\n".join(result.text))
+    return document
 
 
 def _read_planned_changes(result: TerraformResult, outcome: StackOutcome) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from orchestrator.attribution import Attribution
+
 
 @dataclass
 class StackOutcome:
@@ -23,6 +25,7 @@ class StackOutcome:
     allowed: list[str] = field(default_factory=list)
     at_stake: dict[str, str] = field(default_factory=dict)
     stale_consent: bool = False  # refused for a consent naming no planned change: bad input (exit 2)
+    attributions: list[Attribution] = field(default_factory=list)  # drift: who changed each address (attribution.py)
 
     @property
     def label(self) -> str:
@@ -55,6 +58,7 @@ class StackOutcome:
         fields["allowed"] = [str(a) for a in data.get("allowed", [])]
         fields["at_stake"] = {str(k): str(v) for k, v in dict(data.get("at_stake", {})).items()}
         fields["stale_consent"] = bool(data.get("stale_consent", False))
+        fields["attributions"] = [Attribution.from_dict(a) for a in data.get("attributions", [])]
         return cls(**fields, changes=changes)
 
 
@@ -80,8 +84,11 @@ def readable_plan(outcome: StackOutcome, limit: int = 60) -> str:
         lines = [
             f"{outcome.label}: {outcome.add} to add, {outcome.change} to change, {outcome.destroy} to destroy{forget}"
         ]
+    who = {a.address: a.text() for a in outcome.attributions}
     for action, address in outcome.changes[:limit]:
         lines.append(f"  {_SYMBOL.get(action, action):>3} {address}")
+        if address in who:
+            lines.append(f"        {who[address]}")
     if len(outcome.changes) > limit:
         lines.append(f"  ... and {len(outcome.changes) - limit} more")
     return "\n".join(lines)

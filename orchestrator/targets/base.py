@@ -61,6 +61,26 @@ class Target(ABC):
         """Who does `duty` in env's account, for reports."""
         return "the ambient credentials"
 
+    def duty_client(self, env: EnvConfig, duty: Duty, service: str) -> Any:
+        """A boto3 client acting as the Terraform process doing `duty` acts (its credentials; with
+        none, the target's own session, as Terraform then uses)."""
+        variables = self.terraform_credentials(env, duty)
+        if not variables:
+            return self.client(env, service)
+        import boto3  # noqa: PLC0415
+
+        session = boto3.Session(
+            aws_access_key_id=variables["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=variables["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=variables.get("AWS_SESSION_TOKEN"),
+            region_name=env.region,
+        )
+        return session.client(service, **self.client_arguments())
+
+    def client_arguments(self) -> dict[str, Any]:
+        """Arguments of every boto3 client of this target (the local emulator's endpoint)."""
+        return {}
+
     def can_administer(self, env: EnvConfig) -> bool:
         """Whether this target can apply what only the deploy role may change (orchestrator/protected.py)."""
         return True

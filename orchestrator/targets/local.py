@@ -165,7 +165,10 @@ class LocalTarget(Target):
         return env.effective_deploy_role_arn if duty is Duty.ADMINISTER else ci_role_arn(env, duty)
 
     def client(self, env: EnvConfig, service: str) -> Any:
-        return self.session(env).client(service, endpoint_url=self.url)
+        return self.session(env).client(service, **self.client_arguments())
+
+    def client_arguments(self) -> dict[str, Any]:
+        return {"endpoint_url": self.url}
 
     def provider_settings(self, env: EnvConfig) -> dict[str, Any]:
         return {
