@@ -390,7 +390,7 @@ locals {
   # ARNs that must belong to this account (IAM and KMS can not use another account's here).
   foreign_arns = [
     for arn in concat(
-      [var.oidc_provider_arn, var.permissions_boundary_arn, var.guardrails_policy_arn, var.kms_key_arn, var.volume_kms_key_arn],
+      [var.oidc_provider_arn, var.permissions_boundary_arn, var.guardrails_policy_arn, var.instance_types_policy_arn, var.kms_key_arn, var.volume_kms_key_arn],
       var.key_administrator_arns,
     ) : arn if split(":", arn)[4] != local.account_id
   ]
@@ -483,7 +483,7 @@ resource "aws_iam_role" "ci" {
   lifecycle {
     precondition {
       condition     = length(local.foreign_arns) == 0
-      error_message = "oidc_provider_arn, permissions_boundary_arn, guardrails_policy_arn, kms_key_arn, volume_kms_key_arn and key_administrator_arns must belong to this account (${local.account_id}); foreign: ${jsonencode(local.foreign_arns)}."
+      error_message = "oidc_provider_arn, permissions_boundary_arn, guardrails_policy_arn, instance_types_policy_arn, kms_key_arn, volume_kms_key_arn and key_administrator_arns must belong to this account (${local.account_id}); foreign: ${jsonencode(local.foreign_arns)}."
     }
 
     precondition {

@@ -252,7 +252,8 @@ resource "aws_iam_role_policy" "job" {
   policy = jsonencode(local.job_role_policy)
 }
 
-# Terraform owns both roles' policies: the inline policy and the guardrails, nothing else.
+# Terraform owns both roles' policies: the inline policy, the guardrails and the instance types,
+# nothing else.
 resource "aws_iam_role_policies_exclusive" "pipeline" {
   role_name    = aws_iam_role.pipeline.name
   policy_names = [aws_iam_role_policy.pipeline.name]
@@ -260,7 +261,7 @@ resource "aws_iam_role_policies_exclusive" "pipeline" {
 
 resource "aws_iam_role_policy_attachments_exclusive" "pipeline" {
   role_name   = aws_iam_role.pipeline.name
-  policy_arns = [var.guardrails_policy_arn]
+  policy_arns = [var.guardrails_policy_arn, var.instance_types_policy_arn]
 }
 
 resource "aws_iam_role_policies_exclusive" "job" {
@@ -270,5 +271,5 @@ resource "aws_iam_role_policies_exclusive" "job" {
 
 resource "aws_iam_role_policy_attachments_exclusive" "job" {
   role_name   = aws_iam_role.job.name
-  policy_arns = [var.guardrails_policy_arn]
+  policy_arns = [var.guardrails_policy_arn, var.instance_types_policy_arn]
 }

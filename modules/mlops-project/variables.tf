@@ -182,6 +182,16 @@ variable "guardrails_policy_arn" {
   }
 }
 
+variable "instance_types_policy_arn" {
+  type        = string
+  description = "ARN of the platform's instance-types managed policy (of this account; identity/instance-types-policy-arn), attached to the project's pipeline and job roles beside the guardrails: processing, training, tuning and transform jobs only on the environment's allowed instance types."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.instance_types_policy_arn))
+    error_message = "instance_types_policy_arn must be a customer-managed policy ARN arn:<partition>:iam::<12-digit account>:policy/<name> (no wildcard, no AWS-managed policy); got \"${var.instance_types_policy_arn}\"."
+  }
+}
+
 variable "data_bucket_name" {
   type        = string
   description = "Name of the environment's data bucket (the foundation's storage/data-bucket), encrypted with kms_key_arn. The project's pipeline and job roles reach s3://<data bucket>/<project_name>/ only."

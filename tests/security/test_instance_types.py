@@ -12,8 +12,18 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from orchestrator.config.loader import load_envs
+from orchestrator.policy.authorization import authorize
 from orchestrator.policy.evaluator import Request
-from tests.security.conftest import REGION, before, client, decided_before, not_refused, refused, session
+from tests.security.conftest import (
+    REGION,
+    applied_role,
+    before,
+    client,
+    decided_before,
+    not_refused,
+    refused,
+    session,
+)
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -132,6 +142,20 @@ def test_a_data_scientist_opens_studio_apps_only_on_allowed_instance_types(world
         },
     )
     assert decided_before("mlops-dev-data-scientist", request, dev).allowed
+
+
+def test_a_projects_own_roles_run_jobs_only_on_allowed_instance_types(world: World) -> None:
+    """The projects stack attaches the instance-types policy to each project's pipeline and job
+    roles (read back from IAM): a processing job on a disallowed type is explicitly denied."""
+    dev = world.accounts["dev"]
+    allowed = _allowed()["processing"]
+    job = f"arn:aws:sagemaker:{REGION}:{dev}:processing-job/security-suite-instance-types"
+    for role in ("mlops-dev-abalone-pipeline", "mlops-dev-abalone-pipeline-jobs"):
+        caller = applied_role(world.url, dev, role)
+        for types, denied in (([DISALLOWED], True), ([allowed[0], DISALLOWED], True), (allowed, False)):
+            request = Request("sagemaker:CreateProcessingJob", job, {"sagemaker:InstanceTypes": types})
+            verdict = authorize(caller, request, dev)
+            assert ("DenyProcessingOtherInstanceTypes" in verdict.denying_statements) is denied, (role, types)
 
 
 def _earlier_vpc_and_keys() -> dict[str, Any]:

@@ -24,6 +24,7 @@ locals {
     "storage/models-bucket",
     "identity/permission-boundary-arn",
     "identity/guardrails-policy-arn",
+    "identity/instance-types-policy-arn",
   ]
   # Contract parameters are plain String identifiers (the provider marks every value sensitive).
   contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
@@ -70,13 +71,14 @@ module "project" {
   vpce_exempt_principal_arns = concat(local.key_administrators, [local.ci_plan_role_arn])
   permissions_boundary_arn   = local.contract["identity/permission-boundary-arn"]
   # The project's own pipeline and job roles carry the boundary and the guardrails.
-  guardrails_policy_arn  = local.contract["identity/guardrails-policy-arn"]
-  data_bucket_name       = local.contract["storage/data-bucket"]
-  volume_kms_key_arn     = local.contract["kms/ebs-key-arn"]
-  subnet_ids             = split(",", local.contract["network/private-subnet-ids"])
-  security_group_ids     = [local.contract["network/sagemaker-security-group-id"]]
-  ssm_prefix             = local.ssm_prefix
-  key_administrator_arns = local.key_administrators
-  key_reader_arns        = [local.ci_plan_role_arn]
-  force_destroy          = var.force_destroy
+  guardrails_policy_arn     = local.contract["identity/guardrails-policy-arn"]
+  instance_types_policy_arn = local.contract["identity/instance-types-policy-arn"]
+  data_bucket_name          = local.contract["storage/data-bucket"]
+  volume_kms_key_arn        = local.contract["kms/ebs-key-arn"]
+  subnet_ids                = split(",", local.contract["network/private-subnet-ids"])
+  security_group_ids        = [local.contract["network/sagemaker-security-group-id"]]
+  ssm_prefix                = local.ssm_prefix
+  key_administrator_arns    = local.key_administrators
+  key_reader_arns           = [local.ci_plan_role_arn]
+  force_destroy             = var.force_destroy
 }

@@ -82,6 +82,7 @@ variables {
   vpce_exempt_principal_arns = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
   permissions_boundary_arn   = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
   guardrails_policy_arn      = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
+  instance_types_policy_arn  = "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"
   data_bucket_name           = "mlops-dev-data-111111111111"
   volume_kms_key_arn         = "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"
   subnet_ids                 = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
@@ -654,12 +655,12 @@ run "pipeline_and_job_roles_reach_this_project_only" {
 
   assert {
     condition = (
-      aws_iam_role_policy_attachments_exclusive.pipeline.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"]) &&
-      aws_iam_role_policy_attachments_exclusive.job.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"]) &&
+      aws_iam_role_policy_attachments_exclusive.pipeline.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"]) &&
+      aws_iam_role_policy_attachments_exclusive.job.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"]) &&
       aws_iam_role_policies_exclusive.pipeline.policy_names == toset(["permissions"]) &&
       aws_iam_role_policies_exclusive.job.policy_names == toset(["permissions"])
     )
-    error_message = "Both roles carry the guardrails policy and their one inline policy, nothing else."
+    error_message = "Both roles carry the guardrails and instance-types policies and their one inline policy, nothing else."
   }
 
   assert {

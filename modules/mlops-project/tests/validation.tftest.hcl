@@ -25,6 +25,7 @@ variables {
   allowed_vpc_endpoint_ids = ["vpce-0123456789abcdef0"]
   permissions_boundary_arn = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
   guardrails_policy_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
+  instance_types_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"
   data_bucket_name         = "mlops-dev-data-111111111111"
   volume_kms_key_arn       = "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"
   subnet_ids               = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
@@ -101,6 +102,9 @@ run "rejected_values_1" {
     # guardrails_wildcard
     guardrails_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-*"
 
+    # instance_types_wildcard
+    instance_types_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-*"
+
     # data_bucket_with_a_path
     data_bucket_name = "mlops-dev-data-111111111111/other"
 
@@ -143,6 +147,7 @@ run "rejected_values_1" {
     var.vpce_exempt_principal_arns,
     var.permissions_boundary_arn,
     var.guardrails_policy_arn,
+    var.instance_types_policy_arn,
     var.data_bucket_name,
     var.volume_kms_key_arn,
     var.subnet_ids,
@@ -390,8 +395,9 @@ run "guardrails_and_volume_key_of_other_account" {
   command = plan
 
   variables {
-    guardrails_policy_arn = "arn:aws:iam::222222222222:policy/mlops-dev-sagemaker-guardrails"
-    volume_kms_key_arn    = "arn:aws:kms:eu-west-1:222222222222:key/66666666-7777-8888-9999-000000000000"
+    guardrails_policy_arn     = "arn:aws:iam::222222222222:policy/mlops-dev-sagemaker-guardrails"
+    instance_types_policy_arn = "arn:aws:iam::222222222222:policy/mlops-dev-instance-types"
+    volume_kms_key_arn        = "arn:aws:kms:eu-west-1:222222222222:key/66666666-7777-8888-9999-000000000000"
   }
 
   expect_failures = [aws_iam_role.ci]

@@ -37,6 +37,10 @@ override_data {
   values = { value = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails" }
 }
 override_data {
+  target = data.aws_ssm_parameter.contract["identity/instance-types-policy-arn"]
+  values = { value = "arn:aws:iam::111111111111:policy/mlops-dev-instance-types" }
+}
+override_data {
   target = data.aws_ssm_parameter.contract["storage/data-bucket"]
   values = { value = "mlops-dev-data-111111111111" }
 }
