@@ -83,7 +83,9 @@ module "github" {
   # The project templates (modules/project-templates) a plan of the platform stack refreshes.
   plan_readable_object_arns = ["arn:${local.partition}:s3:::${local.name_prefix}-sc-templates-${local.account_id}/*"]
   protected_role_arns       = local.deploy_role_has_our_name ? [var.deploy_role_arn] : []
-  protected_policy_arns     = ["arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-sagemaker-guardrails"]
+  protected_policy_arns = [
+    for name in ["sagemaker-guardrails", "instance-types"] : "arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-${name}"
+  ]
 }
 
 resource "aws_dynamodb_table" "lock" {

@@ -2,12 +2,12 @@
 
 The CI roles' boundary and the apply role's own denies (modules/github-oidc) leave the GitHub roles
 no way to change:
-- the permission boundaries the apply role hands out and the SageMaker guardrails policy
-  (`DenyCiAndBoundaryChanges`);
+- the permission boundaries the apply role hands out, the SageMaker guardrails policy and the
+  instance-types policy (`DenyCiAndBoundaryChanges`);
 - where a project's approval events go with the GitHub token: its EventBridge connection and API
   destination (the boundary allows no write on them), so no role CI can assume can send the token
   anywhere but GitHub's API;
-- the guardrails' attachment to a role (`DenyGuardrailsDetach`): removing a role that carries them,
+- the guardrails' and instance types' attachment to a role (`DenyGuardrailsDetach`): removing a role that carries them,
   or its attachments, is therefore the deploy role's too.
 A plan that changes one of these is applied with the deploy role (the first apply of an account
 always is: it creates them), every other plan with the apply role.
@@ -23,6 +23,7 @@ ADMINISTERED_RESOURCES: tuple[str, ...] = (
     "module.network.aws_iam_policy.flow_logs_boundary",  # <prefix>-<env>-vpc-flow-logs-boundary
     "module.identity.aws_iam_policy.boundary",  # <prefix>-<env>-permission-boundary
     "module.identity.aws_iam_policy.guardrails",  # <prefix>-<env>-sagemaker-guardrails
+    "module.identity.aws_iam_policy.instance_types",  # <prefix>-<env>-instance-types
     "module.model_hosting.aws_iam_policy.boundary",  # <prefix>-<env>-hosting-boundary
     "module.project.aws_cloudwatch_event_connection.github",  # <prefix>-<env>-<project>-github
     "module.project.aws_cloudwatch_event_api_destination.dispatch",  # <prefix>-<env>-<project>-repository-dispatch

@@ -2,7 +2,7 @@
 
 The GitHub apply role must be able to apply reviewed Terraform, so IAM alone cannot keep it from
 weakening the platform; the gate reads the plan that is about to be applied and refuses:
-- `guardrails-detached`: a role that stays loses the SageMaker guardrails policy;
+- `guardrails-detached`: a role that stays loses the SageMaker guardrails or the instance-types policy;
 - `boundary-weakened`: a role that stays loses its permission boundary (or gets another one), or a
   boundary policy loses one of its Deny statements;
 - `outside-principal`: a trust, key, bucket, registry, queue, topic, secret or repository policy
@@ -23,7 +23,8 @@ from typing import Any
 
 from orchestrator.policy.plan_lint import Finding
 
-GUARDRAILS_POLICY = re.compile(r":policy/.*-sagemaker-guardrails$")
+# The SageMaker guardrails and the instance types: both deny-only, both attached to every role.
+GUARDRAILS_POLICY = re.compile(r":policy/.*-(sagemaker-guardrails|instance-types)$")
 BOUNDARY_POLICY_NAME = re.compile(r"-(permission|ci|hosting|workload|vpc-flow-logs)-boundary$")
 _ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):")
 _ACCOUNT = re.compile(r"^\d{12}$")

@@ -67,6 +67,6 @@ def test_the_administered_policies_are_the_ones_the_ci_boundary_protects() -> No
     """bootstrap hands github-oidc the guardrails policy to protect and the boundaries the apply role
     may set (which it protects too): the same names as the administered resources' policies."""
     bootstrap = (paths.REPO_ROOT / "bootstrap" / "main.tf").read_text(encoding="utf-8")
-    for name in ("vpc-flow-logs-boundary", "hosting-boundary", "sagemaker-guardrails"):
+    for name in ("vpc-flow-logs-boundary", "hosting-boundary", "sagemaker-guardrails", "instance-types"):
         assert name in bootstrap
     assert "workload_boundary_arn" in bootstrap and "permission-boundary" in bootstrap

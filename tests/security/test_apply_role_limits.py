@@ -65,9 +65,11 @@ def test_the_apply_role_cannot_detach_the_guardrails_from_any_role(world: World)
     dev = world.accounts["dev"]
     iam = client(world.url, _apply_role(world), "iam")
     guardrails = f"arn:aws:iam::{dev}:policy/mlops-dev-sagemaker-guardrails"
+    instance_types = f"arn:aws:iam::{dev}:policy/mlops-dev-instance-types"  # protected the same way
     for role in ("mlops-dev-data-scientist", "mlops-dev-abalone-pipeline"):
-        message = refused(partial(iam.detach_role_policy, RoleName=role, PolicyArn=guardrails))
-        assert "with an explicit deny" in message
+        for policy in (guardrails, instance_types):
+            message = refused(partial(iam.detach_role_policy, RoleName=role, PolicyArn=policy))
+            assert "with an explicit deny" in message
     not_refused(
         lambda: iam.attach_role_policy(RoleName="mlops-dev-data-scientist", PolicyArn=guardrails)
     )  # already attached: a no-op

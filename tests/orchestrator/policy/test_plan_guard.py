@@ -44,6 +44,15 @@ def test_detaching_the_guardrails_from_a_role_that_stays_is_refused() -> None:
         {"role_name": "mlops-dev-team-lead", "policy_arns": []},
     )
     assert rules(exclusive) == [("a.exclusive", "guardrails-detached")]
+    instance_types = "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"
+    both = change(
+        "a.both",
+        "aws_iam_role_policy_attachments_exclusive",
+        ["update"],
+        {"role_name": "mlops-dev-team-lead", "policy_arns": [GUARDRAILS, instance_types]},
+        {"role_name": "mlops-dev-team-lead", "policy_arns": [GUARDRAILS]},
+    )
+    assert rules(both) == [("a.both", "guardrails-detached")], "the instance-types policy is kept like the guardrails"
     other = change(
         "a.other",
         "aws_iam_role_policy_attachment",
