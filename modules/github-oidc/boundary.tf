@@ -11,9 +11,10 @@ locals {
       {
         Sid    = "RegionalUnscoped"
         Effect = "Allow"
-        # The Action lists of ReadRegional, CreateKeys, ManageNetwork, SageMakerProjectsPortfolio
+        # The Action lists of ReadRegional, LookupEvents (plan role), CreateKeys, ManageNetwork, SageMakerProjectsPortfolio
         # and ManageCatalogUnscoped, written out (checkov does not render concat() of them).
         Action = [
+          "cloudtrail:LookupEvents",
           "ec2:*FlowLogs",
           "ec2:*InternetGateway",
           "ec2:*NatGateway",

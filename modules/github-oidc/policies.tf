@@ -13,6 +13,7 @@ locals {
       local.statements.read_queues,
       local.statements.read_package_group_policies,
       local.statements.read_managed_objects,
+      local.statements.lookup_events,
       local.statements.state_list,
       local.statements.state_read,
       local.statements.state_digest_read,

@@ -104,6 +104,17 @@ locals {
       Resource = local.plan_readable_objects
     }
 
+    # Plan role only: who changed a resource that `drift` finds changed outside Terraform (its
+    # CloudTrail event history). cloudtrail:LookupEvents supports no resource-level permissions:
+    # "*" is the documented form, limited to the region.
+    lookup_events = {
+      Sid       = "LookupEvents"
+      Effect    = "Allow"
+      Action    = "cloudtrail:LookupEvents"
+      Resource  = "*"
+      Condition = local.in_region
+    }
+
     state_list = {
       Sid      = "StateList"
       Effect   = "Allow"

@@ -176,7 +176,7 @@ run "oidc_provider" {
   assert {
     condition = [for s in jsondecode(output.permission_policies["plan"]).Statement : s.Sid] == [
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
-      "ReadManagedObjects", "StateList", "StateRead", "StateDigestRead", "StateKey",
+      "ReadManagedObjects", "LookupEvents", "StateList", "StateRead", "StateDigestRead", "StateKey",
     ]
     error_message = "The plan policy must contain exactly the read and state-read statements (no lock: a plan for review takes none)."
   }
@@ -191,7 +191,7 @@ run "oidc_provider" {
     condition = alltrue(flatten([
       for s in jsondecode(output.permission_policies["plan"]).Statement : [
         for a in flatten([s.Action]) :
-        can(regex("^[a-z0-9-]+:(Describe|Get|List)", a)) || contains(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], a)
+        can(regex("^[a-z0-9-]+:(Describe|Get|List)", a)) || contains(["cloudtrail:LookupEvents", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], a)
       ] if s.Effect == "Allow"
     ]))
     error_message = "The plan role may only read."
@@ -221,6 +221,12 @@ run "oidc_provider" {
         Resource = "arn:aws:s3:::mlops-dev-tfstate-111111111111/*"
     }]
     error_message = "s3:GetObject only on the state bucket's objects and plan_readable_object_arns."
+  }
+
+  # Its region: the assert on Resource "*" statements below.
+  assert {
+    condition     = [for s in jsondecode(output.permission_policies["plan"]).Statement : [s.Action, s.Resource] if s.Sid == "LookupEvents"] == [["cloudtrail:LookupEvents", "*"]]
+    error_message = "The plan role reads CloudTrail's event history (drift attribution) in its region only; LookupEvents has no resource-level permissions."
   }
 
   assert {
@@ -311,12 +317,13 @@ run "oidc_provider" {
   }
 
   # ReadManagedObjects (s3:GetObject on objects of the stacks' buckets): ManageBuckets' s3:* there.
+  # LookupEvents (drift's attribution) is the plan role's alone: no apply looks up events.
   assert {
     condition = alltrue([
       for s in jsondecode(output.permission_policies["plan"]).Statement :
-      contains(jsondecode(output.permission_policies["apply"]).Statement, s) || s.Sid == "ReadManagedObjects"
+      contains(jsondecode(output.permission_policies["apply"]).Statement, s) || contains(["ReadManagedObjects", "LookupEvents"], s.Sid)
     ])
-    error_message = "Everything the plan role may do, the apply role may do too."
+    error_message = "Everything the plan role may do but look up CloudTrail events, the apply role may do too."
   }
 
   assert {
