@@ -247,6 +247,45 @@ def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(world
     assert "No drift." in clean.stdout
 
 
+def test_drift_names_the_persona_session_time_and_call_that_changed_a_resource(world: World, tmp_path: Path) -> None:
+    """A data science admin tags dev's Studio domain by hand (its persona may: StudioAdministration's
+    sagemaker:AddTags on the domain); `drift` names, beside the drifted address, that role and
+    session, the time and the API call, from the account's CloudTrail history read as the plan
+    role. The tag is removed again by the same persona: the world is as before."""
+    persona = Account(world.url, DEV_ACCOUNT, "mlops-dev-data-science-admin")
+    sagemaker = persona.client("sagemaker")
+    [domain] = [d for d in sagemaker.list_domains()["Domains"] if d["DomainName"] == "mlops-dev-studio"]
+    sagemaker.add_tags(
+        ResourceArn=domain["DomainArn"], Tags=[{"Key": "changed-by-hand", "Value": "yes"}]
+    )  # a key no configuration sets
+    address = "module.stack.module.studio.aws_sagemaker_domain.this"
+    try:
+        reports = ["--report-json", str(tmp_path / "drift.json"), "--markdown", str(tmp_path / "drift.md")]
+        run = orchestrator(
+            ["drift", "--env", "dev", "--stack", "platform", "--emulator-url", world.url, *reports], world.work_dir
+        )
+        print(run.stdout)  # the report as a user reads it
+        assert run.returncode == 3, run.stderr[-3000:]
+        role = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-data-science-admin"
+        who = f"        who: {role} session integration-test at "
+        lines = run.stdout.splitlines()
+        assert lines[lines.index(f"    ~ {address}") + 1].startswith(who)
+        assert lines[lines.index(f"    ~ {address}") + 1].endswith(": sagemaker.amazonaws.com AddTags")
+        [stack] = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))["stacks"]
+        [found] = [a for a in stack["attributions"] if a["address"] == address]
+        assert (
+            found["principal"]
+            == f"arn:aws:sts::{DEV_ACCOUNT}:assumed-role/mlops-dev-data-science-admin/integration-test"
+        )
+        assert (found["role"], found["session"], found["event_name"]) == (role, "integration-test", "AddTags")
+        assert found["since"] <= found["time"], "the change came after the stack's last apply"
+        assert f"who: {role} session integration-test" in (tmp_path / "drift.md").read_text(encoding="utf-8")
+    finally:
+        sagemaker.delete_tags(ResourceArn=domain["DomainArn"], TagKeys=["changed-by-hand"])
+    clean = orchestrator(["drift", "--env", "dev", "--stack", "platform", "--emulator-url", world.url], world.work_dir)
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+
+
 def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(world: World) -> None:
     """What a run killed with SIGKILL leaves: the lock object and the lock item of one stack."""
     work_dir = world.work_dir

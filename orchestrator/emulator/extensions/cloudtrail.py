@@ -72,7 +72,7 @@ def is_recorded(service: str, operation: str, params: dict[str, Any]) -> bool:
 def record(served: Served, when: datetime | None = None) -> None:
     """Keep the call's event in its account and region."""
     events = _events(served.account, served.region)
-    events.append(_event(served, when or datetime.now(UTC)))
+    events.append(_event(served, (when or datetime.now(UTC)).replace(microsecond=0)))  # CloudTrail's precision
 
 
 def recorded_events(account: str, region: str) -> list[dict[str, Any]]:
