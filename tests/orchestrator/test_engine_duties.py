@@ -57,6 +57,7 @@ def test_a_plan_for_review_and_drift_run_as_the_plan_role_a_plan_to_apply_as_the
     engine.plan(env, STACKS["identity"])
     runs = engine.runner.runs  # type: ignore[attr-defined]
     assert [r for r in runs if r[0] == "plan"] == [("plan", "dev-read"), ("plan", "dev-read"), ("plan", "dev-change")]
+    assert [r for r in runs if r[0] == "show"] == [("show", "dev-read")], "drift reads the state for its attribution"
 
 
 def test_an_apply_runs_as_the_apply_role(engine: Engine) -> None:
