@@ -49,6 +49,7 @@ def training_job(contract: dict[str, str], **overrides: Any) -> Request:
         "sagemaker:VolumeKmsKey": contract["kms/ebs-key-arn"],
         "sagemaker:OutputKmsKey": contract["kms/data-key-arn"],
         "sagemaker:InterContainerTrafficEncryption": "true",
+        "sagemaker:InstanceTypes": ["ml.m5.large"],  # in envs/dev/env.yaml instance_types.training
     }
     for key, value in overrides.items():
         name = f"sagemaker:{key}"

@@ -40,6 +40,7 @@ def own_work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_role_carries_the_boundary_and_the_guardrails(iam: Any, contract: dict[str, str]) -> None:
     boundary = contract["identity/permission-boundary-arn"]
     guardrails = contract["identity/guardrails-policy-arn"]
+    instance_types = contract["identity/instance-types-policy-arn"]
     for key, value in contract.items():
         if not (key.startswith("identity/") and key.endswith("-role-arn")):
             continue
@@ -47,6 +48,7 @@ def test_every_role_carries_the_boundary_and_the_guardrails(iam: Any, contract: 
         assert iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary, role
         attached = {p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]}
         assert guardrails in attached, f"{role} lacks the guardrails"
+        assert instance_types in attached, f"{role} lacks the instance-types policy"
 
 
 def test_training_job_guardrails_on_example_requests(iam: Any, contract: dict[str, str]) -> None:
@@ -58,6 +60,7 @@ def test_training_job_guardrails_on_example_requests(iam: Any, contract: dict[st
         "VolumeKmsKey",
         "OutputKmsKey",
         "InterContainerTrafficEncryption",
+        "InstanceTypes",
     ):
         request = training_job(contract, **{missing: None})
         assert decide(iam, role, request) == Decision.EXPLICIT_DENY, f"a job without {missing} must be denied"
@@ -68,6 +71,8 @@ def test_training_job_guardrails_on_example_requests(iam: Any, contract: dict[st
     assert decide(iam, role, foreign) == Decision.EXPLICIT_DENY, (
         "one subnet outside the environment's must be enough to deny"
     )
+    larger = training_job(contract, InstanceTypes=["ml.m5.large", "ml.p4d.24xlarge"])
+    assert decide(iam, role, larger) == Decision.EXPLICIT_DENY, "one instance group outside instance_types denies"
     only_one_group = training_job(contract, VpcSecurityGroupIds=["sg-0f0f0f0f0f0f0f0f0"])
     assert "DenyJobsOutsideAllowedSecurityGroups" in denied_by(
         [managed_policy(iam, contract["identity/guardrails-policy-arn"])], only_one_group
