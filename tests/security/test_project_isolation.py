@@ -183,6 +183,7 @@ def test_a_projects_pipeline_role_creates_only_isolated_jobs_inside_the_guardrai
             "sagemaker:OutputKmsKey": contract["kms/data-key-arn"],
             "sagemaker:OutputKmsKeyArn": contract["kms/data-key-arn"],
             "sagemaker:InterContainerTrafficEncryption": "true",
+            "sagemaker:InstanceTypes": ["ml.m5.large"],  # the job's ClusterConfig
             "sagemaker:NetworkIsolation": "false",
             "aws:RequestedRegion": REGION,
         },
