@@ -129,7 +129,12 @@ def test_a_data_scientist_opens_studio_apps_only_on_allowed_instance_types(world
     assert "explicit deny" in message and "DenyStudioAppsOtherInstanceTypes" in message, message
     for instance_type in allowed:
         app_type = "JupyterServer" if instance_type == "system" else "KernelGateway"
-        not_refused(lambda: app(f"ok-{instance_type.replace('.', '-')}", app_type, instance_type))
+        name = f"ok-{instance_type.replace('.', '-')}"
+        not_refused(lambda: app(name, app_type, instance_type))
+        # Leave the profile as it was (the domain's destroy expects no app of the suite's).
+        not_refused(
+            lambda: sagemaker.delete_app(DomainId=domain, UserProfileName="alice", AppType=app_type, AppName=name)
+        )
     # Before: any instance type for the own profile's apps.
     dev = world.accounts["dev"]
     request = Request(
