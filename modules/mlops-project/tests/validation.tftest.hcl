@@ -13,25 +13,25 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix              = "mlops-dev"
-  prefix                   = "mlops"
-  project_name             = "churn"
-  repository               = { owner = "example-org", name = "churn-model" }
-  oidc_provider_arn        = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
-  target_accounts          = { staging = "222222222222", prod = "333333333333" }
-  kms_key_arn              = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
-  access_log_bucket_name   = "mlops-dev-access-logs-111111111111"
-  models_bucket_name       = "mlops-dev-models-111111111111"
-  allowed_vpc_endpoint_ids = ["vpce-0123456789abcdef0"]
-  permissions_boundary_arn = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
-  guardrails_policy_arn    = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
+  name_prefix               = "mlops-dev"
+  prefix                    = "mlops"
+  project_name              = "churn"
+  repository                = { owner = "example-org", name = "churn-model" }
+  oidc_provider_arn         = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+  target_accounts           = { staging = "222222222222", prod = "333333333333" }
+  kms_key_arn               = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+  access_log_bucket_name    = "mlops-dev-access-logs-111111111111"
+  models_bucket_name        = "mlops-dev-models-111111111111"
+  allowed_vpc_endpoint_ids  = ["vpce-0123456789abcdef0"]
+  permissions_boundary_arn  = "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+  guardrails_policy_arn     = "arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails"
   instance_types_policy_arn = "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"
-  data_bucket_name         = "mlops-dev-data-111111111111"
-  volume_kms_key_arn       = "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"
-  subnet_ids               = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  security_group_ids       = ["sg-0cccccccccccccccc"]
-  ssm_prefix               = "/mlops/dev"
-  key_administrator_arns   = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+  data_bucket_name          = "mlops-dev-data-111111111111"
+  volume_kms_key_arn        = "arn:aws:kms:eu-west-1:111111111111:key/66666666-7777-8888-9999-000000000000"
+  subnet_ids                = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids        = ["sg-0cccccccccccccccc"]
+  ssm_prefix                = "/mlops/dev"
+  key_administrator_arns    = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
 }
 
 run "valid_inputs_plan" {

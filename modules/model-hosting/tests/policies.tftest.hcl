@@ -22,7 +22,7 @@ override_resource {
 variables {
   name_prefix               = "mlops-staging"
   stage                     = "staging"
-  endpoint_instance_types = ["ml.t2.medium", "ml.m5.large"]
+  endpoint_instance_types   = ["ml.t2.medium", "ml.m5.large"]
   source_account_id         = "111111111111"
   source_name_prefix        = "mlops-dev"
   source_models_bucket_arn  = "arn:aws:s3:::mlops-dev-models-111111111111"

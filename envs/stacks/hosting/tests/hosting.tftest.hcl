@@ -54,9 +54,9 @@ override_resource {
 }
 
 variables {
-  prefix          = "mlops"
-  environment     = "staging"
-  deploy_role_arn = "arn:aws:iam::222222222222:role/mlops-staging-deploy"
+  prefix                  = "mlops"
+  environment             = "staging"
+  deploy_role_arn         = "arn:aws:iam::222222222222:role/mlops-staging-deploy"
   endpoint_instance_types = ["ml.m5.large"]
   network = {
     vpc_cidr                      = "10.20.0.0/16"
