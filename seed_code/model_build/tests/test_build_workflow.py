@@ -268,9 +268,17 @@ def hcl_string(path: Path, name: str) -> str:
 
 @requires_platform
 def test_the_role_name_is_the_one_the_platform_creates(workflow: dict[str, Any]) -> None:
-    module = PLATFORM_ROOT / "modules/mlops-project/main.tf"
+    # The platform's one naming rule for the GitHub Actions roles (modules/ci-role-names), which
+    # mlops-project calls with its name_prefix and the project's name.
+    rules = (PLATFORM_ROOT / "modules/ci-role-names/main.tf").read_text(encoding="utf-8")
+    rule = re.search(
+        r'project_ci_role_names\s*=\s*\{\s*for (\w+) in var\.project_names\s*:\s*\1\s*=>\s*"([^"]+)"', rules
+    )
+    assert rule, "the project CI role's naming rule is not in modules/ci-role-names/main.tf"
+    module = (PLATFORM_ROOT / "modules/mlops-project/main.tf").read_text(encoding="utf-8")
+    assert re.search(r"project_names\s*=\s*\[var\.project_name\]", module), "mlops-project names its own project"
     stack = PLATFORM_ROOT / "envs/stacks/projects/main.tf"
-    name = hcl_string(module, "ci_role_name").replace("${local.project_prefix}", hcl_string(module, "project_prefix"))
+    name = rule.group(2).replace(f"${{{rule.group(1)}}}", "${var.project_name}")
     name = name.replace("${var.name_prefix}", hcl_string(stack, "name_prefix"))
     as_workflow = (
         name.replace("${var.prefix}", "${{ vars.PLATFORM_PREFIX }}")
