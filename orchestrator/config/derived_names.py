@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orchestrator.config import aws_rules
+from orchestrator.config.ci_roles import APPLY_ROLE, PLAN_ROLE
 
 if TYPE_CHECKING:
     from orchestrator.config.schema import EnvConfig
@@ -24,8 +25,8 @@ ENV_BUCKETS = {
 ENV_ROLES = {
     "dev": (
         "deploy",
-        "github-plan",
-        "github-apply",
+        PLAN_ROLE,
+        APPLY_ROLE,
         "data-science-admin",
         "team-lead",
         "data-scientist",
@@ -34,11 +35,11 @@ ENV_ROLES = {
         "launch",
         "deploy-events",
     ),
-    "target": ("deploy", "github-plan", "github-apply", "model-execution"),
+    "target": ("deploy", PLAN_ROLE, APPLY_ROLE, "model-execution"),
 }
 ENV_POLICIES = (
-    "github-apply-manage",
-    "github-apply-read-state",
+    f"{APPLY_ROLE}-manage",
+    f"{APPLY_ROLE}-read-state",
     "ci-boundary",
     "permission-boundary",
     "sagemaker-guardrails",

@@ -10,15 +10,15 @@ import ipaddress
 from collections.abc import Iterator
 
 from orchestrator.config import aws_rules
+from orchestrator.config.ci_roles import CI_ROLES
 from orchestrator.config.derived_names import name_problems
 from orchestrator.config.fields import IAM_PRINCIPAL_ARN
 from orchestrator.config.schema import EnvConfig, NetworkConfig
 
 Problem = tuple[str, object, str]
 
-# The foundation's buckets (modules/storage) and the CI roles bootstrap creates (modules/github-oidc).
+# The foundation's buckets (modules/storage).
 STORAGE_BUCKETS = ("data", "models", "access-logs")
-CI_ROLES = ("github-plan", "github-apply")
 # Tags every resource gets from the provider's default_tags (orchestrator/terraform/workspace.py).
 ORCHESTRATOR_TAG_KEYS = ("platform", "environment", "stack", "managed-by")
 # The most keys a module adds itself to one resource, per kind of environment (modules/*/main.tf:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from orchestrator.config.ci_roles import SUBJECT_CLAIM_KEYS
+from orchestrator.config.ci_roles import SUBJECT_CLAIM_KEYS, apply_role_name
 from orchestrator.doctor import Check
 from orchestrator.errors import ConfigError
 from orchestrator.github.api import GitHubApiError, GitHubContext, github_request
@@ -136,7 +136,7 @@ def apply_branch_checks(envs: list[Any]) -> list[Check]:
     checks = [subject_template_check(GitHubContext(_api_url(), repository, token)) for repository in repositories(envs)]
     for env in envs:
         context = GitHubContext(_api_url(), env.github.repository, token)
-        role = f"{env.name_prefix}-github-apply"
+        role = apply_role_name(env)
         checks.append(_environment_check(context, env.name, env.github.plan_branch, role))
     return checks
 

@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
+from orchestrator.config.ci_roles import apply_role_name, plan_role_name
 from orchestrator.errors import OrchestratorError
 from orchestrator.targets.base import Duty, Target, assume_role_block, assumed_session
 
@@ -49,10 +50,7 @@ class AwsTarget(Target):
 
     def can_administer(self, env: EnvConfig) -> bool:
         """Not when the ambient credentials are a session of the env's GitHub CI roles."""
-        ci_sessions = (
-            f":assumed-role/{env.name_prefix}-github-apply/",
-            f":assumed-role/{env.name_prefix}-github-plan/",
-        )
+        ci_sessions = (f":assumed-role/{apply_role_name(env)}/", f":assumed-role/{plan_role_name(env)}/")
         return self._needs_assume(env) or not any(marker in _caller()[1] for marker in ci_sessions)
 
     def principal(self, env: EnvConfig, duty: Duty) -> str:
