@@ -39,6 +39,7 @@ WAITING_FIRST = ("tests/integration/test_accounts.py",)  # bootstraps two accoun
 WORLD_UNITS = (
     "tests/integration/test_dev_local.py",  # changes dev and puts it back: ~190 s
     "tests/integration/test_fault_recovery.py",  # starts from a copy of the world's saved resources
+    "tests/integration/test_dev_drift.py",  # drifts dev by hand and puts it back
     "tests/integration/test_stateful_consent.py",  # starts from a copy of the world's saved resources
     "tests/integration/test_dev_guardrails.py",
     "tests/integration/test_journey.py",
@@ -132,7 +133,34 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 return
             if self._pending_of(self.assigned_work[node]) > 1:
                 return
+            if self._leave_the_ender_to_another_worker(node):
+                return
             self._assign_work_unit(node)
+            if not self.workqueue:  # the last unit is out: a worker holding its last test may run it now
+                for other in self.nodes:
+                    if (
+                        other is not node
+                        and not other.shutting_down
+                        and self._pending_of(self.assigned_work[other]) <= 1
+                    ):
+                        other.shutdown()
+
+        def _holds_an_ender(self, node: Any) -> bool:
+            return any(
+                unit in WORLD_ENDERS and not all(work.values())
+                for unit, work in self.assigned_work.get(node, {}).items()
+            )
+
+        def _leave_the_ender_to_another_worker(self, node: Any) -> bool:
+            """The destroyers on different workers, side by side: a worker that holds one (a one-test
+            unit, held until the worker knows what follows) does not take the other while another
+            worker, which will ask, holds none."""
+            if not all(unit in WORLD_ENDERS for unit in self.workqueue) or not self._holds_an_ender(node):
+                return False
+            return any(
+                other is not node and not other.shutting_down and not self._holds_an_ender(other)
+                for other in self.nodes
+            )
 
         def _assign_work_unit(self, node: Any) -> None:
             from tests.world import shared_dir

@@ -1,7 +1,8 @@
 """Tier 3: envs/dev, applied on the local emulator through the orchestrator, checked through boto3,
-re-planned clean, drifted, locked and unlocked, changed through reviewed plans, stopped by the
-policy gate, and contended by two concurrent applies. Its guardrails, linters and checkov are in
-test_dev_guardrails.py (beside this file, on the other worker); its destroy is in test_destroy.py.
+re-planned clean, locked and unlocked, changed through reviewed plans, and contended by two
+concurrent applies. Its drift and the policy gate are in test_dev_drift.py, its guardrails, linters
+and checkov in test_dev_guardrails.py (beside this file, on the other worker); its destroy is in
+test_destroy.py.
 
 dev is the session's world (tests/world.py: one apply of dev, staging and prod for every test of
 the run): nothing here applies a whole environment again. A test that changes the world acts on one
@@ -22,15 +23,9 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.commands import run_stacks
-from orchestrator.config import load_envs
 from orchestrator.github import pr_comment
-from orchestrator.progress import Progress
 from orchestrator.report import markdown as markdown_report
 from orchestrator.report import merge as github_actions
-from orchestrator.settings import load_settings
-from orchestrator.stacks import StackSpec
-from orchestrator.targets import make_target
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import (
     BUCKETS,
@@ -220,72 +215,6 @@ def test_second_apply_is_a_no_op(world: World) -> None:
     assert set(foundation["key_arns"]) == {"data", "ebs", "studio", "logs"}
 
 
-def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(world: World) -> None:
-    work_dir = world.work_dir
-    ec2 = Account(world.url, DEV_ACCOUNT).client("ec2")
-    vpc = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"][0]
-    tags = {t["Key"]: t["Value"] for t in vpc.get("Tags", [])}
-    ec2.create_tags(
-        Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}]
-    )  # by hand, in the console
-    try:
-        run = orchestrator(
-            ["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url, "--json"], work_dir
-        )
-        assert run.returncode == 3, run.stderr[-3000:]
-        [stack] = run.report["stacks"]
-        assert (
-            stack["result"] == "drifted"
-            and {"action": "update", "address": "module.stack.module.network.aws_vpc.this"} in stack["changes"]
-        )
-        after = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]
-        assert {t["Key"]: t["Value"] for t in after["Tags"]}["owner"] == "someone-else", "drift changed something"
-    finally:
-        ec2.create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": tags["owner"]}])
-    clean = orchestrator(["drift", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url], work_dir)
-    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
-    assert "No drift." in clean.stdout
-
-
-def test_drift_names_the_persona_session_time_and_call_that_changed_a_resource(world: World, tmp_path: Path) -> None:
-    """A data science admin tags dev's Studio domain by hand (its persona may: StudioAdministration's
-    sagemaker:AddTags on the domain); `drift` names, beside the drifted address, that role and
-    session, the time and the API call, from the account's CloudTrail history read as the plan
-    role. The tag is removed again by the same persona: the world is as before."""
-    persona = Account(world.url, DEV_ACCOUNT, "mlops-dev-data-science-admin")
-    sagemaker = persona.client("sagemaker")
-    [domain] = [d for d in sagemaker.list_domains()["Domains"] if d["DomainName"] == "mlops-dev-studio"]
-    sagemaker.add_tags(
-        ResourceArn=domain["DomainArn"], Tags=[{"Key": "changed-by-hand", "Value": "yes"}]
-    )  # a key no configuration sets
-    address = "module.stack.module.studio.aws_sagemaker_domain.this"
-    try:
-        reports = ["--report-json", str(tmp_path / "drift.json"), "--markdown", str(tmp_path / "drift.md")]
-        run = orchestrator(
-            ["drift", "--env", "dev", "--stack", "platform", "--emulator-url", world.url, *reports], world.work_dir
-        )
-        print(run.stdout)  # the report as a user reads it
-        assert run.returncode == 3, run.stderr[-3000:]
-        role = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-data-science-admin"
-        who = f"        who: {role} session integration-test at "
-        lines = run.stdout.splitlines()
-        assert lines[lines.index(f"    ~ {address}") + 1].startswith(who)
-        assert lines[lines.index(f"    ~ {address}") + 1].endswith(": sagemaker.amazonaws.com AddTags")
-        [stack] = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))["stacks"]
-        [found] = [a for a in stack["attributions"] if a["address"] == address]
-        assert (
-            found["principal"]
-            == f"arn:aws:sts::{DEV_ACCOUNT}:assumed-role/mlops-dev-data-science-admin/integration-test"
-        )
-        assert (found["role"], found["session"], found["event_name"]) == (role, "integration-test", "AddTags")
-        assert found["since"] <= found["time"], "the change came after the stack's last apply"
-        assert f"who: {role} session integration-test" in (tmp_path / "drift.md").read_text(encoding="utf-8")
-    finally:
-        sagemaker.delete_tags(ResourceArn=domain["DomainArn"], TagKeys=["changed-by-hand"])
-    clean = orchestrator(["drift", "--env", "dev", "--stack", "platform", "--emulator-url", world.url], world.work_dir)
-    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
-
-
 def test_a_lock_left_by_a_dead_run_is_named_and_released_by_unlock(world: World) -> None:
     """What a run killed with SIGKILL leaves: the lock object and the lock item of one stack."""
     work_dir = world.work_dir
@@ -406,69 +335,6 @@ def test_only_the_reviewed_plan_is_applied_and_a_stale_one_is_refused(world: Wor
     assert nothing.returncode == 2 and "is not a directory written by `plan --out-dir`" in nothing.stderr
     back = orchestrator(["apply", "--env", "dev", "--stack", "identity", *url], work_dir)
     assert back.returncode == 0, back.stderr[-3000:]
-
-
-INSECURE_ROOT = """
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
-
-variable "vpc_id" {
-  type = string
-}
-
-resource "aws_security_group" "open" {
-  name        = "gate-check-open-ssh"
-  description = "SSH from anywhere: what the policy gate must stop"
-  vpc_id      = var.vpc_id
-
-  ingress {
-    description = "ssh from the internet"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}
-"""
-
-
-def test_the_policy_gate_stops_an_apply_whose_plan_fails_a_check(
-    world: World, contract: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A real plan on the local target, a real checkov verdict: the failed check names itself, the
-    SARIF is written, and nothing reaches the account or the state."""
-    work_dir = world.work_dir
-    root = tmp_path / "insecure"
-    root.mkdir()
-    (root / "main.tf").write_text(INSECURE_ROOT, encoding="utf-8")
-    vpc_id = contract["network/vpc-id"]
-    stack = StackSpec("gate-check", root, (), lambda env: {"vpc_id": vpc_id})
-    monkeypatch.setenv("ORCHESTRATOR_WORK_DIR", str(work_dir))
-    [dev] = load_envs(["dev"])
-    target = make_target("local", world.url, False)
-    target.open()
-    try:
-        report = run_stacks("apply", target, load_settings(), [(dev, [stack])], Progress(), "0s", policy_gate=True)
-    finally:
-        target.close()
-
-    [outcome] = [o for o in report.outcomes if o.stack == "gate-check"]
-    assert outcome.result == "failed" and report.exit_code() == 1
-    assert "policy gate: checkov found" in outcome.error and "nothing was applied" in outcome.error, outcome.error
-    assert "CKV_AWS_24 aws_security_group.open" in outcome.error.replace("module.stack.", ""), outcome.error
-    sarif = work_dir / "local" / "dev" / "gate-check" / "dev.gate-check.plan.sarif"
-    assert "CKV_AWS_24" in sarif.read_text(), "the SARIF for code scanning names the failed check"
-    account = Account(world.url, DEV_ACCOUNT)
-    groups = account.client("ec2").describe_security_groups(
-        Filters=[{"Name": "group-name", "Values": ["gate-check-open-ssh"]}]
-    )
-    assert groups["SecurityGroups"] == [], "the refused plan was applied"
-    state = account.client("s3").list_objects_v2(Bucket=STATE_BUCKET, Prefix="dev/gate-check/").get("Contents", [])
-    assert state == [], "a refused apply writes no state"
-    assert held_locks(account) == []
 
 
 def _terraform_children(parent: int) -> dict[int, str]:

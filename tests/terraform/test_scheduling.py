@@ -218,3 +218,46 @@ def test_the_scheduler_hands_out_the_unit_next_unit_picks(tmp_path: Path) -> Non
     (tmp_path / "world" / "world.json").write_text("{}")
     scheduler._assign_work_unit(node)
     assert sent == ["tests/integration/test_dev_local.py::test_b"]
+
+
+def test_the_destroyers_go_to_different_workers(tmp_path: Path) -> None:
+    """A worker holding one destroyer does not take the other while another worker holds none;
+    once that one takes it, the first is told to shut down, so it runs the test it held."""
+    from collections import OrderedDict
+    from types import SimpleNamespace
+
+    module = _root_conftest()
+
+    class Config:
+        option = SimpleNamespace(basetemp=None)
+        _tmp_path_factory = SimpleNamespace(getbasetemp=lambda: tmp_path)
+
+        def getvalue(self, name: str) -> object:
+            return {"dist": "loadfile", "tx": ["2*popen"]}[name]
+
+    class Worker:
+        def __init__(self) -> None:
+            self.shutting_down = False
+            self.sent: list[int] = []
+
+        def send_runtest_some(self, indexes: list[int]) -> None:
+            self.sent.extend(indexes)
+
+        def shutdown(self) -> None:
+            self.shutting_down = True
+
+    targets, destroy = "tests/integration/test_destroy_targets.py", "tests/integration/test_destroy.py"
+    collection = ["tests/x.py::a", "tests/x.py::b", f"{targets}::t", f"{destroy}::t1", f"{destroy}::t2"]
+    scheduler = module.pytest_xdist_make_scheduler(Config(), log=None)
+    holding, busy = Worker(), Worker()
+    scheduler.registered_collections = {holding: collection, busy: collection}
+    scheduler.assigned_work = {
+        holding: {targets: {f"{targets}::t": False}},
+        busy: {"tests/x.py": {"tests/x.py::a": False, "tests/x.py::b": False}},
+    }
+    scheduler.workqueue = OrderedDict({destroy: {f"{destroy}::t1": False, f"{destroy}::t2": False}})
+    scheduler._reschedule(holding)
+    assert holding.sent == [] and not holding.shutting_down, "it left the other destroyer for the busy worker"
+    scheduler.assigned_work[busy]["tests/x.py"]["tests/x.py::a"] = True
+    scheduler._reschedule(busy)
+    assert busy.sent == [3, 4] and holding.shutting_down, "the busy worker took it; the holder runs its test"
