@@ -45,7 +45,7 @@ from pathlib import Path
 
 from bench_support import REPO, children_cpu, code_version, load_average
 from suite_timeline import ENV as TIMELINE_ENV
-from suite_timeline import print_timeline, read_timeline, world_ready_time
+from suite_timeline import MODULE_TESTS, print_timeline, read_timeline, world_ready_time
 
 TIERS = (
     "tests/orchestrator",
@@ -60,8 +60,6 @@ TIERS = (
 )
 """The suite's tiers, in the order they are printed (pyproject.toml's testpaths, split by folder)."""
 
-MODULE_TESTS = "tests/terraform/test_modules.py::test_validate_and_terraform_test["
-"""Node-id prefix of each root's `terraform validate` + `terraform test` (one test per root)."""
 
 DESTROY_UNITS = ("tests/integration/test_destroy.py::", "tests/integration/test_destroy_targets.py::")
 """The tests that destroy the world at the end of the run: dev's and the README's destroy

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 ENV = "SUITE_TIMELINE_DIR"
 MODULE_TESTS = "tests/terraform/test_modules.py::test_validate_and_terraform_test["
+"""Node-id prefix of each root's `terraform validate` + `terraform test` (one test, and one work unit, per root)."""
 
 _log: TextIO | None = None
 

@@ -86,6 +86,13 @@ def iam(world: World) -> Any:
 
 
 @pytest.fixture(scope="module")
+def own_work_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An ORCHESTRATOR_WORK_DIR of the test file's own, for its runs beside the world's (one
+    orchestrator run at a time may use a stack's working root; the world's is test_dev_local.py's)."""
+    return tmp_path_factory.mktemp(f"{request.module.__name__.rsplit('.', 1)[-1]}-work")
+
+
+@pytest.fixture(scope="module")
 def contract(world: World) -> dict[str, str]:
     """dev's SSM contract (`/mlops/dev/…` without the prefix)."""
     ssm = Account(world.url, DEV_ACCOUNT).client("ssm")

@@ -23,12 +23,6 @@ from tests.integration.conftest import DEV_ACCOUNT, STATE_BUCKET, Account, World
 pytestmark = pytest.mark.emulator
 
 
-@pytest.fixture(scope="module")
-def own_work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """ORCHESTRATOR_WORK_DIR of this file's `drift` runs (the world's is test_dev_local.py's)."""
-    return tmp_path_factory.mktemp("dev-drift-work")
-
-
 def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(world: World, own_work_dir: Path) -> None:
     work_dir = own_work_dir
     ec2 = Account(world.url, DEV_ACCOUNT).client("ec2")

@@ -28,12 +28,6 @@ pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-dev-gua
 CHECKOV = Path(os.environ.get("CHECKOV_BIN", REPO_ROOT / ".venv-checkov" / "bin" / "checkov"))
 
 
-@pytest.fixture(scope="module")
-def own_work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """ORCHESTRATOR_WORK_DIR of this file's runs (the world's is test_dev_local.py's)."""
-    return tmp_path_factory.mktemp("dev-guardrails-work")
-
-
 # Identity: the guardrails, boundary and persona policies IAM holds after the apply.
 
 
