@@ -17,6 +17,7 @@ from orchestrator.emulator.extensions.hosting import (
     endpoints_can_be_updated,
     registry_reads_across_accounts_follow_the_group_policy,
 )
+from orchestrator.emulator.extensions.iam import attached_managed_policies_cannot_be_deleted
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
 from orchestrator.emulator.extensions.pipelines import (
     pipeline_execution_steps_are_listed,
@@ -97,6 +98,7 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     pipeline_executions_run_their_steps,
     pipeline_execution_steps_are_listed,
     lookup_events_are_answered_from_the_record,
+    attached_managed_policies_cannot_be_deleted,
 )
 
 _registered = False
