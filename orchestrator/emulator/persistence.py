@@ -104,7 +104,12 @@ class _StatePickler(pickle.Pickler):
 def _backends() -> dict[str, Any]:
     from moto.backends import get_backend  # noqa: PLC0415
 
-    return {name: get_backend(name) for name in PERSISTED_SERVICES}  # type: ignore[call-overload]
+    from orchestrator.emulator.extensions.codeartifact.models import codeartifact_backends  # noqa: PLC0415
+
+    backends = {name: get_backend(name) for name in PERSISTED_SERVICES}  # type: ignore[call-overload]
+    # Services moto does not have, emulated by the extensions with backends of their own.
+    backends["codeartifact"] = codeartifact_backends
+    return backends
 
 
 class IncompatibleStateError(RuntimeError):

@@ -8,7 +8,8 @@ got instead of running twice (retries.py); every signed request is allowed or de
 decide it before it is served (authorization/), and the counts are logged when the emulator stops;
 `POST /_platform/vpcs/<vpc-id>` opens an address that stands for inside that VPC (network.py);
 `/_platform/oidc/...` is the emulator's own OIDC issuer standing for GitHub's, whose tokens
-AssumeRoleWithWebIdentity verifies (oidc/).
+AssumeRoleWithWebIdentity verifies (oidc/); CodeArtifact, which moto lacks, and its repository
+endpoints under `/_platform/codeartifact/` are served by extensions/codeartifact.
 With `--state-file`, resources are loaded at start and saved at stop (see persistence.py); a failed
 save is logged and ends the process with exit code 3, which the orchestrator reports.
 """
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from orchestrator.emulator import extensions, persistence  # noqa: PLC0415
     from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here  # noqa: PLC0415
     from orchestrator.emulator.authorization.network import VpcAddresses  # noqa: PLC0415
+    from orchestrator.emulator.extensions.codeartifact import CodeArtifactApp  # noqa: PLC0415
     from orchestrator.emulator.oidc.issuer import Issuer, OidcEndpoints  # noqa: PLC0415
     from orchestrator.emulator.oidc.web_identity import WebIdentity  # noqa: PLC0415
     from orchestrator.emulator.retries import RetryReplay  # noqa: PLC0415
@@ -62,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR {exc}", flush=True)
         return 1
     issuer = Issuer()
-    authorizing = AuthorizingApp(DomainDispatcherApplication(create_backend_app), web_identity=WebIdentity(issuer))
+    authorizing = AuthorizingApp(
+        CodeArtifactApp(DomainDispatcherApplication(create_backend_app)), web_identity=WebIdentity(issuer)
+    )
     served = OidcEndpoints(SerializedApp(RetryReplay(authorizing)), issuer)
 
     def listener(host: str, port: int, wsgi: Any) -> Any:

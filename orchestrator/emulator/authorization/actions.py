@@ -865,6 +865,54 @@ def cloudtrail(call: Call, where: Where) -> list[Check] | None:
     return read_only_star("cloudtrail")(call, where)
 
 
+# ---------------------------------------------------------------------------------------------
+# CodeArtifact (extensions/codeartifact; the repositories' own endpoints are decided there)
+# ---------------------------------------------------------------------------------------------
+
+_CODEARTIFACT_UNSCOPED = frozenset({"ListDomains", "ListRepositories"})
+_CODEARTIFACT_DOMAIN = frozenset(
+    {
+        "CreateDomain", "DescribeDomain", "DeleteDomain", "GetAuthorizationToken", "ListRepositoriesInDomain",
+        "PutDomainPermissionsPolicy", "GetDomainPermissionsPolicy", "DeleteDomainPermissionsPolicy",
+    }
+)  # fmt: skip
+_CODEARTIFACT_PACKAGE = re.compile(r"^(Publish|Describe|Delete|Dispose|Update|Copy|List|Get)Package")
+_CODEARTIFACT_TAGS = frozenset({"ListTagsForResource", "TagResource", "UntagResource"})
+
+
+def _codeartifact_resource(call: Call, where: Where) -> str:
+    params = call.params
+    owner = str(params.get("domainOwner") or where.account)
+    domain, repository = params.get("domain", ""), params.get("repository", "")
+    if call.operation in _CODEARTIFACT_DOMAIN:
+        return _arn(where, "codeartifact", call.region, f"domain/{domain}", owner)
+    if _CODEARTIFACT_PACKAGE.match(call.operation) and params.get("package"):
+        path = f"{params.get('format', '')}/{params.get('namespace', '')}/{params['package']}"
+        return _arn(where, "codeartifact", call.region, f"package/{domain}/{repository}/{path}", owner)
+    return _arn(where, "codeartifact", call.region, f"repository/{domain}/{repository}", owner)
+
+
+def codeartifact(call: Call, where: Where) -> list[Check] | None:
+    """The domain, repository or package a call names (the service authorization reference's
+    resource types). GetAuthorizationToken also needs sts:GetServiceBearerToken (sts:AWSServiceName);
+    a domain created with a customer managed key needs the key's DescribeKey and CreateGrant, asked
+    by CodeArtifact with the caller's permissions."""
+    action = f"codeartifact:{call.operation}"
+    if call.operation in _CODEARTIFACT_UNSCOPED:
+        return [Check(action, "*")]
+    if call.operation in _CODEARTIFACT_TAGS:
+        return [Check(action, str(call.params.get("resourceArn", "")), _tags_context(call.params.get("tags")))]
+    checks = [Check(action, _codeartifact_resource(call, where), _tags_context(call.params.get("tags")))]
+    if call.operation == "GetAuthorizationToken":
+        checks.append(Check("sts:GetServiceBearerToken", "*", {"sts:AWSServiceName": "codeartifact.amazonaws.com"}))
+    key = call.params.get("encryptionKey")
+    if call.operation == "CreateDomain" and isinstance(key, str) and key.startswith("arn:"):
+        via = {"kms:ViaService": f"codeartifact.{call.region}.amazonaws.com"}
+        checks.append(Check("kms:DescribeKey", key, via))
+        checks.append(Check("kms:CreateGrant", key, via | {"kms:GrantIsForAWSResource": True}))
+    return checks
+
+
 RULES: dict[str, Rule] = {
     "sts": sts,
     "iam": iam,
@@ -889,6 +937,7 @@ RULES: dict[str, Rule] = {
     "efs": read_only_star("elasticfilesystem"),
     "lambda": read_only_star("lambda"),
     "cloudtrail": cloudtrail,
+    "codeartifact": codeartifact,
 }
 
 

@@ -40,6 +40,8 @@ ENDPOINT_SERVICES = {
     "sns": "sns",
     "servicecatalog": "servicecatalog",
     "codeartifact": "codeartifact.api",
+    # Not a botocore service: the repositories' own endpoints (pip, twine), extensions/codeartifact/repository.py.
+    "codeartifact-repositories": "codeartifact.repositories",
 }
 
 

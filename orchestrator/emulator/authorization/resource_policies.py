@@ -2,8 +2,9 @@
 
 Resource policies the platform sets: S3 bucket policies, KMS key policies, IAM role trust policies,
 SageMaker model package group policies, SQS queue and SNS topic policies, Secrets Manager secret
-policies, ECR repository policies and EventBridge event bus policies. A target of another account
-without a policy cannot be reached from outside that account.
+policies, ECR repository policies, EventBridge event bus policies and CodeArtifact domain and
+repository permissions policies. A target of another account without a policy cannot be reached
+from outside that account.
 """
 
 from __future__ import annotations
@@ -223,6 +224,21 @@ def _event_bus_policy(resource: str, account: str, region: str) -> ResourcePolic
     return ResourcePolicy(document, account) if document is not None else None
 
 
+def _codeartifact_policy(resource: str, account: str, region: str) -> ResourcePolicy | None:
+    """A domain's permissions policy (domain/<d>) or a repository's (repository/<d>/<r>, and the
+    packages in it: package/<d>/<r>/...)."""
+    from orchestrator.emulator.extensions.codeartifact.models import codeartifact_backends  # noqa: PLC0415
+
+    kind, _, path = resource.partition("/")
+    parts = path.split("/")
+    domain = codeartifact_backends[account][region].domains.get(parts[0])
+    if domain is None:
+        return None
+    holder: Any = domain if kind == "domain" else domain.repositories.get(parts[1] if len(parts) > 1 else "")
+    document = _json(holder.policy.document) if holder is not None and holder.policy is not None else None
+    return ResourcePolicy(document, account) if document is not None else None
+
+
 def owner_and_policy(resource: str, caller_account: str, action: str = "") -> tuple[str, ResourcePolicy | None]:
     """The account that owns `resource` and the resource policy that governs `action` on it (None
     where it has none; a role's trust policy governs only the sts: actions that assume it)."""
@@ -261,6 +277,8 @@ def owner_and_policy(resource: str, caller_account: str, action: str = "") -> tu
             return account, _repository_policy(rest, account, region)
         if service == "events" and rest.startswith("event-bus/"):
             return account, _event_bus_policy(rest, account, region)
+        if service == "codeartifact" and rest.startswith(("domain/", "repository/", "package/")):
+            return account, _codeartifact_policy(rest, account, region)
     except (KeyError, AttributeError):
         return account, None
     return account, None

@@ -26,6 +26,7 @@ def serving() -> Iterator[str]:
     from orchestrator.emulator import extensions
     from orchestrator.emulator.authorization.middleware import AuthorizingApp, bucket_policies_are_decided_here
     from orchestrator.emulator.authorization.network import VpcAddresses
+    from orchestrator.emulator.extensions.codeartifact import CodeArtifactApp
     from orchestrator.emulator.serialized import SerializedApp
 
     extensions.register_all()
@@ -36,7 +37,7 @@ def serving() -> Iterator[str]:
         return make_server(host, port, wsgi, threaded=True)
 
     app = VpcAddresses(
-        SerializedApp(AuthorizingApp(DomainDispatcherApplication(create_backend_app))), "127.0.0.1", listener
+        SerializedApp(AuthorizingApp(CodeArtifactApp(DomainDispatcherApplication(create_backend_app)))), "127.0.0.1", listener
     )
     server = listener("127.0.0.1", 0, app)
     previous = os.environ.get("MOTO_PORT")
