@@ -52,6 +52,8 @@ locals {
 ################################################################################
 
 resource "aws_vpc" "this" {
+  count = local.create_vpc ? 1 : 0
+
   cidr_block           = var.vpc_cidr
   enable_dns_support   = true
   enable_dns_hostnames = true
@@ -69,7 +71,9 @@ resource "aws_vpc" "this" {
 # Adopt the VPC's default security group and strip all of its rules, so
 # nothing can accidentally be launched into an open group.
 resource "aws_default_security_group" "this" {
-  vpc_id = aws_vpc.this.id
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-default-deny-all" })
 }
@@ -81,7 +85,7 @@ resource "aws_default_security_group" "this" {
 resource "aws_subnet" "private" {
   for_each = local.private_subnets
 
-  vpc_id                  = aws_vpc.this.id
+  vpc_id                  = aws_vpc.this[0].id
   cidr_block              = each.value
   availability_zone       = each.key
   map_public_ip_on_launch = false
@@ -92,7 +96,7 @@ resource "aws_subnet" "private" {
 resource "aws_route_table" "private" {
   for_each = local.private_subnets
 
-  vpc_id = aws_vpc.this.id
+  vpc_id = aws_vpc.this[0].id
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-private-${each.key}" })
 }
@@ -111,7 +115,7 @@ resource "aws_route_table_association" "private" {
 resource "aws_subnet" "public" {
   for_each = local.public_subnets
 
-  vpc_id            = aws_vpc.this.id
+  vpc_id            = aws_vpc.this[0].id
   cidr_block        = each.value
   availability_zone = each.key
   # Only NAT gateways live here; nothing gets a public IP implicitly.
@@ -123,7 +127,7 @@ resource "aws_subnet" "public" {
 resource "aws_internet_gateway" "this" {
   count = local.nat_enabled ? 1 : 0
 
-  vpc_id = aws_vpc.this.id
+  vpc_id = aws_vpc.this[0].id
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-igw" })
 }
@@ -131,7 +135,7 @@ resource "aws_internet_gateway" "this" {
 resource "aws_route_table" "public" {
   count = local.nat_enabled ? 1 : 0
 
-  vpc_id = aws_vpc.this.id
+  vpc_id = aws_vpc.this[0].id
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-public" })
 }
@@ -256,10 +260,12 @@ locals {
 }
 
 resource "aws_vpc_endpoint" "s3" {
-  vpc_id            = aws_vpc.this.id
+  count = var.existing_s3_gateway_endpoint_id == null ? 1 : 0
+
+  vpc_id            = local.vpc_id
   service_name      = "${local.service_prefix}.${local.region}.s3"
   vpc_endpoint_type = "Gateway"
-  route_table_ids   = [for az in local.azs : aws_route_table.private[az].id]
+  route_table_ids   = local.private_route_table_ids
   policy            = jsonencode(local.s3_endpoint_policy)
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-s3-gateway" })
@@ -270,12 +276,12 @@ resource "aws_vpc_endpoint" "s3" {
 ################################################################################
 
 resource "aws_vpc_endpoint" "interface" {
-  for_each = toset(var.interface_endpoint_services)
+  for_each = setsubtract(toset(var.interface_endpoint_services), keys(var.existing_interface_endpoint_ids))
 
-  vpc_id              = aws_vpc.this.id
+  vpc_id              = local.vpc_id
   service_name        = "${local.service_prefix}.${local.region}.${each.key}"
   vpc_endpoint_type   = "Interface"
-  subnet_ids          = [for az in local.azs : aws_subnet.private[az].id]
+  subnet_ids          = local.endpoint_subnet_ids
   security_group_ids  = [aws_security_group.endpoints.id]
   private_dns_enabled = true
   policy              = jsonencode(local.interface_endpoint_policy)
@@ -295,7 +301,7 @@ resource "aws_vpc_endpoint" "interface" {
 resource "aws_security_group" "endpoints" {
   name        = "${var.name_prefix}-vpc-endpoints"
   description = "Interface VPC endpoints: HTTPS in from the SageMaker group and allowed groups only, no egress"
-  vpc_id      = aws_vpc.this.id
+  vpc_id      = local.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-endpoints" })
 }
@@ -304,7 +310,7 @@ resource "aws_security_group" "sagemaker" {
   # checkov:skip=CKV2_AWS_5: Attached by the SageMaker stacks (Studio domain, training/processing jobs, endpoints) that consume this module's sagemaker_security_group_id output; the network module itself launches no ENIs into it.
   name        = "${var.name_prefix}-sagemaker"
   description = "SageMaker Studio apps, training and processing jobs and endpoints"
-  vpc_id      = aws_vpc.this.id
+  vpc_id      = local.vpc_id
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-sagemaker" })
 }
@@ -373,7 +379,7 @@ resource "aws_security_group_rule" "sagemaker_egress_https_s3" {
   protocol          = "tcp"
   from_port         = 443
   to_port           = 443
-  prefix_list_ids   = [aws_vpc_endpoint.s3.prefix_list_id]
+  prefix_list_ids   = [local.s3_prefix_list_id]
   description       = "HTTPS to S3 through the gateway endpoint"
 }
 
@@ -442,6 +448,8 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
+  count = var.create_flow_logs ? 1 : 0
+
   name              = local.flow_log_group_name
   retention_in_days = var.flow_logs_retention_days
   kms_key_id        = var.flow_logs_kms_key_arn
@@ -462,6 +470,8 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
 # The role's permission boundary is its own delivery policy: whatever is attached to the role
 # later, it can never do more than write this VPC's flow logs to this log group.
 resource "aws_iam_policy" "flow_logs_boundary" {
+  count = var.create_flow_logs ? 1 : 0
+
   name        = "${var.name_prefix}-vpc-flow-logs-boundary"
   description = "Permission boundary of ${var.name_prefix}-vpc-flow-logs: flow-log delivery to its log group only"
   policy      = jsonencode(local.flow_logs_role_policy)
@@ -470,26 +480,32 @@ resource "aws_iam_policy" "flow_logs_boundary" {
 }
 
 resource "aws_iam_role" "flow_logs" {
+  count = var.create_flow_logs ? 1 : 0
+
   name                 = "${var.name_prefix}-vpc-flow-logs"
   description          = "Lets VPC Flow Logs of ${var.name_prefix} deliver to its CloudWatch log group"
   assume_role_policy   = jsonencode(local.flow_logs_trust_policy)
-  permissions_boundary = aws_iam_policy.flow_logs_boundary.arn
+  permissions_boundary = aws_iam_policy.flow_logs_boundary[0].arn
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-flow-logs" })
 }
 
 resource "aws_iam_role_policy" "flow_logs" {
+  count = var.create_flow_logs ? 1 : 0
+
   name   = "${var.name_prefix}-vpc-flow-logs-delivery"
-  role   = aws_iam_role.flow_logs.id
+  role   = aws_iam_role.flow_logs[0].id
   policy = jsonencode(local.flow_logs_role_policy)
 }
 
 resource "aws_flow_log" "this" {
-  vpc_id               = aws_vpc.this.id
+  count = var.create_flow_logs ? 1 : 0
+
+  vpc_id               = local.vpc_id
   traffic_type         = "ALL"
   log_destination_type = "cloud-watch-logs"
-  log_destination      = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn         = aws_iam_role.flow_logs.arn
+  log_destination      = aws_cloudwatch_log_group.flow_logs[0].arn
+  iam_role_arn         = aws_iam_role.flow_logs[0].arn
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-vpc-flow-logs" })
 

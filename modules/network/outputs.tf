@@ -1,21 +1,21 @@
 output "vpc_id" {
   description = "ID of the VPC."
-  value       = aws_vpc.this.id
+  value       = local.vpc_id
 }
 
 output "vpc_cidr" {
   description = "IPv4 CIDR block of the VPC."
-  value       = aws_vpc.this.cidr_block
+  value       = local.create_vpc ? aws_vpc.this[0].cidr_block : data.aws_vpc.existing[0].cidr_block
 }
 
 output "availability_zones" {
-  description = "Availability zones used, in the same order as private_subnet_cidrs (and all per-AZ list outputs)."
-  value       = local.azs
+  description = "Availability zones of the private subnets, in private_subnet_ids order (with existing_vpc_id, an AZ may appear more than once)."
+  value       = local.subnet_azs
 }
 
 output "private_subnet_ids" {
-  description = "IDs of the private subnets, one per availability zone, in availability_zones order."
-  value       = [for az in local.azs : aws_subnet.private[az].id]
+  description = "IDs of the private subnets: one per availability zone, in availability_zones order, or existing_private_subnet_ids as given."
+  value       = local.private_subnet_ids
 }
 
 output "public_subnet_ids" {
@@ -24,8 +24,8 @@ output "public_subnet_ids" {
 }
 
 output "private_route_table_ids" {
-  description = "IDs of the private route tables (one per availability zone), in availability_zones order."
-  value       = [for az in local.azs : aws_route_table.private[az].id]
+  description = "IDs of the private route tables (one per availability zone, in availability_zones order), or of the existing VPC's route tables the S3 gateway endpoint serves."
+  value       = local.private_route_table_ids
 }
 
 output "nat_gateway_ids" {
@@ -44,33 +44,33 @@ output "endpoint_security_group_id" {
 }
 
 output "s3_gateway_endpoint_id" {
-  description = "ID of the bucket-scoped S3 gateway endpoint."
-  value       = aws_vpc_endpoint.s3.id
+  description = "ID of the S3 gateway endpoint: the module's bucket-scoped one, or existing_s3_gateway_endpoint_id."
+  value       = local.s3_gateway_endpoint_id
 }
 
 output "s3_prefix_list_id" {
   description = "ID of the AWS-managed S3 prefix list of the gateway endpoint (for security group egress rules in other stacks)."
-  value       = aws_vpc_endpoint.s3.prefix_list_id
+  value       = local.s3_prefix_list_id
 }
 
 output "interface_endpoint_ids" {
-  description = "Map of interface endpoint service short name => VPC endpoint ID."
-  value       = { for svc, ep in aws_vpc_endpoint.interface : svc => ep.id }
+  description = "Map of interface endpoint service short name => VPC endpoint ID (those the module created and existing_interface_endpoint_ids)."
+  value       = merge({ for svc, ep in aws_vpc_endpoint.interface : svc => ep.id }, var.existing_interface_endpoint_ids)
 }
 
 output "flow_log_group_name" {
-  description = "Name of the CloudWatch log group receiving the VPC flow logs."
-  value       = aws_cloudwatch_log_group.flow_logs.name
+  description = "Name of the CloudWatch log group receiving the VPC flow logs (null when create_flow_logs is false)."
+  value       = one(aws_cloudwatch_log_group.flow_logs[*].name)
 }
 
 output "flow_log_group_arn" {
-  description = "ARN of the CloudWatch log group receiving the VPC flow logs."
-  value       = aws_cloudwatch_log_group.flow_logs.arn
+  description = "ARN of the CloudWatch log group receiving the VPC flow logs (null when create_flow_logs is false)."
+  value       = one(aws_cloudwatch_log_group.flow_logs[*].arn)
 }
 
 output "flow_logs_boundary_policy_arn" {
   description = "Permission boundary of the flow-log delivery role (its own delivery policy)."
-  value       = aws_iam_policy.flow_logs_boundary.arn
+  value       = one(aws_iam_policy.flow_logs_boundary[*].arn)
 }
 
 output "endpoint_policies" {

@@ -45,6 +45,81 @@ mock_provider "aws" {
       names = ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"]
     }
   }
+  # An existing VPC (the runs at the end): its subnets, route tables and endpoints.
+  override_data {
+    target = data.aws_vpc.existing
+    values = {
+      id                   = "vpc-0a1b2c3d4e5f60718"
+      cidr_block           = "10.99.0.0/16"
+      enable_dns_support   = true
+      enable_dns_hostnames = true
+    }
+  }
+  override_data {
+    target = data.aws_subnet.existing["subnet-0aaaaaaaaaaaaaaa1"]
+    values = {
+      vpc_id            = "vpc-0a1b2c3d4e5f60718"
+      availability_zone = "eu-west-1a"
+    }
+  }
+  override_data {
+    target = data.aws_subnet.existing["subnet-0aaaaaaaaaaaaaaa2"]
+    values = {
+      vpc_id            = "vpc-0a1b2c3d4e5f60718"
+      availability_zone = "eu-west-1b"
+    }
+  }
+  override_data {
+    target = data.aws_subnet.existing["subnet-0aaaaaaaaaaaaaaa3"]
+    values = {
+      vpc_id            = "vpc-0a1b2c3d4e5f60718"
+      availability_zone = "eu-west-1a"
+    }
+  }
+  override_data {
+    target = data.aws_route_tables.of_subnet["subnet-0aaaaaaaaaaaaaaa1"]
+    values = {
+      ids = ["rtb-0bbbbbbbbbbbbbbb1"]
+    }
+  }
+  override_data {
+    target = data.aws_route_tables.of_subnet["subnet-0aaaaaaaaaaaaaaa2"]
+    values = {
+      ids = []
+    }
+  }
+  override_data {
+    target = data.aws_route_tables.of_subnet["subnet-0aaaaaaaaaaaaaaa3"]
+    values = {
+      ids = ["rtb-0bbbbbbbbbbbbbbb1"]
+    }
+  }
+  override_data {
+    target = data.aws_route_tables.main
+    values = {
+      ids = ["rtb-0bbbbbbbbbbbbbbb0"]
+    }
+  }
+  override_data {
+    target = data.aws_vpc_endpoint.interface["sts"]
+    values = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      vpc_endpoint_type  = "Interface"
+      service_name       = "com.amazonaws.eu-west-1.sts"
+      security_group_ids = ["sg-0ccccccccccccccc1"]
+    }
+  }
+  override_data {
+    target = data.aws_vpc_endpoint.s3
+    values = {
+      id                = "vpce-0ddddddddddddddd1"
+      vpc_id            = "vpc-0a1b2c3d4e5f60718"
+      vpc_endpoint_type = "Gateway"
+      service_name      = "com.amazonaws.eu-west-1.s3"
+      prefix_list_id    = "pl-6da54004"
+      route_table_ids   = ["rtb-0bbbbbbbbbbbbbbb0", "rtb-0bbbbbbbbbbbbbbb1"]
+    }
+  }
 }
 
 variables {
@@ -66,7 +141,7 @@ run "plan_private_only_network" {
   # --- VPC and subnets -------------------------------------------------------
 
   assert {
-    condition     = aws_vpc.this.cidr_block == "10.20.0.0/16" && aws_vpc.this.enable_dns_support && aws_vpc.this.enable_dns_hostnames
+    condition     = aws_vpc.this[0].cidr_block == "10.20.0.0/16" && aws_vpc.this[0].enable_dns_support && aws_vpc.this[0].enable_dns_hostnames
     error_message = "The VPC must use vpc_cidr with DNS support and DNS hostnames enabled."
   }
 
@@ -126,13 +201,13 @@ run "plan_private_only_network" {
   # --- S3 gateway endpoint and its policy -----------------------------------------
 
   assert {
-    condition     = aws_vpc_endpoint.s3.service_name == "com.amazonaws.eu-west-1.s3" && aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway"
+    condition     = aws_vpc_endpoint.s3[0].service_name == "com.amazonaws.eu-west-1.s3" && aws_vpc_endpoint.s3[0].vpc_endpoint_type == "Gateway"
     error_message = "S3 must be reached through a gateway endpoint for the regional S3 service."
   }
 
   assert {
     condition = alltrue([
-      for st in jsondecode(aws_vpc_endpoint.s3.policy).Statement :
+      for st in jsondecode(aws_vpc_endpoint.s3[0].policy).Statement :
       st.Effect == "Allow" && st.Principal == "*" && alltrue([for a in st.Action : startswith(a, "s3:") && !strcontains(a, "*")])
     ])
     error_message = "The S3 endpoint policy may only contain Allow statements with explicit, wildcard-free s3: actions."
@@ -140,7 +215,7 @@ run "plan_private_only_network" {
 
   assert {
     condition = (
-      toset(flatten([for st in jsondecode(aws_vpc_endpoint.s3.policy).Statement : st.Resource])) ==
+      toset(flatten([for st in jsondecode(aws_vpc_endpoint.s3[0].policy).Statement : st.Resource])) ==
       toset([
         "arn:aws:s3:::mlops-test-data",
         "arn:aws:s3:::mlops-test-models",
@@ -153,15 +228,15 @@ run "plan_private_only_network" {
 
   assert {
     condition = alltrue([
-      for st in jsondecode(aws_vpc_endpoint.s3.policy).Statement :
+      for st in jsondecode(aws_vpc_endpoint.s3[0].policy).Statement :
       alltrue([for r in st.Resource : endswith(r, "/*")]) || alltrue([for r in st.Resource : !strcontains(r, "/")])
     ])
     error_message = "Each S3 endpoint policy statement must target either only buckets or only objects."
   }
 
   assert {
-    condition = contains(flatten([for st in jsondecode(aws_vpc_endpoint.s3.policy).Statement : st.Action]), "s3:GetObject") && contains(
-      flatten([for st in jsondecode(aws_vpc_endpoint.s3.policy).Statement : st.Action]), "s3:ListBucket"
+    condition = contains(flatten([for st in jsondecode(aws_vpc_endpoint.s3[0].policy).Statement : st.Action]), "s3:GetObject") && contains(
+      flatten([for st in jsondecode(aws_vpc_endpoint.s3[0].policy).Statement : st.Action]), "s3:ListBucket"
     )
     error_message = "The S3 endpoint policy must allow reading objects and listing the listed buckets."
   }
@@ -220,32 +295,32 @@ run "plan_private_only_network" {
   # --- Flow logs -----------------------------------------------------------------
 
   assert {
-    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_flow_log.this.log_destination_type == "cloud-watch-logs"
+    condition     = aws_flow_log.this[0].traffic_type == "ALL" && aws_flow_log.this[0].log_destination_type == "cloud-watch-logs"
     error_message = "Flow logs must capture ALL traffic into CloudWatch Logs."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_log_group.flow_logs.name == "/mlops-test/vpc-flow-logs" &&
-      aws_cloudwatch_log_group.flow_logs.retention_in_days == 365 &&
-      aws_cloudwatch_log_group.flow_logs.kms_key_id == "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      aws_cloudwatch_log_group.flow_logs[0].name == "/mlops-test/vpc-flow-logs" &&
+      aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 365 &&
+      aws_cloudwatch_log_group.flow_logs[0].kms_key_id == "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     )
     error_message = "The flow-log group must be /<name_prefix>/vpc-flow-logs, KMS-encrypted, retained 365 days by default."
   }
 
   assert {
     condition = (
-      length(jsondecode(aws_iam_role.flow_logs.assume_role_policy).Statement) == 1 &&
-      jsondecode(aws_iam_role.flow_logs.assume_role_policy).Statement[0].Effect == "Allow" &&
-      jsondecode(aws_iam_role.flow_logs.assume_role_policy).Statement[0].Action == "sts:AssumeRole" &&
-      jsondecode(aws_iam_role.flow_logs.assume_role_policy).Statement[0].Principal == { Service = "vpc-flow-logs.amazonaws.com" }
+      length(jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement) == 1 &&
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Effect == "Allow" &&
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Action == "sts:AssumeRole" &&
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Principal == { Service = "vpc-flow-logs.amazonaws.com" }
     )
     error_message = "The flow-log role must be assumable by vpc-flow-logs.amazonaws.com only."
   }
 
   assert {
     condition = (
-      jsondecode(aws_iam_role.flow_logs.assume_role_policy).Statement[0].Condition == {
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Condition == {
         StringEquals = { "aws:SourceAccount" = "111111111111" }
         ArnLike      = { "aws:SourceArn" = "arn:aws:ec2:eu-west-1:111111111111:vpc-flow-log/*" }
       }
@@ -255,7 +330,7 @@ run "plan_private_only_network" {
 
   assert {
     condition = (
-      toset(flatten([for st in jsondecode(aws_iam_role_policy.flow_logs.policy).Statement : st.Action])) ==
+      toset(flatten([for st in jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement : st.Action])) ==
       toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"])
     )
     error_message = "The flow-log role may only create/describe streams, put events and describe groups."
@@ -263,7 +338,7 @@ run "plan_private_only_network" {
 
   assert {
     condition = alltrue([
-      for st in jsondecode(aws_iam_role_policy.flow_logs.policy).Statement :
+      for st in jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement :
       st.Effect == "Allow" && (
         flatten([st.Resource]) == ["*"]
         ? flatten([st.Action]) == ["logs:DescribeLogGroups"]
@@ -278,8 +353,8 @@ run "plan_private_only_network" {
   assert {
     condition = alltrue([
       for t in concat(
-        [aws_vpc.this.tags, aws_default_security_group.this.tags, aws_vpc_endpoint.s3.tags, aws_security_group.endpoints.tags,
-        aws_security_group.sagemaker.tags, aws_cloudwatch_log_group.flow_logs.tags, aws_iam_role.flow_logs.tags, aws_flow_log.this.tags],
+        [aws_vpc.this[0].tags, aws_default_security_group.this[0].tags, aws_vpc_endpoint.s3[0].tags, aws_security_group.endpoints.tags,
+        aws_security_group.sagemaker.tags, aws_cloudwatch_log_group.flow_logs[0].tags, aws_iam_role.flow_logs[0].tags, aws_flow_log.this[0].tags],
         [for s in aws_subnet.private : s.tags], [for r in aws_route_table.private : r.tags], [for e in aws_vpc_endpoint.interface : e.tags],
       ) : t["Environment"] == "test" && t["CostCenter"] == "ml" && startswith(t["Name"], "mlops-test-")
     ])
@@ -302,7 +377,7 @@ run "apply_wiring" {
   }
 
   assert {
-    condition     = toset(aws_vpc_endpoint.s3.route_table_ids) == toset([for rt in aws_route_table.private : rt.id])
+    condition     = toset(aws_vpc_endpoint.s3[0].route_table_ids) == toset([for rt in aws_route_table.private : rt.id])
     error_message = "The S3 gateway endpoint must be attached to every private route table."
   }
 
@@ -350,17 +425,17 @@ run "apply_wiring" {
       aws_security_group_rule.sagemaker_egress_https_endpoints.security_group_id == aws_security_group.sagemaker.id &&
       aws_security_group_rule.sagemaker_egress_https_endpoints.source_security_group_id == aws_security_group.endpoints.id &&
       aws_security_group_rule.sagemaker_egress_https_s3.security_group_id == aws_security_group.sagemaker.id &&
-      aws_security_group_rule.sagemaker_egress_https_s3.prefix_list_ids == tolist([aws_vpc_endpoint.s3.prefix_list_id])
+      aws_security_group_rule.sagemaker_egress_https_s3.prefix_list_ids == tolist([aws_vpc_endpoint.s3[0].prefix_list_id])
     )
     error_message = "SageMaker rules must target the SageMaker group and point at itself, the endpoint group and the S3 prefix list."
   }
 
   assert {
     condition = (
-      aws_flow_log.this.vpc_id == aws_vpc.this.id &&
-      aws_flow_log.this.log_destination == aws_cloudwatch_log_group.flow_logs.arn &&
-      aws_flow_log.this.iam_role_arn == aws_iam_role.flow_logs.arn &&
-      aws_iam_role_policy.flow_logs.role == aws_iam_role.flow_logs.id
+      aws_flow_log.this[0].vpc_id == aws_vpc.this[0].id &&
+      aws_flow_log.this[0].log_destination == aws_cloudwatch_log_group.flow_logs[0].arn &&
+      aws_flow_log.this[0].iam_role_arn == aws_iam_role.flow_logs[0].arn &&
+      aws_iam_role_policy.flow_logs[0].role == aws_iam_role.flow_logs[0].id
     )
     error_message = "The flow log must cover the VPC and deliver to the module's log group with the module's role."
   }
@@ -369,9 +444,9 @@ run "apply_wiring" {
     # ingress/egress are computed when not configured, so this is checked
     # after (mock) apply: any configured rule would show up here.
     condition = (
-      aws_default_security_group.this.vpc_id == aws_vpc.this.id &&
-      length(aws_default_security_group.this.ingress) == 0 &&
-      length(aws_default_security_group.this.egress) == 0
+      aws_default_security_group.this[0].vpc_id == aws_vpc.this[0].id &&
+      length(aws_default_security_group.this[0].ingress) == 0 &&
+      length(aws_default_security_group.this[0].egress) == 0
     )
     error_message = "The VPC's default security group must be managed with no ingress and no egress rules."
   }
@@ -381,7 +456,7 @@ run "apply_wiring" {
       tolist(output.private_subnet_ids) == tolist([for az in output.availability_zones : aws_subnet.private[az].id]) &&
       tolist(output.private_route_table_ids) == tolist([for az in output.availability_zones : aws_route_table.private[az].id]) &&
       output.interface_endpoint_ids == { for svc, ep in aws_vpc_endpoint.interface : svc => ep.id } &&
-      output.s3_prefix_list_id == aws_vpc_endpoint.s3.prefix_list_id
+      output.s3_prefix_list_id == aws_vpc_endpoint.s3[0].prefix_list_id
     )
     error_message = "Outputs must expose the created ids in AZ order."
   }
@@ -391,12 +466,12 @@ run "flow_logs_role_is_bounded_by_its_own_delivery_policy" {
   command = plan
 
   assert {
-    condition     = jsondecode(aws_iam_policy.flow_logs_boundary.policy) == jsondecode(aws_iam_role_policy.flow_logs.policy)
+    condition     = jsondecode(aws_iam_policy.flow_logs_boundary[0].policy) == jsondecode(aws_iam_role_policy.flow_logs[0].policy)
     error_message = "The flow-log role's boundary must be exactly its delivery policy."
   }
 
   assert {
-    condition     = aws_iam_policy.flow_logs_boundary.name == "mlops-test-vpc-flow-logs-boundary"
+    condition     = aws_iam_policy.flow_logs_boundary[0].name == "mlops-test-vpc-flow-logs-boundary"
     error_message = "The boundary is named <name_prefix>-vpc-flow-logs-boundary."
   }
 }
@@ -407,7 +482,7 @@ run "endpoint_policies_buckets_of_this_account_only_and_no_aws_owned_bucket_by_d
   command = plan
 
   assert {
-    condition = [for s in jsondecode(aws_vpc_endpoint.s3.policy).Statement : s.Condition] == [
+    condition = [for s in jsondecode(aws_vpc_endpoint.s3[0].policy).Statement : s.Condition] == [
       { StringEquals = { "aws:ResourceAccount" = ["111111111111"] } },
       { StringEquals = { "aws:ResourceAccount" = ["111111111111"] } },
     ]
@@ -415,7 +490,7 @@ run "endpoint_policies_buckets_of_this_account_only_and_no_aws_owned_bucket_by_d
   }
 
   assert {
-    condition     = output.endpoint_policies.s3 == aws_vpc_endpoint.s3.policy
+    condition     = output.endpoint_policies.s3 == aws_vpc_endpoint.s3[0].policy
     error_message = "endpoint_policies.s3 must be the gateway endpoint's policy."
   }
 
@@ -442,12 +517,12 @@ run "endpoint_policies_owner_accounts_and_aws_owned_buckets" {
   }
 
   assert {
-    condition     = jsondecode(aws_vpc_endpoint.s3.policy).Statement[0].Condition == { StringEquals = { "aws:ResourceAccount" = ["111111111111", "222222222222"] } }
+    condition     = jsondecode(aws_vpc_endpoint.s3[0].policy).Statement[0].Condition == { StringEquals = { "aws:ResourceAccount" = ["111111111111", "222222222222"] } }
     error_message = "The owner accounts are added to this account."
   }
 
   assert {
-    condition = jsondecode(aws_vpc_endpoint.s3.policy).Statement[2] == {
+    condition = jsondecode(aws_vpc_endpoint.s3[0].policy).Statement[2] == {
       Sid       = "ReadAwsOwnedBuckets"
       Effect    = "Allow"
       Principal = "*"
@@ -477,4 +552,195 @@ run "endpoint_policies_accounts_must_be_account_ids" {
     var.s3_endpoint_aws_owned_bucket_arns,
     var.interface_endpoint_principal_accounts,
   ]
+}
+
+# ---------------------------------------------------------------------------
+# existing_vpc_id: a VPC, subnets and route tables created outside the module.
+# The module adds only the security groups, the endpoints not given, the S3
+# gateway endpoint and the flow log.
+# ---------------------------------------------------------------------------
+
+run "existing_network_gets_only_what_is_missing" {
+  command = plan
+
+  variables {
+    vpc_cidr                        = null
+    private_subnet_cidrs            = []
+    existing_vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    existing_interface_endpoint_ids = { sts = "vpce-0eeeeeeeeeeeeeee1" }
+    interface_endpoint_services     = ["sagemaker.api", "sts", "logs"]
+  }
+
+  assert {
+    condition     = length(aws_vpc.this) == 0 && length(aws_subnet.private) == 0 && length(aws_route_table.private) == 0 && length(aws_default_security_group.this) == 0
+    error_message = "An existing VPC gets no VPC, subnet, route table or default security group of the module."
+  }
+  assert {
+    condition     = toset(keys(aws_vpc_endpoint.interface)) == toset(["sagemaker.api", "logs"])
+    error_message = "Only the interface endpoints not given as existing are created."
+  }
+  assert {
+    condition = alltrue([for ep in aws_vpc_endpoint.interface : ep.vpc_id == "vpc-0a1b2c3d4e5f60718" &&
+    ep.subnet_ids == toset(["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"])])
+    error_message = "Interface endpoints go into the existing VPC, one subnet per AZ (the first given of each)."
+  }
+  assert {
+    condition     = aws_vpc_endpoint.s3[0].vpc_id == "vpc-0a1b2c3d4e5f60718" && aws_vpc_endpoint.s3[0].route_table_ids == toset(["rtb-0bbbbbbbbbbbbbbb1", "rtb-0bbbbbbbbbbbbbbb0"])
+    error_message = "The S3 gateway endpoint serves the subnets' own route tables and the main table of a subnet without one."
+  }
+  assert {
+    condition     = aws_security_group.sagemaker.vpc_id == "vpc-0a1b2c3d4e5f60718" && aws_security_group.endpoints.vpc_id == "vpc-0a1b2c3d4e5f60718"
+    error_message = "The security groups are created in the existing VPC."
+  }
+  assert {
+    condition     = keys(aws_security_group_rule.sagemaker_egress_https_existing_endpoints) == ["sg-0ccccccccccccccc1"]
+    error_message = "The SageMaker group reaches the existing endpoints' security groups on 443."
+  }
+  assert {
+    condition     = aws_flow_log.this[0].vpc_id == "vpc-0a1b2c3d4e5f60718" && aws_flow_log.this[0].traffic_type == "ALL"
+    error_message = "The existing VPC gets the platform's flow log by default."
+  }
+  assert {
+    condition = (
+      output.vpc_id == "vpc-0a1b2c3d4e5f60718" && output.vpc_cidr == "10.99.0.0/16" &&
+      output.private_subnet_ids == tolist(["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]) &&
+      output.availability_zones == tolist(["eu-west-1a", "eu-west-1b", "eu-west-1a"]) &&
+      output.interface_endpoint_ids["sts"] == "vpce-0eeeeeeeeeeeeeee1"
+    )
+    error_message = "The outputs name the existing VPC, its subnets as given and the existing endpoints."
+  }
+}
+
+run "existing_s3_gateway_endpoint_and_flow_logs" {
+  command = plan
+
+  variables {
+    vpc_cidr                        = null
+    private_subnet_cidrs            = []
+    existing_vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    existing_s3_gateway_endpoint_id = "vpce-0ddddddddddddddd1"
+    create_flow_logs                = false
+  }
+
+  assert {
+    condition     = length(aws_vpc_endpoint.s3) == 0 && output.s3_gateway_endpoint_id == "vpce-0ddddddddddddddd1" && output.s3_prefix_list_id == "pl-6da54004"
+    error_message = "An existing S3 gateway endpoint is used, not a second one created."
+  }
+  assert {
+    condition     = aws_security_group_rule.sagemaker_egress_https_s3.prefix_list_ids == tolist(["pl-6da54004"])
+    error_message = "The SageMaker group reaches S3 through the existing endpoint's prefix list."
+  }
+  assert {
+    condition     = length(aws_flow_log.this) == 0 && length(aws_iam_role.flow_logs) == 0 && output.flow_log_group_name == null
+    error_message = "create_flow_logs = false creates no flow log, log group or delivery role."
+  }
+}
+
+run "given_route_tables_are_used" {
+  command = plan
+
+  variables {
+    vpc_cidr                    = null
+    private_subnet_cidrs        = []
+    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    existing_route_table_ids    = ["rtb-0fffffffffffffff1"]
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3[0].route_table_ids == toset(["rtb-0fffffffffffffff1"])
+    error_message = "Given route tables are used as they are, without a look-up."
+  }
+}
+
+run "existing_s3_endpoint_must_serve_every_route_table" {
+  command = plan
+
+  variables {
+    vpc_cidr                        = null
+    private_subnet_cidrs            = []
+    existing_vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    existing_s3_gateway_endpoint_id = "vpce-0ddddddddddddddd1"
+    existing_route_table_ids        = ["rtb-0fffffffffffffff1"]
+  }
+
+  expect_failures = [data.aws_vpc_endpoint.s3]
+}
+
+run "subnets_in_one_az_are_refused" {
+  command = plan
+
+  variables {
+    vpc_cidr                    = null
+    private_subnet_cidrs        = []
+    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa3"]
+  }
+
+  expect_failures = [data.aws_vpc.existing]
+}
+
+run "subnet_of_another_vpc_is_refused" {
+  command = plan
+
+  variables {
+    vpc_cidr                    = null
+    private_subnet_cidrs        = []
+    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+  }
+
+  override_data {
+    target = data.aws_subnet.existing["subnet-0aaaaaaaaaaaaaaa2"]
+    values = {
+      vpc_id            = "vpc-0999999999999999f"
+      availability_zone = "eu-west-1b"
+    }
+  }
+
+  expect_failures = [data.aws_subnet.existing]
+}
+
+run "vpc_cidr_and_existing_vpc_are_exclusive" {
+  command = plan
+
+  variables {
+    private_subnet_cidrs        = []
+    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    vpc_cidr                    = "10.20.0.0/16"
+  }
+
+  expect_failures = [var.existing_vpc_id]
+}
+
+run "existing_ids_are_checked" {
+  command = plan
+
+  variables {
+    vpc_cidr                    = null
+    private_subnet_cidrs        = []
+    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids = ["subnet-12", "subnet-0aaaaaaaaaaaaaaa2"]
+    existing_route_table_ids    = ["rtb-XYZ"]
+  }
+
+  expect_failures = [var.existing_private_subnet_ids, var.existing_route_table_ids]
+}
+
+run "nat_is_refused_in_an_existing_vpc" {
+  command = plan
+
+  variables {
+    vpc_cidr                    = null
+    private_subnet_cidrs        = []
+    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
+    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    internet_access             = "nat"
+  }
+
+  expect_failures = [var.existing_vpc_id]
 }
