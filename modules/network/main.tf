@@ -260,7 +260,7 @@ locals {
 }
 
 resource "aws_vpc_endpoint" "s3" {
-  count = var.existing_s3_gateway_endpoint_id == null ? 1 : 0
+  count = local.existing_s3_gateway_endpoint_id == null ? 1 : 0
 
   vpc_id            = local.vpc_id
   service_name      = "${local.service_prefix}.${local.region}.s3"
@@ -276,7 +276,7 @@ resource "aws_vpc_endpoint" "s3" {
 ################################################################################
 
 resource "aws_vpc_endpoint" "interface" {
-  for_each = setsubtract(toset(var.interface_endpoint_services), keys(var.existing_interface_endpoint_ids))
+  for_each = setsubtract(toset(var.interface_endpoint_services), keys(local.existing_interface_endpoint_ids))
 
   vpc_id              = local.vpc_id
   service_name        = "${local.service_prefix}.${local.region}.${each.key}"
@@ -448,7 +448,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
-  count = var.create_flow_logs ? 1 : 0
+  count = local.create_flow_logs ? 1 : 0
 
   name              = local.flow_log_group_name
   retention_in_days = var.flow_logs_retention_days
@@ -470,7 +470,7 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
 # The role's permission boundary is its own delivery policy: whatever is attached to the role
 # later, it can never do more than write this VPC's flow logs to this log group.
 resource "aws_iam_policy" "flow_logs_boundary" {
-  count = var.create_flow_logs ? 1 : 0
+  count = local.create_flow_logs ? 1 : 0
 
   name        = "${var.name_prefix}-vpc-flow-logs-boundary"
   description = "Permission boundary of ${var.name_prefix}-vpc-flow-logs: flow-log delivery to its log group only"
@@ -480,7 +480,7 @@ resource "aws_iam_policy" "flow_logs_boundary" {
 }
 
 resource "aws_iam_role" "flow_logs" {
-  count = var.create_flow_logs ? 1 : 0
+  count = local.create_flow_logs ? 1 : 0
 
   name                 = "${var.name_prefix}-vpc-flow-logs"
   description          = "Lets VPC Flow Logs of ${var.name_prefix} deliver to its CloudWatch log group"
@@ -491,7 +491,7 @@ resource "aws_iam_role" "flow_logs" {
 }
 
 resource "aws_iam_role_policy" "flow_logs" {
-  count = var.create_flow_logs ? 1 : 0
+  count = local.create_flow_logs ? 1 : 0
 
   name   = "${var.name_prefix}-vpc-flow-logs-delivery"
   role   = aws_iam_role.flow_logs[0].id
@@ -499,7 +499,7 @@ resource "aws_iam_role_policy" "flow_logs" {
 }
 
 resource "aws_flow_log" "this" {
-  count = var.create_flow_logs ? 1 : 0
+  count = local.create_flow_logs ? 1 : 0
 
   vpc_id               = local.vpc_id
   traffic_type         = "ALL"

@@ -9,12 +9,12 @@ output "vpc_cidr" {
 }
 
 output "availability_zones" {
-  description = "Availability zones of the private subnets, in private_subnet_ids order (with existing_vpc_id, an AZ may appear more than once)."
+  description = "Availability zones of the private subnets, in private_subnet_ids order (with existing_network, an AZ may appear more than once)."
   value       = local.subnet_azs
 }
 
 output "private_subnet_ids" {
-  description = "IDs of the private subnets: one per availability zone, in availability_zones order, or existing_private_subnet_ids as given."
+  description = "IDs of the private subnets: one per availability zone, in availability_zones order, or existing_network.private_subnet_ids as given."
   value       = local.private_subnet_ids
 }
 
@@ -44,7 +44,7 @@ output "endpoint_security_group_id" {
 }
 
 output "s3_gateway_endpoint_id" {
-  description = "ID of the S3 gateway endpoint: the module's bucket-scoped one, or existing_s3_gateway_endpoint_id."
+  description = "ID of the S3 gateway endpoint: the module's bucket-scoped one, or existing_network.s3_gateway_endpoint_id."
   value       = local.s3_gateway_endpoint_id
 }
 
@@ -54,17 +54,17 @@ output "s3_prefix_list_id" {
 }
 
 output "interface_endpoint_ids" {
-  description = "Map of interface endpoint service short name => VPC endpoint ID (those the module created and existing_interface_endpoint_ids)."
-  value       = merge({ for svc, ep in aws_vpc_endpoint.interface : svc => ep.id }, var.existing_interface_endpoint_ids)
+  description = "Map of interface endpoint service short name => VPC endpoint ID (those the module created and existing_network.interface_endpoint_ids)."
+  value       = merge({ for svc, ep in aws_vpc_endpoint.interface : svc => ep.id }, local.existing_interface_endpoint_ids)
 }
 
 output "flow_log_group_name" {
-  description = "Name of the CloudWatch log group receiving the VPC flow logs (null when create_flow_logs is false)."
+  description = "Name of the CloudWatch log group receiving the VPC flow logs (null with existing_network.flow_logs \"existing\")."
   value       = one(aws_cloudwatch_log_group.flow_logs[*].name)
 }
 
 output "flow_log_group_arn" {
-  description = "ARN of the CloudWatch log group receiving the VPC flow logs (null when create_flow_logs is false)."
+  description = "ARN of the CloudWatch log group receiving the VPC flow logs (null with existing_network.flow_logs \"existing\")."
   value       = one(aws_cloudwatch_log_group.flow_logs[*].arn)
 }
 

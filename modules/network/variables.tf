@@ -33,7 +33,7 @@ variable "tags" {
 ################################################################################
 
 variable "vpc_cidr" {
-  description = "IPv4 CIDR block of the VPC the module creates, written with its network address, prefix length /16 to /24 (e.g. \"10.20.0.0/16\"). Null with existing_vpc_id."
+  description = "IPv4 CIDR block of the VPC the module creates, written with its network address, prefix length /16 to /24 (e.g. \"10.20.0.0/16\"). Null with existing_network."
   type        = string
   default     = null
 
@@ -53,18 +53,18 @@ variable "vpc_cidr" {
 }
 
 variable "private_subnet_cidrs" {
-  description = "IPv4 CIDR blocks of the private subnets the module creates, one per availability zone (2-4 entries; the number of AZs used equals the length). Each must lie inside vpc_cidr, use a /16 to /28 prefix and not overlap any other subnet. Empty with existing_vpc_id."
+  description = "IPv4 CIDR blocks of the private subnets the module creates, one per availability zone (2-4 entries; the number of AZs used equals the length). Each must lie inside vpc_cidr, use a /16 to /28 prefix and not overlap any other subnet. Empty with existing_network."
   type        = list(string)
   default     = []
   nullable    = false
 
   validation {
     condition = (
-      var.existing_vpc_id == null
+      var.existing_network == null
       ? length(var.private_subnet_cidrs) >= 2 && length(var.private_subnet_cidrs) <= 4
       : length(var.private_subnet_cidrs) == 0
     )
-    error_message = "The variable private_subnet_cidrs must contain between 2 and 4 CIDR blocks (one per availability zone), and none with existing_vpc_id (the VPC's subnets are existing_private_subnet_ids)."
+    error_message = "The variable private_subnet_cidrs must contain between 2 and 4 CIDR blocks (one per availability zone), and none with existing_network (the VPC's subnets are existing_network.private_subnet_ids)."
   }
 
   validation {
@@ -115,107 +115,63 @@ variable "private_subnet_cidrs" {
 # An existing network (instead of vpc_cidr and private_subnet_cidrs)
 ################################################################################
 
-variable "existing_vpc_id" {
-  description = "A VPC created outside the module to work in instead of creating one (then vpc_cidr is null, private_subnet_cidrs empty and internet_access \"none\"). It must have DNS support and DNS hostnames enabled. The module never changes it, its subnets, route tables or default security group."
-  type        = string
-  default     = null
+variable "existing_network" {
+  description = <<-EOT
+    A VPC created outside the module to work in instead of creating one (then vpc_cidr is null, private_subnet_cidrs empty and internet_access "none"); the module never changes it, its subnets, route tables or default security group. vpc_id: the VPC (DNS support and DNS hostnames on). private_subnet_ids: 2-16 subnets of it in at least two AZs for the workloads and the interface endpoints (the first given of each AZ). route_table_ids: the route tables the S3 gateway endpoint is associated with; empty: each subnet's own, or the VPC's main table. interface_endpoint_ids: interface endpoints the VPC already has, service short name => endpoint id; the module creates none for these and lets the SageMaker group reach their security groups on TCP 443 (those groups must admit HTTPS from the subnets). s3_gateway_endpoint_id: an S3 gateway endpoint already associated with every route table, used instead of creating one; its policy is its owner's (s3_endpoint_allowed_bucket_arns is not applied). flow_logs: "create" (the module adds its flow log) or "existing" (the VPC has flow logs already).
+  EOT
+  type = object({
+    vpc_id                 = string
+    private_subnet_ids     = list(string)
+    route_table_ids        = optional(list(string), [])
+    interface_endpoint_ids = optional(map(string), {})
+    s3_gateway_endpoint_id = optional(string)
+    flow_logs              = optional(string, "create")
+  })
+  default = null
 
   validation {
-    condition     = var.existing_vpc_id == null ? true : can(regex("^vpc-([0-9a-f]{8}|[0-9a-f]{17})$", var.existing_vpc_id))
-    error_message = "The variable existing_vpc_id must be a VPC id vpc-<8 or 17 lower-case hex digits>; got ${jsonencode(var.existing_vpc_id)}."
+    condition     = var.existing_network == null ? true : can(regex("^vpc-([0-9a-f]{8}|[0-9a-f]{17})$", var.existing_network.vpc_id))
+    error_message = "existing_network.vpc_id must be a VPC id vpc-<8 or 17 lower-case hex digits>; got ${jsonencode(try(var.existing_network.vpc_id, null))}."
   }
 
   validation {
-    condition     = (var.existing_vpc_id == null) != (var.vpc_cidr == null)
-    error_message = "Give exactly one of vpc_cidr (the module creates the VPC) and existing_vpc_id (a VPC created outside it)."
+    condition     = (var.existing_network == null) != (var.vpc_cidr == null)
+    error_message = "Give exactly one of vpc_cidr (the module creates the VPC) and existing_network (a VPC created outside it)."
   }
 
   validation {
-    condition     = var.existing_vpc_id == null || var.internet_access == "none"
-    error_message = "internet_access must be \"none\" with existing_vpc_id: the module creates no NAT in a network it does not own."
-  }
-}
-
-variable "existing_private_subnet_ids" {
-  description = "With existing_vpc_id: the private subnets of that VPC (2-16, in at least two availability zones) the workloads and the interface endpoints (the first subnet given of each AZ) go into."
-  type        = list(string)
-  default     = []
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for id in var.existing_private_subnet_ids : can(regex("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$", id))]) && length(distinct(var.existing_private_subnet_ids)) == length(var.existing_private_subnet_ids)
-    error_message = "The variable existing_private_subnet_ids must hold distinct subnet ids subnet-<8 or 17 lower-case hex digits>; got ${jsonencode(var.existing_private_subnet_ids)}."
+    condition     = var.existing_network == null || var.internet_access == "none"
+    error_message = "internet_access must be \"none\" with existing_network: the module creates no NAT in a network it does not own."
   }
 
   validation {
-    condition = (
-      var.existing_vpc_id == null
-      ? length(var.existing_private_subnet_ids) == 0
-      : length(var.existing_private_subnet_ids) >= 2 && length(var.existing_private_subnet_ids) <= 16
+    condition = var.existing_network == null ? true : (
+      alltrue([for id in var.existing_network.private_subnet_ids : can(regex("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$", id))]) &&
+      length(distinct(var.existing_network.private_subnet_ids)) == length(var.existing_network.private_subnet_ids) &&
+      length(var.existing_network.private_subnet_ids) >= 2 && length(var.existing_network.private_subnet_ids) <= 16
     )
-    error_message = "The variable existing_private_subnet_ids must hold 2-16 subnet ids with existing_vpc_id, and none without it."
-  }
-}
-
-variable "existing_route_table_ids" {
-  description = "With existing_vpc_id: the route tables the S3 gateway endpoint is associated with. Empty (default): each subnet's own route table, or the VPC's main table for a subnet without one."
-  type        = list(string)
-  default     = []
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for id in var.existing_route_table_ids : can(regex("^rtb-([0-9a-f]{8}|[0-9a-f]{17})$", id))]) && length(distinct(var.existing_route_table_ids)) == length(var.existing_route_table_ids)
-    error_message = "The variable existing_route_table_ids must hold distinct route table ids rtb-<8 or 17 lower-case hex digits>; got ${jsonencode(var.existing_route_table_ids)}."
+    error_message = "existing_network.private_subnet_ids must hold 2-16 distinct subnet ids subnet-<8 or 17 lower-case hex digits>; got ${jsonencode(try(var.existing_network.private_subnet_ids, null))}."
   }
 
   validation {
-    condition     = var.existing_vpc_id != null || length(var.existing_route_table_ids) == 0
-    error_message = "The variable existing_route_table_ids is only for an existing VPC (existing_vpc_id)."
-  }
-}
-
-variable "existing_interface_endpoint_ids" {
-  description = "With existing_vpc_id: interface endpoints the VPC already has, service short name => endpoint id (e.g. { sts = \"vpce-0123456789abcdef0\" }). The module creates no endpoint for these services and lets the SageMaker security group reach their security groups on TCP 443; those groups must admit HTTPS from the private subnets."
-  type        = map(string)
-  default     = {}
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for id in values(var.existing_interface_endpoint_ids) : can(regex("^vpce-([0-9a-f]{8}|[0-9a-f]{17})$", id))])
-    error_message = "The variable existing_interface_endpoint_ids must map service names to VPC endpoint ids vpce-<8 or 17 lower-case hex digits>; got ${jsonencode(var.existing_interface_endpoint_ids)}."
+    condition = var.existing_network == null ? true : (
+      alltrue([for id in var.existing_network.route_table_ids : can(regex("^rtb-([0-9a-f]{8}|[0-9a-f]{17})$", id))]) &&
+      length(distinct(var.existing_network.route_table_ids)) == length(var.existing_network.route_table_ids)
+    )
+    error_message = "existing_network.route_table_ids must hold distinct route table ids rtb-<8 or 17 lower-case hex digits>; got ${jsonencode(try(var.existing_network.route_table_ids, null))}."
   }
 
   validation {
-    condition     = var.existing_vpc_id != null || length(var.existing_interface_endpoint_ids) == 0
-    error_message = "The variable existing_interface_endpoint_ids is only for an existing VPC (existing_vpc_id)."
-  }
-}
-
-variable "existing_s3_gateway_endpoint_id" {
-  description = "With existing_vpc_id: an S3 gateway endpoint of that VPC already associated with every private route table, used instead of creating one. Its policy is its owner's: the module's bucket-scoped policy (s3_endpoint_allowed_bucket_arns) is not applied, so what workloads may reach in S3 is then that policy's decision. Null (default): the module creates its own."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.existing_s3_gateway_endpoint_id == null ? true : can(regex("^vpce-([0-9a-f]{8}|[0-9a-f]{17})$", var.existing_s3_gateway_endpoint_id))
-    error_message = "The variable existing_s3_gateway_endpoint_id must be a VPC endpoint id vpce-<8 or 17 lower-case hex digits>; got ${jsonencode(var.existing_s3_gateway_endpoint_id)}."
+    condition = var.existing_network == null ? true : alltrue([
+      for id in concat(values(var.existing_network.interface_endpoint_ids), compact([var.existing_network.s3_gateway_endpoint_id])) :
+      can(regex("^vpce-([0-9a-f]{8}|[0-9a-f]{17})$", id))
+    ])
+    error_message = "existing_network.interface_endpoint_ids and s3_gateway_endpoint_id must be VPC endpoint ids vpce-<8 or 17 lower-case hex digits>."
   }
 
   validation {
-    condition     = var.existing_vpc_id != null || var.existing_s3_gateway_endpoint_id == null
-    error_message = "The variable existing_s3_gateway_endpoint_id is only for an existing VPC (existing_vpc_id)."
-  }
-}
-
-variable "create_flow_logs" {
-  description = "Whether the module creates the VPC's flow log (ALL traffic to an encrypted CloudWatch log group, with its delivery role). False only for an existing VPC that already has flow logs."
-  type        = bool
-  default     = true
-  nullable    = false
-
-  validation {
-    condition     = var.create_flow_logs || var.existing_vpc_id != null
-    error_message = "The variable create_flow_logs may be false only with existing_vpc_id: a VPC the module creates always gets its flow log."
+    condition     = var.existing_network == null ? true : contains(["create", "existing"], var.existing_network.flow_logs)
+    error_message = "existing_network.flow_logs must be \"create\" or \"existing\"; got ${jsonencode(try(var.existing_network.flow_logs, null))}."
   }
 }
 

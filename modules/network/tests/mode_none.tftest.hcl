@@ -564,12 +564,14 @@ run "existing_network_gets_only_what_is_missing" {
   command = plan
 
   variables {
-    vpc_cidr                        = null
-    private_subnet_cidrs            = []
-    existing_vpc_id                 = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
-    existing_interface_endpoint_ids = { sts = "vpce-0eeeeeeeeeeeeeee1" }
-    interface_endpoint_services     = ["sagemaker.api", "sts", "logs"]
+    vpc_cidr                    = null
+    private_subnet_cidrs        = []
+    interface_endpoint_services = ["sagemaker.api", "sts", "logs"]
+    existing_network = {
+      vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+      interface_endpoint_ids = { sts = "vpce-0eeeeeeeeeeeeeee1" }
+    }
   }
 
   assert {
@@ -616,12 +618,14 @@ run "existing_s3_gateway_endpoint_and_flow_logs" {
   command = plan
 
   variables {
-    vpc_cidr                        = null
-    private_subnet_cidrs            = []
-    existing_vpc_id                 = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
-    existing_s3_gateway_endpoint_id = "vpce-0ddddddddddddddd1"
-    create_flow_logs                = false
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+      s3_gateway_endpoint_id = "vpce-0ddddddddddddddd1"
+      flow_logs              = "existing"
+    }
   }
 
   assert {
@@ -642,11 +646,13 @@ run "given_route_tables_are_used" {
   command = plan
 
   variables {
-    vpc_cidr                    = null
-    private_subnet_cidrs        = []
-    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
-    existing_route_table_ids    = ["rtb-0fffffffffffffff1"]
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+      route_table_ids    = ["rtb-0fffffffffffffff1"]
+    }
   }
 
   assert {
@@ -659,12 +665,14 @@ run "existing_s3_endpoint_must_serve_every_route_table" {
   command = plan
 
   variables {
-    vpc_cidr                        = null
-    private_subnet_cidrs            = []
-    existing_vpc_id                 = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
-    existing_s3_gateway_endpoint_id = "vpce-0ddddddddddddddd1"
-    existing_route_table_ids        = ["rtb-0fffffffffffffff1"]
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id                 = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids     = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+      s3_gateway_endpoint_id = "vpce-0ddddddddddddddd1"
+      route_table_ids        = ["rtb-0fffffffffffffff1"]
+    }
   }
 
   expect_failures = [data.aws_vpc_endpoint.s3]
@@ -674,10 +682,12 @@ run "subnets_in_one_az_are_refused" {
   command = plan
 
   variables {
-    vpc_cidr                    = null
-    private_subnet_cidrs        = []
-    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa3"]
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa3"]
+    }
   }
 
   expect_failures = [data.aws_vpc.existing]
@@ -687,10 +697,12 @@ run "subnet_of_another_vpc_is_refused" {
   command = plan
 
   variables {
-    vpc_cidr                    = null
-    private_subnet_cidrs        = []
-    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    }
   }
 
   override_data {
@@ -708,39 +720,45 @@ run "vpc_cidr_and_existing_vpc_are_exclusive" {
   command = plan
 
   variables {
-    private_subnet_cidrs        = []
-    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
-    vpc_cidr                    = "10.20.0.0/16"
+    vpc_cidr             = "10.20.0.0/16"
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    }
   }
 
-  expect_failures = [var.existing_vpc_id]
+  expect_failures = [var.existing_network]
 }
 
 run "existing_ids_are_checked" {
   command = plan
 
   variables {
-    vpc_cidr                    = null
-    private_subnet_cidrs        = []
-    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids = ["subnet-12", "subnet-0aaaaaaaaaaaaaaa2"]
-    existing_route_table_ids    = ["rtb-XYZ"]
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    existing_network = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids = ["subnet-12", "subnet-0aaaaaaaaaaaaaaa2"]
+      route_table_ids    = ["rtb-XYZ"]
+    }
   }
 
-  expect_failures = [var.existing_private_subnet_ids, var.existing_route_table_ids]
+  expect_failures = [var.existing_network]
 }
 
 run "nat_is_refused_in_an_existing_vpc" {
   command = plan
 
   variables {
-    vpc_cidr                    = null
-    private_subnet_cidrs        = []
-    existing_vpc_id             = "vpc-0a1b2c3d4e5f60718"
-    existing_private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
-    internet_access             = "nat"
+    vpc_cidr             = null
+    private_subnet_cidrs = []
+    internet_access      = "nat"
+    existing_network = {
+      vpc_id             = "vpc-0a1b2c3d4e5f60718"
+      private_subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"]
+    }
   }
 
-  expect_failures = [var.existing_vpc_id]
+  expect_failures = [var.existing_network]
 }
