@@ -270,7 +270,8 @@ resource "aws_sagemaker_user_profile" "this" {
   user_profile_name = each.key
 
   user_settings {
-    execution_role  = var.persona_execution_role_arns[each.value.persona]
+    # A team's profile runs as its team's (or its own) role; the others as their persona's.
+    execution_role  = coalesce(each.value.execution_role_arn, var.persona_execution_role_arns[each.value.persona])
     security_groups = var.security_group_ids
 
     sharing_settings {
@@ -278,7 +279,7 @@ resource "aws_sagemaker_user_profile" "this" {
     }
   }
 
-  tags = merge(var.tags, { persona = each.value.persona })
+  tags = merge(var.tags, { persona = each.value.persona }, each.value.team == null ? {} : { team = each.value.team })
 }
 
 ################################################################################

@@ -44,8 +44,8 @@ output "user_profile_arns" {
 }
 
 output "user_profile_execution_role_arns" {
-  description = "Execution role ARN of each user profile (its persona's role), by user profile name."
-  value       = { for name, profile in var.user_profiles : name => var.persona_execution_role_arns[profile.persona] }
+  description = "Execution role ARN of each user profile (its team's or its own role when given, else its persona's), by user profile name."
+  value       = { for name, profile in var.user_profiles : name => aws_sagemaker_user_profile.this[name].user_settings[0].execution_role }
 }
 
 output "security_group_ids" {

@@ -13,7 +13,7 @@ variable "name_prefix" {
 }
 
 variable "tags" {
-  description = "Tags applied to every taggable resource of this module (domain, lifecycle configurations, user profiles, SSM parameters). User profiles also get persona = <persona>."
+  description = "Tags applied to every taggable resource of this module (domain, lifecycle configurations, user profiles, SSM parameters). User profiles also get persona = <persona> (and team = <team> for a team's profile)."
   type        = map(string)
   default     = {}
 
@@ -138,9 +138,11 @@ variable "persona_execution_role_arns" {
 }
 
 variable "user_profiles" {
-  description = "Studio user profiles to create, keyed by user profile name (SageMaker rule ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$), each with the persona whose execution role its apps run as, e.g. { alice = { persona = \"data_scientist\" } }."
+  description = "Studio user profiles to create, keyed by user profile name (SageMaker rule ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$), each with the persona whose execution role its apps run as, e.g. { alice = { persona = \"data_scientist\" } }. A profile of a data-science team also gives team (tagged team = <team> on the profile) and execution_role_arn (its team's or its own role, instead of the persona's)."
   type = map(object({
-    persona = string
+    persona            = string
+    team               = optional(string)
+    execution_role_arn = optional(string)
   }))
   default = {}
 
@@ -152,6 +154,11 @@ variable "user_profiles" {
   validation {
     condition     = alltrue([for u, p in var.user_profiles : contains(keys(var.persona_execution_role_arns), p.persona)])
     error_message = "The variable user_profiles refers to an unknown persona (not a key of persona_execution_role_arns ${jsonencode(keys(var.persona_execution_role_arns))}): ${join(", ", [for u, p in var.user_profiles : "user \"${u}\" has persona \"${p.persona}\"" if !contains(keys(var.persona_execution_role_arns), p.persona)])}."
+  }
+
+  validation {
+    condition     = alltrue([for u, p in var.user_profiles : (p.team == null) == (p.execution_role_arn == null) && (p.team == null || can(regex("^[a-z][a-z0-9]{1,19}$", coalesce(p.team, "-")))) && (p.execution_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", coalesce(p.execution_role_arn, "-"))))])
+    error_message = "The variable user_profiles must give team (2-20 lowercase letters or digits) and execution_role_arn (an IAM role ARN) together or neither; invalid: ${jsonencode([for u, p in var.user_profiles : u if(p.team == null) != (p.execution_role_arn == null)])}."
   }
 }
 

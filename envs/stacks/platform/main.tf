@@ -15,6 +15,21 @@ locals {
   # Personas that exist in this environment (given principals or brought roles), as the identity
   # stack published them: identity/<persona>-role-arn.
   persona_contract_keys = { for persona in var.personas : persona => "identity/${replace(persona, "_", "-")}-role-arn" }
+  # Each team user's execution role, as the identity stack published it (teams).
+  team_user_contract_keys = merge({}, [
+    for team, settings in var.teams : { for user in keys(settings.users) : user => "identity/teams/${team}/users/${user}/execution-role-arn" }
+  ]...)
+  # Studio user profiles: studio.users on their persona's role, each team's users on their team's
+  # (or their own) role, tagged with the team.
+  team_user_profiles = merge({}, [
+    for team, settings in var.teams : {
+      for user, persona in settings.users : user => {
+        persona            = persona
+        team               = team
+        execution_role_arn = local.contract[local.team_user_contract_keys[user]]
+      }
+    }
+  ]...)
 
   contract_keys = concat(
     [
@@ -30,6 +45,7 @@ locals {
       "identity/launch-role-arn",
     ],
     values(local.persona_contract_keys),
+    values(local.team_user_contract_keys),
   )
   # Contract parameters are plain String identifiers (the provider marks every value sensitive).
   contract = { for key, p in data.aws_ssm_parameter.contract : key => nonsensitive(p.value) }
@@ -70,7 +86,7 @@ module "studio" {
   home_efs_retention          = var.studio.home_efs_retention
   execution_role_arn          = local.execution_role_arn
   persona_execution_role_arns = { for persona in var.personas : persona => local.execution_role_arn }
-  user_profiles               = { for user, persona in var.studio.users : user => { persona = persona } }
+  user_profiles               = merge({ for user, persona in var.studio.users : user => { persona = persona } }, local.team_user_profiles)
   idle_timeout_in_minutes     = var.studio.idle_timeout_minutes
   max_idle_timeout_in_minutes = max(480, var.studio.idle_timeout_minutes)
   jobs_volume_kms_key_arn     = local.contract["kms/ebs-key-arn"]

@@ -66,3 +66,20 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "teams" {
+  description = "Data-science teams from env.yaml teams: (validated there): each team's users (user profile -> persona) get Studio user profiles on the execution role the identity stack published for them (identity/teams/<team>/users/<user>/execution-role-arn), tagged team = <team>. Empty: studio.users only."
+  type = map(object({
+    users          = map(string)
+    projects       = list(string)
+    data_prefixes  = list(string)
+    execution_role = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for t in values(var.teams) : alltrue([for persona in values(t.users) : contains(var.personas, persona)])])
+    error_message = "Every team user's persona must be one of the environment's personas (${jsonencode(var.personas)})."
+  }
+}

@@ -559,3 +559,34 @@ run "ssm_contract_without_user_profiles" {
     error_message = "The other four contract parameters must still be published."
   }
 }
+
+run "a_team_profile_runs_as_its_team_role_and_carries_the_team_tag" {
+  command = plan
+
+  variables {
+    user_profiles = {
+      alice = { persona = "data_scientist" }
+      carol = { persona = "data_scientist", team = "risk", execution_role_arn = "arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution" }
+    }
+  }
+
+  assert {
+    condition     = aws_sagemaker_user_profile.this["carol"].user_settings[0].execution_role == "arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution" && aws_sagemaker_user_profile.this["carol"].tags["team"] == "risk"
+    error_message = "A team's user profile runs as the role it is given and is tagged team = <team>."
+  }
+
+  assert {
+    condition     = aws_sagemaker_user_profile.this["alice"].user_settings[0].execution_role == var.persona_execution_role_arns["data_scientist"] && !contains(keys(aws_sagemaker_user_profile.this["alice"].tags), "team")
+    error_message = "A profile without a team keeps its persona's role and has no team tag."
+  }
+}
+
+run "a_team_profile_needs_its_role" {
+  command = plan
+
+  variables {
+    user_profiles = { carol = { persona = "data_scientist", team = "risk" } }
+  }
+
+  expect_failures = [var.user_profiles]
+}

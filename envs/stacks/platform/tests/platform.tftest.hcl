@@ -150,3 +150,23 @@ run "unknown_persona_is_refused" {
 
   expect_failures = [var.personas]
 }
+
+run "team_users_get_profiles_on_their_team_roles" {
+  command = plan
+
+  override_data {
+    target = data.aws_ssm_parameter.contract["identity/teams/risk/users/carol/execution-role-arn"]
+    values = { value = "arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution" }
+  }
+
+  variables {
+    teams = {
+      risk = { users = { carol = "data_scientist" }, projects = ["abalone"], data_prefixes = ["teams/risk/"], execution_role = "per_team" }
+    }
+  }
+
+  assert {
+    condition     = module.studio.user_profile_execution_role_arns["carol"] == "arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution" && module.studio.user_profile_execution_role_arns["alice"] == "arn:aws:iam::111111111111:role/mlops-dev-sagemaker-execution"
+    error_message = "A team user's profile runs as the role the identity stack published for it; studio.users keep the execution role."
+  }
+}
