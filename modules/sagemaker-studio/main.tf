@@ -101,8 +101,10 @@ locals {
   sdk_config_yaml = yamlencode(local.sdk_config)
 
   lifecycle_script = templatefile("${path.module}/scripts/sdk-defaults.sh", {
-    domain_name     = local.domain_name
-    sdk_config_yaml = local.sdk_config_yaml
+    domain_name      = local.domain_name
+    sdk_config_yaml  = local.sdk_config_yaml
+    package_index    = var.package_index
+    pip_index_script = file("${path.module}/scripts/pip-index.py")
   })
   lifecycle_content = base64encode(local.lifecycle_script)
 

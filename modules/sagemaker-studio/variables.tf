@@ -282,3 +282,24 @@ variable "ssm_prefix" {
     error_message = "The variable ssm_prefix must start with \"/\", not end with \"/\" and consist of path segments of letters, digits, \"_\", \".\" and \"-\" (e.g. \"/mlops/dev\"); got \"${var.ssm_prefix}\"."
   }
 }
+
+variable "package_index" {
+  description = "The environment's CodeArtifact repository pip installs from (modules/package-repository), or null for none. With one, the lifecycle configuration installs scripts/pip-index.py as ~/.local/bin/pip-index-login and runs it at every app start: a token of the user's execution role and the repository's PyPI endpoint become pip's only index (~/.config/pip/pip.conf, mode 0600). No token passes through Terraform."
+  type = object({
+    domain       = string
+    domain_owner = string
+    repository   = string
+    region       = string
+  })
+  default = null
+
+  validation {
+    condition = var.package_index == null || (
+      can(regex("^[a-z][a-z0-9-]{0,48}[a-z0-9]$", var.package_index.domain)) &&
+      can(regex("^[0-9]{12}$", var.package_index.domain_owner)) &&
+      can(regex("^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$", var.package_index.repository)) &&
+      can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.package_index.region))
+    )
+    error_message = "package_index must name a CodeArtifact domain (2-50 of a-z, 0-9, -), its 12-digit owner account, a repository (2-100 of A-Z, a-z, 0-9, ., _, -) and a region name."
+  }
+}

@@ -1,6 +1,10 @@
 #!/bin/bash
 # Studio lifecycle configuration of ${domain_name} (JupyterLab and Code Editor spaces).
 #
+# With the environment's package repository, first points pip at it
+# (scripts/pip-index.py, installed as ~/.local/bin/pip-index-login): a token of
+# the user's execution role and the repository's endpoint in ~/.config/pip/pip.conf.
+#
 # Writes the SageMaker Python SDK defaults file (~/.config/sagemaker/config.yaml,
 # the SDK's "intelligent defaults") so that every training, processing, transform,
 # AutoML, compilation and monitoring job, model and endpoint configuration a user
@@ -14,6 +18,20 @@
 set -euo pipefail
 
 target_home="$${HOME:-/home/sagemaker-user}"
+
+%{ if package_index != null ~}
+# pip: the environment's CodeArtifact repository is pip's only index (no internet in the VPC).
+# The login script is kept in ~/.local/bin so a user can renew an expired token by hand.
+login_script="$target_home/.local/bin/pip-index-login"
+mkdir -p "$(dirname "$login_script")"
+cat >"$login_script" <<'PIP_INDEX_LOGIN'
+${pip_index_script}PIP_INDEX_LOGIN
+chmod 0755 "$login_script"
+# A failure leaves pip unconfigured (and says why) but never keeps the app from starting.
+python3 "$login_script" --domain '${package_index.domain}' --domain-owner '${package_index.domain_owner}' \
+  --repository '${package_index.repository}' --region '${package_index.region}' ||
+  echo "WARNING: pip is not configured for the CodeArtifact repository; run $login_script to retry" >&2
+%{ endif ~}
 config_dir="$target_home/.config/sagemaker"
 config_file="$config_dir/config.yaml"
 

@@ -590,3 +590,50 @@ run "a_team_profile_needs_its_role" {
 
   expect_failures = [var.user_profiles]
 }
+
+run "pip_reads_the_package_repository" {
+  command = plan
+
+  variables {
+    package_index = {
+      domain       = "mlops-dev-packages"
+      domain_owner = "111111111111"
+      repository   = "curated"
+      region       = "eu-west-1"
+    }
+  }
+
+  assert {
+    condition = alltrue([for s in [
+      "cat >\"$login_script\" <<'PIP_INDEX_LOGIN'\n#!/usr/bin/env python3\n",
+      "python3 \"$login_script\" --domain 'mlops-dev-packages' --domain-owner '111111111111' \\\n  --repository 'curated' --region 'eu-west-1' ||",
+      "client.get_authorization_token(",
+      "os.fchmod(descriptor, 0o600)",
+    ] : strcontains(base64decode(aws_sagemaker_studio_lifecycle_config.sdk_defaults["jupyterlab"].studio_lifecycle_config_content), s)])
+    error_message = "The lifecycle configuration installs the pip login script and runs it for the environment's repository (the token is asked at run time, written owner-only)."
+  }
+
+  assert {
+    condition     = !strcontains(base64decode(aws_sagemaker_studio_lifecycle_config.sdk_defaults["jupyterlab"].studio_lifecycle_config_content), "authorizationToken =") && length(aws_sagemaker_studio_lifecycle_config.sdk_defaults["jupyterlab"].studio_lifecycle_config_content) <= 16384
+    error_message = "No token in the configuration, and it fits SageMaker's limit."
+  }
+}
+
+run "no_package_repository_no_pip_step" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(base64decode(aws_sagemaker_studio_lifecycle_config.sdk_defaults["codeeditor"].studio_lifecycle_config_content), "login_script=")
+    error_message = "Without a package repository the lifecycle configuration does not touch pip."
+  }
+}
+
+run "package_index_with_a_bad_owner" {
+  command = plan
+
+  variables {
+    package_index = { domain = "mlops-dev-packages", domain_owner = "1111", repository = "curated", region = "eu-west-1" }
+  }
+
+  expect_failures = [var.package_index]
+}
