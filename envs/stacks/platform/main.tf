@@ -95,6 +95,8 @@ module "studio" {
   ssm_prefix                  = local.ssm_prefix
   # sagemaker:projectS3TemplatesLocation: where Studio lists the S3-based project templates.
   project_templates_location = module.project_templates.templates_location
+  # pip's index in Studio: the environment's CodeArtifact repository (packages.tf), or none.
+  package_index = local.package_index
 }
 
 module "project_templates" {
