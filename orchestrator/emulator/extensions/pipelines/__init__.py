@@ -6,7 +6,7 @@
 - `data.py`: a job's data between S3 and its directory.
 - `sandbox.py`: a job's own mount namespace, in which its directory is /opt/ml.
 - `jobs.py`, `processing.py`, `training.py` (with `xgboost_algorithm.py`, the built-in algorithm),
-  `steps.py`: the step types.
+  `transform.py` (batch transform with the model's execution role), `steps.py`: the step types.
 - `execution.py`: the thread that runs an execution's steps and records them.
 - `wiring.py`: the extensions of moto's classes, registered in `orchestrator.emulator.extensions`.
 """

@@ -64,11 +64,15 @@ def job_name(execution_id: str, step: str) -> str:
 
 
 def moto_job(run: Run, kind: str, name: str) -> Any:
-    """The emulator's record of a job (kind: processing or training)."""
+    """The emulator's record of a job (kind: processing, training or transform)."""
     from moto.sagemaker.models import sagemaker_backends  # noqa: PLC0415
 
     backend = sagemaker_backends[run.account][run.region]
-    return (backend.processing_jobs if kind == "processing" else backend.training_jobs)[name]
+    return {
+        "processing": backend.processing_jobs,
+        "training": backend.training_jobs,
+        "transform": backend.transform_jobs,
+    }[kind][name]
 
 
 def _set_status(run: Run, kind: str, name: str, status: str, **attributes: Any) -> None:
@@ -178,7 +182,7 @@ def describe(run: Run, operation: str, name_parameter: str, name: str) -> dict[s
 class JobKind:
     """A kind of job, by the names of its API."""
 
-    kind: str  # "processing" or "training": moto's attribute prefix
+    kind: str  # "processing", "training" or "transform": moto's attribute prefix
     noun: str  # "ProcessingJob": CreateProcessingJob, ProcessingJobName, the step's Metadata key
 
     def operation(self, verb: str) -> str:
@@ -192,15 +196,18 @@ def run_job_step(
     arguments: dict[str, Any],
     vpc_config: dict[str, Any] | None,
     body: Callable[[RoleSession, str, Path], None],
+    role_arn: str | None = None,
 ) -> StepResult:
     """Create the job as the pipeline role, run `body(job role's session, job name, work directory)`
-    while the job is InProgress, and return the finished job's Describe response as properties."""
+    while the job is InProgress, and return the finished job's Describe response as properties.
+    The job role is the request's RoleArn unless `role_arn` names another (a transform job runs
+    as its model's execution role)."""
     name = job_name(run.execution_id, step_name)
     name_parameter = f"{kind.noun}Name"
     arn = create(run, kind.operation("Create"), {**arguments, name_parameter: name})
     metadata = {kind.noun: {"Arn": arn}}
     with running(run, kind.kind, name, metadata) as work:
-        body(job_session(run, str(arguments["RoleArn"]), arn, vpc_config), name, work)
+        body(job_session(run, role_arn or str(arguments["RoleArn"]), arn, vpc_config), name, work)
     return StepResult(describe(run, kind.operation("Describe"), name_parameter, name), metadata)
 
 

@@ -38,16 +38,17 @@ def emulator_url() -> str:
     return f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}"
 
 
-def _names_the_service(statement: dict[str, Any]) -> bool:
+def _names_the_service(statement: dict[str, Any], service: str = SERVICE) -> bool:
     principal = statement.get("Principal")
     if principal == "*":
         return True
     services = principal.get("Service", []) if isinstance(principal, dict) else []
-    return SERVICE in ([services] if isinstance(services, str) else list(services))
+    return service in ([services] if isinstance(services, str) else list(services))
 
 
-def trust_allows_the_service(role_arn: str, source_arn: str) -> tuple[bool, str]:
-    """Whether the role's trust policy lets SageMaker assume it (with the reason when not)."""
+def trust_allows_the_service(role_arn: str, source_arn: str, service: str = SERVICE) -> tuple[bool, str]:
+    """Whether the role's trust policy lets `service` (SageMaker by default) assume it for the
+    resource `source_arn` (with the reason when not)."""
     account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
     _, trust = owner_and_policy(role_arn, account, "sts:AssumeRole")
     if trust is None:
@@ -55,19 +56,19 @@ def trust_allows_the_service(role_arn: str, source_arn: str) -> tuple[bool, str]
     context: dict[str, Any] = {
         "aws:SourceAccount": source_arn.split(":")[4],
         "aws:SourceArn": source_arn,
-        "aws:PrincipalServiceName": SERVICE,
+        "aws:PrincipalServiceName": service,
         "aws:PrincipalIsAWSService": "true",
     }
     request = Request("sts:AssumeRole", role_arn, context)
     applying = [
         s
         for s in trust.document.get("Statement", [])
-        if isinstance(s, dict) and _names_the_service(s) and statement_applies(s, request)
+        if isinstance(s, dict) and _names_the_service(s, service) and statement_applies(s, request)
     ]
     if any(s.get("Effect") == "Deny" for s in applying):
-        return False, f"the trust policy of {role_arn} denies {SERVICE} sts:AssumeRole"
+        return False, f"the trust policy of {role_arn} denies {service} sts:AssumeRole"
     if not any(s.get("Effect") == "Allow" for s in applying):
-        return False, f"the trust policy of {role_arn} does not allow {SERVICE} to assume it (sts:AssumeRole)"
+        return False, f"the trust policy of {role_arn} does not allow {service} to assume it (sts:AssumeRole)"
     return True, ""
 
 
@@ -89,19 +90,22 @@ class RoleSession:
         return RoleSession(self.role_arn, self.credentials, self.region, vpc_url)
 
 
-def assume(role_arn: str, source_arn: str, region: str) -> RoleSession:
-    """SageMaker's session of `role_arn` for the resource `source_arn` (an execution or a job)."""
+def assume(
+    role_arn: str, source_arn: str, region: str, service: str = SERVICE, session_name: str = SESSION_NAME
+) -> RoleSession:
+    """The service's (SageMaker's by default) session of `role_arn` for the resource `source_arn`
+    (an execution or a job; a schedule's group for EventBridge Scheduler)."""
     account = source_arn.split(":")[4]
-    allowed, why = trust_allows_the_service(role_arn, source_arn)
+    allowed, why = trust_allows_the_service(role_arn, source_arn, service)
     if allowed and role_arn.split(":")[4] != account:
         allowed, why = False, f"the role is not in account {account}"
     if not allowed:
-        raise Refused(f"AccessDenied: SageMaker cannot assume the role {role_arn}: {why}")
+        raise Refused(f"AccessDenied: {session_name} cannot assume the role {role_arn}: {why}")
     from moto.sts.models import sts_backends  # noqa: PLC0415 - the emulator's state
 
     assumed = sts_backends[account]["aws"].assume_role(
         region_name=region,
-        role_session_name=SESSION_NAME,
+        role_session_name=session_name,
         role_arn=role_arn,
         policy=None,  # type: ignore[arg-type]  # moto annotates str; AssumeRole takes no policy here
         duration=3600,

@@ -1,6 +1,6 @@
 """The step types an execution runs, each from its resolved arguments.
 
-- Processing, Training: processing.py, training.py.
+- Processing, Training, Transform: processing.py, training.py, transform.py.
 - Condition: its conditions' outcome (Metadata `Condition.Outcome` "True"/"False"); the execution
   then runs the steps of IfSteps or ElseSteps.
 - Fail: the step fails with its ErrorMessage (Metadata `Fail.ErrorMessage`).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from orchestrator.emulator.extensions.pipelines import processing, training
+from orchestrator.emulator.extensions.pipelines import processing, training, transform
 from orchestrator.emulator.extensions.pipelines.definition import Step
 from orchestrator.emulator.extensions.pipelines.expressions import ExpressionError, Scope, conditions_hold, evaluate
 from orchestrator.emulator.extensions.pipelines.jobs import Run, StepFailed, StepResult, call, job_name
@@ -48,9 +48,14 @@ def _training(run: Run, step: Step, scope: Scope) -> StepResult:
     return training.run_step(run, step.name, evaluate(step.arguments, scope))
 
 
+def _transform(run: Run, step: Step, scope: Scope) -> StepResult:
+    return transform.run_step(run, step.name, evaluate(step.arguments, scope))
+
+
 RUNNERS: dict[str, Callable[[Run, Step, Scope], StepResult]] = {
     "Processing": _processing,
     "Training": _training,
+    "Transform": _transform,
     "Condition": _condition,
     "Fail": _fail,
     "RegisterModel": _register_model,
