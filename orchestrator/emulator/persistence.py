@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 
 # Services whose resources are kept. Loading a backend that was never used is cheap.
 PERSISTED_SERVICES = (
+    "applicationautoscaling",  # the endpoints' scalable targets and scaling policies
     "cloudformation",
     "cloudtrail",  # the recorded management events (extensions/cloudtrail.py)
     "cloudwatch",

@@ -419,12 +419,14 @@ _VOLUME_KEY_PATHS = (
     ("ResourceConfig", "VolumeKmsKeyId"),
     ("ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"),
     ("TransformResources", "VolumeKmsKeyId"),
+    ("JobResources", "ClusterConfig", "VolumeKmsKeyId"),  # monitoring job definitions
     ("KmsKeyId",),
 )
 _OUTPUT_KEY_PATHS = (
     ("OutputDataConfig", "KmsKeyId"),
     ("ProcessingOutputConfig", "KmsKeyId"),
     ("TransformOutput", "KmsKeyId"),
+    ("DataQualityJobOutputConfig", "KmsKeyId"),
 )
 
 
@@ -593,6 +595,9 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
         checks += _pass_role(call.params.get(parameter), "sagemaker.amazonaws.com")
     checks += _pass_role(_dig(call.params, ("DefaultUserSettings", "ExecutionRole")), "sagemaker.amazonaws.com")
     checks += _pass_role(_dig(call.params, ("UserSettings", "ExecutionRole")), "sagemaker.amazonaws.com")
+    checks += _pass_role(
+        _dig(call.params, ("MonitoringScheduleConfig", "MonitoringJobDefinition", "RoleArn")), "sagemaker.amazonaws.com"
+    )
     # A project's template provider hands its RoleARN to CloudFormation, which creates the stack as
     # that role: passing it is the caller's iam:PassRole, as CreateStack's RoleARN is.
     for provider in call.params.get("TemplateProviders") or []:
@@ -847,6 +852,25 @@ def servicecatalog(call: Call, where: Where) -> list[Check] | None:
     return checks or [Check(action, "*", _tags_context(params.get("Tags")))]
 
 
+def cloudwatch(call: Call, where: Where) -> list[Check] | None:
+    """Alarms by name (`arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`), with the tags
+    PutMetricAlarm sends; metric data and the reads on `*` (no resource-level permissions)."""
+    params, action = call.params, f"cloudwatch:{call.operation}"
+    names = params.get("AlarmNames") or ([params["AlarmName"]] if params.get("AlarmName") else [])
+    if names:
+        context = _tags_context(params.get("Tags"))
+        return [Check(action, _arn(where, "cloudwatch", call.region, f"alarm:{name}"), context) for name in names]
+    if call.operation == "PutMetricData" or call.operation.startswith(("List", "Describe", "Get")):
+        return [Check(action, "*", {"cloudwatch:namespace": params["Namespace"]} if params.get("Namespace") else {})]
+    return None
+
+
+def application_autoscaling(call: Call, where: Where) -> list[Check] | None:
+    """Application Auto Scaling: scalable targets carry a random id in their ARN and no condition key
+    names the scaled resource; every action is decided on `*`."""
+    return [Check(f"application-autoscaling:{call.operation}", "*")]
+
+
 def read_only_star(prefix: str) -> Rule:
     """A service whose reads take no resource-level permission: List/Describe/Get decided on `*`."""
 
@@ -933,7 +957,8 @@ RULES: dict[str, Rule] = {
     "servicecatalog": servicecatalog,
     "cloudformation": read_only_star("cloudformation"),
     "organizations": read_only_star("organizations"),
-    "cloudwatch": read_only_star("cloudwatch"),
+    "cloudwatch": cloudwatch,
+    "application-autoscaling": application_autoscaling,
     "efs": read_only_star("elasticfilesystem"),
     "lambda": read_only_star("lambda"),
     "cloudtrail": cloudtrail,

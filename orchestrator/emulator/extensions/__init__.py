@@ -19,6 +19,10 @@ from orchestrator.emulator.extensions.hosting import (
 )
 from orchestrator.emulator.extensions.iam import attached_managed_policies_cannot_be_deleted
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
+from orchestrator.emulator.extensions.monitoring import (
+    baseline_jobs_run_the_analyzer,
+    monitoring_schedules_are_supported,
+)
 from orchestrator.emulator.extensions.pipelines import (
     pipeline_execution_steps_are_listed,
     pipeline_executions_run_their_steps,
@@ -49,6 +53,7 @@ from orchestrator.emulator.extensions.sagemaker import (
     studio_resources_can_be_tagged,
     user_profiles_are_supported,
 )
+from orchestrator.emulator.extensions.securityhub import hub_configuration_is_kept, standards_subscriptions_are_supported
 from orchestrator.emulator.extensions.servicecatalog import (
     constraints_are_managed,
     deletes_refuse_resources_in_use,
@@ -99,6 +104,10 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     pipeline_execution_steps_are_listed,
     lookup_events_are_answered_from_the_record,
     attached_managed_policies_cannot_be_deleted,
+    hub_configuration_is_kept,
+    standards_subscriptions_are_supported,
+    baseline_jobs_run_the_analyzer,
+    monitoring_schedules_are_supported,
 )
 
 _registered = False

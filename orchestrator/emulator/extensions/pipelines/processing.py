@@ -60,7 +60,7 @@ def job_environment(extra: dict[str, Any] | None) -> dict[str, str]:
     return base | {str(k): str(v) for k, v in (extra or {}).items()}
 
 
-def _download_inputs(s3: Any, inputs: list[dict[str, Any]], directory: Path) -> None:
+def download_inputs(s3: Any, inputs: list[dict[str, Any]], directory: Path) -> None:
     for item in inputs:
         source = item.get("S3Input")
         if source is None:
@@ -74,7 +74,7 @@ def _download_inputs(s3: Any, inputs: list[dict[str, Any]], directory: Path) -> 
         download_prefix(s3, str(source["S3Uri"]), under_job_root(str(source["LocalPath"]), PROCESSING_ROOT, directory))
 
 
-def _upload_outputs(s3: Any, config: dict[str, Any], directory: Path) -> None:
+def upload_outputs(s3: Any, config: dict[str, Any], directory: Path) -> None:
     for item in config.get("Outputs") or []:
         target = item.get("S3Output")
         if target is None:
@@ -90,7 +90,7 @@ def run_job(job: RoleSession, arguments: dict[str, Any], work: Path) -> sandbox.
     s3 = job.client("s3")
     network = arguments.get("NetworkConfig") or {}
     with job_failures():
-        _download_inputs(s3, list(arguments.get("ProcessingInputs") or []), directory)
+        download_inputs(s3, list(arguments.get("ProcessingInputs") or []), directory)
         for item in (arguments.get("ProcessingOutputConfig") or {}).get("Outputs") or []:
             under_job_root(
                 str(item.get("S3Output", {}).get("LocalPath", PROCESSING_ROOT)), PROCESSING_ROOT, directory
@@ -101,7 +101,7 @@ def run_job(job: RoleSession, arguments: dict[str, Any], work: Path) -> sandbox.
             work, command, environment, max_runtime(arguments), bool(network.get("EnableNetworkIsolation"))
         )
         finished_well(finished)
-        _upload_outputs(s3, dict(arguments.get("ProcessingOutputConfig") or {}), directory)
+        upload_outputs(s3, dict(arguments.get("ProcessingOutputConfig") or {}), directory)
     return finished
 
 
