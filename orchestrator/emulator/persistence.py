@@ -26,11 +26,13 @@ PERSISTED_SERVICES = (
     "cloudformation",
     "cloudtrail",  # the recorded management events (extensions/cloudtrail.py)
     "cloudwatch",
+    "config",  # the detective controls: recorder, delivery channel, rules
     "dynamodb",
     "ec2",
     "ecr",
     "efs",
     "events",
+    "guardduty",
     "iam",
     "kms",
     "lambda",
@@ -39,7 +41,9 @@ PERSISTED_SERVICES = (
     "s3",
     "s3control",
     "sagemaker",
+    "scheduler",  # the batch projects' schedules (EventBridge Scheduler)
     "secretsmanager",
+    "securityhub",
     "servicecatalog",
     "sns",
     "sqs",

@@ -525,6 +525,9 @@ def _sagemaker_resource(call: Call, where: Where) -> str | None:
     region = call.region
     if call.operation in ("AddTags", "DeleteTags", "ListTags"):
         return str(params.get("ResourceArn", ""))
+    if call.operation == "CreateTransformJob":
+        # It names a model too, but acts on the job (the model is its sagemaker:ModelArn).
+        return _arn(where, "sagemaker", region, f"transform-job/{str(params.get('TransformJobName', '')).lower()}")
     if "ModelPackageName" in params or "ModelPackageArn" in params:
         name = str(params.get("ModelPackageName") or params.get("ModelPackageArn"))
         return name if name.startswith("arn:") else _arn(where, "sagemaker", region, f"model-package/{name.lower()}")
@@ -578,6 +581,10 @@ def sagemaker(call: Call, where: Where) -> list[Check] | None:
     if resource is None:
         return None
     context = _sagemaker_context(call)
+    if call.operation == "CreateTransformJob" and isinstance(call.params.get("ModelName"), str):
+        context["sagemaker:ModelArn"] = _arn(
+            where, "sagemaker", call.region, f"model/{call.params['ModelName'].lower()}"
+        )
     checks = [Check(action, resource, context)]
     if call.operation in ("CreateEndpoint", "UpdateEndpoint") and call.params.get("EndpointConfigName"):
         checks.append(
@@ -679,6 +686,30 @@ def events(call: Call, where: Where) -> list[Check] | None:
             )
         ]
     return None
+
+
+def scheduler(call: Call, where: Where) -> list[Check] | None:
+    """EventBridge Scheduler: schedules (schedule/<group>/<name>, the default group when none is
+    named) and schedule groups; a schedule's target role is passed to scheduler.amazonaws.com."""
+    params, operation, action = call.params, call.operation, f"scheduler:{call.operation}"
+    if operation in ("ListSchedules", "ListScheduleGroups"):
+        return [Check(action, "*")]
+    if "ResourceArn" in params:
+        return [Check(action, str(params["ResourceArn"]))]
+    name = params.get("Name")
+    if not isinstance(name, str):
+        return None
+    if "ScheduleGroup" in operation:
+        return [
+            Check(
+                action,
+                _arn(where, "scheduler", call.region, f"schedule-group/{name}"),
+                _tags_context(params.get("Tags")),
+            )
+        ]
+    group = params.get("GroupName") or "default"
+    checks = [Check(action, _arn(where, "scheduler", call.region, f"schedule/{group}/{name}"))]
+    return checks + _pass_role((params.get("Target") or {}).get("RoleArn"), "scheduler.amazonaws.com")
 
 
 def sqs(call: Call, where: Where) -> list[Check] | None:
@@ -948,6 +979,7 @@ RULES: dict[str, Rule] = {
     "ssm": ssm,
     "dynamodb": dynamodb,
     "events": events,
+    "scheduler": scheduler,
     "sqs": sqs,
     "sns": sns,
     "logs": logs,

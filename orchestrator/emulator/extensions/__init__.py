@@ -48,12 +48,17 @@ from orchestrator.emulator.extensions.sagemaker import (
     model_package_groups_can_be_deleted,
     model_package_updates_keep_customer_metadata,
     model_packages_can_be_deleted,
+    models_keep_network_isolation,
     servicecatalog_portfolio_status_is_kept,
     studio_lifecycle_configs_are_supported,
     studio_resources_can_be_tagged,
     user_profiles_are_supported,
 )
-from orchestrator.emulator.extensions.securityhub import hub_configuration_is_kept, standards_subscriptions_are_supported
+from orchestrator.emulator.extensions.scheduler import one_time_schedules_invoke_their_target
+from orchestrator.emulator.extensions.securityhub import (
+    hub_configuration_is_kept,
+    standards_subscriptions_are_supported,
+)
 from orchestrator.emulator.extensions.servicecatalog import (
     constraints_are_managed,
     deletes_refuse_resources_in_use,
@@ -108,6 +113,8 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     standards_subscriptions_are_supported,
     baseline_jobs_run_the_analyzer,
     monitoring_schedules_are_supported,
+    one_time_schedules_invoke_their_target,
+    models_keep_network_isolation,
 )
 
 _registered = False

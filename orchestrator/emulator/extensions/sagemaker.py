@@ -795,3 +795,20 @@ def model_package_updates_keep_customer_metadata() -> None:
         return str(arn)
 
     SageMakerModelBackend.update_model_package = update_model_package  # type: ignore[method-assign]
+
+
+def models_keep_network_isolation() -> None:
+    """CreateModel's EnableNetworkIsolation is kept (stock moto drops it and DescribeModel always
+    answers false); the model's jobs and endpoints read it."""
+    from moto.sagemaker.models import sagemaker_backends  # noqa: PLC0415
+    from moto.sagemaker.responses import SageMakerResponse  # noqa: PLC0415
+
+    stock = SageMakerResponse.create_model
+
+    def create_model(self: SageMakerResponse) -> Any:
+        answer = stock(self)
+        model = sagemaker_backends[self.current_account][self.region]._models[self._get_param("ModelName")]
+        model.enable_network_isolation = bool(self._get_param("EnableNetworkIsolation", False))
+        return answer
+
+    SageMakerResponse.create_model = create_model  # type: ignore[method-assign]

@@ -103,6 +103,7 @@ def _run(emulator: dict[str, Any]) -> Run:
 def test_each_input_line_gets_one_prediction_under_the_output_key(emulator: dict[str, Any]) -> None:
     job = service.assume(emulator["role"], JOB_ARN, REGION)
     model = transform.model_of(_run(emulator), "batch-model")
+    assert model.enable_network_isolation is True, "CreateModel's EnableNetworkIsolation is kept"
     written = transform.transform(job, model, _arguments(emulator["key"]))
     assert written == [f"s3://{BUCKET}/out/run-1/a.csv.out", f"s3://{BUCKET}/out/run-1/more/b.csv.out"]
     s3 = emulator["admin"].client("s3", endpoint_url=emulator["url"])
