@@ -8,7 +8,9 @@ no way to change:
   destination (the boundary allows no write on them), so no role CI can assume can send the token
   anywhere but GitHub's API;
 - the guardrails' and instance types' attachment to a role (`DenyGuardrailsDetach`): removing a role that carries them,
-  or its attachments, is therefore the deploy role's too.
+  or its attachments, is therefore the deploy role's too;
+- the detective controls (stack detective): the CI roles may only read them, and their keys name
+  the CI roles as readers only.
 A plan that changes one of these is applied with the deploy role (the first apply of an account
 always is: it creates them), every other plan with the apply role.
 """
@@ -29,6 +31,11 @@ ADMINISTERED_RESOURCES: tuple[str, ...] = (
     "module.project.aws_cloudwatch_event_api_destination.dispatch",  # <prefix>-<env>-<project>-repository-dispatch
 )
 
+# Module calls every change of which is the deploy role's: the detective controls (trail, Config,
+# Security Hub, GuardDuty, the findings' route). The CI roles may read them only, so no reviewed
+# plan CI applies can stop the trail, the recorder or the detector or silence the findings.
+ADMINISTERED_MODULES: tuple[str, ...] = ("module.detective_controls",)
+
 # Types whose removal detaches managed policies from a role (the guardrails among them).
 REMOVAL_ADMINISTERED_TYPES: frozenset[str] = frozenset(
     {"aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_role_policy_attachments_exclusive"}
@@ -46,6 +53,8 @@ def administered_changes(changes: list[tuple[str, str]]) -> list[str]:
 
 def _is_administered(action: str, address: str) -> bool:
     if action in _REMOVING and address.split(".")[-2] in REMOVAL_ADMINISTERED_TYPES:
+        return True
+    if action in _CHANGING and any(f".{call}." in f".{address}" for call in ADMINISTERED_MODULES):
         return True
     return action in _CHANGING and any(
         address == resource or address.endswith(f".{resource}") for resource in ADMINISTERED_RESOURCES

@@ -44,7 +44,9 @@ class Subscription(_Strict):
     def _endpoint_fits_protocol(self) -> Subscription:
         fits = EMAIL.fullmatch(self.endpoint) if self.protocol == "email" else HTTPS_URL.fullmatch(self.endpoint)
         if not fits:
-            raise ValueError(f"endpoint {self.endpoint!r} is not an {'email address' if self.protocol == 'email' else 'https:// URL'}")
+            raise ValueError(
+                f"endpoint {self.endpoint!r} is not an {'email address' if self.protocol == 'email' else 'https:// URL'}"
+            )
         return self
 
 

@@ -38,6 +38,19 @@ def test_removing_a_role_or_its_attachments_is_the_deploy_roles() -> None:
     assert administered_changes(changes) == [changes[0][1], changes[1][1]]
 
 
+def test_every_change_of_the_detective_controls_is_the_deploy_roles() -> None:
+    """CI must not be able to stop the trail, the recorder or the detector, or silence the findings."""
+    changes = [
+        ("create", "module.stack.module.detective_controls[0].aws_cloudtrail.this"),
+        ("delete", 'module.stack.module.detective_controls[0].aws_cloudwatch_event_rule.this["guardduty"]'),
+        ("update", "module.stack.module.detective_controls[0].module.bucket.aws_s3_bucket_policy.this"),
+        ("read", "module.stack.module.detective_controls[0].data.aws_caller_identity.current"),
+        ("noop", "module.stack.module.detective_controls[0].aws_guardduty_detector.this"),
+        ("create", "module.stack.module.not_detective_controls.aws_cloudtrail.this"),
+    ]
+    assert administered_changes(changes) == [changes[0][1], changes[1][1], changes[2][1]]
+
+
 def test_other_changes_and_reads_are_the_apply_roles() -> None:
     changes = [
         ("read", "module.stack.module.identity.aws_iam_policy.guardrails"),

@@ -24,9 +24,11 @@ module "detective_controls" {
   source = "../../../modules/detective-controls"
   count  = var.detective_controls.enabled ? 1 : 0
 
-  name_prefix              = local.name_prefix
-  administrator_arns       = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns, [module.ci_role_names.apply_role_arn]))
-  read_only_arns           = [module.ci_role_names.plan_role_arn]
+  name_prefix = local.name_prefix
+  # Every change of the controls is the deploy role's (orchestrator/protected.py): the CI roles
+  # only read the keys (plan, drift), so they can neither disable nor delete them.
+  administrator_arns       = distinct(concat([var.deploy_role_arn], var.kms.administrator_arns))
+  read_only_arns           = [module.ci_role_names.plan_role_arn, module.ci_role_names.apply_role_arn]
   log_reader_arn_patterns  = var.detective_controls.log_reader_arns
   minimum_severity         = var.detective_controls.minimum_severity
   subscriptions            = var.detective_controls.subscriptions

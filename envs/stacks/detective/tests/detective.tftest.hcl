@@ -1,5 +1,5 @@
 # The detective stack: the switch decides whether the module exists (off plans its destroy),
-# and the keys are administered by the deploy role, env.yaml's administrators and the apply role.
+# and the keys are administered by the deploy role and env.yaml's administrators; the CI roles only read them.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -51,10 +51,20 @@ run "enabled" {
       try(s.Sid == "KeyAdministration" && toset(s.Principal.AWS) == toset([
         "arn:aws:iam::333333333333:role/mlops-prod-deploy",
         "arn:aws:iam::333333333333:role/break-glass",
-        "arn:aws:iam::333333333333:role/mlops-prod-github-apply",
       ]), false)
     ])
-    error_message = "The deploy role, env.yaml's key administrators and the apply role administer the keys."
+    error_message = "The deploy role and env.yaml's key administrators administer the keys (never a CI role)."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(module.detective_controls[0].key_policies["audit"]).Statement :
+      try(s.Sid == "ReadOnly" && s.Principal.AWS == [
+        "arn:aws:iam::333333333333:role/mlops-prod-github-plan",
+        "arn:aws:iam::333333333333:role/mlops-prod-github-apply",
+      ], false)
+    ])
+    error_message = "The CI roles only read the keys' metadata."
   }
 }
 
