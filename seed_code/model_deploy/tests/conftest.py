@@ -6,7 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from deploy_world import ACCOUNTS, REGION, World, keeping_customer_metadata, shared_session, update_endpoint_shim
+from deploy_world import (
+    ACCOUNTS,
+    REGION,
+    World,
+    keeping_customer_metadata,
+    monitoring_schedule_shims,
+    shared_session,
+    update_endpoint_shim,
+)
 
 
 @pytest.fixture
@@ -29,6 +37,8 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setattr(SageMakerResponse, "update_endpoint", update_endpoint_shim, raising=False)
+    for method, shim in monitoring_schedule_shims().items():
+        monkeypatch.setattr(SageMakerResponse, method, shim, raising=False)
     monkeypatch.setattr(
         SageMakerModelBackend,
         "update_model_package",
@@ -53,6 +63,7 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
 def ready(world: World) -> World:
     """The platform as applied: the dev group exists, both stages publish their contract."""
     world.create_group()
-    world.seed_contract("staging")
-    world.seed_contract("prod")
+    for stage in ("staging", "prod"):
+        world.seed_contract(stage)
+        world.create_stage_resources(stage)
     return world

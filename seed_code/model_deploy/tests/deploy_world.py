@@ -10,6 +10,7 @@ code as its registry client — which is what that read amounts to.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,62 @@ def contract_values(stage: str) -> dict[str, str]:
         "storage/data-capture-bucket": f"mlops-{stage}-data-capture-{account}",
         "hosting/model-execution-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-model-execution",
         f"hosting/projects/{PROJECT}/deploy-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-{PROJECT}-deploy",
+        "monitoring/alerts-topic-arn": f"arn:aws:sns:{REGION}:{account}:mlops-{stage}-model-alerts",
+        "monitoring/monitor-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-model-monitor",
+        "monitoring/analyzer-image-uri": ANALYZER_IMAGE,
+        "monitoring/settings": json.dumps(MONITORING_SETTINGS),
+    }
+
+
+ANALYZER_IMAGE = "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+MONITORING_SETTINGS = {
+    "schedule_expression": "cron(0 * ? * * *)",
+    "alarms": {"max_5xx_errors": 5, "max_model_latency_ms": 500, "max_feature_drift": 0.2},
+    "scaling": {"min_instances": 1, "max_instances": 3, "target_invocations_per_instance": 100},
+}
+
+
+def monitoring_schedule_shims() -> dict[str, Any]:
+    """Create/Describe/Update/DeleteMonitoringSchedule, which moto 5.2.5 lacks: kept in a dict per
+    account and region, ResourceNotFound for an unknown name (the platform's emulator checks more)."""
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.sagemaker.exceptions import ResourceNotFound
+
+    schedules: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def key(self: Any) -> tuple[str, str, str]:
+        return self.current_account, self.region, self._get_param("MonitoringScheduleName")
+
+    def found(self: Any) -> dict[str, Any]:
+        if key(self) not in schedules:
+            raise ResourceNotFound(f"Monitoring schedule {key(self)[2]} does not exist")
+        return schedules[key(self)]
+
+    def create(self: Any) -> Any:
+        account, region, name = key(self)
+        arn = f"arn:aws:sagemaker:{region}:{account}:monitoring-schedule/{name}"
+        schedules[key(self)] = {
+            "MonitoringScheduleArn": arn,
+            "MonitoringScheduleName": name,
+            "MonitoringScheduleStatus": "Scheduled",
+            "MonitoringScheduleConfig": self._get_param("MonitoringScheduleConfig"),
+        }
+        return ActionResult({"MonitoringScheduleArn": arn})
+
+    def update(self: Any) -> Any:
+        found(self)["MonitoringScheduleConfig"] = self._get_param("MonitoringScheduleConfig")
+        return ActionResult({"MonitoringScheduleArn": found(self)["MonitoringScheduleArn"]})
+
+    def delete(self: Any) -> Any:
+        found(self)
+        del schedules[key(self)]
+        return EmptyResult()
+
+    return {
+        "create_monitoring_schedule": create,
+        "describe_monitoring_schedule": lambda self: ActionResult(found(self)),
+        "update_monitoring_schedule": update,
+        "delete_monitoring_schedule": delete,
     }
 
 
@@ -117,6 +174,10 @@ class World:
             ssm=self.client(stage, "ssm"),
             registry=self.dev,
             artifacts=self.client("dev", "s3"),
+            autoscaling=self.client(stage, "application-autoscaling"),
+            cloudwatch=self.client(stage, "cloudwatch"),
+            sns=self.client(stage, "sns"),
+            stage_s3=self.client(stage, "s3"),
         )
 
     def writes(self, stage: str) -> list[str]:
@@ -127,6 +188,14 @@ class World:
         for name, value in (contract_values(stage) if values is None else values).items():
             kind = "StringList" if name == "network/private-subnet-ids" else "String"
             ssm.put_parameter(Name=f"/{PREFIX}/{stage}/{name}", Value=value, Type=kind)
+
+    def create_stage_resources(self, stage: str) -> None:
+        """The alerts topic and data-capture bucket the hosting stack creates."""
+        self.client(stage, "sns").create_topic(Name=f"mlops-{stage}-model-alerts")
+        self.client(stage, "s3").create_bucket(
+            Bucket=contract_values(stage)["storage/data-capture-bucket"],
+            CreateBucketConfiguration={"LocationConstraint": REGION},
+        )
 
     def create_group(self) -> None:
         self.dev.create_model_package_group(ModelPackageGroupName=f"{PREFIX}-dev-{PROJECT}")

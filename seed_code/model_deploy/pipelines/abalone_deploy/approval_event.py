@@ -9,6 +9,9 @@ passes those fields here, once per stage.
 
 Whatever the event, the stage converges on what the registry says now, not on the event alone:
 
+Once an endpoint is deployed and tested it is watched (``monitoring.py``: scaling, alarms, data-quality
+baseline and schedule); every deployment, rollback or failure is published to the stage's alerts topic.
+
 - **Approved**: if the registry says the package is Approved, deploy the newest Approved package
   (this one, unless a newer one is also Approved: events may arrive out of order), then run the
   endpoint test; if the endpoint already serves it, nothing is changed and it is tested again.
@@ -34,10 +37,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from abalone_deploy import cli
 from abalone_deploy.artifact import verify_artifact
 from abalone_deploy.deploy import DeployError, Log, deploy_package, deployed_package_arn
 from abalone_deploy.endpoint_test import check_stage_endpoint
+from abalone_deploy.monitoring import publish_result, watch_endpoint
 from abalone_deploy.names import Target, UsageError, parse_package_arn
 from abalone_deploy.registry import APPROVED, describe_package, latest_approved, package_status
 from abalone_deploy.settings import DeploySettings
@@ -54,12 +60,14 @@ class Outcome:
 
 
 def _deploy_and_test(clients: cli.Clients, target: Target, arn: str, settings: DeploySettings, log: Log) -> None:
+    """Deploy, test, then watch the endpoint (scaling, alarms, baseline, monitoring schedule)."""
     contract = read_stage_contract(clients.ssm, target)
     package = describe_package(clients.registry, target, arn)
     verify_artifact(clients.artifacts, package)
-    result = deploy_package(clients.sagemaker, target, contract, package, settings, log)
+    result = deploy_package(clients.sagemaker, target, contract, package, settings, log, clients.autoscaling)
     log(f"endpoint {result.endpoint_name} serves {package.arn} ({result.action}); testing it")
     check_stage_endpoint(clients, target)
+    watch_endpoint(clients, target, contract, result.endpoint_config_name, settings, log)
 
 
 def _registry_state(status: str | None) -> str:
@@ -135,13 +143,18 @@ def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) 
 
     def run(args: Any) -> None:
         target = cli.target_from_args(args)
-        outcome = handle_event(
-            clients or cli.default_clients(target.region),
-            target,
-            args.status,
-            args.model_package_arn,
-            cli.settings_from_args(args),
-        )
+        stage_clients = clients or cli.default_clients(target.region)
+        try:
+            outcome = handle_event(
+                stage_clients, target, args.status, args.model_package_arn, cli.settings_from_args(args)
+            )
+        except (RuntimeError, ClientError, BotoCoreError) as error:
+            # A failed deployment is announced too (bad input, exit 2, is not a deployment).
+            publish_result(stage_clients, target, "failed", str(error), args.model_package_arn)
+            raise
         print(outcome.message)
+        if outcome.action != "nothing":
+            sent = publish_result(stage_clients, target, "succeeded", outcome.message, outcome.package_arn)
+            print(f"result published to the alerts topic (message {sent})")
 
     return cli.run(parser, argv, run)

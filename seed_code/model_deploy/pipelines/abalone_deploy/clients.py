@@ -23,6 +23,10 @@ class Clients:
     ssm: Any  # the stage account: the platform contract
     registry: Any  # a SageMaker client allowed to read the dev registry group
     artifacts: Any  # an S3 client allowed to read the dev models bucket (to check a package's archive)
+    autoscaling: Any  # the stage account: application-autoscaling, the endpoint's scaling
+    cloudwatch: Any  # the stage account: the endpoint's alarms
+    sns: Any  # the stage account: the alerts topic (deployment results)
+    stage_s3: Any  # the stage account: the baseline data in the data-capture bucket
 
 
 def default_clients(region: str) -> Clients:
@@ -35,4 +39,8 @@ def default_clients(region: str) -> Clients:
         ssm=session.client("ssm"),
         registry=sagemaker,
         artifacts=session.client("s3"),
+        autoscaling=session.client("application-autoscaling"),
+        cloudwatch=session.client("cloudwatch"),
+        sns=session.client("sns"),
+        stage_s3=session.client("s3"),
     )

@@ -23,10 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError, WaiterError
+from botocore.exceptions import WaiterError
 
 from abalone_deploy import cli
 from abalone_deploy.artifact import verify_artifact
+from abalone_deploy.lookups import describe
+from abalone_deploy.monitoring import VARIANT_NAME, stop_scaling
 from abalone_deploy.names import Target, UsageError, parse_package_arn
 from abalone_deploy.registry import APPROVED, ModelPackage, describe_package, latest_approved
 from abalone_deploy.settings import DeploySettings
@@ -35,7 +37,6 @@ from abalone_deploy.stage_contract import StageContract, read_stage_contract
 # Tag on the model, the endpoint configuration and the endpoint. The configuration's tag is the
 # one read back: a configuration is immutable, so its tag is exactly what the endpoint serves.
 PACKAGE_TAG = "model-package-arn"
-VARIANT_NAME = "AllTraffic"
 _TRANSITIONAL = {"Creating", "Updating", "SystemUpdating", "RollingBack"}
 
 Log = Callable[[str], None]
@@ -120,26 +121,12 @@ def build_requests(
     return model_request, config_request
 
 
-def _absent(error: ClientError) -> bool:
-    """SageMaker reports a missing model/config/endpoint as ValidationException 'Could not find …'."""
-    return error.response.get("Error", {}).get("Code") == "ValidationException" and "Could not find" in str(error)
-
-
-def _describe(call: Callable[..., dict[str, Any]], **kwargs: str) -> dict[str, Any] | None:
-    try:
-        return call(**kwargs)
-    except ClientError as error:
-        if _absent(error):
-            return None
-        raise
-
-
 def _wait(sagemaker: Any, waiter_name: str, endpoint: str, settings: DeploySettings) -> None:
     config = {"Delay": settings.wait_delay_seconds, "MaxAttempts": settings.wait_max_attempts}
     try:
         sagemaker.get_waiter(waiter_name).wait(EndpointName=endpoint, WaiterConfig=config)
     except WaiterError as error:
-        state = _describe(sagemaker.describe_endpoint, EndpointName=endpoint) or {}
+        state = describe(sagemaker.describe_endpoint, EndpointName=endpoint) or {}
         raise DeployError(
             f"endpoint {endpoint} did not become {'InService' if waiter_name == 'endpoint_in_service' else 'deleted'}: "
             f"status {state.get('EndpointStatus', 'unknown')}, reason {state.get('FailureReason', error)!s}. "
@@ -154,27 +141,30 @@ def deploy_package(
     package: ModelPackage,
     settings: DeploySettings = DeploySettings(),
     log: Log = print,
+    autoscaling: Any | None = None,
 ) -> DeploymentResult:
-    """Make the stage's endpoint serve ``package``; create only what is missing."""
+    """Make the stage's endpoint serve ``package``; create only what is missing. With ``autoscaling``,
+    an endpoint that is updated is first deregistered as a scalable target, as SageMaker requires
+    (the deployment's monitoring registers it again)."""
     model_request, config_request = build_requests(target, contract, package, settings)
     name = model_request["ModelName"]
     endpoint = target.endpoint_name
 
-    if _describe(sagemaker.describe_model, ModelName=name) is None:
+    if describe(sagemaker.describe_model, ModelName=name) is None:
         sagemaker.create_model(**model_request)
         log(f"created model {name}")
-    if _describe(sagemaker.describe_endpoint_config, EndpointConfigName=name) is None:
+    if describe(sagemaker.describe_endpoint_config, EndpointConfigName=name) is None:
         sagemaker.create_endpoint_config(**config_request)
         log(f"created endpoint configuration {name}")
 
-    current = _describe(sagemaker.describe_endpoint, EndpointName=endpoint)
+    current = describe(sagemaker.describe_endpoint, EndpointName=endpoint)
     if current is not None and current.get("EndpointStatus") in _TRANSITIONAL:
         log(f"endpoint {endpoint} is {current['EndpointStatus']}; waiting for it to settle")
         try:
             _wait(sagemaker, "endpoint_in_service", endpoint, settings)
         except DeployError as error:
             log(str(error))
-        current = _describe(sagemaker.describe_endpoint, EndpointName=endpoint)
+        current = describe(sagemaker.describe_endpoint, EndpointName=endpoint)
 
     if current is not None and current.get("EndpointStatus") == "Failed":
         # A Failed endpoint serves nothing and cannot be updated: replace it.
@@ -193,6 +183,8 @@ def deploy_package(
     elif current.get("EndpointConfigName") == name:
         action = "unchanged"
     else:
+        if autoscaling is not None and stop_scaling(autoscaling, endpoint):
+            log(f"endpoint {endpoint}: auto scaling deregistered for the update")
         sagemaker.update_endpoint(EndpointName=endpoint, EndpointConfigName=name)
         # AddTags replaces the value of an existing key: the endpoint's tag follows the deployment.
         sagemaker.add_tags(ResourceArn=current["EndpointArn"], Tags=[{"Key": PACKAGE_TAG, "Value": package.arn}])
@@ -200,7 +192,7 @@ def deploy_package(
     log(f"endpoint {endpoint}: {action} (configuration {name}); waiting for InService")
 
     _wait(sagemaker, "endpoint_in_service", endpoint, settings)
-    serving = (_describe(sagemaker.describe_endpoint, EndpointName=endpoint) or {}).get("EndpointConfigName")
+    serving = (describe(sagemaker.describe_endpoint, EndpointName=endpoint) or {}).get("EndpointConfigName")
     if serving != name:
         # An update that fails is rolled back by SageMaker to the previous configuration.
         raise DeployError(
@@ -212,7 +204,7 @@ def deploy_package(
 
 def deployed_package_arn(sagemaker: Any, target: Target) -> str | None:
     """The package the stage's endpoint serves, from its configuration's tag; None if no endpoint."""
-    endpoint = _describe(sagemaker.describe_endpoint, EndpointName=target.endpoint_name)
+    endpoint = describe(sagemaker.describe_endpoint, EndpointName=target.endpoint_name)
     if endpoint is None:
         return None
     config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])

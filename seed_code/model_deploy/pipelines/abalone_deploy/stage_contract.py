@@ -40,10 +40,11 @@ class StageContract:
     model_execution_role_arn: str
 
 
-def read_stage_contract(ssm: Any, target: Target) -> StageContract:
-    """Read the contract with the stage account's SSM client; every gap is named in one error."""
+def read_parameters(ssm: Any, target: Target, parameter_names: Mapping[str, str]) -> dict[str, str]:
+    """field -> value of the contract's parameters (names under /<prefix>/<stage>/), stripped; every
+    gap is named in one error."""
     base = f"/{target.prefix}/{target.stage}/"
-    paths = {field: base + name for field, name in PARAMETER_NAMES.items()}
+    paths = {field: base + name for field, name in parameter_names.items()}
     values: dict[str, str] = {}
     names = list(paths.values())
     try:
@@ -62,7 +63,14 @@ def read_stage_contract(ssm: Any, target: Target) -> StageContract:
             f"the stage contract {base} in {target.region} is incomplete; missing or empty: {', '.join(missing)}. "
             f"Apply the {target.stage} environment's hosting stack, or check --prefix, --stage and --region."
         )
-    raw = {field: values[path].strip() for field, path in paths.items()}
+    return {field: values[path].strip() for field, path in paths.items()}
+
+
+def read_stage_contract(ssm: Any, target: Target) -> StageContract:
+    """Read the contract with the stage account's SSM client; every gap is named in one error."""
+    base = f"/{target.prefix}/{target.stage}/"
+    paths = {field: base + name for field, name in PARAMETER_NAMES.items()}
+    raw = read_parameters(ssm, target, PARAMETER_NAMES)
     subnet_ids = tuple(s.strip() for s in raw.pop("subnet_ids").split(",") if s.strip())
     problems = []
     if len(subnet_ids) < 2 or any(not s.startswith("subnet-") for s in subnet_ids):
