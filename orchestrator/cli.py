@@ -19,9 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import completion
+from orchestrator.accounts import command as targets_command
+from orchestrator.accounts.per_account import for_account
+from orchestrator.accounts.resolution import resolve_all
 from orchestrator.changes import affected_stacks, changed_files_since
 from orchestrator.cli_arguments import (
     AppendOnce,
+    account_id,
     duration,
     emulator_url,
     env_list,
@@ -142,6 +146,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--keep-emulator", action="store_true", help="local target: leave the emulator running afterwards"
+    )
+    common.add_argument(
+        "--account",
+        type=account_id,
+        metavar="ACCOUNT_ID",
+        help="target environments: apply to this account of the stage (listed, or an ACTIVE account of its OU) instead of account_id",
     )
     stack_opts = argparse.ArgumentParser(add_help=False)
     _stack_option(stack_opts)
@@ -297,6 +307,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also append matrix=, count=, envs= (and, for one env, its fields) to FILE ($GITHUB_OUTPUT)",
     )
+    targets = sub.add_parser(
+        "targets",
+        parents=[common],
+        help="a stage's target accounts (an OU's resolved through AWS Organizations) and its deployment waves, canary first, as text, JSON or GitHub Actions matrices",
+    )
+    targets.add_argument("--stage", required=True, type=env_name, help="the stage (a key of target_accounts)")
+    targets.add_argument("--format", choices=targets_command.FORMATS, default="text", help="default: text")
+    targets.add_argument(
+        "--github-output",
+        type=output_file,
+        metavar="FILE",
+        help="also append canary=, rest= (matrices), canary_account=, rest_count=, max_parallel= to FILE ($GITHUB_OUTPUT)",
+    )
     report = sub.add_parser(
         "report", help="merge the run reports of several jobs (--report-json) into one Markdown pull-request comment"
     )
@@ -402,7 +425,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("review", ("report", "scan")),
-    ("CI plumbing (GitHub Actions)", ("matrix", "pr-comment", "oidc-subject")),
+    ("CI plumbing (GitHub Actions)", ("matrix", "targets", "pr-comment", "oidc-subject")),
 )
 _HELP_WIDTH = 100
 _NAME_WIDTH = 16
@@ -742,7 +765,7 @@ def _selected(args: argparse.Namespace) -> _Selected:
     """The environments and their stacks (narrowed by --changed-since): everything a person can get
     wrong is checked here, before Terraform or AWS is touched."""
     settings, progress = _checked(args)
-    configs = load_envs(args.envs)
+    configs = for_account(load_envs(args.envs), getattr(args, "account", None))
     selection = [(env, stacks_for(env, getattr(args, "stacks", None))) for env in configs]
     if getattr(args, "changed_since", None):
         selection = _changed_only(args.changed_since, selection, progress)
@@ -811,6 +834,7 @@ def _doctor_command(args: argparse.Namespace) -> int:
 def _bootstrap_command(args: argparse.Namespace) -> int:
     selected = _selected(args)
     with _opened(args, selected.progress) as target:
+        resolve_all(selected.configs, targets_command.organizations_of(target))
         report = run_bootstrap(target, selected.settings, selected.configs, selected.progress, DEFAULT_PARALLELISM)
     return _finished(args, report)
 
@@ -818,6 +842,7 @@ def _bootstrap_command(args: argparse.Namespace) -> int:
 def _run_stacks(args: argparse.Namespace, selected: _Selected) -> int:
     saved = getattr(args, "from_dir", None)
     with _opened(args, selected.progress) as target:
+        resolve_all(selected.configs, targets_command.organizations_of(target))
         report = run_stacks(
             "apply-saved" if saved is not None else args.command,
             target,
@@ -863,6 +888,7 @@ def _output_command(args: argparse.Namespace) -> int:
     if not _affected(args, selected):
         return EXIT_OK
     with _opened(args, selected.progress) as target:
+        resolve_all(selected.configs, targets_command.organizations_of(target))
         engine = Engine(target, selected.settings, selected.progress)
         values = {f"{env.name}/{s.name}": engine.output(env, s) for env, stacks in selected.selection for s in stacks}
     _emit(args, values, json.dumps(values, indent=2, default=str))
@@ -917,6 +943,21 @@ def _matrix_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _targets_command(args: argparse.Namespace) -> int:
+    """A stage's accounts and waves; an OU is resolved on the target (the only AWS call)."""
+    _, progress = _checked(args)
+    dev = targets_command.stage_source(load_envs(args.envs), args.stage)
+    if dev.needs_resolution:
+        with _opened(args, progress) as target:
+            resolve_all([dev], targets_command.organizations_of(target))
+    _, text = targets_command.render(dev, args.stage, "json" if args.json else args.format)
+    if args.github_output is not None:
+        matrix, _ = targets_command.render(dev, args.stage, "github-matrix")
+        github_actions.append_lines(args.github_output, targets_command.github_output_lines(matrix))
+    print(text)
+    return EXIT_OK
+
+
 def _completion_command(args: argparse.Namespace) -> int:
     print(completion.script(_parser(), args.shell, known_envs()), end="")
     return EXIT_OK
@@ -942,6 +983,7 @@ HANDLERS: dict[str, Handler] = {
     "report": _report_command,
     "scan": _scan_command,
     "matrix": _matrix_command,
+    "targets": _targets_command,
     "pr-comment": _pr_comment_command,
     "oidc-subject": _oidc_subject_command,
 }

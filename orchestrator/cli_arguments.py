@@ -38,6 +38,12 @@ def whole_number(low: int, high: int, what: str = "a whole number") -> Callable[
     return parse
 
 
+def account_id(text: str) -> str:
+    if not (len(text) == 12 and text.isascii() and text.isdigit()):
+        raise _refuse("must be a 12-digit AWS account id", text)
+    return text
+
+
 def env_name(text: str) -> str:
     if not ENV_NAME.fullmatch(text):
         raise _refuse("must be an environment name: 2-10 lowercase letters/digits, starting with a letter", text)

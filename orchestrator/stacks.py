@@ -59,7 +59,7 @@ def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
         "network": env.network.model_dump(),
         "kms": env.kms.model_dump(),
         "storage": env.storage.model_dump(),
-        "target_accounts": dict(env.target_accounts),
+        "target_accounts": env.target_account_ids,
         "project_names": sorted(env.projects),
     }
 
@@ -69,7 +69,7 @@ def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
         "prefix": env.prefix,
         "environment": env.name,
         "identity": env.identity.model_dump(),
-        "target_accounts": dict(env.target_accounts),
+        "target_accounts": env.target_account_ids,
         "instance_types": env.instance_types.model_dump(),
     }
 
@@ -101,7 +101,7 @@ def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
             }
             for name, p in env.projects.items()
         },
-        "target_accounts": dict(env.target_accounts),
+        "target_accounts": env.target_account_ids,
         "oidc_provider_arn": _oidc_provider_arn(env),
         "force_destroy": env.storage.force_destroy,
     }

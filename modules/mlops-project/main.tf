@@ -95,11 +95,13 @@ locals {
   # the target accounts' state, and before they exist (the principals are the account roots,
   # narrowed to exactly these roles by aws:PrincipalArn, as the foundation's models bucket does).
   target_reader_role_arns = flatten([
-    for stage, account in var.target_accounts : [
-      for suffix in var.target_role_suffixes : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-${suffix}"
+    for stage, accounts in var.target_accounts : [
+      for account in accounts : [
+        for suffix in var.target_role_suffixes : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-${suffix}"
+      ]
     ]
   ])
-  target_account_roots = distinct([for stage, account in var.target_accounts : "arn:${local.partition}:iam::${account}:root"])
+  target_account_roots = distinct(flatten([for stage, accounts in var.target_accounts : [for account in accounts : "arn:${local.partition}:iam::${account}:root"]]))
 
   group_policy = {
     Version = "2012-10-17"
@@ -394,7 +396,7 @@ locals {
       var.key_administrator_arns,
     ) : arn if split(":", arn)[4] != local.account_id
   ]
-  same_account_targets = { for stage, account in var.target_accounts : stage => account if account == local.account_id }
+  same_account_targets = { for stage, accounts in var.target_accounts : stage => accounts if contains(accounts, local.account_id) }
 
   # --- SSM ------------------------------------------------------------------------------------
 

@@ -78,17 +78,17 @@ variable "oidc_provider_arn" {
 }
 
 variable "target_accounts" {
-  type        = map(string)
-  description = "Stage name => account id of the accounts the project's approved models are deployed to (e.g. { staging = \"<id>\", prod = \"<id>\" }). Their roles <prefix>-<stage>-<target_role_suffixes> may read this project's model packages. At least one; never this account."
+  type        = map(list(string))
+  description = "Stage name => account ids of the accounts the project's approved models are deployed to (e.g. { staging = [\"<id>\"], prod = [\"<id>\", \"<id>\"] }). Their roles <prefix>-<stage>-<target_role_suffixes> may read this project's model packages. At least one account per stage; never this account."
 
   validation {
-    condition     = var.target_accounts != null && length(var.target_accounts) > 0
-    error_message = "target_accounts must name at least one deployment account (stage => 12-digit account id); got ${jsonencode(var.target_accounts)}."
+    condition     = var.target_accounts != null && length(var.target_accounts) > 0 && alltrue([for accounts in values(coalesce(var.target_accounts, {})) : length(accounts) > 0])
+    error_message = "target_accounts must name at least one deployment account (stage => 12-digit account ids, at least one per stage); got ${jsonencode(var.target_accounts)}."
   }
 
   validation {
-    condition     = var.target_accounts == null ? true : alltrue([for stage, account in var.target_accounts : can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", stage)) && can(regex("^[0-9]{12}$", account))])
-    error_message = "target_accounts keys must be stage names of 2-16 lowercase letters, digits and hyphens (regex ^[a-z][a-z0-9-]{0,14}[a-z0-9]$) and values 12-digit account ids; got ${jsonencode(var.target_accounts)}."
+    condition     = var.target_accounts == null ? true : alltrue([for stage, accounts in var.target_accounts : can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", stage)) && alltrue([for account in accounts : can(regex("^[0-9]{12}$", account))])])
+    error_message = "target_accounts keys must be stage names of 2-16 lowercase letters, digits and hyphens (regex ^[a-z][a-z0-9-]{0,14}[a-z0-9]$) and values lists of 12-digit account ids; got ${jsonencode(var.target_accounts)}."
   }
 }
 

@@ -17,6 +17,8 @@ from pydantic import AfterValidator, StrictStr
 from orchestrator.config import aws_rules
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}", re.ASCII)
+# AWS Organizations' pattern of an organizational unit id: ou-<root part>-<unit part>.
+ORGANIZATIONAL_UNIT_ID = re.compile(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}", re.ASCII)
 SHORT_NAME = re.compile(r"[a-z][a-z0-9]{1,9}", re.ASCII)
 PROJECT_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]", re.ASCII)
 # SageMaker's rule for user profile names.
@@ -39,6 +41,8 @@ STUDIO_SYSTEM_INSTANCE_TYPE = "system"
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
+# A stage's canary: its first account in the deterministic order, or one named account.
+CANARY_FIRST = "first"
 PERSONAS = ("data_science_admin", "team_lead", "data_scientist")
 ROLE_NAMES = (*PERSONAS, "sagemaker_execution", "pipeline_execution", "launch")
 
@@ -115,6 +119,12 @@ def _studio_instance_type(value: str) -> str | None:
     return f"{reason}, nor '{STUDIO_SYSTEM_INSTANCE_TYPE}'" if reason else None
 
 
+def _canary(value: str) -> str | None:
+    if value == CANARY_FIRST or ACCOUNT_ID.fullmatch(value):
+        return None
+    return f"is neither '{CANARY_FIRST}' (the first account in order) nor a 12-digit AWS account id of the stage"
+
+
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS or value < 365:
         raise ValueError(
@@ -135,6 +145,16 @@ AccountId = Annotated[
     StrictStr,
     AfterValidator(_pattern(ACCOUNT_ID, 'is not a 12-digit AWS account id (quote it in YAML: "012345678901")')),
 ]
+OrganizationalUnitId = Annotated[
+    StrictStr,
+    AfterValidator(
+        _pattern(
+            ORGANIZATIONAL_UNIT_ID,
+            "is not an AWS Organizations organizational unit id ou-<4-32 lowercase letters/digits>-<8-32 lowercase letters/digits>",
+        )
+    ),
+]
+Canary = Annotated[StrictStr, AfterValidator(_checked(_canary))]
 ShortName = Annotated[
     StrictStr, AfterValidator(_pattern(SHORT_NAME, "must be 2-10 lowercase letters/digits, starting with a letter"))
 ]

@@ -11,6 +11,7 @@ from orchestrator import paths
 from orchestrator.config.derived_names import hosted_project_problems
 from orchestrator.config.schema import EnvConfig
 from orchestrator.config.semantic import semantic_problems
+from orchestrator.config.stage_targets import UNION_TAGS
 from orchestrator.config.yaml_reading import read_yaml
 from orchestrator.errors import QUOTE_LIMIT, ConfigError, quoted
 
@@ -35,7 +36,7 @@ def field_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part != "[key]":
+        elif part != "[key]" and part not in UNION_TAGS:
             part = _cut(str(part))
             text += f".{part}" if text else part
     return text or "(top level)"
@@ -113,7 +114,9 @@ def _link_source(config: EnvConfig, envs_dir: Path | None) -> list[str]:
             f"{where}: source_env: must name a kind 'dev' environment (value {config.source_env!r} is kind {source.kind!r})"
         )
     granted = source.target_accounts.get(config.name)
-    if granted != config.account_id:
+    targets = source.stage_targets.get(config.name)
+    # A stage from an organizational unit is checked when it is resolved (orchestrator/accounts/resolution.py).
+    if targets is None or not (targets.organizational_unit or config.account_id in targets.accounts):
         problems.append(
             f"{where}: account_id: {config.source_env}'s target_accounts.{config.name} is {granted!r}; the dev grants "
             f"(models bucket, data key, registry) would not reach this account (value {config.account_id!r})"

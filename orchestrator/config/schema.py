@@ -39,6 +39,7 @@ from orchestrator.config.fields import (
     Text,
     UserProfileName,
 )
+from orchestrator.config.stage_targets import OrganizationsConfig, StageTarget, StageTargetsConfig, stage_targets
 
 DEFAULT_INTERFACE_ENDPOINTS = [
     "sagemaker.api",
@@ -254,9 +255,15 @@ class EnvConfig(_Strict):
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
     github: GithubConfig
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
-    target_accounts: dict[ShortName, AccountId] = Field(
+    target_accounts: dict[ShortName, StageTarget] = Field(
         default_factory=dict,
-        description="Stage name -> account id of the accounts models are deployed to (staging, prod).",
+        description=(
+            "Stage name -> the accounts models are deployed to (staging, prod): one account id, a list of ids, or a "
+            "mapping with accounts or organizational_unit (and recursive, waves)."
+        ),
+    )
+    organizations: OrganizationsConfig | None = Field(
+        default=None, description="kind dev: how target_accounts' organizational units are resolved."
     )
     network: NetworkConfig
     kms: KmsConfig = Field(default_factory=KmsConfig)
@@ -269,6 +276,30 @@ class EnvConfig(_Strict):
     )
 
     _source: EnvConfig | None = PrivateAttr(default=None)
+    _resolved_targets: dict[str, list[str]] | None = PrivateAttr(default=None)
+
+    @property
+    def stage_targets(self) -> dict[str, StageTargetsConfig]:
+        """Each stage's accounts in the one full form."""
+        return {stage: stage_targets(value) for stage, value in self.target_accounts.items()}
+
+    @property
+    def needs_resolution(self) -> bool:
+        """Whether a stage's accounts come from an organizational unit (known only at plan time)."""
+        return any(t.organizational_unit for t in self.stage_targets.values())
+
+    def resolve_targets(self, accounts: dict[str, list[str]]) -> None:
+        """Record each stage's accounts as resolved at plan time (orchestrator/accounts/resolution.py)."""
+        self._resolved_targets = {stage: list(ids) for stage, ids in accounts.items()}
+
+    @property
+    def target_account_ids(self) -> dict[str, list[str]]:
+        """Stage -> its account ids in rollout order: as listed, or as resolved from the stage's OU."""
+        if self._resolved_targets is not None:
+            return dict(self._resolved_targets)
+        if self.needs_resolution:
+            raise RuntimeError(f"environment {self.name}: target_accounts has organizational units; resolve them first")
+        return {stage: list(t.accounts) for stage, t in self.stage_targets.items()}
 
     @property
     def personas(self) -> list[str]:

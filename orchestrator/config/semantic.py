@@ -14,6 +14,7 @@ from orchestrator.config.ci_roles import CI_ROLES
 from orchestrator.config.derived_names import name_problems
 from orchestrator.config.fields import IAM_PRINCIPAL_ARN
 from orchestrator.config.schema import EnvConfig, NetworkConfig
+from orchestrator.config.target_rules import target_account_problems
 
 Problem = tuple[str, object, str]
 
@@ -125,13 +126,6 @@ def _account_problems(config: EnvConfig) -> Iterator[Problem]:
             github.existing_oidc_provider_arn,
             f"is not in the environment's account {config.account_id}",
         )
-    for stage, account in config.target_accounts.items():
-        if account == config.account_id:
-            yield (
-                f"target_accounts.{stage}",
-                account,
-                "is the environment's own account; target accounts must be separate",
-            )
     if config.deploy_role_arn and _account_of(config.deploy_role_arn) != config.account_id:
         yield "deploy_role_arn", config.deploy_role_arn, f"is not in the environment's account {config.account_id}"
     if config.deploy_role_arn and config.deploy_role_arn.rsplit("/", 1)[-1] in {
@@ -155,6 +149,7 @@ def _arns(config: EnvConfig) -> Iterator[tuple[str, str]]:
     """Every ARN env.yaml gives, with its field path."""
     singles = {
         "deploy_role_arn": config.deploy_role_arn,
+        "organizations.read_role_arn": config.organizations.read_role_arn if config.organizations else None,
         "github.existing_oidc_provider_arn": config.github.existing_oidc_provider_arn,
     }
     yield from ((path, arn) for path, arn in singles.items() if arn)
@@ -208,7 +203,7 @@ def _kind_problems(config: EnvConfig) -> Iterator[Problem]:
                 None,
                 "is required for kind 'target' (the dev environment whose models are deployed here)",
             )
-        for field in ("projects", "target_accounts"):
+        for field in ("projects", "target_accounts", "organizations"):
             if getattr(config, field):
                 yield (
                     field,
@@ -277,6 +272,7 @@ def semantic_problems(config: EnvConfig) -> list[Problem]:
     problems = [
         *_network_problems(config),
         *_account_problems(config),
+        *target_account_problems(config),
         *_partition_problems(config),
         *_kind_problems(config),
         *_tag_problems(config),

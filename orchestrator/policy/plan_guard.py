@@ -224,7 +224,7 @@ def guard_plan(plan: dict[str, Any], platform_accounts: Iterable[str]) -> list[F
 def platform_accounts(env: Any) -> set[str]:
     """The accounts a policy of `env` may name: the environment's own, its deployment targets or
     source, and the accounts of its configured identity principals, key administrators and brought roles."""
-    accounts = {str(env.account_id), *(str(a) for a in env.target_accounts.values())}
+    accounts = {str(env.account_id), *(a for ids in env.target_account_ids.values() for a in ids)}
     if env.kind == "target":
         accounts.add(str(env.source.account_id))
     personas = env.identity.persona_principals

@@ -81,6 +81,26 @@ class Target(ABC):
         """Arguments of every boto3 client of this target (the local emulator's endpoint)."""
         return {}
 
+    def ambient_sts(self, env: EnvConfig) -> Any:
+        """STS with the credentials the orchestrator runs with (locally: the emulator's administrator)."""
+        import boto3  # noqa: PLC0415
+
+        return boto3.client("sts", region_name=env.region, **self.client_arguments())
+
+    def role_client(self, env: EnvConfig, role_arn: str, service: str) -> Any:
+        """A client of `service` as the role `role_arn` (e.g. the organization's read role), assumed
+        with the ambient credentials: that role's trust and policies decide what it may do."""
+        import boto3  # noqa: PLC0415
+
+        creds = self.ambient_sts(env).assume_role(RoleArn=role_arn, RoleSessionName=session_name(env))["Credentials"]
+        session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=env.region,
+        )
+        return session.client(service, **self.client_arguments())
+
     def can_administer(self, env: EnvConfig) -> bool:
         """Whether this target can apply what only the deploy role may change (orchestrator/protected.py)."""
         return True

@@ -155,6 +155,9 @@ class LocalTarget(Target):
     def session(self, env: EnvConfig) -> boto3.Session:
         return assumed_session(self._administrator_sts(env), env)
 
+    def ambient_sts(self, env: EnvConfig) -> Any:
+        return self._administrator_sts(env)
+
     def terraform_credentials(self, env: EnvConfig, duty: Duty) -> dict[str, str]:
         """As on AWS: GitHub's plan role reads, its apply role changes, the deploy role administers."""
         if self._credentials is None:

@@ -31,14 +31,18 @@ locals {
 
   # Deterministic ARNs of the target accounts' model execution roles: dev grants them without
   # reading the target accounts' state (they need not exist yet).
-  model_execution_roles = [
-    for stage, account in var.target_accounts : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-model-execution"
-  ]
+  model_execution_roles = flatten([
+    for stage, accounts in var.target_accounts : [
+      for account in accounts : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-model-execution"
+    ]
+  ])
   # The target accounts' deploy roles (one per stage and project, deterministic names): a deployment
   # reads a package's archive to check its SHA-256 against the one recorded at registration.
   stage_deploy_roles = flatten([
-    for stage, account in var.target_accounts : [
-      for project in var.project_names : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-${project}-deploy"
+    for stage, accounts in var.target_accounts : [
+      for account in accounts : [
+        for project in var.project_names : "arn:${local.partition}:iam::${account}:role/${var.prefix}-${stage}-${project}-deploy"
+      ]
     ]
   ])
   # Who reads the models from the target accounts.
@@ -103,11 +107,12 @@ module "network" {
   name_prefix                       = local.name_prefix
   vpc_cidr                          = var.network.vpc_cidr
   private_subnet_cidrs              = var.network.private_subnet_cidrs
+  existing_network                  = var.network.existing
   internet_access                   = var.network.internet_access
   public_subnet_cidrs               = var.network.public_subnet_cidrs
   interface_endpoint_services       = var.network.interface_endpoints
   s3_endpoint_allowed_bucket_arns   = concat(module.storage.bucket_arns, [local.project_buckets], var.network.s3_endpoint_extra_bucket_arns)
-  s3_endpoint_aws_owned_bucket_arns = local.aws_service_buckets
+  s3_endpoint_aws_owned_bucket_arns = concat(local.aws_service_buckets, local.package_asset_buckets)
   flow_logs_kms_key_arn             = module.kms.key_arns["logs"]
   flow_logs_retention_days          = var.network.flow_logs_retention_days
 }

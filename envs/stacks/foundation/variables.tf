@@ -67,13 +67,13 @@ variable "storage" {
 }
 
 variable "target_accounts" {
-  description = "Stage name -> account id of the accounts approved models are deployed to. Their model execution roles (<prefix>-<stage>-model-execution) may read the models bucket and decrypt with the data key."
-  type        = map(string)
+  description = "Stage name -> account ids of the accounts approved models are deployed to (organizational units resolved at plan time). Their model execution roles (<prefix>-<stage>-model-execution) may read the models bucket and decrypt with the data key."
+  type        = map(list(string))
   default     = {}
 
   validation {
-    condition     = alltrue([for account in values(var.target_accounts) : can(regex("^[0-9]{12}$", account))])
-    error_message = "target_accounts values must be 12-digit account ids."
+    condition     = alltrue([for account in flatten(values(var.target_accounts)) : can(regex("^[0-9]{12}$", account))])
+    error_message = "target_accounts values must be lists of 12-digit account ids."
   }
 }
 

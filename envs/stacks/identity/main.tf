@@ -11,6 +11,8 @@ locals {
   account_id  = data.aws_caller_identity.current.account_id
   partition   = data.aws_partition.current.partition
   region      = data.aws_region.current.name
+  # A stage's first account in rollout order (its only one when env.yaml gives one id).
+  first_target_accounts = { for stage, accounts in var.target_accounts : stage => accounts[0] }
 
   contract_keys = [
     "network/private-subnet-ids",
@@ -61,7 +63,7 @@ module "identity" {
   security_group_ids       = [local.contract["network/sagemaker-security-group-id"]]
   persona_principals       = var.identity.persona_principals
   existing_role_arns       = var.identity.existing_role_arns
-  target_account_ids       = var.target_accounts
+  target_account_ids       = local.first_target_accounts
   instance_types           = var.instance_types
 }
 
@@ -76,8 +78,8 @@ resource "aws_ssm_parameter" "contract" {
       "identity/deploy-events-role-arn"    = module.identity.deploy_events_role_arn
     },
     # The deployment accounts, for templates that must not take them from the launching user
-    # (model-deploy.yaml reads /<prefix>/<env>/accounts/staging and .../prod).
-    { for stage, account in var.target_accounts : "accounts/${stage}" => account },
+    # (model-deploy.yaml reads /<prefix>/<env>/accounts/staging and .../prod): a stage's first account.
+    { for stage, account in local.first_target_accounts : "accounts/${stage}" => account },
   )
 
   name        = "${local.ssm_prefix}/${each.key}"

@@ -31,13 +31,13 @@ variable "identity" {
 }
 
 variable "target_accounts" {
-  description = "Stage name -> account id of the accounts approved models are deployed to."
-  type        = map(string)
+  description = "Stage name -> account ids of the accounts approved models are deployed to, in rollout order (the first is the stage's first account: the canary unless waves name another)."
+  type        = map(list(string))
   default     = {}
 
   validation {
-    condition     = alltrue([for account in values(var.target_accounts) : can(regex("^[0-9]{12}$", account))])
-    error_message = "target_accounts values must be 12-digit account ids."
+    condition     = alltrue([for accounts in values(var.target_accounts) : length(accounts) > 0 && alltrue([for account in accounts : can(regex("^[0-9]{12}$", account))])])
+    error_message = "target_accounts values must be non-empty lists of 12-digit account ids."
   }
 }
 

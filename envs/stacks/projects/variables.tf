@@ -43,8 +43,8 @@ variable "projects" {
 }
 
 variable "target_accounts" {
-  description = "Stage name => account id of the accounts approved models are deployed to (env.yaml target_accounts)."
-  type        = map(string)
+  description = "Stage name => account ids of the accounts approved models are deployed to (env.yaml target_accounts, organizational units resolved at plan time)."
+  type        = map(list(string))
 }
 
 variable "oidc_provider_arn" {

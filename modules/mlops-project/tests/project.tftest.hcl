@@ -74,7 +74,7 @@ variables {
   project_name               = "churn"
   repository                 = { owner = "example-org", name = "churn-model" }
   oidc_provider_arn          = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
-  target_accounts            = { staging = "222222222222", prod = "333333333333" }
+  target_accounts            = { staging = ["222222222222"], prod = ["333333333333"] }
   kms_key_arn                = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   access_log_bucket_name     = "mlops-dev-access-logs-111111111111"
   models_bucket_name         = "mlops-dev-models-111111111111"
@@ -630,7 +630,7 @@ run "single_target_account" {
   command = plan
 
   variables {
-    target_accounts      = { prod = "333333333333" }
+    target_accounts      = { prod = ["333333333333"] }
     target_role_suffixes = ["model-deploy"]
   }
 
@@ -638,6 +638,38 @@ run "single_target_account" {
     condition     = jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Principal.AWS == ["arn:aws:iam::333333333333:root"] && jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == ["arn:aws:iam::333333333333:role/mlops-prod-model-deploy"]
     error_message = "Principals and roles follow target_accounts and target_role_suffixes."
   }
+}
+
+# A stage of several accounts (a list, or an organizational unit resolved by the orchestrator):
+# every account's root, narrowed to exactly its stage's roles.
+run "several_accounts_per_stage" {
+  command = plan
+
+  variables {
+    target_accounts      = { staging = ["222222222222"], prod = ["333333333333", "444444444444"] }
+    target_role_suffixes = ["model-deploy"]
+  }
+
+  assert {
+    condition = jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Principal.AWS == [
+      "arn:aws:iam::333333333333:root", "arn:aws:iam::444444444444:root", "arn:aws:iam::222222222222:root",
+      ] && jsondecode(aws_sagemaker_model_package_group_policy.this[0].resource_policy).Statement[0].Condition.ArnEquals["aws:PrincipalArn"] == [
+      "arn:aws:iam::333333333333:role/mlops-prod-model-deploy",
+      "arn:aws:iam::444444444444:role/mlops-prod-model-deploy",
+      "arn:aws:iam::222222222222:role/mlops-staging-model-deploy",
+    ]
+    error_message = "Every account of a stage is granted, each narrowed to its stage's roles."
+  }
+}
+
+run "stage_without_accounts" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = ["222222222222"], prod = [] }
+  }
+
+  expect_failures = [var.target_accounts]
 }
 
 # The project's own pipeline and job roles: boundary and guardrails, trust of SageMaker of this

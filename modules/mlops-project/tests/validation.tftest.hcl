@@ -18,7 +18,7 @@ variables {
   project_name              = "churn"
   repository                = { owner = "example-org", name = "churn-model" }
   oidc_provider_arn         = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
-  target_accounts           = { staging = "222222222222", prod = "333333333333" }
+  target_accounts           = { staging = ["222222222222"], prod = ["333333333333"] }
   kms_key_arn               = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
   access_log_bucket_name    = "mlops-dev-access-logs-111111111111"
   models_bucket_name        = "mlops-dev-models-111111111111"
@@ -179,7 +179,7 @@ run "rejected_values_2" {
     oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/*"
 
     # target_account_not_twelve_digits
-    target_accounts = { staging = "22222222222" }
+    target_accounts = { staging = ["22222222222"] }
 
     # vpc_endpoint_malformed
     allowed_vpc_endpoint_ids = ["vpc-0123"]
@@ -237,7 +237,7 @@ run "rejected_values_3" {
     github_environment_build = ""
 
     # target_stage_uppercase
-    target_accounts = { Staging = "222222222222" }
+    target_accounts = { Staging = ["222222222222"] }
 
     # ssm_prefix_reserved
     ssm_prefix = "/aws/dev"
@@ -331,7 +331,7 @@ run "rejected_values_7" {
     project_name = "churn--model"
 
     # target_role_name_too_long
-    target_accounts      = { preproduction-eu = "222222222222" }
+    target_accounts      = { preproduction-eu = ["222222222222"] }
     target_role_suffixes = ["customer-churn-prediction-model-v2-deploy-x"]
   }
 
@@ -381,7 +381,7 @@ run "target_is_this_account_and_boundary_of_other_account" {
   command = plan
 
   variables {
-    target_accounts          = { staging = "222222222222", prod = "111111111111" }
+    target_accounts          = { staging = ["222222222222"], prod = ["111111111111"] }
     permissions_boundary_arn = "arn:aws:iam::222222222222:policy/mlops-dev-permission-boundary"
   }
 

@@ -66,7 +66,7 @@ def _env() -> SimpleNamespace:
         name="staging",
         account_id="222222222222",
         kind="dev",
-        target_accounts={},
+        target_account_ids={},
         identity=SimpleNamespace(persona_principals=personas, existing_role_arns={}),
         kms=SimpleNamespace(administrator_arns=[]),
     )

@@ -196,7 +196,7 @@ def test_the_platform_accounts_come_from_the_configuration() -> None:
     env = SimpleNamespace(
         account_id="111111111111",
         kind="dev",
-        target_accounts={"staging": "222222222222", "prod": "333333333333"},
+        target_account_ids={"staging": ["222222222222"], "prod": ["333333333333"]},
         identity=SimpleNamespace(
             persona_principals=personas, existing_role_arns={"x": "arn:aws:iam::111111111111:role/brought"}
         ),

@@ -139,7 +139,7 @@ run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
   command = plan
 
   variables {
-    target_accounts = { staging = "222222222222", prod = "333333333333" }
+    target_accounts = { staging = ["222222222222"], prod = ["333333333333"] }
   }
 
   assert {
@@ -164,11 +164,33 @@ run "target_accounts_read_models_and_decrypt_only_as_model_execution_roles" {
   }
 }
 
+run "every_account_of_a_stage_reads_models" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = ["222222222222"], prod = ["333333333333", "444444444444"] }
+  }
+
+  assert {
+    condition = toset(one([for s in jsondecode(module.kms.key_policies["data"]).Statement : s if s.Sid == "CrossAccountDecryptViaS3"]).Condition.ArnEquals["aws:PrincipalArn"]) == toset([
+      "arn:aws:iam::222222222222:role/mlops-staging-model-execution",
+      "arn:aws:iam::333333333333:role/mlops-prod-model-execution",
+      "arn:aws:iam::444444444444:role/mlops-prod-model-execution",
+    ])
+    error_message = "Each account of a stage (a list, or an OU resolved at plan time) gets its model execution role's decrypt grant."
+  }
+
+  assert {
+    condition     = toset(one([for s in local.cross_account_model_read : s if s.Sid == "TargetAccountsListModels"]).Principal.AWS) == toset(["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root", "arn:aws:iam::444444444444:root"])
+    error_message = "Each account of a stage is a principal of the models bucket's grants, once."
+  }
+}
+
 run "target_deploy_roles_read_the_models_to_check_their_digest" {
   command = plan
 
   variables {
-    target_accounts = { staging = "222222222222", prod = "333333333333" }
+    target_accounts = { staging = ["222222222222"], prod = ["333333333333"] }
     project_names   = ["abalone"]
   }
 

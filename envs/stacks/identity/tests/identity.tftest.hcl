@@ -67,7 +67,7 @@ variables {
     }
     existing_role_arns = {}
   }
-  target_accounts = { staging = "222222222222", prod = "333333333333" }
+  target_accounts = { staging = ["222222222222"], prod = ["333333333333"] }
 }
 
 run "contract_lists_present_roles_only" {
@@ -113,11 +113,24 @@ run "no_target_accounts_no_account_parameters" {
   }
 }
 
+run "a_stage_of_several_accounts_publishes_its_first" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = ["222222222222"], prod = ["333333333333", "444444444444"] }
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.contract["accounts/prod"].value == "333333333333" && aws_ssm_parameter.contract["accounts/staging"].value == "222222222222"
+    error_message = "A stage's contract parameter accounts/<stage> is its first account (the one a project template's registry grants)."
+  }
+}
+
 run "bad_target_account" {
   command = plan
 
   variables {
-    target_accounts = { prod = "333" }
+    target_accounts = { prod = ["333"] }
   }
 
   expect_failures = [var.target_accounts]

@@ -65,7 +65,7 @@ variables {
     abalone = { repository = { owner = "example-org", name = "abalone-model" } }
     churn   = { repository = { owner = "example-org", name = "churn" } }
   }
-  target_accounts   = { staging = "222222222222", prod = "333333333333" }
+  target_accounts   = { staging = ["222222222222"], prod = ["333333333333"] }
   oidc_provider_arn = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
 }
 

@@ -1,0 +1,1 @@
+"""A stage's target accounts: resolved from AWS Organizations at plan time, rolled out in waves."""
