@@ -17,6 +17,7 @@ Exit codes: 0 deployed (or already deployed), 1 an AWS call, the registry or the
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -55,8 +56,48 @@ class DeploymentResult:
     action: str  # created | updated | recreated | unchanged
 
 
-def _digest(spec: dict[str, Any]) -> str:
+def digest(spec: dict[str, Any]) -> str:
+    """Eight hex digits of everything that defines a deployment (its resources are named by it)."""
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def model_parts(contract: StageContract, package: ModelPackage) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model's container (the package's image and ``ModelDataUrl``) and its VPC (the stage's
+    hosting subnets and security group): what every model of a stage is made of, endpoint or batch."""
+    container: dict[str, Any] = {"Image": package.image, "ModelDataUrl": package.model_data_url}
+    if package.environment:
+        container["Environment"] = package.environment
+    return container, {"Subnets": list(contract.subnet_ids), "SecurityGroupIds": [contract.security_group_id]}
+
+
+def model_request(
+    name: str, contract: StageContract, parts: tuple[dict[str, Any], dict[str, Any]], tags: list[dict[str, str]]
+) -> dict[str, Any]:
+    """CreateModel: the model execution role, in the hosting VPC, with network isolation."""
+    container, vpc = parts
+    return {
+        "ModelName": name,
+        "ExecutionRoleArn": contract.model_execution_role_arn,
+        "PrimaryContainer": container,
+        "VpcConfig": vpc,
+        "EnableNetworkIsolation": True,
+        "Tags": tags,
+    }
+
+
+def package_tags(target: Target, package: ModelPackage) -> list[dict[str, str]]:
+    """The lineage tags of every resource a deployment creates."""
+    return [
+        {"Key": PACKAGE_TAG, "Value": package.arn},
+        {"Key": "project", "Value": target.project},
+        {"Key": "stage", "Value": target.stage},
+    ]
+
+
+def create_model_if_absent(sagemaker: Any, request: dict[str, Any], log: Log) -> None:
+    if describe(sagemaker.describe_model, ModelName=request["ModelName"]) is None:
+        sagemaker.create_model(**request)
+        log(f"created model {request['ModelName']}")
 
 
 def build_requests(
@@ -69,10 +110,7 @@ def build_requests(
     group's policy, which the platform deliberately keeps read-only. The artifact itself is read
     by the model execution role, which dev's models bucket and data key (via S3) grant.
     """
-    container: dict[str, Any] = {"Image": package.image, "ModelDataUrl": package.model_data_url}
-    if package.environment:
-        container["Environment"] = package.environment
-    vpc = {"Subnets": list(contract.subnet_ids), "SecurityGroupIds": [contract.security_group_id]}
+    container, vpc = model_parts(contract, package)
     capture = {
         "EnableCapture": True,
         "InitialSamplingPercentage": settings.sampling_percentage,
@@ -97,20 +135,8 @@ def build_requests(
         "capture": capture,
         "key": contract.endpoint_key_arn,
     }
-    name = target.resource_name(package.version, _digest(spec))
-    tags = [
-        {"Key": PACKAGE_TAG, "Value": package.arn},
-        {"Key": "project", "Value": target.project},
-        {"Key": "stage", "Value": target.stage},
-    ]
-    model_request = {
-        "ModelName": name,
-        "ExecutionRoleArn": contract.model_execution_role_arn,
-        "PrimaryContainer": container,
-        "VpcConfig": vpc,
-        "EnableNetworkIsolation": True,
-        "Tags": tags,
-    }
+    name = target.resource_name(package.version, digest(spec))
+    tags = package_tags(target, package)
     config_request = {
         "EndpointConfigName": name,
         "ProductionVariants": [{**variant, "ModelName": name}],
@@ -118,7 +144,7 @@ def build_requests(
         "KmsKeyId": contract.endpoint_key_arn,
         "Tags": tags,
     }
-    return model_request, config_request
+    return model_request(name, contract, (container, vpc), tags), config_request
 
 
 def _wait(sagemaker: Any, waiter_name: str, endpoint: str, settings: DeploySettings) -> None:
@@ -146,13 +172,11 @@ def deploy_package(
     """Make the stage's endpoint serve ``package``; create only what is missing. With ``autoscaling``,
     an endpoint that is updated is first deregistered as a scalable target, as SageMaker requires
     (the deployment's monitoring registers it again)."""
-    model_request, config_request = build_requests(target, contract, package, settings)
-    name = model_request["ModelName"]
+    create_request, config_request = build_requests(target, contract, package, settings)
+    name = create_request["ModelName"]
     endpoint = target.endpoint_name
 
-    if describe(sagemaker.describe_model, ModelName=name) is None:
-        sagemaker.create_model(**model_request)
-        log(f"created model {name}")
+    create_model_if_absent(sagemaker, create_request, log)
     if describe(sagemaker.describe_endpoint_config, EndpointConfigName=name) is None:
         sagemaker.create_endpoint_config(**config_request)
         log(f"created endpoint configuration {name}")
@@ -229,25 +253,37 @@ def resolve_package(registry: Any, target: Target, arn: str | None) -> ModelPack
     return package
 
 
+def verified_package(clients: cli.Clients, target: Target, package_arn: str | None, log: Log) -> ModelPackage:
+    """The package to deploy, once its archive is still the one registered."""
+    package = resolve_package(clients.registry, target, package_arn)
+    archive = verify_artifact(clients.artifacts, package)
+    log(
+        f"deploying {package.arn} (version {package.version}, archive SHA-256 {archive} as registered) to {target.stage}"
+    )
+    return package
+
+
 def run_deploy(
     clients: cli.Clients, target: Target, package_arn: str | None, settings: DeploySettings, log: Log = print
 ) -> DeploymentResult:
     contract = read_stage_contract(clients.ssm, target)
-    package = resolve_package(clients.registry, target, package_arn)
-    digest = verify_artifact(clients.artifacts, package)
-    log(
-        f"deploying {package.arn} (version {package.version}, archive SHA-256 {digest} as registered) to {target.stage}"
-    )
+    package = verified_package(clients, target, package_arn, log)
     return deploy_package(clients.sagemaker, target, contract, package, settings, log)
 
 
-def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
-    parser = cli.parser(__doc__)
+def deploy_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The command line of a deploying command: the target, the package, the deployment settings."""
+    parser = cli.parser(doc)
     cli.add_target_arguments(parser)
     parser.add_argument(
         "--model-package-arn", help="an Approved package of <prefix>-dev-<project> (default: the newest Approved)"
     )
     cli.add_deploy_arguments(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:
+    parser = deploy_parser(__doc__)
 
     def run(args: Any) -> None:
         target = cli.target_from_args(args)
