@@ -78,7 +78,7 @@ locals {
     for purpose, key in var.keys : purpose => {
       Version = "2012-10-17"
       Id      = "${var.name_prefix}-${purpose}"
-      Statement = [
+      Statement = concat([
         for candidate in [
           {
             include = true
@@ -156,7 +156,18 @@ locals {
             }
           },
         ] : candidate.statement if candidate.include
-      ]
+        ], [
+        # AWS services acting for this account (e.g. CloudTrail), each limited by its own
+        # conditions (validated: aws:SourceArn, aws:SourceAccount or an encryption context).
+        for sp in key.service_principals : {
+          Sid       = sp.sid
+          Effect    = "Allow"
+          Principal = { Service = sp.service }
+          Action    = sp.actions
+          Resource  = "*"
+          Condition = sp.conditions
+        }
+      ])
     }
   }
 

@@ -14,6 +14,12 @@ variable "keys" {
     allow_cloudwatch_logs              = optional(bool, false)
     via_services                       = optional(list(string), [])
     cross_account_s3_decrypt_role_arns = optional(list(string), [])
+    service_principals = optional(list(object({
+      sid        = string
+      service    = string
+      actions    = list(string)
+      conditions = map(map(list(string)))
+    })), [])
   }))
   description = <<-EOT
     Customer-managed keys to create, keyed by purpose name (e.g. "data", "logs", "sagemaker").
@@ -24,6 +30,10 @@ variable "keys" {
     - cross_account_s3_decrypt_role_arns: roles in OTHER accounts (e.g. the model execution roles of the staging and prod
       accounts) that may decrypt objects encrypted with this key, only through S3 in this region. The roles need not exist
       yet: the statement names their accounts as principals and the exact role ARNs in an ArnEquals condition.
+    - service_principals: AWS services that use the key for this account (e.g. CloudTrail encrypting a trail's log files),
+      one statement each: sid (PascalCase, unique), service (its principal, e.g. "cloudtrail.amazonaws.com"), actions
+      (kms:<Action>, never kms:*) and conditions ({ <operator> = { <key> = [values] } }) with at least one aws:SourceArn,
+      aws:SourceAccount or kms:EncryptionContext:<key> condition, so the service acts only for this account's resources.
   EOT
 
   validation {
@@ -49,6 +59,21 @@ variable "keys" {
   validation {
     condition     = alltrue(flatten([for k in values(var.keys) : [for arn in k.cross_account_s3_decrypt_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))]]))
     error_message = "keys[*].cross_account_s3_decrypt_role_arns must contain exact IAM role ARNs (no wildcards)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for k in values(var.keys) : [for sp in k.service_principals : can(regex("^[A-Z][A-Za-z0-9]{0,63}$", sp.sid)) && can(regex("^[a-z][a-z0-9.-]*\\.amazonaws\\.com(\\.cn)?$", sp.service)) && length(sp.actions) > 0 && alltrue([for a in sp.actions : can(regex("^kms:[A-Z][A-Za-z]*\\*?$", a))])]]))
+    error_message = "keys[*].service_principals entries need a PascalCase sid (at most 64 letters and digits), a service principal such as \"cloudtrail.amazonaws.com\" and actions kms:<Action> (never kms:*); invalid sids: ${jsonencode(flatten([for k in values(var.keys) : [for sp in k.service_principals : sp.sid if !(can(regex("^[A-Z][A-Za-z0-9]{0,63}$", sp.sid)) && can(regex("^[a-z][a-z0-9.-]*\\.amazonaws\\.com(\\.cn)?$", sp.service)) && length(sp.actions) > 0 && alltrue([for a in sp.actions : can(regex("^kms:[A-Z][A-Za-z]*\\*?$", a))]))]]))}."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for k in values(var.keys) : [for sp in k.service_principals : anytrue(flatten([for op, c in sp.conditions : [for key, v in c : length(v) > 0 && (contains(["aws:SourceArn", "aws:SourceAccount"], key) || startswith(key, "kms:EncryptionContext:"))]]))]]))
+    error_message = "keys[*].service_principals[*].conditions must hold at least one aws:SourceArn, aws:SourceAccount or kms:EncryptionContext:<key> condition with values (a service principal without one can be made to use the key for another account: confused deputy); invalid sids: ${jsonencode(flatten([for k in values(var.keys) : [for sp in k.service_principals : sp.sid if !anytrue(flatten([for op, c in sp.conditions : [for key, v in c : length(v) > 0 && (contains(["aws:SourceArn", "aws:SourceAccount"], key) || startswith(key, "kms:EncryptionContext:"))]]))]]))}."
+  }
+
+  validation {
+    condition     = alltrue([for k in values(var.keys) : length(distinct([for sp in k.service_principals : sp.sid])) == length(k.service_principals) && length(setintersection([for sp in k.service_principals : sp.sid], ["KeyAdministration", "ReadOnly", "KeyUse", "GrantsForAwsResources", "ServicesPublishingToTopics", "CrossAccountDecryptViaS3", "CloudWatchLogs"])) == 0])
+    error_message = "keys[*].service_principals sids must be unique per key and must not reuse the module's own (KeyAdministration, ReadOnly, KeyUse, GrantsForAwsResources, ServicesPublishingToTopics, CrossAccountDecryptViaS3, CloudWatchLogs)."
   }
 
   validation {
