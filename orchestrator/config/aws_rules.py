@@ -39,6 +39,25 @@ INTERFACE_ENDPOINT_SERVICES = frozenset(
     }
 )  # fmt: skip
 
+# The AWS-owned bucket CodeArtifact keeps package assets in, per region: arn:aws:s3:::assets-<account>-<region>
+# ("Create the Amazon S3 gateway endpoint", CodeArtifact user guide). The environment's S3 gateway
+# endpoint lets it be read (s3:GetObject). pip does not need it (Python assets come through the
+# repositories endpoint); other package formats do. A region not listed here is refused while
+# packages are enabled: add its account from that page.
+CODEARTIFACT_ASSET_BUCKET_ACCOUNTS: dict[str, str] = {
+    "us-east-1": "193858265520", "us-east-2": "250872398865", "us-west-2": "787052242323",
+    "eu-west-1": "438097961670", "eu-west-2": "247805302724", "eu-west-3": "762466490029",
+    "eu-north-1": "611884512288", "eu-south-1": "484130244270", "eu-central-1": "769407342218",
+    "ap-northeast-1": "660291247815",
+}  # fmt: skip
+
+
+def codeartifact_asset_bucket(region: str) -> str | None:
+    """The name of CodeArtifact's asset bucket in `region` (None: not known to the platform)."""
+    account = CODEARTIFACT_ASSET_BUCKET_ACCOUNTS.get(region)
+    return None if account is None else f"assets-{account}-{region}"
+
+
 S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _BUCKET_CHARACTERS = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", re.ASCII)
