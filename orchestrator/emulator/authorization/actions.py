@@ -913,11 +913,60 @@ def read_only_star(prefix: str) -> Rule:
     return rule
 
 
+def _trail_arn(call: Call, where: Where, name: Any) -> str:
+    return str(name) if str(name).startswith("arn:") else _arn(where, "cloudtrail", call.region, f"trail/{name}")
+
+
 def cloudtrail(call: Call, where: Where) -> list[Check] | None:
-    """LookupEvents and the reads: no resource-level permissions (the event history is the account's)."""
-    if call.operation == "LookupEvents":
-        return [Check("cloudtrail:LookupEvents", "*")]
+    """LookupEvents and the listings: no resource-level permissions (the event history is the
+    account's); a trail's own calls on the trail (its name or ARN), tags on the resource named."""
+    params, action = call.params, f"cloudtrail:{call.operation}"
+    if call.operation in ("LookupEvents", "DescribeTrails", "ListTrails", "ListPublicKeys"):
+        return [Check(action, "*")]
+    if call.operation in ("AddTags", "RemoveTags", "ListTags"):
+        resources = params.get("ResourceIdList") or [params.get("ResourceId")]
+        return [Check(action, str(r), _tags_context(params.get("TagsList"))) for r in resources if r]
+    name = params.get("Name") or params.get("TrailName")
+    if name:
+        return [Check(action, _trail_arn(call, where, name), _tags_context(params.get("TagsList")))]
     return read_only_star("cloudtrail")(call, where)
+
+
+def config(call: Call, where: Where) -> list[Check] | None:
+    """AWS Config: the recorder, delivery channel and rules calls are decided on "*" (rules' ARNs
+    carry a generated id the caller does not name); a recorder's role is passed to Config."""
+    params = call.params
+    checks = [
+        Check(f"config:{call.operation}", str(params.get("ResourceArn") or "*"), _tags_context(params.get("Tags")))
+    ]
+    recorder = params.get("ConfigurationRecorder") or {}
+    return checks + _pass_role(recorder.get("roleARN"), "config.amazonaws.com")
+
+
+def guardduty(call: Call, where: Where) -> list[Check] | None:
+    """GuardDuty: a detector's calls on detector/<id>; creating and listing on "*"."""
+    params = call.params
+    action = f"guardduty:{call.operation}"
+    detector = params.get("DetectorId") or params.get("detectorId")
+    if call.operation in ("TagResource", "UntagResource", "ListTagsForResource"):
+        return [
+            Check(
+                action, str(params.get("ResourceArn") or params.get("resourceArn")), _tags_context(params.get("Tags"))
+            )
+        ]
+    if detector:
+        return [Check(action, _arn(where, "guardduty", call.region, f"detector/{detector}"))]
+    return [Check(action, "*", _tags_context(params.get("Tags") or params.get("tags")))]
+
+
+def securityhub(call: Call, where: Where) -> list[Check] | None:
+    """Security Hub: the account's hub (hub/default) for enabling, configuring, describing and the
+    standards subscriptions; other calls on "*"."""
+    hub = _arn(where, "securityhub", call.region, "hub/default")
+    on_hub = ("EnableSecurityHub", "DisableSecurityHub", "DescribeHub", "UpdateSecurityHubConfiguration")
+    on_hub += ("BatchEnableStandards", "BatchDisableStandards", "GetEnabledStandards")
+    resource = hub if call.operation in on_hub else "*"
+    return [Check(f"securityhub:{call.operation}", resource, _tags_context(call.params.get("Tags")))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -994,6 +1043,9 @@ RULES: dict[str, Rule] = {
     "efs": read_only_star("elasticfilesystem"),
     "lambda": read_only_star("lambda"),
     "cloudtrail": cloudtrail,
+    "config": config,
+    "guardduty": guardduty,
+    "securityhub": securityhub,
     "codeartifact": codeartifact,
 }
 
