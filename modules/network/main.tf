@@ -501,7 +501,8 @@ resource "aws_iam_role_policy" "flow_logs" {
 resource "aws_flow_log" "this" {
   count = local.create_flow_logs ? 1 : 0
 
-  vpc_id               = local.vpc_id
+  # The VPC by its resource when the module creates it (checkov's CKV2_AWS_11 follows that reference).
+  vpc_id               = local.create_vpc ? aws_vpc.this[0].id : data.aws_vpc.existing[0].id
   traffic_type         = "ALL"
   log_destination_type = "cloud-watch-logs"
   log_destination      = aws_cloudwatch_log_group.flow_logs[0].arn
