@@ -31,9 +31,17 @@ variable "deploy_role_arn" {
 variable "network" {
   description = "Network settings from env.yaml (validated there and again by the network module)."
   type = object({
-    vpc_cidr                      = string
-    az_count                      = number
-    private_subnet_cidrs          = list(string)
+    vpc_cidr             = string
+    az_count             = number
+    private_subnet_cidrs = list(string)
+    existing = optional(object({
+      vpc_id                 = string
+      private_subnet_ids     = list(string)
+      route_table_ids        = list(string)
+      interface_endpoint_ids = map(string)
+      s3_gateway_endpoint_id = string
+      flow_logs              = string
+    }))
     internet_access               = string
     public_subnet_cidrs           = list(string)
     interface_endpoints           = list(string)
@@ -42,7 +50,7 @@ variable "network" {
   })
 
   validation {
-    condition     = length(var.network.private_subnet_cidrs) == var.network.az_count
+    condition     = var.network.existing != null || length(var.network.private_subnet_cidrs) == var.network.az_count
     error_message = "network.private_subnet_cidrs must have exactly network.az_count entries."
   }
 }
