@@ -32,6 +32,10 @@ OIDC_PROVIDER_ARN = re.compile(
     PARTITION + r":iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com", re.ASCII
 )
 BUCKET_ARN = re.compile(PARTITION + r":s3:::([^/*?]+)", re.ASCII)
+# EC2 resource ids: the prefix, then 8 (older resources) or 17 lower-case hex digits.
+EC2_ID = {
+    kind: re.compile(kind + r"-(?:[0-9a-f]{8}|[0-9a-f]{17})", re.ASCII) for kind in ("vpc", "subnet", "rtb", "vpce")
+}
 # A SageMaker instance type ml.<family>.<size>, e.g. ml.m5.xlarge, ml.g4dn.2xlarge, ml.p4de.24xlarge.
 INSTANCE_TYPE = re.compile(r"ml\.[a-z][a-z0-9-]*\.[a-z0-9]+", re.ASCII)
 # Studio's JupyterServer (and the default of KernelGateway) app runs on the instance type "system".
@@ -106,6 +110,12 @@ def _endpoint(value: str) -> str | None:
     return f"is not an interface endpoint service the platform supports (supported: {', '.join(sorted(aws_rules.INTERFACE_ENDPOINT_SERVICES))})"
 
 
+def _ec2_id(kind: str, what: str) -> Callable[[str], str]:
+    return _pattern(
+        EC2_ID[kind], f"is not {what} id {kind}-<8 or 17 lower-case hex digits> (e.g. {kind}-0123456789abcdef0)"
+    )
+
+
 def _instance_type(value: str) -> str | None:
     if INSTANCE_TYPE.fullmatch(value):
         return None
@@ -172,6 +182,10 @@ Cidr = Annotated[StrictStr, AfterValidator(_checked(_cidr))]
 Branch = Annotated[StrictStr, AfterValidator(_checked(_branch))]
 Repository = Annotated[StrictStr, AfterValidator(_checked(_repository))]
 EndpointService = Annotated[StrictStr, AfterValidator(_checked(_endpoint))]
+VpcId = Annotated[StrictStr, AfterValidator(_ec2_id("vpc", "a VPC"))]
+SubnetId = Annotated[StrictStr, AfterValidator(_ec2_id("subnet", "a subnet"))]
+RouteTableId = Annotated[StrictStr, AfterValidator(_ec2_id("rtb", "a route table"))]
+VpcEndpointId = Annotated[StrictStr, AfterValidator(_ec2_id("vpce", "a VPC endpoint"))]
 RetentionDays = Annotated[int, AfterValidator(_retention)]
 InstanceType = Annotated[StrictStr, AfterValidator(_checked(_instance_type))]
 StudioInstanceType = Annotated[StrictStr, AfterValidator(_checked(_studio_instance_type))]
