@@ -141,7 +141,7 @@ class Engine:
         key = hashlib.sha256(
             json.dumps([self.target.identity(), state_bucket_name(env), state_key_alias(env)]).encode()
         ).hexdigest()
-        return paths.work_dir() / self.target.name / env.name / "backend-cache.json", key
+        return paths.work_dir() / self.target.name / env.workspace_name / "backend-cache.json", key
 
     def cached_state_key_arn(self, env: EnvConfig) -> str | None:
         path, key = self._backend_cache(env)

@@ -32,4 +32,4 @@ def for_account(configs: list[EnvConfig], account: str | None) -> list[EnvConfig
     problems = [p for env in configs if (p := _problem(env, account))]
     if problems:
         raise ConfigError(problems)
-    return [env.model_copy(update={"account_id": account}) for env in configs]
+    return [env.in_account(account) for env in configs]

@@ -277,6 +277,20 @@ class EnvConfig(_Strict):
 
     _source: EnvConfig | None = PrivateAttr(default=None)
     _resolved_targets: dict[str, list[str]] | None = PrivateAttr(default=None)
+    _other_account: bool = PrivateAttr(default=False)
+
+    def in_account(self, account: str) -> EnvConfig:
+        """This environment applied to another account of its stage (orchestrator/accounts/per_account.py)."""
+        copy = self.model_copy(update={"account_id": account})
+        copy._other_account = account != self.account_id
+        return copy
+
+    @property
+    def workspace_name(self) -> str:
+        """The folder of its working roots: `<env>`, or `<env>@<account>` in another account of its
+        stage (no working root, local bootstrap state or saved plan is shared between accounts)."""
+        return f"{self.name}@{self.account_id}" if self._other_account else self.name
+
 
     @property
     def stage_targets(self) -> dict[str, StageTargetsConfig]:

@@ -63,7 +63,7 @@ class Workspace:
         self.target = target
         self.env = env
         self.stack = stack
-        self.dir = root_dir(target.name, env.name, stack.name)
+        self.dir = root_dir(target.name, env.workspace_name, stack.name)
         self.data_dir = self.dir / ".terraform"
         self.plan_file = self.dir / "tfplan"
         self.backend_file = self.dir / "backend.tfbackend"

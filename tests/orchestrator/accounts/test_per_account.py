@@ -33,7 +33,10 @@ def test_an_account_of_the_stage_gets_its_own_roles_and_state_bucket(tmp_path: P
     assert prod.account_id == "444444444444" and prod.source.name == "dev"
     assert prod.effective_deploy_role_arn == "arn:aws:iam::444444444444:role/mlops-prod-deploy"
     assert state_bucket_name(prod) == "mlops-prod-tfstate-444444444444"
-    assert for_account(load_envs(["prod"]), None)[0].account_id == "333333333333"
+    assert prod.workspace_name == "prod@444444444444" and prod.source.workspace_name == "dev"
+    [as_written] = for_account(load_envs(["prod"]), None)
+    assert (as_written.account_id, as_written.workspace_name) == ("333333333333", "prod")
+    assert for_account(load_envs(["prod"]), "333333333333")[0].workspace_name == "prod"
 
 
 @pytest.mark.parametrize(
