@@ -51,7 +51,7 @@ run "detective_read_policy" {
     condition = alltrue(flatten([
       for s in jsondecode(aws_iam_policy.ci_detective_read.policy).Statement : [
         for a in s.Action : can(regex("^[a-z]+:(Describe|Get|List)[A-Za-z*]*$", a)) && !can(regex("Finding|Event|Compliance", a))
-      ]
+      ] if s.Effect == "Allow"
     ]))
     error_message = "The detective read policy may only describe, get and list, never findings, events or compliance results."
   }
@@ -66,11 +66,26 @@ run "detective_read_policy" {
             b.Effect == "Allow"
             && (try(b.Condition, null) == null || try(b.Condition, null) == try(s.Condition, null))
             && anytrue([for p in flatten([try(b.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", a))])
-            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", r))])
+            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", r))])
           ])
         ]
-      ]
+      ] if s.Effect == "Allow"
     ]))
     error_message = "The CI boundary must allow every action of the detective read policy (on the same resources and condition)."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_policy.ci_detective_read.policy).Statement : s if s.Effect == "Deny"]) == {
+      Sid       = "DenyDetectiveControlsChanges"
+      Effect    = "Deny"
+      NotAction = ["events:Describe*", "events:List*", "s3:Get*", "s3:List*", "sns:Get*", "sns:List*"]
+      Resource = [
+        "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-*-findings",
+        "arn:aws:sns:eu-west-1:111111111111:mlops-dev-security-findings",
+        "arn:aws:sns:eu-west-1:111111111111:mlops-dev-security-findings:*",
+        "arn:aws:s3:::mlops-dev-audit-*",
+      ]
+    }
+    error_message = "The CI roles may only read the findings rules, the findings topic and the audit buckets (the apply role's name scopes cover them)."
   }
 }
