@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import Account, World, orchestrator
@@ -120,7 +121,7 @@ def _prod_readers(plan_dir: Path) -> dict[str, set[str]]:
 def test_waves_and_matrix_of_an_ou_and_a_role_without_the_permission_is_refused(
     world: World, own_work_dir: Path, tmp_path: Path, organization: tuple[Any, str, list[str]]
 ) -> None:
-    _, ou, accounts = organization
+    organizations, ou, accounts = organization
     url = ["--emulator-url", world.url]
     envs = _envs(tmp_path, ou)
     shown = orchestrator(["targets", "--stage", "prod", *url], own_work_dir, env=envs)
@@ -137,6 +138,12 @@ def test_waves_and_matrix_of_an_ou_and_a_role_without_the_permission_is_refused(
     assert [r["account_id"] for r in document["canary"]["include"]] == accounts[:1]
     assert [r["account_id"] for r in document["rest"]["include"]] == accounts[1:]
     assert document["max_parallel"] == 1
+
+    reader = Account(world.url, MANAGEMENT, "organization-reader").client("organizations")
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    with pytest.raises(ClientError) as moved:  # the read role lists; it may not move an account out
+        reader.move_account(AccountId=accounts[0], SourceParentId=ou, DestinationParentId=root)
+    assert "organizations:MoveAccount" in str(moved.value)
 
     lister = READER.replace("organization-reader", "organization-lister")
     refused = orchestrator(["targets", "--stage", "prod", *url], own_work_dir, env=_envs(tmp_path, ou, lister))

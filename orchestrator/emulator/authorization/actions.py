@@ -913,6 +913,12 @@ def read_only_star(prefix: str) -> Rule:
     return rule
 
 
+def organizations(call: Call, where: Where) -> list[Check] | None:
+    """Every call, reads and writes alike, decided on "*" (writes were served unevaluated). AWS
+    narrows some actions to the root, OU or account ARNs: "*" is never more permissive than that."""
+    return [Check(f"organizations:{call.operation}", "*")]
+
+
 def _trail_arn(call: Call, where: Where, name: Any) -> str:
     return str(name) if str(name).startswith("arn:") else _arn(where, "cloudtrail", call.region, f"trail/{name}")
 
@@ -1037,7 +1043,7 @@ RULES: dict[str, Rule] = {
     "ec2": ec2,
     "servicecatalog": servicecatalog,
     "cloudformation": read_only_star("cloudformation"),
-    "organizations": read_only_star("organizations"),
+    "organizations": organizations,
     "cloudwatch": cloudwatch,
     "application-autoscaling": application_autoscaling,
     "efs": read_only_star("elasticfilesystem"),
