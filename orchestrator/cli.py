@@ -945,6 +945,10 @@ def _matrix_command(args: argparse.Namespace) -> int:
 
 def _targets_command(args: argparse.Namespace) -> int:
     """A stage's accounts and waves; an OU is resolved on the target (the only AWS call)."""
+    if args.account is not None:
+        raise ConfigError(
+            [f"--account: not with targets, which lists every account of the stage (value {args.account!r})"]
+        )
     _, progress = _checked(args)
     dev = targets_command.stage_source(load_envs(args.envs), args.stage)
     if dev.needs_resolution:

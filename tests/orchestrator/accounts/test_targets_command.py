@@ -37,3 +37,8 @@ def test_the_command_appends_the_matrices_to_github_output(tmp_path: Path, capsy
     assert main(["targets", "--stage", "prod", "--format", "github-matrix", "--github-output", str(output)]) == 0
     assert json.loads(capsys.readouterr().out)["canary_account"] == "333333333333"
     assert "canary_account=333333333333\n" in output.read_text()
+
+
+def test_account_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["targets", "--stage", "prod", "--account", "333333333333"]) == 2
+    assert "--account: not with targets" in capsys.readouterr().err
