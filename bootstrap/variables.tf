@@ -105,3 +105,10 @@ variable "s3_public_access_block_managed_by" {
     error_message = "s3_public_access_block_managed_by must be \"account\" or \"organization\"."
   }
 }
+
+variable "endpoint_autoscaling" {
+  type        = bool
+  default     = false
+  nullable    = false
+  description = "Create Application Auto Scaling's SageMaker endpoint service-linked role (a target account: its endpoints are scaled)."
+}

@@ -176,3 +176,25 @@ run "ci_roles_are_pinned_to_the_repository" {
   }
 }
 
+
+run "a_target_account_gets_the_endpoint_autoscaling_role" {
+  command = plan
+
+  variables {
+    endpoint_autoscaling = true
+  }
+
+  assert {
+    condition     = one(aws_iam_service_linked_role.endpoint_autoscaling[*].aws_service_name) == "sagemaker.application-autoscaling.amazonaws.com"
+    error_message = "A target account's administrator creates Application Auto Scaling's SageMaker endpoint role."
+  }
+}
+
+run "other_accounts_do_not" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_service_linked_role.endpoint_autoscaling) == 0
+    error_message = "Without endpoints to scale, no service-linked role."
+  }
+}

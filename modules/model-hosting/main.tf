@@ -90,8 +90,10 @@ locals {
   # The model execution role is exempt (by exact ARN) from the data-capture
   # bucket's "only through the VPC endpoint" deny: SageMaker writes captured
   # data with it from the hosting platform, and AWS does not document that
-  # this traffic leaves through the customer VPC.
-  vpce_exempt_principal_arns = distinct(concat(var.vpce_exempt_principal_arns, [local.execution_role_arn]))
+  # this traffic leaves through the customer VPC. The deploy roles run on
+  # GitHub-hosted runners outside the VPC and upload a deployment's baseline
+  # data (their policies allow only monitoring/<project>/ of the bucket).
+  vpce_exempt_principal_arns = distinct(concat(var.vpce_exempt_principal_arns, [local.execution_role_arn], [for name in values(local.deploy_role_names) : "${local.iam_arn}:role/${name}"]))
 }
 
 ################################################################################
@@ -104,6 +106,25 @@ module "kms" {
   name_prefix = var.name_prefix
   keys = {
     endpoint = { description = "SageMaker endpoint storage volumes and data capture of ${var.name_prefix}" }
+    notifications = {
+      description = "The ${var.name_prefix} alerts topic (endpoint alarms, endpoint events, deployment results)"
+      # CloudWatch alarms and EventBridge rules publish to the encrypted topic: SNS uses the key
+      # with their permissions, only for this account.
+      service_principals = [
+        {
+          sid        = "AlarmsPublishToAlerts"
+          service    = "cloudwatch.amazonaws.com"
+          actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+          conditions = { StringEquals = { "aws:SourceAccount" = [local.account_id] } }
+        },
+        {
+          sid        = "EventsPublishToAlerts"
+          service    = "events.amazonaws.com"
+          actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+          conditions = { StringEquals = { "aws:SourceAccount" = [local.account_id] } }
+        },
+      ]
+    }
   }
   administrator_arns      = var.kms_administrator_arns
   read_only_arns          = var.kms_read_only_arns
@@ -227,10 +248,12 @@ locals {
     Version = "2012-10-17"
     Statement = [
       {
+        # The deploy roles' own statements name each monitoring action; the
+        # boundary allows those three resource types' actions on <name_prefix>-*.
         Sid      = "HostingResources"
         Effect   = "Allow"
-        Action   = concat(local.hosting_actions, ["sagemaker:InvokeEndpoint"])
-        Resource = [local.models_arn, local.endpoint_conf_arn, local.endpoints_arn]
+        Action   = concat(local.hosting_actions, ["sagemaker:InvokeEndpoint", "sagemaker:*DataQualityJobDefinition", "sagemaker:*MonitoringSchedule", "sagemaker:*ProcessingJob"])
+        Resource = [local.models_arn, local.endpoint_conf_arn, local.endpoints_arn, local.processing_jobs_arn, local.job_definitions_arn, local.monitoring_schedules_arn]
       },
       {
         Sid      = "SourceModelRegistry"
@@ -247,14 +270,20 @@ locals {
       {
         Sid      = "DataCapture"
         Effect   = "Allow"
-        Action   = ["s3:GetBucketLocation", "s3:PutObject"]
+        Action   = ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]
         Resource = [local.data_capture_bucket_arn, local.data_capture_objects_arn]
       },
       {
-        Sid      = "EndpointKey"
+        Sid      = "Alerts"
+        Effect   = "Allow"
+        Action   = concat(local.alarm_actions, ["sns:Publish"])
+        Resource = [local.alarms_arn, local.alerts_topic_arn]
+      },
+      {
+        Sid      = "Keys"
         Effect   = "Allow"
         Action   = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-        Resource = local.endpoint_key_arn
+        Resource = [local.endpoint_key_arn, module.kms.key_arns.notifications]
       },
       {
         Sid      = "SourceDataKeyViaS3"
@@ -270,13 +299,13 @@ locals {
         Sid      = "EndpointLogs"
         Effect   = "Allow"
         Action   = local.endpoint_log_actions
-        Resource = [local.endpoint_log_groups_arn, local.endpoint_log_streams_arn]
+        Resource = [local.endpoint_log_groups_arn, local.endpoint_log_streams_arn, local.processing_log_groups_arn, local.processing_streams_arn]
       },
       {
         Sid      = "ImagePull"
         Effect   = "Allow"
         Action   = local.image_pull_actions
-        Resource = local.ecr_repository_arns
+        Resource = concat(local.ecr_repository_arns, [var.model_monitor_image_repository_arn])
       },
       {
         Sid      = "NetworkInterfaces"
@@ -288,7 +317,7 @@ locals {
         # None of these has resource-level permissions.
         Sid       = "NoResourceLevel"
         Effect    = "Allow"
-        Action    = concat(local.network_describe_actions, ["cloudwatch:PutMetricData", "ecr:GetAuthorizationToken"])
+        Action    = concat(local.network_describe_actions, ["application-autoscaling:*ScalableTarget*", "application-autoscaling:*ScalingPolic*", "cloudwatch:PutMetricData", "ecr:GetAuthorizationToken", "sagemaker:ListDataQualityJobDefinitions"])
         Resource  = "*"
         Condition = local.in_region
       },
@@ -308,7 +337,7 @@ locals {
         Sid       = "PassModelExecutionRole"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = local.execution_role_arn
+        Resource  = [local.execution_role_arn, local.monitor_role_arn]
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
       },
       {
@@ -405,16 +434,7 @@ locals {
         Action   = local.image_pull_actions
         Resource = local.ecr_repository_arns
       },
-      {
-        # ecr:GetAuthorizationToken has no resource-level permissions: IAM
-        # requires Resource "*". The token only authenticates to the registry;
-        # which images can be pulled is decided by PullImages.
-        Sid       = "EcrAuthorizationToken"
-        Effect    = "Allow"
-        Action    = "ecr:GetAuthorizationToken"
-        Resource  = "*"
-        Condition = local.in_region
-      },
+      local.ecr_authorization_token,
       {
         Sid      = "EndpointLogs"
         Effect   = "Allow"
@@ -430,38 +450,55 @@ locals {
         Resource  = "*"
         Condition = { StringLike = { "cloudwatch:namespace" = ["/aws/sagemaker/*", "aws/sagemaker/*"] } }
       },
-      {
-        # EC2 Describe actions have no resource-level permissions.
-        Sid       = "DescribeNetwork"
-        Effect    = "Allow"
-        Action    = local.network_describe_actions
-        Resource  = "*"
-        Condition = local.in_region
-      },
-      {
-        # The new interface itself carries no ec2:Vpc/ec2:Subnet key at
-        # creation; the subnet and security group it is created in are pinned
-        # by the next statement.
-        Sid      = "CreateNetworkInterfaces"
-        Effect   = "Allow"
-        Action   = "ec2:CreateNetworkInterface"
-        Resource = local.network_interfaces_arn
-      },
-      {
-        Sid       = "CreateNetworkInterfacesInHostingSubnets"
-        Effect    = "Allow"
-        Action    = "ec2:CreateNetworkInterface"
-        Resource  = concat(local.subnet_arns, local.security_group_arns)
-        Condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn } }
-      },
-      {
-        Sid       = "ManageNetworkInterfacesInHostingSubnets"
-        Effect    = "Allow"
-        Action    = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"]
-        Resource  = local.network_interfaces_arn
-        Condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn, "ec2:Subnet" = local.subnet_arns } }
-      },
+      local.describe_network,
+      local.create_network_interfaces,
+      local.create_network_interfaces_in_hosting_subnets,
+      local.manage_network_interfaces_in_hosting_subnets,
     ]
+  }
+
+  # What the model execution and monitoring roles share: image pulls and
+  # network interfaces in the hosting subnets.
+  ecr_authorization_token = {
+    # ecr:GetAuthorizationToken has no resource-level permissions: IAM
+    # requires Resource "*". The token only authenticates to the registry;
+    # which images can be pulled is decided by the repository statements.
+    Sid       = "EcrAuthorizationToken"
+    Effect    = "Allow"
+    Action    = "ecr:GetAuthorizationToken"
+    Resource  = "*"
+    Condition = local.in_region
+  }
+  describe_network = {
+    # EC2 Describe actions have no resource-level permissions.
+    Sid       = "DescribeNetwork"
+    Effect    = "Allow"
+    Action    = local.network_describe_actions
+    Resource  = "*"
+    Condition = local.in_region
+  }
+  create_network_interfaces = {
+    # The new interface itself carries no ec2:Vpc/ec2:Subnet key at
+    # creation; the subnet and security group it is created in are pinned
+    # by the next statement.
+    Sid      = "CreateNetworkInterfaces"
+    Effect   = "Allow"
+    Action   = "ec2:CreateNetworkInterface"
+    Resource = local.network_interfaces_arn
+  }
+  create_network_interfaces_in_hosting_subnets = {
+    Sid       = "CreateNetworkInterfacesInHostingSubnets"
+    Effect    = "Allow"
+    Action    = "ec2:CreateNetworkInterface"
+    Resource  = concat(local.subnet_arns, local.security_group_arns)
+    Condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn } }
+  }
+  manage_network_interfaces_in_hosting_subnets = {
+    Sid       = "ManageNetworkInterfacesInHostingSubnets"
+    Effect    = "Allow"
+    Action    = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"]
+    Resource  = local.network_interfaces_arn
+    Condition = { ArnEquals = { "ec2:Vpc" = local.vpc_arn, "ec2:Subnet" = local.subnet_arns } }
   }
 }
 
@@ -560,10 +597,11 @@ locals {
       local.read_source_model_artifacts,
       local.decrypt_source_model_artifacts,
       {
+        # The monitoring role: the baseline job and the monitoring schedule's job definition.
         Sid       = "PassModelExecutionRoleToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = local.execution_role_arn
+        Resource  = [local.execution_role_arn, local.monitor_role_arn]
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
       },
       {
@@ -601,6 +639,25 @@ locals {
         Effect   = "Allow"
         Action   = "sts:GetCallerIdentity"
         Resource = "*"
+      },
+      {
+        # Scaling of the endpoints (see monitoring.tf: no resource-level
+        # permissions) and listing the data-quality job definitions to retire.
+        Sid       = "EndpointAutoScaling"
+        Effect    = "Allow"
+        Action    = concat(local.autoscaling_actions, ["sagemaker:ListDataQualityJobDefinitions"])
+        Resource  = "*"
+        Condition = local.in_region
+      },
+      local.publish_to_alerts,
+      local.use_notifications_key,
+      {
+        # The baseline data the deployment uploads (SSE-KMS with the endpoint key).
+        Sid       = "EndpointKeyViaS3"
+        Effect    = "Allow"
+        Action    = "kms:GenerateDataKey"
+        Resource  = local.endpoint_key_arn
+        Condition = { StringEquals = { "kms:ViaService" = local.s3_via_service } }
       },
       # Guardrails. Condition keys per action from the Service Authorization
       # Reference, "Actions defined by Amazon SageMaker": CreateModel carries
@@ -667,6 +724,36 @@ locals {
         Resource  = "*"
         Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.endpoint_instance_types } }
       },
+      {
+        # The baseline job and the monitoring schedule's jobs run in the
+        # hosting subnets and security groups only, on the stage's instance types.
+        Sid       = "DenyMonitoringJobsWithoutVpc"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateProcessingJob"]
+        Resource  = "*"
+        Condition = { Null = { "sagemaker:VpcSubnets" = "true" } }
+      },
+      {
+        Sid       = "DenyMonitoringJobsOutsideHostingSubnets"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateProcessingJob"]
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSubnets" = local.subnet_ids } }
+      },
+      {
+        Sid       = "DenyMonitoringJobsOutsideHostingSecurityGroups"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateProcessingJob"]
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSecurityGroupIds" = local.security_group_ids } }
+      },
+      {
+        Sid       = "DenyMonitoringJobsOtherInstanceTypes"
+        Effect    = "Deny"
+        Action    = ["sagemaker:CreateDataQualityJobDefinition", "sagemaker:CreateProcessingJob"]
+        Resource  = "*"
+        Condition = { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = var.endpoint_instance_types } }
+      },
     ]
   }
 }
@@ -715,6 +802,29 @@ resource "aws_iam_role_policy" "deploy" {
         Action   = "sagemaker:InvokeEndpoint"
         Resource = "${local.sagemaker_arn}:endpoint/${var.name_prefix}-${each.key}"
       },
+      {
+        # Baseline job, data-quality job definitions and monitoring schedule of the project's endpoint.
+        Sid    = "ManageProjectMonitoring"
+        Effect = "Allow"
+        Action = local.monitoring_actions
+        Resource = [
+          "${local.sagemaker_arn}:processing-job/${var.name_prefix}-${each.key}-*",
+          "${local.sagemaker_arn}:data-quality-job-definition/${var.name_prefix}-${each.key}-*",
+          "${local.sagemaker_arn}:monitoring-schedule/${var.name_prefix}-${each.key}-*",
+        ]
+      },
+      {
+        Sid      = "ManageProjectAlarms"
+        Effect   = "Allow"
+        Action   = local.alarm_actions
+        Resource = "arn:${local.partition}:cloudwatch:${local.regional}:alarm:${var.name_prefix}-${each.key}-*"
+      },
+      {
+        Sid      = "ProjectBaselineData"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = "${local.data_capture_bucket_arn}/monitoring/${each.key}/*"
+      },
     ]
   })
 }
@@ -728,12 +838,12 @@ resource "aws_iam_role_policy" "deploy" {
 ################################################################################
 
 resource "aws_iam_role_policies_exclusive" "this" {
-  for_each = merge({ model_execution = local.execution_role_name }, local.deploy_role_names)
+  for_each = merge({ model_execution = local.execution_role_name, model_monitor = local.monitor_role_name }, local.deploy_role_names)
 
   role_name    = each.value
   policy_names = ["permissions"]
 
-  depends_on = [aws_iam_role_policy.model_execution, aws_iam_role_policy.deploy]
+  depends_on = [aws_iam_role_policy.model_execution, aws_iam_role_policy.model_monitor, aws_iam_role_policy.deploy]
 }
 
 resource "aws_iam_role_policy_attachments_exclusive" "model_execution" {

@@ -74,3 +74,23 @@ output "deploy_trust_policies" {
   description = "Project => rendered JSON of its deploy role's trust policy."
   value       = { for project, r in aws_iam_role.deploy : project => r.assume_role_policy }
 }
+
+output "alerts_topic_arn" {
+  description = "ARN of the alerts topic <name_prefix>-model-alerts (KMS-encrypted with the notifications key): endpoint alarms, endpoint state changes and deployment results."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "model_monitor_role_arn" {
+  description = "ARN of the monitoring role <name_prefix>-model-monitor (RoleArn of the baseline processing jobs and data-quality job definitions)."
+  value       = aws_iam_role.model_monitor.arn
+}
+
+output "monitor_policy" {
+  description = "Rendered JSON of the monitoring role's inline policy (for review and tests)."
+  value       = aws_iam_role_policy.model_monitor.policy
+}
+
+output "alerts_topic_policy" {
+  description = "Rendered JSON of the alerts topic's policy (for review and tests)."
+  value       = aws_sns_topic_policy.alerts.policy
+}

@@ -333,3 +333,34 @@ variable "force_destroy" {
   nullable    = false
   description = "Let destroy delete the buckets with their objects (throw-away environments only)."
 }
+
+################################################################################
+# Monitoring and notifications
+################################################################################
+
+variable "notification_emails" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "Email addresses subscribed to the alerts topic <name_prefix>-model-alerts (endpoint alarms, endpoint state changes, deployment results). Each must confirm its subscription from the email AWS sends."
+
+  validation {
+    condition     = alltrue([for e in var.notification_emails : can(regex("^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", e))]) && length(distinct(var.notification_emails)) == length(var.notification_emails)
+    error_message = "notification_emails must be distinct email addresses (name@domain.tld); invalid: ${jsonencode([for e in var.notification_emails : e if !can(regex("^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", e))])}."
+  }
+}
+
+variable "model_monitor_image_repository_arn" {
+  type        = string
+  description = "ARN of the regional Model Monitor analyzer repository (arn:<partition>:ecr:<region>:<registry account>:repository/sagemaker-model-monitor-analyzer) the monitoring role pulls the baseline and monitoring jobs' image from."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/sagemaker-model-monitor-analyzer$", var.model_monitor_image_repository_arn))
+    error_message = "model_monitor_image_repository_arn must be arn:<partition>:ecr:<region>:<12-digit account>:repository/sagemaker-model-monitor-analyzer; got \"${var.model_monitor_image_repository_arn}\"."
+  }
+
+  validation {
+    condition     = try(split(":", var.model_monitor_image_repository_arn)[3] == data.aws_region.current.name, false)
+    error_message = "model_monitor_image_repository_arn must be in this region (${data.aws_region.current.name}); got \"${var.model_monitor_image_repository_arn}\"."
+  }
+}

@@ -43,6 +43,13 @@ locals {
   # what env.yaml adds (of this account), and, read-only, the ECR layer bucket (AWS-owned).
   s3_endpoint_allowed_bucket_arns = distinct(concat([local.source_models_bucket_arn], module.model_hosting.bucket_arns, var.network.s3_endpoint_extra_bucket_arns))
 
+  # The Model Monitor analyzer image's registry per region (AWS-owned; the SageMaker Python SDK's
+  # image_uri_config/model-monitor.json).
+  model_monitor_registries = jsondecode(file("${path.module}/model_monitor_registries.json"))
+  model_monitor_registry   = lookup(local.model_monitor_registries, local.region, null)
+  model_monitor_repository = "arn:${local.partition}:ecr:${local.region}:${coalesce(local.model_monitor_registry, "000000000000")}:repository/sagemaker-model-monitor-analyzer"
+  model_monitor_image_uri  = "${coalesce(local.model_monitor_registry, "000000000000")}.dkr.ecr.${local.region}.${data.aws_partition.current.dns_suffix}/sagemaker-model-monitor-analyzer"
+
   projects = { for name, p in var.projects : name => { repository = { owner = split("/", p.repository)[0], name = split("/", p.repository)[1] } } }
 }
 
@@ -75,6 +82,7 @@ module "network" {
   name_prefix                       = local.name_prefix
   vpc_cidr                          = var.network.vpc_cidr
   private_subnet_cidrs              = var.network.private_subnet_cidrs
+  existing_network                  = var.network.existing
   internet_access                   = var.network.internet_access
   public_subnet_cidrs               = var.network.public_subnet_cidrs
   interface_endpoint_services       = distinct(concat(local.required_interface_endpoints, var.network.interface_endpoints))
@@ -112,6 +120,9 @@ module "model_hosting" {
   kms_deletion_window_days = var.kms.deletion_window_days
   kms_rotation_period_days = var.kms.rotation_period_days
 
+  notification_emails                = var.monitoring.notification_emails
+  model_monitor_image_repository_arn = local.model_monitor_repository
+
   force_destroy = var.force_destroy
 }
 
@@ -125,12 +136,17 @@ locals {
       "kms/endpoint-key-arn"                = module.model_hosting.endpoint_key_arn
       "storage/data-capture-bucket"         = module.model_hosting.data_capture_bucket_name
       "hosting/model-execution-role-arn"    = module.model_hosting.model_execution_role_arn
+      "monitoring/alerts-topic-arn"         = module.model_hosting.alerts_topic_arn
+      "monitoring/monitor-role-arn"         = module.model_hosting.model_monitor_role_arn
+      "monitoring/analyzer-image-uri"       = local.model_monitor_image_uri
+      "monitoring/settings"                 = jsonencode(var.monitoring.settings)
     },
     { for project, arn in module.model_hosting.deploy_role_arns : "hosting/projects/${project}/deploy-role-arn" => arn },
   )
   # Keys known at plan time (values are not, before the first apply).
   contract_keys = concat(
     ["network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id", "kms/endpoint-key-arn", "storage/data-capture-bucket", "hosting/model-execution-role-arn"],
+    ["monitoring/alerts-topic-arn", "monitoring/monitor-role-arn", "monitoring/analyzer-image-uri", "monitoring/settings"],
     [for project in keys(var.projects) : "hosting/projects/${project}/deploy-role-arn"],
   )
 }
@@ -143,4 +159,11 @@ resource "aws_ssm_parameter" "contract" {
   description = "Platform contract of ${local.name_prefix}: ${each.key}"
   type        = each.key == "network/private-subnet-ids" ? "StringList" : "String"
   value       = local.contract[each.key]
+
+  lifecycle {
+    precondition {
+      condition     = local.model_monitor_registry != null
+      error_message = "The Model Monitor analyzer image has no registry in ${local.region} (envs/stacks/hosting/model_monitor_registries.json); add the region's registry account from the SageMaker Python SDK's image_uri_config/model-monitor.json."
+    }
+  }
 }

@@ -45,3 +45,8 @@ output "ssm_parameters" {
   description = "Names of the SSM contract parameters."
   value       = sort([for p in aws_ssm_parameter.contract : p.name])
 }
+
+output "alerts_topic_arn" {
+  description = "The alerts topic (<prefix>-<environment>-model-alerts): endpoint alarms, endpoint state changes, deployment results."
+  value       = module.model_hosting.alerts_topic_arn
+}

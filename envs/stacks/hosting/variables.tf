@@ -34,6 +34,14 @@ variable "network" {
     vpc_cidr                      = string
     az_count                      = number
     private_subnet_cidrs          = list(string)
+    existing = optional(object({
+      vpc_id                 = string
+      private_subnet_ids     = list(string)
+      route_table_ids        = list(string)
+      interface_endpoint_ids = map(string)
+      s3_gateway_endpoint_id = string
+      flow_logs              = string
+    }))
     internet_access               = string
     public_subnet_cidrs           = list(string)
     interface_endpoints           = list(string)
@@ -42,8 +50,8 @@ variable "network" {
   })
 
   validation {
-    condition     = length(var.network.private_subnet_cidrs) == var.network.az_count
-    error_message = "network.private_subnet_cidrs must have exactly network.az_count (${var.network.az_count}) entries; got ${jsonencode(var.network.private_subnet_cidrs)}."
+    condition     = var.network.existing != null || length(var.network.private_subnet_cidrs) == var.network.az_count
+    error_message = "network.private_subnet_cidrs must have exactly network.az_count (${coalesce(var.network.az_count, 0)}) entries; got ${jsonencode(var.network.private_subnet_cidrs)}."
   }
 
   validation {
@@ -117,4 +125,38 @@ variable "force_destroy" {
   type        = bool
   default     = false
   nullable    = false
+}
+
+variable "monitoring" {
+  description = "env.yaml monitoring (validated there): settings (schedule_expression, alarms, scaling) published as the contract's monitoring/settings for the deployments, and the emails subscribed to the alerts topic."
+  type = object({
+    settings = object({
+      schedule_expression = string
+      alarms = object({
+        max_5xx_errors       = number
+        max_model_latency_ms = number
+        max_feature_drift    = number
+      })
+      scaling = object({
+        min_instances                   = number
+        max_instances                   = number
+        target_invocations_per_instance = number
+      })
+    })
+    notification_emails = list(string)
+  })
+  default = {
+    settings = {
+      schedule_expression = "cron(0 * ? * * *)"
+      alarms              = { max_5xx_errors = 5, max_model_latency_ms = 500, max_feature_drift = 0.2 }
+      scaling             = { min_instances = 1, max_instances = 2, target_invocations_per_instance = 100 }
+    }
+    notification_emails = []
+  }
+  nullable = false
+
+  validation {
+    condition     = var.monitoring.settings.scaling.min_instances >= 1 && var.monitoring.settings.scaling.max_instances >= var.monitoring.settings.scaling.min_instances
+    error_message = "monitoring.settings.scaling needs 1 <= min_instances <= max_instances; got ${jsonencode(var.monitoring.settings.scaling)}."
+  }
 }

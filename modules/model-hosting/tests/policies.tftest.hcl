@@ -18,20 +18,26 @@ override_resource {
   override_during = plan
   values          = { arn = "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222" }
 }
+override_resource {
+  target          = module.kms.aws_kms_key.this["notifications"]
+  override_during = plan
+  values          = { arn = "arn:aws:kms:eu-west-1:222222222222:key/55555555-5555-5555-5555-555555555555" }
+}
 
 variables {
-  name_prefix               = "mlops-staging"
-  stage                     = "staging"
-  endpoint_instance_types   = ["ml.t2.medium", "ml.m5.large"]
-  source_account_id         = "111111111111"
-  source_name_prefix        = "mlops-dev"
-  source_models_bucket_arn  = "arn:aws:s3:::mlops-dev-models-111111111111"
-  source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-  vpc_id                    = "vpc-0123456789abcdef0"
-  subnet_ids                = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  security_group_ids        = ["sg-0cccccccccccccccc"]
-  s3_vpc_endpoint_ids       = ["vpce-0dddddddddddddddd"]
-  oidc_provider_arn         = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
+  model_monitor_image_repository_arn = "arn:aws:ecr:eu-west-1:468650794304:repository/sagemaker-model-monitor-analyzer"
+  name_prefix                        = "mlops-staging"
+  stage                              = "staging"
+  endpoint_instance_types            = ["ml.t2.medium", "ml.m5.large"]
+  source_account_id                  = "111111111111"
+  source_name_prefix                 = "mlops-dev"
+  source_models_bucket_arn           = "arn:aws:s3:::mlops-dev-models-111111111111"
+  source_data_key_alias_arn          = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+  vpc_id                             = "vpc-0123456789abcdef0"
+  subnet_ids                         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids                 = ["sg-0cccccccccccccccc"]
+  s3_vpc_endpoint_ids                = ["vpce-0dddddddddddddddd"]
+  oidc_provider_arn                  = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
   projects = {
     abalone = { repository = { owner = "example-org", name = "abalone-model" } }
     churn   = { repository = { owner = "example-org", name = "churn-model" } }
@@ -149,10 +155,10 @@ run "deploy_roles_pass_only_the_model_execution_role_to_sagemaker" {
       Sid       = "PassModelExecutionRoleToSageMaker"
       Effect    = "Allow"
       Action    = "iam:PassRole"
-      Resource  = "arn:aws:iam::222222222222:role/mlops-staging-model-execution"
+      Resource  = ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"]
       Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
     }
-    error_message = "PassRole: only the model execution role, only to SageMaker."
+    error_message = "PassRole: only the model execution and monitoring roles, only to SageMaker."
   }
 
   assert {
@@ -168,7 +174,7 @@ run "deploy_guardrail_denies" {
   command = plan
 
   assert {
-    condition = [for s in jsondecode(aws_iam_policy.deploy_common.policy).Statement : s if s.Effect == "Deny"] == [
+    condition = [for s in jsondecode(aws_iam_policy.deploy_common.policy).Statement : s if s.Effect == "Deny" && !startswith(s.Sid, "DenyMonitoringJobs")] == [
       {
         Sid       = "DenyModelWithoutVpcSubnets"
         Effect    = "Deny"
@@ -230,7 +236,7 @@ run "deploy_roles_are_scoped_to_their_project" {
   command = plan
 
   assert {
-    condition = jsondecode(aws_iam_role_policy.deploy["abalone"].policy).Statement == [
+    condition = slice(jsondecode(aws_iam_role_policy.deploy["abalone"].policy).Statement, 0, 2) == [
       {
         Sid    = "ManageProjectHosting"
         Effect = "Allow"
@@ -334,10 +340,10 @@ run "no_wildcard_actions_anywhere" {
         [aws_iam_policy.boundary.policy, aws_iam_policy.deploy_common.policy, aws_iam_role_policy.model_execution.policy],
         [for p in aws_iam_role_policy.deploy : p.policy],
         ) : [
-        for s in jsondecode(doc).Statement : !contains(flatten([s.Action]), "iam:PassRole") || s.Resource == "arn:aws:iam::222222222222:role/mlops-staging-model-execution"
+        for s in jsondecode(doc).Statement : !contains(flatten([s.Action]), "iam:PassRole") || s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"]
       ]
     ]))
-    error_message = "PassRole is never allowed on \"*\" or on another role than the model execution role."
+    error_message = "PassRole is never allowed on \"*\" or on another role than the model execution and monitoring roles."
   }
 }
 
@@ -346,7 +352,7 @@ run "boundary_bounds_hosting_and_protects_itself" {
 
   assert {
     condition = [for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s.Sid] == [
-      "HostingResources", "SourceModelRegistry", "SourceModelArtifacts", "DataCapture", "EndpointKey", "SourceDataKeyViaS3", "EndpointLogs",
+      "HostingResources", "SourceModelRegistry", "SourceModelArtifacts", "DataCapture", "Alerts", "Keys", "SourceDataKeyViaS3", "EndpointLogs",
       "ImagePull", "NetworkInterfaces", "NoResourceLevel", "CallerIdentity", "PlatformContract", "PassModelExecutionRole",
       "DenyBoundaryEdits", "DenyBoundaryRemoval", "DenyRolesWithoutThisBoundary",
     ]
@@ -354,13 +360,13 @@ run "boundary_bounds_hosting_and_protects_itself" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "HostingResources"]).Resource == ["arn:aws:sagemaker:eu-west-1:222222222222:model/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint-config/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-*"]
-    error_message = "SageMaker hosting only on <name_prefix>-* models, endpoint configurations and endpoints."
+    condition     = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "HostingResources"]).Resource == ["arn:aws:sagemaker:eu-west-1:222222222222:model/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint-config/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:processing-job/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:data-quality-job-definition/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:monitoring-schedule/mlops-staging-*"]
+    error_message = "SageMaker hosting and monitoring only on <name_prefix>-* models, endpoint configurations, endpoints, processing jobs, data-quality job definitions and monitoring schedules."
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "EndpointKey"]).Resource == "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222"
-    error_message = "Full key use only for the endpoint key."
+    condition     = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "Keys"]).Resource == ["arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222", "arn:aws:kms:eu-west-1:222222222222:key/55555555-5555-5555-5555-555555555555"]
+    error_message = "Full key use only for the endpoint and notifications keys."
   }
 
   assert {
@@ -403,5 +409,49 @@ run "additional_ecr_repositories" {
   assert {
     condition     = one([for s in jsondecode(aws_iam_role_policy.model_execution.policy).Statement : s if s.Sid == "PullImages"]).Resource == ["arn:aws:ecr:eu-west-1:222222222222:repository/*", "arn:aws:ecr:eu-west-1:141502667606:repository/sagemaker-xgboost"]
     error_message = "Images are pulled from this account's repositories and the named extra repositories only."
+  }
+}
+
+run "monitoring_role_topic_and_deploy_permissions" {
+  command = plan
+
+  assert {
+    condition     = length(jsonencode(jsondecode(aws_iam_policy.boundary.policy))) <= 6144 - 300
+    error_message = "The boundary keeps 300 characters of room for longer names and additional ECR repositories; it is ${length(jsonencode(jsondecode(aws_iam_policy.boundary.policy)))}."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.model_monitor.policy).Statement : s if s.Sid == "WriteBaselinesAndReports"]) == {
+      Sid      = "WriteBaselinesAndReports"
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "arn:aws:s3:::mlops-staging-data-capture-222222222222/monitoring/*"
+    }
+    error_message = "The monitoring role writes only under monitoring/ of the data-capture bucket."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : s.Condition if s.Effect == "Allow"] == [{ StringEquals = { "aws:SourceAccount" = "222222222222" }, ArnLike = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-west-1:222222222222:alarm:mlops-staging-*" } }, { StringEquals = { "aws:SourceAccount" = "222222222222" }, ArnEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:222222222222:rule/mlops-staging-endpoint-state" } }]
+    error_message = "CloudWatch and EventBridge may publish only for this account's alarms and endpoint rule."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.deploy["abalone"].policy).Statement : s if s.Sid == "ManageProjectMonitoring"]).Resource == ["arn:aws:sagemaker:eu-west-1:222222222222:processing-job/mlops-staging-abalone-*", "arn:aws:sagemaker:eu-west-1:222222222222:data-quality-job-definition/mlops-staging-abalone-*", "arn:aws:sagemaker:eu-west-1:222222222222:monitoring-schedule/mlops-staging-abalone-*"]
+    error_message = "A deploy role manages the monitoring of its own project's endpoint only."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.deploy["churn"].policy).Statement : s if s.Sid == "ManageProjectAlarms"]).Resource == "arn:aws:cloudwatch:eu-west-1:222222222222:alarm:mlops-staging-churn-*"
+    error_message = "A deploy role manages its own project's alarms only."
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_policy.deploy_common.policy, "iam:CreateServiceLinkedRole") && !strcontains(aws_iam_policy.boundary.policy, "iam:CreateServiceLinkedRole")
+    error_message = "The deploy roles create no service-linked role: the module creates Application Auto Scaling's."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_policy.deploy_common.policy).Statement : s.Condition if startswith(s.Sid, "DenyMonitoringJobs")] == [{ Null = { "sagemaker:VpcSubnets" = "true" } }, { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSubnets" = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"] } }, { "ForAnyValue:StringNotEquals" = { "sagemaker:VpcSecurityGroupIds" = ["sg-0cccccccccccccccc"] } }, { "ForAnyValue:StringNotLike" = { "sagemaker:InstanceTypes" = ["ml.t2.medium", "ml.m5.large"] } }]
+    error_message = "Baseline jobs and monitoring job definitions only in the hosting subnets and security groups, on the stage's instance types."
   }
 }

@@ -13,18 +13,19 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix               = "mlops-staging"
-  stage                     = "staging"
-  endpoint_instance_types   = ["ml.t2.medium", "ml.m5.large"]
-  source_account_id         = "111111111111"
-  source_name_prefix        = "mlops-dev"
-  source_models_bucket_arn  = "arn:aws:s3:::mlops-dev-models-111111111111"
-  source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-  vpc_id                    = "vpc-0123456789abcdef0"
-  subnet_ids                = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  security_group_ids        = ["sg-0cccccccccccccccc"]
-  s3_vpc_endpoint_ids       = ["vpce-0dddddddddddddddd"]
-  oidc_provider_arn         = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
+  model_monitor_image_repository_arn = "arn:aws:ecr:eu-west-1:468650794304:repository/sagemaker-model-monitor-analyzer"
+  name_prefix                        = "mlops-staging"
+  stage                              = "staging"
+  endpoint_instance_types            = ["ml.t2.medium", "ml.m5.large"]
+  source_account_id                  = "111111111111"
+  source_name_prefix                 = "mlops-dev"
+  source_models_bucket_arn           = "arn:aws:s3:::mlops-dev-models-111111111111"
+  source_data_key_alias_arn          = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+  vpc_id                             = "vpc-0123456789abcdef0"
+  subnet_ids                         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids                 = ["sg-0cccccccccccccccc"]
+  s3_vpc_endpoint_ids                = ["vpce-0dddddddddddddddd"]
+  oidc_provider_arn                  = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
   projects = {
     abalone = { repository = { owner = "example-org", name = "abalone-model" } }
     churn   = { repository = { owner = "Other-Org", name = "churn.model" } }
@@ -116,7 +117,7 @@ run "model_execution_role_has_the_name_the_source_account_grants" {
 
   # --- terraform_owns_the_roles_policies
   assert {
-    condition     = keys(aws_iam_role_policies_exclusive.this) == ["abalone", "churn", "model_execution"] && alltrue([for p in aws_iam_role_policies_exclusive.this : p.policy_names == toset(["permissions"])])
+    condition     = keys(aws_iam_role_policies_exclusive.this) == ["abalone", "churn", "model_execution", "model_monitor"] && alltrue([for p in aws_iam_role_policies_exclusive.this : p.policy_names == toset(["permissions"])])
     error_message = "Each role's only inline policy is \"permissions\"."
   }
 
@@ -160,7 +161,7 @@ run "no_projects_no_deploy_roles" {
   }
 
   assert {
-    condition     = length(aws_iam_role.deploy) == 0 && length(aws_iam_role_policy.deploy) == 0 && keys(aws_iam_role_policies_exclusive.this) == ["model_execution"]
-    error_message = "Without projects only the model execution role exists."
+    condition     = length(aws_iam_role.deploy) == 0 && length(aws_iam_role_policy.deploy) == 0 && keys(aws_iam_role_policies_exclusive.this) == ["model_execution", "model_monitor"]
+    error_message = "Without projects only the model execution and monitoring roles exist."
   }
 }

@@ -17,25 +17,31 @@ override_resource {
   override_during = plan
   values          = { arn = "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222" }
 }
+override_resource {
+  target          = module.kms.aws_kms_key.this["notifications"]
+  override_during = plan
+  values          = { arn = "arn:aws:kms:eu-west-1:222222222222:key/55555555-5555-5555-5555-555555555555" }
+}
 
 variables {
-  name_prefix                = "mlops-staging"
-  stage                      = "staging"
-  endpoint_instance_types    = ["ml.t2.medium", "ml.m5.large"]
-  source_account_id          = "111111111111"
-  source_name_prefix         = "mlops-dev"
-  source_models_bucket_arn   = "arn:aws:s3:::mlops-dev-models-111111111111"
-  source_data_key_alias_arn  = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-  vpc_id                     = "vpc-0123456789abcdef0"
-  subnet_ids                 = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  security_group_ids         = ["sg-0cccccccccccccccc"]
-  s3_vpc_endpoint_ids        = ["vpce-0dddddddddddddddd"]
-  vpce_exempt_principal_arns = ["arn:aws:iam::222222222222:role/mlops-staging-deploy"]
-  oidc_provider_arn          = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
-  projects                   = { abalone = { repository = { owner = "example-org", name = "abalone-model" } } }
-  ssm_parameter_path         = "/mlops/staging"
-  kms_administrator_arns     = ["arn:aws:iam::222222222222:role/mlops-staging-deploy", "arn:aws:iam::222222222222:role/mlops-staging-github-apply"]
-  kms_read_only_arns         = ["arn:aws:iam::222222222222:role/mlops-staging-github-plan"]
+  model_monitor_image_repository_arn = "arn:aws:ecr:eu-west-1:468650794304:repository/sagemaker-model-monitor-analyzer"
+  name_prefix                        = "mlops-staging"
+  stage                              = "staging"
+  endpoint_instance_types            = ["ml.t2.medium", "ml.m5.large"]
+  source_account_id                  = "111111111111"
+  source_name_prefix                 = "mlops-dev"
+  source_models_bucket_arn           = "arn:aws:s3:::mlops-dev-models-111111111111"
+  source_data_key_alias_arn          = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+  vpc_id                             = "vpc-0123456789abcdef0"
+  subnet_ids                         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids                 = ["sg-0cccccccccccccccc"]
+  s3_vpc_endpoint_ids                = ["vpce-0dddddddddddddddd"]
+  vpce_exempt_principal_arns         = ["arn:aws:iam::222222222222:role/mlops-staging-deploy"]
+  oidc_provider_arn                  = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
+  projects                           = { abalone = { repository = { owner = "example-org", name = "abalone-model" } } }
+  ssm_parameter_path                 = "/mlops/staging"
+  kms_administrator_arns             = ["arn:aws:iam::222222222222:role/mlops-staging-deploy", "arn:aws:iam::222222222222:role/mlops-staging-github-apply"]
+  kms_read_only_arns                 = ["arn:aws:iam::222222222222:role/mlops-staging-github-plan"]
 }
 
 # One plan (same variables) for:
@@ -47,8 +53,8 @@ run "endpoint_key_for_environment_roles_administered_by_the_given_principals" {
 
   # --- endpoint_key_for_environment_roles_administered_by_the_given_principals
   assert {
-    condition     = keys(module.kms.key_arns) == ["endpoint"] && output.endpoint_key_arn == "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222"
-    error_message = "One endpoint key."
+    condition     = keys(module.kms.key_arns) == ["endpoint", "notifications"] && output.endpoint_key_arn == "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222"
+    error_message = "One endpoint key, one notifications key."
   }
 
   assert {
@@ -110,9 +116,9 @@ run "endpoint_key_for_environment_roles_administered_by_the_given_principals" {
     condition = one([for s in jsondecode(output.bucket_policies.data_capture).Statement : s if s.Sid == "DenyAccessOutsideVpcEndpoints"]).Condition == {
       StringNotEquals = { "aws:SourceVpce" = ["vpce-0dddddddddddddddd"] }
       Bool            = { "aws:PrincipalIsAWSService" = "false" }
-      ArnNotLike      = { "aws:PrincipalArn" = ["arn:aws:iam::222222222222:role/mlops-staging-deploy", "arn:aws:iam::222222222222:role/mlops-staging-model-execution"] }
+      ArnNotLike      = { "aws:PrincipalArn" = ["arn:aws:iam::222222222222:role/mlops-staging-deploy", "arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-abalone-deploy"] }
     }
-    error_message = "The data-capture bucket is reachable only through the S3 endpoint, except by the exempt principals and the model execution role (exact ARNs)."
+    error_message = "The data-capture bucket is reachable only through the S3 endpoint, except by the exempt principals, the model execution role and the project deploy roles (exact ARNs; the deploy roles' own policies allow only monitoring/<project>/)."
   }
 
   assert {

@@ -14,21 +14,22 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix               = "mlops-staging"
-  stage                     = "staging"
-  endpoint_instance_types   = ["ml.t2.medium", "ml.m5.large"]
-  source_account_id         = "111111111111"
-  source_name_prefix        = "mlops-dev"
-  source_models_bucket_arn  = "arn:aws:s3:::mlops-dev-models-111111111111"
-  source_data_key_alias_arn = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
-  vpc_id                    = "vpc-0123456789abcdef0"
-  subnet_ids                = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
-  security_group_ids        = ["sg-0cccccccccccccccc"]
-  s3_vpc_endpoint_ids       = ["vpce-0dddddddddddddddd"]
-  oidc_provider_arn         = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
-  projects                  = { abalone = { repository = { owner = "example-org", name = "abalone-model" } } }
-  ssm_parameter_path        = "/mlops/staging"
-  kms_administrator_arns    = ["arn:aws:iam::222222222222:role/mlops-staging-deploy"]
+  model_monitor_image_repository_arn = "arn:aws:ecr:eu-west-1:468650794304:repository/sagemaker-model-monitor-analyzer"
+  name_prefix                        = "mlops-staging"
+  stage                              = "staging"
+  endpoint_instance_types            = ["ml.t2.medium", "ml.m5.large"]
+  source_account_id                  = "111111111111"
+  source_name_prefix                 = "mlops-dev"
+  source_models_bucket_arn           = "arn:aws:s3:::mlops-dev-models-111111111111"
+  source_data_key_alias_arn          = "arn:aws:kms:eu-west-1:111111111111:alias/mlops-dev-data"
+  vpc_id                             = "vpc-0123456789abcdef0"
+  subnet_ids                         = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+  security_group_ids                 = ["sg-0cccccccccccccccc"]
+  s3_vpc_endpoint_ids                = ["vpce-0dddddddddddddddd"]
+  oidc_provider_arn                  = "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"
+  projects                           = { abalone = { repository = { owner = "example-org", name = "abalone-model" } } }
+  ssm_parameter_path                 = "/mlops/staging"
+  kms_administrator_arns             = ["arn:aws:iam::222222222222:role/mlops-staging-deploy"]
 }
 
 run "valid_baseline" {

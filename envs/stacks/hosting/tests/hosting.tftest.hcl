@@ -52,6 +52,11 @@ override_resource {
   override_during = plan
   values          = { arn = "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-2222-2222-222222222222" }
 }
+override_resource {
+  target          = module.model_hosting.module.kms.aws_kms_key.this["notifications"]
+  override_during = plan
+  values          = { arn = "arn:aws:kms:eu-west-1:222222222222:key/55555555-5555-5555-5555-555555555555" }
+}
 
 variables {
   prefix                  = "mlops"
@@ -151,8 +156,14 @@ run "model_execution_role_is_the_one_dev_grants" {
       "network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id",
       "kms/endpoint-key-arn", "storage/data-capture-bucket", "hosting/model-execution-role-arn",
       "hosting/projects/abalone/deploy-role-arn",
+      "monitoring/alerts-topic-arn", "monitoring/monitor-role-arn", "monitoring/analyzer-image-uri", "monitoring/settings",
     ])
-    error_message = "The contract publishes the network, the endpoint key, the data-capture bucket, the model execution role and each project's deploy role."
+    error_message = "The contract publishes the network, the endpoint key, the data-capture bucket, the model execution role, each project's deploy role and the monitoring settings."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.contract["monitoring/analyzer-image-uri"].value == "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer" && jsondecode(aws_ssm_parameter.contract["monitoring/settings"].value).scaling.max_instances == 2
+    error_message = "The region's Model Monitor analyzer image and the monitoring settings (defaults here) are published for the deployments."
   }
 
   assert {
