@@ -31,9 +31,9 @@ variable "deploy_role_arn" {
 variable "network" {
   description = "Network settings from env.yaml (same shape as the foundation stack's). A target account has no internet path: internet_access must be \"none\" (no NAT, no public subnets)."
   type = object({
-    vpc_cidr                      = string
-    az_count                      = number
-    private_subnet_cidrs          = list(string)
+    vpc_cidr             = string
+    az_count             = number
+    private_subnet_cidrs = list(string)
     existing = optional(object({
       vpc_id                 = string
       private_subnet_ids     = list(string)
