@@ -35,6 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from abalone_deploy.clients import Clients
+from abalone_deploy.monitoring import remove_monitoring
+from abalone_deploy.names import make_target
 from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
@@ -259,6 +262,83 @@ def _deploy_everywhere(deployers: dict[str, Account], arn: str, inspectors: dict
         assert endpoint_arn.split(":")[4] == STAGES[stage], f"the {stage} endpoint is not in account {STAGES[stage]}"
 
 
+def _stage_clients(deployer: Account) -> Clients:
+    """The deploy code's clients with the stage deploy role's credentials (as in the workflow)."""
+    return Clients(
+        **{
+            field: deployer.client(service)
+            for field, service in (
+                ("sagemaker", "sagemaker"),
+                ("runtime", "sagemaker-runtime"),
+                ("ssm", "ssm"),
+                ("registry", "sagemaker"),
+                ("artifacts", "s3"),
+                ("autoscaling", "application-autoscaling"),
+                ("cloudwatch", "cloudwatch"),
+                ("sns", "sns"),
+                ("stage_s3", "s3"),
+            )
+        }
+    )
+
+
+def _alerts_queue(inspector: Account, stage: str) -> str:
+    """An SQS queue subscribed to the stage's alerts topic (standing for the team's email)."""
+    topic = inspector.client("ssm").get_parameter(Name=f"/mlops/{stage}/monitoring/alerts-topic-arn")["Parameter"][
+        "Value"
+    ]
+    sqs = inspector.client("sqs")
+    url = sqs.create_queue(QueueName=f"journey-alerts-{stage}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    inspector.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    return url
+
+
+def _notifications(inspector: Account, url: str) -> list[dict[str, Any]]:
+    """The notifications published since the last look (each received once, then deleted)."""
+    sqs = inspector.client("sqs")
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    for message in messages:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
+
+
+def _assert_watched(inspector: Account, stage: str, project: str) -> str:
+    """Scaling, alarms to the topic, the baseline and the schedule of the stage's endpoint, as the
+    account's administrator reads them; returns the schedule's job definition."""
+    endpoint = f"mlops-{stage}-{project}"
+    topic = inspector.client("ssm").get_parameter(Name=f"/mlops/{stage}/monitoring/alerts-topic-arn")["Parameter"][
+        "Value"
+    ]
+    autoscaling = inspector.client("application-autoscaling")
+    resource = f"endpoint/{endpoint}/variant/AllTraffic"
+    [target] = autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker", ResourceIds=[resource])[
+        "ScalableTargets"
+    ]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (1, 2), target
+    [policy] = autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker", ResourceId=resource)[
+        "ScalingPolicies"
+    ]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+    }
+    alarms = inspector.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{endpoint}-")
+    named = {a["AlarmName"]: a["AlarmActions"] for a in alarms["MetricAlarms"]}
+    assert named == {f"{endpoint}-{kind}": [topic] for kind in ("5xx-errors", "model-latency", "feature-drift")}, named
+    sagemaker = inspector.client("sagemaker")
+    schedule = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=f"{endpoint}-data-quality")
+    assert (schedule["MonitoringScheduleStatus"], schedule["EndpointName"]) == ("Scheduled", endpoint)
+    definition = sagemaker.describe_data_quality_job_definition(
+        JobDefinitionName=schedule["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"]
+    )
+    statistics_uri = definition["DataQualityBaselineConfig"]["StatisticsResource"]["S3Uri"]
+    bucket, key = statistics_uri.removeprefix("s3://").split("/", 1)
+    statistics = json.loads(inspector.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
+    assert statistics["dataset"]["item_count"] == 2923, "the training split's rows"
+    assert definition["RoleArn"] == f"arn:aws:iam::{STAGES[stage]}:role/mlops-{stage}-model-monitor"
+    return str(definition["JobDefinitionName"])
+
+
 def _retire_endpoint(account: Account, stage: str, project: str) -> None:
     """What a team does before the platform is destroyed: endpoints, configs and models of the project go."""
     sagemaker = account.client("sagemaker")
@@ -328,6 +408,7 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
         stage: Account(emulator_url, account, f"mlops-{stage}-{LAUNCHED}-deploy") for stage, account in STAGES.items()
     }
     assert all(_serving(inspectors[stage], stage, LAUNCHED) is None for stage in STAGES)
+    alerts = {stage: _alerts_queue(inspectors[stage], stage) for stage in STAGES}
 
     _upload_input_data(world, LAUNCHED)
     first_build = _build(ci, "first build", LAUNCHED)
@@ -361,6 +442,11 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
     _decide(lead, first, "Approved")
     print("approved by the team lead (the data scientist was refused: DenyModelApproval)")
     _deploy_everywhere(deployers, first, inspectors, LAUNCHED)
+    watched = {stage: _assert_watched(inspectors[stage], stage, LAUNCHED) for stage in STAGES}
+    for stage in STAGES:
+        [notice] = _notifications(inspectors[stage], alerts[stage])
+        assert (notice["result"], notice["model_package_arn"]) == ("succeeded", first), notice
+    print(f"watched: scaling 1-2, 3 alarms to the alerts topic, baseline and schedule ({watched['prod']}); notified")
     assert (
         _serving(Account(emulator_url, DEV_ACCOUNT), "staging", LAUNCHED) is None
         and _serving(inspectors["prod"], "staging", LAUNCHED) is None
@@ -377,6 +463,10 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
         assert run.returncode == 0, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
         assert f"rolled back to {first}" in run.stdout, run.stdout[-2000:]
         assert _serving(inspectors[stage], stage, LAUNCHED) == first
+        assert _assert_watched(inspectors[stage], stage, LAUNCHED) == watched[stage], (
+            "the schedule follows the rollback"
+        )
+        assert [n["result"] for n in _notifications(inspectors[stage], alerts[stage])] == ["succeeded", "succeeded"]
     print(f"second package rejected: staging and prod rolled back to {first}")
 
     # The endpoint serves the real model the pipeline trained.
@@ -401,7 +491,18 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
             assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
     for stage, account in inspectors.items():
+        remove_monitoring(_stage_clients(deployers[stage]), make_target("mlops", stage, LAUNCHED, DEV_ACCOUNT, REGION))
+        sagemaker = account.client("sagemaker")
+        assert (
+            sagemaker.list_monitoring_schedules(EndpointName=f"mlops-{stage}-{LAUNCHED}")["MonitoringScheduleSummaries"]
+            == []
+        )
+        assert (
+            account.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"mlops-{stage}-{LAUNCHED}-")["MetricAlarms"]
+            == []
+        )
         _retire_endpoint(account, stage, LAUNCHED)
+        account.client("sqs").delete_queue(QueueUrl=alerts[stage])
 
 
 def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refused(
