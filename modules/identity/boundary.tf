@@ -150,7 +150,7 @@ locals {
         Sid       = "PassRole"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn, local.deploy_events_role_arn, local.project_pipeline_role_arns]
+        Resource  = concat([local.sagemaker_execution_arn, local.pipeline_execution_arn, local.project_role_arns, local.launch_arn, local.deploy_events_role_arn, local.project_pipeline_role_arns], local.team_role_patterns)
         Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.events_service, local.servicecatalog_service, local.cloudformation_service] } }
       },
       {

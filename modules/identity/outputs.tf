@@ -40,6 +40,21 @@ output "created_role_names" {
   value       = local.created_roles
 }
 
+output "team_role_arns" {
+  description = "Map team => user profile => ARN of the execution role the user's Studio profile runs as (teams): <name_prefix>-team-<team>-execution (per_team) or <name_prefix>-team-<team>-user-<user> (per_user). Empty without teams."
+  value = {
+    for team in keys(var.teams) : team => merge({}, [
+      for role in values(local.team_roles) : { for user in role.users : user => "${local.iam_arn_prefix}:role/${role.name}" } if role.team == team
+    ]...)
+  }
+  depends_on = [aws_iam_role.team]
+}
+
+output "team_policy_documents" {
+  description = "Map role name => JSON of the inline policy of each team execution role (teams); empty without teams."
+  value       = { for key, role in local.team_roles : role.name => jsonencode(local.team_policies[key]) }
+}
+
 output "target_model_execution_role_arns" {
   description = "Map stage => ARN of the model execution role in that target account: arn:<partition>:iam::<account>:role/<prefix>-<stage>-model-execution."
   value = {

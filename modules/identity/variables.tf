@@ -106,6 +106,62 @@ variable "aws_service_bucket_arns" {
   }
 }
 
+variable "teams" {
+  description = "Data-science teams (env.yaml teams:), team name => users (Studio user profile => persona), projects (names of the projects stack: their <project>/ prefixes of the data and models buckets and their model package groups <name_prefix>-<project>), data_prefixes (key prefixes of the data bucket, each ending with \"/\") and execution_role: per_team creates <name_prefix>-team-<team>-execution, per_user <name_prefix>-team-<team>-user-<user> for each user. Each role reaches only its team's prefixes, its projects' models (read) and model package groups, carries tag team = <team> and is denied SageMaker resources tagged with another team. Empty (the default): no team role, and no other document changes."
+  type = map(object({
+    users          = map(string)
+    projects       = list(string)
+    data_prefixes  = list(string)
+    execution_role = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for team in keys(var.teams) : can(regex("^[a-z][a-z0-9]{1,19}$", team))])
+    error_message = "The variable teams must use team names of 2-20 lowercase letters or digits starting with a letter; invalid: ${jsonencode([for team in keys(var.teams) : team if !can(regex("^[a-z][a-z0-9]{1,19}$", team))])}."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.teams) : contains(["per_team", "per_user"], t.execution_role)])
+    error_message = "The variable teams must give each team execution_role \"per_team\" or \"per_user\"; got ${jsonencode({ for team, t in var.teams : team => t.execution_role })}."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.teams) : length(t.data_prefixes) > 0 && alltrue([for p in t.data_prefixes : can(regex("^([a-z0-9][a-z0-9_.-]{0,62}/){1,8}$", p)) && !can(regex("(^|/)[.]+/", p))])])
+    error_message = "The variable teams must give each team 1 or more data_prefixes of lowercase path segments, each ending with \"/\" (no wildcard, no \".\" or \"..\" segment), e.g. teams/<team>/."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.teams) : alltrue([for p in t.projects : can(regex("^[a-z][a-z0-9-]{0,30}[a-z0-9]$", p))]) && length(distinct(t.projects)) == length(t.projects)])
+    error_message = "The variable teams must name each team's projects once, as project names (2-32 lowercase letters, digits or hyphens)."
+  }
+
+  validation {
+    condition     = length(flatten([for t in values(var.teams) : keys(t.users)])) == length(distinct(flatten([for t in values(var.teams) : keys(t.users)]))) && length(flatten([for t in values(var.teams) : t.projects])) == length(distinct(flatten([for t in values(var.teams) : t.projects])))
+    error_message = "The variable teams must give every user and every project to one team only."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.teams) : alltrue([for u, persona in t.users : can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", u)) && contains(["data_science_admin", "team_lead", "data_scientist"], persona)])])
+    error_message = "The variable teams must map Studio user profile names to a persona (data_science_admin, team_lead, data_scientist)."
+  }
+}
+
+variable "team_bucket_arns" {
+  description = "The data and models buckets (data, models: bucket ARNs of bucket_arns) the teams' prefixes are in; required with teams."
+  type = object({
+    data   = string
+    models = string
+  })
+  default = null
+
+  validation {
+    condition     = var.team_bucket_arns == null || (contains(var.bucket_arns, try(var.team_bucket_arns.data, "")) && contains(var.bucket_arns, try(var.team_bucket_arns.models, "")))
+    error_message = "The variable team_bucket_arns must name two buckets of bucket_arns (data and models)."
+  }
+}
+
 variable "kms_key_arns" {
   description = "Customer-managed key ARNs by purpose. Must contain \"data\", \"ebs\" and \"studio\": the roles may use exactly these three keys. Other purposes (e.g. \"logs\", used by CloudWatch Logs through its key policy) are accepted and granted to no role. Keys must be in this region."
   type        = map(string)

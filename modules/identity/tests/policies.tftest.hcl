@@ -1034,3 +1034,135 @@ run "instance_types_statements" {
     error_message = "The instance-types policy is made of Deny statements only: it never grants anything."
   }
 }
+
+# -----------------------------------------------------------------------------
+# Teams: per-team and per-user execution roles
+# -----------------------------------------------------------------------------
+run "team_roles_per_team_and_per_user" {
+  command = plan
+
+  variables {
+    team_bucket_arns = {
+      data   = "arn:aws:s3:::mlops-dev-data-111111111111"
+      models = "arn:aws:s3:::mlops-dev-models-111111111111"
+    }
+    teams = {
+      risk    = { users = { carol = "data_scientist", frank = "team_lead" }, projects = ["abalone"], data_prefixes = ["teams/risk/"], execution_role = "per_team" }
+      pricing = { users = { dave = "data_scientist" }, projects = [], data_prefixes = ["teams/pricing/", "shared/pricing/"], execution_role = "per_user" }
+    }
+  }
+
+  assert {
+    condition     = join(",", sort(keys(aws_iam_role.team))) == "pricing/dave,risk"
+    error_message = "per_team makes one role for the team, per_user one per user."
+  }
+
+  assert {
+    condition     = length(jsonencode(local.boundary_policy)) <= 6144
+    error_message = "The boundary with teams is ${length(jsonencode(local.boundary_policy))} characters."
+  }
+
+  assert {
+    condition     = aws_iam_role.team["risk"].name == "mlops-dev-team-risk-execution" && aws_iam_role.team["pricing/dave"].name == "mlops-dev-team-pricing-user-dave"
+    error_message = "Team roles are <name_prefix>-team-<team>-execution and <name_prefix>-team-<team>-user-<user>."
+  }
+
+  assert {
+    condition     = jsonencode(output.team_role_arns) == jsonencode({ risk = { carol = "arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution", frank = "arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution" }, pricing = { dave = "arn:aws:iam::111111111111:role/mlops-dev-team-pricing-user-dave" } })
+    error_message = "team_role_arns maps each team's users to the role their profile runs as."
+  }
+
+  assert {
+    condition     = aws_iam_role.team["risk"].tags["team"] == "risk" && aws_iam_role.team["risk"].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary"
+    error_message = "A team role carries its team tag and the boundary."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachments_exclusive.team["risk"].policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"])
+    error_message = "A team role carries the guardrails and instance-types policies."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.team_policy_documents["mlops-dev-team-risk-execution"]).Statement : s.Resource if s.Sid == "ReadTeamObjects"][0]) == jsonencode([
+      "arn:aws:s3:::mlops-dev-data-111111111111/teams/risk/*",
+      "arn:aws:s3:::mlops-dev-data-111111111111/abalone/*",
+      "arn:aws:s3:::mlops-dev-models-111111111111/abalone/*",
+      "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*",
+    ])
+    error_message = "A team reads its data prefixes, its projects' data and models, and the AWS service bucket only."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.team_policy_documents["mlops-dev-team-risk-execution"]).Statement : s.Resource if s.Sid == "WriteTeamData"][0]) == jsonencode([
+      "arn:aws:s3:::mlops-dev-data-111111111111/teams/risk/*",
+      "arn:aws:s3:::mlops-dev-data-111111111111/abalone/*",
+    ])
+    error_message = "A team writes its data prefixes and its projects' data, never the models bucket."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.team_policy_documents["mlops-dev-team-risk-execution"]).Statement : s.NotResource if s.Sid == "DenyOtherTeamsModelRegistries"][0]) == jsonencode([
+      "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mlops-dev-abalone",
+      "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-abalone/*",
+    ])
+    error_message = "Every model registry but the team's projects' is denied."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.team_policy_documents["mlops-dev-team-pricing-user-dave"]).Statement : s if s.Sid == "DenyEveryModelRegistry" && s.Resource == "*"]) == 1
+    error_message = "A team without projects reaches no model registry."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.team_policy_documents["mlops-dev-team-pricing-user-dave"]).Statement : s.Resource if s.Sid == "PassOwnRoleToSageMaker"][0] == "arn:aws:iam::111111111111:role/mlops-dev-team-pricing-user-dave"
+    error_message = "A team role passes itself only (never the shared execution roles)."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(output.team_policy_documents["mlops-dev-team-risk-execution"]).Statement : !contains(["S3ListEnvironmentBuckets", "S3ReadEnvironmentObjects", "S3WriteEnvironmentObjects", "PassExecutionRolesToSageMaker"], s.Sid)])
+    error_message = "A team role has none of the execution role's environment-wide S3 statements nor its PassRole of the shared roles."
+  }
+
+  assert {
+    condition     = jsonencode([for s in jsondecode(output.team_policy_documents["mlops-dev-team-risk-execution"]).Statement : s.Condition if s.Sid == "DenyOtherTeamsTaggedResources"][0]) == jsonencode({ Null = { "aws:ResourceTag/team" = "false" }, StringNotEquals = { "aws:ResourceTag/team" = "risk" } })
+    error_message = "SageMaker resources tagged with another team are denied."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "PassRole"][0], "arn:aws:iam::111111111111:role/mlops-dev-team-*")
+    error_message = "The boundary lets team roles pass themselves (one pattern for every team)."
+  }
+}
+
+run "without_teams_nothing_changes" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role.team) == 0 && output.team_role_arns == {} && !strcontains(output.policy_documents["permission-boundary"], "-team-")
+    error_message = "Without teams there is no team role and the boundary names none."
+  }
+}
+
+run "teams_need_the_buckets" {
+  command = plan
+
+  variables {
+    teams = { risk = { users = {}, projects = [], data_prefixes = ["teams/risk/"], execution_role = "per_team" } }
+  }
+
+  expect_failures = [aws_iam_role.team["risk"]]
+}
+
+run "bad_team_values" {
+  command = plan
+
+  variables {
+    teams = {
+      Risk = { users = { carol = "owner" }, projects = ["Abalone"], data_prefixes = ["teams/*"], execution_role = "per_group" }
+    }
+    team_bucket_arns = { data = "arn:aws:s3:::elsewhere", models = "arn:aws:s3:::mlops-dev-models-111111111111" }
+  }
+
+  expect_failures = [var.teams, var.team_bucket_arns]
+}
+
