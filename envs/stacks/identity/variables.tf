@@ -51,3 +51,15 @@ variable "instance_types" {
     endpoints   = list(string)
   })
 }
+
+variable "teams" {
+  description = "Data-science teams from env.yaml teams: (validated there and again by the identity module): users (user profile -> persona), projects, data prefixes and execution_role (per_team, per_user). Empty: no team role."
+  type = map(object({
+    users          = map(string)
+    projects       = list(string)
+    data_prefixes  = list(string)
+    execution_role = string
+  }))
+  default  = {}
+  nullable = false
+}
