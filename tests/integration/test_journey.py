@@ -36,8 +36,14 @@ from typing import Any
 
 import pytest
 from abalone_deploy.clients import Clients
-from abalone_deploy.monitoring import remove_monitoring
+from abalone_deploy.monitoring import (
+    WatchNames,
+    baseline_job_request,
+    read_monitoring_contract,
+    remove_monitoring,
+)
 from abalone_deploy.names import make_target
+from abalone_deploy.stage_contract import read_stage_contract
 from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
@@ -532,4 +538,56 @@ def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refuse
     assert steps[0]["FailureReason"] == (
         f"AccessDeniedException: User: arn:aws:sts::{DEV_ACCOUNT}:assumed-role/mlops-dev-{PROJECT}-pipeline/SageMaker is not authorized "
         f"to perform: iam:PassRole on resource: {SHARED_EXECUTION_ROLE} because no identity-based policy allows the action"
+    )
+
+
+def test_a_deploy_role_watches_only_its_projects_endpoint_and_runs_monitoring_jobs_in_the_hosting_network(
+    world: World,
+) -> None:
+    """What the deploy role may do for monitoring is its project's and its stage's network only:
+    a baseline job in another subnet is explicitly denied, another project's alarm, schedule or
+    baseline data is not allowed, and it may pass no role but the model execution and monitoring
+    roles (the journey above shows the allowed calls)."""
+    stage, account = "staging", STAGES["staging"]
+    deployer = Account(world.url, account, f"mlops-{stage}-{PROJECT}-deploy")
+    target = make_target("mlops", stage, PROJECT, DEV_ACCOUNT, REGION)
+    contract = read_stage_contract(deployer.client("ssm"), target)
+    watch = read_monitoring_contract(deployer.client("ssm"), target)
+    names = WatchNames(target.endpoint_name, f"{target.endpoint_name}-1-guardrail")
+    request = baseline_job_request(names, target, contract, watch)
+    sagemaker = deployer.client("sagemaker")
+
+    def refusal(call: Any, **kwargs: Any) -> str:
+        with pytest.raises(ClientError) as denied:
+            call(**kwargs)
+        assert denied.value.response["Error"]["Code"] in ("AccessDenied", "AccessDeniedException"), denied.value
+        return str(denied.value.response["Error"]["Message"])
+
+    elsewhere = {
+        **request["NetworkConfig"],
+        "VpcConfig": {**request["NetworkConfig"]["VpcConfig"], "Subnets": ["subnet-0123456789abcdef0"]},
+    }
+    assert "explicit deny" in refusal(sagemaker.create_processing_job, **{**request, "NetworkConfig": elsewhere})
+    no_vpc = {k: v for k, v in request["NetworkConfig"].items() if k != "VpcConfig"}
+    assert "explicit deny" in refusal(sagemaker.create_processing_job, **{**request, "NetworkConfig": no_vpc})
+    other_role = f"arn:aws:iam::{account}:role/mlops-{stage}-{LAUNCHED}-deploy"
+    assert "iam:PassRole" in refusal(sagemaker.create_processing_job, **{**request, "RoleArn": other_role})
+    assert "sagemaker:CreateMonitoringSchedule" in refusal(
+        sagemaker.create_monitoring_schedule,
+        MonitoringScheduleName=f"mlops-{stage}-{LAUNCHED}-data-quality",
+        MonitoringScheduleConfig={
+            "MonitoringJobDefinitionName": "x",
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+        },
+    )
+    assert "cloudwatch:DeleteAlarms" in refusal(
+        deployer.client("cloudwatch").delete_alarms, AlarmNames=[f"mlops-{stage}-{LAUNCHED}-5xx-errors"]
+    )
+    assert "s3:PutObject" in refusal(
+        deployer.client("s3").put_object,
+        Bucket=contract.data_capture_bucket,
+        Key=f"{LAUNCHED}/captured.jsonl",
+        Body=b"{}",
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=contract.endpoint_key_arn,
     )
