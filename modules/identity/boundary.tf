@@ -27,7 +27,11 @@ locals {
       {
         Sid    = "NoResourceLevel"
         Effect = "Allow"
-        Action = [
+        # CodeArtifact (with a package repository, packages.tf): the boundary has no room for its
+        # ARNs; the roles' own statements name the domain and repository exactly, the packages
+        # policy denies every other domain, and the domain's and repositories' policies deny
+        # everyone outside the environment.
+        Action = concat([
           "sagemaker:GetSearchSuggestions",
           "sagemaker:List*",
           "sagemaker:QueryLineage",
@@ -49,7 +53,7 @@ locals {
           "cloudformation:ValidateTemplate",
           "ecr:GetAuthorizationToken",
           "logs:DescribeLogGroups",
-        ]
+        ], local.package_boundary_actions)
         Resource  = "*"
         Condition = local.this_region
       },

@@ -4,6 +4,7 @@
 #   main.tf        data sources, names, the resources the roles may touch,
 #                  the policy_documents map and the input checks
 #   guardrails.tf  the SageMaker guardrails policy
+#   packages.tf    the CodeArtifact statements and the packages policy
 #   boundary.tf    the permission boundary
 #   statements.tf  statements shared by several role policies
 #   policies.tf    each role's inline policy
@@ -153,6 +154,7 @@ locals {
       "sagemaker-guardrails" = jsonencode(local.guardrails_policy)
       "instance-types"       = jsonencode(local.instance_types_policy)
     },
+    local.packages_enabled ? { "packages" = jsonencode(local.packages_policy) } : {},
     { for key, role in local.roles : replace(key, "_", "-") => jsonencode(role.policy) },
     { for key, role in local.roles : "${replace(key, "_", "-")}-trust" => jsonencode(role.trust_policy) },
   )

@@ -63,7 +63,13 @@ output "target_model_execution_role_arns" {
   }
 }
 
+output "packages_policy_arn" {
+  description = "ARN of the packages managed policy (<name_prefix>-packages), null without package_repositories: only the environment's CodeArtifact domain, bearer tokens for CodeArtifact only, publishing only by the data science administrator. Attached to every role this module creates; attach it to brought roles as well."
+  value       = local.packages_enabled ? local.packages_policy_arn : null
+  depends_on  = [aws_iam_policy.packages]
+}
+
 output "policy_documents" {
-  description = "Map name => JSON of every policy the module applies: \"permission-boundary\", \"sagemaker-guardrails\", \"instance-types\" and, for each created role, \"<role>\" (its inline policy) and \"<role>-trust\" (its trust policy), role keys written with hyphens (e.g. \"data-scientist\")."
+  description = "Map name => JSON of every policy the module applies: \"permission-boundary\", \"sagemaker-guardrails\", \"instance-types\", \"packages\" (with package_repositories) and, for each created role, \"<role>\" (its inline policy) and \"<role>-trust\" (its trust policy), role keys written with hyphens (e.g. \"data-scientist\")."
   value       = local.applied_documents
 }

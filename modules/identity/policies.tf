@@ -68,7 +68,7 @@ locals {
 
   data_science_admin_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid    = "StudioAdministration"
         Effect = "Allow"
@@ -145,14 +145,14 @@ locals {
       local.caller_identity_statement,
       local.ssm_read_statement,
       local.deny_iam_changes,
-    ]
+    ], local.package_read_statements, local.package_publish_statements)
   }
 
   # Studio apps, notebooks and jobs run as this role, so it carries the data
   # scientist's SageMaker permissions and denies (approval, registry, IAM).
   sagemaker_execution_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       local.sagemaker_work_statement,
       {
         Sid      = "StudioAppsAndSpaces"
@@ -220,7 +220,7 @@ locals {
       local.deny_registry_deletion,
       local.deny_registry_policy_changes,
       local.deny_iam_changes,
-    ]
+    ], local.package_read_statements)
   }
 
   pipeline_execution_policy = {

@@ -111,7 +111,7 @@ resource "aws_iam_role" "this" {
   # The boundary ARN is built from its name; the policy must exist first. The guardrails policy
   # is attached by the exclusive-attachments resource: depending on it here makes destroy delete
   # the role (detaching its policies) before the policy, which IAM refuses to delete while attached.
-  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails, aws_iam_policy.instance_types]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages]
 }
 
 resource "aws_iam_role_policy" "this" {
@@ -128,8 +128,8 @@ resource "aws_iam_role_policy" "this" {
 
 # Terraform owns each created role's policies: inline policies or managed
 # policy attachments added outside Terraform are removed on the next apply.
-# The only managed policies of every created role are the guardrails and the
-# instance-types policies.
+# The only managed policies of every created role are the guardrails, the
+# instance-types and (with a package repository) the packages policies.
 resource "aws_iam_role_policies_exclusive" "this" {
   for_each = local.created_roles
 
@@ -143,7 +143,7 @@ resource "aws_iam_role_policy_attachments_exclusive" "this" {
   for_each = local.created_roles
 
   role_name   = each.value
-  policy_arns = [local.guardrails_arn, local.instance_types_arn]
+  policy_arns = concat([local.guardrails_arn, local.instance_types_arn], local.packages_enabled ? [local.packages_policy_arn] : [])
 
-  depends_on = [aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_role.this]
+  depends_on = [aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages, aws_iam_role.this]
 }

@@ -375,3 +375,28 @@ variable "instance_types" {
     error_message = "The variable instance_types must list each instance type once per use; repeated in: ${jsonencode([for use, types in var.instance_types : use if length(distinct(types)) != length(types)])}."
   }
 }
+
+variable "package_repositories" {
+  description = "The environment's CodeArtifact repository (modules/package-repository), as a list of at most one: empty when the environment has none. domain_arn: the domain; repository_arn: the repository pip reads from; package_arn_pattern: its packages (…:package/<domain>/<repository>/*). With one, the SageMaker execution role may get tokens for the domain and read the repository (and sts:GetServiceBearerToken for CodeArtifact only), the data science administrator may also publish to it, and the <name_prefix>-packages policy, attached to every created role, denies every other CodeArtifact domain and repository, bearer tokens for other services, and publishing to everyone but the data science administrator."
+  type = list(object({
+    domain_arn          = string
+    repository_arn      = string
+    package_arn_pattern = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = length(var.package_repositories) <= 1
+    error_message = "package_repositories holds at most one repository (the environment's); got ${length(var.package_repositories)}."
+  }
+
+  validation {
+    condition = alltrue([for r in var.package_repositories : (
+      can(regex("^arn:aws[a-z-]*:codeartifact:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{0,48}[a-z0-9]$", r.domain_arn)) &&
+      startswith(r.repository_arn, "${replace(r.domain_arn, ":domain/", ":repository/")}/") &&
+      r.package_arn_pattern == "${replace(r.repository_arn, ":repository/", ":package/")}/*"
+    )])
+    error_message = "package_repositories entries must be a CodeArtifact domain ARN, a repository ARN of that domain and the pattern of that repository's packages (…:package/<domain>/<repository>/*)."
+  }
+}

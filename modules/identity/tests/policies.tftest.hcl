@@ -1166,3 +1166,102 @@ run "bad_team_values" {
   expect_failures = [var.teams, var.team_bucket_arns]
 }
 
+# -----------------------------------------------------------------------------
+# Packages: the package repository's statements and the packages policy (packages.tf)
+# -----------------------------------------------------------------------------
+run "packages" {
+  command = plan
+
+  variables {
+    package_repositories = [{
+      domain_arn          = "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages"
+      repository_arn      = "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/curated"
+      package_arn_pattern = "arn:aws:codeartifact:eu-west-1:111111111111:package/mlops-dev-packages/curated/*"
+    }]
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : [s.Action, s.Resource] if startswith(try(s.Sid, ""), "Package") || try(s.Sid, "") == "CodeArtifactBearerToken"] == [
+      ["codeartifact:GetAuthorizationToken", var.package_repositories[0].domain_arn],
+      [["codeartifact:GetRepositoryEndpoint", "codeartifact:ReadFromRepository"], var.package_repositories[0].repository_arn],
+      ["sts:GetServiceBearerToken", "*"],
+    ]
+    error_message = "The execution role gets exactly a token for the domain, the repository's endpoint and reads, and bearer tokens."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["sagemaker-execution"]).Statement : s.Condition if try(s.Sid, "") == "CodeArtifactBearerToken"]) == { StringEquals = { "sts:AWSServiceName" = "codeartifact.amazonaws.com" } }
+    error_message = "Bearer tokens only for CodeArtifact."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["data-science-admin"]).Statement : s.Resource if try(s.Sid, "") == "PublishVettedPackages"]) == var.package_repositories[0].package_arn_pattern
+    error_message = "The data science administrator publishes to the repository's packages only."
+  }
+
+  assert {
+    condition     = alltrue([for role in ["data-scientist", "team-lead", "pipeline-execution", "launch", "deploy-events"] : length([for s in jsondecode(output.policy_documents[role]).Statement : s if can(regex("codeartifact|GetServiceBearerToken", jsonencode(s.Action)))]) == 0])
+    error_message = "No other role is granted CodeArtifact."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.policy_documents["packages"]).Statement : s.Sid] == ["DenyOtherPackageDomains", "DenyBearerTokensForOtherServices", "DenyPublishingExceptTheAdministrator"] && alltrue([for s in jsondecode(output.policy_documents["packages"]).Statement : s.Effect == "Deny"])
+    error_message = "The packages policy is deny-only: other domains, other services' bearer tokens, publishing by anyone but the administrator."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_documents["packages"]).Statement : s.NotResource if s.Sid == "DenyOtherPackageDomains"]) == [
+      "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages",
+      "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/*",
+      "arn:aws:codeartifact:eu-west-1:111111111111:package/mlops-dev-packages/*",
+    ]
+    error_message = "Everything CodeArtifact outside the environment's domain is denied."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["packages"]).Statement : s.Condition if s.Sid == "DenyPublishingExceptTheAdministrator"]) == { ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::111111111111:role/mlops-dev-data-science-admin" } }
+    error_message = "Only the data science administrator escapes the publishing deny."
+  }
+
+  assert {
+    condition     = alltrue([for key, attachment in aws_iam_role_policy_attachments_exclusive.this : contains(attachment.policy_arns, "arn:aws:iam::111111111111:policy/mlops-dev-packages")]) && output.packages_policy_arn == "arn:aws:iam::111111111111:policy/mlops-dev-packages"
+    error_message = "Every created role carries the packages policy."
+  }
+
+  assert {
+    condition     = length(jsonencode(jsondecode(output.policy_documents["permission-boundary"]))) <= 6144 && contains(one([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Action if s.Sid == "NoResourceLevel"]), "codeartifact:*")
+    error_message = "The boundary admits the package statements and stays within IAM's 6,144 characters."
+  }
+}
+
+run "no_package_repository" {
+  command = plan
+
+  variables {
+    package_repositories = []
+  }
+
+  assert {
+    condition     = !contains(keys(output.policy_documents), "packages") && output.packages_policy_arn == null && length(aws_iam_policy.packages) == 0
+    error_message = "Without a package repository there is no packages policy."
+  }
+
+  assert {
+    condition     = !strcontains(output.policy_documents["sagemaker-execution"], "codeartifact") && !strcontains(output.policy_documents["permission-boundary"], "codeartifact")
+    error_message = "Without a package repository no role or boundary mentions CodeArtifact."
+  }
+}
+
+run "repository_of_another_domain" {
+  command = plan
+
+  variables {
+    package_repositories = [{
+      domain_arn          = "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages"
+      repository_arn      = "arn:aws:codeartifact:eu-west-1:111111111111:repository/other-domain/curated"
+      package_arn_pattern = "arn:aws:codeartifact:eu-west-1:111111111111:package/other-domain/curated/*"
+    }]
+  }
+
+  expect_failures = [var.package_repositories]
+}
