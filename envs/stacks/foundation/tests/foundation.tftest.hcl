@@ -265,3 +265,40 @@ run "ci_roles_reach_the_buckets_from_outside_the_vpc" {
   }
 }
 
+
+run "package_repository" {
+  command = plan
+
+  variables {
+    packages = {
+      enabled             = true
+      public_upstream     = false
+      publisher_role_arns = ["arn:aws:iam::111111111111:role/mlops-dev-data-science-admin", "arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+      asset_bucket_arn    = "arn:aws:s3:::assets-438097961670-eu-west-1"
+    }
+  }
+
+  assert {
+    condition     = module.package_repository[0].domain_name == "mlops-dev-packages" && length(module.package_repository[0].repository_arns) == 1
+    error_message = "packages.enabled creates the domain <prefix>-<env>-packages with its curated repository only (no public upstream)."
+  }
+
+  assert {
+    condition     = keys(aws_ssm_parameter.packages) == ["packages/domain", "packages/domain-arn", "packages/domain-owner", "packages/package-arn-pattern", "packages/repository", "packages/repository-arn"]
+    error_message = "The package repository is in the SSM contract (packages/*) for the identity and platform stacks."
+  }
+
+  assert {
+    condition     = contains(jsondecode(module.network.endpoint_policies["s3"]).Statement[2].Resource, "arn:aws:s3:::assets-438097961670-eu-west-1/*")
+    error_message = "The S3 gateway endpoint reads CodeArtifact's asset bucket of the region."
+  }
+}
+
+run "packages_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.package_repository) == 0 && length(aws_ssm_parameter.packages) == 0
+    error_message = "Without packages.enabled there is no package repository."
+  }
+}
