@@ -65,6 +65,11 @@ module "identity" {
   existing_role_arns       = var.identity.existing_role_arns
   target_account_ids       = local.first_target_accounts
   instance_types           = var.instance_types
+  teams                    = var.teams
+  team_bucket_arns = length(var.teams) == 0 ? null : {
+    data   = "arn:${local.partition}:s3:::${local.contract["storage/data-bucket"]}"
+    models = "arn:${local.partition}:s3:::${local.contract["storage/models-bucket"]}"
+  }
 }
 
 resource "aws_ssm_parameter" "contract" {
@@ -80,6 +85,11 @@ resource "aws_ssm_parameter" "contract" {
     # The deployment accounts, for templates that must not take them from the launching user
     # (model-deploy.yaml reads /<prefix>/<env>/accounts/staging and .../prod): a stage's first account.
     { for stage, account in local.first_target_accounts : "accounts/${stage}" => account },
+    # Each team user's execution role, for the platform stack's Studio user profiles (teams).
+    merge({}, [
+      for team, users in module.identity.team_role_arns :
+      { for user, arn in users : "identity/teams/${team}/users/${user}/execution-role-arn" => arn }
+    ]...),
   )
 
   name        = "${local.ssm_prefix}/${each.key}"
