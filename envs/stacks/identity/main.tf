@@ -65,6 +65,7 @@ module "identity" {
   existing_role_arns       = var.identity.existing_role_arns
   target_account_ids       = local.first_target_accounts
   instance_types           = var.instance_types
+  package_repositories     = local.package_repositories
   teams                    = var.teams
   team_bucket_arns = length(var.teams) == 0 ? null : {
     data   = "arn:${local.partition}:s3:::${local.contract["storage/data-bucket"]}"
