@@ -11,6 +11,8 @@ no way to change:
   or its attachments, is therefore the deploy role's too;
 - the detective controls (stack detective): the CI roles may only read them, and their keys name
   the CI roles as readers only.
+- a batch project's schedule (it passes the role that starts the project's batch pipeline): the CI
+  roles may only read schedules.
 A plan that changes one of these is applied with the deploy role (the first apply of an account
 always is: it creates them), every other plan with the apply role.
 """
@@ -29,6 +31,7 @@ ADMINISTERED_RESOURCES: tuple[str, ...] = (
     "module.model_hosting.aws_iam_policy.boundary",  # <prefix>-<env>-hosting-boundary
     "module.project.aws_cloudwatch_event_connection.github",  # <prefix>-<env>-<project>-github
     "module.project.aws_cloudwatch_event_api_destination.dispatch",  # <prefix>-<env>-<project>-repository-dispatch
+    "module.model_hosting.aws_scheduler_schedule.batch",  # <prefix>-<env>-<project>-batch: passes the schedule role
 )
 
 # Module calls every change of which is the deploy role's: the detective controls (trail, Config,

@@ -145,7 +145,7 @@ module "access_logs" {
   bucket_name            = local.access_log_bucket_name
   kms_key_arn            = null
   access_log_target      = true
-  log_source_bucket_arns = [local.data_capture_bucket_arn]
+  log_source_bucket_arns = concat([local.data_capture_bucket_arn], length(local.batch_projects) > 0 ? [local.batch_bucket_arn] : [])
   logging                = null
 
   allowed_vpc_endpoint_ids   = var.s3_vpc_endpoint_ids
@@ -250,10 +250,12 @@ locals {
       {
         # The deploy roles' own statements name each monitoring action; the
         # boundary allows those three resource types' actions on <name_prefix>-*.
-        Sid      = "HostingResources"
-        Effect   = "Allow"
-        Action   = concat(local.hosting_actions, ["sagemaker:InvokeEndpoint", "sagemaker:*DataQualityJobDefinition", "sagemaker:*MonitoringSchedule", "sagemaker:*ProcessingJob"])
-        Resource = [local.models_arn, local.endpoint_conf_arn, local.endpoints_arn, local.processing_jobs_arn, local.job_definitions_arn, local.monitoring_schedules_arn]
+        Sid    = "HostingResources"
+        Effect = "Allow"
+        # Batch inference (batch.tf): the projects' pipelines and their transform jobs (named by
+        # SageMaker Pipelines). "*Job" acts only on the job types listed here: processing and transform.
+        Action   = concat(local.hosting_actions, ["sagemaker:InvokeEndpoint", "sagemaker:*DataQualityJobDefinition", "sagemaker:*MonitoringSchedule", "sagemaker:*Pipeline*", "sagemaker:*Job"])
+        Resource = [local.models_arn, local.endpoint_conf_arn, local.endpoints_arn, local.processing_jobs_arn, local.job_definitions_arn, local.monitoring_schedules_arn, local.batch_pipelines_arn, local.transform_jobs_arn]
       },
       {
         Sid      = "SourceModelRegistry"
@@ -268,10 +270,11 @@ locals {
         Resource = local.source_model_objects_arn
       },
       {
-        Sid      = "DataCapture"
-        Effect   = "Allow"
-        Action   = ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]
-        Resource = [local.data_capture_bucket_arn, local.data_capture_objects_arn]
+        Sid    = "DataCapture"
+        Effect = "Allow"
+        Action = ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]
+        # The batch bucket and its objects in one pattern (the identity policies name them exactly).
+        Resource = [local.data_capture_bucket_arn, local.data_capture_objects_arn, "${local.batch_bucket_arn}*"]
       },
       {
         Sid      = "Alerts"
@@ -337,7 +340,7 @@ locals {
         Sid       = "PassModelExecutionRole"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.execution_role_arn, local.monitor_role_arn]
+        Resource  = [local.execution_role_arn, local.monitor_role_arn, local.batch_pipeline_roles_arn]
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
       },
       {
@@ -512,8 +515,9 @@ resource "aws_iam_role" "model_execution" {
 
   tags = merge(var.tags, { Name = local.execution_role_name })
 
-  # The boundary ARN is built from its name: the policy must exist first.
-  depends_on = [aws_iam_policy.boundary]
+  # The boundary ARN is built from its name: the policy must exist first. Destroy deletes the role
+  # (detaching the batch policy) before that policy.
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.batch_data]
 }
 
 resource "aws_iam_role_policy" "model_execution" {
@@ -558,7 +562,7 @@ resource "aws_iam_role" "deploy" {
   # The boundary ARN is built from its name: the policy must exist first. The
   # shared policy is attached by the exclusive-attachments resource; depending
   # on it here makes destroy delete the role (detaching it) before the policy.
-  depends_on = [aws_iam_policy.boundary, aws_iam_policy.deploy_common]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.deploy_common, aws_iam_policy.batch_deploy]
 }
 
 # Everything the deploy roles share, including the guardrail denies, lives in
@@ -848,14 +852,16 @@ resource "aws_iam_role_policies_exclusive" "this" {
 
 resource "aws_iam_role_policy_attachments_exclusive" "model_execution" {
   role_name   = aws_iam_role.model_execution.name
-  policy_arns = []
+  policy_arns = length(local.batch_projects) > 0 ? local.batch_execution_policy_arn : []
+
+  depends_on = [aws_iam_policy.batch_data]
 }
 
 resource "aws_iam_role_policy_attachments_exclusive" "deploy" {
   for_each = local.deploy_role_names
 
   role_name   = each.value
-  policy_arns = [local.deploy_common_policy_arn]
+  policy_arns = concat([local.deploy_common_policy_arn], local.batch_deploy_policy_arns[each.key])
 
-  depends_on = [aws_iam_policy.deploy_common, aws_iam_role.deploy]
+  depends_on = [aws_iam_policy.deploy_common, aws_iam_role.deploy, aws_iam_policy.batch_deploy]
 }

@@ -44,8 +44,8 @@ output "access_log_bucket_name" {
 }
 
 output "bucket_arns" {
-  description = "ARNs of the data-capture and access-log buckets, built from names (known at plan time, no dependency on the buckets), e.g. for an S3 gateway endpoint policy."
-  value       = [local.data_capture_bucket_arn, local.access_log_bucket_arn]
+  description = "ARNs of the data-capture, access-log and (with batch projects) batch buckets, built from names (known at plan time, no dependency on the buckets), e.g. for an S3 gateway endpoint policy."
+  value       = concat([local.data_capture_bucket_arn, local.access_log_bucket_arn], length(local.batch_projects) > 0 ? [local.batch_bucket_arn] : [])
 }
 
 output "bucket_policies" {
@@ -93,4 +93,27 @@ output "monitor_policy" {
 output "alerts_topic_policy" {
   description = "Rendered JSON of the alerts topic's policy (for review and tests)."
   value       = aws_sns_topic_policy.alerts.policy
+}
+
+output "batch_bucket_name" {
+  description = "Name of the batch bucket <name_prefix>-batch-<account> (inputs under <project>/input/, predictions under <project>/output/; SSE-KMS with the endpoint key); null without batch projects."
+  value       = length(local.batch_projects) > 0 ? module.batch_bucket[0].bucket_name : null
+}
+
+output "batch_pipeline_role_arns" {
+  description = "Batch project => ARN of its pipeline role <name_prefix>-<project>-batch (the RoleArn of its pipeline <name_prefix>-<project>-batch)."
+  value       = { for project, role in aws_iam_role.batch_pipeline : project => role.arn }
+}
+
+output "batch_schedule_arns" {
+  description = "Batch project => ARN of its EventBridge Scheduler schedule <name_prefix>-<project>-batch (group <name_prefix>-batch)."
+  value       = { for project, schedule in aws_scheduler_schedule.batch : project => schedule.arn }
+}
+
+output "batch_policies" {
+  description = "Rendered JSON of the batch policies (for review and tests): batch_data (model execution role), guardrails (batch pipeline roles); empty without batch projects."
+  value = length(local.batch_projects) > 0 ? {
+    batch_data = aws_iam_policy.batch_data[0].policy
+    guardrails = aws_iam_policy.batch_guardrails[0].policy
+  } : {}
 }

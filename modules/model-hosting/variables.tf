@@ -189,6 +189,10 @@ variable "projects" {
       owner = string
       name  = string
     })
+    serving = optional(string, "realtime")
+    batch = optional(object({
+      schedule_expression = optional(string, "cron(0 2 * * ? *)")
+    }), {})
   }))
   default     = {}
   nullable    = false
@@ -202,6 +206,21 @@ variable "projects" {
   validation {
     condition     = alltrue([for p in keys(var.projects) : length("${var.name_prefix}-${p}-deploy") <= 64])
     error_message = "projects: the deploy role name <name_prefix>-<project>-deploy must fit IAM's 64 characters; too long: ${jsonencode([for p in keys(var.projects) : "${var.name_prefix}-${p}-deploy" if length("${var.name_prefix}-${p}-deploy") > 64])}."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.projects) : contains(["realtime", "batch"], p.serving)])
+    error_message = "projects[*].serving must be \"realtime\" (an endpoint) or \"batch\" (a scheduled transform); invalid: ${jsonencode({ for k, p in var.projects : k => p.serving if !contains(["realtime", "batch"], p.serving) })}."
+  }
+
+  validation {
+    condition     = alltrue([for k, p in var.projects : p.serving != "batch" || length("${var.name_prefix}-${k}-schedule") <= 64])
+    error_message = "projects: a batch project's scheduler role <name_prefix>-<project>-schedule must fit IAM's 64 characters; too long: ${jsonencode([for k, p in var.projects : "${var.name_prefix}-${k}-schedule" if p.serving == "batch" && length("${var.name_prefix}-${k}-schedule") > 64])}."
+  }
+
+  validation {
+    condition     = alltrue([for p in values(var.projects) : can(regex("^(cron\\([^()]+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))$", p.batch.schedule_expression))])
+    error_message = "projects[*].batch.schedule_expression must be an EventBridge Scheduler cron(...) or rate(<n> minutes|hours|days) expression; invalid: ${jsonencode({ for k, p in var.projects : k => p.batch.schedule_expression if !can(regex("^(cron\\([^()]+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))$", p.batch.schedule_expression)) })}."
   }
 
   validation {
@@ -362,5 +381,33 @@ variable "model_monitor_image_repository_arn" {
   validation {
     condition     = try(split(":", var.model_monitor_image_repository_arn)[3] == data.aws_region.current.name, false)
     error_message = "model_monitor_image_repository_arn must be in this region (${data.aws_region.current.name}); got \"${var.model_monitor_image_repository_arn}\"."
+  }
+}
+
+################################################################################
+# Batch inference (projects with serving = "batch", batch.tf)
+################################################################################
+
+variable "transform_instance_types" {
+  type        = list(string)
+  default     = ["ml.m5.large", "ml.m5.xlarge"]
+  nullable    = false
+  description = "The only SageMaker instance types the batch projects' transform jobs may use (env.yaml instance_types.transform of this environment). CreateTransformJob is denied to the batch pipeline roles without an instance type or with another (sagemaker:InstanceTypes)."
+
+  validation {
+    condition     = length(var.transform_instance_types) > 0 && alltrue([for t in var.transform_instance_types : can(regex("^ml\\.[a-z][a-z0-9-]*\\.[a-z0-9]+$", t))]) && length(distinct(var.transform_instance_types)) == length(var.transform_instance_types)
+    error_message = "transform_instance_types must list at least one SageMaker instance type ml.<family>.<size> (e.g. ml.m5.large; no wildcards), each once; got ${jsonencode(var.transform_instance_types)}."
+  }
+}
+
+variable "batch_retention_days" {
+  type        = number
+  default     = 365
+  nullable    = true
+  description = "Days after which the batch bucket's objects (inputs and predictions) expire (current versions); null keeps them."
+
+  validation {
+    condition     = var.batch_retention_days == null || try(var.batch_retention_days >= 1 && floor(var.batch_retention_days) == var.batch_retention_days, false)
+    error_message = "batch_retention_days must be null or a whole number >= 1; got ${jsonencode(var.batch_retention_days)}."
   }
 }

@@ -83,3 +83,10 @@ def test_the_administered_policies_are_the_ones_the_ci_boundary_protects() -> No
     for name in ("vpc-flow-logs-boundary", "hosting-boundary", "sagemaker-guardrails", "instance-types"):
         assert name in bootstrap
     assert "workload_boundary_arn" in bootstrap and "permission-boundary" in bootstrap
+
+
+def test_a_batch_schedule_change_is_the_deploy_roles() -> None:
+    """A schedule passes the role that starts a batch pipeline: the CI roles may only read it."""
+    address = 'module.stack.module.model_hosting.aws_scheduler_schedule.batch["abalone"]'
+    assert administered_changes([("update", address)]) == [address]
+    assert administered_changes([("read", address)]) == []

@@ -50,7 +50,8 @@ locals {
   model_monitor_repository = "arn:${local.partition}:ecr:${local.region}:${coalesce(local.model_monitor_registry, "000000000000")}:repository/sagemaker-model-monitor-analyzer"
   model_monitor_image_uri  = "${coalesce(local.model_monitor_registry, "000000000000")}.dkr.ecr.${local.region}.${data.aws_partition.current.dns_suffix}/sagemaker-model-monitor-analyzer"
 
-  projects = { for name, p in var.projects : name => { repository = { owner = split("/", p.repository)[0], name = split("/", p.repository)[1] } } }
+  projects       = { for name, p in var.projects : name => { repository = { owner = split("/", p.repository)[0], name = split("/", p.repository)[1] }, serving = p.serving, batch = p.batch } }
+  batch_projects = [for name, p in var.projects : name if p.serving == "batch"]
 }
 
 # The GitHub Actions roles' names and ARNs: the platform's one rule (modules/ci-role-names).
@@ -108,6 +109,7 @@ module "model_hosting" {
   subnet_ids                 = module.network.private_subnet_ids
   security_group_ids         = [module.network.sagemaker_security_group_id]
   endpoint_instance_types    = var.endpoint_instance_types
+  transform_instance_types   = var.transform_instance_types
   s3_vpc_endpoint_ids        = [module.network.s3_gateway_endpoint_id]
   vpce_exempt_principal_arns = local.vpce_exempt_principals
 
@@ -142,12 +144,16 @@ locals {
       "monitoring/settings"                 = jsonencode(var.monitoring.settings)
     },
     { for project, arn in module.model_hosting.deploy_role_arns : "hosting/projects/${project}/deploy-role-arn" => arn },
+    { for project, arn in module.model_hosting.batch_pipeline_role_arns : "hosting/projects/${project}/batch-pipeline-role-arn" => arn },
+    length(local.batch_projects) > 0 ? { "storage/batch-bucket" = module.model_hosting.batch_bucket_name } : {},
   )
   # Keys known at plan time (values are not, before the first apply).
   contract_keys = concat(
     ["network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id", "kms/endpoint-key-arn", "storage/data-capture-bucket", "hosting/model-execution-role-arn"],
     ["monitoring/alerts-topic-arn", "monitoring/monitor-role-arn", "monitoring/analyzer-image-uri", "monitoring/settings"],
     [for project in keys(var.projects) : "hosting/projects/${project}/deploy-role-arn"],
+    [for project in local.batch_projects : "hosting/projects/${project}/batch-pipeline-role-arn"],
+    length(local.batch_projects) > 0 ? ["storage/batch-bucket"] : [],
   )
 }
 

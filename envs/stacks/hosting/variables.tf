@@ -98,9 +98,13 @@ variable "model_source" {
 }
 
 variable "projects" {
-  description = "ML projects of the source environment deployed here: project name => { repository = \"<owner>/<name>\" } on GitHub. Each gets the deploy role <prefix>-<environment>-<project>-deploy trusted by that repository's GitHub environment <environment>."
+  description = "ML projects of the source environment deployed here: project name => { repository = \"<owner>/<name>\" on GitHub, serving = \"realtime\" | \"batch\", batch = { schedule_expression } }. Each gets the deploy role <prefix>-<environment>-<project>-deploy trusted by that repository's GitHub environment <environment>; a batch project also its batch pipeline role, schedule and schedule role (modules/model-hosting batch.tf)."
   type = map(object({
     repository = string
+    serving    = optional(string, "realtime")
+    batch = optional(object({
+      schedule_expression = optional(string, "cron(0 2 * * ? *)")
+    }), {})
   }))
   default = {}
 
@@ -159,4 +163,11 @@ variable "monitoring" {
     condition     = var.monitoring.settings.scaling.min_instances >= 1 && var.monitoring.settings.scaling.max_instances >= var.monitoring.settings.scaling.min_instances
     error_message = "monitoring.settings.scaling needs 1 <= min_instances <= max_instances; got ${jsonencode(var.monitoring.settings.scaling)}."
   }
+}
+
+variable "transform_instance_types" {
+  description = "SageMaker instance types the batch projects' transform jobs may use (env.yaml instance_types.transform; validated there and again by the model-hosting module)."
+  type        = list(string)
+  default     = ["ml.m5.large", "ml.m5.xlarge"]
+  nullable    = false
 }
