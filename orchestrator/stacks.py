@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import paths
-from orchestrator.config import EnvConfig
+from orchestrator.config import EnvConfig, packages
 from orchestrator.errors import ConfigError
 
 BOOTSTRAP = "bootstrap"
@@ -56,9 +56,10 @@ def _bootstrap_inputs(env: EnvConfig) -> dict[str, Any]:
 def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
     return {
         **_common(env),
-        "network": env.network.model_dump(),
+        "network": {**env.network.model_dump(), "interface_endpoints": packages.interface_endpoints(env)},
         "kms": env.kms.model_dump(),
         "storage": env.storage.model_dump(),
+        "packages": packages.stack_inputs(env),
         "target_accounts": env.target_account_ids,
         "project_names": sorted(env.projects),
     }
@@ -71,6 +72,7 @@ def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
         "identity": env.identity.model_dump(),
         "target_accounts": env.target_account_ids,
         "instance_types": env.instance_types.model_dump(),
+        "packages_enabled": env.packages.enabled,
     }
 
 
@@ -80,6 +82,7 @@ def _platform_inputs(env: EnvConfig) -> dict[str, Any]:
         "personas": env.personas,
         "studio": env.studio.model_dump(),
         "project_templates": env.project_templates.model_dump(),
+        "packages_enabled": env.packages.enabled,
         "force_destroy": env.storage.force_destroy,
     }
 

@@ -39,6 +39,7 @@ from orchestrator.config.fields import (
     Text,
     UserProfileName,
 )
+from orchestrator.config.packages import PackagesConfig
 from orchestrator.config.stage_targets import OrganizationsConfig, StageTarget, StageTargetsConfig, stage_targets
 
 DEFAULT_INTERFACE_ENDPOINTS = [
@@ -273,6 +274,10 @@ class EnvConfig(_Strict):
     instance_types: InstanceTypesConfig = Field(
         default_factory=InstanceTypesConfig,
         description="SageMaker instance types allowed per use (Studio apps, processing, training, transform, endpoints).",
+    )
+    packages: PackagesConfig = Field(
+        default_factory=PackagesConfig,
+        description="kind dev: the internet-free package index (CodeArtifact domain, curated repository, VPC endpoints, pip in Studio).",
     )
 
     _source: EnvConfig | None = PrivateAttr(default=None)

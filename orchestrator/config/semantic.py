@@ -13,6 +13,7 @@ from orchestrator.config import aws_rules
 from orchestrator.config.ci_roles import CI_ROLES
 from orchestrator.config.derived_names import name_problems
 from orchestrator.config.fields import IAM_PRINCIPAL_ARN
+from orchestrator.config.packages import package_problems
 from orchestrator.config.schema import EnvConfig, NetworkConfig
 from orchestrator.config.target_rules import target_account_problems
 
@@ -277,6 +278,7 @@ def semantic_problems(config: EnvConfig) -> list[Problem]:
         *_kind_problems(config),
         *_tag_problems(config),
         *_instance_type_problems(config),
+        *package_problems(config),
     ]
     problems += [(p.field, p.value, p.reason) for p in name_problems(config)]
     return problems

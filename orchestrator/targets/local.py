@@ -32,6 +32,7 @@ LOCAL_MAX_RETRIES = 3
 # Services whose provider endpoints point at the emulator.
 PROVIDER_SERVICES = (
     "cloudformation",
+    "codeartifact",
     "cloudwatch",
     "dynamodb",
     "ec2",
