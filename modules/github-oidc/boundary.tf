@@ -80,11 +80,12 @@ locals {
         # buckets and the state bucket with their objects, DynamoDB item/describe on <p>-*
         # tables and the lock table, SSM under the parameter path, Logs on /<p>/* groups,
         # Service Catalog on this region's portfolios and products, EventBridge on rules <p>-*,
-        # SQS on queues <p>-*. Never EventBridge connections or API destinations: where a
+        # SQS on queues <p>-*, CodeArtifact on the domain <p>-packages. Never EventBridge connections or API destinations: where a
         # project's approval events go with the GitHub token is the deploy role's to change.
         Sid    = "NamedResources"
         Effect = "Allow"
         Action = [
+          "codeartifact:*",
           "dynamodb:*Item",
           "dynamodb:Describe*",
           "dynamodb:ListTagsOfResource",
@@ -110,6 +111,7 @@ locals {
           local.rules,
           local.buses,
           local.prefix_queues,
+          local.package_domains,
         ]
       },
       # Guardrails for both roles, whatever their own policies allow.

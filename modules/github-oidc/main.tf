@@ -59,6 +59,11 @@ locals {
   named_sagemaker = "arn:${local.partition}:sagemaker:${local.regional}:*/${var.name_prefix}-*"
   domains         = "arn:${local.partition}:sagemaker:${local.regional}:domain/*"
   user_profiles   = "arn:${local.partition}:sagemaker:${local.regional}:user-profile/*"
+  # The environment's CodeArtifact domain (<p>-packages), its repositories and packages.
+  package_domains = "arn:${local.partition}:codeartifact:${local.regional}:*/${var.name_prefix}-*"
+  # The apply role's managed policy for them (packages.tf), protected like the roles.
+  ci_packages_policy_name = "${var.name_prefix}-ci-packages"
+  ci_packages_policy_arn  = "${local.iam_arn}:policy/${local.ci_packages_policy_name}"
 
   # Bare variable references inside policy documents go through locals: checkov's renderer
   # gives up on a document that uses var.x both bare and inside "${...}".

@@ -51,12 +51,12 @@ output "subjects" {
 }
 
 output "permission_policies" {
-  description = "Map role (\"plan\", \"apply\") => permission policy JSON, for review and tests (apply: the statements of its two inline policies, <name>-read-state and <name>-manage, in one document). Effective permissions are these minus the CI boundary's denies."
+  description = "Map role (\"plan\", \"apply\") => permission policy JSON, for review and tests (apply: the statements of its two inline policies, <name>-read-state and <name>-manage, and of its managed policy <name_prefix>-ci-packages, in one document). Effective permissions are these minus the CI boundary's denies."
   value = {
     plan = aws_iam_role_policy.ci["plan"].policy
     apply = jsonencode({
       Version   = "2012-10-17"
-      Statement = concat(jsondecode(aws_iam_role_policy.ci["apply_read_state"].policy).Statement, jsondecode(aws_iam_role_policy.ci["apply_manage"].policy).Statement)
+      Statement = concat(jsondecode(aws_iam_role_policy.ci["apply_read_state"].policy).Statement, jsondecode(aws_iam_role_policy.ci["apply_manage"].policy).Statement, jsondecode(aws_iam_policy.ci_packages.policy).Statement)
     })
   }
 }

@@ -12,6 +12,7 @@ locals {
       local.statements.read_parameters,
       local.statements.read_queues,
       local.statements.read_package_group_policies,
+      local.statements.read_packages,
       local.statements.read_managed_objects,
       local.statements.lookup_events,
       local.statements.state_list,
@@ -74,9 +75,10 @@ locals {
     ]
   }
 
-  # All statements of the apply role in one document (the permission_policies output).
+  # All statements of the apply role in one document (the permission_policies output): its two
+  # inline policies and its managed policy <name_prefix>-ci-packages (packages.tf).
   apply_policy = {
     Version   = "2012-10-17"
-    Statement = concat(local.apply_read_state_policy.Statement, local.apply_manage_policy.Statement)
+    Statement = concat(local.apply_read_state_policy.Statement, local.apply_manage_policy.Statement, [local.statements.manage_packages])
   }
 }

@@ -28,6 +28,15 @@ locals {
       Condition = local.in_region
     }
 
+    # The package repository's configuration (plan role; the apply role's ManagePackageRepository
+    # includes these): no token, no package read.
+    read_packages = {
+      Sid      = "ReadPackageRepository"
+      Effect   = "Allow"
+      Action   = ["codeartifact:DescribeDomain", "codeartifact:DescribeRepository", "codeartifact:Get*PermissionsPolicy", "codeartifact:ListTagsForResource"]
+      Resource = local.package_domains
+    }
+
     # IAM is global (its aws:RequestedRegion is the IAM endpoint region, not this one) and these
     # actions have no resource types.
     read_global = {
@@ -251,6 +260,21 @@ locals {
           ]
         }
       }
+    }
+
+    # The package repository's domain, repositories, their permissions policies and tags (the
+    # domain key's grant is GrantsForAwsResources'), in patterns that leave out tokens, package
+    # reads and publications (GetAuthorizationToken, ReadFromRepository, Publish*, *Package*):
+    # *Domain = Create/Delete/DescribeDomain, *eRepository = Create/Delete/UpdateRepository,
+    # *PermissionsPolicy = Put/Get/Delete of the domain's and repositories' policies,
+    # *Resource = Tag/Untag/ListTagsForResource: ReadPackageRepository's reads included. In the
+    # apply role's managed policy <name_prefix>-ci-packages (packages.tf): its inline policies
+    # are at IAM's 10,240-character limit.
+    manage_packages = {
+      Sid      = "ManagePackageRepository"
+      Effect   = "Allow"
+      Action   = ["codeartifact:*Domain", "codeartifact:*eRepository", "codeartifact:*PermissionsPolicy", "codeartifact:*ExternalConnection", "codeartifact:*Resource", "codeartifact:DescribeRepository"]
+      Resource = local.package_domains
     }
 
     # kms:CreateKey has no resource-level permissions: the key does not exist yet.

@@ -176,7 +176,7 @@ run "oidc_provider" {
   assert {
     condition = [for s in jsondecode(output.permission_policies["plan"]).Statement : s.Sid] == [
       "ReadRegional", "ReadGlobal", "ReadIam", "ReadBuckets", "ReadTables", "ReadParameters", "ReadQueues", "ReadPackageGroupPolicies",
-      "ReadManagedObjects", "LookupEvents", "StateList", "StateRead", "StateDigestRead", "StateKey",
+      "ReadPackageRepository", "ReadManagedObjects", "LookupEvents", "StateList", "StateRead", "StateDigestRead", "StateKey",
     ]
     error_message = "The plan policy must contain exactly the read and state-read statements (no lock: a plan for review takes none)."
   }
@@ -294,6 +294,7 @@ run "oidc_provider" {
       "ManageSageMaker", "SageMakerProjectsPortfolio", "ManageCatalog", "ManageCatalogUnscoped", "ManageRules",
       "ManageQueues",
       "DenyStateBucketChanges", "DenyStateKeyChanges", "DenyKeyLockoutBypass", "DenyGuardrailsDetach", "DenyPresignedUrls",
+      "ManagePackageRepository",
     ]
     error_message = "Unexpected statements in the apply policy."
   }
@@ -302,8 +303,14 @@ run "oidc_provider" {
     condition = jsondecode(output.permission_policies["apply"]).Statement == concat(
       jsondecode(aws_iam_role_policy.ci["apply_read_state"].policy).Statement,
       jsondecode(aws_iam_role_policy.ci["apply_manage"].policy).Statement,
+      jsondecode(aws_iam_policy.ci_packages.policy).Statement,
     )
-    error_message = "permission_policies.apply must hold the statements of both apply inline policies."
+    error_message = "permission_policies.apply must hold the statements of both apply inline policies and of the ci-packages managed policy."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.ci_packages.role == "mlops-dev-github-apply" && jsondecode(aws_iam_policy.ci_packages.policy).Statement[0].Resource == "arn:aws:codeartifact:eu-west-1:111111111111:*/mlops-dev-*" && !anytrue([for a in jsondecode(aws_iam_policy.ci_packages.policy).Statement[0].Action : contains(["codeartifact:GetAuthorizationToken", "codeartifact:ReadFromRepository", "codeartifact:PublishPackageVersion"], a) || a == "codeartifact:*"])
+    error_message = "Only the apply role carries ci-packages: the environment's domain, never tokens, package reads or publications."
   }
 
   assert {
@@ -321,7 +328,7 @@ run "oidc_provider" {
   assert {
     condition = alltrue([
       for s in jsondecode(output.permission_policies["plan"]).Statement :
-      contains(jsondecode(output.permission_policies["apply"]).Statement, s) || contains(["ReadManagedObjects", "LookupEvents"], s.Sid)
+      contains(jsondecode(output.permission_policies["apply"]).Statement, s) || contains(["ReadManagedObjects", "LookupEvents", "ReadPackageRepository"], s.Sid)
     ])
     error_message = "Everything the plan role may do but look up CloudTrail events, the apply role may do too."
   }
