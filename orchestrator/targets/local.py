@@ -50,6 +50,7 @@ PROVIDER_SERVICES = (
     "s3",
     "s3control",
     "sagemaker",
+    "scheduler",
     "secretsmanager",
     "securityhub",
     "servicecatalog",
