@@ -9,6 +9,7 @@ from typing import Any
 
 from orchestrator import paths
 from orchestrator.config import EnvConfig, packages
+from orchestrator.config.monitoring import MonitoringConfig
 from orchestrator.errors import ConfigError
 
 BOOTSTRAP = "bootstrap"
@@ -50,6 +51,7 @@ def _bootstrap_inputs(env: EnvConfig) -> dict[str, Any]:
         "github_plan_branch": env.github.plan_branch,
         "create_oidc_provider": env.github.create_oidc_provider,
         "existing_oidc_provider_arn": env.github.existing_oidc_provider_arn,
+        "endpoint_autoscaling": env.kind == "target",
     }
 
 
@@ -118,8 +120,13 @@ def _hosting_inputs(env: EnvConfig) -> dict[str, Any]:
         "model_source": {"account_id": env.source.account_id, "env": env.source.name},
         "projects": {name: project.model_dump(include={"repository"}) for name, project in env.source.projects.items()},
         "endpoint_instance_types": list(env.instance_types.endpoints),
+        "monitoring": _monitoring_inputs(env.monitoring or MonitoringConfig()),
         "force_destroy": env.storage.force_destroy,
     }
+
+
+def _monitoring_inputs(monitoring: MonitoringConfig) -> dict[str, Any]:
+    return {"settings": monitoring.settings(), "notification_emails": list(monitoring.notification_emails)}
 
 
 BOOTSTRAP_STACK = StackSpec(BOOTSTRAP, paths.BOOTSTRAP_DIR, (), _bootstrap_inputs)

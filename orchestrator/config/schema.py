@@ -40,6 +40,7 @@ from orchestrator.config.fields import (
     UserProfileName,
 )
 from orchestrator.config.packages import PackagesConfig
+from orchestrator.config.monitoring import MonitoringConfig
 from orchestrator.config.stage_targets import OrganizationsConfig, StageTarget, StageTargetsConfig, stage_targets
 
 DEFAULT_INTERFACE_ENDPOINTS = [
@@ -274,6 +275,10 @@ class EnvConfig(_Strict):
     instance_types: InstanceTypesConfig = Field(
         default_factory=InstanceTypesConfig,
         description="SageMaker instance types allowed per use (Studio apps, processing, training, transform, endpoints).",
+    )
+    monitoring: MonitoringConfig | None = Field(
+        default=None,
+        description="kind target: how its endpoints are watched (Model Monitor schedule, alarms, scaling, notification emails); defaults when absent.",
     )
     packages: PackagesConfig = Field(
         default_factory=PackagesConfig,

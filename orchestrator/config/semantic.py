@@ -214,6 +214,8 @@ def _kind_problems(config: EnvConfig) -> Iterator[Problem]:
         return
     if config.source_env:
         yield "source_env", config.source_env, "only a kind 'target' environment has a source_env"
+    if config.monitoring is not None:
+        yield "monitoring", "(set)", "only a kind 'target' environment hosts endpoints to monitor"
     if config.projects and not config.target_accounts:
         yield (
             "target_accounts",
