@@ -45,6 +45,7 @@ WORLD_UNITS = (
     "tests/integration/test_journey.py",
     "tests/security/",
     "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
+    "tests/integration/test_package_repository.py",  # publishes a wheel to dev's CodeArtifact, pip installs it (~7 s)
     "tests/integration/test_organization_targets.py",  # an organization of its own; plans dev (foundation, projects) twice
     "tests/integration/test_readme_flow.py",
 )

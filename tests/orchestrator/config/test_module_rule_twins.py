@@ -33,7 +33,6 @@ STAGE = "the hosting stack passes name_prefix <prefix>-<env> and stage <env>: it
 NAME_PREFIX = "the stack builds both values from <prefix>-<env>: it always holds"
 DEPLOY_ROLE = "the stack always includes the deploy role (deploy_role_arn or its default)"
 SOURCE_ALIAS = "the hosting stack builds the alias from model_source.account_id and its own region: it always holds"
-MONITOR_IMAGE = "the hosting stack builds the repository ARN from its own region and envs/stacks/hosting/model_monitor_registries.json (its contract's precondition names a region without a registry)"
 REASONS = (
     COMPUTED,
     CONSTANT,
@@ -46,12 +45,19 @@ REASONS = (
     NAME_PREFIX,
     DEPLOY_ROLE,
     SOURCE_ALIAS,
-    MONITOR_IMAGE,
 )
 
 # "<module>/<variable or resource>: <error message without interpolations, first 72 characters>"
 # -> the product rule(s) twinning it ("a + b"), or a reason above.
 TWINS: dict[str, str] = {
+    "identity/var.package_repositories: package_repositories holds at most one repository (the environment's); g": COMPUTED,
+    "identity/var.package_repositories: package_repositories entries must be a CodeArtifact domain ARN, a reposi": COMPUTED,
+    "package-repository/var.name_prefix: name_prefix must be 3-32 characters of lowercase letters, digits and hyp": "orchestrator.config.fields.SHORT_NAME",
+    "package-repository/var.encryption_key_arn: encryption_key_arn must be a KMS key ARN (arn:<partition>:kms:<region>:<": COMPUTED,
+    "package-repository/var.reader_role_arn_patterns: reader_role_arn_patterns must hold at least one IAM role ARN pattern arn": THIS_ACCOUNT,
+    "package-repository/var.publisher_role_arns: publisher_role_arns must hold at least one exact IAM role ARN (no wildca": DEPLOY_ROLE,
+    'package-repository/var.tags: tags keys must be 1-128 characters not starting with "aws:", values at m': NO_TAGS,
+    "sagemaker-studio/var.package_index: package_index must name a CodeArtifact domain (2-50 of a-z, 0-9, -), its": COMPUTED,
     "ci-role-names/var.name_prefix: name_prefix must be 3-32 characters of lowercase letters, digits and hyp": "orchestrator.config.fields.SHORT_NAME",
     "ci-role-names/var.partition: partition must be an AWS partition name (aws, aws-cn, aws-us-gov, ...);": THIS_ACCOUNT,
     'ci-role-names/var.account_id: account_id must be 12 digits; got "…".': THIS_ACCOUNT,
@@ -184,9 +190,6 @@ TWINS: dict[str, str] = {
     "model-hosting/var.source_name_prefix: source_name_prefix must be 3-32 characters of lowercase letters, digits": "orchestrator.config.fields.SHORT_NAME",
     "model-hosting/var.source_models_bucket_arn: source_models_bucket_arn must be an S3 bucket ARN arn:<partition>:s3:::<": "orchestrator.config.aws_rules.bucket_name_problem",
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be a customer alias ARN arn:<partition>:k": "orchestrator.config.fields.SHORT_NAME",
-    "model-hosting/var.notification_emails: notification_emails must be distinct email addresses (name@domain.tld);": "orchestrator.config.monitoring._email + orchestrator.config.monitoring.MonitoringConfig._distinct_emails",
-    "model-hosting/var.model_monitor_image_repository_arn: model_monitor_image_repository_arn must be arn:<partition>:ecr:<region>:": MONITOR_IMAGE,
-    'model-hosting/var.model_monitor_image_repository_arn: model_monitor_image_repository_arn must be in this region (…); got "…".': MONITOR_IMAGE,
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be an alias of source_account_id (…); got": SOURCE_ALIAS,
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be in this region (…): SageMaker reads mo": SOURCE_ALIAS,
     'model-hosting/var.vpc_id: vpc_id must be a VPC id vpc-<lowercase hex>; got "…".': COMPUTED,
