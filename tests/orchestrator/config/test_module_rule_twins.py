@@ -33,6 +33,7 @@ STAGE = "the hosting stack passes name_prefix <prefix>-<env> and stage <env>: it
 NAME_PREFIX = "the stack builds both values from <prefix>-<env>: it always holds"
 DEPLOY_ROLE = "the stack always includes the deploy role (deploy_role_arn or its default)"
 SOURCE_ALIAS = "the hosting stack builds the alias from model_source.account_id and its own region: it always holds"
+MONITOR_IMAGE = "the hosting stack builds the repository ARN from its own region and envs/stacks/hosting/model_monitor_registries.json (its contract's precondition names a region without a registry)"
 REASONS = (
     COMPUTED,
     CONSTANT,
@@ -45,6 +46,7 @@ REASONS = (
     NAME_PREFIX,
     DEPLOY_ROLE,
     SOURCE_ALIAS,
+    MONITOR_IMAGE,
 )
 
 # "<module>/<variable or resource>: <error message without interpolations, first 72 characters>"
@@ -190,6 +192,9 @@ TWINS: dict[str, str] = {
     "model-hosting/var.source_name_prefix: source_name_prefix must be 3-32 characters of lowercase letters, digits": "orchestrator.config.fields.SHORT_NAME",
     "model-hosting/var.source_models_bucket_arn: source_models_bucket_arn must be an S3 bucket ARN arn:<partition>:s3:::<": "orchestrator.config.aws_rules.bucket_name_problem",
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be a customer alias ARN arn:<partition>:k": "orchestrator.config.fields.SHORT_NAME",
+    "model-hosting/var.notification_emails: notification_emails must be distinct email addresses (name@domain.tld);": "orchestrator.config.monitoring._email + orchestrator.config.monitoring.MonitoringConfig._distinct_emails",
+    "model-hosting/var.model_monitor_image_repository_arn: model_monitor_image_repository_arn must be arn:<partition>:ecr:<region>:": MONITOR_IMAGE,
+    'model-hosting/var.model_monitor_image_repository_arn: model_monitor_image_repository_arn must be in this region (…); got "…".': MONITOR_IMAGE,
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be an alias of source_account_id (…); got": SOURCE_ALIAS,
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be in this region (…): SageMaker reads mo": SOURCE_ALIAS,
     'model-hosting/var.vpc_id: vpc_id must be a VPC id vpc-<lowercase hex>; got "…".': COMPUTED,
