@@ -209,28 +209,24 @@ def get_repository_endpoint(backend: CodeArtifactBackend, params: Params, caller
     return {"repositoryEndpoint": f"{caller.endpoint_base}{path}"}
 
 
+def _named_policy_operations(
+    kind: str, holder: Callable[[CodeArtifactBackend, Params], Domain | Repository]
+) -> dict[str, Operation]:
+    """Put<kind>PermissionsPolicy, Get… and Delete… of `holder`'s policy, by operation name."""
+    names = tuple(f"{verb}{kind}PermissionsPolicy" for verb in ("Put", "Get", "Delete"))
+    return dict(zip(names, _policy_operations(holder), strict=True))
+
+
 OPERATIONS: dict[str, Operation] = {
     "CreateDomain": create_domain,
     "DescribeDomain": describe_domain,
     "DeleteDomain": delete_domain,
-    **dict(
-        zip(
-            ("PutDomainPermissionsPolicy", "GetDomainPermissionsPolicy", "DeleteDomainPermissionsPolicy"),
-            _policy_operations(_domain),
-            strict=True,
-        )
-    ),
+    **_named_policy_operations("Domain", _domain),
     "CreateRepository": create_repository,
     "DescribeRepository": describe_repository,
     "UpdateRepository": update_repository,
     "DeleteRepository": delete_repository,
-    **dict(
-        zip(
-            ("PutRepositoryPermissionsPolicy", "GetRepositoryPermissionsPolicy", "DeleteRepositoryPermissionsPolicy"),
-            _policy_operations(_repository),
-            strict=True,
-        )
-    ),
+    **_named_policy_operations("Repository", _repository),
     "AssociateExternalConnection": associate_external_connection,
     "DisassociateExternalConnection": disassociate_external_connection,
     "ListTagsForResource": list_tags,
