@@ -80,7 +80,7 @@ locals {
         # buckets and the state bucket with their objects, DynamoDB item/describe on <p>-*
         # tables and the lock table, SSM under the parameter path, Logs on /<p>/* groups,
         # Service Catalog on this region's portfolios and products, EventBridge on rules <p>-*,
-        # SQS on queues <p>-*, CodeArtifact on the domain <p>-packages. Never EventBridge connections or API destinations: where a
+        # SQS queues and SNS topics <p>-*, CodeArtifact on the domain <p>-packages. Never EventBridge connections or API destinations: where a
         # project's approval events go with the GitHub token is the deploy role's to change.
         Sid    = "NamedResources"
         Effect = "Allow"
@@ -93,6 +93,7 @@ locals {
           "logs:*",
           "s3:*",
           "servicecatalog:*",
+          "sns:*",
           "sqs:*",
           "ssm:*",
         ]
@@ -110,7 +111,7 @@ locals {
           local.products,
           local.rules,
           local.buses,
-          local.prefix_queues,
+          local.prefix_queues_and_topics,
           local.package_domains,
         ]
       },

@@ -1,6 +1,11 @@
 # Every statement of the CI roles' policies, by name; policies.tf and boundary.tf compose them.
 
 locals {
+  # SQS queues and SNS topics <name_prefix>-* in one ARN pattern ("s?s" matches the two services'
+  # ARNs; each service's actions only ever match its own): one boundary scope for both (the
+  # boundary is at IAM's size limit).
+  prefix_queues_and_topics = "arn:${local.partition}:s?s:${local.regional}:${var.name_prefix}-*"
+
   statements = {
     # Read-only, both roles.
 
@@ -451,12 +456,13 @@ locals {
       Resource = [local.rules, local.buses]
     }
 
-    # SQS queues <name_prefix>-* (a project's approval dead-letter queue and its policy).
+    # SQS queues <name_prefix>-* (a project's approval dead-letter queue and its policy), in the
+    # boundary's scope of queues and topics (SNS topics: topics.tf).
     manage_queues = {
       Sid      = "ManageQueues"
       Effect   = "Allow"
       Action   = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
-      Resource = local.prefix_queues
+      Resource = local.prefix_queues_and_topics
     }
 
     # Apply guardrails: explicit denies that carve exceptions out of the apply policy's own

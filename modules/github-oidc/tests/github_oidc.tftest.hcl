@@ -631,7 +631,7 @@ run "oidc_provider" {
             b.Effect == "Allow"
             && (try(b.Condition, null) == null || try(b.Condition, null) == try(s.Condition, null))
             && anytrue([for p in flatten([try(b.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", a))])
-            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", r))])
+            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", r))])
           ])
         ]
       ] if s.Effect == "Allow"
@@ -771,7 +771,7 @@ run "unprefixed_state_backend" {
             b.Effect == "Allow"
             && (try(b.Condition, null) == null || try(b.Condition, null) == try(s.Condition, null))
             && anytrue([for p in flatten([try(b.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", a))])
-            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", r))])
+            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", r))])
           ])
         ]
       ] if s.Effect == "Allow"
@@ -910,10 +910,10 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
         Sid      = "ManageQueues"
         Effect   = "Allow"
         Action   = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
-        Resource = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-*"
+        Resource = "arn:aws:s?s:eu-west-1:111111111111:mlops-dev-*"
       },
     ]
-    error_message = "Queues <name_prefix>-* (apply), queue attributes and model package group policies <name_prefix>-* (both roles)."
+    error_message = "Queues <name_prefix>-* (apply, in the boundary's scope of queues and topics), queue attributes and model package group policies <name_prefix>-* (both roles)."
   }
 
   # Every call Terraform makes for a project, on the project's resource names, is allowed by
@@ -939,7 +939,7 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
           for s in jsondecode(output.permission_policies["apply"]).Statement :
           s.Effect == "Allow"
           && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", pair[0]))])
-          && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", pair[1]))])
+          && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", pair[1]))])
       ])
     ])
     error_message = "The apply role must be able to create, change and delete what the projects stack manages."
@@ -956,7 +956,7 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
           for s in jsondecode(output.permission_policies["plan"]).Statement :
           s.Effect == "Allow"
           && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", pair[0]))])
-          && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", pair[1]))])
+          && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", pair[1]))])
       ])
     ])
     error_message = "The plan role must be able to refresh the projects stack's queues and model package group policies."
@@ -974,7 +974,7 @@ run "service_linked_roles_only_sagemaker_and_api_destinations" {
           ["events:CreateConnection", "arn:aws:events:eu-west-1:111111111111:connection/mlops-dev-abalone-github"],
         ] : s.Effect == "Allow"
         && anytrue([for p in flatten([try(s.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", pair[0]))])
-        && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(q, ".", "\\."), "*", ".*")}$", pair[1]))])
+        && anytrue([for q in flatten([try(s.Resource, [])]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", pair[1]))])
       ]
     ]))
     error_message = "No CI role may create or change an EventBridge connection or API destination."
@@ -1004,3 +1004,29 @@ run "additional_boundary_must_be_a_policy_arn" {
   expect_failures = [var.additional_boundary_policy_arns, var.plan_readable_object_arns]
 }
 
+
+run "apply_role_manages_topics_only" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_policy.ci_topics.policy).Statement == [{ Sid = "ManageTopics", Effect = "Allow", Action = ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"], Resource = ["arn:aws:sns:eu-west-1:111111111111:mlops-dev-*"] }] && aws_iam_role_policy_attachment.ci_topics.role == "mlops-dev-github-apply" && !startswith(aws_iam_policy.ci_topics.name, "mlops-dev-")
+    error_message = "The apply role (only) manages the topics <name_prefix>-* and their subscriptions, never sns:Publish, with a policy no CI role may change."
+  }
+
+  # The boundary allows every action of the topics policy on its resources (IAM's wildcards).
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_policy.ci_topics.policy).Statement : [
+        for a in s.Action : [
+          for r in s.Resource : anytrue([
+            for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement :
+            b.Effect == "Allow" && try(b.Condition, null) == null
+            && anytrue([for p in flatten([try(b.Action, [])]) : can(regex("^${replace(p, "*", ".*")}$", a))])
+            && anytrue([for q in flatten([b.Resource]) : can(regex("^${replace(replace(replace(q, ".", "\\."), "*", ".*"), "?", ".")}$", r))])
+          ])
+        ]
+      ]
+    ]))
+    error_message = "The CI boundary must allow the topics policy's actions on its topics."
+  }
+}
