@@ -12,9 +12,15 @@ locals {
         Sid    = "RegionalUnscoped"
         Effect = "Allow"
         # The Action lists of ReadRegional, LookupEvents (plan role), CreateKeys, ManageNetwork, SageMakerProjectsPortfolio
-        # and ManageCatalogUnscoped, written out (checkov does not render concat() of them).
+        # and ManageCatalogUnscoped, written out (checkov does not render concat() of them). The reads of the detective
+        # controls (CloudTrail, Config, GuardDuty, Security Hub; the ci-detective-read policy) are short patterns of reads only
+        # (Des* = Describe*, Li* = List*, GetE* = GetEnabledStandards), to fit IAM's size limit.
         Action = [
-          "cloudtrail:LookupEvents",
+          "cloudtrail:Des*",
+          "cloudtrail:Get*",
+          "cloudtrail:L*",
+          "config:Des*",
+          "config:Li*",
           "ec2:*FlowLogs",
           "ec2:*InternetGateway",
           "ec2:*NatGateway",
@@ -33,6 +39,7 @@ locals {
           "ec2:ReleaseAddress",
           "events:Describe*",
           "events:List*",
+          "guardduty:GetD*",
           "kms:CreateKey",
           "kms:Describe*",
           "kms:Get*",
@@ -42,6 +49,8 @@ locals {
           "sagemaker:*SagemakerServicecatalogPortfolio*",
           "sagemaker:Describe*",
           "sagemaker:List*",
+          "securityhub:Des*",
+          "securityhub:GetE*",
           "servicecatalog:AssociateProductWithPortfolio",
           "servicecatalog:CreatePortfolio",
           "servicecatalog:CreateProduct",

@@ -3,8 +3,8 @@ variable "name_prefix" {
   description = "Prefix of every name this module creates and of every resource the apply role may manage, usually \"<project>-<environment>\" (e.g. \"mlops-dev\"). Roles become <name_prefix>-github-plan and <name_prefix>-github-apply."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (regex ^[a-z][a-z0-9-]{1,30}[a-z0-9]$); got \"${var.name_prefix}\"."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,19}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-21 characters (the longest <prefix>-<environment> env.yaml allows; the CI boundary must fit IAM's 6,144 characters with it) of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen (regex ^[a-z][a-z0-9-]{1,19}[a-z0-9]$); got \"${var.name_prefix}\"."
   }
 }
 

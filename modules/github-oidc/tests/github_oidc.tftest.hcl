@@ -800,22 +800,22 @@ run "longest_names_fit_iam_limits" {
   command = plan
 
   variables {
-    name_prefix                  = "abcdefghijklmnopqrstuvwxyz-abcde"
-    state_bucket_arn             = "arn:aws:s3:::abcdefghijklmnopqrstuvwxyz-abcde-tfstate-111111111111"
-    lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/abcdefghijklmnopqrstuvwxyz-abcde-tflock"
-    workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/abcdefghijklmnopqrstuvwxyz-abcde-workload-boundary"
-    ssm_parameter_prefix         = "/abcdefghijklmnop/qrstuvwxyz-abcde"
-    protected_role_arns          = ["arn:aws:iam::111111111111:role/abcdefghijklmnopqrstuvwxyz-abcde-deploy"]
+    name_prefix                  = "abcdefghij-klmnopqrst"
+    state_bucket_arn             = "arn:aws:s3:::abcdefghij-klmnopqrst-tfstate-111111111111"
+    lock_table_arn               = "arn:aws:dynamodb:eu-west-1:111111111111:table/abcdefghij-klmnopqrst-tflock"
+    workload_boundary_policy_arn = "arn:aws:iam::111111111111:policy/abcdefghij-klmnopqrst-workload-boundary"
+    ssm_parameter_prefix         = "/abcdefghij/klmnopqrst"
+    protected_role_arns          = ["arn:aws:iam::111111111111:role/abcdefghij-klmnopqrst-deploy"]
   }
 
   assert {
     condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
-    error_message = "The boundary must fit 6,144 characters with a 32-character name_prefix."
+    error_message = "The boundary must fit 6,144 characters with a 21-character name_prefix (<prefix>-<environment> of 10 characters each)."
   }
 
   assert {
     condition     = length(aws_iam_role_policy.ci["apply_read_state"].policy) + length(aws_iam_role_policy.ci["apply_manage"].policy) <= 10240
-    error_message = "The apply inline policies must fit 10,240 characters with a 32-character name_prefix."
+    error_message = "The apply inline policies must fit 10,240 characters with a 21-character name_prefix (<prefix>-<environment> of 10 characters each)."
   }
 }
 
