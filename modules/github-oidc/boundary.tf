@@ -49,6 +49,8 @@ locals {
           "sagemaker:*SagemakerServicecatalogPortfolio*",
           "sagemaker:Describe*",
           "sagemaker:List*",
+          "scheduler:Get*",
+          "scheduler:ListT*",
           "securityhub:Des*",
           "securityhub:GetE*",
           "servicecatalog:AssociateProductWithPortfolio",
