@@ -17,6 +17,11 @@ template, build, approve, deploy across accounts.
 4. A pipeline whose jobs would run as a role the pipeline role may not pass fails its first step
    with the AccessDenied of iam:PassRole.
 
+5. The declared project `abalone` is `serving: batch`: its approved package is deployed to staging
+   then prod as a batch setup (`deploy-batch` with the stage deploy role's credentials only), each
+   stage's schedule is run once (a one-time schedule with its target), and the predictions land in
+   the stage's batch bucket under the stage's key; a transform on a disallowed type is refused.
+
 Steps 1-3 run for the launched project; the declared project `abalone` (its registry created by the
 projects stack) is built and its package checked in detail, and step 4 is shown on it. What a
 launch refuses is test_project_launch.py. The tests of this file run in order on one worker (one
@@ -26,6 +31,7 @@ work unit); nothing else starts these pipelines.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -591,3 +597,136 @@ def test_a_deploy_role_watches_only_its_projects_endpoint_and_runs_monitoring_jo
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId=contract.endpoint_key_arn,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Batch inference: the declared project `abalone` is `serving: batch`
+# --------------------------------------------------------------------------------------------
+
+BATCH_ROWS = (REPO_ROOT / "seed_code/model_deploy/pipelines/abalone_deploy/data/sample_rows.csv").read_text()
+
+
+def _deploy_batch(deployer: Account, stage: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """The deploy workflow's step of a batch project for one stage, with the deploy role's credentials only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | deployer.environment()
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "abalone_deploy.batch", "--prefix", "mlops", "--stage", stage),
+            *("--project", PROJECT, "--dev-account", DEV_ACCOUNT, "--region", REGION, *extra),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _run_schedule_now(admin: Account, stage: str) -> dict[str, Any]:
+    """The stage's schedule, run now: a one-time schedule with the same target (pipeline, role and
+    input) in its group, created by the account's administrator; the execution it started, finished."""
+    scheduler, sagemaker = admin.client("scheduler"), admin.client("sagemaker")
+    group, name = f"mlops-{stage}-batch", f"mlops-{stage}-{PROJECT}-batch"
+    target = scheduler.get_schedule(Name=name, GroupName=group)["Target"]
+    before = {
+        e["PipelineExecutionArn"]
+        for e in sagemaker.list_pipeline_executions(PipelineName=name)["PipelineExecutionSummaries"]
+    }
+    scheduler.create_schedule(
+        Name=f"{name}-now-{int(time.time())}",
+        GroupName=group,
+        ScheduleExpression=f"at({time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime())})",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target=target,
+        ActionAfterCompletion="DELETE",
+    )
+    started = time.monotonic()
+    while not (
+        new := [
+            e
+            for e in sagemaker.list_pipeline_executions(PipelineName=name)["PipelineExecutionSummaries"]
+            if e["PipelineExecutionArn"] not in before
+        ]
+    ):
+        assert time.monotonic() - started < 30, f"the schedule did not start {name}"
+        time.sleep(0.5)
+    described, steps, seconds = _wait(sagemaker, new[0]["PipelineExecutionArn"])
+    _print_steps(f"  {stage}: scheduled run {described['PipelineExecutionArn']}", steps, seconds)
+    return {"described": described, "steps": steps}
+
+
+def _retire_batch(admin: Account, stage: str) -> None:
+    """What a team does before the platform is destroyed: the pipeline, models and batch data go."""
+    sagemaker, s3 = admin.client("sagemaker"), admin.client("s3")
+    sagemaker.delete_pipeline(PipelineName=f"mlops-{stage}-{PROJECT}-batch")
+    for model in sagemaker.list_models(NameContains=f"mlops-{stage}-{PROJECT}")["Models"]:
+        sagemaker.delete_model(ModelName=model["ModelName"])
+    bucket = f"mlops-{stage}-batch-{STAGES[stage]}"
+    versions = s3.list_object_versions(Bucket=bucket)
+    for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
+
+
+def test_a_batch_project_is_deployed_to_both_stages_and_its_schedule_scores_the_input_with_the_stage_key(
+    world: World, seed_execution: dict[str, Any]
+) -> None:
+    """Approved in dev, deployed to staging then prod with only the stage deploy role's credentials:
+    a model in the hosting VPC with network isolation and a pipeline the stage's schedule starts; the
+    scheduled run, once in each stage, writes one finite prediction per input row, encrypted with the
+    stage's endpoint key. A transform on an instance type the stage does not allow is refused."""
+    package = seed_execution["package"]
+    _decide(Account(world.url, DEV_ACCOUNT, "mlops-dev-team-lead"), package, "Approved")
+    rows = [line for line in BATCH_ROWS.splitlines()[1:] if line]
+    for stage, account in STAGES.items():
+        admin, deployer = Account(world.url, account), Account(world.url, account, f"mlops-{stage}-{PROJECT}-deploy")
+        ssm = admin.client("ssm")
+        key, bucket = (
+            ssm.get_parameter(Name=f"/mlops/{stage}/{p}")["Parameter"]["Value"]
+            for p in ("kms/endpoint-key-arn", "storage/batch-bucket")
+        )
+        admin.client("s3").put_object(
+            Bucket=bucket, Key=f"{PROJECT}/input/rows.csv", Body="\n".join(rows).encode() + b"\n"
+        )
+        deployed = _deploy_batch(deployer, stage)
+        assert deployed.returncode == 0, deployed.stdout[-2000:] + deployed.stderr[-2000:]
+        assert f"mlops-{stage}-{PROJECT}-batch runs {package} (created)" in deployed.stdout, deployed.stdout
+        again = _deploy_batch(deployer, stage)
+        assert f"runs {package} (unchanged)" in again.stdout, again.stdout + again.stderr
+
+        run = _run_schedule_now(admin, stage)
+        assert run["described"]["PipelineExecutionStatus"] == "Succeeded", [
+            s.get("FailureReason") for s in run["steps"]
+        ]
+        job_name = run["steps"][0]["Metadata"]["TransformJob"]["Arn"].rsplit("/", 1)[1]
+        job = admin.client("sagemaker").describe_transform_job(TransformJobName=job_name)
+        assert job["TransformResources"]["VolumeKmsKeyId"] == key and job["TransformOutput"]["KmsKeyId"] == key
+        model = admin.client("sagemaker").describe_model(ModelName=job["ModelName"])
+        assert model["EnableNetworkIsolation"] is True
+        assert model["ExecutionRoleArn"] == f"arn:aws:iam::{account}:role/mlops-{stage}-model-execution"
+        assert (
+            ",".join(model["VpcConfig"]["Subnets"])
+            == ssm.get_parameter(Name=f"/mlops/{stage}/network/private-subnet-ids")["Parameter"]["Value"]
+        )
+        execution_id = run["described"]["PipelineExecutionArn"].rsplit("/", 1)[1]
+        output = admin.client("s3").get_object(Bucket=bucket, Key=f"{PROJECT}/output/{execution_id}/rows.csv.out")
+        assert output["SSEKMSKeyId"] == key, "predictions are encrypted with the stage's endpoint key"
+        predictions = [float(line) for line in output["Body"].read().decode().splitlines()]
+        print(
+            f"  {stage}: {len(predictions)} predictions for {len(rows)} rows: {', '.join(f'{p:.2f}' for p in predictions)}"
+        )
+        assert len(predictions) == len(rows) and all(math.isfinite(p) and 1 <= p <= 30 for p in predictions), (
+            predictions
+        )
+
+    # A transform on a type the stage does not allow: the deploy role may write such a pipeline, but
+    # the pipeline role's guardrail refuses the job it would create.
+    staging_admin = Account(world.url, STAGES["staging"])
+    deployer = Account(world.url, STAGES["staging"], f"mlops-staging-{PROJECT}-deploy")
+    updated = _deploy_batch(deployer, "staging", "--instance-type", "ml.p3.2xlarge")
+    assert "(updated)" in updated.stdout, updated.stdout + updated.stderr
+    refused = _run_schedule_now(staging_admin, "staging")
+    assert refused["described"]["PipelineExecutionStatus"] == "Failed"
+    reason = refused["steps"][0]["FailureReason"]
+    assert "sagemaker:CreateTransformJob" in reason and "explicit deny" in reason, reason
+    for stage, account in STAGES.items():
+        _retire_batch(Account(world.url, account), stage)
