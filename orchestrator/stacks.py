@@ -67,6 +67,11 @@ def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
     }
 
 
+def _teams_inputs(env: EnvConfig) -> dict[str, Any]:
+    """`teams` only when env.yaml has teams: without them the stacks' inputs are what they were."""
+    return {"teams": {name: team.model_dump() for name, team in env.teams.items()}} if env.teams else {}
+
+
 def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
     return {
         "prefix": env.prefix,
@@ -75,6 +80,7 @@ def _identity_inputs(env: EnvConfig) -> dict[str, Any]:
         "target_accounts": env.target_account_ids,
         "instance_types": env.instance_types.model_dump(),
         "packages_enabled": env.packages.enabled,
+        **_teams_inputs(env),
     }
 
 
@@ -86,6 +92,7 @@ def _platform_inputs(env: EnvConfig) -> dict[str, Any]:
         "project_templates": env.project_templates.model_dump(),
         "packages_enabled": env.packages.enabled,
         "force_destroy": env.storage.force_destroy,
+        **_teams_inputs(env),
     }
 
 

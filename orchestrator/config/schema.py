@@ -42,6 +42,7 @@ from orchestrator.config.fields import (
 from orchestrator.config.packages import PackagesConfig
 from orchestrator.config.monitoring import MonitoringConfig
 from orchestrator.config.stage_targets import OrganizationsConfig, StageTarget, StageTargetsConfig, stage_targets
+from orchestrator.config.teams import TeamConfig, TeamName
 
 DEFAULT_INTERFACE_ENDPOINTS = [
     "sagemaker.api",
@@ -271,6 +272,10 @@ class EnvConfig(_Strict):
     kms: KmsConfig = Field(default_factory=KmsConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     studio: StudioConfig = Field(default_factory=StudioConfig)
+    teams: dict[TeamName, TeamConfig] = Field(
+        default_factory=dict,
+        description="kind dev: data-science teams (users, projects, data prefixes, execution role per team or per user), isolated from each other.",
+    )
     project_templates: ProjectTemplatesConfig = Field(default_factory=ProjectTemplatesConfig)
     instance_types: InstanceTypesConfig = Field(
         default_factory=InstanceTypesConfig,

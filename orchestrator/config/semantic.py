@@ -16,6 +16,7 @@ from orchestrator.config.fields import IAM_PRINCIPAL_ARN
 from orchestrator.config.packages import package_problems
 from orchestrator.config.schema import EnvConfig, NetworkConfig
 from orchestrator.config.target_rules import target_account_problems
+from orchestrator.config.teams import team_problems
 
 Problem = tuple[str, object, str]
 
@@ -280,6 +281,7 @@ def semantic_problems(config: EnvConfig) -> list[Problem]:
         *_kind_problems(config),
         *_tag_problems(config),
         *_instance_type_problems(config),
+        *team_problems(config),
         *package_problems(config),
     ]
     problems += [(p.field, p.value, p.reason) for p in name_problems(config)]

@@ -783,11 +783,16 @@ def test_a_huge_value_is_quoted_short(
 
 # Valid values at every limit: accepted (graph reads and checks everything, runs nothing).
 def _limits() -> Iterator[tuple[str, str, Edit]]:
-    yield "project-name-at-the-limit", "dev", put("projects", {"a" * 30: {"repository": "example-org/x"}})
+    # dev's teams own its projects: a catalogue entry that replaces the projects drops the teams.
+    yield (
+        "project-name-at-the-limit",
+        "dev",
+        both(put("teams", {}), put("projects", {"a" * 30: {"repository": "example-org/x"}})),
+    )
     yield (
         "project-name-32-with-a-short-prefix",
         "dev",
-        both(put("prefix", "ab"), put("projects", {"p" + "a" * 31: {"repository": "example-org/x"}})),
+        both(put("prefix", "ab"), put("teams", {}), put("projects", {"p" + "a" * 31: {"repository": "example-org/x"}})),
     )
     yield "six-tags-on-a-dev-env", "dev", put("tags", {f"team{i}": "x" for i in range(6)})
     yield "fifty-tags-on-hosting-resources", "staging", put("tags", {f"t{i}": "x" for i in range(44)})
