@@ -32,7 +32,10 @@ SPREAD_ONE_BY_ONE = ("tests/terraform/test_modules.py::test_validate_and_terrafo
 
 # Units that need no world and mostly wait on the provider (idle CPU): handed out before the
 # Terraform roots, so their waits overlap the roots' CPU-bound tests on the other worker.
-WAITING_FIRST = ("tests/integration/test_accounts.py",)  # bootstraps two accounts on an emulator of its own
+WAITING_FIRST = (
+    "tests/integration/test_accounts.py",  # bootstraps two accounts on an emulator of its own
+    "tests/integration/test_bring_your_own_network.py",  # bootstrap and foundation in a VPC made with boto3, its own emulator
+)
 
 # Units that use the world, the longest first (each worker takes the next when it finishes one, so
 # the longest start first and the short ones even out the end); the ones that destroy it after all others.
@@ -48,6 +51,7 @@ WORLD_UNITS = (
     "tests/integration/test_package_repository.py",  # publishes a wheel to dev's CodeArtifact, pip installs it (~7 s)
     "tests/integration/test_organization_targets.py",  # an organization of its own; plans dev (foundation, projects) twice
     "tests/integration/test_readme_flow.py",
+    "tests/integration/test_prod_detective.py",  # reads prod's detective controls: ~5 s
 )
 # staging and prod's destroy before dev's: should one worker get both units, the README's last
 # `destroy` (test_destroy.py, which waits for the other) must not wait for a unit queued behind it.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
-from orchestrator import paths
+from orchestrator import existing_network, paths
 from orchestrator.config import EnvConfig
 from orchestrator.engine import Engine
 from orchestrator.faults import disk_full, is_disk_full, rerun_command
@@ -32,7 +32,7 @@ from orchestrator.stateful import (
     stateful_addresses,
 )
 from orchestrator.studio.leftovers import env_leftovers
-from orchestrator.targets.base import Target
+from orchestrator.targets.base import Duty, Target
 from orchestrator.terraform.workspace import Workspace, root_dir
 
 
@@ -118,6 +118,11 @@ def _run_stack(
                 or _not_administrable(target, env, stack, saved)
                 or engine.apply_saved(env, stack, out_dir, saved)
             ]
+    if command in ("plan", "apply"):
+        # A network created outside the platform: checked in the account before Terraform plans in it.
+        mismatch = existing_network.checked(env, stack.name, lambda: target.duty_client(env, Duty.READ, "ec2"))
+        if mismatch is not None:
+            return [StackOutcome(env.name, stack.name, command, result="failed", error=mismatch)]
     with Workspace(target, env, stack).exclusive():
         planned = engine.plan(env, stack, destroy=command == "destroy", lock=command != "plan")
         outcome = planned

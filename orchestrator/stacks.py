@@ -125,15 +125,35 @@ def _hosting_inputs(env: EnvConfig) -> dict[str, Any]:
         "network": env.network.model_dump(),
         "kms": env.kms.model_dump(),
         "model_source": {"account_id": env.source.account_id, "env": env.source.name},
-        "projects": {name: project.model_dump(include={"repository"}) for name, project in env.source.projects.items()},
+        "projects": {
+            name: project.model_dump(include={"repository", "serving", "batch"})
+            for name, project in env.source.projects.items()
+        },
         "endpoint_instance_types": list(env.instance_types.endpoints),
         "monitoring": _monitoring_inputs(env.monitoring or MonitoringConfig()),
+        "transform_instance_types": list(env.instance_types.transform),
         "force_destroy": env.storage.force_destroy,
     }
 
 
 def _monitoring_inputs(monitoring: MonitoringConfig) -> dict[str, Any]:
     return {"settings": monitoring.settings(), "notification_emails": list(monitoring.notification_emails)}
+
+
+def _detective_inputs(env: EnvConfig) -> dict[str, Any]:
+    controls = env.detective_controls
+    return {
+        **_common(env),
+        "kms": env.kms.model_dump(),
+        "detective_controls": {
+            "enabled": controls.is_enabled(env.kind, env.name),
+            "minimum_severity": controls.minimum_severity,
+            "subscriptions": [s.model_dump() for s in controls.subscriptions],
+            "log_retention_days": controls.log_retention_days,
+            "log_reader_arns": list(controls.log_readers),
+        },
+        "force_destroy": env.storage.force_destroy,
+    }
 
 
 BOOTSTRAP_STACK = StackSpec(BOOTSTRAP, paths.BOOTSTRAP_DIR, (), _bootstrap_inputs)
@@ -144,6 +164,7 @@ STACKS: dict[str, StackSpec] = {
     "platform": StackSpec("platform", paths.STACKS_DIR / "platform", ("identity",), _platform_inputs),
     "projects": StackSpec("projects", paths.STACKS_DIR / "projects", ("identity",), _projects_inputs),
     "hosting": StackSpec("hosting", paths.STACKS_DIR / "hosting", (), _hosting_inputs),
+    "detective": StackSpec("detective", paths.STACKS_DIR / "detective", (), _detective_inputs),
 }
 
 STACKS_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -152,9 +173,15 @@ STACKS_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
+def _stack_names(env: EnvConfig) -> tuple[str, ...]:
+    """The kind's stacks, and `detective` where env.yaml's detective_controls needs it (on, or off to destroy)."""
+    detective = ("detective",) if env.detective_controls.runs_stack(env.kind, env.name) else ()
+    return STACKS_BY_KIND[env.kind] + detective
+
+
 def stacks_for(env: EnvConfig, only: list[str] | None = None) -> list[StackSpec]:
     """The environment's stacks in dependency order (dependencies first)."""
-    names = STACKS_BY_KIND[env.kind]
+    names = _stack_names(env)
     if only:
         unknown = [n for n in only if n not in names]
         if unknown:

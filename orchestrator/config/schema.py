@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictInt, field_validator
 
+from orchestrator.config.detective import DetectiveControlsConfig
 from orchestrator.config.fields import (
     PERSONAS,
     ROLE_NAMES,
@@ -32,15 +33,19 @@ from orchestrator.config.fields import (
     RetentionDays,
     RoleArn,
     RoleName,
+    RouteTableId,
     ShortName,
     StudioInstanceType,
+    SubnetId,
     TagKey,
     TagValue,
     Text,
     UserProfileName,
+    VpcEndpointId,
+    VpcId,
 )
-from orchestrator.config.packages import PackagesConfig
 from orchestrator.config.monitoring import MonitoringConfig
+from orchestrator.config.packages import PackagesConfig
 from orchestrator.config.stage_targets import OrganizationsConfig, StageTarget, StageTargetsConfig, stage_targets
 from orchestrator.config.teams import TeamConfig, TeamName
 
@@ -65,12 +70,50 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class NetworkConfig(_Strict):
-    vpc_cidr: Cidr = Field(description="IPv4 CIDR of the VPC, /16 to /24.")
-    az_count: StrictInt = Field(
-        ge=2, le=4, description="Availability zones to spread subnets over (2-4, at most the region's)."
+class ExistingNetworkConfig(_Strict):
+    """A VPC the environment is given instead of creating one (a shared VPC, subnets of the network team)."""
+
+    vpc_id: VpcId = Field(description="The VPC the platform's security groups, endpoints and workloads go into.")
+    private_subnet_ids: list[SubnetId] = Field(
+        min_length=2,
+        max_length=16,
+        description="Private subnets of that VPC for Studio, jobs and endpoints: 2-16, in at least two AZs.",
     )
-    private_subnet_cidrs: list[Cidr] = Field(description="One private subnet CIDR per AZ.")
+    route_table_ids: list[RouteTableId] = Field(
+        default_factory=list,
+        description="Route tables the platform's S3 gateway endpoint is associated with; default: the subnets' own (or the VPC's main table).",
+    )
+    interface_endpoint_ids: dict[EndpointService, VpcEndpointId] = Field(
+        default_factory=dict,
+        description="Interface endpoints the VPC already has (service -> endpoint id): the platform creates the others only.",
+    )
+    s3_gateway_endpoint_id: VpcEndpointId | None = Field(
+        default=None,
+        description=(
+            "An S3 gateway endpoint the subnets' route tables already use: the buckets then accept only it, under its owner's "
+            "policy (the platform's bucket-scoped endpoint policy is not applied). Default: the platform creates its own."
+        ),
+    )
+    flow_logs: Literal["create", "existing"] = Field(
+        default="create",
+        description="'create': the platform adds its flow log (ALL traffic); 'existing': the VPC already has one (checked before Terraform).",
+    )
+
+
+class NetworkConfig(_Strict):
+    vpc_cidr: Cidr | None = Field(default=None, description="IPv4 CIDR of the VPC, /16 to /24 (not with existing).")
+    az_count: StrictInt | None = Field(
+        default=None,
+        ge=2,
+        le=4,
+        description="Availability zones to spread subnets over (2-4, at most the region's; not with existing).",
+    )
+    private_subnet_cidrs: list[Cidr] = Field(
+        default_factory=list, description="One private subnet CIDR per AZ (not with existing)."
+    )
+    existing: ExistingNetworkConfig | None = Field(
+        default=None, description="Bring your own network: a VPC and subnets created outside the platform."
+    )
     internet_access: Literal["none", "nat"] = Field(
         default="none", description="'none': no route to the internet; 'nat': one NAT gateway per AZ."
     )
@@ -86,7 +129,9 @@ class NetworkConfig(_Strict):
 
     @field_validator("vpc_cidr")
     @classmethod
-    def _vpc_cidr(cls, value: str) -> str:
+    def _vpc_cidr(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         prefix = ipaddress.IPv4Network(value).prefixlen
         if not 16 <= prefix <= 24:
             raise ValueError(f"has prefix /{prefix}; a VPC must be /16 to /24")
@@ -182,6 +227,14 @@ class ProjectTemplatesConfig(_Strict):
         return value
 
 
+class BatchConfig(_Strict):
+    schedule_expression: str = Field(
+        default="cron(0 2 * * ? *)",
+        pattern=r"^(cron\([^()]+\)|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$",
+        description="When the target accounts' schedule starts the batch pipeline (EventBridge Scheduler cron(...) or rate(...), UTC).",
+    )
+
+
 class ProjectConfig(_Strict):
     repository: Repository = Field(
         description="The project's GitHub repository <owner>/<name>: its CI role and deploy roles trust it only."
@@ -193,6 +246,14 @@ class ProjectConfig(_Strict):
             "of the SageMaker project launched from the S3-based model-deploy template with this name (template)."
         ),
     )
+    serving: Literal["realtime", "batch"] = Field(
+        default="realtime",
+        description=(
+            "How staging and prod serve an approved model: an endpoint (realtime), or a scheduled batch transform over the "
+            "project's input prefix of the target account's batch bucket (batch)."
+        ),
+    )
+    batch: BatchConfig = Field(default_factory=BatchConfig, description="The batch schedule (serving: batch).")
 
 
 def _allowed_instance_types(default: list[str], description: str) -> Any:
@@ -281,13 +342,17 @@ class EnvConfig(_Strict):
         default_factory=InstanceTypesConfig,
         description="SageMaker instance types allowed per use (Studio apps, processing, training, transform, endpoints).",
     )
+    packages: PackagesConfig = Field(
+        default_factory=PackagesConfig,
+        description="kind dev: the internet-free package index (CodeArtifact domain, curated repository, VPC endpoints, pip in Studio).",
+    )
     monitoring: MonitoringConfig | None = Field(
         default=None,
         description="kind target: how its endpoints are watched (Model Monitor schedule, alarms, scaling, notification emails); defaults when absent.",
     )
-    packages: PackagesConfig = Field(
-        default_factory=PackagesConfig,
-        description="kind dev: the internet-free package index (CodeArtifact domain, curated repository, VPC endpoints, pip in Studio).",
+    detective_controls: DetectiveControlsConfig = Field(
+        default_factory=DetectiveControlsConfig,
+        description="CloudTrail, AWS Config, Security Hub, GuardDuty and findings to SNS (stack detective); on by default for prod.",
     )
 
     _source: EnvConfig | None = PrivateAttr(default=None)
@@ -305,7 +370,6 @@ class EnvConfig(_Strict):
         """The folder of its working roots: `<env>`, or `<env>@<account>` in another account of its
         stage (no working root, local bootstrap state or saved plan is shared between accounts)."""
         return f"{self.name}@{self.account_id}" if self._other_account else self.name
-
 
     @property
     def stage_targets(self) -> dict[str, StageTargetsConfig]:

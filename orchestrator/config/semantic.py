@@ -14,7 +14,7 @@ from orchestrator.config.ci_roles import CI_ROLES
 from orchestrator.config.derived_names import name_problems
 from orchestrator.config.fields import IAM_PRINCIPAL_ARN
 from orchestrator.config.packages import package_problems
-from orchestrator.config.schema import EnvConfig, NetworkConfig
+from orchestrator.config.schema import EnvConfig, ExistingNetworkConfig, NetworkConfig
 from orchestrator.config.target_rules import target_account_problems
 from orchestrator.config.teams import team_problems
 
@@ -57,7 +57,7 @@ def _subnet_count_problems(net: NetworkConfig) -> Iterator[Problem]:
 
 
 def _subnet_layout_problems(net: NetworkConfig) -> Iterator[Problem]:
-    vpc = ipaddress.IPv4Network(net.vpc_cidr)
+    vpc = ipaddress.IPv4Network(str(net.vpc_cidr))  # given: _own_network_problems checks first
     seen: dict[ipaddress.IPv4Network, str] = {}
     for field in ("private_subnet_cidrs", "public_subnet_cidrs"):
         for index, text in enumerate(getattr(net, field)):
@@ -82,13 +82,53 @@ def _duplicates(field: str, values: list[str]) -> Iterator[Problem]:
             yield f"{field}[{index}]", value, "is listed more than once"
 
 
-def _network_problems(config: EnvConfig) -> Iterator[Problem]:
-    net = config.network
+def _own_network_problems(net: NetworkConfig, region: str) -> Iterator[Problem]:
+    """The VPC the platform creates: its CIDR, AZs and subnets."""
+    missing = [field for field in ("vpc_cidr", "az_count") if getattr(net, field) is None]
+    for field in missing:
+        yield f"network.{field}", None, "is required unless network.existing names a VPC to use"
+    if missing:
+        return
     yield from _subnet_count_problems(net)
     yield from _subnet_layout_problems(net)
-    zones = aws_rules.REGION_AZ_COUNTS[config.region]
-    if net.az_count > zones:
-        yield "network.az_count", net.az_count, f"is more than the {zones} availability zones of {config.region}"
+    zones = aws_rules.REGION_AZ_COUNTS[region]
+    if net.az_count is not None and net.az_count > zones:
+        yield "network.az_count", net.az_count, f"is more than the {zones} availability zones of {region}"
+
+
+def _existing_network_problems(net: NetworkConfig, existing: ExistingNetworkConfig) -> Iterator[Problem]:
+    """A VPC created outside the platform: nothing of a VPC to create may be given beside it."""
+    for field in ("vpc_cidr", "az_count", "private_subnet_cidrs", "public_subnet_cidrs"):
+        value = getattr(net, field)
+        if value not in (None, []):
+            yield f"network.{field}", value, "must be left out with network.existing (that VPC and its subnets exist)"
+    if net.internet_access != "none":
+        yield (
+            "network.internet_access",
+            net.internet_access,
+            "must be 'none' with network.existing (the platform creates no NAT in a network it does not own)",
+        )
+    yield from _duplicates("network.existing.private_subnet_ids", existing.private_subnet_ids)
+    yield from _duplicates("network.existing.route_table_ids", existing.route_table_ids)
+    seen: dict[str, str] = {}
+    for service, endpoint in existing.interface_endpoint_ids.items():
+        if endpoint in seen:
+            yield f"network.existing.interface_endpoint_ids.{service}", endpoint, f"is also given for {seen[endpoint]}"
+        seen.setdefault(endpoint, service)
+    if existing.s3_gateway_endpoint_id in seen:
+        yield (
+            "network.existing.s3_gateway_endpoint_id",
+            existing.s3_gateway_endpoint_id,
+            f"is given as the interface endpoint of {seen[existing.s3_gateway_endpoint_id]}",
+        )
+
+
+def _network_problems(config: EnvConfig) -> Iterator[Problem]:
+    net = config.network
+    if net.existing is None:
+        yield from _own_network_problems(net, config.region)
+    else:
+        yield from _existing_network_problems(net, net.existing)
     yield from _duplicates("network.interface_endpoints", net.interface_endpoints)
     yield from _duplicates("network.s3_endpoint_extra_bucket_arns", net.s3_endpoint_extra_bucket_arns)
     own = {f"arn:{config.partition}:s3:::{config.name_prefix}-{what}-{config.account_id}" for what in STORAGE_BUCKETS}
@@ -281,8 +321,8 @@ def semantic_problems(config: EnvConfig) -> list[Problem]:
         *_kind_problems(config),
         *_tag_problems(config),
         *_instance_type_problems(config),
-        *team_problems(config),
         *package_problems(config),
+        *team_problems(config),
     ]
     problems += [(p.field, p.value, p.reason) for p in name_problems(config)]
     return problems

@@ -24,7 +24,9 @@ def test_destroy_removes_staging_and_prod(world_at_end: World, tmp_path: Path) -
         env={"ORCHESTRATOR_ENVS_DIR": str(envs)},
     )
     assert run.returncode == 0, run.stderr[-4000:]
-    assert [(s["env"], s["stack"], s["result"]) for s in sorted(run.report["stacks"], key=lambda s: s["env"])] == [
+    stacks = sorted(run.report["stacks"], key=lambda s: (s["env"], s["stack"]))
+    assert [(s["env"], s["stack"], s["result"]) for s in stacks] == [
+        ("prod", "detective", "destroyed"),
         ("prod", "hosting", "destroyed"),
         ("staging", "hosting", "destroyed"),
     ]

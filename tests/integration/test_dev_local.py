@@ -146,6 +146,7 @@ def test_each_stack_is_applied_by_the_role_that_applies_it_on_aws(world: World) 
         "dev/platform": f"arn:aws:iam::{world.accounts['dev']}:role/mlops-dev-github-apply",
         "staging/hosting": deploy["staging"],
         "prod/hosting": deploy["prod"],
+        "prod/detective": deploy["prod"],  # every change of the detective controls is the deploy role's
     }
     assert all(s["result"] == "no changes" for s in world.second_report["stacks"])
 

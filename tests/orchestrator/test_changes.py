@@ -40,14 +40,23 @@ def test_footprints_follow_module_sources_and_path_module_strings() -> None:
         (["modules/network/variables.tf"], ["dev/foundation", "prod/hosting", "staging/hosting"]),
         (
             ["modules/s3-bucket/main.tf"],
-            ["dev/foundation", "dev/platform", "dev/projects", "prod/hosting", "staging/hosting"],
+            ["dev/foundation", "dev/platform", "dev/projects", "prod/detective", "prod/hosting", "staging/hosting"],
         ),
         (["templates/sagemaker-projects/model-build.yaml"], ["dev/platform"]),
         (["envs/stacks/projects/main.tf"], ["dev/projects"]),
         (["envs/staging/env.yaml"], ["staging/hosting"]),
+        (["modules/detective-controls/main.tf"], ["prod/detective"]),
         (
             ["orchestrator/engine.py"],
-            ["dev/foundation", "dev/identity", "dev/platform", "dev/projects", "prod/hosting", "staging/hosting"],
+            [
+                "dev/foundation",
+                "dev/identity",
+                "dev/platform",
+                "dev/projects",
+                "prod/detective",
+                "prod/hosting",
+                "staging/hosting",
+            ],
         ),
     ],
 )

@@ -13,6 +13,8 @@ process of the environment with those permissions (a job in the VPC) can run it 
 Standard library and boto3 only.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import sys
@@ -23,18 +25,20 @@ from pathlib import Path
 import boto3
 
 
-def arguments(argv):
+def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Point pip at a CodeArtifact repository.")
     parser.add_argument("--domain", required=True)
     parser.add_argument("--domain-owner", required=True)
     parser.add_argument("--repository", required=True)
     parser.add_argument("--region", required=True)
-    parser.add_argument("--duration-seconds", type=int, default=43200, help="token lifetime (900-43200; 0: the session's)")
+    parser.add_argument(
+        "--duration-seconds", type=int, default=43200, help="token lifetime (900-43200; 0: the session's)"
+    )
     parser.add_argument("--config", type=Path, default=Path.home() / ".config" / "pip" / "pip.conf")
     return parser.parse_args(argv)
 
 
-def index_url(endpoint, token):
+def index_url(endpoint: str, token: str) -> str:
     """The endpoint's simple index, with the token as the password of user `aws`."""
     parts = urllib.parse.urlsplit(endpoint)
     netloc = "aws:" + urllib.parse.quote(token, safe="") + "@" + parts.netloc
@@ -42,7 +46,7 @@ def index_url(endpoint, token):
     return urllib.parse.urlunsplit((parts.scheme, netloc, path + "simple/", "", ""))
 
 
-def write_private(path, text):
+def write_private(path: Path, text: str) -> None:
     """Replace `path` atomically with `text`, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pip.conf.")
@@ -56,7 +60,7 @@ def write_private(path, text):
         raise
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     client = boto3.client("codeartifact", region_name=args.region)
     owner = {"domain": args.domain, "domainOwner": args.domain_owner}
@@ -64,8 +68,18 @@ def main(argv=None):
     endpoint = client.get_repository_endpoint(repository=args.repository, format="pypi", **owner)["repositoryEndpoint"]
     url = index_url(endpoint, token["authorizationToken"])
     write_private(args.config, "[global]\nindex-url = " + url + "\n")
-    print("pip reads from " + endpoint + "simple/ (repository " + args.repository + " of domain " + args.domain
-          + ") until " + str(token["expiration"]) + "; configuration in " + str(args.config))
+    print(
+        "pip reads from "
+        + endpoint
+        + "simple/ (repository "
+        + args.repository
+        + " of domain "
+        + args.domain
+        + ") until "
+        + str(token["expiration"])
+        + "; configuration in "
+        + str(args.config)
+    )
     return 0
 
 

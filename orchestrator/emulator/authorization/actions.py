@@ -969,7 +969,12 @@ def securityhub(call: Call, where: Where) -> list[Check] | None:
     """Security Hub: the account's hub (hub/default) for enabling, configuring, describing and the
     standards subscriptions; other calls on "*"."""
     hub = _arn(where, "securityhub", call.region, "hub/default")
-    on_hub = ("EnableSecurityHub", "DisableSecurityHub", "DescribeHub", "UpdateSecurityHubConfiguration")
+    on_hub: tuple[str, ...] = (
+        "EnableSecurityHub",
+        "DisableSecurityHub",
+        "DescribeHub",
+        "UpdateSecurityHubConfiguration",
+    )
     on_hub += ("BatchEnableStandards", "BatchDisableStandards", "GetEnabledStandards")
     resource = hub if call.operation in on_hub else "*"
     return [Check(f"securityhub:{call.operation}", resource, _tags_context(call.params.get("Tags")))]

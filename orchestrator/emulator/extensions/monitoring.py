@@ -224,6 +224,7 @@ def baseline_jobs_run_the_analyzer() -> None:
         ).start()
         return answer
 
+    create_processing_job.__wrapped__ = original  # type: ignore[attr-defined]  # moto's own, for offline tests of stock moto
     SageMakerResponse.create_processing_job = create_processing_job  # type: ignore[method-assign]
 
 

@@ -89,7 +89,7 @@ def hub_configuration_is_kept() -> None:
         if generator not in GENERATORS:
             raise _invalid(f"Invalid ControlFindingGenerator: {generator}")
         backend.enable_security_hub(enable_default_standards=False, tags=params.get("Tags") or {})
-        backend.hub_settings = {"ControlFindingGenerator": generator, "AutoEnableControls": True}
+        backend.hub_settings = {"ControlFindingGenerator": generator, "AutoEnableControls": True}  # type: ignore[attr-defined]
         if params.get("EnableDefaultStandards", True):
             for standard in DEFAULT_STANDARDS:
                 _subscribe(backend, standard, {})
@@ -116,7 +116,7 @@ def hub_configuration_is_kept() -> None:
             settings["ControlFindingGenerator"] = params["ControlFindingGenerator"]
         if "AutoEnableControls" in params:
             settings["AutoEnableControls"] = bool(params["AutoEnableControls"])
-        backend.hub_settings = settings
+        backend.hub_settings = settings  # type: ignore[attr-defined]
         return json.dumps({})
 
     def disable(self: SecurityHubResponse) -> str:

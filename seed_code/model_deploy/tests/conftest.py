@@ -39,6 +39,11 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
     monkeypatch.setattr(SageMakerResponse, "update_endpoint", update_endpoint_shim, raising=False)
     for method, shim in monitoring_schedule_shims().items():
         monkeypatch.setattr(SageMakerResponse, method, shim, raising=False)
+    # Stock moto's processing jobs (the platform's emulator, when its extensions are loaded in this
+    # process, runs a Model Monitor baseline job for real, in a VPC and as a role these tests have not).
+    stock_processing_job = getattr(SageMakerResponse.create_processing_job, "__wrapped__", None)
+    if stock_processing_job is not None:
+        monkeypatch.setattr(SageMakerResponse, "create_processing_job", stock_processing_job)
     monkeypatch.setattr(
         SageMakerModelBackend,
         "update_model_package",

@@ -7,6 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from orchestrator.config.detective import DetectiveControlsConfig
+from orchestrator.config.loader import load_envs
+from orchestrator.stacks import stacks_for
 
 
 def test_on_by_default_for_the_prod_target_only() -> None:
@@ -21,6 +23,12 @@ def test_switched_off_by_hand_still_runs_the_stack_to_destroy_what_it_made() -> 
     off = DetectiveControlsConfig(enabled=False)
     assert not off.is_enabled("target", "prod")
     assert off.runs_stack("target", "prod") and off.runs_stack("dev", "dev")
+
+
+def test_the_shipped_environments() -> None:
+    stacks = {env.name: [s.name for s in stacks_for(env)] for env in load_envs(None)}
+    assert "detective" in stacks["prod"]
+    assert "detective" not in stacks["dev"] and "detective" not in stacks["staging"]
 
 
 @pytest.mark.parametrize(

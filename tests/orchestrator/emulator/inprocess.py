@@ -37,7 +37,9 @@ def serving() -> Iterator[str]:
         return make_server(host, port, wsgi, threaded=True)
 
     app = VpcAddresses(
-        SerializedApp(AuthorizingApp(CodeArtifactApp(DomainDispatcherApplication(create_backend_app)))), "127.0.0.1", listener
+        SerializedApp(AuthorizingApp(CodeArtifactApp(DomainDispatcherApplication(create_backend_app)))),
+        "127.0.0.1",
+        listener,
     )
     server = listener("127.0.0.1", 0, app)
     previous = os.environ.get("MOTO_PORT")

@@ -45,14 +45,14 @@ def test_matrix_lists_the_envs_in_promotion_order_with_their_roles(
         "include": [
             _row("dev", "foundation identity platform projects"),
             _row("staging", "hosting"),
-            _row("prod", "hosting"),
+            _row("prod", "hosting detective"),
         ]
     }
 
 
 def test_matrix_leaves_out_envs_without_stacks(selection: list[tuple[EnvConfig, list[StackSpec]]]) -> None:
     narrowed = [(env, stacks if env.name == "prod" else []) for env, stacks in selection]
-    assert github_actions.matrix(narrowed) == {"include": [_row("prod", "hosting")]}
+    assert github_actions.matrix(narrowed) == {"include": [_row("prod", "hosting detective")]}
     assert github_actions.matrix([(env, []) for env, _ in selection]) == {"include": []}
 
 

@@ -69,6 +69,7 @@ def _env() -> SimpleNamespace:
         target_account_ids={},
         identity=SimpleNamespace(persona_principals=personas, existing_role_arns={}),
         kms=SimpleNamespace(administrator_arns=[]),
+        network=SimpleNamespace(existing=None),  # the platform's own VPC: nothing to check in the account
     )
 
 
@@ -143,7 +144,7 @@ def test_a_plan_for_review_takes_no_state_lock_and_an_apply_does(
     engine = PlannedEngine(tmp_path)
     monkeypatch.setattr(commands, "Engine", lambda *args: engine)
     monkeypatch.setattr(commands, "Workspace", lambda *args: SimpleNamespace(exclusive=_nothing, dir=tmp_path))
-    env = SimpleNamespace(name="staging", account_id="222222222222")
+    env = SimpleNamespace(name="staging", account_id="222222222222", network=SimpleNamespace(existing=None))
     progress = SimpleNamespace(say=lambda *args: None, block=lambda *args: None)
     commands.run_stacks(command, SimpleNamespace(name="aws"), None, [(env, [STACKS["hosting"]])], progress, "0s")  # type: ignore[arg-type, list-item]
     assert engine.locks == locks

@@ -68,11 +68,12 @@ def moto_job(run: Run, kind: str, name: str) -> Any:
     from moto.sagemaker.models import sagemaker_backends  # noqa: PLC0415
 
     backend = sagemaker_backends[run.account][run.region]
-    return {
+    jobs: dict[str, dict[str, Any]] = {
         "processing": backend.processing_jobs,
         "training": backend.training_jobs,
         "transform": backend.transform_jobs,
-    }[kind][name]
+    }
+    return jobs[kind][name]
 
 
 def _set_status(run: Run, kind: str, name: str, status: str, **attributes: Any) -> None:

@@ -218,7 +218,7 @@ def alarm_requests(names: WatchNames, topic: str, settings: MonitoringSettings) 
         {"Name": "Endpoint", "Value": names.endpoint},
         {"Name": "MonitoringSchedule", "Value": names.schedule},
     ]
-    features = [
+    features: list[dict[str, Any]] = [
         {
             "Id": f"f{index}",
             "ReturnData": False,
@@ -360,7 +360,7 @@ def make_baseline(
 ) -> str:
     """The deployment's baseline (run once; its job name carries the digest); returns its S3 prefix."""
     request = baseline_job_request(names, target, contract, watch)
-    output = request["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"]
+    output = str(request["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"])
     if describe(clients.sagemaker.describe_processing_job, ProcessingJobName=names.baseline_job) is None:
         data = request["ProcessingInputs"][0]["S3Input"]["S3Uri"]
         clients.stage_s3.put_object(
