@@ -14,7 +14,9 @@ locals {
         # The Action lists of ReadRegional, LookupEvents (plan role), CreateKeys, ManageNetwork, SageMakerProjectsPortfolio
         # and ManageCatalogUnscoped, written out (checkov does not render concat() of them). The reads of the detective
         # controls (CloudTrail, Config, GuardDuty, Security Hub; the ci-detective-read policy) are short patterns of reads only
-        # (Des* = Describe*, Li* = List*, GetE* = GetEnabledStandards), to fit IAM's size limit.
+        # (Des* = Describe*, Li* = List*, GetE* = GetEnabledStandards), to fit IAM's size limit; for the same reason
+        # *Address (Allocate/Associate/Disassociate/Release), *Tags (Create/Delete) and *Constraint (Create/Update/
+        # Delete/Describe) stand for the apply policy's actions of those names, which alone decides which it gets.
         Action = [
           "cloudtrail:Des*",
           "cloudtrail:Get*",
@@ -30,13 +32,10 @@ locals {
           "ec2:*Subnet*",
           "ec2:*Vpc",
           "ec2:*VpcEndpoint*",
-          "ec2:AllocateAddress",
-          "ec2:CreateTags",
-          "ec2:DeleteTags",
+          "ec2:*Address",
+          "ec2:*Tags",
           "ec2:Describe*",
-          "ec2:DisassociateAddress",
           "ec2:ModifyVpcAttribute",
-          "ec2:ReleaseAddress",
           "events:Describe*",
           "events:List*",
           "guardduty:GetD*",
@@ -46,7 +45,7 @@ locals {
           "kms:List*",
           "logs:Describe*",
           "logs:ListTags*",
-          "sagemaker:*SagemakerServicecatalogPortfolio*",
+          "sagemaker:*ServicecatalogPortfolio*",
           "sagemaker:Describe*",
           "sagemaker:List*",
           "scheduler:Get*",
@@ -56,11 +55,10 @@ locals {
           "servicecatalog:AssociateProductWithPortfolio",
           "servicecatalog:CreatePortfolio",
           "servicecatalog:CreateProduct",
-          "servicecatalog:DeleteConstraint",
+          "servicecatalog:*Constraint",
           "servicecatalog:Describe*",
           "servicecatalog:DisassociateProductFromPortfolio",
           "servicecatalog:List*",
-          "servicecatalog:UpdateConstraint",
           "ssm:DescribeParameters",
         ]
         Resource  = "*"
