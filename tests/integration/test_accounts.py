@@ -40,6 +40,7 @@ def _envs_with_another_account(envs: Path) -> Path:
     config.update(name="stg", account_id=OTHER_ACCOUNT)
     config.pop("target_accounts", None)
     config.pop("projects", None)  # a project deploys to target accounts: without them its env.yaml is refused
+    config.pop("teams", None)  # the teams own dev's projects
     (envs / "stg").mkdir()
     (envs / "stg" / "env.yaml").write_text(yaml.safe_dump(config))
     return envs
