@@ -69,7 +69,7 @@ def _env_with(envs: Path, given: Given, subnets: list[str]) -> dict[str, str]:
     """envs/net/env.yaml: dev's configuration in account 666666666666 with network.existing."""
     config = yaml.safe_load((REPO_ROOT / "envs" / "dev" / "env.yaml").read_text())
     config.update(name=ENV, account_id=ACCOUNT)
-    for field in ("target_accounts", "projects", "teams"):
+    for field in ("target_accounts", "projects", "teams", "packages"):
         config.pop(field, None)
     network = {k: v for k, v in config["network"].items() if k not in ("vpc_cidr", "az_count", "private_subnet_cidrs")}
     network["existing"] = {
