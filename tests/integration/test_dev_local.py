@@ -76,7 +76,9 @@ def test_apply_creates_dev_in_its_own_account(world: World) -> None:
     gateway_policy = json.loads(gateway[0]["PolicyDocument"])
     allowed = json.dumps(gateway_policy)
     assert all(f"arn:aws:s3:::{b}" in allowed for b in BUCKETS) and '"s3:*"' not in allowed
-    assert len(interface) == 9 and all(e["PrivateDnsEnabled"] for e in interface)
+    # env.yaml's nine interface endpoints and, for its package index, CodeArtifact's api and repositories
+    assert len(interface) == 11 and all(e["PrivateDnsEnabled"] for e in interface)
+    assert {e["ServiceName"].rsplit(".", 1)[-1] for e in interface} >= {"api", "repositories"}
     assert ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
 
     kms = dev.client("kms")
