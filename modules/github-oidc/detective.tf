@@ -34,7 +34,7 @@ locals {
     {
       Sid      = "ReadDetectiveTopics"
       Effect   = "Allow"
-      Action   = ["sns:Get*Attributes", "sns:ListTagsForResource"]
+      Action   = ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"]
       Resource = ["arn:${local.partition}:sns:${local.regional}:${var.name_prefix}-*", "arn:${local.partition}:sns:${local.regional}:${var.name_prefix}-*:*"]
     },
     {
