@@ -39,7 +39,7 @@ def test_drift_reports_a_change_made_outside_terraform_and_changes_nothing(world
         [stack] = run.report["stacks"]
         assert (
             stack["result"] == "drifted"
-            and {"action": "update", "address": "module.stack.module.network.aws_vpc.this"} in stack["changes"]
+            and {"action": "update", "address": "module.stack.module.network.aws_vpc.this[0]"} in stack["changes"]
         )
         after = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]
         assert {t["Key"]: t["Value"] for t in after["Tags"]}["owner"] == "someone-else", "drift changed something"
