@@ -17,7 +17,10 @@ from orchestrator.emulator.extensions.hosting import (
     endpoints_can_be_updated,
     registry_reads_across_accounts_follow_the_group_policy,
 )
-from orchestrator.emulator.extensions.iam import attached_managed_policies_cannot_be_deleted
+from orchestrator.emulator.extensions.iam import (
+    attached_managed_policies_cannot_be_deleted,
+    attaching_an_attached_policy_changes_nothing,
+)
 from orchestrator.emulator.extensions.kms import kms_rotation_period_is_kept
 from orchestrator.emulator.extensions.monitoring import (
     baseline_jobs_run_the_analyzer,
@@ -109,6 +112,7 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     pipeline_execution_steps_are_listed,
     lookup_events_are_answered_from_the_record,
     attached_managed_policies_cannot_be_deleted,
+    attaching_an_attached_policy_changes_nothing,
     hub_configuration_is_kept,
     standards_subscriptions_are_supported,
     baseline_jobs_run_the_analyzer,

@@ -1,4 +1,4 @@
-"""IAM: managed policy deletion gap of the stock emulator."""
+"""IAM: the stock emulator's gaps in managed policy attachment and deletion."""
 
 from __future__ import annotations
 
@@ -27,3 +27,19 @@ def attached_managed_policies_cannot_be_deleted() -> None:
         stock_delete_policy(self, policy_arn)
 
     IAMBackend.delete_policy = delete_policy  # type: ignore[method-assign]
+
+
+def attaching_an_attached_policy_changes_nothing() -> None:
+    """AttachRolePolicy / AttachUserPolicy / AttachGroupPolicy of a policy the entity already has is
+    a no-op in IAM (AttachmentCount unchanged). moto counts the attachment again, so one detach (or
+    the entity's deletion) leaves the policy counted as attached and DeletePolicy refused forever."""
+    from moto.iam.models import ManagedPolicy  # noqa: PLC0415
+
+    stock_attach_to = ManagedPolicy.attach_to
+
+    def attach_to(self: ManagedPolicy, obj: Any) -> None:
+        if self.arn in obj.managed_policies:
+            return
+        stock_attach_to(self, obj)
+
+    ManagedPolicy.attach_to = attach_to  # type: ignore[method-assign]

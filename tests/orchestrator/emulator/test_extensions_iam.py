@@ -1,5 +1,6 @@
-"""The IAM extension of the emulator is shown to close its gap: stock moto deletes a managed policy
-that is still attached or still has other versions; IAM refuses with DeleteConflict."""
+"""The IAM extension of the emulator is shown to close its gaps: stock moto counts a repeated attachment
+twice, and deletes a managed policy that is still attached or still has other versions; IAM counts it
+once and refuses the deletion with DeleteConflict."""
 
 from __future__ import annotations
 
@@ -57,5 +58,18 @@ def test_a_policy_with_other_versions_is_kept_until_they_are_deleted() -> None:
     iam.create_policy_version(PolicyArn=arn, PolicyDocument=DOCUMENT, SetAsDefault=True)
     assert _delete_refused(iam, arn) == VERSIONED
     iam.delete_policy_version(PolicyArn=arn, VersionId="v1")
+    iam.delete_policy(PolicyArn=arn)
+    assert arn not in [p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]]
+
+
+@mock_aws
+def test_attaching_an_attached_policy_again_is_counted_once() -> None:
+    """IAM treats the second attachment as a no-op: after one detach the policy can be deleted."""
+    iam, arn = _iam_with_policy()
+    iam.attach_role_policy(RoleName="worker", PolicyArn=arn)
+    iam.attach_role_policy(RoleName="worker", PolicyArn=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 1
+    iam.detach_role_policy(RoleName="worker", PolicyArn=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 0
     iam.delete_policy(PolicyArn=arn)
     assert arn not in [p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]]
