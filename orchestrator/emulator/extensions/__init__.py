@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from orchestrator.emulator.extensions.cloudtrail import lookup_events_are_answered_from_the_record
+from orchestrator.emulator.extensions.event_targets import rules_deliver_to_sns_topics
 from orchestrator.emulator.extensions.events import connection_updates_reach_the_secret, connections_keep_their_kms_key
 from orchestrator.emulator.extensions.hosting import (
     endpoints_answer_with_the_deployed_model,
@@ -100,6 +101,7 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     model_package_updates_keep_customer_metadata,
     connections_keep_their_kms_key,
     connection_updates_reach_the_secret,
+    rules_deliver_to_sns_topics,
     endpoints_can_be_updated,
     registry_reads_across_accounts_follow_the_group_policy,
     endpoints_answer_with_the_deployed_model,

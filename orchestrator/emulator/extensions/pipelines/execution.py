@@ -7,7 +7,8 @@ execution as Failed, with SageMaker's FailureReason "Step failure: One or multip
 Steps not reached are not listed. Each step's record (status, times, FailureReason, Metadata) is
 kept on the execution as ListPipelineExecutionSteps reports it; each step is logged to the
 emulator's log. A property file (`Std:JsonGet`) is read from its step's output by the pipeline
-role's session when an expression first needs it.
+role's session when an expression first needs it. Every status change is put on the account's
+default event bus (status_events.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import threading
 import time
 from typing import Any
 
+from orchestrator.emulator.extensions.pipelines import status_events
 from orchestrator.emulator.extensions.pipelines.data import read_object
 from orchestrator.emulator.extensions.pipelines.definition import Definition, DefinitionError, Step, parse
 from orchestrator.emulator.extensions.pipelines.expressions import ExpressionError, Scope, follow, path_parts
@@ -40,9 +42,17 @@ def _now() -> Any:
 
 
 def _finish(execution: Any, status: str, failure_reason: str | None = None) -> None:
+    """The execution's new status, announced on the default event bus as SageMaker does (moto's
+    initial status is not one: the first change has no previous status)."""
+    previous = execution.pipeline_execution_status if getattr(execution, "status_announced", False) else None
     execution.pipeline_execution_status = status
     execution.pipeline_execution_failure_reason = failure_reason
     execution.last_modified_time = _now()
+    execution.status_announced = True
+    try:
+        status_events.emit(execution, previous)
+    except Exception as exc:  # noqa: BLE001 - a broken delivery must not change the execution
+        log(f"{execution.arn} status change to {status} not delivered to EventBridge: {exc!r}")
 
 
 def _property_file_reader(session: RoleSession, definition: Definition, scope: Scope) -> Any:

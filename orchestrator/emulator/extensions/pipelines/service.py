@@ -46,6 +46,32 @@ def _names_the_service(statement: dict[str, Any], service: str = SERVICE) -> boo
     return service in ([services] if isinstance(services, str) else list(services))
 
 
+def service_context(source_arn: str, service: str) -> dict[str, Any]:
+    """The request context AWS sets when `service` acts for the resource `source_arn` (over TLS)."""
+    return {
+        "aws:SourceAccount": source_arn.split(":")[4],
+        "aws:SourceArn": source_arn,
+        "aws:PrincipalServiceName": service,
+        "aws:PrincipalIsAWSService": "true",
+        "aws:SecureTransport": "true",
+    }
+
+
+def service_refusal(document: dict[str, Any], request: Request, service: str) -> str | None:
+    """Why the resource policy `document` does not let `service` make `request` (None: it does).
+    Only statements that name the service (or every principal) decide."""
+    applying = [
+        s
+        for s in document.get("Statement", [])
+        if isinstance(s, dict) and _names_the_service(s, service) and statement_applies(s, request)
+    ]
+    if any(s.get("Effect") == "Deny" for s in applying):
+        return f"denies {service} {request.action}"
+    if not any(s.get("Effect") == "Allow" for s in applying):
+        return f"does not allow {service} {request.action}"
+    return None
+
+
 def trust_allows_the_service(role_arn: str, source_arn: str, service: str = SERVICE) -> tuple[bool, str]:
     """Whether the role's trust policy lets `service` (SageMaker by default) assume it for the
     resource `source_arn` (with the reason when not)."""
@@ -53,22 +79,11 @@ def trust_allows_the_service(role_arn: str, source_arn: str, service: str = SERV
     _, trust = owner_and_policy(role_arn, account, "sts:AssumeRole")
     if trust is None:
         return False, f"the role {role_arn} does not exist"
-    context: dict[str, Any] = {
-        "aws:SourceAccount": source_arn.split(":")[4],
-        "aws:SourceArn": source_arn,
-        "aws:PrincipalServiceName": service,
-        "aws:PrincipalIsAWSService": "true",
-    }
-    request = Request("sts:AssumeRole", role_arn, context)
-    applying = [
-        s
-        for s in trust.document.get("Statement", [])
-        if isinstance(s, dict) and _names_the_service(s, service) and statement_applies(s, request)
-    ]
-    if any(s.get("Effect") == "Deny" for s in applying):
-        return False, f"the trust policy of {role_arn} denies {service} sts:AssumeRole"
-    if not any(s.get("Effect") == "Allow" for s in applying):
-        return False, f"the trust policy of {role_arn} does not allow {service} to assume it (sts:AssumeRole)"
+    refusal = service_refusal(
+        trust.document, Request("sts:AssumeRole", role_arn, service_context(source_arn, service)), service
+    )
+    if refusal is not None:
+        return False, f"the trust policy of {role_arn} {refusal} (to assume it)"
     return True, ""
 
 
