@@ -24,7 +24,7 @@ from typing import Any
 
 import botocore.endpoint
 import pytest
-from abalone_build import hyperparameters, pipeline, scripts
+from abalone_build import hyperparameters, job_packages, pipeline, scripts
 from abalone_build.contract import PlatformContract
 from abalone_build.pipeline import DefinitionError, OfflineBuildError, OfflinePipelineSession, PipelineSettings
 
@@ -479,3 +479,79 @@ def test_arguments_are_valid_requests_of_the_api_each_step_calls(
             request[name_field] = "named-by-the-pipeline"
         report = ParamValidator().validate(request, input_shape)
         assert not report.has_errors(), f"{step['Name']}: {report.generate_report()}"
+
+
+WHEELHOUSE = "s3://mlops-dev-models-123456789012/abalone/code/packages/0123456789abcdef/"
+
+
+@pytest.fixture(scope="module")
+def definition_with_packages(module_contract: PlatformContract) -> dict[str, Any]:
+    settings = PipelineSettings(project="abalone", wheelhouse_uri=WHEELHOUSE)
+    parsed: dict[str, Any] = json.loads(pipeline.build_pipeline(module_contract, settings).definition())
+    return parsed
+
+
+def test_with_packages_each_processing_job_installs_them_offline_before_its_script(
+    definition: dict[str, Any], definition_with_packages: dict[str, Any], module_contract: PlatformContract
+) -> None:
+    """The wheelhouse as an input, the installer before the script, its record as an output; the
+    jobs stay network-isolated and nothing else changes (training has no script, nothing to install)."""
+    installer = "/opt/ml/processing/packages/install_packages.py"
+    processing = [s for s in definition_with_packages["Steps"] if s["Type"] == "Processing"]
+    assert [s["Name"] for s in processing] == ["PreprocessAbaloneData", "EvaluateAbaloneModel"]
+    for step, script, bucket, run_dir in (
+        (processing[0], "preprocess.py", module_contract.data_bucket, "preprocess/packages"),
+        (processing[1], "evaluate.py", module_contract.models_bucket, "evaluate/packages"),
+    ):
+        arguments = step["Arguments"]
+        assert arguments["AppSpecification"]["ContainerEntrypoint"] == [
+            "python3",
+            installer,
+            f"/opt/ml/processing/input/code/{script}",
+        ]
+        packages = next(i for i in arguments["ProcessingInputs"] if i["InputName"] == "packages")["S3Input"]
+        assert (packages["S3Uri"], packages["LocalPath"], packages["S3DataType"]) == (
+            WHEELHOUSE,
+            "/opt/ml/processing/packages",
+            "S3Prefix",
+        )
+        report = next(o for o in arguments["ProcessingOutputConfig"]["Outputs"] if o["OutputName"] == "packages")
+        assert report["S3Output"]["LocalPath"] == "/opt/ml/processing/packages-report"
+        assert report["S3Output"]["S3Uri"]["Std:Join"]["Values"] == [
+            f"s3://{bucket}/abalone/runs",
+            {"Get": "Execution.PipelineExecutionId"},
+            run_dir,
+        ]
+        assert arguments["NetworkConfig"]["EnableNetworkIsolation"] is True
+    without = [dict(s, Arguments=None) for s in definition["Steps"]]
+    assert [dict(s, Arguments=None) for s in definition_with_packages["Steps"]] == without
+    assert definition_with_packages["Steps"][1] == definition["Steps"][1]  # the training job
+
+
+def test_without_packages_no_step_mentions_them(definition: dict[str, Any]) -> None:
+    assert not [s for s in strings(definition) if "packages" in s or "install_packages" in s]
+
+
+def test_a_wheelhouse_that_is_not_in_s3_is_refused() -> None:
+    with pytest.raises(DefinitionError, match="not an s3:// URI"):
+        PipelineSettings(project="abalone", wheelhouse_uri="/tmp/wheels")
+
+
+def test_the_installer_runs_standalone_in_the_containers_python() -> None:
+    """Shipped as a single file like the scripts: standard library only, Python 3.8 syntax."""
+    source = job_packages.INSTALLER.read_text()
+    tree = ast.parse(source, feature_version=(3, 8))
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+    assert "from __future__ import annotations" in source
+
+
+def test_with_packages_the_processing_arguments_are_still_valid_requests(
+    definition_with_packages: dict[str, Any],
+) -> None:
+    test_arguments_are_valid_requests_of_the_api_each_step_calls(
+        definition_with_packages, "Processing", "CreateProcessingJob", "ProcessingJobName"
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
-from abalone_build import run_pipeline, scripts
+from abalone_build import job_packages, run_pipeline, scripts
 from abalone_build.contract import PlatformContract
 from abalone_build.pipeline import PipelineSettings, build_definition
 
@@ -217,3 +217,51 @@ def test_a_missing_upload_file_is_refused_before_any_change(
     assert run_pipeline.main([*ARGS, "--upload-data", str(tmp_path / "missing.csv")], session=account) == 2
     assert "is not a file" in capsys.readouterr().err
     assert {call.split(".")[0] for call in calls} == {"ssm"}
+
+
+def test_job_requirements_without_a_package_repository_stop_before_anything_changes(
+    account: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    requirements = tmp_path / "job-requirements.txt"
+    requirements.write_text("vetted-stats==1.0.0\n")
+
+    assert run_pipeline.main([*ARGS, "--job-requirements", str(requirements)], session=account) == 2
+
+    assert "has no package repository (missing: /mlops/dev/packages/domain" in capsys.readouterr().err
+    assert account.client("sagemaker").list_pipelines()["PipelineSummaries"] == []
+    assert "Contents" not in account.client("s3").list_objects_v2(Bucket="mlops-dev-models-123456789012")
+
+
+def test_job_requirements_are_resolved_uploaded_and_given_to_the_jobs(
+    account: boto3.Session,
+    seed_contract: Callable[..., None],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed_contract({"packages/domain": "mlops-dev-packages", "packages/domain-owner": "1", "packages/repository": "c"})
+    requirements = tmp_path / "job-requirements.txt"
+    requirements.write_text("vetted-stats==1.0.0\n")
+    resolved: list[job_packages.PackageRepository] = []
+
+    def download(_client: Any, repository: job_packages.PackageRepository, *_: Any) -> list[Path]:
+        resolved.append(repository)
+        wheel = tmp_path / "vetted_stats-1.0.0-py3-none-any.whl"
+        wheel.write_bytes(b"wheel")
+        return [wheel]
+
+    monkeypatch.setattr(job_packages, "download_wheels", download)
+
+    assert run_pipeline.main([*ARGS, "--job-requirements", str(requirements)], session=account) == 0
+
+    assert resolved == [job_packages.PackageRepository("mlops-dev-packages", "1", "c")]
+    parsed = job_packages.read_job_requirements(requirements)
+    prefix = job_packages.wheelhouse_key("abalone", parsed)
+    assert f"uploaded s3://mlops-dev-models-123456789012/{prefix}vetted_stats-1.0.0-py3-none-any.whl" in (
+        capsys.readouterr().err
+    )
+    stored = json.loads(account.client("sagemaker").describe_pipeline(PipelineName=PIPELINE)["PipelineDefinition"])
+    inputs = stored["Steps"][0]["Arguments"]["ProcessingInputs"]
+    assert {"packages": f"s3://mlops-dev-models-123456789012/{prefix}"}.items() <= {
+        i["InputName"]: i["S3Input"]["S3Uri"] for i in inputs
+    }.items()

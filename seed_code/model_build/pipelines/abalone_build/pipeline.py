@@ -16,6 +16,12 @@ inter-container traffic encryption, network isolation (the scripts and the built
 need no network: SageMaker moves the S3 data), the volume key (the ebs key), the output key (the
 data key) and the job role. Every S3 location is under the environment's data or models bucket.
 
+Packages: with job requirements (``job_packages``), ``PipelineSettings.wheelhouse_uri`` names the
+wheels ``run_pipeline`` put in S3; each Processing job then gets them as the input ``packages`` and
+runs its script through ``install_packages.py`` (offline install into a directory of its own, the
+installed packages recorded as the output ``packages``). Without requirements the definition has
+none of this.
+
 Roles: the pipeline runs as the contract's pipeline role, which creates the jobs; each job runs
 as its job role (for a project the platform set up, the project's own two roles, see
 ``project_registration``). The platform lets a pipeline role pass only its job role
@@ -29,6 +35,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -52,7 +59,7 @@ from sagemaker.workflow.pipeline_context import PipelineSession
 from sagemaker.workflow.properties import PropertyFile
 from sagemaker.workflow.steps import ProcessingStep, TrainingStep
 
-from abalone_build import hyperparameters
+from abalone_build import hyperparameters, install_packages
 from abalone_build.contract import PlatformContract
 from abalone_build.evaluate import REPORT_FILE
 from abalone_build.scripts import EVALUATE, PREPROCESS, ProcessingScript, script_uri
@@ -97,6 +104,9 @@ SKLEARN_VERSION = "1.2-1"
 # candidate.
 PROCESSING_ROOT = "/opt/ml/processing"
 SPLITS = ("train", "validation", "test")
+# With job requirements: the input holding the wheels and the output recording what was installed.
+PACKAGES = "packages"
+INSTALLER_FILE = Path(install_packages.__file__).name
 TRAINING_CHANNELS = ("train", "validation")
 
 # The SDK defaults config that turns its telemetry off (see OfflinePipelineSession).
@@ -137,9 +147,13 @@ class PipelineSettings:
     processing_instance_type: str = DEFAULT_INSTANCE_TYPE
     training_instance_type: str = DEFAULT_INSTANCE_TYPE
     model_package_group_name: str | None = None
+    # s3://<models bucket>/<project>/code/packages/<digest>/ when the jobs have requirements.
+    wheelhouse_uri: str | None = None
 
     def __post_init__(self) -> None:
         validate_project(self.project)
+        if self.wheelhouse_uri is not None and not self.wheelhouse_uri.startswith("s3://"):
+            raise DefinitionError(f"wheelhouse {self.wheelhouse_uri!r} is not an s3:// URI")
         if self.model_package_group_name is not None and not GROUP_PATTERN.match(self.model_package_group_name):
             raise DefinitionError(
                 f"model package group {self.model_package_group_name!r} is not a valid name "
@@ -302,6 +316,7 @@ class _Build:
     session: OfflinePipelineSession
     guardrails: JobGuardrails
     parameters: Parameters
+    wheelhouse_uri: str | None = None
 
     def run_prefix(self, bucket: str, step: str) -> Join:
         """``s3://<bucket>/<project>/runs/<execution id>/<step>``: one prefix per execution and step."""
@@ -310,10 +325,12 @@ class _Build:
         )
 
     def processor(self, image_uri: str) -> ScriptProcessor:
-        """A ``python3 <script>`` Processing job inside the guardrails."""
+        """A ``python3 <script>`` Processing job inside the guardrails (``python3 <installer>
+        <script>`` with packages)."""
+        installer = [f"{install_packages.WHEELHOUSE}/{INSTALLER_FILE}"] if self.wheelhouse_uri else []
         return ScriptProcessor(
             image_uri=image_uri,
-            command=["python3"],
+            command=["python3", *installer],
             instance_type=self.parameters.processing_instance_type,
             instance_count=1,
             volume_size_in_gb=VOLUME_SIZE_GB,
@@ -326,6 +343,21 @@ class _Build:
         """The script's S3 URI (``run_pipeline`` uploads it there before the pipeline is published)."""
         return script_uri(self.contract, self.project, script)
 
+    def packages_input(self) -> list[ProcessingInput]:
+        """The wheelhouse, if the jobs have packages."""
+        if not self.wheelhouse_uri:
+            return []
+        return [
+            ProcessingInput(source=self.wheelhouse_uri, destination=install_packages.WHEELHOUSE, input_name=PACKAGES)
+        ]
+
+    def packages_report(self, bucket: str, step: str) -> list[ProcessingOutput]:
+        """What the installer installed and imported (``installed.json``), if the jobs have packages."""
+        if not self.wheelhouse_uri:
+            return []
+        destination = self.run_prefix(bucket, f"{step}/{PACKAGES}")
+        return [ProcessingOutput(output_name=PACKAGES, source=install_packages.REPORT_DIR, destination=destination)]
+
 
 def _processing_dir(name: str) -> str:
     return f"{PROCESSING_ROOT}/{name}"
@@ -337,15 +369,19 @@ def preprocess_step(build: _Build) -> ProcessingStep:
         inputs=[
             ProcessingInput(
                 source=build.parameters.input_data_url, destination=_processing_dir("input"), input_name="input-data"
-            )
+            ),
+            *build.packages_input(),
         ],
         outputs=[
-            ProcessingOutput(
-                output_name=split,
-                source=_processing_dir(split),
-                destination=build.run_prefix(build.contract.data_bucket, f"preprocess/{split}"),
-            )
-            for split in SPLITS
+            *(
+                ProcessingOutput(
+                    output_name=split,
+                    source=_processing_dir(split),
+                    destination=build.run_prefix(build.contract.data_bucket, f"preprocess/{split}"),
+                )
+                for split in SPLITS
+            ),
+            *build.packages_report(build.contract.data_bucket, "preprocess"),
         ],
         arguments=["--input", _processing_dir("input"), "--output-dir", PROCESSING_ROOT],
     )
@@ -411,13 +447,15 @@ def evaluate_step(
                 destination=_processing_dir("test"),
                 input_name="test",
             ),
+            *build.packages_input(),
         ],
         outputs=[
             ProcessingOutput(
                 output_name="evaluation",
                 source=_processing_dir("evaluation"),
                 destination=build.run_prefix(build.contract.models_bucket, "evaluation"),
-            )
+            ),
+            *build.packages_report(build.contract.models_bucket, "evaluate"),
         ],
         arguments=[
             "--model",
@@ -502,6 +540,7 @@ def build_pipeline(contract: PlatformContract, settings: PipelineSettings, name:
         session=OfflinePipelineSession(contract.region),
         guardrails=JobGuardrails.from_contract(contract),
         parameters=Parameters.defaults(contract, settings),
+        wheelhouse_uri=settings.wheelhouse_uri,
     )
     report = evaluation_report()
     preprocess = preprocess_step(build)

@@ -1,9 +1,12 @@
 """``run-pipeline``: publish the model-build pipeline of a project and start an execution.
 
     run-pipeline --prefix mlops --env dev --project abalone [--region eu-west-1] [--dry-run]
+                 [--job-requirements pipelines/job-requirements.txt]
 
 Reads the platform contract ``/<prefix>/<env>/…`` from SSM, builds the pipeline definition,
-uploads the processing scripts to the environment's models bucket, creates the pipeline or
+resolves the Processing jobs' requirements (if any) from the environment's CodeArtifact
+repository (``job_packages``), uploads them and the processing scripts to the environment's
+models bucket, creates the pipeline or
 updates it if it exists, and starts an execution. The pipeline and model package group names are
 those the platform registered for the project (``/<prefix>/<env>/projects/<project>/…``), else
 ``<prefix>-<env>-<project>``; so are the roles the pipeline and its jobs run as (the project's own,
@@ -25,6 +28,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from abalone_build.contract import ContractError, PlatformContract, read_contract
+from abalone_build.job_packages import PackageError, publish_job_packages, read_job_requirements, wheelhouse_uri
 from abalone_build.pipeline import (
     DEFAULT_MSE_THRESHOLD,
     PARAM_INPUT_DATA,
@@ -135,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--input-data", help="s3:// URI of the abalone CSV in the data bucket, for this execution")
     parser.add_argument("--upload-data", type=Path, help="upload this local CSV to the default input location first")
+    parser.add_argument(
+        "--job-requirements",
+        type=Path,
+        help="pinned name==version lines the Processing jobs install from the environment's package repository "
+        "(default: pipelines/job-requirements.txt beside the package, if present)",
+    )
     return parser
 
 
@@ -150,10 +160,12 @@ def run(args: argparse.Namespace, session: boto3.Session) -> int:
     contract = read_contract(ssm, args.prefix, args.env)
     registration = read_project_registration(ssm, args.prefix, args.env, args.project)
     contract = with_project_roles(contract, registration)
+    requirements = read_job_requirements(args.job_requirements)
     settings = PipelineSettings(
         project=args.project,
         mse_threshold=args.mse_threshold,
         model_package_group_name=args.model_package_group or registration.model_package_group,
+        wheelhouse_uri=wheelhouse_uri(contract, args.project, requirements),
     )
     name = registration.pipeline_name or default_name(contract, args.project)
     if args.input_data:
@@ -165,6 +177,8 @@ def run(args: argparse.Namespace, session: boto3.Session) -> int:
         print(definition_json(json.loads(definition), indent=2))
         return 0
 
+    for uri in publish_job_packages(session, contract, args.project, requirements):
+        print(f"uploaded {uri}", file=sys.stderr)
     s3 = session.client("s3")
     for uri in upload_scripts(s3, contract, args.project):
         print(f"uploaded {uri}", file=sys.stderr)
@@ -182,7 +196,7 @@ def main(argv: Sequence[str] | None = None, session: boto3.Session | None = None
     args = parse_args(argv)
     try:
         return run(args, session or boto3.Session(region_name=args.region))
-    except (UsageError, ContractError, DefinitionError) as error:
+    except (UsageError, ContractError, DefinitionError, PackageError) as error:
         print(f"run-pipeline: {error}", file=sys.stderr)
         return 2
     except (ClientError, BotoCoreError) as error:

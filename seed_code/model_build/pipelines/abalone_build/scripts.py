@@ -11,6 +11,7 @@ digest of the scripts' content, ``s3://<models bucket>/<project>/code/<digest>/<
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,14 +37,20 @@ EVALUATE = ProcessingScript("evaluate.py")
 ALL_SCRIPTS = (PREPROCESS, EVALUATE)
 
 
+def content_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """Short SHA-256 over files' names and bytes, in the order given: the key part of a
+    content-addressed location (the scripts here, the jobs' packages in ``job_packages``)."""
+    digest = hashlib.sha256()
+    for name, content in files:
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(content)
+    return digest.hexdigest()[:16]
+
+
 def code_digest() -> str:
     """Short SHA-256 over the scripts' names and bytes."""
-    digest = hashlib.sha256()
-    for script in ALL_SCRIPTS:
-        digest.update(script.file_name.encode())
-        digest.update(b"\0")
-        digest.update(script.local_path.read_bytes())
-    return digest.hexdigest()[:16]
+    return content_digest((script.file_name, script.local_path.read_bytes()) for script in ALL_SCRIPTS)
 
 
 def script_key(project: str, script: ProcessingScript) -> str:
@@ -54,20 +61,24 @@ def script_uri(contract: PlatformContract, project: str, script: ProcessingScrip
     return f"s3://{contract.models_bucket}/{script_key(project, script)}"
 
 
-def upload_scripts(s3: Any, contract: PlatformContract, project: str) -> list[str]:
-    """Put every script at its key, encrypted with the environment's data key; return the URIs.
+def put_code_object(s3: Any, contract: PlatformContract, key: str, body: bytes, content_type: str) -> str:
+    """Put one object of the jobs' code in the models bucket, encrypted with the environment's data
+    key; return its URI. The key is named explicitly: the platform's buckets accept only SSE-KMS
+    with the data key."""
+    s3.put_object(
+        Bucket=contract.models_bucket,
+        Key=key,
+        Body=body,
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=contract.data_key_arn,
+        ContentType=content_type,
+    )
+    return f"s3://{contract.models_bucket}/{key}"
 
-    The key is named explicitly: the platform's buckets accept only SSE-KMS with the data key.
-    """
-    uris = []
-    for script in ALL_SCRIPTS:
-        s3.put_object(
-            Bucket=contract.models_bucket,
-            Key=script_key(project, script),
-            Body=script.local_path.read_bytes(),
-            ServerSideEncryption="aws:kms",
-            SSEKMSKeyId=contract.data_key_arn,
-            ContentType="text/x-python",
-        )
-        uris.append(script_uri(contract, project, script))
-    return uris
+
+def upload_scripts(s3: Any, contract: PlatformContract, project: str) -> list[str]:
+    """Put every script at its key; return the URIs."""
+    return [
+        put_code_object(s3, contract, script_key(project, script), script.local_path.read_bytes(), "text/x-python")
+        for script in ALL_SCRIPTS
+    ]
