@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from orchestrator import cli
 from orchestrator.cli import main
@@ -16,6 +17,7 @@ from orchestrator.github import pr_comment
 from orchestrator.outcome import StackOutcome
 from orchestrator.report.markdown import GITHUB_COMMENT_LIMIT
 from orchestrator.report.run_report import RunReport
+from tests.conftest import REPO_ROOT, write_env
 from tests.orchestrator.github.fake_github import FakeGitHub, failed, fake_github, planned, write_report  # noqa: F401 (the fixture)
 
 STACKS = ("foundation", "identity", "platform")
@@ -61,6 +63,44 @@ def test_matrix_of_an_unknown_env_exits_2(tmp_path: Path, capsys: pytest.Capture
     output = tmp_path / "github_output"
     assert main(["matrix", "--env", "nope", "--github-output", str(output)]) == 2
     assert "unknown environment 'nope'" in capsys.readouterr().err and not output.exists()
+
+
+def _prod_stage(envs_dir: Path, prod: object) -> Path:
+    """dev's and prod's env.yaml with dev's prod stage as given (a list, or an OU with its read role)."""
+    dev = yaml.safe_load((REPO_ROOT / "envs" / "dev" / "env.yaml").read_text(encoding="utf-8"))
+    dev["target_accounts"]["prod"] = prod
+    if isinstance(prod, dict):
+        dev["organizations"] = {"read_role_arn": "arn:aws:iam::444455556666:role/organization-reader"}
+    write_env(envs_dir, "dev", dev)
+    write_env(envs_dir, "prod", yaml.safe_load((REPO_ROOT / "envs" / "prod" / "env.yaml").read_text(encoding="utf-8")))
+    return envs_dir
+
+
+@pytest.mark.parametrize(
+    "prod", [["333333333333", "444444444444"], {"organizational_unit": "ou-ab12-cd34ef56"}], ids=["listed", "ou"]
+)
+def test_matrix_of_one_account_of_the_stage_gives_that_accounts_roles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, prod: object
+) -> None:
+    """What env-deploy.yml's jobs read before assuming a role: the account's own roles, with no AWS
+    call (an OU's account comes from `targets`, which resolved it; plan and apply check it again)."""
+    monkeypatch.setenv("ORCHESTRATOR_ENVS_DIR", str(_prod_stage(tmp_path / "envs", prod)))
+    output = tmp_path / "github_output"
+    assert main(["matrix", "--env", "prod", "--account", "444444444444", "--github-output", str(output)]) == 0
+    fields = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
+    assert (fields["env"], fields["account_id"], fields["region"]) == ("prod", "444444444444", "eu-west-1")
+    assert fields["plan_role_arn"] == "arn:aws:iam::444444444444:role/mlops-prod-github-plan"
+    assert fields["apply_role_arn"] == "arn:aws:iam::444444444444:role/mlops-prod-github-apply"
+    assert capsys.readouterr().out.split()[:2] == ["prod", "444444444444"]
+
+
+def test_matrix_of_an_account_outside_the_listed_stage_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORCHESTRATOR_ENVS_DIR", str(_prod_stage(tmp_path / "envs", ["333333333333"])))
+    output = tmp_path / "github_output"
+    assert main(["matrix", "--env", "prod", "--account", "555555555555", "--github-output", str(output)]) == 2
+    assert "is not an account of dev's target_accounts.prod" in capsys.readouterr().err and not output.exists()
 
 
 @pytest.mark.parametrize("command", [["plan"], ["apply"], ["drift"], ["destroy", "--yes"]])

@@ -46,10 +46,18 @@ SHELL_VARIABLE = re.compile(r'"\$\{?(\w+)\}?"|\$\{(\w+)\}|\$(\w+)')
 # number) stands for when a command line is parsed: valid as a name, a number, a path and a ref.
 PLACEHOLDER = "1"
 JSON_LIST_PLACEHOLDER = '["dev"]'
-# Variables that hold an environment name (a matrix value or a workflow input): a name starts with
-# a letter, so they stand for one of the README's environments.
-ENVIRONMENT_VARIABLES = frozenset({"ENV", "ENVIRONMENT"})
+# Variables that hold an environment or stage name (a matrix value or a workflow input): a name
+# starts with a letter, so they stand for one of the README's environments.
+ENVIRONMENT_VARIABLES = frozenset({"ENV", "ENVIRONMENT", "STAGE"})
 ENVIRONMENT_PLACEHOLDER = "dev"
+# Variables that hold an account id (a workflow input or a matrix value): 12 digits.
+ACCOUNT_VARIABLES = frozenset({"ACCOUNT"})
+ACCOUNT_PLACEHOLDER = "111111111111"
+# `${VAR:+words}`: the words when VAR is set and not empty, else nothing (an optional option).
+SHELL_ALTERNATE = re.compile(r"\$\{(\w+):\+([^}]*)\}")
+# A concurrency group's expression that is the same in every run: an input, a matrix value or an
+# earlier job's output (an account id); github.run_id and the like make a new group per run.
+STABLE_EXPRESSION = re.compile(r"\$\{\{\s*(?:inputs|matrix|needs)\.[\w.-]+\s*\}\}")
 
 Workflows = dict[str, dict[Any, Any]]  # YAML reads the key `on:` as True
 
@@ -264,9 +272,19 @@ def expand_variables(line: str, environment: dict[str, Any], placeholder: str | 
             return match.group(0)
         if known is not None and "outputs.envs" in str(known):
             return shlex.quote(JSON_LIST_PLACEHOLDER)  # `matrix --github-output` writes envs= as a JSON list
+        if variable in ACCOUNT_VARIABLES:
+            return ACCOUNT_PLACEHOLDER
         return ENVIRONMENT_PLACEHOLDER if variable in ENVIRONMENT_VARIABLES else placeholder
 
-    return SHELL_VARIABLE.sub(value, line)
+    def alternate(match: re.Match[str]) -> str:
+        """`${VAR:+words}`: nothing when the workflow sets VAR to "" literally, else the words (a
+        value only the runner knows may be set)."""
+        known = environment.get(match.group(1))
+        if known is not None and "${{" not in str(known) and not str(known):
+            return ""
+        return match.group(2)
+
+    return SHELL_VARIABLE.sub(value, SHELL_ALTERNATE.sub(alternate, line))
 
 
 def orchestrator_calls(flat: FlatJob) -> Iterator[tuple[dict[str, Any], str, list[str]]]:
@@ -528,9 +546,20 @@ def _concurrency(value: Any) -> dict[str, Any] | None:
     return {"group": value} if isinstance(value, str) else dict(value)
 
 
+def _stable(group: str) -> bool:
+    """The group is the same in every run: its only expressions are inputs, matrix values or
+    earlier jobs' outputs."""
+    return "${{" not in STABLE_EXPRESSION.sub("", group)
+
+
+def _names_account(group: str) -> bool:
+    return any("account" in expression for expression in STABLE_EXPRESSION.findall(group))
+
+
 def deploy_concurrency(workflows: Workflows) -> list[str]:
     """Each environment's apply runs under a concurrency group of its own (named after the env,
-    the same in every run) that never cancels a deployment in progress."""
+    the same in every run) that never cancels a deployment in progress; an apply to one account of
+    a stage (`--account`) under a group of that environment and account."""
     violations: list[str] = []
     groups: dict[str, set[str]] = {}
     for flat in flatten(workflows):
@@ -538,6 +567,7 @@ def deploy_concurrency(workflows: Workflows) -> list[str]:
             env = option(arguments, "--env")
             if env is None:
                 continue  # apply_promotion reports it
+            per_account = "--account" in arguments
             chain = [(f"{workflow}:{job_id}", job) for workflow, job_id, job in flat.callers] + [
                 (f"{flat.workflow}:{flat.job_id}", flat.job)
             ]
@@ -556,13 +586,18 @@ def deploy_concurrency(workflows: Workflows) -> list[str]:
                 for _, concurrency in levels[: len(chain)]
                 if concurrency is not None
                 and concurrency.get("cancel-in-progress") is False
-                and "${{" not in str(concurrency.get("group", "${{"))
+                and _stable(str(concurrency.get("group", "${{")))
                 and re.search(rf"(^|[^a-z0-9]){re.escape(env)}([^a-z0-9]|$)", str(concurrency["group"]))
             ]
             if not own:
                 violations.append(
                     f"{flat.id}: applies {env} without a job concurrency group named after {env} "
                     "(fixed across runs) with cancel-in-progress: false"
+                )
+            elif per_account and not any(_names_account(group) for group in own):
+                violations.append(
+                    f"{flat.id}: applies {env} to one account (--account) under {own}, which does not name the account: "
+                    "two accounts' deployments would wait for each other, or one run's canary for another's"
                 )
             groups.setdefault(env, set()).update(own)
     envs = sorted(groups)
@@ -651,6 +686,54 @@ def role_environments(workflows: Workflows) -> list[str]:
     return violations
 
 
+# --- (i) a stage's canary first, then the rest in bounded, fail-fast waves -----------------------------
+
+
+def _applied_account(flat: FlatJob) -> list[tuple[str, str]]:
+    """(env, where the account comes from: the value of the step's ACCOUNT, "" for env.yaml's) of
+    each apply in the job."""
+    return [
+        (
+            str(option(arguments, "--env")),
+            str(step_environment(flat, step).get("ACCOUNT", "")) if "--account" in arguments else "",
+        )
+        for step, _, arguments in orchestrator_calls(flat)
+        if subcommand(arguments) == "apply"
+    ]
+
+
+def canary_first(workflows: Workflows) -> list[str]:
+    """An apply to the accounts of a matrix (a stage's rest) runs only after an apply of the same
+    environment to its canary account, in a matrix that stops the accounts not yet started when one
+    fails (fail-fast) and runs a bounded number at once (max-parallel)."""
+    violations: list[str] = []
+    flat_jobs = flatten(workflows)
+    by_id = {flat.id: flat for flat in flat_jobs}
+    for flat in flat_jobs:
+        for env, account in _applied_account(flat):
+            if "matrix." not in account:
+                continue
+            canaries = [
+                other
+                for other in ancestors(flat, by_id)
+                for other_env, other_account in _applied_account(by_id[other])
+                if other_env == env and "canary" in other_account
+            ]
+            if not canaries:
+                violations.append(
+                    f"{flat.id}: applies {env} to a matrix of accounts without its canary applied before it (needs)"
+                )
+            strategies = [job.get("strategy") or {} for _, _, job in flat.callers] + [flat.job.get("strategy") or {}]
+            strategy = next((st for st in strategies if "matrix" in st), {})
+            if strategy.get("fail-fast", True) is not True:
+                violations.append(f"{flat.id}: applies {env} to a matrix of accounts without fail-fast")
+            if "max-parallel" not in strategy:
+                violations.append(
+                    f"{flat.id}: applies {env} to a matrix of accounts without max-parallel (the waves' batch size)"
+                )
+    return violations
+
+
 INVARIANTS: dict[str, Callable[[Workflows], list[str]]] = {
     "a_no_apply_from_pull_requests": pull_request_applies,
     "b_apply_reviewed_plan_in_order": apply_promotion,
@@ -660,6 +743,7 @@ INVARIANTS: dict[str, Callable[[Workflows], list[str]]] = {
     "f_no_expressions_in_scripts": expressions_in_scripts,
     "g_orchestrator_calls_parse": unparsable_orchestrator_calls,
     "h_roles_and_environments": role_environments,
+    "i_canary_first": canary_first,
 }
 
 

@@ -16,7 +16,10 @@ import pytest
 
 from tests.workflows import invariants as inv
 
-PLATFORM_WORKFLOWS = {"pr.yml", "deploy.yml", "env-deploy.yml", "drift.yml"}
+PLATFORM_WORKFLOWS = {"pr.yml", "deploy.yml", "env-deploy.yml", "stage-waves.yml", "drift.yml"}
+STAGES = ("staging", "prod")
+OPTIONAL_ACCOUNT = '${ACCOUNT:+--account "$ACCOUNT"}'
+
 TERRAFORM_VERSION = "1.11.4"
 
 
@@ -47,6 +50,10 @@ def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
     return found[0]
 
 
+def triggers_inputs(workflows: inv.Workflows) -> dict[str, Any]:
+    return inv.triggers(workflows["env-deploy.yml"])["workflow_call"]["inputs"]
+
+
 def assert_reports(check: Callable[[inv.Workflows], list[str]], workflows: inv.Workflows, *fragments: str) -> None:
     violations = check(workflows)
     for fragment in fragments:
@@ -68,17 +75,95 @@ def test_each_invariant_holds_for_the_real_workflows(loaded: inv.Workflows, inva
 
 
 def test_the_deploy_graph_is_dev_then_staging_then_prod(loaded: inv.Workflows) -> None:
+    """dev once; each stage's canary, then its rest; every staging apply before any prod job."""
     flat = {f.id: f for f in inv.flatten(loaded)}
-    applies = {
-        inv.option(arguments, "--env"): f
-        for f in flat.values()
-        if f.root == "deploy.yml"
-        for arguments in inv.runs(f, "apply")
+    applies: dict[str, list[str]] = {}
+    for f in flat.values():
+        for arguments in inv.runs(f, "apply") if f.root == "deploy.yml" else []:
+            applies.setdefault(str(inv.option(arguments, "--env")), []).append(f.id)
+            assert inv.environment_name(f.job) == inv.option(arguments, "--env")
+    assert applies == {
+        "dev": ["deploy.yml:dev > env-deploy.yml:apply"],
+        "staging": [f"deploy.yml:staging-{part} > env-deploy.yml:apply" for part in ("canary", "rest")],
+        "prod": [f"deploy.yml:prod-{part} > env-deploy.yml:apply" for part in ("canary", "rest")],
     }
-    assert set(applies) == {"dev", "staging", "prod"}
-    assert applies["dev"].id in inv.ancestors(applies["staging"], flat)
-    assert applies["staging"].id in inv.ancestors(applies["prod"], flat)
-    assert {inv.environment_name(f.job) for f in applies.values()} == {"dev", "staging", "prod"}
+    for previous, env in (("dev", "staging"), ("staging", "prod")):
+        for later in applies[env]:
+            assert set(applies[previous]) <= inv.ancestors(flat[later], flat), f"{later} before {previous}"
+    # prod's waves job already waits for every staging account.
+    assert set(applies["staging"]) <= inv.ancestors(flat["deploy.yml:prod-waves > stage-waves.yml:waves"], flat)
+    for stage in STAGES:
+        assert f"deploy.yml:{stage}-canary > env-deploy.yml:apply" in inv.ancestors(
+            flat[f"deploy.yml:{stage}-rest > env-deploy.yml:plan"], flat
+        ), "the rest is not even planned before the canary is applied"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_deploys_its_canary_then_the_rest_in_waves(loaded: inv.Workflows, stage: str) -> None:
+    waves, canary, rest = (job(loaded, "deploy.yml", f"{stage}-{part}") for part in ("waves", "canary", "rest"))
+    outputs = f"needs.{stage}-waves.outputs"
+    assert waves["uses"] == "./.github/workflows/stage-waves.yml" and waves["with"] == {"stage": stage}
+    assert canary["needs"] == f"{stage}-waves"
+    assert canary["uses"] == rest["uses"] == "./.github/workflows/env-deploy.yml"
+    assert canary["with"] == {"environment": stage, "account": f"${{{{ {outputs}.canary_account }}}}"}
+    assert rest["with"] == {"environment": stage, "account": "${{ matrix.account_id }}"}
+    assert rest["needs"] == [f"{stage}-waves", f"{stage}-canary"]
+    assert rest["if"] == f"${{{{ {outputs}.rest_count != '0' }}}}", "no rest job when the canary is the only account"
+    assert rest["strategy"] == {
+        "fail-fast": True,
+        "max-parallel": f"${{{{ fromJSON({outputs}.max_parallel) }}}}",
+        "matrix": f"${{{{ fromJSON({outputs}.rest) }}}}",
+    }
+    assert canary["concurrency"] == {
+        "group": f"deploy-{stage}-${{{{ {outputs}.canary_account }}}}",
+        "cancel-in-progress": False,
+    }
+    assert rest["concurrency"] == {"group": f"deploy-{stage}-${{{{ matrix.account_id }}}}", "cancel-in-progress": False}
+
+
+def test_prod_waits_for_every_staging_account(loaded: inv.Workflows) -> None:
+    prod_waves = job(loaded, "deploy.yml", "prod-waves")
+    assert prod_waves["needs"] == ["staging-canary", "staging-rest"]
+    assert prod_waves["if"] == (
+        "${{ !cancelled() && needs.staging-canary.result == 'success' && "
+        "(needs.staging-rest.result == 'success' || needs.staging-rest.result == 'skipped') }}"
+    ), "staging's rest may be skipped (one account), never failed or cancelled"
+    assert job(loaded, "deploy.yml", "staging-waves")["needs"] == "dev"
+
+
+def test_the_waves_job_lists_the_stage_as_the_dev_plan_role(loaded: inv.Workflows) -> None:
+    waves = job(loaded, "stage-waves.yml", "waves")
+    assert "environment" not in waves, "the dev plan role trusts the main branch's subject only without one"
+    assert waves["permissions"] == {"id-token": "write", "contents": "read"}
+    lookup = step_running(waves, "orchestrator matrix")
+    assert lookup["id"] == "lookup" and "--env dev " in lookup["run"] and "env" not in lookup
+    credentials = step_using(waves, inv.CREDENTIALS_ACTION)["with"]
+    assert credentials["role-to-assume"] == "${{ steps.lookup.outputs.plan_role_arn }}"
+    assert credentials["aws-region"] == "${{ steps.lookup.outputs.region }}"
+    targets = step_running(waves, "orchestrator targets")
+    assert targets["id"] == "waves" and targets["env"] == {"STAGE": "${{ inputs.stage }}"}
+    assert targets["run"].endswith(
+        'targets --target aws --stage "$STAGE" --format github-matrix --github-output "$GITHUB_OUTPUT"'
+    )
+    order = inv.steps(waves)
+    assert order.index(lookup) < order.index(step_using(waves, inv.CREDENTIALS_ACTION)) < order.index(targets)
+    fields = ("canary_account", "rest", "rest_count", "max_parallel")
+    assert waves["outputs"] == {name: f"${{{{ steps.waves.outputs.{name} }}}}" for name in fields}
+    declared = inv.triggers(loaded["stage-waves.yml"])["workflow_call"]["outputs"]
+    assert {name: spec["value"] for name, spec in declared.items()} == {
+        name: f"${{{{ jobs.waves.outputs.{name} }}}}" for name in fields
+    }
+
+
+def test_every_job_with_an_oidc_token_has_no_other_permission(loaded: inv.Workflows) -> None:
+    """id-token: write with contents: read at most, in the calling jobs and the called ones alike."""
+    found = 0
+    for name, job_id, body in inv._all_jobs(loaded):
+        permissions = body.get("permissions") or {}
+        if permissions.get("id-token") == "write":
+            found += 1
+            assert permissions == {"id-token": "write", "contents": "read"}, f"{name}:{job_id}: {permissions}"
+    assert found >= 10
 
 
 def test_remote_actions_carry_their_version_and_one_commit_each() -> None:
@@ -198,13 +283,29 @@ def test_apply_uses_the_plans_the_plan_job_uploaded(loaded: inv.Workflows) -> No
     uploads = [s for s in inv.action_steps(plan, inv.UPLOAD_ACTION) if s["with"]["name"].startswith("plan-")]
     assert len(uploads) == 1
     upload, download = uploads[0]["with"], step_using(apply, inv.DOWNLOAD_ACTION)["with"]
-    assert upload["name"] == download["name"] == "plan-${{ inputs.environment }}"
+    # Named after the account the lookup step resolved: two accounts' plans never mix.
+    assert upload["name"] == download["name"] == "plan-${{ inputs.environment }}-${{ steps.lookup.outputs.account_id }}"
+    report = [s for s in inv.action_steps(plan, inv.UPLOAD_ACTION) if s["with"]["name"].startswith("report-")]
+    assert report[0]["with"]["name"] == "report-${{ inputs.environment }}-${{ steps.lookup.outputs.account_id }}"
+    for body, artifact in ((plan, uploads[0]), (apply, step_using(apply, inv.DOWNLOAD_ACTION))):
+        assert inv.steps(body).index(step_running(body, "orchestrator matrix")) < inv.steps(body).index(artifact)
     assert upload["path"] == download["path"] == "plans/${{ inputs.environment }}"
     assert upload["if-no-files-found"] == "error"
     assert 1 <= upload["retention-days"] <= 7, "a saved plan goes stale: keep it briefly"
     assert "if" not in uploads[0], "never keep the plans of a failed plan run for an apply"
-    assert '--out-dir "plans/$ENVIRONMENT"' in step_running(plan, "orchestrator plan")["run"]
-    assert '--from "plans/$ENVIRONMENT"' in step_running(apply, "orchestrator apply")["run"]
+    assert f'{OPTIONAL_ACCOUNT} --out-dir "plans/$ENVIRONMENT"' in step_running(plan, "orchestrator plan")["run"]
+    assert f'{OPTIONAL_ACCOUNT} --from "plans/$ENVIRONMENT"' in step_running(apply, "orchestrator apply")["run"]
+    for body, command in ((plan, "orchestrator plan"), (apply, "orchestrator apply")):
+        assert step_running(body, command)["env"] == {
+            "ENVIRONMENT": "${{ inputs.environment }}",
+            "ACCOUNT": "${{ inputs.account }}",
+        }
+    assert triggers_inputs(loaded)["account"] == {
+        "description": triggers_inputs(loaded)["account"]["description"],
+        "required": False,
+        "type": "string",
+        "default": "",
+    }
     assert apply["needs"] == "plan"
     assert apply["environment"] == "${{ inputs.environment }}"
     steps = inv.steps(apply)
@@ -216,7 +317,8 @@ def test_roles_come_from_the_matrix_command_before_any_credentials(loaded: inv.W
         body = job(loaded, "env-deploy.yml", job_id)
         lookup = step_running(body, "orchestrator matrix")
         assert lookup["id"] == "lookup"
-        assert lookup["env"] == {"ENVIRONMENT": "${{ inputs.environment }}"}
+        assert lookup["env"] == {"ENVIRONMENT": "${{ inputs.environment }}", "ACCOUNT": "${{ inputs.account }}"}
+        assert f'--env "$ENVIRONMENT" {OPTIONAL_ACCOUNT} --github-output' in lookup["run"]
         credentials = step_using(body, inv.CREDENTIALS_ACTION)
         assert credentials["with"]["role-to-assume"] == f"${{{{ steps.lookup.outputs.{field} }}}}"
         assert credentials["with"]["aws-region"] == "${{ steps.lookup.outputs.region }}"
@@ -267,13 +369,13 @@ def test_a_reports_pull_request_target(workflows: inv.Workflows) -> None:
 
 
 def test_b_reports_prod_after_dev_only(workflows: inv.Workflows) -> None:
-    job(workflows, "deploy.yml", "prod")["needs"] = "dev"
+    job(workflows, "deploy.yml", "prod-waves")["needs"] = "dev"
     assert_reports(inv.apply_promotion, workflows, "applies prod without staging applied before it")
 
 
 def test_b_reports_prod_in_parallel_with_staging(workflows: inv.Workflows) -> None:
-    del job(workflows, "deploy.yml", "prod")["needs"]
-    del job(workflows, "deploy.yml", "staging")["needs"]
+    del job(workflows, "deploy.yml", "prod-waves")["needs"]
+    del job(workflows, "deploy.yml", "staging-waves")["needs"]
     assert_reports(inv.apply_promotion, workflows, "applies prod without staging", "applies staging without dev")
 
 
@@ -341,20 +443,24 @@ def test_d_reports_broad_and_default_permissions(workflows: inv.Workflows) -> No
 
 
 def test_d_reports_a_role_assumed_without_id_token(workflows: inv.Workflows) -> None:
-    del job(workflows, "deploy.yml", "staging")["permissions"]
+    del job(workflows, "deploy.yml", "staging-canary")["permissions"]
+    del job(workflows, "deploy.yml", "prod-waves")["permissions"]
     assert_reports(
-        inv.excess_permissions, workflows, "deploy.yml:staging: assumes an AWS role (OIDC) without id-token: write"
+        inv.excess_permissions,
+        workflows,
+        "deploy.yml:staging-canary: assumes an AWS role (OIDC) without id-token: write",
+        "deploy.yml:prod-waves: assumes an AWS role (OIDC) without id-token: write",
     )
 
 
 def test_e_reports_a_deployment_that_can_be_cancelled(workflows: inv.Workflows) -> None:
-    job(workflows, "deploy.yml", "prod")["concurrency"]["cancel-in-progress"] = True
+    job(workflows, "deploy.yml", "prod-rest")["concurrency"]["cancel-in-progress"] = True
     assert_reports(inv.deploy_concurrency, workflows, "may cancel a deployment of prod halfway")
 
 
 def test_e_reports_a_missing_or_per_run_group(workflows: inv.Workflows) -> None:
-    del job(workflows, "deploy.yml", "staging")["concurrency"]
-    job(workflows, "deploy.yml", "prod")["concurrency"]["group"] = "deploy-prod-${{ github.run_id }}"
+    del job(workflows, "deploy.yml", "staging-canary")["concurrency"]
+    job(workflows, "deploy.yml", "prod-rest")["concurrency"]["group"] = "deploy-prod-${{ github.run_id }}"
     assert_reports(
         inv.deploy_concurrency,
         workflows,
@@ -365,13 +471,48 @@ def test_e_reports_a_missing_or_per_run_group(workflows: inv.Workflows) -> None:
 
 def test_e_reports_environments_sharing_a_group(workflows: inv.Workflows) -> None:
     for env in ("staging", "prod"):
-        job(workflows, "deploy.yml", env)["concurrency"]["group"] = "deploy-staging-prod"
+        job(workflows, "deploy.yml", f"{env}-canary")["concurrency"]["group"] = "deploy-staging-prod"
     assert_reports(inv.deploy_concurrency, workflows, "prod and staging share the concurrency group")
 
 
 def test_e_reports_a_cancelling_workflow_level_group(workflows: inv.Workflows) -> None:
     workflows["deploy.yml"]["concurrency"] = {"group": "deploy", "cancel-in-progress": True}
     assert_reports(inv.deploy_concurrency, workflows, "deploy.yml (workflow) may cancel a deployment of dev")
+
+
+def test_e_reports_one_group_for_every_account_of_a_stage(workflows: inv.Workflows) -> None:
+    job(workflows, "deploy.yml", "prod-rest")["concurrency"]["group"] = "deploy-prod"
+    assert_reports(
+        inv.deploy_concurrency, workflows, "deploy.yml:prod-rest > env-deploy.yml:apply: applies prod to one account"
+    )
+
+
+def test_i_reports_the_rest_without_its_canary(workflows: inv.Workflows) -> None:
+    job(workflows, "deploy.yml", "staging-rest")["needs"] = "staging-waves"
+    assert_reports(
+        inv.canary_first,
+        workflows,
+        "deploy.yml:staging-rest > env-deploy.yml:apply: applies staging to a matrix of accounts without its canary",
+    )
+
+
+def test_i_reports_waves_that_do_not_stop_or_are_unbounded(workflows: inv.Workflows) -> None:
+    job(workflows, "deploy.yml", "prod-rest")["strategy"]["fail-fast"] = False
+    del job(workflows, "deploy.yml", "staging-rest")["strategy"]["max-parallel"]
+    assert_reports(
+        inv.canary_first,
+        workflows,
+        "prod-rest > env-deploy.yml:apply: applies prod to a matrix of accounts without fail-fast",
+        "staging-rest > env-deploy.yml:apply: applies staging to a matrix of accounts without max-parallel",
+    )
+
+
+def test_g_reports_an_account_option_that_is_not_optional(workflows: inv.Workflows) -> None:
+    """`--account ""` (an empty input) is refused by the CLI: the option must be left out instead."""
+    plan = step_running(job(workflows, "env-deploy.yml", "plan"), "orchestrator plan")
+    plan["run"] = plan["run"].replace(OPTIONAL_ACCOUNT, '--account "$ACCOUNT"')
+    plan["env"]["ACCOUNT"] = ""
+    assert_reports(inv.unparsable_orchestrator_calls, workflows, "env-deploy.yml:plan", "12-digit")
 
 
 def test_f_reports_an_expression_in_a_script(workflows: inv.Workflows) -> None:
