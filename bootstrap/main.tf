@@ -86,6 +86,8 @@ module "github" {
   protected_policy_arns = [
     for name in ["sagemaker-guardrails", "instance-types"] : "arn:${local.partition}:iam::${local.account_id}:policy/${local.name_prefix}-${name}"
   ]
+  # The deploy workflow's waves jobs resolve a stage's OU as the dev account's plan role.
+  organizations_read_role_arn = var.organizations_read_role_arn
 }
 
 resource "aws_dynamodb_table" "lock" {

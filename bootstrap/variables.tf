@@ -94,6 +94,17 @@ variable "existing_oidc_provider_arn" {
   default     = null
 }
 
+variable "organizations_read_role_arn" {
+  description = "The AWS Organizations read role of a dev environment whose stages name an OU (env.yaml organizations.read_role_arn): this account's GitHub plan role may assume exactly it, so that the deploy workflow's waves jobs list the OU's accounts (modules/github-oidc). null: no such permission."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.organizations_read_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.organizations_read_role_arn))
+    error_message = "organizations_read_role_arn must be null or one exact role ARN (arn:<partition>:iam::<12-digit account>:role/<path/name>, no wildcards)."
+  }
+}
+
 variable "s3_public_access_block_managed_by" {
   description = "Who sets the account's S3 Block Public Access: \"account\" (bootstrap turns all four settings on) or \"organization\" (an organization-level S3 Block Public Access policy sets and locks them; bootstrap then manages nothing). See modules/s3-account-public-access-block."
   type        = string

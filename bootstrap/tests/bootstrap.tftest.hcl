@@ -198,3 +198,28 @@ run "other_accounts_do_not" {
     error_message = "Without endpoints to scale, no service-linked role."
   }
 }
+
+# dev with a stage given as an OU (orchestrator/stacks.py passes env.yaml's organizations.read_role_arn):
+# its plan role, the deploy workflow's waves role, may assume exactly that role; the plan passes
+# the CI boundary's size precondition (IAM's 6,144 characters) with it.
+run "the_dev_plan_role_may_assume_the_organizations_read_role" {
+  command = plan
+
+  variables {
+    organizations_read_role_arn = "arn:aws:iam::999999999999:role/mlops-organizations-read"
+  }
+
+  assert {
+    condition     = jsondecode(module.github.organizations_read_policy).Statement[0].Resource == "arn:aws:iam::999999999999:role/mlops-organizations-read" && jsondecode(module.github.organizations_read_policy).Statement[0].Action == "sts:AssumeRole"
+    error_message = "The plan role may assume exactly the configured read role."
+  }
+}
+
+run "without_an_ou_no_read_role_is_assumed" {
+  command = plan
+
+  assert {
+    condition     = module.github.organizations_read_policy == null
+    error_message = "Without organizations.read_role_arn the CI roles get no sts:AssumeRole."
+  }
+}

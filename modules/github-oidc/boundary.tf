@@ -90,10 +90,12 @@ locals {
         # tables and the lock table, SSM under the parameter path, Logs on /<p>/* groups,
         # Service Catalog on this region's portfolios and products, EventBridge on rules <p>-*,
         # SQS queues and SNS topics <p>-*, CodeArtifact on the domain <p>-packages. Never EventBridge connections or API destinations: where a
-        # project's approval events go with the GitHub token is the deploy role's to change.
+        # project's approval events go with the GitHub token is the deploy role's to change. With
+        # organizations_read_role_arn: sts:AssumeRole on exactly that role (the plan role's
+        # ci-organizations-read policy; no other resource here is a role).
         Sid    = "NamedResources"
         Effect = "Allow"
-        Action = [
+        Action = concat([
           "codeartifact:*",
           "dynamodb:*Item",
           "dynamodb:Describe*",
@@ -105,8 +107,8 @@ locals {
           "sns:*",
           "sqs:*",
           "ssm:*",
-        ]
-        Resource = [
+        ], local.organizations_read_actions)
+        Resource = concat([
           local.prefix_buckets,
           "${local.prefix_buckets}/*",
           local.state_bucket,
@@ -122,7 +124,7 @@ locals {
           local.buses,
           local.prefix_queues_and_topics,
           local.package_domains,
-        ]
+        ], local.organizations_read_roles)
       },
       # Guardrails for both roles, whatever their own policies allow.
       {
@@ -182,7 +184,7 @@ resource "aws_iam_policy" "ci_boundary" {
     # jsonencode() emits no whitespace, so its length is what IAM counts.
     precondition {
       condition     = length(local.ci_boundary_json) <= 6144
-      error_message = "The CI boundary policy is ${length(local.ci_boundary_json)} characters; IAM allows 6144 for a managed policy. Shorten name_prefix or ssm_parameter_prefix, or list fewer protected ARNs."
+      error_message = "The CI boundary policy is ${length(local.ci_boundary_json)} characters; IAM allows 6144 for a managed policy. Shorten name_prefix, ssm_parameter_prefix or organizations_read_role_arn, or list fewer protected ARNs."
     }
   }
 }

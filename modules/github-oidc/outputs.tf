@@ -60,3 +60,8 @@ output "permission_policies" {
     })
   }
 }
+
+output "organizations_read_policy" {
+  description = "The plan role's managed policy ci-organizations-read-<name_prefix> (JSON: sts:AssumeRole on organizations_read_role_arn only), for review and tests; null without organizations_read_role_arn."
+  value       = one(aws_iam_policy.ci_organizations_read[*].policy)
+}

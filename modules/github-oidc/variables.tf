@@ -204,6 +204,17 @@ variable "protected_policy_arns" {
   }
 }
 
+variable "organizations_read_role_arn" {
+  type        = string
+  default     = null
+  description = "The AWS Organizations read role that lists a stage's OU accounts (env.yaml organizations.read_role_arn), in the management account or a delegated administrator. When set, the plan role may assume exactly this role (managed policy ci-organizations-read-<name_prefix>; the CI boundary allows sts:AssumeRole on this ARN only), for a deploy workflow's waves job; the role's trust must name the plan role. null (default): no such permission."
+
+  validation {
+    condition     = var.organizations_read_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.organizations_read_role_arn))
+    error_message = "organizations_read_role_arn must be null or one exact role ARN arn:<partition>:iam::<12-digit account>:role/<path/name> without wildcards (regex ^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$); got ${jsonencode(var.organizations_read_role_arn)}."
+  }
+}
+
 variable "max_session_duration" {
   type        = number
   default     = 3600

@@ -14,6 +14,8 @@ from orchestrator.errors import ConfigError, quoted
 def _problem(env: EnvConfig, account: str) -> str | None:
     if env.kind != "target":
         return f"--account: applies a target environment to one account of its stage; {env.name} is kind {env.kind!r} (value {quoted(account)})"
+    if account == env.account_id:
+        return None  # the env.yaml's own account: the environment as written (a deploy workflow names it too)
     pinned = [f for f in ("deploy_role_arn",) if getattr(env, f)] + (
         ["github.existing_oidc_provider_arn"] if env.github.existing_oidc_provider_arn else []
     )

@@ -1030,3 +1030,96 @@ run "apply_role_manages_topics_only" {
     error_message = "The CI boundary must allow the topics policy's actions on its topics."
   }
 }
+
+# --- organizations.tf: the plan role may assume the organization's read role (organizations_read_role_arn)
+# through a managed policy of its own, created only when that role is configured: exactly that ARN,
+# on the plan role only; the CI boundary allows sts:AssumeRole on that ARN and nothing else. With
+# dev's inputs and a 70-character read role ARN the boundary is 6,060 characters (IAM: 6,144).
+
+run "without_a_read_role_nothing_may_be_assumed" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_policy.ci_organizations_read) == 0 && length(aws_iam_role_policy_attachment.ci_organizations_read) == 0
+    error_message = "Without organizations_read_role_arn there is no organizations read policy and no attachment."
+  }
+
+  assert {
+    condition = !anytrue(flatten([
+      for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : [
+        for a in flatten([try(b.Action, [])]) : can(regex("^sts:", a)) && a != "sts:GetCallerIdentity"
+      ] if b.Effect == "Allow"
+    ]))
+    error_message = "Without organizations_read_role_arn the CI boundary allows no sts action but ReadGlobal's sts:GetCallerIdentity."
+  }
+}
+
+run "the_plan_role_assumes_exactly_the_read_role" {
+  command = plan
+
+  variables {
+    organizations_read_role_arn = "arn:aws:iam::999999999999:role/organizations/mlops-organizations-read"
+    # As bootstrap composes dev's account (bootstrap/main.tf), so that the boundary's size is dev's.
+    additional_boundary_policy_arns = ["arn:aws:iam::111111111111:policy/mlops-dev-vpc-flow-logs-boundary", "arn:aws:iam::111111111111:policy/mlops-dev-hosting-boundary"]
+    protected_role_arns             = ["arn:aws:iam::111111111111:role/mlops-dev-deploy"]
+    protected_policy_arns           = ["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types"]
+  }
+
+  assert {
+    condition     = aws_iam_policy.ci_organizations_read[0].name == "ci-organizations-read-mlops-dev" && !startswith(aws_iam_policy.ci_organizations_read[0].name, "mlops-dev-")
+    error_message = "The policy's name is outside the CI roles' policy name scope (<name_prefix>-*), so no CI role may change it."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_policy.ci_organizations_read[0].policy).Statement == [{
+      Sid      = "AssumeOrganizationsReadRole"
+      Effect   = "Allow"
+      Action   = "sts:AssumeRole"
+      Resource = "arn:aws:iam::999999999999:role/organizations/mlops-organizations-read"
+    }]
+    error_message = "The policy allows sts:AssumeRole on exactly the configured read role, nothing else."
+  }
+
+  assert {
+    condition     = [for a in aws_iam_role_policy_attachment.ci_organizations_read : a.role] == ["mlops-dev-github-plan"]
+    error_message = "Only the plan role (the waves job's role) carries the policy."
+  }
+
+  # The boundary allows exactly that: sts:AssumeRole in one Allow, whose only role ARN is the read role.
+  assert {
+    condition = flatten([
+      for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : [
+        for a in flatten([try(b.Action, [])]) : a if can(regex("^sts:", a)) && a != "sts:GetCallerIdentity"
+      ] if b.Effect == "Allow"
+    ]) == ["sts:AssumeRole"]
+    error_message = "The CI boundary names sts:AssumeRole in one Allow and no other sts action (but ReadGlobal's sts:GetCallerIdentity)."
+  }
+
+  assert {
+    condition = [
+      for r in flatten([one([for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : b if b.Effect == "Allow" && contains(flatten([try(b.Action, [])]), "sts:AssumeRole")]).Resource]) : r
+      if can(regex("^arn:aws:iam::", r))
+    ] == ["arn:aws:iam::999999999999:role/organizations/mlops-organizations-read"]
+    error_message = "The only role ARN of the boundary statement that allows sts:AssumeRole is the read role (no other role, no wildcard)."
+  }
+
+  assert {
+    condition     = one([for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : b if b.Effect == "Allow" && contains(flatten([try(b.Action, [])]), "sts:AssumeRole")]).Sid == "NamedResources" && try(one([for b in jsondecode(aws_iam_policy.ci_boundary.policy).Statement : b if contains(flatten([try(b.Action, [])]), "sts:AssumeRole")]).Condition, null) == null
+    error_message = "sts:AssumeRole is in NamedResources (no statement of its own: the boundary is at IAM's size limit), without a condition, as the policy."
+  }
+
+  assert {
+    condition     = length(aws_iam_policy.ci_boundary.policy) <= 6144
+    error_message = "The CI boundary with the read role is ${length(aws_iam_policy.ci_boundary.policy)} characters; IAM allows 6,144."
+  }
+}
+
+run "a_read_role_with_a_wildcard_is_refused" {
+  command = plan
+
+  variables {
+    organizations_read_role_arn = "arn:aws:iam::999999999999:role/*"
+  }
+
+  expect_failures = [var.organizations_read_role_arn]
+}

@@ -74,3 +74,15 @@ def test_an_ou_account_is_checked_when_the_ou_is_resolved(tmp_path: Path) -> Non
     assert (
         prod.account_id == "777777777777"
     )  # resolution.target_env_problems decides (tests/orchestrator/accounts/test_resolution.py)
+
+
+def test_its_own_account_keeps_an_env_yaml_that_pins_arns_of_that_account(tmp_path: Path) -> None:
+    """The deploy workflow passes every account of a stage, the env.yaml's own included: pinned ARNs
+    of that account are the environment as written; another account is still refused."""
+    pinned = {"deploy_role_arn": "arn:aws:iam::333333333333:role/platform-deployer"}
+    envs = _envs(tmp_path, ["333333333333", "444444444444"], **pinned)
+    [prod] = for_account(load_envs(["prod"], envs), "333333333333")
+    assert prod.effective_deploy_role_arn == pinned["deploy_role_arn"] and prod.workspace_name == "prod"
+    with pytest.raises(ConfigError) as caught:
+        for_account(load_envs(["prod"], envs), "444444444444")
+    assert "names ARNs of one account (deploy_role_arn)" in caught.value.problems[0]
