@@ -43,6 +43,26 @@ locals {
   batch_schedule_group_name  = "${var.name_prefix}-batch"
   batch_schedule_group_arn   = "arn:${local.partition}:scheduler:${local.regional}:schedule-group/${local.batch_schedule_group_name}"
   batch_execution_policy_arn = [local.batch_data_policy_arn]
+  batch_schedule_arn         = { for name in keys(local.batch_projects) : name => "arn:${local.partition}:scheduler:${local.regional}:schedule/${local.batch_schedule_group_name}/${local.batch_schedule_names[name]}" }
+  batch_schedules_arn        = "arn:${local.partition}:scheduler:${local.regional}:schedule/${local.batch_schedule_group_name}/*"
+  batch_schedule_roles_arn   = "${local.iam_arn}:role/${var.name_prefix}-*-schedule"
+
+  # The inline policy of a batch project's deploy role (main.tf picks it by the project's
+  # serving): its models only. No endpoint, endpoint configuration, endpoint invocation or
+  # monitoring of an endpoint: a batch project has none.
+  batch_deploy_inline_policy = {
+    for name in keys(local.batch_projects) : name => jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ManageProjectModels"
+          Effect   = "Allow"
+          Action   = local.model_actions
+          Resource = "${local.sagemaker_arn}:model/${var.name_prefix}-${name}-*"
+        },
+      ]
+    })
+  }
 
   # What the model execution role may do with the batch bucket: list it, read
   # any project's inputs and write any project's outputs (it runs every
@@ -346,7 +366,10 @@ resource "aws_scheduler_schedule_group" "batch" {
 }
 
 # The pipeline need not exist yet: the schedule's runs fail (and are retried)
-# until the first approved model is deployed.
+# until the first approved model is deployed. After its creation the schedule's
+# state belongs to the project's deploy workflow: enabled by each deployment,
+# disabled when no Approved package is left to run (handle-approval-event), so
+# Terraform does not put it back.
 resource "aws_scheduler_schedule" "batch" {
   # checkov:skip=CKV_AWS_297: A schedule's key encrypts its target's Input; this target has none (the pipeline runs with its definition's own values, no parameters), so there is nothing for a customer managed key to protect, and Terraform's deploy role administers the keys without cryptographic use.
   for_each = local.batch_projects
@@ -356,6 +379,10 @@ resource "aws_scheduler_schedule" "batch" {
   description         = "Batch inference of project ${each.key}: starts ${var.name_prefix}-${each.key}-batch."
   schedule_expression = each.value.batch.schedule_expression
   state               = "ENABLED"
+
+  lifecycle {
+    ignore_changes = [state]
+  }
 
   flexible_time_window {
     mode = "OFF"
@@ -373,8 +400,9 @@ resource "aws_scheduler_schedule" "batch" {
 }
 
 ################################################################################
-# What a batch project's deploy role adds: its pipeline, and passing its
-# pipeline role to SageMaker
+# What a batch project's deploy role adds: its pipeline, passing its pipeline
+# role to SageMaker, and switching its schedule on and off (UpdateSchedule
+# restates the schedule's target, so it passes the schedule role)
 ################################################################################
 
 resource "aws_iam_policy" "batch_deploy" {
@@ -397,6 +425,19 @@ resource "aws_iam_policy" "batch_deploy" {
         Action    = "iam:PassRole"
         Resource  = "${local.iam_arn}:role/${local.batch_pipeline_role_names[each.key]}"
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
+      },
+      {
+        Sid      = "SwitchProjectBatchSchedule"
+        Effect   = "Allow"
+        Action   = ["scheduler:GetSchedule", "scheduler:UpdateSchedule"]
+        Resource = local.batch_schedule_arn[each.key]
+      },
+      {
+        Sid       = "PassProjectScheduleRole"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "${local.iam_arn}:role/${local.batch_schedule_role_names[each.key]}"
+        Condition = { StringEquals = { "iam:PassedToService" = local.scheduler_service } }
       },
     ]
   })

@@ -195,6 +195,9 @@ module "data_capture" {
 ################################################################################
 
 locals {
+  # A batch project's deploy role gets these on its models only (batch.tf).
+  model_actions = ["sagemaker:AddTags", "sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:DescribeModel", "sagemaker:ListTags"]
+
   hosting_actions = [
     "sagemaker:AddTags",
     "sagemaker:CreateEndpoint",
@@ -254,8 +257,12 @@ locals {
         Effect = "Allow"
         # Batch inference (batch.tf): the projects' pipelines and their transform jobs (named by
         # SageMaker Pipelines). "*Job" acts only on the job types listed here: processing and transform.
-        Action   = concat(local.hosting_actions, ["sagemaker:InvokeEndpoint", "sagemaker:*DataQualityJobDefinition", "sagemaker:*MonitoringSchedule", "sagemaker:*Pipeline*", "sagemaker:*Job"])
-        Resource = [local.models_arn, local.endpoint_conf_arn, local.endpoints_arn, local.processing_jobs_arn, local.job_definitions_arn, local.monitoring_schedules_arn, local.batch_pipelines_arn, local.transform_jobs_arn]
+        # Batch projects' deploy roles also switch their schedules on and off (batch.tf). One statement
+        # for all, and the hosting actions as patterns ("*Model": Create/Describe/DeleteModel on the
+        # models; "*Endpoint" also InvokeEndpoint): the boundary is near IAM's size limit, and the
+        # identity policies name each action with its resource.
+        Action   = ["sagemaker:AddTags", "sagemaker:ListTags", "sagemaker:*Model", "sagemaker:*EndpointConfig", "sagemaker:*Endpoint", "sagemaker:UpdateEndpointWeightsAndCapacities", "sagemaker:*DataQualityJobDefinition", "sagemaker:*MonitoringSchedule", "sagemaker:*Pipeline*", "sagemaker:*Job", "scheduler:GetSchedule", "scheduler:UpdateSchedule"]
+        Resource = [local.models_arn, local.endpoint_conf_arn, local.endpoints_arn, local.processing_jobs_arn, local.job_definitions_arn, local.monitoring_schedules_arn, local.batch_pipelines_arn, local.transform_jobs_arn, local.batch_schedules_arn]
       },
       {
         Sid      = "SourceModelRegistry"
@@ -337,11 +344,12 @@ locals {
         Resource = [local.ssm_path_arn, local.ssm_children_arn]
       },
       {
+        # And the batch schedules' roles to EventBridge Scheduler (UpdateSchedule restates the target).
         Sid       = "PassModelExecutionRole"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.execution_role_arn, local.monitor_role_arn, local.batch_pipeline_roles_arn]
-        Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
+        Resource  = [local.execution_role_arn, local.monitor_role_arn, local.batch_pipeline_roles_arn, local.batch_schedule_roles_arn]
+        Condition = { StringEquals = { "iam:PassedToService" = [local.sagemaker_service, local.scheduler_service] } }
       },
       {
         Sid      = "DenyBoundaryEdits"
@@ -786,7 +794,8 @@ resource "aws_iam_role_policy" "deploy" {
 
   name = "permissions"
   role = aws_iam_role.deploy[each.key].name
-  policy = jsonencode({
+  # A batch project has no endpoint: its deploy role gets batch.tf's policy (its models) instead.
+  policy = each.value.serving == "batch" ? local.batch_deploy_inline_policy[each.key] : jsonencode({
     Version = "2012-10-17"
     Statement = [
       {

@@ -144,6 +144,8 @@ locals {
       "monitoring/settings"                 = jsonencode(var.monitoring.settings)
     },
     { for project, arn in module.model_hosting.deploy_role_arns : "hosting/projects/${project}/deploy-role-arn" => arn },
+    # How the project's model runs here (realtime: an endpoint, batch: a schedule); the deploy code dispatches on it.
+    { for project, p in var.projects : "hosting/projects/${project}/serving" => p.serving },
     { for project, arn in module.model_hosting.batch_pipeline_role_arns : "hosting/projects/${project}/batch-pipeline-role-arn" => arn },
     length(local.batch_projects) > 0 ? { "storage/batch-bucket" = module.model_hosting.batch_bucket_name } : {},
   )
@@ -152,6 +154,7 @@ locals {
     ["network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id", "kms/endpoint-key-arn", "storage/data-capture-bucket", "hosting/model-execution-role-arn"],
     ["monitoring/alerts-topic-arn", "monitoring/monitor-role-arn", "monitoring/analyzer-image-uri", "monitoring/settings"],
     [for project in keys(var.projects) : "hosting/projects/${project}/deploy-role-arn"],
+    [for project in keys(var.projects) : "hosting/projects/${project}/serving"],
     [for project in local.batch_projects : "hosting/projects/${project}/batch-pipeline-role-arn"],
     length(local.batch_projects) > 0 ? ["storage/batch-bucket"] : [],
   )

@@ -105,6 +105,29 @@ run "a_batch_project_gets_its_pipeline_role_schedule_and_guardrails" {
   }
 
   assert {
+    condition = jsondecode(aws_iam_role_policy.deploy["abalone"].policy).Statement == [{
+      Sid      = "ManageProjectModels"
+      Effect   = "Allow"
+      Action   = ["sagemaker:AddTags", "sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:DescribeModel", "sagemaker:ListTags"]
+      Resource = "arn:aws:sagemaker:eu-west-1:222222222222:model/mlops-staging-abalone-*"
+    }] && !strcontains(aws_iam_role_policy.deploy["abalone"].policy, "Endpoint")
+    error_message = "A batch project's deploy role manages its models only: no endpoint, endpoint configuration, invocation or endpoint monitoring."
+  }
+
+  assert {
+    condition     = strcontains(aws_iam_role_policy.deploy["rings"].policy, "sagemaker:CreateEndpoint") && !strcontains(aws_iam_role_policy.deploy["rings"].policy, "scheduler:") && !strcontains(aws_iam_role_policy.deploy["rings"].policy, "Pipeline")
+    error_message = "A realtime project's deploy role keeps its endpoint and gets nothing of batch."
+  }
+
+  assert {
+    condition = [for s in jsondecode(aws_iam_policy.batch_deploy["abalone"].policy).Statement : s if contains(["SwitchProjectBatchSchedule", "PassProjectScheduleRole"], s.Sid)] == [
+      { Sid = "SwitchProjectBatchSchedule", Effect = "Allow", Action = ["scheduler:GetSchedule", "scheduler:UpdateSchedule"], Resource = "arn:aws:scheduler:eu-west-1:222222222222:schedule/mlops-staging-batch/mlops-staging-abalone-batch" },
+      { Sid = "PassProjectScheduleRole", Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::222222222222:role/mlops-staging-abalone-schedule", Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } } },
+    ]
+    error_message = "The batch project's deploy role switches its own schedule on and off, passing only its schedule role to EventBridge Scheduler."
+  }
+
+  assert {
     condition     = module.batch_bucket[0].bucket_name == "mlops-staging-batch-222222222222" && contains(output.bucket_arns, "arn:aws:s3:::mlops-staging-batch-222222222222")
     error_message = "The batch bucket <name_prefix>-batch-<account>, reachable through the S3 endpoint."
   }

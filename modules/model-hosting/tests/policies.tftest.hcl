@@ -340,10 +340,10 @@ run "no_wildcard_actions_anywhere" {
         [aws_iam_policy.boundary.policy, aws_iam_policy.deploy_common.policy, aws_iam_role_policy.model_execution.policy],
         [for p in aws_iam_role_policy.deploy : p.policy],
         ) : [
-        for s in jsondecode(doc).Statement : !contains(flatten([s.Action]), "iam:PassRole") || s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"] || (s.Sid == "PassModelExecutionRole" && s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor", "arn:aws:iam::222222222222:role/mlops-staging-*-batch"])
+        for s in jsondecode(doc).Statement : !contains(flatten([s.Action]), "iam:PassRole") || s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"] || (s.Sid == "PassModelExecutionRole" && s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor", "arn:aws:iam::222222222222:role/mlops-staging-*-batch", "arn:aws:iam::222222222222:role/mlops-staging-*-schedule"] && try(s.Condition, null) == { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "scheduler.amazonaws.com"] } })
       ]
     ]))
-    error_message = "PassRole is never allowed on \"*\" or on another role than the model execution and monitoring roles (and, in the boundary, the batch pipeline roles <name_prefix>-*-batch)."
+    error_message = "PassRole is never allowed on \"*\" or on another role than the model execution and monitoring roles (and, in the boundary, the batch pipeline roles <name_prefix>-*-batch to SageMaker and the batch schedule roles <name_prefix>-*-schedule to EventBridge Scheduler)."
   }
 }
 
@@ -360,8 +360,8 @@ run "boundary_bounds_hosting_and_protects_itself" {
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "HostingResources"]).Resource == ["arn:aws:sagemaker:eu-west-1:222222222222:model/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint-config/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:processing-job/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:data-quality-job-definition/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:monitoring-schedule/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:pipeline/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:transform-job/*"]
-    error_message = "SageMaker hosting and monitoring only on <name_prefix>-* models, endpoint configurations, endpoints, processing jobs, data-quality job definitions and monitoring schedules."
+    condition     = one([for s in jsondecode(aws_iam_policy.boundary.policy).Statement : s if s.Sid == "HostingResources"]).Resource == ["arn:aws:sagemaker:eu-west-1:222222222222:model/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint-config/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:endpoint/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:processing-job/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:data-quality-job-definition/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:monitoring-schedule/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:pipeline/mlops-staging-*", "arn:aws:sagemaker:eu-west-1:222222222222:transform-job/*", "arn:aws:scheduler:eu-west-1:222222222222:schedule/mlops-staging-batch/*"]
+    error_message = "SageMaker hosting and monitoring only on <name_prefix>-* models, endpoint configurations, endpoints, processing jobs, data-quality job definitions and monitoring schedules, batch pipelines and transform jobs, and the batch schedules."
   }
 
   assert {

@@ -155,10 +155,10 @@ run "model_execution_role_is_the_one_dev_grants" {
     condition = toset(keys(aws_ssm_parameter.contract)) == toset([
       "network/vpc-id", "network/private-subnet-ids", "network/sagemaker-security-group-id",
       "kms/endpoint-key-arn", "storage/data-capture-bucket", "hosting/model-execution-role-arn",
-      "hosting/projects/abalone/deploy-role-arn",
+      "hosting/projects/abalone/deploy-role-arn", "hosting/projects/abalone/serving",
       "monitoring/alerts-topic-arn", "monitoring/monitor-role-arn", "monitoring/analyzer-image-uri", "monitoring/settings",
     ])
-    error_message = "The contract publishes the network, the endpoint key, the data-capture bucket, the model execution role, each project's deploy role and the monitoring settings."
+    error_message = "The contract publishes the network, the endpoint key, the data-capture bucket, the model execution role, each project's deploy role and serving mode, and the monitoring settings."
   }
 
   assert {
