@@ -13,6 +13,7 @@ from deploy_world import (
     keeping_customer_metadata,
     monitoring_schedule_shims,
     shared_session,
+    tags_replacing_values,
     update_endpoint_shim,
 )
 
@@ -49,6 +50,7 @@ def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[World]:
         "update_model_package",
         keeping_customer_metadata(SageMakerModelBackend.update_model_package),
     )
+    monkeypatch.setattr(SageMakerModelBackend, "add_tags", tags_replacing_values)
     with mock_aws():
         sts = shared_session().client("sts", region_name=REGION)
         credentials = {}

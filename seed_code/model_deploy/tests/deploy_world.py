@@ -39,6 +39,7 @@ def contract_values(stage: str) -> dict[str, str]:
         "storage/data-capture-bucket": f"mlops-{stage}-data-capture-{account}",
         "hosting/model-execution-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-model-execution",
         f"hosting/projects/{PROJECT}/deploy-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-{PROJECT}-deploy",
+        f"hosting/projects/{PROJECT}/serving": "realtime",
         "monitoring/alerts-topic-arn": f"arn:aws:sns:{REGION}:{account}:mlops-{stage}-model-alerts",
         "monitoring/monitor-role-arn": f"arn:aws:iam::{account}:role/mlops-{stage}-model-monitor",
         "monitoring/analyzer-image-uri": ANALYZER_IMAGE,
@@ -130,6 +131,15 @@ def keeping_customer_metadata(update: Any) -> Any:
     return update_model_package
 
 
+def tags_replacing_values(self: Any, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+    """AddTags as on AWS: a key already on the resource gets the new value (moto 5.2.5 appends a
+    second tag of that key, and ListTags then answers both)."""
+    resource = self._get_resource_from_arn(arn)
+    for tag in tags:
+        resource.tags = [old for old in resource.tags if old["Key"] != tag["Key"]] + [tag]
+    return list(resource.tags)
+
+
 _SESSION: list[Any] = []
 
 
@@ -178,6 +188,7 @@ class World:
             cloudwatch=self.client(stage, "cloudwatch"),
             sns=self.client(stage, "sns"),
             stage_s3=self.client(stage, "s3"),
+            scheduler=self.client(stage, "scheduler"),
         )
 
     def writes(self, stage: str) -> list[str]:

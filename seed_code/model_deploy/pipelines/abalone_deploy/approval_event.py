@@ -34,40 +34,58 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from abalone_deploy import cli
 from abalone_deploy.artifact import verify_artifact
+from abalone_deploy.batch import BatchSchedule
 from abalone_deploy.deploy import DeployError, Log, deploy_package, deployed_package_arn
 from abalone_deploy.endpoint_test import check_stage_endpoint
 from abalone_deploy.monitoring import publish_result, watch_endpoint
 from abalone_deploy.names import Target, UsageError, parse_package_arn
 from abalone_deploy.registry import APPROVED, describe_package, latest_approved, package_status
+from abalone_deploy.serving import Outcome, Serving, read_serving_mode
 from abalone_deploy.settings import DeploySettings
 from abalone_deploy.stage_contract import read_stage_contract
 
 STATUSES = ("Approved", "Rejected")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    action: str  # deployed | rolled-back | nothing
-    package_arn: str | None
-    message: str
+class Endpoint:
+    """``realtime``: the stage's endpoint ``<prefix>-<stage>-<project>``, tested after each deployment."""
+
+    def name(self, target: Target) -> str:
+        return target.endpoint_name
+
+    def absent(self) -> str:
+        return "no endpoint"
+
+    def deployed(self, clients: cli.Clients, target: Target) -> str | None:
+        return deployed_package_arn(clients.sagemaker, target)
+
+    def deploy(self, clients: cli.Clients, target: Target, arn: str, settings: DeploySettings, log: Log) -> str:
+        """Deploy, test, then watch the endpoint (scaling, alarms, baseline, monitoring schedule)."""
+        contract = read_stage_contract(clients.ssm, target)
+        package = describe_package(clients.registry, target, arn)
+        verify_artifact(clients.artifacts, package)
+        result = deploy_package(clients.sagemaker, target, contract, package, settings, log, clients.autoscaling)
+        log(f"endpoint {result.endpoint_name} serves {package.arn} ({result.action}); testing it")
+        check_stage_endpoint(clients, target)
+        watch_endpoint(clients, target, contract, result.endpoint_config_name, settings, log)
+        return "endpoint test passed"
+
+    def retire(self, clients: cli.Clients, target: Target, deployed: str, why: str, log: Log) -> Outcome:
+        raise DeployError(
+            f"{target.endpoint_name} serves {deployed}, which is {why}, not Approved, and {target.group_arn} "
+            "has no other Approved package to roll back to: approve a previous package, or delete the endpoint"
+        )
 
 
-def _deploy_and_test(clients: cli.Clients, target: Target, arn: str, settings: DeploySettings, log: Log) -> None:
-    """Deploy, test, then watch the endpoint (scaling, alarms, baseline, monitoring schedule)."""
-    contract = read_stage_contract(clients.ssm, target)
-    package = describe_package(clients.registry, target, arn)
-    verify_artifact(clients.artifacts, package)
-    result = deploy_package(clients.sagemaker, target, contract, package, settings, log, clients.autoscaling)
-    log(f"endpoint {result.endpoint_name} serves {package.arn} ({result.action}); testing it")
-    check_stage_endpoint(clients, target)
-    watch_endpoint(clients, target, contract, result.endpoint_config_name, settings, log)
+def serving_of(clients: cli.Clients, target: Target) -> Serving:
+    """The stage's serving mode, from its contract."""
+    return BatchSchedule() if read_serving_mode(clients.ssm, target) == "batch" else Endpoint()
 
 
 def _registry_state(status: str | None) -> str:
@@ -75,27 +93,27 @@ def _registry_state(status: str | None) -> str:
 
 
 def converge(
-    clients: cli.Clients, target: Target, settings: DeploySettings = DeploySettings(), log: Log = print
+    clients: cli.Clients,
+    target: Target,
+    settings: DeploySettings = DeploySettings(),
+    log: Log = print,
+    serving: Serving | None = None,
 ) -> Outcome:
-    """Roll the endpoint back if the package it serves is no longer Approved; otherwise change nothing."""
-    endpoint = target.endpoint_name
-    deployed = deployed_package_arn(clients.sagemaker, target)
+    """Roll the stage back if the package it runs is no longer Approved; otherwise change nothing."""
+    serving = serving or serving_of(clients, target)
+    name = serving.name(target)
+    deployed = serving.deployed(clients, target)
     if deployed is None:
-        return Outcome("nothing", None, f"{endpoint} serves no model package (no endpoint): nothing to roll back")
+        return Outcome("nothing", None, f"{name} serves no model package ({serving.absent()}): nothing to roll back")
     state = package_status(clients.registry, target, deployed)
     if state == APPROVED:
-        return Outcome("nothing", None, f"{endpoint} serves {deployed}, which is still Approved: nothing to roll back")
+        return Outcome("nothing", None, f"{name} serves {deployed}, which is still Approved: nothing to roll back")
     previous = latest_approved(clients.registry, target, exclude=deployed)
     if previous is None:
-        raise DeployError(
-            f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved, and {target.group_arn} "
-            "has no other Approved package to roll back to: approve a previous package, or delete the endpoint"
-        )
-    log(
-        f"{endpoint} serves {deployed}, which is {_registry_state(state)}, not Approved: rolling back to {previous.arn}"
-    )
-    _deploy_and_test(clients, target, previous.arn, settings, log)
-    return Outcome("rolled-back", previous.arn, f"{endpoint} rolled back to {previous.arn}, endpoint test passed")
+        return serving.retire(clients, target, deployed, _registry_state(state), log)
+    log(f"{name} serves {deployed}, which is {_registry_state(state)}, not Approved: rolling back to {previous.arn}")
+    checked = serving.deploy(clients, target, previous.arn, settings, log)
+    return Outcome("rolled-back", previous.arn, f"{name} rolled back to {previous.arn}, {checked}")
 
 
 def handle_event(
@@ -111,6 +129,7 @@ def handle_event(
     parse_package_arn(target, package_arn)
     # Read the contract first: an unusable stage is reported (exit 2) before anything else.
     read_stage_contract(clients.ssm, target)
+    serving = serving_of(clients, target)
 
     if status == "Approved":
         state = package_status(clients.registry, target, package_arn)
@@ -119,11 +138,11 @@ def handle_event(
             chosen = latest.arn if latest is not None else package_arn
             if chosen != package_arn:
                 log(f"{chosen} is newer and also Approved: deploying it instead of {package_arn}")
-            _deploy_and_test(clients, target, chosen, settings, log)
-            return Outcome("deployed", chosen, f"{target.endpoint_name} serves {chosen}, endpoint test passed")
+            checked = serving.deploy(clients, target, chosen, settings, log)
+            return Outcome("deployed", chosen, f"{serving.name(target)} serves {chosen}, {checked}")
         log(f"{package_arn} is {_registry_state(state)}, not Approved: nothing deployed for this event")
     # Whatever package the event names: an earlier event may have been lost (see the module docstring).
-    return converge(clients, target, settings, log)
+    return converge(clients, target, settings, log, serving)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,14 @@ and writes the project's batch pipeline ``<prefix>-<stage>-<project>-batch``: on
 over ``s3://<batch bucket>/<project>/input/`` writing its predictions to
 ``s3://<batch bucket>/<project>/output/<execution id>/`` (``<input name>.out``, one line per input
 row), the stage's endpoint key as volume and output key, run as the project's batch pipeline role.
-The stage's EventBridge Scheduler schedule ``<prefix>-<stage>-<project>-batch`` (hosting stack)
-starts that pipeline; this command does not run it.
+The stage's EventBridge Scheduler schedule ``<prefix>-<stage>-<project>-batch`` (hosting stack,
+group ``<prefix>-<stage>-batch``) starts that pipeline; this command does not run it, and enables
+the schedule if it was disabled.
+
+``handle-approval-event`` runs the same deployment for a stage whose contract says ``serving:
+batch`` (``BatchSchedule``): the package a stage runs is the pipeline's tag while its schedule is
+enabled; with no Approved package left to run, the schedule is disabled (the pipeline stays, and
+runs again once a deployment enables it).
 
 The model is named ``<prefix>-<stage>-<project>-<version>-<digest>`` (the digest covers everything
 that defines the batch deployment): running it again changes nothing; a new package updates the
@@ -39,17 +45,32 @@ from abalone_deploy.deploy import (
     digest,
     model_parts,
     model_request,
+    package_tag,
     package_tags,
     verified_package,
 )
 from abalone_deploy.lookups import describe
 from abalone_deploy.names import Target
 from abalone_deploy.registry import ModelPackage
+from abalone_deploy.serving import Outcome
 from abalone_deploy.settings import DeploySettings
 from abalone_deploy.stage_contract import ContractError, StageContract, read_stage_contract
 
 STEP_NAME = "BatchTransform"
 PIPELINE_SCHEMA_VERSION = "2020-12-01"
+ENABLED, DISABLED = "ENABLED", "DISABLED"
+# What UpdateSchedule needs restated besides the state (it replaces the whole schedule).
+_SCHEDULE_FIELDS = (
+    "ScheduleExpression",
+    "ScheduleExpressionTimezone",
+    "FlexibleTimeWindow",
+    "Target",
+    "Description",
+    "StartDate",
+    "EndDate",
+    "KmsKeyArn",
+    "ActionAfterCompletion",
+)
 
 
 @dataclass(frozen=True)
@@ -176,13 +197,76 @@ def deploy_batch(
     return BatchDeployment(name, request["ModelName"], package.arn, action)
 
 
+def schedule_names(target: Target) -> tuple[str, str]:
+    """The schedule's group ``<prefix>-<stage>-batch`` and name ``<prefix>-<stage>-<project>-batch``."""
+    return f"{target.prefix}-{target.stage}-batch", pipeline_name(target)
+
+
+def read_schedule(scheduler: Any, target: Target) -> dict[str, Any]:
+    group, name = schedule_names(target)
+    found = describe(scheduler.get_schedule, Name=name, GroupName=group)
+    if found is None:
+        raise ContractError(
+            f"the stage has no schedule {group}/{name} for project {target.project}: apply the "
+            f"{target.stage} environment's hosting stack"
+        )
+    return found
+
+
+def switch_schedule(scheduler: Any, target: Target, state: str, log: Log) -> bool:
+    """Enable or disable the stage's schedule; True if it changed."""
+    current = read_schedule(scheduler, target)
+    if current.get("State") == state:
+        return False
+    group, name = schedule_names(target)
+    kept = {field: current[field] for field in _SCHEDULE_FIELDS if current.get(field) is not None}
+    scheduler.update_schedule(Name=name, GroupName=group, State=state, **kept)
+    log(f"schedule {group}/{name}: {current.get('State')} -> {state}")
+    return True
+
+
 def run_deploy_batch(
     clients: cli.Clients, target: Target, package_arn: str | None, settings: DeploySettings, log: Log = print
 ) -> BatchDeployment:
     contract = read_stage_contract(clients.ssm, target)
     batch = read_batch_contract(clients.ssm, target)
+    read_schedule(clients.scheduler, target)  # a stage without it is refused before any change
     package = verified_package(clients, target, package_arn, log)
-    return deploy_batch(clients.sagemaker, target, contract, batch, package, settings, log)
+    deployment = deploy_batch(clients.sagemaker, target, contract, batch, package, settings, log)
+    switch_schedule(clients.scheduler, target, ENABLED, log)
+    return deployment
+
+
+class BatchSchedule:
+    """``batch``: the stage's pipeline, run by its schedule. A stage runs the package of the
+    pipeline's tag while the schedule is enabled, and nothing while it is disabled."""
+
+    def name(self, target: Target) -> str:
+        return pipeline_name(target)
+
+    def absent(self) -> str:
+        return "its schedule is disabled, or no pipeline"
+
+    def deployed(self, clients: cli.Clients, target: Target) -> str | None:
+        if read_schedule(clients.scheduler, target).get("State") != ENABLED:
+            return None
+        pipeline = describe(clients.sagemaker.describe_pipeline, PipelineName=pipeline_name(target))
+        return None if pipeline is None else package_tag(clients.sagemaker, pipeline["PipelineArn"])
+
+    def deploy(self, clients: cli.Clients, target: Target, arn: str, settings: DeploySettings, log: Log) -> str:
+        result = run_deploy_batch(clients, target, arn, settings, log)
+        group, name = schedule_names(target)
+        return f"model {result.model_name} ({result.action}), schedule {group}/{name} enabled"
+
+    def retire(self, clients: cli.Clients, target: Target, deployed: str, why: str, log: Log) -> Outcome:
+        switch_schedule(clients.scheduler, target, DISABLED, log)
+        group, name = schedule_names(target)
+        return Outcome(
+            "disabled",
+            None,
+            f"{pipeline_name(target)} ran {deployed}, which is {why}, not Approved, and {target.group_arn} has no "
+            f"other Approved package: schedule {group}/{name} disabled (the next approval enables it again)",
+        )
 
 
 def main(argv: Sequence[str] | None = None, clients: cli.Clients | None = None) -> int:

@@ -27,6 +27,7 @@ class Clients:
     cloudwatch: Any  # the stage account: the endpoint's alarms
     sns: Any  # the stage account: the alerts topic (deployment results)
     stage_s3: Any  # the stage account: the baseline data in the data-capture bucket
+    scheduler: Any = None  # the stage account: EventBridge Scheduler, a batch project's schedule
 
 
 def default_clients(region: str) -> Clients:
@@ -43,4 +44,5 @@ def default_clients(region: str) -> Clients:
         cloudwatch=session.client("cloudwatch"),
         sns=session.client("sns"),
         stage_s3=session.client("s3"),
+        scheduler=session.client("scheduler"),
     )

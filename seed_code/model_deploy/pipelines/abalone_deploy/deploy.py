@@ -232,7 +232,12 @@ def deployed_package_arn(sagemaker: Any, target: Target) -> str | None:
     if endpoint is None:
         return None
     config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
-    tags = sagemaker.list_tags(ResourceArn=config["EndpointConfigArn"]).get("Tags", [])
+    return package_tag(sagemaker, config["EndpointConfigArn"])
+
+
+def package_tag(sagemaker: Any, arn: str) -> str | None:
+    """The lineage tag ``model-package-arn`` of a SageMaker resource; None without it."""
+    tags = sagemaker.list_tags(ResourceArn=arn).get("Tags", [])
     return next((tag["Value"] for tag in tags if tag["Key"] == PACKAGE_TAG), None)
 
 
