@@ -50,11 +50,12 @@ def _package(world: World, status: str) -> dict[str, object]:
 
 
 def test_a_stage_deploy_role_reaches_its_endpoint_by_the_exact_name_the_deploy_code_gives_it(world: World) -> None:
-    """ManageProjectHosting / InvokeProjectEndpoints name endpoint/<prefix>-<stage>-<project> exactly."""
+    """ManageProjectHosting / InvokeProjectEndpoints name endpoint/<prefix>-<stage>-<project> exactly
+    (shown with the realtime project rings: abalone is a batch project, with no endpoint)."""
     for stage in ("staging", "prod"):
-        deployer = session(world.url, _role(world, stage, f"{PROJECT}-deploy"))
+        deployer = session(world.url, _role(world, stage, "rings-deploy"))
         sagemaker = client(world.url, deployer, "sagemaker")
-        not_refused(lambda: sagemaker.describe_endpoint(EndpointName=f"mlops-{stage}-{PROJECT}"))
+        not_refused(lambda: sagemaker.describe_endpoint(EndpointName=f"mlops-{stage}-rings"))
         runtime = client(world.url, deployer, "sagemaker-runtime")
         refused(
             lambda: runtime.invoke_endpoint(
