@@ -21,6 +21,9 @@ template, build, approve, deploy across accounts.
    then prod as a batch setup (`deploy-batch` with the stage deploy role's credentials only), each
    stage's schedule is run once (a one-time schedule with its target), and the predictions land in
    the stage's batch bucket under the stage's key; a transform on a disallowed type is refused.
+   The deploy workflow's step (`handle-approval-event`, which reads `serving: batch` from the stage
+   contract) follows approvals and rejections: approve v1 -> v1, approve v2 -> v2, reject v2 -> back
+   to v1, reject v1 -> the schedule is disabled; each stage's result on its alerts topic.
 
 Steps 1-3 run for the launched project; the declared project `abalone` (its registry created by the
 projects stack) is built and its package checked in detail, and step 4 is shown on it. What a
@@ -289,6 +292,7 @@ def _stage_clients(deployer: Account) -> Clients:
                 ("cloudwatch", "cloudwatch"),
                 ("sns", "sns"),
                 ("stage_s3", "s3"),
+                ("scheduler", "scheduler"),
             )
         }
     )
@@ -553,10 +557,11 @@ def test_a_deploy_role_watches_only_its_projects_endpoint_and_runs_monitoring_jo
     """What the deploy role may do for monitoring is its project's and its stage's network only:
     a baseline job in another subnet is explicitly denied, another project's alarm, schedule or
     baseline data is not allowed, and it may pass no role but the model execution and monitoring
-    roles (the journey above shows the allowed calls)."""
+    roles (the journey above shows the allowed calls). Shown with the realtime project's deploy role
+    (the declared project is batch: its deploy role has no endpoint to watch)."""
     stage, account = "staging", STAGES["staging"]
-    deployer = Account(world.url, account, f"mlops-{stage}-{PROJECT}-deploy")
-    target = make_target("mlops", stage, PROJECT, DEV_ACCOUNT, REGION)
+    deployer = Account(world.url, account, f"mlops-{stage}-{LAUNCHED}-deploy")
+    target = make_target("mlops", stage, LAUNCHED, DEV_ACCOUNT, REGION)
     contract = read_stage_contract(deployer.client("ssm"), target)
     watch = read_monitoring_contract(deployer.client("ssm"), target)
     names = WatchNames(target.endpoint_name, f"{target.endpoint_name}-1-guardrail")
@@ -576,23 +581,23 @@ def test_a_deploy_role_watches_only_its_projects_endpoint_and_runs_monitoring_jo
     assert "explicit deny" in refusal(sagemaker.create_processing_job, **{**request, "NetworkConfig": elsewhere})
     no_vpc = {k: v for k, v in request["NetworkConfig"].items() if k != "VpcConfig"}
     assert "explicit deny" in refusal(sagemaker.create_processing_job, **{**request, "NetworkConfig": no_vpc})
-    other_role = f"arn:aws:iam::{account}:role/mlops-{stage}-{LAUNCHED}-deploy"
+    other_role = f"arn:aws:iam::{account}:role/mlops-{stage}-{PROJECT}-deploy"
     assert "iam:PassRole" in refusal(sagemaker.create_processing_job, **{**request, "RoleArn": other_role})
     assert "sagemaker:CreateMonitoringSchedule" in refusal(
         sagemaker.create_monitoring_schedule,
-        MonitoringScheduleName=f"mlops-{stage}-{LAUNCHED}-data-quality",
+        MonitoringScheduleName=f"mlops-{stage}-{PROJECT}-data-quality",
         MonitoringScheduleConfig={
             "MonitoringJobDefinitionName": "x",
             "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
         },
     )
     assert "cloudwatch:DeleteAlarms" in refusal(
-        deployer.client("cloudwatch").delete_alarms, AlarmNames=[f"mlops-{stage}-{LAUNCHED}-5xx-errors"]
+        deployer.client("cloudwatch").delete_alarms, AlarmNames=[f"mlops-{stage}-{PROJECT}-5xx-errors"]
     )
     assert "s3:PutObject" in refusal(
         deployer.client("s3").put_object,
         Bucket=contract.data_capture_bucket,
-        Key=f"{LAUNCHED}/captured.jsonl",
+        Key=f"{PROJECT}/captured.jsonl",
         Body=b"{}",
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId=contract.endpoint_key_arn,
@@ -730,3 +735,60 @@ def test_a_batch_project_is_deployed_to_both_stages_and_its_schedule_scores_the_
     assert "sagemaker:CreateTransformJob" in reason and "explicit deny" in reason, reason
     for stage, account in STAGES.items():
         _retire_batch(Account(world.url, account), stage)
+
+
+def _batch_runs(admin: Account, stage: str) -> tuple[str, str | None]:
+    """The stage's schedule state and the package its pipeline runs (the pipeline's lineage tag)."""
+    name = f"mlops-{stage}-{PROJECT}-batch"
+    state = admin.client("scheduler").get_schedule(Name=name, GroupName=f"mlops-{stage}-batch")["State"]
+    sagemaker = admin.client("sagemaker")
+    arn = sagemaker.describe_pipeline(PipelineName=name)["PipelineArn"]
+    tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=arn)["Tags"]}
+    return state, tags.get("model-package-arn")
+
+
+def test_a_batch_projects_approvals_and_rejections_move_its_schedule_and_are_published(
+    world: World, seed_execution: dict[str, Any]
+) -> None:
+    """The deploy workflow's step of the batch project, per event and stage: approve v1 -> the
+    pipeline runs v1; approve v2 -> v2; reject v2 -> back to v1; reject v1 (none Approved left) ->
+    the schedule is disabled. Each result is published to the stage's alerts topic."""
+    lead, dev_admin = Account(world.url, DEV_ACCOUNT, "mlops-dev-team-lead"), Account(world.url, DEV_ACCOUNT)
+    admins = {stage: Account(world.url, account) for stage, account in STAGES.items()}
+    deployers = {stage: Account(world.url, a, f"mlops-{stage}-{PROJECT}-deploy") for stage, a in STAGES.items()}
+    alerts = {stage: _alerts_queue(admins[stage], stage) for stage in STAGES}
+    v1 = seed_execution["package"]
+    registry = dev_admin.client("sagemaker")
+    described = registry.describe_model_package(ModelPackageName=v1)
+    v2 = registry.create_model_package(  # a second registration of the same model, as a rebuild gives
+        ModelPackageGroupName=f"mlops-dev-{PROJECT}",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification=described["InferenceSpecification"],
+        CustomerMetadataProperties=described["CustomerMetadataProperties"],
+    )["ModelPackageArn"]
+
+    def event(status: str, arn: str, state: str, runs: str, said: str) -> None:
+        _decide(lead, arn, status)
+        for stage in STAGES:
+            run = _handle_event(deployers[stage], stage, status, arn, PROJECT)
+            assert run.returncode == 0 and said in run.stdout, f"{stage}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
+            assert _batch_runs(admins[stage], stage) == (state, runs)
+            [notice] = _notifications(admins[stage], alerts[stage])
+            published = runs if state == "ENABLED" else None
+            assert (notice["result"], notice["model_package_arn"]) == ("succeeded", published), notice
+        print(
+            f"  {status} {arn.rsplit('/', 1)[1]}: schedule {state}, pipeline on {runs.rsplit('/', 1)[1]} (both stages)"
+        )
+
+    try:
+        event("Approved", v1, "ENABLED", v1, f"serves {v1}")
+        event("Approved", v2, "ENABLED", v2, f"serves {v2}")
+        event("Rejected", v2, "ENABLED", v1, f"rolled back to {v1}")
+        event("Rejected", v1, "DISABLED", v1, "no other Approved package: schedule")
+        event("Approved", v1, "ENABLED", v1, f"serves {v1}")  # the next approval enables it again
+    finally:
+        _decide(lead, v1, "Approved")
+        registry.delete_model_package(ModelPackageName=v2)
+        for stage, admin in admins.items():
+            admin.client("sqs").delete_queue(QueueUrl=alerts[stage])
+            _retire_batch(admin, stage)
