@@ -7,7 +7,11 @@ The dev account sends every decision on ``<prefix>-dev-<project>`` to the projec
 ``repository_dispatch`` (``client_payload``: model_package_arn, status, group); the workflow
 passes those fields here, once per stage.
 
-Whatever the event, the stage converges on what the registry says now, not on the event alone:
+Whatever the event, the stage converges on what the registry says now, not on the event alone.
+The stage contract's ``hosting/projects/<project>/serving`` says what the stage runs: an endpoint
+(``realtime``, below) or a scheduled batch pipeline (``batch``: the same rule, the package of the
+pipeline's tag while its schedule is enabled; with no Approved package left the schedule is disabled
+and the run succeeds, see ``batch.BatchSchedule``):
 
 Once an endpoint is deployed and tested it is watched (``monitoring.py``: scaling, alarms, data-quality
 baseline and schedule); every deployment, rollback or failure is published to the stage's alerts topic.
