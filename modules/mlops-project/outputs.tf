@@ -94,18 +94,20 @@ output "ssm_parameter_names" {
 }
 
 output "policy_documents" {
-  description = "Every policy document the module applies, as JSON (for review and tests): group, ci_trust, ci, events_trust, events, dead_letter_queue, events_key, job_roles_trust (pipeline and job roles), pipeline, job."
+  description = "Every policy document the module applies, as JSON (for review and tests): group, ci_trust, ci, events_trust, events, dead_letter_queue, events_key, job_roles_trust (pipeline and job roles), pipeline, job, pipeline_events (the pipeline-events topic), pipeline_events_key (its key)."
   value = {
-    group             = jsonencode(local.group_policy)
-    ci_trust          = jsonencode(local.ci_trust_policy)
-    ci                = jsonencode(local.ci_policy)
-    events_trust      = jsonencode(local.events_trust_policy)
-    events            = jsonencode(local.events_policy)
-    dead_letter_queue = jsonencode(local.dead_letter_queue_policy)
-    events_key        = jsonencode(local.events_key_policy)
-    job_roles_trust   = jsonencode(local.job_roles_trust_policy)
-    pipeline          = jsonencode(local.pipeline_role_policy)
-    job               = jsonencode(local.job_role_policy)
+    group               = jsonencode(local.group_policy)
+    ci_trust            = jsonencode(local.ci_trust_policy)
+    ci                  = jsonencode(local.ci_policy)
+    events_trust        = jsonencode(local.events_trust_policy)
+    events              = jsonencode(local.events_policy)
+    dead_letter_queue   = jsonencode(local.dead_letter_queue_policy)
+    events_key          = jsonencode(local.events_key_policy)
+    job_roles_trust     = jsonencode(local.job_roles_trust_policy)
+    pipeline            = jsonencode(local.pipeline_role_policy)
+    job                 = jsonencode(local.job_role_policy)
+    pipeline_events     = jsonencode(local.pipeline_events_topic_policy)
+    pipeline_events_key = jsonencode(local.pipeline_events_key_policy)
   }
 }
 
@@ -117,4 +119,14 @@ output "pipeline_role_arn" {
 output "job_role_arn" {
   description = "ARN of the project's job role, <name_prefix>-<project_name>-pipeline-jobs: the only role the pipeline role may pass (to SageMaker); SSM entry job-role-arn."
   value       = aws_iam_role.job.arn
+}
+
+output "pipeline_events_topic_arn" {
+  description = "ARN of the project's pipeline-events topic <name_prefix>-<project_name>-pipeline-events (encrypted with its own key, alias/<name_prefix>-<project_name>-pipeline-events): a message for every execution of the project's pipeline that ends Failed or Stopped. Only the pipeline-events rule may publish; the projects stack subscribes env.yaml's notify emails."
+  value       = aws_sns_topic.pipeline_events.arn
+}
+
+output "pipeline_events_rule_arn" {
+  description = "ARN of the EventBridge rule that matches the Failed and Stopped executions of the project's pipeline and publishes them to the pipeline-events topic."
+  value       = aws_cloudwatch_event_rule.pipeline_events.arn
 }

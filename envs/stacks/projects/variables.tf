@@ -29,16 +29,25 @@ variable "deploy_role_arn" {
 }
 
 variable "projects" {
-  description = "ML projects from env.yaml: project name => { repository = { owner, name }, registry = \"terraform\" | \"template\" } (validated there and again by the mlops-project module). registry template: the model package group is the stack's of the SageMaker project launched from the S3-based model-deploy template with this name."
+  description = "ML projects from env.yaml: project name => { repository = { owner, name }, registry = \"terraform\" | \"template\", notify = [emails subscribed to the project's pipeline-events topic] } (validated there and again by the mlops-project module). registry template: the model package group is the stack's of the SageMaker project launched from the S3-based model-deploy template with this name."
   type = map(object({
     repository = object({ owner = string, name = string })
     registry   = optional(string, "terraform")
+    notify     = optional(list(string), [])
   }))
   default = {}
 
   validation {
     condition     = alltrue([for p in values(var.projects) : contains(["terraform", "template"], p.registry)])
     error_message = "projects.*.registry must be \"terraform\" or \"template\"; got ${jsonencode({ for k, p in var.projects : k => p.registry if !contains(["terraform", "template"], p.registry) })}."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.projects) : (
+      length(p.notify) <= 10 && length(distinct([for e in p.notify : lower(e)])) == length(p.notify) &&
+      alltrue([for e in p.notify : can(regex("^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", e))])
+    )])
+    error_message = "projects.*.notify must be at most 10 distinct email addresses (name@domain.tld, compared without letter case); got ${jsonencode({ for k, p in var.projects : k => p.notify if length(p.notify) > 0 })}."
   }
 }
 

@@ -44,6 +44,14 @@ mock_provider "aws" {
     values = { arn = "arn:aws:kms:eu-west-1:111111111111:key/99999999-8888-7777-6666-555555555555", key_id = "99999999-8888-7777-6666-555555555555" }
   }
   override_resource {
+    target = aws_sns_topic.pipeline_events
+    values = { arn = "arn:aws:sns:eu-west-1:111111111111:mlops-dev-churn-pipeline-events" }
+  }
+  override_resource {
+    target = aws_kms_key.pipeline_events
+    values = { arn = "arn:aws:kms:eu-west-1:111111111111:key/77777777-6666-5555-4444-333333333333", key_id = "77777777-6666-5555-4444-333333333333" }
+  }
+  override_resource {
     target = aws_sqs_queue.dead_letters
     values = {
       arn = "arn:aws:sqs:eu-west-1:111111111111:mlops-dev-churn-approval-dlq"
@@ -98,7 +106,8 @@ variables {
 #   token_never_passes_through_terraform, events_role_may_only_invoke_this_destination,
 #   dead_letters_are_encrypted_and_only_from_the_rule,
 #   events_key_serves_only_the_rule_and_the_connection,
-#   artifact_bucket_is_vpc_only_with_the_ci_role_exempt, ssm_entries.
+#   artifact_bucket_is_vpc_only_with_the_ci_role_exempt, ssm_entries,
+#   pipeline_failures_reach_the_project_topic_only_through_the_rule.
 run "model_package_group_policy_is_exact" {
   command = plan
 
@@ -583,6 +592,96 @@ run "model_package_group_policy_is_exact" {
   assert {
     condition     = output.ssm_parameter_names["artifact-bucket"] == "/mlops/dev/projects/churn/artifact-bucket"
     error_message = "The SSM names are an output."
+  }
+
+  # --- pipeline_failures_reach_the_project_topic_only_through_the_rule
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.pipeline_events.event_pattern) == {
+      source        = ["aws.sagemaker"]
+      "detail-type" = ["SageMaker Model Building Pipeline Execution Status Change"]
+      detail = {
+        currentPipelineExecutionStatus = ["Failed", "Stopped"]
+        pipelineArn                    = ["arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlops-dev-churn-build"]
+      }
+    }
+    error_message = "The rule matches Failed and Stopped executions of this project's pipeline (its exact ARN) only."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.pipeline_events.name == "mlops-dev-churn-pipeline-events" && aws_sns_topic.pipeline_events.name == "mlops-dev-churn-pipeline-events" && aws_sns_topic.pipeline_events.kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/77777777-6666-5555-4444-333333333333"
+    error_message = "Rule and topic are <name_prefix>-<project>-pipeline-events; the topic is encrypted with its own key."
+  }
+
+  assert {
+    condition = jsondecode(aws_sns_topic_policy.pipeline_events.policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "PipelineEventsRuleOfThisAccount"
+          Effect    = "Allow"
+          Principal = { Service = "events.amazonaws.com" }
+          Action    = "sns:Publish"
+          Resource  = "arn:aws:sns:eu-west-1:111111111111:mlops-dev-churn-pipeline-events"
+          Condition = {
+            StringEquals = { "aws:SourceAccount" = "111111111111" }
+            ArnEquals    = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-pipeline-events" }
+          }
+        },
+        {
+          Sid       = "DenyPublishByAnyoneButTheRule"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = "sns:Publish"
+          Resource  = "arn:aws:sns:eu-west-1:111111111111:mlops-dev-churn-pipeline-events"
+          Condition = { ArnNotEquals = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-pipeline-events" } }
+        },
+        {
+          Sid       = "DenyInsecureTransport"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["sns:Publish", "sns:Subscribe"]
+          Resource  = "arn:aws:sns:eu-west-1:111111111111:mlops-dev-churn-pipeline-events"
+          Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        },
+      ]
+    }
+    error_message = "Only this account's pipeline-events rule publishes to the topic; every other publisher and any non-TLS request is denied."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_kms_key.pipeline_events.policy).Statement : s.Sid] == ["KeyAdministration", "ReadOnly", "PipelineEventsRulePublishesToTheTopic"] && aws_kms_key.pipeline_events.enable_key_rotation && aws_kms_alias.pipeline_events.name == "alias/mlops-dev-churn-pipeline-events"
+    error_message = "The topic's key rotates, is administered and read as the events key is, and serves EventBridge only besides."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.pipeline_events.policy).Statement : s if s.Sid == "PipelineEventsRulePublishesToTheTopic"]) == {
+      Sid       = "PipelineEventsRulePublishesToTheTopic"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111111111111" }
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:events:eu-west-1:111111111111:rule/mlops-dev-churn-pipeline-events" }
+      }
+    }
+    error_message = "EventBridge may use the topic's key for the pipeline-events rule of this account only."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_target.pipeline_events.input_transformer[0].input_paths == tomap({
+        pipeline  = "$.detail.pipelineArn"
+        execution = "$.detail.pipelineExecutionArn"
+        name      = "$.detail.pipelineExecutionDisplayName"
+        status    = "$.detail.currentPipelineExecutionStatus"
+        previous  = "$.detail.previousPipelineExecutionStatus"
+        started   = "$.detail.executionStartTime"
+        ended     = "$.detail.executionEndTime"
+      })
+      && startswith(aws_cloudwatch_event_target.pipeline_events.input_transformer[0].input_template, "Pipeline execution <status> (was <previous>) in project churn. Pipeline: <pipeline>. Execution: <execution> (<name>), ")
+    )
+    error_message = "The message is one readable line naming status, pipeline and execution."
   }
 }
 

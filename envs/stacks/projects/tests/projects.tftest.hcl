@@ -129,3 +129,32 @@ run "no_projects_reads_nothing" {
     error_message = "Without projects the stack is empty (removing the last project plans a clean destroy)."
   }
 }
+
+run "notify_emails_are_subscribed_to_their_projects_topic" {
+  command = plan
+
+  variables {
+    projects = {
+      abalone = { repository = { owner = "example-org", name = "abalone-model" }, notify = ["ml-abalone@example.org", "Oncall@example.org"] }
+      churn   = { repository = { owner = "example-org", name = "churn" } }
+    }
+  }
+
+  assert {
+    condition     = { for k, s in aws_sns_topic_subscription.pipeline_events_email : k => [s.protocol, s.endpoint] } == { "abalone/ml-abalone@example.org" = ["email", "ml-abalone@example.org"], "abalone/oncall@example.org" = ["email", "Oncall@example.org"] }
+    error_message = "Each notify address of a project is one email subscription (keyed by project and address); a project without notify has none."
+  }
+}
+
+run "notify_rejects_a_bad_or_repeated_address" {
+  command = plan
+
+  variables {
+    projects = {
+      abalone = { repository = { owner = "example-org", name = "abalone-model" }, notify = ["oncall"] }
+      churn   = { repository = { owner = "example-org", name = "churn" }, notify = ["a@example.org", "A@example.org"] }
+    }
+  }
+
+  expect_failures = [var.projects]
+}
