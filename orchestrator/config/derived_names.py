@@ -54,6 +54,7 @@ PROJECT_NAMES = {
     "-github": 64,
     "-repository-dispatch": 64,
     "-approval-dlq": 80,
+    "-pipeline-events": 64,  # the EventBridge rule (64) and SNS topic (256) of failed executions
     "-build": 256,
 }
 # mlops-project: <name_prefix>-<project>-artifacts-<account> must fit 63 characters.

@@ -35,8 +35,18 @@ def _email(value: str) -> str:
     return value
 
 
+def _distinct_emails(emails: list[str]) -> list[str]:
+    seen = [e.lower() for e in emails]
+    duplicates = sorted({e for e in seen if seen.count(e) > 1})
+    if duplicates:
+        raise ValueError(f"lists {', '.join(duplicates)} more than once")
+    return emails
+
+
 ScheduleExpression = Annotated[StrictStr, AfterValidator(_schedule)]
 Email = Annotated[StrictStr, AfterValidator(_email)]
+# Addresses subscribed to a topic: at most MAX_NOTIFICATION_EMAILS, each once (letter case aside).
+NotificationEmails = Annotated[list[Email], Field(max_length=MAX_NOTIFICATION_EMAILS), AfterValidator(_distinct_emails)]
 
 
 class _Strict(BaseModel):
@@ -84,19 +94,10 @@ class MonitoringConfig(_Strict):
     )
     alarms: AlarmsConfig = Field(default_factory=AlarmsConfig)
     scaling: ScalingConfig = Field(default_factory=ScalingConfig)
-    notification_emails: list[Email] = Field(
+    notification_emails: NotificationEmails = Field(
         default_factory=list,
-        max_length=MAX_NOTIFICATION_EMAILS,
         description="Subscribed to the alerts topic (each confirms the email AWS sends).",
     )
-
-    @model_validator(mode="after")
-    def _distinct_emails(self) -> MonitoringConfig:
-        seen = [e.lower() for e in self.notification_emails]
-        duplicates = sorted({e for e in seen if seen.count(e) > 1})
-        if duplicates:
-            raise ValueError(f"notification_emails lists {', '.join(duplicates)} more than once")
-        return self
 
     def settings(self) -> dict[str, object]:
         """What each deployment reads from the contract (monitoring/settings)."""

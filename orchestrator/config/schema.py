@@ -44,7 +44,7 @@ from orchestrator.config.fields import (
     VpcEndpointId,
     VpcId,
 )
-from orchestrator.config.monitoring import MonitoringConfig
+from orchestrator.config.monitoring import MonitoringConfig, NotificationEmails
 from orchestrator.config.packages import PackagesConfig
 from orchestrator.config.stage_targets import OrganizationsConfig, StageTarget, StageTargetsConfig, stage_targets
 from orchestrator.config.teams import TeamConfig, TeamName
@@ -254,6 +254,13 @@ class ProjectConfig(_Strict):
         ),
     )
     batch: BatchConfig = Field(default_factory=BatchConfig, description="The batch schedule (serving: batch).")
+    notify: NotificationEmails = Field(
+        default_factory=list,
+        description=(
+            "Email addresses subscribed to the project's pipeline-events topic <prefix>-<env>-<name>-pipeline-events: "
+            "every execution of its pipeline that ends Failed or Stopped (each confirms the email AWS sends)."
+        ),
+    )
 
 
 def _allowed_instance_types(default: list[str], description: str) -> Any:

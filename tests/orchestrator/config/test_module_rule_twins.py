@@ -220,7 +220,7 @@ TWINS: dict[str, str] = {
     "model-hosting/var.source_name_prefix: source_name_prefix must be 3-32 characters of lowercase letters, digits": "orchestrator.config.fields.SHORT_NAME",
     "model-hosting/var.source_models_bucket_arn: source_models_bucket_arn must be an S3 bucket ARN arn:<partition>:s3:::<": "orchestrator.config.aws_rules.bucket_name_problem",
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be a customer alias ARN arn:<partition>:k": "orchestrator.config.fields.SHORT_NAME",
-    "model-hosting/var.notification_emails: notification_emails must be distinct email addresses (name@domain.tld);": "orchestrator.config.monitoring._email + orchestrator.config.monitoring.MonitoringConfig._distinct_emails",
+    "model-hosting/var.notification_emails: notification_emails must be distinct email addresses (name@domain.tld);": "orchestrator.config.monitoring._email + orchestrator.config.monitoring._distinct_emails",
     "model-hosting/var.model_monitor_image_repository_arn: model_monitor_image_repository_arn must be arn:<partition>:ecr:<region>:": MONITOR_IMAGE,
     'model-hosting/var.model_monitor_image_repository_arn: model_monitor_image_repository_arn must be in this region (…); got "…".': MONITOR_IMAGE,
     "model-hosting/var.source_data_key_alias_arn: source_data_key_alias_arn must be an alias of source_account_id (…); got": SOURCE_ALIAS,

@@ -65,7 +65,7 @@ def test_given_values_reach_the_hosting_stack(tmp_path: Path) -> None:
         ({"scaling": {"max_instances": 21}}, "monitoring.scaling.max_instances", "20"),
         ({"alarms": {"max_feature_drift": 1.5}}, "monitoring.alarms.max_feature_drift", "1"),
         ({"notification_emails": ["oncall"]}, "monitoring.notification_emails[0]", "is not an email address"),
-        ({"notification_emails": ["a@x.org", "A@x.org"]}, "monitoring", "more than once"),
+        ({"notification_emails": ["a@x.org", "A@x.org"]}, "monitoring.notification_emails", "a@x.org more than once"),
         ({"alarm": {}}, "monitoring.alarm", "unknown field"),
     ],
 )
