@@ -57,6 +57,7 @@ from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World
+from tests.integration.pipeline_runs import run_build, wait_until_ended
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-journey")]
 
@@ -91,13 +92,7 @@ def _upload_input_data(world: World, project: str = PROJECT) -> None:
 
 def _wait(sagemaker: Any, arn: str) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
     started = time.monotonic()
-    while (described := sagemaker.describe_pipeline_execution(PipelineExecutionArn=arn))[
-        "PipelineExecutionStatus"
-    ] == "Executing":
-        assert time.monotonic() - started < EXECUTION_TIMEOUT_SECONDS, (
-            f"{arn} still Executing after {EXECUTION_TIMEOUT_SECONDS} s"
-        )
-        time.sleep(2)
+    described = wait_until_ended(sagemaker, arn, EXECUTION_TIMEOUT_SECONDS, poll_seconds=2)
     steps = sagemaker.list_pipeline_execution_steps(PipelineExecutionArn=arn, SortOrder="Ascending")[
         "PipelineExecutionSteps"
     ]
@@ -119,17 +114,7 @@ def ci(world: World) -> Account:
 def _build(ci: Account, title: str, project: str = PROJECT) -> dict[str, Any]:
     """The build workflow's step, as the CI role: publish the pipeline, start an execution, wait."""
     started = time.monotonic()
-    run = subprocess.run(
-        [sys.executable, "-m", "abalone_build.run_pipeline", "--prefix", "mlops", "--env", "dev", "--project", project],
-        cwd=REPO_ROOT,
-        env=ci.environment() | {"PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    arn = run.stdout.strip().splitlines()[-1]
+    arn = run_build(ci, project)
     described, steps, seconds = _wait(ci.client("sagemaker"), arn)
     _print_steps(f"{title}: execution {arn} (publish + run {time.monotonic() - started:.1f} s)", steps, seconds)
     assert described["PipelineExecutionStatus"] == "Succeeded", (
@@ -759,6 +744,16 @@ def test_a_batch_projects_approvals_and_rejections_move_its_schedule_and_are_pub
     alerts = {stage: _alerts_queue(admins[stage], stage) for stage in STAGES}
     v1 = seed_execution["package"]
     registry = dev_admin.client("sagemaker")
+    # Packages approved by an earlier run on this world are set aside for the test, then restored.
+    earlier = [
+        p["ModelPackageArn"]
+        for p in registry.list_model_packages(
+            ModelPackageGroupName=f"mlops-dev-{PROJECT}", ModelApprovalStatus="Approved"
+        )["ModelPackageSummaryList"]
+        if p["ModelPackageArn"] != v1
+    ]
+    for arn in earlier:
+        _decide(lead, arn, "PendingManualApproval")
     described = registry.describe_model_package(ModelPackageName=v1)
     v2 = registry.create_model_package(  # a second registration of the same model, as a rebuild gives
         ModelPackageGroupName=f"mlops-dev-{PROJECT}",
@@ -787,7 +782,8 @@ def test_a_batch_projects_approvals_and_rejections_move_its_schedule_and_are_pub
         event("Rejected", v1, "DISABLED", v1, "no other Approved package: schedule")
         event("Approved", v1, "ENABLED", v1, f"serves {v1}")  # the next approval enables it again
     finally:
-        _decide(lead, v1, "Approved")
+        for arn in (v1, *earlier):
+            _decide(lead, arn, "Approved")
         registry.delete_model_package(ModelPackageName=v2)
         for stage, admin in admins.items():
             admin.client("sqs").delete_queue(QueueUrl=alerts[stage])
