@@ -144,7 +144,7 @@ locals {
 
   ci_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         # Create or update the project's pipeline definition and start it.
         Sid      = "BuildPipeline"
@@ -216,7 +216,10 @@ locals {
         Action   = ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"]
         Resource = [local.model_package_group_arn, local.model_packages_arn]
       },
-    ]
+      ],
+      # The environment's package repository, for the pipeline jobs' packages (packages.tf).
+      local.ci_package_statements,
+    )
   }
 
   # --- Approval events ------------------------------------------------------------------------
@@ -499,6 +502,13 @@ resource "aws_iam_role_policy" "ci" {
   name   = "permissions"
   role   = aws_iam_role.ci.name
   policy = jsonencode(local.ci_policy)
+
+  lifecycle {
+    precondition {
+      condition     = local.ci_policy_size <= 10240
+      error_message = "The CI role's inline policy is ${local.ci_policy_size} characters; IAM allows 10240 for a role's inline policies."
+    }
+  }
 }
 
 # Terraform owns the CI role's policies: anything added outside Terraform is removed on apply.

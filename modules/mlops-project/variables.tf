@@ -329,3 +329,26 @@ variable "model_package_group_from_template" {
   default     = false
   nullable    = false
 }
+
+variable "package_repositories" {
+  description = "The environment's CodeArtifact repository (modules/package-repository), as a list of at most one: empty when the environment has none. domain_arn: the domain; repository_arn: the repository pip reads from. With one, the project's CI role may get tokens for the domain (and sts:GetServiceBearerToken for CodeArtifact only) and read the repository, to resolve the pipeline jobs' packages before it publishes the pipeline; it never publishes."
+  type = list(object({
+    domain_arn     = string
+    repository_arn = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = length(var.package_repositories) <= 1
+    error_message = "package_repositories holds at most one repository (the environment's); got ${length(var.package_repositories)}."
+  }
+
+  validation {
+    condition = alltrue([for r in var.package_repositories : (
+      can(regex("^arn:aws[a-z-]*:codeartifact:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{0,48}[a-z0-9]$", r.domain_arn)) &&
+      can(regex("^[a-z0-9][a-z0-9._-]{1,99}$", trimprefix(r.repository_arn, "${replace(r.domain_arn, ":domain/", ":repository/")}/")))
+    )])
+    error_message = "package_repositories entries must be a CodeArtifact domain ARN and the ARN of a repository of that domain; got ${jsonencode(var.package_repositories)}."
+  }
+}

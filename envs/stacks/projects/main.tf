@@ -81,4 +81,6 @@ module "project" {
   key_administrator_arns    = local.key_administrators
   key_reader_arns           = [local.ci_plan_role_arn]
   force_destroy             = var.force_destroy
+  # The environment's package repository, for the pipeline jobs' packages (packages.tf).
+  package_repositories = local.package_repositories
 }

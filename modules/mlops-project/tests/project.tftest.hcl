@@ -1007,3 +1007,61 @@ run "registry_from_the_template" {
     error_message = "The approval trigger matches the template's group by name and dispatches to the repository."
   }
 }
+
+# The environment's package repository: the CI role resolves the jobs' packages (packages.tf).
+run "ci_role_reads_the_package_repository_and_nothing_else_changes" {
+  command = plan
+
+  variables {
+    package_repositories = [{
+      domain_arn     = "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages"
+      repository_arn = "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/curated"
+    }]
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["ci"]).Statement : [s.Sid, s.Action, s.Resource] if strcontains(jsonencode(s.Action), "codeartifact") || strcontains(jsonencode(s.Action), "BearerToken")] == [
+      ["JobPackagesToken", "codeartifact:GetAuthorizationToken", "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages"],
+      ["JobPackagesRead", ["codeartifact:GetRepositoryEndpoint", "codeartifact:ReadFromRepository"], "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/curated"],
+      ["JobPackagesBearerToken", "sts:GetServiceBearerToken", "*"],
+    ]
+    error_message = "The CI role gets a token for the domain, reads the curated repository and nothing else of CodeArtifact."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_documents["ci"]).Statement : s.Condition if s.Sid == "JobPackagesBearerToken"]) == { StringEquals = { "sts:AWSServiceName" = "codeartifact.amazonaws.com" } }
+    error_message = "Bearer tokens for CodeArtifact only."
+  }
+
+  assert {
+    condition     = alltrue([for doc in ["pipeline", "job"] : !strcontains(output.policy_documents[doc], "codeartifact") && !strcontains(output.policy_documents[doc], "BearerToken")])
+    error_message = "The pipeline and job roles get nothing of CodeArtifact: the jobs read the wheels from the project's prefix."
+  }
+
+  assert {
+    condition     = length(jsonencode(jsondecode(output.policy_documents["ci"]))) <= 10240
+    error_message = "The CI role's inline policy stays within IAM's 10,240 characters."
+  }
+}
+
+run "without_a_package_repository_the_ci_role_has_no_codeartifact" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(output.policy_documents["ci"], "codeartifact") && !strcontains(output.policy_documents["ci"], "BearerToken")
+    error_message = "Without a package repository the CI role has no CodeArtifact statement."
+  }
+}
+
+run "a_package_repository_of_another_domain_is_refused" {
+  command = plan
+
+  variables {
+    package_repositories = [{
+      domain_arn     = "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages"
+      repository_arn = "arn:aws:codeartifact:eu-west-1:111111111111:repository/other-domain/curated"
+    }]
+  }
+
+  expect_failures = [var.package_repositories]
+}
