@@ -570,7 +570,7 @@ resource "aws_iam_role" "deploy" {
   # The boundary ARN is built from its name: the policy must exist first. The
   # shared policy is attached by the exclusive-attachments resource; depending
   # on it here makes destroy delete the role (detaching it) before the policy.
-  depends_on = [aws_iam_policy.boundary, aws_iam_policy.deploy_common, aws_iam_policy.batch_deploy]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.deploy_common, aws_iam_policy.batch_deploy, aws_iam_policy.realtime_deploy]
 }
 
 # Everything the deploy roles share, including the guardrail denies, lives in
@@ -609,28 +609,12 @@ locals {
       local.read_source_model_artifacts,
       local.decrypt_source_model_artifacts,
       {
-        # The monitoring role: the baseline job and the monitoring schedule's job definition.
+        # The models' role (realtime.tf adds the monitoring role for the realtime projects).
         Sid       = "PassModelExecutionRoleToSageMaker"
         Effect    = "Allow"
         Action    = "iam:PassRole"
-        Resource  = [local.execution_role_arn, local.monitor_role_arn]
+        Resource  = local.execution_role_arn
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
-      },
-      {
-        # CreateEndpoint with an encrypted endpoint configuration: SageMaker
-        # checks that the caller may use the key and creates grants for the
-        # instance volumes.
-        Sid      = "DescribeEndpointKey"
-        Effect   = "Allow"
-        Action   = "kms:DescribeKey"
-        Resource = local.endpoint_key_arn
-      },
-      {
-        Sid       = "EndpointKeyGrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = "kms:CreateGrant"
-        Resource  = local.endpoint_key_arn
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
       },
       {
         Sid      = "ReadPlatformContract"
@@ -652,25 +636,8 @@ locals {
         Action   = "sts:GetCallerIdentity"
         Resource = "*"
       },
-      {
-        # Scaling of the endpoints (see monitoring.tf: no resource-level
-        # permissions) and listing the data-quality job definitions to retire.
-        Sid       = "EndpointAutoScaling"
-        Effect    = "Allow"
-        Action    = concat(local.autoscaling_actions, ["sagemaker:ListDataQualityJobDefinitions"])
-        Resource  = "*"
-        Condition = local.in_region
-      },
       local.publish_to_alerts,
       local.use_notifications_key,
-      {
-        # The baseline data the deployment uploads (SSE-KMS with the endpoint key).
-        Sid       = "EndpointKeyViaS3"
-        Effect    = "Allow"
-        Action    = "kms:GenerateDataKey"
-        Resource  = local.endpoint_key_arn
-        Condition = { StringEquals = { "kms:ViaService" = local.s3_via_service } }
-      },
       # Guardrails. Condition keys per action from the Service Authorization
       # Reference, "Actions defined by Amazon SageMaker": CreateModel carries
       # sagemaker:VpcSubnets and sagemaker:VpcSecurityGroupIds (ArrayOfString);
@@ -845,9 +812,10 @@ resource "aws_iam_role_policy" "deploy" {
 ################################################################################
 # Terraform owns each role's policies: inline policies or managed policy
 # attachments added outside Terraform are removed on the next apply. The
-# exclusive-attachments resources also attach the listed policies (the shared
-# deploy policy is each deploy role's only managed policy; the model execution
-# role has none).
+# exclusive-attachments resources also attach the listed policies (each deploy
+# role: the shared deploy policy, and the realtime one (realtime.tf) or its
+# project's batch one (batch.tf); the model execution role: the batch data
+# policy with batch projects).
 ################################################################################
 
 resource "aws_iam_role_policies_exclusive" "this" {
@@ -870,7 +838,7 @@ resource "aws_iam_role_policy_attachments_exclusive" "deploy" {
   for_each = local.deploy_role_names
 
   role_name   = each.value
-  policy_arns = concat([local.deploy_common_policy_arn], local.batch_deploy_policy_arns[each.key])
+  policy_arns = concat([local.deploy_common_policy_arn], local.batch_deploy_policy_arns[each.key], local.realtime_deploy_policy_arns[each.key])
 
-  depends_on = [aws_iam_policy.deploy_common, aws_iam_role.deploy, aws_iam_policy.batch_deploy]
+  depends_on = [aws_iam_policy.deploy_common, aws_iam_role.deploy, aws_iam_policy.batch_deploy, aws_iam_policy.realtime_deploy]
 }

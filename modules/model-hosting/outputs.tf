@@ -57,11 +57,12 @@ output "bucket_policies" {
 }
 
 output "policies" {
-  description = "Rendered policy JSON for review and tests: boundary, model_execution (inline), deploy_common (managed, shared by the deploy roles)."
+  description = "Rendered policy JSON for review and tests: boundary, model_execution (inline), deploy_common (managed, shared by the deploy roles), realtime_deploy (managed, shared by the realtime projects' deploy roles)."
   value = {
     boundary        = aws_iam_policy.boundary.policy
     model_execution = aws_iam_role_policy.model_execution.policy
     deploy_common   = aws_iam_policy.deploy_common.policy
+    realtime_deploy = jsonencode(local.realtime_deploy_policy)
   }
 }
 

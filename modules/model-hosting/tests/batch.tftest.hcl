@@ -100,8 +100,8 @@ run "a_batch_project_gets_its_pipeline_role_schedule_and_guardrails" {
   }
 
   assert {
-    condition     = toset(aws_iam_role_policy_attachments_exclusive.deploy["abalone"].policy_arns) == toset(["arn:aws:iam::222222222222:policy/mlops-staging-project-deploy", "arn:aws:iam::222222222222:policy/mlops-staging-abalone-batch-deploy"]) && length(aws_iam_role_policy_attachments_exclusive.deploy["rings"].policy_arns) == 1
-    error_message = "Only the batch project's deploy role gets the batch deploy policy."
+    condition     = toset(aws_iam_role_policy_attachments_exclusive.deploy["abalone"].policy_arns) == toset(["arn:aws:iam::222222222222:policy/mlops-staging-project-deploy", "arn:aws:iam::222222222222:policy/mlops-staging-abalone-batch-deploy"]) && toset(aws_iam_role_policy_attachments_exclusive.deploy["rings"].policy_arns) == toset(["arn:aws:iam::222222222222:policy/mlops-staging-project-deploy", "arn:aws:iam::222222222222:policy/mlops-staging-realtime-deploy"])
+    error_message = "Only the batch project's deploy role gets the batch deploy policy, only the realtime project's the realtime one (monitoring role, endpoint key, scaling)."
   }
 
   assert {

@@ -151,21 +151,30 @@ run "deploy_roles_pass_only_the_model_execution_role_to_sagemaker" {
   command = plan
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_policy.deploy_common.policy).Statement : s if s.Sid == "PassModelExecutionRoleToSageMaker"]) == {
-      Sid       = "PassModelExecutionRoleToSageMaker"
-      Effect    = "Allow"
-      Action    = "iam:PassRole"
-      Resource  = ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"]
-      Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
-    }
-    error_message = "PassRole: only the model execution and monitoring roles, only to SageMaker."
+    condition = [for doc in [aws_iam_policy.deploy_common.policy, aws_iam_policy.realtime_deploy[0].policy] : one([for s in jsondecode(doc).Statement : s if s.Action == "iam:PassRole"])] == [
+      {
+        Sid       = "PassModelExecutionRoleToSageMaker"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:aws:iam::222222222222:role/mlops-staging-model-execution"
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+      {
+        Sid       = "PassMonitoringRoleToSageMaker"
+        Effect    = "Allow"
+        Action    = "iam:PassRole"
+        Resource  = "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"
+        Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+      },
+    ]
+    error_message = "PassRole: only the model execution role (every deploy role) and the monitoring role (realtime projects' deploy roles), only to SageMaker."
   }
 
   assert {
     condition = length([
-      for doc in concat([aws_iam_policy.deploy_common.policy, aws_iam_role_policy.model_execution.policy], [for p in aws_iam_role_policy.deploy : p.policy]) :
+      for doc in concat([aws_iam_policy.deploy_common.policy, aws_iam_policy.realtime_deploy[0].policy, aws_iam_role_policy.model_execution.policy], [for p in aws_iam_role_policy.deploy : p.policy]) :
       doc if strcontains(doc, "iam:PassRole")
-    ]) == 1
+    ]) == 2
     error_message = "No other role policy mentions iam:PassRole."
   }
 }
@@ -323,7 +332,7 @@ run "no_wildcard_actions_anywhere" {
   assert {
     condition = alltrue(flatten([
       for doc in concat(
-        [aws_iam_policy.boundary.policy, aws_iam_policy.deploy_common.policy, aws_iam_role_policy.model_execution.policy],
+        [aws_iam_policy.boundary.policy, aws_iam_policy.deploy_common.policy, aws_iam_policy.realtime_deploy[0].policy, aws_iam_role_policy.model_execution.policy],
         [for p in aws_iam_role_policy.deploy : p.policy],
         ) : [
         for s in jsondecode(doc).Statement : [
@@ -337,10 +346,10 @@ run "no_wildcard_actions_anywhere" {
   assert {
     condition = alltrue(flatten([
       for doc in concat(
-        [aws_iam_policy.boundary.policy, aws_iam_policy.deploy_common.policy, aws_iam_role_policy.model_execution.policy],
+        [aws_iam_policy.boundary.policy, aws_iam_policy.deploy_common.policy, aws_iam_policy.realtime_deploy[0].policy, aws_iam_role_policy.model_execution.policy],
         [for p in aws_iam_role_policy.deploy : p.policy],
         ) : [
-        for s in jsondecode(doc).Statement : !contains(flatten([s.Action]), "iam:PassRole") || s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"] || (s.Sid == "PassModelExecutionRole" && s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor", "arn:aws:iam::222222222222:role/mlops-staging-*-batch", "arn:aws:iam::222222222222:role/mlops-staging-*-schedule"] && try(s.Condition, null) == { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "scheduler.amazonaws.com"] } })
+        for s in jsondecode(doc).Statement : !contains(flatten([s.Action]), "iam:PassRole") || contains(["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor"], try(tostring(s.Resource), "")) || (s.Sid == "PassModelExecutionRole" && s.Resource == ["arn:aws:iam::222222222222:role/mlops-staging-model-execution", "arn:aws:iam::222222222222:role/mlops-staging-model-monitor", "arn:aws:iam::222222222222:role/mlops-staging-*-batch", "arn:aws:iam::222222222222:role/mlops-staging-*-schedule"] && try(s.Condition, null) == { StringEquals = { "iam:PassedToService" = ["sagemaker.amazonaws.com", "scheduler.amazonaws.com"] } })
       ]
     ]))
     error_message = "PassRole is never allowed on \"*\" or on another role than the model execution and monitoring roles (and, in the boundary, the batch pipeline roles <name_prefix>-*-batch to SageMaker and the batch schedule roles <name_prefix>-*-schedule to EventBridge Scheduler)."

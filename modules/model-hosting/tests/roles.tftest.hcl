@@ -127,8 +127,8 @@ run "model_execution_role_has_the_name_the_source_account_grants" {
   }
 
   assert {
-    condition     = alltrue([for a in aws_iam_role_policy_attachments_exclusive.deploy : a.policy_arns == toset(["arn:aws:iam::222222222222:policy/mlops-staging-project-deploy"])])
-    error_message = "The shared deploy policy is each deploy role's only managed policy."
+    condition     = alltrue([for a in aws_iam_role_policy_attachments_exclusive.deploy : a.policy_arns == toset(["arn:aws:iam::222222222222:policy/mlops-staging-project-deploy", "arn:aws:iam::222222222222:policy/mlops-staging-realtime-deploy"])])
+    error_message = "The shared deploy policy and the realtime one are each (realtime) deploy role's only managed policies."
   }
 }
 
