@@ -46,6 +46,7 @@ WORLD_UNITS = (
     "tests/integration/test_stateful_consent.py",  # starts from a copy of the world's saved resources
     "tests/integration/test_dev_guardrails.py",
     "tests/integration/test_journey.py",
+    "tests/integration/test_job_packages.py",  # the seed pipeline with a package from dev's CodeArtifact: ~2 min
     "tests/security/",
     "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
     "tests/integration/test_package_repository.py",  # publishes a wheel to dev's CodeArtifact, pip installs it (~7 s)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.wheels import Wheel, upload_request
 from tests.world import Run, World, orchestrator, start_orchestrator
 
 __all__ = [
@@ -33,6 +36,7 @@ __all__ = [
     "held_locks",
     "orchestrator",
     "own_emulator",
+    "publish_to_dev_packages",
     "start_orchestrator",
     "throw_away",
 ]
@@ -40,6 +44,9 @@ __all__ = [
 DEV_ACCOUNT = "111111111111"
 EMULATOR_DEFAULT_ACCOUNT = "123456789012"
 REGION = "eu-west-1"
+
+# dev's package repository (envs/dev/env.yaml packages)
+PACKAGE_DOMAIN, PACKAGE_REPOSITORY = "mlops-dev-packages", "curated"
 
 # dev's state backend and buckets
 STATE_BUCKET = f"mlops-dev-tfstate-{DEV_ACCOUNT}"
@@ -77,6 +84,21 @@ class Account:
 
     def client(self, service: str) -> Any:
         return self._session.client(service, endpoint_url=self.url)
+
+
+def publish_to_dev_packages(world: World, wheel: Wheel) -> None:
+    """The administrator persona publishes `wheel` (twine's upload) to dev's curated repository;
+    one published by an earlier run on the same world stays as it is (409)."""
+    admin = Account(world.url, DEV_ACCOUNT, "mlops-dev-data-science-admin").client("codeartifact")
+    token = admin.get_authorization_token(domain=PACKAGE_DOMAIN, domainOwner=DEV_ACCOUNT)["authorizationToken"]
+    endpoint = admin.get_repository_endpoint(domain=PACKAGE_DOMAIN, repository=PACKAGE_REPOSITORY, format="pypi")[
+        "repositoryEndpoint"
+    ]
+    try:
+        with urllib.request.urlopen(upload_request(endpoint, token, wheel), timeout=30) as answer:
+            assert answer.status == 200
+    except urllib.error.HTTPError as error:
+        assert error.code == 409, error.read()
 
 
 @pytest.fixture(scope="module")

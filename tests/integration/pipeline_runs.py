@@ -11,10 +11,10 @@ from tests.conftest import REPO_ROOT
 from tests.integration.conftest import Account
 
 
-def run_build(ci: Account, project: str, *arguments: str) -> str:
-    """`python -m abalone_build.run_pipeline` for `project` of dev with `ci`'s credentials only
-    (publish the pipeline, start an execution); the started execution's ARN."""
-    run = subprocess.run(
+def run_pipeline_command(caller: Account, project: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`python -m abalone_build.run_pipeline` for `project` of dev with `caller`'s credentials only;
+    the finished process (its exit code, its output)."""
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -28,12 +28,17 @@ def run_build(ci: Account, project: str, *arguments: str) -> str:
             *arguments,
         ],
         cwd=REPO_ROOT,
-        env=ci.environment() | {"PATH": "/usr/bin:/bin"},
+        env=caller.environment() | {"PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def run_build(ci: Account, project: str, *arguments: str) -> str:
+    """The build as `ci` (publish the pipeline, start an execution); the started execution's ARN."""
+    run = run_pipeline_command(ci, project, *arguments)
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stdout.strip().splitlines()[-1]
 

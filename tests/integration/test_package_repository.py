@@ -23,12 +23,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World
-from tests.wheels import build_wheel, upload_request
+from tests.integration.conftest import (
+    DEV_ACCOUNT,
+    PACKAGE_DOMAIN,
+    PACKAGE_REPOSITORY,
+    REGION,
+    Account,
+    World,
+    publish_to_dev_packages,
+)
+from tests.wheels import build_wheel
 
 pytestmark = pytest.mark.emulator
 
-DOMAIN, REPOSITORY = "mlops-dev-packages", "curated"
+DOMAIN, REPOSITORY = PACKAGE_DOMAIN, PACKAGE_REPOSITORY
 PROJECT, VERSION = "vetted-stats", "1.0.0"
 
 
@@ -89,15 +97,8 @@ def _start_studio_app(
 @pytest.fixture(scope="module")
 def published(world: World) -> str:
     """The administrator persona publishes the wheel (twine's upload) through the repository endpoint."""
-    admin = _role_session(world, "data-science-admin").client("codeartifact")
-    token = admin.get_authorization_token(domain=DOMAIN, domainOwner=DEV_ACCOUNT)["authorizationToken"]
-    endpoint = admin.get_repository_endpoint(domain=DOMAIN, repository=REPOSITORY, format="pypi")["repositoryEndpoint"]
     wheel = build_wheel(PROJECT, VERSION, "def mean(values):\n    return sum(values) / len(values)\n")
-    try:
-        with urllib.request.urlopen(upload_request(endpoint, token, wheel), timeout=30) as answer:
-            assert answer.status == 200
-    except urllib.error.HTTPError as error:
-        assert error.code == 409, error.read()  # published by an earlier run of this test on the same world
+    publish_to_dev_packages(world, wheel)
     return wheel.filename
 
 
