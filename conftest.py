@@ -49,6 +49,7 @@ WORLD_UNITS = (
     "tests/integration/test_job_packages.py",  # the seed pipeline with a package from dev's CodeArtifact: ~2 min
     "tests/security/",
     "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
+    "tests/integration/test_pipeline_failure_notifications.py",  # one failing build of abalone in dev: ~10 s (35 s on a loaded machine)
     "tests/integration/test_package_repository.py",  # publishes a wheel to dev's CodeArtifact, pip installs it (~7 s)
     "tests/integration/test_organization_targets.py",  # an organization of its own; plans dev (foundation, projects) twice
     "tests/integration/test_readme_flow.py",
