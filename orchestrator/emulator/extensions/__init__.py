@@ -43,6 +43,7 @@ from orchestrator.emulator.extensions.s3 import (
     public_access_blocks_are_honoured,
     s3_logging_target_accepts_any_policy_shape,
 )
+from orchestrator.emulator.extensions.s3_versions import versions_in_a_suspended_bucket_can_be_deleted
 from orchestrator.emulator.extensions.sagemaker import (
     add_tags_overwrites_existing_keys,
     domain_delete_follows_aws,
@@ -115,6 +116,7 @@ EXTENSIONS: tuple[Callable[[], None], ...] = (
     lookup_events_are_answered_from_the_record,
     attached_managed_policies_cannot_be_deleted,
     attaching_an_attached_policy_changes_nothing,
+    versions_in_a_suspended_bucket_can_be_deleted,
     hub_configuration_is_kept,
     standards_subscriptions_are_supported,
     baseline_jobs_run_the_analyzer,
