@@ -148,20 +148,9 @@ locals {
           ArnNotEquals = { "sagemaker:OutputKmsKey" = local.endpoint_key_arn }
         }
       },
-      {
-        # SageMaker creates grants on the endpoint key for the job's volumes.
-        Sid       = "EndpointKeyGrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = "kms:CreateGrant"
-        Resource  = local.endpoint_key_arn
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
-      },
-      {
-        Sid      = "DescribeEndpointKey"
-        Effect   = "Allow"
-        Action   = "kms:DescribeKey"
-        Resource = local.endpoint_key_arn
-      },
+      # SageMaker creates grants on the endpoint key for the job's volumes.
+      local.endpoint_key_grants,
+      local.describe_endpoint_key,
     ]
   }
 }

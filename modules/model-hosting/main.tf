@@ -431,14 +431,8 @@ locals {
         Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
         Resource = local.endpoint_key_arn
       },
-      {
-        # Instance storage volumes: grants for AWS resources only.
-        Sid       = "EndpointKeyGrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = "kms:CreateGrant"
-        Resource  = local.endpoint_key_arn
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
-      },
+      # Instance storage volumes: grants for AWS resources only.
+      local.endpoint_key_grants,
       {
         Sid      = "PullImages"
         Effect   = "Allow"
@@ -580,6 +574,22 @@ resource "aws_iam_role" "deploy" {
 locals {
   deploy_common_policy_name = "${var.name_prefix}-project-deploy"
   deploy_common_policy_arn  = "${local.iam_arn}:policy/${local.deploy_common_policy_name}"
+
+  # The endpoint key's statements that the model execution, monitoring, batch
+  # pipeline and realtime deploy roles share (one definition).
+  endpoint_key_grants = {
+    Sid       = "EndpointKeyGrantsForAwsResources"
+    Effect    = "Allow"
+    Action    = "kms:CreateGrant"
+    Resource  = local.endpoint_key_arn
+    Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+  }
+  describe_endpoint_key = {
+    Sid      = "DescribeEndpointKey"
+    Effect   = "Allow"
+    Action   = "kms:DescribeKey"
+    Resource = local.endpoint_key_arn
+  }
 
   # Reading the source environment's model archives, shared by the model execution role (SageMaker
   # loads the model) and the deploy roles (a deployment checks the archive's SHA-256 against the one

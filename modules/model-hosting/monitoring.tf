@@ -193,13 +193,7 @@ locals {
         Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
         Resource = local.endpoint_key_arn
       },
-      {
-        Sid       = "EndpointKeyGrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = "kms:CreateGrant"
-        Resource  = local.endpoint_key_arn
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
-      },
+      local.endpoint_key_grants,
       {
         Sid      = "PullAnalyzerImage"
         Effect   = "Allow"

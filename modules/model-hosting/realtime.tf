@@ -23,22 +23,11 @@ locals {
         Resource  = local.monitor_role_arn
         Condition = { StringEquals = { "iam:PassedToService" = local.sagemaker_service } }
       },
-      {
-        # CreateEndpoint with an encrypted endpoint configuration: SageMaker
-        # checks that the caller may use the key and creates grants for the
-        # instance volumes.
-        Sid      = "DescribeEndpointKey"
-        Effect   = "Allow"
-        Action   = "kms:DescribeKey"
-        Resource = local.endpoint_key_arn
-      },
-      {
-        Sid       = "EndpointKeyGrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = "kms:CreateGrant"
-        Resource  = local.endpoint_key_arn
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
-      },
+      # CreateEndpoint with an encrypted endpoint configuration: SageMaker
+      # checks that the caller may use the key and creates grants for the
+      # instance volumes.
+      local.describe_endpoint_key,
+      local.endpoint_key_grants,
       {
         # Scaling of the endpoints (see monitoring.tf: no resource-level
         # permissions) and listing the data-quality job definitions to retire.
