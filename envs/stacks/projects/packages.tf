@@ -1,22 +1,18 @@
-# The environment's package repository (foundation, env.yaml packages), read from the SSM contract:
-# each project's CI role reads it to resolve the pipeline jobs' packages (modules/mlops-project
-# packages.tf).
+# The environment's package repository (foundation, env.yaml packages), read from the SSM contract
+# where the foundation stack published it (/<prefix>/<env>/packages/*; nothing there without
+# packages.enabled): each project's CI role reads it to resolve the pipeline jobs' packages
+# (modules/mlops-project packages.tf).
 
-variable "packages_enabled" {
-  description = "Whether the environment has a package repository (env.yaml packages.enabled): the foundation stack then publishes /<prefix>/<env>/packages/* in the SSM contract."
-  type        = bool
-  default     = false
-  nullable    = false
-}
-
-data "aws_ssm_parameter" "packages" {
-  for_each = toset(var.packages_enabled && length(var.projects) > 0 ? ["packages/domain-arn", "packages/repository-arn"] : [])
-  name     = "${local.ssm_prefix}/${each.key}"
+data "aws_ssm_parameters_by_path" "packages" {
+  count = length(var.projects) > 0 ? 1 : 0
+  path  = "${local.ssm_prefix}/packages"
 }
 
 locals {
-  package_repositories = [for enabled in [length(data.aws_ssm_parameter.packages) > 0] : {
-    domain_arn     = nonsensitive(data.aws_ssm_parameter.packages["packages/domain-arn"].value)
-    repository_arn = nonsensitive(data.aws_ssm_parameter.packages["packages/repository-arn"].value)
-  } if enabled]
+  # name => value (plain String identifiers; the provider marks every value sensitive).
+  package_entries = merge({}, [for found in data.aws_ssm_parameters_by_path.packages : zipmap(found.names, nonsensitive(found.values))]...)
+  package_repositories = [for domain_arn in compact([lookup(local.package_entries, "${local.ssm_prefix}/packages/domain-arn", "")]) : {
+    domain_arn     = domain_arn
+    repository_arn = local.package_entries["${local.ssm_prefix}/packages/repository-arn"]
+  }]
 }

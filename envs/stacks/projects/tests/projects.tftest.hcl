@@ -158,3 +158,39 @@ run "notify_rejects_a_bad_or_repeated_address" {
 
   expect_failures = [var.projects]
 }
+
+# The package repository the foundation published (packages.tf): every project's CI role reads it.
+run "a_package_repository_in_the_contract_reaches_every_ci_role" {
+  command = plan
+
+  override_data {
+    target = data.aws_ssm_parameters_by_path.packages[0]
+    values = {
+      names  = ["/mlops/dev/packages/domain", "/mlops/dev/packages/domain-arn", "/mlops/dev/packages/repository-arn"]
+      values = ["mlops-dev-packages", "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages", "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/curated"]
+    }
+  }
+
+  assert {
+    condition = [for p in ["abalone", "churn"] : [for s in jsondecode(module.project[p].policy_documents["ci"]).Statement : s.Resource if startswith(s.Sid, "JobPackages")]] == [for p in ["abalone", "churn"] : [
+      "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages",
+      "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/curated",
+      "*",
+    ]]
+    error_message = "Each project's CI role gets a token for the contract's domain and reads its repository."
+  }
+}
+
+run "without_a_package_repository_in_the_contract_no_ci_role_reads_one" {
+  command = plan
+
+  override_data {
+    target = data.aws_ssm_parameters_by_path.packages[0]
+    values = { names = [], values = [] }
+  }
+
+  assert {
+    condition     = alltrue([for p in ["abalone", "churn"] : !strcontains(module.project[p].policy_documents["ci"], "codeartifact")])
+    error_message = "Without /<prefix>/<env>/packages/* no CI role has a CodeArtifact statement."
+  }
+}
