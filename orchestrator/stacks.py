@@ -52,7 +52,14 @@ def _bootstrap_inputs(env: EnvConfig) -> dict[str, Any]:
         "create_oidc_provider": env.github.create_oidc_provider,
         "existing_oidc_provider_arn": env.github.existing_oidc_provider_arn,
         "endpoint_autoscaling": env.kind == "target",
+        **_organizations_inputs(env),
     }
+
+
+def _organizations_inputs(env: EnvConfig) -> dict[str, Any]:
+    """The read role that lists the stages' OUs, which the account's plan role (the deploy workflow's
+    waves jobs) may assume; only when env.yaml has one (without: the inputs are what they were)."""
+    return {"organizations_read_role_arn": env.organizations.read_role_arn} if env.organizations else {}
 
 
 def _foundation_inputs(env: EnvConfig) -> dict[str, Any]:
