@@ -117,6 +117,7 @@ def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
             name: {
                 "repository": dict(zip(("owner", "name"), p.repository.split("/"), strict=False)),
                 "registry": p.registry,
+                "notify": list(p.notify),
             }
             for name, p in env.projects.items()
         },
