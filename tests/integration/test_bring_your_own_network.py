@@ -4,7 +4,8 @@ platform) in account 666666666666; an environment whose env.yaml names them in
 `network.existing` gets its foundation there, with no VPC of its own: the platform's security
 groups, the endpoints it lacks, its S3 gateway endpoint and flow log in that VPC, the SSM
 contract naming the given ids. Subnets of another VPC and subnets in one AZ are refused before
-Terraform plans, naming the field."""
+Terraform plans, naming the field. Identity and platform then put Studio in that network: the
+domain in the given VPC and subnets, VPC-only."""
 
 from __future__ import annotations
 
@@ -152,6 +153,25 @@ def test_the_foundation_lands_in_a_network_made_outside_the_platform(
     assert "network.existing.private_subnet_ids[1]: is in vpc-" in foreign and given.foreign_subnet in foreign, foreign
     one_zone = _refused(url, work_dir, _env_with(tmp_path / "envs", given, [given.subnets[0], given.subnets[2]]))
     assert "network.existing.private_subnet_ids: are all in one availability zone" in one_zone, one_zone
+
+    # Studio in that network: identity and platform applied on top, the domain in the given VPC
+    # and subnets, VPC-only, behind the platform's SageMaker security group.
+    envs = _env_with(tmp_path / "envs", given, given.subnets)
+    run = orchestrator(
+        ["apply", "--env", ENV, "--stack", "identity", "--stack", "platform", "--emulator-url", url, "--json"],
+        work_dir,
+        env=envs,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    sagemaker = account.client("sagemaker")
+    [summary] = sagemaker.list_domains()["Domains"]
+    domain = sagemaker.describe_domain(DomainId=summary["DomainId"])
+    assert (domain["VpcId"], sorted(domain["SubnetIds"]), domain["AppNetworkAccessType"]) == (
+        given.vpc,
+        sorted(given.subnets),
+        "VpcOnly",
+    )
+    assert domain["DefaultUserSettings"]["SecurityGroups"] == [groups["mlops-net-sagemaker"]["GroupId"]]
 
 
 def _main_table(ec2: Any, vpc: str) -> str:
