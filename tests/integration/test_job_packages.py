@@ -21,8 +21,14 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import DEV_ACCOUNT, Account, World, publish_to_dev_packages
-from tests.integration.pipeline_runs import run_pipeline_command
-from tests.integration.test_journey import CI_ROLE, DATA_SCIENTIST, PROJECT, _upload_input_data, _wait
+from tests.integration.pipeline_runs import (
+    CI_ROLE,
+    DATA_SCIENTIST,
+    PROJECT,
+    run_pipeline_command,
+    upload_input_data,
+    wait_with_steps,
+)
 from tests.wheels import build_wheel
 
 pytestmark = pytest.mark.emulator
@@ -46,7 +52,7 @@ def ci(world: World) -> Account:
     publish_to_dev_packages(
         world, build_wheel(PACKAGE, VERSION, "def spread(values):\n    return max(values) - min(values)\n")
     )
-    _upload_input_data(world)
+    upload_input_data(world)
     return Account(world.url, DEV_ACCOUNT, CI_ROLE)
 
 
@@ -67,7 +73,7 @@ def test_isolated_jobs_install_a_package_of_the_repository_and_the_execution_suc
     assert "job_stats-1.0.0-py3-none-any.whl" in run.stderr
     assert "//aws:" not in run.stdout + run.stderr  # no index URL (with its token) is printed
     arn = run.stdout.strip().splitlines()[-1]
-    described, steps, seconds = _wait(ci.client("sagemaker"), arn)
+    described, steps, seconds = wait_with_steps(ci.client("sagemaker"), arn)
     print(f"\nexecution with packages: publish + run {time.monotonic() - started:.1f} s (run {seconds:.1f} s)")
     assert described["PipelineExecutionStatus"] == "Succeeded", [s.get("FailureReason") for s in steps]
 

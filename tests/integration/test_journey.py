@@ -57,46 +57,25 @@ from botocore.exceptions import ClientError
 
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import DEV_ACCOUNT, REGION, Account, World
-from tests.integration.pipeline_runs import run_build, wait_until_ended
+from tests.integration.pipeline_runs import (
+    CI_ROLE,
+    DATA_SCIENTIST,
+    PROJECT,
+    run_build,
+    upload_input_data,
+    wait_with_steps,
+)
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("integration-journey")]
 
-PROJECT = "abalone"  # declared in envs/dev/env.yaml: the projects stack creates its registry
 LAUNCHED = "rings"  # declared with `registry: template`: launched from Studio's template in the journey
-DATA_SCIENTIST = "mlops-dev-data-scientist"
 PIPELINE = f"mlops-dev-{PROJECT}-build"
-CI_ROLE = f"mlops-dev-{PROJECT}-ci"
 PIPELINE_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-{PROJECT}-pipeline"
 JOB_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-{PROJECT}-pipeline-jobs"
 STAGES = {"staging": "222222222222", "prod": "333333333333"}
 SCRIPTS = Path(sys.executable).parent
 SAMPLE_ROW = "0.455,0.365,0.095,0.514,0.2245,0.101,0.15,0,0,1"  # an abalone's measurements, Sex one-hot
 SHARED_EXECUTION_ROLE = f"arn:aws:iam::{DEV_ACCOUNT}:role/mlops-dev-sagemaker-execution"
-ABALONE_CSV = REPO_ROOT / "seed_code" / "model_build" / "data" / "abalone.csv"
-EXECUTION_TIMEOUT_SECONDS = 900
-
-
-def _upload_input_data(world: World, project: str = PROJECT) -> None:
-    """The raw data where the pipeline reads it by default, put there by the account's administrator
-    (standing for the data team; the CI role may write only the pipeline's code)."""
-    admin = Account(world.url, DEV_ACCOUNT)
-    key = admin.client("ssm").get_parameter(Name="/mlops/dev/kms/data-key-arn")["Parameter"]["Value"]
-    admin.client("s3").put_object(
-        Bucket=f"mlops-dev-data-{DEV_ACCOUNT}",
-        Key=f"{project}/input/abalone.csv",
-        Body=ABALONE_CSV.read_bytes(),
-        ServerSideEncryption="aws:kms",
-        SSEKMSKeyId=key,
-    )
-
-
-def _wait(sagemaker: Any, arn: str) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
-    started = time.monotonic()
-    described = wait_until_ended(sagemaker, arn, EXECUTION_TIMEOUT_SECONDS, poll_seconds=2)
-    steps = sagemaker.list_pipeline_execution_steps(PipelineExecutionArn=arn, SortOrder="Ascending")[
-        "PipelineExecutionSteps"
-    ]
-    return described, steps, time.monotonic() - started
 
 
 def _print_steps(title: str, steps: list[dict[str, Any]], seconds: float) -> None:
@@ -115,7 +94,7 @@ def _build(ci: Account, title: str, project: str = PROJECT) -> dict[str, Any]:
     """The build workflow's step, as the CI role: publish the pipeline, start an execution, wait."""
     started = time.monotonic()
     arn = run_build(ci, project)
-    described, steps, seconds = _wait(ci.client("sagemaker"), arn)
+    described, steps, seconds = wait_with_steps(ci.client("sagemaker"), arn)
     _print_steps(f"{title}: execution {arn} (publish + run {time.monotonic() - started:.1f} s)", steps, seconds)
     assert described["PipelineExecutionStatus"] == "Succeeded", (
         described.get("FailureReason"),
@@ -131,7 +110,7 @@ def _build(ci: Account, title: str, project: str = PROJECT) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def seed_execution(world: World, ci: Account) -> dict[str, Any]:
-    _upload_input_data(world)
+    upload_input_data(world)
     return _build(ci, "first build")
 
 
@@ -411,7 +390,7 @@ def test_a_launched_project_builds_the_lead_alone_approves_staging_then_prod_ser
     assert all(_serving(inspectors[stage], stage, LAUNCHED) is None for stage in STAGES)
     alerts = {stage: _alerts_queue(inspectors[stage], stage) for stage in STAGES}
 
-    _upload_input_data(world, LAUNCHED)
+    upload_input_data(world, LAUNCHED)
     first_build = _build(ci, "first build", LAUNCHED)
     first = first_build["package"]
     assert first.startswith(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{group}/"), (
@@ -523,7 +502,7 @@ def test_jobs_that_would_run_as_a_role_the_pipeline_role_may_not_pass_are_refuse
     )
     try:
         arn = sagemaker.start_pipeline_execution(PipelineName=PIPELINE)["PipelineExecutionArn"]
-        described, steps, seconds = _wait(sagemaker, arn)
+        described, steps, seconds = wait_with_steps(sagemaker, arn)
     finally:
         sagemaker.update_pipeline(PipelineName=PIPELINE, PipelineDefinition=original, RoleArn=PIPELINE_ROLE)
     _print_steps(f"refused execution {arn}", steps, seconds)
@@ -640,7 +619,7 @@ def _run_schedule_now(admin: Account, stage: str) -> dict[str, Any]:
     ):
         assert time.monotonic() - started < 30, f"the schedule did not start {name}"
         time.sleep(0.5)
-    described, steps, seconds = _wait(sagemaker, new[0]["PipelineExecutionArn"])
+    described, steps, seconds = wait_with_steps(sagemaker, new[0]["PipelineExecutionArn"])
     _print_steps(f"  {stage}: scheduled run {described['PipelineExecutionArn']}", steps, seconds)
     return {"described": described, "steps": steps}
 
