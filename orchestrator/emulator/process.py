@@ -12,12 +12,17 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from orchestrator.emulator.server import STATE_NOT_SAVED
 from orchestrator.errors import OrchestratorError
 from orchestrator.faults import Gone, exit_status
 
 STARTUP_TIMEOUT_SECONDS = 60.0
+# The emulator serves one request at a time (serialized.py): behind a burst of Terraform's calls on a loaded
+# machine a probe can wait seconds for its turn. Such an emulator is busy, not gone; only a refused
+# connection, or no answer for this long, means nothing serves at the URL.
+BUSY_PATIENCE_SECONDS = 90.0
 URL_ENV_VAR = "ORCHESTRATOR_EMULATOR_URL"
 LOST_WITH_THE_EMULATOR = (
     "what it created since it last stopped cleanly (it saves its resources only when it stops), with the Terraform "
@@ -39,7 +44,7 @@ class Emulator:
         if self.process is not None:
             code = self.process.poll()
             return None if code is None else exited(code, self.log_file)
-        if is_responding(self.url):
+        if answers_within(self.url, BUSY_PATIENCE_SECONDS):
             return None
         return Gone(
             f"the emulator at {self.url} stopped answering during the run (it was started apart from this run); "
@@ -81,15 +86,32 @@ def emulator_available() -> tuple[bool, str]:
     return True, f"moto {moto.__version__}"
 
 
-def is_responding(url: str, timeout: float = 2.0) -> bool:
+def probe(url: str, timeout: float = 2.0) -> Literal["answers", "busy", "absent"]:
+    """One request to the emulator: it answered, it accepted the connection but did not answer in time
+    (busy with other requests), or nothing accepted the connection (or it failed)."""
     try:
         with urllib.request.urlopen(f"{url}/moto-api/reset-auth", timeout=timeout) as response:  # noqa: S310
             status: int = response.status
-            return status < 500
+            return "answers" if status < 500 else "absent"
     except urllib.error.HTTPError as exc:
-        return exc.code < 500
-    except (urllib.error.URLError, OSError):
-        return False
+        return "answers" if exc.code < 500 else "absent"
+    except TimeoutError:
+        return "busy"
+    except urllib.error.URLError as exc:
+        return "busy" if isinstance(exc.reason, TimeoutError) else "absent"
+    except OSError:
+        return "absent"
+
+
+def is_responding(url: str, timeout: float = 2.0) -> bool:
+    return probe(url, timeout) == "answers"
+
+
+def answers_within(url: str, patience: float) -> bool:
+    """Whether the emulator at url answers within `patience` seconds: one request, waited for as long as that
+    (a retry with a short timeout would only queue behind its own abandoned predecessors); a refused connection
+    is final at once."""
+    return probe(url, timeout=patience) == "answers"
 
 
 def start_emulator(log_file: Path, state_file: Path | None = None) -> Emulator:
@@ -132,7 +154,7 @@ def attach_emulator(url: str) -> Emulator:
     url = url.rstrip("/")
     if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise OrchestratorError(f"{URL_ENV_VAR}/--emulator-url must point to the loopback interface (value {url!r})")
-    if not is_responding(url):
+    if not answers_within(url, BUSY_PATIENCE_SECONDS):
         raise OrchestratorError(f"no emulator answers at {url}; start one with `python -m orchestrator emulator start`")
     return Emulator(url=url, pid=None, owned=False)
 
