@@ -6,7 +6,8 @@ None, and the emulator counts the request as unevaluated. Resource ARNs follow t
 authorization reference (SageMaker lowercases names in ARNs; SSM parameter names keep their path).
 Implied checks: a role handed to a service needs iam:PassRole on it (iam:PassedToService set), an
 object written or read with SSE-KMS needs the KMS call S3 makes for the caller (kms:ViaService set),
-tags sent with a call need sts:TagSession (AssumeRole) or carry aws:RequestTag/aws:TagKeys.
+tags sent with a call need sts:TagSession (AssumeRole) or carry aws:RequestTag/aws:TagKeys, a source
+identity sts:SetSourceIdentity (AssumeRole).
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def sts(call: Call, where: Where) -> list[Check] | None:
         checks = [Check(f"sts:{call.operation}", role, context | tags)]
         if tags:
             checks.append(Check("sts:TagSession", role, context | tags))
+        if "sts:SourceIdentity" in context:
+            # STS asks the role's trust policy for sts:SetSourceIdentity too when a source identity is set.
+            checks.append(Check("sts:SetSourceIdentity", role, context | tags))
         return checks
     if call.operation in ("GetSessionToken", "GetAccessKeyInfo", "DecodeAuthorizationMessage", "GetFederationToken"):
         return [Check(f"sts:{call.operation}", "*")]

@@ -221,7 +221,15 @@ class AuthorizingApp:
 
 
 # A role's trust policy decides these for every caller but the emulator's root (principals.py).
-_ASSUMING = frozenset({"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession"})
+_ASSUMING = frozenset(
+    {
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:AssumeRoleWithSAML",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    }
+)
 
 
 def _because(verdict: Verdict) -> str:
