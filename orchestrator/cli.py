@@ -20,6 +20,7 @@ from typing import Any
 
 from orchestrator import completion
 from orchestrator.accounts import command as targets_command
+from orchestrator.accounts.needed import resolve_for_run, use_recorded
 from orchestrator.accounts.per_account import for_account
 from orchestrator.accounts.resolution import resolve_all
 from orchestrator.changes import affected_stacks, changed_files_since
@@ -63,7 +64,7 @@ from orchestrator.report.merge import load_reports, merge, missing_reports
 from orchestrator.report.run_report import RunReport
 from orchestrator.settings import PlatformSettings, load_settings
 from orchestrator.signals import forwarding_signals
-from orchestrator.stacks import STACKS, StackSpec, stacks_for
+from orchestrator.stacks import BOOTSTRAP_STACK, STACKS, StackSpec, stacks_for
 from orchestrator.stateful import FLAG, Consent, consent, held, refusal
 from orchestrator.studio.leftovers import env_leftovers, remove
 from orchestrator.targets import make_target
@@ -834,15 +835,31 @@ def _doctor_command(args: argparse.Namespace) -> int:
 def _bootstrap_command(args: argparse.Namespace) -> int:
     selected = _selected(args)
     with _opened(args, selected.progress) as target:
-        resolve_all(selected.configs, targets_command.organizations_of(target))
+        bootstraps = [(env, [BOOTSTRAP_STACK]) for env in selected.configs]
+        resolve_for_run(bootstraps, targets_command.organizations_of(target))
         report = run_bootstrap(target, selected.settings, selected.configs, selected.progress, DEFAULT_PARALLELISM)
     return _finished(args, report)
+
+
+def _accounts_for_run(args: argparse.Namespace, selected: _Selected, target: Target) -> None:
+    """The OU accounts the run needs (orchestrator/accounts/needed.py): `apply --from` takes those
+    recorded with the reviewed plans; any other run lists the OUs only for what it runs."""
+    saved = getattr(args, "from_dir", None)
+    if saved is not None:
+        use_recorded(selected.selection, saved, gated=_policy_gate(args))
+        return
+    resolve_for_run(
+        selected.selection,
+        targets_command.organizations_of(target),
+        saving=args.command == "plan" and getattr(args, "out_dir", None) is not None,
+        gated=args.command == "apply" and _policy_gate(args),
+    )
 
 
 def _run_stacks(args: argparse.Namespace, selected: _Selected) -> int:
     saved = getattr(args, "from_dir", None)
     with _opened(args, selected.progress) as target:
-        resolve_all(selected.configs, targets_command.organizations_of(target))
+        _accounts_for_run(args, selected, target)
         report = run_stacks(
             "apply-saved" if saved is not None else args.command,
             target,
@@ -888,7 +905,7 @@ def _output_command(args: argparse.Namespace) -> int:
     if not _affected(args, selected):
         return EXIT_OK
     with _opened(args, selected.progress) as target:
-        resolve_all(selected.configs, targets_command.organizations_of(target))
+        resolve_for_run(selected.selection, targets_command.organizations_of(target))
         engine = Engine(target, selected.settings, selected.progress)
         values = {f"{env.name}/{s.name}": engine.output(env, s) for env, stacks in selected.selection for s in stacks}
     _emit(args, values, json.dumps(values, indent=2, default=str))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import paths
+from orchestrator.accounts.recorded import write_record
 from orchestrator.attribution import Attribution, attribute, state_identifiers
 from orchestrator.config import EnvConfig
 from orchestrator.errors import OrchestratorError
@@ -310,6 +311,7 @@ class Engine:
         (run_dir / f"{env.name}.{stack.name}.summary.json").write_text(
             json.dumps(planned.to_dict(), indent=1), encoding="utf-8"
         )
+        write_record(run_dir, env, stack)  # the OU accounts it was made for, used by `apply --from`
 
     def load_saved(self, env: EnvConfig, stack: StackSpec, run_dir: Path) -> StackOutcome:
         """Put the plan `plan --out-dir` saved in `run_dir` in place as this stack's plan; its summary."""

@@ -299,6 +299,10 @@ class InstanceTypesConfig(_Strict):
     )
 
 
+class UnresolvedTargetsError(RuntimeError):
+    """An environment's target accounts asked for before its stages' OUs were resolved."""
+
+
 class EnvConfig(_Strict):
     name: ShortName = Field(description="The environment's name; must equal its folder under envs/.")
     kind: Literal["dev", "target"] = Field(
@@ -398,7 +402,9 @@ class EnvConfig(_Strict):
         if self._resolved_targets is not None:
             return dict(self._resolved_targets)
         if self.needs_resolution:
-            raise RuntimeError(f"environment {self.name}: target_accounts has organizational units; resolve them first")
+            raise UnresolvedTargetsError(
+                f"environment {self.name}: target_accounts has organizational units; resolve them first"
+            )
         return {stage: list(t.accounts) for stage, t in self.stage_targets.items()}
 
     @property
