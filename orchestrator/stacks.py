@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import paths
+from orchestrator.accounts.deploy_targets import target_waves
 from orchestrator.config import EnvConfig, packages
 from orchestrator.config.monitoring import MonitoringConfig
 from orchestrator.errors import ConfigError
@@ -122,6 +123,7 @@ def _projects_inputs(env: EnvConfig) -> dict[str, Any]:
             for name, p in env.projects.items()
         },
         "target_accounts": env.target_account_ids,
+        "target_waves": target_waves(env),
         "oidc_provider_arn": _oidc_provider_arn(env),
         "force_destroy": env.storage.force_destroy,
     }

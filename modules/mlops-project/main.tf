@@ -82,7 +82,12 @@ locals {
     status            = "$.detail.ModelApprovalStatus"
     group             = "$.detail.ModelPackageGroupName"
   }
-  dispatch_input_template = "{\"event_type\":\"${local.dispatch_event_type}\",\"client_payload\":{\"model_package_arn\":<model_package_arn>,\"status\":<status>,\"group\":<group>}}"
+  # client_payload.targets: where the workflow deploys (target_waves, a constant of the template,
+  # so a change of a stage's accounts reaches the repository with the next apply of this module).
+  dispatch_targets        = var.target_waves == null ? "" : ",\"targets\":${jsonencode(var.target_waves)}"
+  dispatch_input_template = "{\"event_type\":\"${local.dispatch_event_type}\",\"client_payload\":{\"model_package_arn\":<model_package_arn>,\"status\":<status>,\"group\":<group>${local.dispatch_targets}}}"
+  # EventBridge's limit for a target's InputTemplate (characters).
+  input_template_max = 8192
 
   # A fixed, public, non-secret value: EventBridge requires an API key value to create the
   # connection. The real token is set by an operator out of band (README), never through Terraform.
@@ -667,6 +672,13 @@ resource "aws_cloudwatch_event_target" "dispatch" {
 
   # The role must be able to invoke before the first event arrives.
   depends_on = [aws_iam_role_policy.events, aws_sqs_queue.dead_letters]
+
+  lifecycle {
+    precondition {
+      condition     = length(local.dispatch_input_template) <= local.input_template_max
+      error_message = "The model-approval dispatch's input template is ${length(local.dispatch_input_template)} characters (client_payload.targets lists ${length(flatten([for plan in values(coalesce(var.target_waves, {})) : concat([plan.canary], plan.rest)]))} accounts, about 15 characters each); EventBridge allows ${local.input_template_max} for an InputTemplate. Deploy fewer accounts per stage from this environment."
+    }
+  }
 }
 
 moved {

@@ -92,6 +92,34 @@ variable "target_accounts" {
   }
 }
 
+variable "target_waves" {
+  type = map(object({
+    canary       = string
+    rest         = list(string)
+    max_parallel = number
+  }))
+  default     = null
+  description = "Stage name => how the project's deploy workflow rolls a decision out to that stage's accounts: the canary account alone first, then the rest, at most max_parallel at a time (the projects stack passes env.yaml target_accounts.<stage>.waves as orchestrator/accounts/waves.py plans them). Sent in every model-approval dispatch as client_payload.targets; it must hold exactly the accounts of target_accounts. null: the dispatch carries no targets and the workflow deploys to its repository variables STAGING_ACCOUNT_ID / PROD_ACCOUNT_ID."
+
+  validation {
+    condition = alltrue([for stage, plan in(var.target_waves == null ? {} : var.target_waves) : (
+      can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", stage)) && can(regex("^[0-9]{12}$", plan.canary)) &&
+      alltrue([for account in plan.rest : can(regex("^[0-9]{12}$", account))]) && length(plan.rest) <= 255 &&
+      length(distinct(plan.rest)) == length(plan.rest) && !contains(plan.rest, plan.canary) &&
+      floor(plan.max_parallel) == plan.max_parallel && plan.max_parallel >= 1 && plan.max_parallel <= 256
+    )])
+    error_message = "target_waves must map stage names (regex ^[a-z][a-z0-9-]{0,14}[a-z0-9]$) to { canary = <12-digit account id>, rest = at most 255 distinct 12-digit account ids without the canary, max_parallel = a whole number from 1 to 256 }; got ${jsonencode(var.target_waves)}."
+  }
+
+  validation {
+    condition = var.target_waves == null ? true : (
+      sort(keys(var.target_waves)) == sort(keys(coalesce(var.target_accounts, {}))) &&
+      alltrue([for stage, plan in var.target_waves : sort(concat([plan.canary], plan.rest)) == sort(lookup(coalesce(var.target_accounts, {}), stage, []))])
+    )
+    error_message = "target_waves must plan exactly the stages and accounts of target_accounts (each stage's canary and rest together are its accounts); got target_waves ${jsonencode(var.target_waves)} and target_accounts ${jsonencode(var.target_accounts)}."
+  }
+}
+
 variable "target_role_suffixes" {
   type        = list(string)
   default     = ["model-execution", "model-deploy"]

@@ -64,6 +64,7 @@ module "project" {
   target_role_suffixes       = ["model-execution", "${each.key}-deploy"]
   oidc_provider_arn          = var.oidc_provider_arn
   target_accounts            = var.target_accounts
+  target_waves               = var.target_waves
   kms_key_arn                = local.contract["kms/data-key-arn"]
   access_log_bucket_name     = local.contract["storage/access-log-bucket"]
   models_bucket_name         = local.contract["storage/models-bucket"]

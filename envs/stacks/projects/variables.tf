@@ -56,6 +56,16 @@ variable "target_accounts" {
   type        = map(list(string))
 }
 
+variable "target_waves" {
+  description = "Stage name => the deployment plan of its accounts (the canary first, then the rest at most max_parallel at a time; env.yaml target_accounts.<stage>.waves), sent to each project repository with every approval decision. null: the dispatch carries no targets."
+  type = map(object({
+    canary       = string
+    rest         = list(string)
+    max_parallel = number
+  }))
+  default = null
+}
+
 variable "oidc_provider_arn" {
   description = "This account's GitHub OIDC provider (created by bootstrap, or github.existing_oidc_provider_arn)."
   type        = string

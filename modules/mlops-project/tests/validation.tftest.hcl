@@ -447,3 +447,163 @@ run "target_role_suffix_with_project_name_is_accepted" {
     error_message = "A suffix that embeds a project name is accepted when the role name fits 64 characters."
   }
 }
+
+# --- target_waves: the deployment plan each model-approval dispatch carries (client_payload.targets),
+# its checks, and the size EventBridge allows for the input template.
+
+# The body with the event's values substituted as EventBridge does (quoted JSON strings).
+run "the_dispatch_carries_each_stages_plan" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = ["222222222222"], prod = ["333333333333", "444444444444", "555555555555"] }
+    target_waves = {
+      staging = { canary = "222222222222", rest = [], max_parallel = 1 }
+      prod    = { canary = "444444444444", rest = ["333333333333", "555555555555"], max_parallel = 1 }
+    }
+  }
+
+  assert {
+    condition = jsondecode(replace(replace(replace(
+      aws_cloudwatch_event_target.dispatch.input_transformer[0].input_template,
+      "<model_package_arn>", jsonencode("arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/3")),
+      "<status>", jsonencode("Approved")),
+      "<group>", jsonencode("mlops-dev-churn"))
+      ) == {
+      event_type = "model-approval"
+      client_payload = {
+        model_package_arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-churn/3"
+        status            = "Approved"
+        group             = "mlops-dev-churn"
+        targets = {
+          staging = { canary = "222222222222", rest = [], max_parallel = 1 }
+          prod    = { canary = "444444444444", rest = ["333333333333", "555555555555"], max_parallel = 1 }
+        }
+      }
+    }
+    error_message = "client_payload.targets is target_waves: each stage's canary, rest and max_parallel."
+  }
+}
+
+run "without_waves_the_dispatch_carries_no_targets" {
+  command = plan
+
+  assert {
+    condition     = !strcontains(aws_cloudwatch_event_target.dispatch.input_transformer[0].input_template, "targets")
+    error_message = "target_waves null: the body is what it was (the workflow deploys to its repository variables)."
+  }
+}
+
+# The most one stage holds (256 accounts, orchestrator/config/stage_targets.py) in staging and in
+# prod still fits in EventBridge's 8,192 characters.
+run "two_stages_of_256_accounts_fit" {
+  command = plan
+
+  variables {
+    target_accounts = {
+      staging = [for i in range(256) : format("2%011d", i)]
+      prod    = [for i in range(256) : format("3%011d", i)]
+    }
+    target_waves = {
+      staging = { canary = format("2%011d", 0), rest = [for i in range(1, 256) : format("2%011d", i)], max_parallel = 16 }
+      prod    = { canary = format("3%011d", 0), rest = [for i in range(1, 256) : format("3%011d", i)], max_parallel = 256 }
+    }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_target.dispatch.input_transformer[0].input_template) <= 8192
+    error_message = "512 accounts in two stages fit in one input template."
+  }
+}
+
+# input_template_too_long: three full stages do not fit.
+run "three_stages_of_256_accounts_do_not_fit" {
+  command = plan
+
+  variables {
+    target_accounts = {
+      staging = [for i in range(256) : format("2%011d", i)]
+      prod    = [for i in range(256) : format("3%011d", i)]
+      prod-eu = [for i in range(256) : format("4%011d", i)]
+    }
+    target_waves = {
+      staging = { canary = format("2%011d", 0), rest = [for i in range(1, 256) : format("2%011d", i)], max_parallel = 1 }
+      prod    = { canary = format("3%011d", 0), rest = [for i in range(1, 256) : format("3%011d", i)], max_parallel = 1 }
+      prod-eu = { canary = format("4%011d", 0), rest = [for i in range(1, 256) : format("4%011d", i)], max_parallel = 1 }
+    }
+  }
+
+  expect_failures = [aws_cloudwatch_event_target.dispatch]
+}
+
+# target_waves_canary_in_rest
+run "the_canary_is_not_in_the_rest" {
+  command = plan
+
+  variables {
+    target_waves = {
+      staging = { canary = "222222222222", rest = ["222222222222"], max_parallel = 1 }
+      prod    = { canary = "333333333333", rest = [], max_parallel = 1 }
+    }
+  }
+
+  expect_failures = [var.target_waves]
+}
+
+# target_waves_duplicate_account
+run "no_account_twice_in_the_rest" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = ["222222222222", "444444444444"], prod = ["333333333333"] }
+    target_waves = {
+      staging = { canary = "222222222222", rest = ["444444444444", "444444444444"], max_parallel = 1 }
+      prod    = { canary = "333333333333", rest = [], max_parallel = 1 }
+    }
+  }
+
+  expect_failures = [var.target_waves]
+}
+
+# target_waves_max_parallel_not_whole
+run "max_parallel_is_a_whole_number_from_1" {
+  command = plan
+
+  variables {
+    target_waves = {
+      staging = { canary = "222222222222", rest = [], max_parallel = 0.5 }
+      prod    = { canary = "333333333333", rest = [], max_parallel = 0 }
+    }
+  }
+
+  expect_failures = [var.target_waves]
+}
+
+# target_waves_bad_account_id
+run "accounts_are_12_digit_ids" {
+  command = plan
+
+  variables {
+    target_waves = {
+      staging = { canary = "222222222222", rest = [], max_parallel = 1 }
+      prod    = { canary = "33333333333", rest = [], max_parallel = 1 }
+    }
+  }
+
+  expect_failures = [var.target_waves]
+}
+
+# target_waves_other_accounts: a stage's plan leaves out one of its accounts, and another stage
+# is missing (the shape is valid, only the comparison with target_accounts fails).
+run "the_plan_holds_exactly_the_target_accounts" {
+  command = plan
+
+  variables {
+    target_accounts = { staging = ["222222222222"], prod = ["333333333333", "444444444444"] }
+    target_waves = {
+      prod = { canary = "333333333333", rest = [], max_parallel = 1 }
+    }
+  }
+
+  expect_failures = [var.target_waves]
+}
