@@ -55,6 +55,24 @@ output "team_policy_documents" {
   value       = { for key, role in local.team_roles : role.name => jsonencode(local.team_policies[key]) }
 }
 
+output "team_persona_role_arns" {
+  description = "Map team => persona (data_scientist, team_lead) => ARN of the team's persona role (teams): <name_prefix>-team-<team>-data-scientist or -team-lead, for the personas the team's users have and that have principals. Assumed by the persona's principals with the session tagged with one of the team's users of that persona. Empty without teams."
+  value = {
+    for team in keys(var.teams) : team => {
+      for key, role in local.team_personas : role.persona => "${local.iam_arn_prefix}:role/${role.name}" if role.team == team
+    }
+  }
+  depends_on = [aws_iam_role.team_persona]
+}
+
+output "team_persona_policy_documents" {
+  description = "Map name => JSON of each team persona role's inline policy (\"<role name>\") and trust policy (\"<role name>-trust\"); empty without teams."
+  value = merge(
+    { for key, role in local.team_personas : role.name => jsonencode(local.team_persona_policies[key]) },
+    { for key, role in local.team_personas : "${role.name}-trust" => jsonencode(local.team_persona_trust_policies[key]) },
+  )
+}
+
 output "target_model_execution_role_arns" {
   description = "Map stage => ARN of the model execution role in that target account: arn:<partition>:iam::<account>:role/<prefix>-<stage>-model-execution."
   value = {

@@ -17,7 +17,7 @@
 #   team's data);
 # - attribute-based: the role carries tag team = <team>; a SageMaker resource
 #   tagged with another team (the other teams' user profiles) is denied to it.
-# Boundary, guardrails and instance-types policies as every role of the module.
+# Boundary, guardrails, instance-types and packages policies as every role of the module.
 # Without teams nothing here exists and no other document changes.
 ################################################################################
 
@@ -197,7 +197,7 @@ resource "aws_iam_role_policy_attachments_exclusive" "team" {
   for_each = local.team_roles
 
   role_name   = each.value.name
-  policy_arns = [local.guardrails_arn, local.instance_types_arn]
+  policy_arns = local.team_managed_policy_arns
 
-  depends_on = [aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_role.team]
+  depends_on = [aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages, aws_iam_role.team]
 }

@@ -52,11 +52,22 @@ locals {
   }
 
   # The personas' trust policies: the persona's principals (persona_principals)
-  # assume it and tag their session with their own Studio user profile.
+  # assume it and tag their session with their own Studio user profile. With
+  # teams, the data scientist and team lead roles refuse every team user (their
+  # team's roles, team_personas.tf, are theirs): on the caller's tag from the
+  # identity provider, so an untagged session of a team user is refused too (a
+  # session can only be tagged with the caller's own tag, above). A caller
+  # without the tag is not refused (a positive operator on an absent key).
   persona_trust_policies = {
     for persona in ["data_science_admin", "team_lead", "data_scientist"] : persona => {
       Version = "2012-10-17"
-      Statement = [
+      Statement = concat([for refused in(persona != "data_science_admin" && length(local.team_users) > 0 ? ["team users"] : []) : {
+        Sid       = "DenyTeamUsers"
+        Effect    = "Deny"
+        Principal = { AWS = var.persona_principals[persona] }
+        Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+        Condition = { StringEquals = { "aws:PrincipalTag/${var.studio_user_profile_tag_key}" = local.team_users } }
+        }], [
         {
           Sid       = "AssumedByPersonaPrincipals"
           Effect    = "Allow"
@@ -70,7 +81,7 @@ locals {
           Action    = "sts:TagSession"
           Condition = local.persona_tag_session_condition
         },
-      ]
+      ])
     }
   }
 }

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, fi
 
 from orchestrator.config import aws_rules
 from orchestrator.config.fields import Persona, ProjectName, UserProfileName
+from orchestrator.config.team_personas import trust_size_problems
 
 if TYPE_CHECKING:
     from orchestrator.config.schema import EnvConfig
@@ -180,4 +181,5 @@ def team_problems(config: EnvConfig) -> list[Problem]:
         *_project_problems(config),
         *_prefix_problems(config),
         *_name_problems(config),
+        *trust_size_problems(config),
     ]

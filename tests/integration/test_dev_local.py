@@ -167,7 +167,8 @@ def _assert_studio_and_portfolio(dev: Account, vpc_id: str, contract: dict[str, 
     assert idle["LifecycleManagement"] == "ENABLED" and idle["IdleTimeoutInMinutes"] == 120
     assert contract["/mlops/dev/studio/domain-id"] == summary["DomainId"]
     profiles = sagemaker.list_user_profiles(DomainIdEquals=summary["DomainId"])["UserProfiles"]
-    assert sorted(p["UserProfileName"] for p in profiles) == ["alice", "bob", "carol", "dave"]  # studio.users, teams
+    users = ["alice", "bob", "carol", "dave", "erin"]  # studio.users, teams
+    assert sorted(p["UserProfileName"] for p in profiles) == users
     configs = sagemaker.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
     assert configs and all(c["StudioLifecycleConfigName"].startswith("mlops-dev-") for c in configs)
     assert sagemaker.get_sagemaker_servicecatalog_portfolio_status()["Status"] == "Enabled"

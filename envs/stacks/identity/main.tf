@@ -91,6 +91,11 @@ resource "aws_ssm_parameter" "contract" {
       for team, users in module.identity.team_role_arns :
       { for user, arn in users : "identity/teams/${team}/users/${user}/execution-role-arn" => arn }
     ]...),
+    # Each team's persona roles (identity/teams/<team>/data-scientist-role-arn, .../team-lead-role-arn).
+    merge({}, [
+      for team, personas in module.identity.team_persona_role_arns :
+      { for persona, arn in personas : "identity/teams/${team}/${replace(persona, "_", "-")}-role-arn" => arn }
+    ]...),
   )
 
   name        = "${local.ssm_prefix}/${each.key}"

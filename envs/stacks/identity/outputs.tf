@@ -22,3 +22,8 @@ output "deploy_events_role_arn" {
   description = "The role EventBridge uses to deliver project approval events (the model-deploy template's DeployEventTargetRoleArn)."
   value       = module.identity.deploy_events_role_arn
 }
+
+output "team_persona_role_arns" {
+  description = "Each team's persona roles (teams): team => persona => ARN."
+  value       = module.identity.team_persona_role_arns
+}

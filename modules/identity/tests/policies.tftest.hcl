@@ -1265,3 +1265,152 @@ run "repository_of_another_domain" {
 
   expect_failures = [var.package_repositories]
 }
+
+# -----------------------------------------------------------------------------
+# Team personas (team_personas.tf): the roles a team's humans assume, their trust and
+# policies, and the environment personas' refusal of team users
+# -----------------------------------------------------------------------------
+run "team_personas" {
+  command = plan
+
+  variables {
+    team_bucket_arns = {
+      data   = "arn:aws:s3:::mlops-dev-data-111111111111"
+      models = "arn:aws:s3:::mlops-dev-models-111111111111"
+    }
+    teams = {
+      risk    = { users = { carol = "data_scientist", frank = "team_lead", erin = "data_scientist" }, projects = ["abalone"], data_prefixes = ["teams/risk/"], execution_role = "per_team" }
+      pricing = { users = { dave = "data_scientist" }, projects = ["rings"], data_prefixes = ["teams/pricing/"], execution_role = "per_user" }
+    }
+    package_repositories = [{
+      domain_arn          = "arn:aws:codeartifact:eu-west-1:111111111111:domain/mlops-dev-packages"
+      repository_arn      = "arn:aws:codeartifact:eu-west-1:111111111111:repository/mlops-dev-packages/curated"
+      package_arn_pattern = "arn:aws:codeartifact:eu-west-1:111111111111:package/mlops-dev-packages/curated/*"
+    }]
+  }
+
+  assert {
+    condition     = jsonencode(output.team_persona_role_arns) == jsonencode({ pricing = { data_scientist = "arn:aws:iam::111111111111:role/mlops-dev-team-pricing-data-scientist" }, risk = { data_scientist = "arn:aws:iam::111111111111:role/mlops-dev-team-risk-data-scientist", team_lead = "arn:aws:iam::111111111111:role/mlops-dev-team-risk-team-lead" } })
+    error_message = "One role per team and persona its users have: ${jsonencode(output.team_persona_role_arns)}."
+  }
+
+  assert {
+    condition     = aws_iam_role.team_persona["risk/team_lead"].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && aws_iam_role.team_persona["risk/team_lead"].tags["team"] == "risk"
+    error_message = "A team persona carries the boundary and its team tag."
+  }
+
+  assert {
+    condition     = alltrue([for a in values(aws_iam_role_policy_attachments_exclusive.team_persona) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types", "arn:aws:iam::111111111111:policy/mlops-dev-packages"])])
+    error_message = "Team personas carry the guardrails, instance-types and packages policies."
+  }
+
+  assert {
+    condition     = alltrue([for a in values(aws_iam_role_policy_attachments_exclusive.team) : contains(a.policy_arns, "arn:aws:iam::111111111111:policy/mlops-dev-packages")])
+    error_message = "Team execution roles carry the packages policy like the environment's execution role."
+  }
+
+  assert {
+    condition = jsondecode(output.team_persona_policy_documents["mlops-dev-team-risk-data-scientist-trust"]).Statement == [{
+      Sid       = "AssumedByTheTeamsUsersOfThePersona"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::999999999999:role/data-scientist", "arn:aws:iam::999999999999:role/data-scientist-2"] }
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+      Condition = {
+        StringEquals                = { "aws:RequestTag/studio-user-profile" = ["carol", "erin"] }
+        StringLike                  = { "aws:RequestTag/studio-user-profile" = "$${aws:PrincipalTag/studio-user-profile}" }
+        "ForAllValues:StringEquals" = { "aws:TagKeys" = ["studio-user-profile"] }
+      }
+    }]
+    error_message = "Only the team's users of the persona, each with its own tag, assume the team's persona role."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_documents["data-scientist-trust"]).Statement : s if s.Sid == "DenyTeamUsers"] == [{
+      Sid       = "DenyTeamUsers"
+      Effect    = "Deny"
+      Principal = { AWS = ["arn:aws:iam::999999999999:role/data-scientist", "arn:aws:iam::999999999999:role/data-scientist-2"] }
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+      Condition = { StringEquals = { "aws:PrincipalTag/studio-user-profile" = ["carol", "dave", "erin", "frank"] } }
+    }] && strcontains(output.policy_documents["team-lead-trust"], "DenyTeamUsers") && !strcontains(output.policy_documents["data-science-admin-trust"], "DenyTeamUsers")
+    error_message = "The environment's data scientist and team lead roles refuse every team user; the administrator role does not."
+  }
+
+  assert {
+    condition     = length(output.policy_documents["data-scientist-trust"]) == 990
+    error_message = "The data scientist's trust is ${length(output.policy_documents["data-scientist-trust"])} characters; orchestrator/config/team_personas.py renders 990 (tests/orchestrator/config/test_team_personas.py): keep the two in step."
+  }
+
+  assert {
+    condition     = alltrue([for name, doc in output.team_persona_policy_documents : !can(regex("S3ListEnvironmentBuckets|S3ReadEnvironmentObjects|S3WriteEnvironmentObjects|PassExecutionRolesToSageMaker|mlops-dev-sagemaker-execution|mlops-dev-pipeline-execution", doc))])
+    error_message = "No team persona keeps the environment-wide S3 statements or passes the shared execution roles."
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.team_persona_policy_documents["mlops-dev-team-risk-data-scientist"]).Statement : s.Sid if contains(["ListTeamDataPrefixes", "ReadTeamObjects", "WriteTeamData", "DenyOtherTeamsTaggedResources", "DenyOtherTeamsModelRegistries", "DenyModelApproval", "DenyIamChanges", "StudioOpenOwnUserProfile"], s.Sid)] == [
+      "StudioOpenOwnUserProfile", "DenyModelApproval", "DenyIamChanges", "ListTeamDataPrefixes", "ReadTeamObjects", "WriteTeamData", "DenyOtherTeamsTaggedResources", "DenyOtherTeamsModelRegistries",
+    ]
+    error_message = "A team data scientist keeps the persona's statements and denies and gets the team's statements."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.team_persona_policy_documents["mlops-dev-team-risk-data-scientist"]).Statement : s.Resource if s.Sid == "ReadTeamObjects"] == [for s in jsondecode(output.team_policy_documents["mlops-dev-team-risk-execution"]).Statement : s.Resource if s.Sid == "ReadTeamObjects"]
+    error_message = "The team persona's S3 statements are the team execution role's."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.team_persona_policy_documents["mlops-dev-team-risk-data-scientist"]).Statement : s.Resource if s.Sid == "PassTeamExecutionRoleToSageMaker"] == ["arn:aws:iam::111111111111:role/mlops-dev-team-risk-execution"]
+    error_message = "A per_team team's persona passes the team's execution role only."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.team_persona_policy_documents["mlops-dev-team-pricing-data-scientist"]).Statement : s.Resource if s.Sid == "PassTeamExecutionRoleToSageMaker"] == ["arn:aws:iam::111111111111:role/mlops-dev-team-pricing-user-$${aws:PrincipalTag/studio-user-profile}"]
+    error_message = "A per_user team's persona passes the caller's own execution role only (named by its session tag)."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.team_persona_policy_documents["mlops-dev-team-risk-team-lead"]).Statement : s.Resource if startswith(s.Sid, "ModelApproval")] == [["arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlops-dev-abalone/*"]]
+    error_message = "The team lead approves its projects' model packages only."
+  }
+
+  assert {
+    condition     = alltrue([for name, doc in output.team_persona_policy_documents : length(doc) <= (endswith(name, "-trust") ? 2048 : 10240)])
+    error_message = "Team persona policies fit IAM's limits."
+  }
+
+  assert {
+    condition     = length(jsonencode(local.boundary_policy)) <= 6144 && contains([for s in jsondecode(output.policy_documents["permission-boundary"]).Statement : s.Resource if s.Sid == "PassRole"][0], "arn:aws:iam::111111111111:role/mlops-dev-team-*")
+    error_message = "The boundary does not grow with team personas (its <name_prefix>-team-* pattern covers them)."
+  }
+}
+
+run "team_without_the_persona_principals_has_no_persona_role" {
+  command = plan
+
+  variables {
+    team_bucket_arns = {
+      data   = "arn:aws:s3:::mlops-dev-data-111111111111"
+      models = "arn:aws:s3:::mlops-dev-models-111111111111"
+    }
+    persona_principals = {
+      data_science_admin = ["arn:aws:iam::999999999999:role/admin"]
+      team_lead          = ["arn:aws:iam::999999999999:role/team-lead"]
+    }
+    teams = {
+      risk = { users = { carol = "data_scientist", admin = "data_science_admin" }, projects = [], data_prefixes = ["teams/risk/"], execution_role = "per_team" }
+    }
+  }
+
+  assert {
+    condition     = length(aws_iam_role.team_persona) == 0 && output.team_persona_role_arns == { risk = {} }
+    error_message = "No persona role without the persona's principals, and none for the administrator."
+  }
+}
+
+run "without_teams_no_team_persona" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role.team_persona) == 0 && output.team_persona_role_arns == {} && !strcontains(output.policy_documents["data-scientist-trust"], "DenyTeamUsers")
+    error_message = "Without teams there is no team persona and the persona trusts refuse nobody."
+  }
+}
