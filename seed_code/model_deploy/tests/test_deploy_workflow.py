@@ -1,23 +1,26 @@
 """The deploy workflow (``.github/workflows/deploy.yml``): what it may do, and that it can work.
 
 Read as data: the dispatch event the dev account sends, permissions per job, the staging and prod
-environments that the deploy roles' OIDC subjects name, prod after staging, one concurrency group
-per stage, pinned actions, no stored keys, the event's values reaching scripts only through
-``env:``, role ARNs built from repository variables, and ``handle-approval-event`` command lines
-that the real parser (``abalone_deploy.approval_event.build_parser``) and input checks accept. The
-event job's shell check is run with bash on good and hostile payloads. In the platform's own
+environments that the deploy roles' OIDC subjects name, the waves (staging canary, staging rest,
+prod canary, prod rest; a skipped rest does not stop prod), one concurrency group per stage and
+account, pinned actions, no stored keys, the event's values reaching scripts only through
+``env:``, role ARNs built from the checked accounts and repository variables, and
+``handle-approval-event`` command lines that the real parser
+(``abalone_deploy.approval_event.build_parser``) and input checks accept. The event job's shell
+check is run with bash (and jq) on good and hostile payloads and targets. In the platform's own
 repository the names are also compared with the Terraform that creates the roles and sends the
 event (skipped elsewhere).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,17 @@ STAGES = ("staging", "prod")
 SESSION_SECONDS = 3600
 
 DEV, STAGING, PROD = "111111111111", "222222222222", "333333333333"
+MATRIX_ACCOUNT = "${{ matrix.account }}"
+# Deploy job -> its stage and the account it deploys to: a canary's from the event job, a rest's
+# from its matrix (made of the event job's output).
+DEPLOY_JOBS = {
+    "staging-canary": ("staging", "${{ needs.event.outputs.staging_canary }}"),
+    "staging-rest": ("staging", MATRIX_ACCOUNT),
+    "prod-canary": ("prod", "${{ needs.event.outputs.prod_canary }}"),
+    "prod-rest": ("prod", MATRIX_ACCOUNT),
+}
+REST_JOBS = ("staging-rest", "prod-rest")
+TARGET_OUTPUTS = tuple(f"{stage}_{name}" for stage in STAGES for name in ("canary", "rest", "max_parallel"))
 PACKAGE_ARN = f"arn:aws:sagemaker:eu-west-1:{DEV}:model-package/mlops-dev-abalone/7"
 # What each expression a script's environment may come from stands for in these tests.
 SAMPLE_VALUES = {
@@ -56,8 +70,7 @@ SAMPLE_VALUES = {
 }
 
 
-def role_arn(stage: str) -> str:
-    account = f"${{{{ vars.{stage.upper()}_ACCOUNT_ID }}}}"
+def role_arn(stage: str, account: str) -> str:
     return f"arn:aws:iam::{account}:role/${{{{ vars.PLATFORM_PREFIX }}}}-{stage}-${{{{ vars.PROJECT_NAME }}}}-deploy"
 
 
@@ -158,13 +171,13 @@ def strings_with_path(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, node
 
 
-def stage_call(workflow: dict[str, Any], stage: str) -> tuple[dict[str, Any], list[str]]:
+def stage_call(workflow: dict[str, Any], job: str) -> tuple[dict[str, Any], list[str]]:
     calls = [
         (step, words)
-        for step, script in scripts(jobs(workflow)[stage])
+        for step, script in scripts(jobs(workflow)[job])
         for words in command_lines(script, "handle-approval-event")
     ]
-    assert len(calls) == 1, f"job {stage}: one handle-approval-event call"
+    assert len(calls) == 1, f"job {job}: one handle-approval-event call"
     return calls[0]
 
 
@@ -176,7 +189,8 @@ def test_it_runs_on_the_approval_event_and_by_hand(workflow: dict[str, Any]) -> 
     assert set(on) == {"repository_dispatch", "workflow_dispatch"}
     assert on["repository_dispatch"] == {"types": [EVENT_TYPE]}
     inputs = on["workflow_dispatch"]["inputs"]
-    assert set(inputs) == {"model_package_arn", "status"}
+    assert set(inputs) == {"model_package_arn", "status", "targets"}
+    assert inputs["targets"]["required"] is False and inputs["targets"]["default"] == ""
     assert inputs["model_package_arn"]["required"] is True and inputs["model_package_arn"]["type"] == "string"
     assert inputs["status"]["required"] is True and inputs["status"]["type"] == "choice"
     assert inputs["status"]["options"] == ["Approved", "Rejected"]
@@ -196,28 +210,41 @@ def test_nothing_is_granted_by_default_and_each_job_asks_for_the_least(workflow:
     assert jobs(workflow)["event"]["permissions"] == {}, "the event check needs nothing, not even the code"
 
 
-def test_only_the_stage_jobs_assume_a_role_each_in_its_environment(workflow: dict[str, Any]) -> None:
+def test_only_the_deploy_jobs_assume_a_role_each_in_its_stages_environment(workflow: dict[str, Any]) -> None:
     assuming = {name for name, job in jobs(workflow).items() if uses_action(job, CREDENTIALS_ACTION)}
-    assert assuming == set(STAGES)
-    for stage in STAGES:
-        assert jobs(workflow)[stage]["environment"] == stage, "the deploy role's OIDC subject is environment:<stage>"
+    assert assuming == set(DEPLOY_JOBS)
+    for name, (stage, _) in DEPLOY_JOBS.items():
+        assert jobs(workflow)[name]["environment"] == stage, "the deploy role's OIDC subject is environment:<stage>"
 
 
-def test_prod_follows_staging_which_follows_the_checks(workflow: dict[str, Any]) -> None:
-    staging, prod = jobs(workflow)["staging"], jobs(workflow)["prod"]
-    assert needs(staging) == {"event", "test"}
-    assert {"event", "staging"} <= needs(prod)
-    assert "if" not in staging and "if" not in prod, "a stage runs only when everything before it succeeded"
+def test_the_waves_follow_each_other_and_the_checks(workflow: dict[str, Any]) -> None:
+    graph = {name: needs(job) for name, job in jobs(workflow).items()}
+    assert graph == {
+        "event": set(),
+        "test": set(),
+        "staging-canary": {"event", "test"},
+        "staging-rest": {"event", "staging-canary"},
+        "prod-canary": {"event", "staging-canary", "staging-rest"},
+        "prod-rest": {"event", "prod-canary"},
+    }
+    assert "if" not in jobs(workflow)["staging-canary"], "the staging canary runs only when the checks succeeded"
 
 
-def test_each_stage_deploys_one_event_at_a_time_and_never_cancels(workflow: dict[str, Any]) -> None:
-    groups = []
-    for stage in STAGES:
-        concurrency = jobs(workflow)[stage]["concurrency"]
-        assert concurrency["cancel-in-progress"] is False
-        assert stage in concurrency["group"] and "${{" not in concurrency["group"]
-        groups.append(concurrency["group"])
-    assert len(set(groups)) == len(STAGES), "one group per stage"
+def test_a_rest_runs_its_matrix_of_checked_accounts_fail_fast(workflow: dict[str, Any]) -> None:
+    for name in REST_JOBS:
+        stage = DEPLOY_JOBS[name][0]
+        assert jobs(workflow)[name]["strategy"] == {
+            "fail-fast": True,
+            "max-parallel": f"${{{{ fromJSON(needs.event.outputs.{stage}_max_parallel) }}}}",
+            "matrix": {"account": f"${{{{ fromJSON(needs.event.outputs.{stage}_rest) }}}}"},
+        }
+        assert f"needs.event.outputs.{stage}_rest != '[]'" in jobs(workflow)[name]["if"], "an empty matrix is skipped"
+
+
+def test_each_account_deploys_one_event_at_a_time_and_never_cancels(workflow: dict[str, Any]) -> None:
+    for name, (stage, account) in DEPLOY_JOBS.items():
+        concurrency = jobs(workflow)[name]["concurrency"]
+        assert concurrency == {"group": f"model-deploy-{stage}-{account}", "cancel-in-progress": False}, name
 
 
 def test_the_tests_run_offline_before_any_stage(workflow: dict[str, Any]) -> None:
@@ -247,12 +274,10 @@ def test_aws_credentials_come_from_oidc_only(workflow: dict[str, Any], text: str
             }, name
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_each_stage_assumes_its_deploy_role_built_from_repository_variables(
-    workflow: dict[str, Any], stage: str
-) -> None:
-    credentials = action_step(jobs(workflow)[stage], CREDENTIALS_ACTION)["with"]
-    assert credentials["role-to-assume"] == role_arn(stage)
+@pytest.mark.parametrize("job", DEPLOY_JOBS)
+def test_each_job_assumes_the_deploy_role_of_its_checked_account(workflow: dict[str, Any], job: str) -> None:
+    credentials = action_step(jobs(workflow)[job], CREDENTIALS_ACTION)["with"]
+    assert credentials["role-to-assume"] == role_arn(*DEPLOY_JOBS[job])
     assert "${{ github.run_id }}" in credentials["role-session-name"]
     assert credentials["aws-region"] == "${{ vars.AWS_REGION }}"
     assert int(credentials.get("role-duration-seconds", SESSION_SECONDS)) <= SESSION_SECONDS
@@ -272,15 +297,14 @@ def test_the_events_values_reach_only_the_event_checks_environment(workflow: dic
     assert all(re.fullmatch(r"\.event\.steps\[\d+\]\.env\.\w+", path) for path in places), sorted(places)
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_the_stages_use_the_checked_values_only(workflow: dict[str, Any], stage: str) -> None:
+@pytest.mark.parametrize("job", DEPLOY_JOBS)
+def test_the_stages_use_the_checked_values_only(workflow: dict[str, Any], job: str) -> None:
     event = jobs(workflow)["event"]
     assert [step.get("id") for step in steps(event)].count("check") == 1
     assert event["outputs"] == {
-        "model_package_arn": "${{ steps.check.outputs.model_package_arn }}",
-        "status": "${{ steps.check.outputs.status }}",
+        name: f"${{{{ steps.check.outputs.{name} }}}}" for name in ("model_package_arn", "status", *TARGET_OUTPUTS)
     }
-    step, _ = stage_call(workflow, stage)
+    step, _ = stage_call(workflow, job)
     assert step["env"]["MODEL_PACKAGE_ARN"] == "${{ needs.event.outputs.model_package_arn }}"
     assert step["env"]["APPROVAL_STATUS"] == "${{ needs.event.outputs.status }}"
 
@@ -299,24 +323,24 @@ def test_actions_are_pinned_to_a_commit_with_its_version(text: str, workflow: di
 # --- the commands -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_each_stage_calls_handle_approval_event_with_options_it_accepts(workflow: dict[str, Any], stage: str) -> None:
-    step, words = stage_call(workflow, stage)
+@pytest.mark.parametrize("job", DEPLOY_JOBS)
+def test_each_job_calls_handle_approval_event_with_options_it_accepts(workflow: dict[str, Any], job: str) -> None:
+    step, words = stage_call(workflow, job)
     args = build_parser().parse_args(expand(words, sample_environment(step))[1:])
-    assert args.stage == stage
+    assert args.stage == DEPLOY_JOBS[job][0]
     assert (args.status, args.model_package_arn) == ("Rejected", PACKAGE_ARN)
     assert (args.prefix, args.project, args.dev_account, args.region) == ("mlops", "abalone", DEV, "eu-west-1")
     target = make_target(args.prefix, args.stage, args.project, args.dev_account, args.region)
     parse_package_arn(target, args.model_package_arn)
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_the_endpoint_wait_ends_within_the_roles_session(workflow: dict[str, Any], stage: str) -> None:
-    step, words = stage_call(workflow, stage)
+@pytest.mark.parametrize("job", DEPLOY_JOBS)
+def test_the_endpoint_wait_ends_within_the_roles_session(workflow: dict[str, Any], job: str) -> None:
+    step, words = stage_call(workflow, job)
     args = build_parser().parse_args(expand(words, sample_environment(step))[1:])
     waited = args.wait_delay * args.wait_max_attempts
     assert waited <= SESSION_SECONDS - 15 * 60, f"{waited:.0f} s of waiting leaves too little of the one-hour session"
-    assert jobs(workflow)[stage]["timeout-minutes"] <= SESSION_SECONDS // 60
+    assert jobs(workflow)[job]["timeout-minutes"] <= SESSION_SECONDS // 60
 
 
 # --- the event check, run ----------------------------------------------------------------------
@@ -326,6 +350,9 @@ GOOD_EVENT = {
     "MODEL_PACKAGE_ARN": PACKAGE_ARN,
     "APPROVAL_STATUS": "Approved",
     "MODEL_PACKAGE_GROUP": "mlops-dev-abalone",
+    # toJSON of a payload without targets (an older platform, or a manual run).
+    "PAYLOAD_TARGETS": "null",
+    "INPUT_TARGETS": "",
     "DEV_ACCOUNT_ID": DEV,
     "STAGING_ACCOUNT_ID": STAGING,
     "PROD_ACCOUNT_ID": PROD,
@@ -338,8 +365,8 @@ GOOD_EVENT = {
 def run_event_check(workflow: dict[str, Any], tmp_path: Path, **changes: str) -> tuple[int, str, str]:
     """Run the event job's script with bash; return its exit code, its outputs and its stderr."""
     bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("bash is not installed")
+    if bash is None or shutil.which("jq") is None:
+        pytest.skip("bash or jq is not installed (GitHub's ubuntu runners have both)")
     check = next(step for step in steps(jobs(workflow)["event"]) if step.get("id") == "check")
     assert set(check["env"]) == set(GOOD_EVENT), "the test's event must set what the step sets"
     outputs = tmp_path / "outputs"
@@ -367,7 +394,11 @@ def test_the_event_check_passes_the_platforms_event_on(
     code, outputs, _ = run_event_check(workflow, tmp_path, **changes)
     status = changes.get("APPROVAL_STATUS", "Approved")
     assert code == 0
-    assert outputs.splitlines() == [f"model_package_arn={PACKAGE_ARN}", f"status={status}"]
+    assert outputs.splitlines() == [
+        f"model_package_arn={PACKAGE_ARN}",
+        f"status={status}",
+        *target_lines(staging=(STAGING, [], 1), prod=(PROD, [], 1)),
+    ], "without targets: the repository variables' one account per stage"
 
 
 @pytest.mark.parametrize(
@@ -408,6 +439,260 @@ def test_the_event_check_stops_anything_else(workflow: dict[str, Any], tmp_path:
     assert not any(line.startswith("::") for line in stderr.splitlines()), "no workflow command from the event"
 
 
+# --- the targets: where each stage deploys, checked like every other event value ----------------
+
+ACCOUNTS = [f"4000000000{n:02d}" for n in range(1, 6)]
+
+
+def targets(**stages: tuple[str, list[str], Any]) -> str:
+    """client_payload.targets as the platform sends it (``toJSON`` of it, as the step receives it)."""
+    plan = {
+        stage: {"canary": canary, "rest": rest, "max_parallel": most} for stage, (canary, rest, most) in stages.items()
+    }
+    return json.dumps(plan, indent=2)
+
+
+def target_lines(**stages: tuple[str, list[str], int]) -> list[str]:
+    """The event job's outputs for the given plan, in the order it writes them."""
+    return [
+        line
+        for stage in STAGES
+        for line in (
+            f"{stage}_canary={stages[stage][0]}",
+            f"{stage}_rest={json.dumps(stages[stage][1], separators=(',', ':'))}",
+            f"{stage}_max_parallel={stages[stage][2]}",
+        )
+    ]
+
+
+GOOD_TARGETS = {"staging": (ACCOUNTS[0], ACCOUNTS[1:3], 2), "prod": (ACCOUNTS[3], [ACCOUNTS[4], ACCOUNTS[2]], 1)}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"PAYLOAD_TARGETS": targets(**GOOD_TARGETS), "STAGING_ACCOUNT_ID": "", "PROD_ACCOUNT_ID": ""},
+        {"EVENT_NAME": "workflow_dispatch", "MODEL_PACKAGE_GROUP": "", "INPUT_TARGETS": targets(**GOOD_TARGETS)},
+    ],
+    ids=["payload", "by-hand"],
+)
+def test_the_targets_reach_the_waves_as_checked(
+    workflow: dict[str, Any], tmp_path: Path, changes: dict[str, str]
+) -> None:
+    """The platform's plan replaces the repository variables (which then need no value)."""
+    code, outputs, stderr = run_event_check(workflow, tmp_path, **changes)
+    assert code == 0, stderr
+    assert outputs.splitlines()[2:] == target_lines(**GOOD_TARGETS)
+
+
+def test_a_dispatch_reads_the_payloads_targets_not_the_manual_input(workflow: dict[str, Any], tmp_path: Path) -> None:
+    other = targets(staging=(ACCOUNTS[0], [], 1), prod=(ACCOUNTS[1], [], 1))
+    _, outputs, _ = run_event_check(workflow, tmp_path, INPUT_TARGETS=other)
+    assert outputs.splitlines()[2:] == target_lines(staging=(STAGING, [], 1), prod=(PROD, [], 1))
+
+
+def _bad(**stages: Any) -> str:
+    plan = {
+        "staging": {"canary": STAGING, "rest": [], "max_parallel": 1},
+        "prod": {"canary": PROD, "rest": [], "max_parallel": 1},
+    }
+    for stage, value in stages.items():
+        plan[stage] = value if not isinstance(value, dict) else {**plan.get(stage, {}), **value}
+    return json.dumps(plan)
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        ("[]", "not an object"),
+        ("{", "not JSON"),
+        ('{"staging": {}} {"prod": {}}', "not one JSON value"),
+        (_bad(qa={"canary": ACCOUNTS[0], "rest": [], "max_parallel": 1}), "exactly the stages"),
+        (json.dumps({"staging": {"canary": STAGING, "rest": [], "max_parallel": 1}}), "exactly the stages"),
+        (_bad(prod={"canary": "33333333333"}), "prod.canary is not a 12-digit"),
+        (_bad(prod={"canary": 333333333333}), "prod.canary is not a 12-digit"),
+        (_bad(prod={"canary": f"{PROD}\n::add-mask::x"}), "prod.canary is not a 12-digit"),
+        (_bad(staging={"rest": [ACCOUNTS[0], "$(touch pwned)"]}), "staging.rest holds something other"),
+        (_bad(staging={"rest": ACCOUNTS[0]}), "staging.rest is not a list"),
+        (_bad(staging={"rest": [ACCOUNTS[0], ACCOUNTS[0]]}), "names an account twice"),
+        (_bad(staging={"rest": [ACCOUNTS[0], STAGING]}), "staging.rest holds the canary"),
+        (_bad(staging={"rest": [f"5{n:011d}" for n in range(256)]}), "more than 255"),
+        (_bad(prod={"max_parallel": 0}), "prod.max_parallel"),
+        (_bad(prod={"max_parallel": 1.5}), "prod.max_parallel"),
+        (_bad(prod={"max_parallel": "2"}), "prod.max_parallel"),
+        (_bad(prod={"max_parallel": 257}), "prod.max_parallel"),
+        (_bad(prod={"extra": "x"}), "prod must hold exactly canary, rest and max_parallel"),
+    ],
+    ids=[
+        "list",
+        "not-json",
+        "two-documents",
+        "unknown-stage",
+        "no-prod",
+        "short-id",
+        "number-id",
+        "newline",
+        "substitution",
+        "rest-not-a-list",
+        "duplicate",
+        "canary-in-rest",
+        "too-many",
+        "no-parallelism",
+        "fraction",
+        "string-number",
+        "too-parallel",
+        "unknown-field",
+    ],
+)
+def test_the_event_check_stops_bad_targets(workflow: dict[str, Any], tmp_path: Path, payload: str, reason: str) -> None:
+    code, outputs, stderr = run_event_check(workflow, tmp_path, PAYLOAD_TARGETS=payload)
+    assert code != 0 and outputs == ""
+    assert reason in stderr
+    assert not (tmp_path / "pwned").exists()
+    assert not any(line.startswith("::") for line in stderr.splitlines()), "no workflow command from the event"
+
+
+# --- the job graph, as GitHub runs it ------------------------------------------------------------
+# A job's `if` without a status function is `success() && (<if>)`, and success() requires every
+# earlier job of the chain (not only those in `needs`) to have succeeded: a skipped job skips
+# everything after it unless an `if` names the results it accepts.
+
+_TOKEN = re.compile(r"\s*(\$\{\{|\}\}|&&|\|\||==|!=|!|\(|\)|'[^']*'|[A-Za-z_][\w.-]*)")
+
+
+def _tokens(expression: str) -> list[str]:
+    found, position = [], 0
+    while position < len(expression.rstrip()):
+        match = _TOKEN.match(expression, position)
+        assert match, f"cannot read {expression[position:]!r}"
+        found.append(match.group(1))
+        position = match.end()
+    return [token for token in found if token not in ("${{", "}}")]
+
+
+class _Condition:
+    """A job's `if:`, evaluated: ``!``, ``&&``, ``||``, ``==``, ``!=``, strings, contexts, status functions."""
+
+    def __init__(self, expression: str, values: dict[str, Any]) -> None:
+        self.tokens, self.values = _tokens(expression), values
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.tokens.pop(0)
+        assert expected is None or token == expected, f"expected {expected}, read {token}"
+        return token
+
+    def either(self) -> Any:
+        return self.chain("||", self.both, lambda left, right: left or right)
+
+    def both(self) -> Any:
+        return self.chain("&&", self.unary, lambda left, right: left and right)
+
+    def chain(self, operator: str, operand: Callable[[], Any], combine: Callable[[Any, Any], Any]) -> Any:
+        """Every operand is evaluated (no short circuit), then combined left to right."""
+        value = operand()
+        while self.tokens[:1] == [operator]:
+            self.take()
+            value = combine(value, operand())
+        return value
+
+    def unary(self) -> Any:
+        if self.tokens[:1] == ["!"]:
+            self.take()
+            return not self.unary()
+        value = self.atom()
+        if self.tokens[:1] in (["=="], ["!="]):
+            equal = self.take() == "=="
+            return (value == self.atom()) is equal
+        return value
+
+    def atom(self) -> Any:
+        token = self.take()
+        if token == "(":
+            value = self.either()
+            self.take(")")
+            return value
+        if token.startswith("'"):
+            return token[1:-1]
+        if self.tokens[:1] == ["("]:
+            self.take("(")
+            self.take(")")
+            return self.values[f"{token}()"]
+        return self.values[token]
+
+
+def run_graph(workflow: dict[str, Any], outcomes: dict[str, str], outputs: dict[str, str]) -> dict[str, str]:
+    """Each job's result: `skipped` when its `if` is false, else its outcome (success by default)."""
+    graph = {name: needs(job) for name, job in jobs(workflow).items()}
+    results: dict[str, str] = {}
+
+    def ancestors(name: str) -> set[str]:
+        return set().union(*({parent} | ancestors(parent) for parent in graph[name]))
+
+    while len(results) < len(graph):
+        name = next(n for n in graph if n not in results and graph[n] <= set(results))
+        expression = str(jobs(workflow)[name].get("if", "success()"))
+        if not re.search(r"\b(success|failure|cancelled|always)\(", expression):
+            expression = f"success() && ({expression.removeprefix('${{').removesuffix('}}')})"
+        values: dict[str, Any] = {
+            "success()": all(results[a] == "success" for a in ancestors(name)),
+            "failure()": any(results[a] == "failure" for a in ancestors(name)),
+            "cancelled()": False,
+            "always()": True,
+        }
+        values |= {f"needs.{n}.result": results[n] for n in graph[name]}
+        values |= {f"needs.event.outputs.{k}": v for k, v in outputs.items()}
+        parser = _Condition(expression, values)
+        runs = parser.either()
+        assert not parser.tokens, f"{name}: unread {parser.tokens}"
+        results[name] = outcomes.get(name, "success") if runs else "skipped"
+    return results
+
+
+ONE_EACH = {"staging_rest": "[]", "prod_rest": "[]"}
+SEVERAL = {"staging_rest": '["400000000002"]', "prod_rest": '["400000000005"]'}
+
+
+WAVE_JOBS = ("staging-canary", "staging-rest", "prod-canary", "prod-rest")
+
+
+@pytest.mark.parametrize(
+    ("outputs", "outcomes", "expected"),
+    [
+        (SEVERAL, {}, "success success success success"),
+        (ONE_EACH, {}, "success skipped success skipped"),
+        ({**SEVERAL, "staging_rest": "[]"}, {}, "success skipped success success"),
+        (SEVERAL, {"staging-rest": "failure"}, "success failure skipped skipped"),
+        (SEVERAL, {"staging-canary": "failure"}, "failure skipped skipped skipped"),
+        (SEVERAL, {"prod-canary": "failure"}, "success success failure skipped"),
+        (SEVERAL, {"test": "failure"}, "skipped skipped skipped skipped"),
+        (SEVERAL, {"event": "failure"}, "skipped skipped skipped skipped"),
+    ],
+    ids=[
+        "several-accounts",
+        "one-account-each",
+        "staging-one-prod-several",
+        "staging-rest-fails",
+        "staging-canary-fails",
+        "prod-canary-fails",
+        "tests-fail",
+        "bad-event",
+    ],
+)
+def test_a_skipped_rest_does_not_skip_prod_and_a_failure_stops_the_rest(
+    workflow: dict[str, Any], outputs: dict[str, str], outcomes: dict[str, str], expected: str
+) -> None:
+    results = run_graph(workflow, outcomes, outputs)
+    assert " ".join(results[name] for name in WAVE_JOBS) == expected
+
+
+def test_the_graph_check_sees_a_skipped_rest_skip_prod_without_the_named_results(workflow: dict[str, Any]) -> None:
+    """The check can fail: with a plain `if` on the prod canary, a stage of one account skips prod."""
+    plain_if = {**jobs(workflow)["prod-canary"], "if": "${{ needs.event.result == 'success' }}"}
+    plain = {**workflow, "jobs": {**jobs(workflow), "prod-canary": plain_if}}
+    assert run_graph(plain, {}, ONE_EACH)["prod-canary"] == "skipped"
+    assert run_graph(workflow, {}, ONE_EACH)["prod-canary"] == "success"
+
+
 # --- the platform side (only in the platform's repository) ----------------------------------------
 
 requires_platform = pytest.mark.skipif(
@@ -428,17 +713,23 @@ def test_the_event_is_the_one_the_dev_account_sends(workflow: dict[str, Any]) ->
     module = PLATFORM_ROOT / "modules/mlops-project/main.tf"
     assert triggers(workflow)["repository_dispatch"]["types"] == [hcl_string(module, "dispatch_event_type")]
     body = module.read_text(encoding="utf-8")
-    paths = re.search(r"dispatch_input_paths\s*=\s*\{(.*?)\}", body, re.DOTALL)
-    assert paths, "dispatch_input_paths not found"
-    sent = set(re.findall(r"^\s*(\w+)\s*=", paths.group(1), re.MULTILINE))
+    template = re.search(r'^\s*dispatch_input_template\s*=\s*"(.*)"\s*$', body, re.MULTILINE)
+    assert template, "dispatch_input_template not found"
+    targets = re.search(r"^\s*dispatch_targets\s*=\s*(.*)$", body, re.MULTILINE)
+    assert targets and "${local.dispatch_targets}" in template.group(1), "dispatch_targets not found in the template"
+    # Every key of client_payload: those with a placeholder, and targets (target_waves).
+    payload = template.group(1).split('client_payload\\":', 1)[1] + targets.group(1)
+    sent = set(re.findall(r'\\"(\w+)\\":', payload))
     read = {field for _, value in strings_with_path(workflow) for field in re.findall(r"client_payload\.(\w+)", value)}
     assert read <= sent, f"the workflow reads client_payload fields the platform does not send: {read - sent}"
-    assert {"model_package_arn", "status", "group"} <= read
+    assert read == {"model_package_arn", "status", "group", "targets"}
+    assert '\\"targets\\":${jsonencode(var.target_waves)}' in targets.group(1)
 
 
 @requires_platform
-@pytest.mark.parametrize("stage", STAGES)
-def test_the_roles_and_subjects_are_the_ones_the_platform_creates(workflow: dict[str, Any], stage: str) -> None:
+@pytest.mark.parametrize("job", DEPLOY_JOBS)
+def test_the_roles_and_subjects_are_the_ones_the_platform_creates(workflow: dict[str, Any], job: str) -> None:
+    stage, account = DEPLOY_JOBS[job]
     module = PLATFORM_ROOT / "modules/model-hosting/main.tf"
     stack = PLATFORM_ROOT / "envs/stacks/hosting/main.tf"
     names = re.search(r'deploy_role_names\s*=\s*\{[^}]*=>\s*"([^"]+)"', module.read_text(encoding="utf-8"))
@@ -449,7 +740,6 @@ def test_the_roles_and_subjects_are_the_ones_the_platform_creates(workflow: dict
         .replace("${var.environment}", stage)
         .replace("${project}", "${{ vars.PROJECT_NAME }}")
     )
-    account = f"${{{{ vars.{stage.upper()}_ACCOUNT_ID }}}}"
-    assert role_arn(stage) == f"arn:aws:iam::{account}:role/{as_workflow}"
+    assert role_arn(stage, account) == f"arn:aws:iam::{account}:role/{as_workflow}"
     assert ':environment:${var.stage}"' in module.read_text(encoding="utf-8")
     assert re.search(r"^\s*stage\s*=\s*var\.environment\s*$", stack.read_text(encoding="utf-8"), re.MULTILINE)
