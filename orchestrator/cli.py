@@ -226,7 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--out-dir",
         type=output_dir,
-        help="also keep each stack's plan here: <env>.<stack>.plan.json (for review and policy checks), .tfplan and .summary.json (for apply --from)",
+        help="also keep each stack's plan here: <env>.<stack>.plan.json (for review and policy checks), .tfplan and .summary.json (for apply --from; with an OU in target_accounts, .target-accounts.json: the accounts it was made for)",
     )
     apply = sub.add_parser("apply", parents=[common, stack_opts], help="plan, then apply exactly that plan")
     apply.add_argument(

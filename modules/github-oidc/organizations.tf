@@ -3,7 +3,8 @@
 # lists an OU's accounts), so that a deploy workflow's waves job (.github/workflows/deploy.yml) can
 # resolve a stage given as an AWS Organizations OU. Created only when that role is configured.
 # A managed policy of its own, attached to the plan role only: the apply role's inline policies are
-# at IAM's 10,240-character limit, and no apply job resolves the waves. Its name does not start
+# at IAM's 10,240-character limit, and no apply job lists an OU (`apply --from` uses the accounts
+# recorded with the reviewed plan; a target account's stacks name none). Its name does not start
 # with name_prefix, so no CI role may change it (ManagePolicies is <name_prefix>-* only), and the
 # boundary's DenyCiAndBoundaryChanges keeps them from detaching it from themselves. The boundary
 # allows sts:AssumeRole on exactly this ARN (NamedResources, boundary.tf).

@@ -8,84 +8,26 @@ nothing applied): the world stays as it is."""
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from botocore.exceptions import ClientError
 
-from tests.conftest import REPO_ROOT
 from tests.integration.conftest import Account, World, orchestrator
+from tests.integration.organization import LISTER, MANAGEMENT, create_organization, envs_with_ou, join
 
 pytestmark = pytest.mark.emulator
 
-MANAGEMENT = "101010101010"  # the organization's management account (no environment of the README's)
-READER = f"arn:aws:iam::{MANAGEMENT}:role/organization-reader"
-READS = [
-    "organizations:ListAccountsForParent",
-    "organizations:ListChildren",
-    "organizations:DescribeOrganizationalUnit",
-]
 MODELS_POLICY = "module.stack.module.storage.module.models.aws_s3_bucket_policy.this"
 DATA_KEY = 'module.stack.module.kms.aws_kms_key.this["data"]'
 REGISTRY = 'module.stack.module.project["abalone"].aws_sagemaker_model_package_group_policy.this[0]'
 
 
-def _reader(iam: Any, name: str, actions: list[str]) -> None:
-    """A role of the management account that the dev account may assume, allowed `actions` only."""
-    trust = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}
-    try:
-        iam.create_role(
-            RoleName=name, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [trust]})
-        )
-    except iam.exceptions.EntityAlreadyExistsException:
-        pass  # run again on the same emulator
-    statement = {"Effect": "Allow", "Action": actions, "Resource": "*"}
-    iam.put_role_policy(
-        RoleName=name, PolicyName="read", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-    )
-
-
-def _join(organizations: Any, name: str, ou: str) -> str:
-    """A new account of the organization, moved into `ou`."""
-    created = organizations.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]
-    root = organizations.list_roots()["Roots"][0]["Id"]
-    organizations.move_account(AccountId=created["AccountId"], SourceParentId=root, DestinationParentId=ou)
-    return str(created["AccountId"])
-
-
 @pytest.fixture(scope="module")
 def organization(world: World) -> tuple[Any, str, list[str]]:
-    """The organization (its management account's administrator), an OU `prod` with two accounts
-    and one suspended, and the read roles."""
-    management = Account(world.url, MANAGEMENT, "organization-admin")
-    organizations = management.client("organizations")
-    try:
-        organizations.create_organization(FeatureSet="ALL")
-    except organizations.exceptions.AlreadyInOrganizationException:
-        pass  # run again on the same emulator
-    root = organizations.list_roots()["Roots"][0]["Id"]
-    name = f"prod-{uuid.uuid4().hex[:8]}"
-    ou = organizations.create_organizational_unit(ParentId=root, Name=name)["OrganizationalUnit"]["Id"]
-    accounts = sorted(_join(organizations, name, ou) for name in ("prod-eu", "prod-us"))
-    organizations.close_account(AccountId=_join(organizations, "prod-closed", ou))
-    _reader(management.client("iam"), "organization-reader", READS)
-    _reader(management.client("iam"), "organization-lister", ["organizations:ListChildren"])
-    return organizations, ou, accounts
-
-
-def _envs(tmp_path: Path, ou: str, reader: str = READER) -> dict[str, str]:
-    """The README's dev with prod given as the OU (canary: its first account, then one at a time)."""
-    envs = tmp_path / f"envs-{reader.rsplit('/', 1)[-1]}"
-    shutil.copytree(REPO_ROOT / "envs" / "dev", envs / "dev")
-    config = yaml.safe_load((envs / "dev" / "env.yaml").read_text())
-    config["target_accounts"]["prod"] = {"organizational_unit": ou, "waves": {"batch_size": 1}}
-    config["organizations"] = {"read_role_arn": reader}
-    (envs / "dev" / "env.yaml").write_text(yaml.safe_dump(config))
-    return {"ORCHESTRATOR_ENVS_DIR": str(envs)}
+    """The organization on the session's world (tests/integration/organization.py)."""
+    return create_organization(world.url)
 
 
 def _after(plan_dir: Path, stack: str, address: str) -> dict[str, Any]:
@@ -123,7 +65,7 @@ def test_waves_and_matrix_of_an_ou_and_a_role_without_the_permission_is_refused(
 ) -> None:
     organizations, ou, accounts = organization
     url = ["--emulator-url", world.url]
-    envs = _envs(tmp_path, ou)
+    envs = envs_with_ou(tmp_path, ou)
     shown = orchestrator(["targets", "--stage", "prod", *url], own_work_dir, env=envs)
     print(shown.stdout)
     assert shown.returncode == 0, shown.stderr[-3000:]
@@ -145,18 +87,17 @@ def test_waves_and_matrix_of_an_ou_and_a_role_without_the_permission_is_refused(
         reader.move_account(AccountId=accounts[0], SourceParentId=ou, DestinationParentId=root)
     assert "organizations:MoveAccount" in str(moved.value)
 
-    lister = READER.replace("organization-reader", "organization-lister")
-    refused = orchestrator(["targets", "--stage", "prod", *url], own_work_dir, env=_envs(tmp_path, ou, lister))
+    refused = orchestrator(["targets", "--stage", "prod", *url], own_work_dir, env=envs_with_ou(tmp_path, ou, LISTER))
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "target_accounts.prod.organizational_unit: could not be listed (AccessDenied" in refused.stderr
-    assert "organizations:ListAccountsForParent" in refused.stderr and lister in refused.stderr
+    assert "organizations:ListAccountsForParent" in refused.stderr and LISTER in refused.stderr
 
 
 def test_dev_plans_grants_for_the_ou_accounts_and_picks_up_a_new_one(
     world: World, own_work_dir: Path, tmp_path: Path, organization: tuple[Any, str, list[str]]
 ) -> None:
     organizations, ou, accounts = organization
-    envs = _envs(tmp_path, ou)
+    envs = envs_with_ou(tmp_path, ou)
     plan = ["plan", "--env", "dev", "--stack", "foundation", "--stack", "projects", "--emulator-url", world.url]
     first = orchestrator([*plan, "--out-dir", str(tmp_path / "first")], own_work_dir, env=envs)
     assert first.returncode == 0, first.stderr[-3000:]
@@ -164,7 +105,7 @@ def test_dev_plans_grants_for_the_ou_accounts_and_picks_up_a_new_one(
         key: set(accounts) for key in ("models bucket", "data key", "registry")
     }
 
-    joined = _join(organizations, "prod-ap", ou)  # the next plan (the foundation's grants) picks it up
+    joined = join(organizations, "prod-ap", ou)  # the next plan (the foundation's grants) picks it up
     foundation = ["plan", "--env", "dev", "--stack", "foundation", "--emulator-url", world.url]
     second = orchestrator([*foundation, "--out-dir", str(tmp_path / "second")], own_work_dir, env=envs)
     assert second.returncode == 0, second.stderr[-3000:]
