@@ -796,6 +796,7 @@ def _graph_checked(args: argparse.Namespace) -> tuple[_Selected, StackGraph] | N
     _check_consents(args, selected.selection)
     if getattr(args, "from_dir", None) is not None:
         _check_reviewed_consent(args.from_dir, selected.selection)
+        use_recorded(selected.selection, args.from_dir, gated=_policy_gate(args))  # never the OU itself
     stack_graph = build_graph(selected.selection, with_bootstrap=args.command in ("plan", "apply"))
     stack_graph.order()
     check_size(stack_graph, args.max_stacks)
@@ -842,11 +843,9 @@ def _bootstrap_command(args: argparse.Namespace) -> int:
 
 
 def _accounts_for_run(args: argparse.Namespace, selected: _Selected, target: Target) -> None:
-    """The OU accounts the run needs (orchestrator/accounts/needed.py): `apply --from` takes those
-    recorded with the reviewed plans; any other run lists the OUs only for what it runs."""
-    saved = getattr(args, "from_dir", None)
-    if saved is not None:
-        use_recorded(selected.selection, saved, gated=_policy_gate(args))
+    """The OU accounts the run needs (orchestrator/accounts/needed.py), listed only for what it
+    runs; `apply --from` has those recorded with the reviewed plans already (`_graph_checked`)."""
+    if getattr(args, "from_dir", None) is not None:
         return
     resolve_for_run(
         selected.selection,

@@ -6,6 +6,7 @@ accounts recorded with the reviewed plans and never lists the OU."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from orchestrator.accounts.needed import needing, reads_target_accounts, resolve
 from orchestrator.accounts.recorded import write_record
 from orchestrator.config import EnvConfig, load_envs
 from orchestrator.errors import ConfigError
+from orchestrator.outcome import StackOutcome
 from orchestrator.stacks import BOOTSTRAP_STACK, STACKS, stacks_for
 from tests.conftest import REPO_ROOT, write_env
 
@@ -121,6 +123,10 @@ def _args(command: str, **given: Any) -> argparse.Namespace:
 class NoOrganizations:
     """A target whose credentials may not assume the organization's read role."""
 
+    @staticmethod
+    def refuse(*args: object) -> None:
+        raise AssertionError(f"a target was made: {args}")
+
     def role_client(self, env: EnvConfig, role_arn: str, service: str) -> Any:
         raise AssertionError(f"{env.name} asked {service} as {role_arn}")
 
@@ -132,15 +138,39 @@ def test_the_cli_runs_prods_jobs_without_organizations(tmp_path: Path, command: 
     cli._accounts_for_run(_args(command, out_dir=tmp_path), selected, NoOrganizations())  # type: ignore[arg-type]
 
 
-def test_the_cli_applies_devs_reviewed_plan_with_the_recorded_accounts(tmp_path: Path) -> None:
-    planned = _envs(tmp_path)["dev"]
-    planned.resolve_targets(RESOLVED)
-    write_record(tmp_path, planned, STACKS["foundation"])
-    dev = _envs(tmp_path)["dev"]
-    selected = cli._Selected(Any, Any, [dev], [(dev, [STACKS["foundation"]])])  # type: ignore[arg-type]
-    cli._accounts_for_run(_args("apply", from_dir=tmp_path), selected, NoOrganizations())  # type: ignore[arg-type]
+def _reviewed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record: bool) -> Path:
+    """A plan directory of dev's foundation as `plan --out-dir` saves it (with the accounts' record
+    or, as an earlier version saved it, without); the orchestrator pointed at these envs, unable
+    to make a target."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    planned = _envs(tmp_path / "envs")["dev"]
+    summary = StackOutcome("dev", "foundation", "plan", result="no changes").to_dict()
+    (plans / "dev.foundation.summary.json").write_text(json.dumps(summary))
+    if record:
+        planned.resolve_targets(RESOLVED)
+        write_record(plans, planned, STACKS["foundation"])
+    monkeypatch.setenv("ORCHESTRATOR_ENVS_DIR", str(tmp_path / "envs"))
+    monkeypatch.setattr(cli, "make_target", NoOrganizations.refuse)
+    return plans
+
+
+def test_the_cli_applies_devs_reviewed_plan_with_the_recorded_accounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plans = _reviewed(tmp_path, monkeypatch, record=True)
+    args = cli._parser().parse_args(["apply", "--env", "dev", "--stack", "foundation", "--from", str(plans)])
+    checked = cli._graph_checked(args)
+    assert checked is not None
+    [(dev, _)] = checked[0].selection
     assert dev.target_account_ids == RESOLVED
-    fresh = _envs(tmp_path)["dev"]
-    again = cli._Selected(Any, Any, [fresh], [(fresh, [STACKS["foundation"]])])  # type: ignore[arg-type]
-    with pytest.raises(AssertionError, match="dev asked organizations"):  # a new plan of it lists the OU
-        cli._accounts_for_run(_args("plan"), again, NoOrganizations())  # type: ignore[arg-type]
+    cli._accounts_for_run(args, checked[0], NoOrganizations())  # type: ignore[arg-type]
+
+
+def test_the_cli_refuses_a_reviewed_plan_without_the_record_before_any_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plans = _reviewed(tmp_path, monkeypatch, record=False)
+    assert cli.main(["apply", "--env", "dev", "--stack", "foundation", "--from", str(plans)]) == 2
+    error = capsys.readouterr().err
+    assert f"--from: {plans}/dev.foundation.target-accounts.json is missing" in error, error
