@@ -396,6 +396,12 @@ ENV_YAML = [
         "'bad_name!'",
     ),
     dev("user-unknown-persona", put("studio.users", {"carol": "owner"}), "studio.users.carol", "'owner'"),
+    dev(
+        "team-users-beyond-the-trust-limit",
+        put("teams.risk.users", {f"data-scientist-number-{i:03d}": "data_scientist" for i in range(60)}),
+        "teams",
+        "61 users",  # and dave of pricing
+    ),
     dev("idle-timeout-5", put("studio.idle_timeout_minutes", 5), "studio.idle_timeout_minutes", "5"),
     dev("home-efs-retention", put("studio.home_efs_retention", "Keep"), "studio.home_efs_retention", "'Keep'"),
     dev("enable-projects-1", put("studio.enable_projects", 1), "studio.enable_projects", "1"),
