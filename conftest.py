@@ -34,7 +34,7 @@ SPREAD_ONE_BY_ONE = ("tests/terraform/test_modules.py::test_validate_and_terrafo
 # Terraform roots, so their waits overlap the roots' CPU-bound tests on the other worker.
 WAITING_FIRST = (
     "tests/integration/test_accounts.py",  # bootstraps two accounts on an emulator of its own
-    "tests/integration/test_bring_your_own_network.py",  # bootstrap and foundation in a VPC made with boto3, its own emulator
+    "tests/integration/test_bring_your_own_network.py",  # a dev and a target env applied side by side in VPCs made with boto3, own emulator
 )
 
 # Units that use the world, the longest first (each worker takes the next when it finishes one, so
