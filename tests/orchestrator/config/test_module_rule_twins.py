@@ -35,7 +35,11 @@ DEPLOY_ROLE = "the stack always includes the deploy role (deploy_role_arn or its
 SOURCE_ALIAS = "the hosting stack builds the alias from model_source.account_id and its own region: it always holds"
 MONITOR_IMAGE = "the hosting stack builds the repository ARN from its own region and envs/stacks/hosting/model_monitor_registries.json (its contract's precondition names a region without a registry)"
 SCHEDULE_ROLE = "fields.SHORT_NAME prefix and env (at most 10 each) and PROJECT_NAME (at most 32) make <prefix>-<env>-<project>-schedule at most 63 characters: it always fits"
+WAVES = "the projects stack plans target_waves from the same target_accounts (orchestrator/accounts/deploy_targets.py, waves.py): it always holds"
+TEMPLATE_SIZE = "grows with the stages' accounts, an OU's known only at plan time: the plan names the template's size and EventBridge's 8192"
 REASONS = (
+    WAVES,
+    TEMPLATE_SIZE,
     COMPUTED,
     CONSTANT,
     THIS_ACCOUNT,
@@ -129,6 +133,9 @@ TWINS: dict[str, str] = {
     "identity/var.team_bucket_arns: The variable team_bucket_arns must name two buckets of bucket_arns (data": COMPUTED,
     "identity/aws_iam_role.team: team_bucket_arns (the data and models buckets) is required with teams.": COMPUTED,
     "identity/aws_iam_role_policy.team: The rendered policy of … is … characters; IAM allows 10240 for a role's": SIZE,
+    "identity/aws_iam_role.team_persona: The trust policy of … (… characters) or of the environment's … role, whi": "orchestrator.config.team_personas.trust_size_problems",
+    "identity/aws_iam_role.team_persona: team_bucket_arns (the data and models buckets) is required with teams.": COMPUTED,
+    "identity/aws_iam_role_policy.team_persona: The rendered policy of … is … characters; IAM allows 10240 for a role's": SIZE,
     "model-hosting/var.endpoint_instance_types: endpoint_instance_types must list at least one SageMaker instance type m": "orchestrator.config.fields._instance_type",
     "identity/var.name_prefix: The variable name_prefix must be 3-32 characters of lower-case letters,": "orchestrator.config.fields.SHORT_NAME",
     "identity/var.prefix: The variable prefix must be 2-22 characters of lower-case letters, digit": "orchestrator.config.fields.SHORT_NAME",
@@ -189,6 +196,9 @@ TWINS: dict[str, str] = {
     "mlops-project/var.oidc_provider_arn: oidc_provider_arn must be arn:<partition>:iam::<12-digit account>:oidc-p": "orchestrator.config.fields.OIDC_PROVIDER_ARN",
     "mlops-project/var.target_accounts: target_accounts must name at least one deployment account (stage => 12-d": "orchestrator.config.semantic._kind_problems + orchestrator.config.target_rules.target_account_problems",
     "mlops-project/var.target_accounts: target_accounts keys must be stage names of 2-16 lowercase letters, digi": "orchestrator.config.fields.SHORT_NAME + orchestrator.config.fields.ACCOUNT_ID",
+    "mlops-project/var.target_waves: target_waves must map stage names (regex ^[a-z][a-z0-9-]{0,14}[a-z0-9]$)": "orchestrator.config.fields.SHORT_NAME + orchestrator.config.fields.ACCOUNT_ID + orchestrator.config.stage_targets.WavesConfig.batch_size",
+    "mlops-project/var.target_waves: target_waves must plan exactly the stages and accounts of target_account": WAVES,
+    "mlops-project/aws_cloudwatch_event_target.dispatch: The model-approval dispatch's input template is … characters (client_pay": TEMPLATE_SIZE,
     "mlops-project/var.target_role_suffixes: target_role_suffixes must be a non-empty list of distinct role-name suff": "orchestrator.config.fields.PROJECT_NAME",
     "mlops-project/var.target_role_suffixes: target_role_suffixes must give role names <prefix>-<stage>-<suffix> of a": "orchestrator.config.derived_names._project_names",
     "mlops-project/var.kms_key_arn: kms_key_arn must be a KMS key ARN arn:<partition>:kms:<region>:<12-digit": COMPUTED,
