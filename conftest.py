@@ -47,7 +47,7 @@ WORLD_UNITS = (
     "tests/integration/test_dev_guardrails.py",
     "tests/integration/test_journey.py",
     "tests/integration/test_job_packages.py",  # the seed pipeline with a package from dev's CodeArtifact: ~2 min
-    "tests/integration/test_organization_targets_apply.py",  # own emulator from the world's resources: ~90 s
+    "tests/integration/test_organization_targets_apply.py",  # own emulator from the world's resources: ~90 s (135 s loaded)
     "tests/security/",
     "tests/integration/test_project_launch.py",  # launches (and deletes) its own SageMaker projects in dev
     "tests/integration/test_pipeline_failure_notifications.py",  # one failing build of abalone in dev: ~10 s (35 s on a loaded machine)
