@@ -62,7 +62,7 @@ output "team_persona_role_arns" {
       for key, role in local.team_personas : role.persona => "${local.iam_arn_prefix}:role/${role.name}" if role.team == team
     }
   }
-  depends_on = [aws_iam_role.team_persona]
+  depends_on = [aws_iam_role.team]
 }
 
 output "team_persona_policy_documents" {

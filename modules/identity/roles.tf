@@ -112,6 +112,13 @@ resource "aws_iam_role" "this" {
   # is attached by the exclusive-attachments resource: depending on it here makes destroy delete
   # the role (detaching its policies) before the policy, which IAM refuses to delete while attached.
   depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages]
+
+  lifecycle {
+    precondition {
+      condition     = length(jsonencode(each.value.trust_policy)) <= 2048
+      error_message = "The trust policy of ${local.role_names[each.key]} is ${length(jsonencode(each.value.trust_policy))} characters; IAM allows 2048 by default. With teams, the data scientist's and team lead's trust policies name every team user (DenyTeamUsers): give the teams fewer or shorter user names."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "this" {

@@ -101,64 +101,7 @@ locals {
       )
     }
   }
-
-  team_managed_policy_arns = concat([local.guardrails_arn, local.instance_types_arn], local.packages_enabled ? [local.packages_policy_arn] : [])
 }
 
-resource "aws_iam_role" "team_persona" {
-  for_each = local.team_personas
-
-  name                  = each.value.name
-  description           = "${title(replace(each.value.persona, "_", " "))} of team ${each.value.team} of ${var.name_prefix} (Studio user profiles ${join(", ", each.value.users)}): the team's data prefixes, its projects' data, models and model package groups only."
-  assume_role_policy    = jsonencode(local.team_persona_trust_policies[each.key])
-  permissions_boundary  = local.boundary_arn
-  max_session_duration  = 3600
-  force_detach_policies = true
-  tags                  = merge(var.tags, { Name = each.value.name, (local.team_tag_key) = each.value.team })
-
-  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages]
-
-  lifecycle {
-    precondition {
-      condition     = length(jsonencode(local.team_persona_trust_policies[each.key])) <= 2048 && length(jsonencode(local.persona_trust_policies[each.value.persona])) <= 2048
-      error_message = "The trust policy of ${each.value.name} (${length(jsonencode(local.team_persona_trust_policies[each.key]))} characters) or of the environment's ${each.value.persona} role, which refuses every team user (${length(jsonencode(local.persona_trust_policies[each.value.persona]))}), exceeds IAM's default 2048 characters for a trust policy. Give the teams fewer or shorter user names."
-    }
-    precondition {
-      condition     = var.team_bucket_arns != null
-      error_message = "team_bucket_arns (the data and models buckets) is required with teams."
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "team_persona" {
-  for_each = local.team_personas
-
-  name   = "permissions"
-  role   = aws_iam_role.team_persona[each.key].name
-  policy = jsonencode(local.team_persona_policies[each.key])
-
-  lifecycle {
-    precondition {
-      condition     = length(jsonencode(local.team_persona_policies[each.key])) <= 10240
-      error_message = "The rendered policy of ${each.value.name} is ${length(jsonencode(local.team_persona_policies[each.key]))} characters; IAM allows 10240 for a role's inline policies. Give the team fewer data prefixes or projects."
-    }
-  }
-}
-
-resource "aws_iam_role_policies_exclusive" "team_persona" {
-  for_each = local.team_personas
-
-  role_name    = each.value.name
-  policy_names = ["permissions"]
-
-  depends_on = [aws_iam_role_policy.team_persona]
-}
-
-resource "aws_iam_role_policy_attachments_exclusive" "team_persona" {
-  for_each = local.team_personas
-
-  role_name   = each.value.name
-  policy_arns = local.team_managed_policy_arns
-
-  depends_on = [aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages, aws_iam_role.team_persona]
-}
+# The roles, their policies and attachments are teams.tf's (aws_iam_role.team and its companions,
+# keys "<team>/<persona>").

@@ -148,44 +148,76 @@ locals {
   }
 }
 
+# Every role of the teams, one set of resources: the execution roles above (keys "<team>" and
+# "<team>/<user>") and the persona roles of team_personas.tf (keys "<team>/<persona>"; a user name
+# has no "_", so the keys never meet). Policies are rendered here, so every element has one type.
+locals {
+  team_iam_roles = merge(
+    {
+      for key, role in local.team_roles : key => {
+        name        = role.name
+        team        = role.team
+        description = "SageMaker execution role of team ${role.team} of ${var.name_prefix} (Studio user profiles ${join(", ", role.users)}): its data prefixes, its projects' data, models and model package groups only."
+        trust       = jsonencode(local.sagemaker_trust_policy)
+        policy      = jsonencode(local.team_policies[key])
+      }
+    },
+    {
+      for key, role in local.team_personas : key => {
+        name        = role.name
+        team        = role.team
+        description = "${title(replace(role.persona, "_", " "))} of team ${role.team} of ${var.name_prefix} (Studio user profiles ${join(", ", role.users)}): the team's data prefixes, its projects' data, models and model package groups only."
+        trust       = jsonencode(local.team_persona_trust_policies[key])
+        policy      = jsonencode(local.team_persona_policies[key])
+      }
+    },
+  )
+
+  team_managed_policy_arns = concat([local.guardrails_arn, local.instance_types_arn], local.packages_enabled ? [local.packages_policy_arn] : [])
+}
+
 resource "aws_iam_role" "team" {
-  for_each = local.team_roles
+  for_each = local.team_iam_roles
 
   name                  = each.value.name
-  description           = "SageMaker execution role of team ${each.value.team} of ${var.name_prefix} (Studio user profiles ${join(", ", each.value.users)}): its data prefixes, its projects' data, models and model package groups only."
-  assume_role_policy    = jsonencode(local.sagemaker_trust_policy)
+  description           = each.value.description
+  assume_role_policy    = each.value.trust
   permissions_boundary  = local.boundary_arn
   max_session_duration  = 3600
   force_detach_policies = true
   tags                  = merge(var.tags, { Name = each.value.name, (local.team_tag_key) = each.value.team })
 
-  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails, aws_iam_policy.instance_types]
+  depends_on = [aws_iam_policy.boundary, aws_iam_policy.guardrails, aws_iam_policy.instance_types, aws_iam_policy.packages]
 
   lifecycle {
     precondition {
       condition     = var.team_bucket_arns != null
       error_message = "team_bucket_arns (the data and models buckets) is required with teams."
     }
+    precondition {
+      condition     = length(each.value.trust) <= 2048
+      error_message = "The trust policy of ${each.value.name} is ${length(each.value.trust)} characters; IAM allows 2048 by default. Give the teams fewer or shorter user names."
+    }
   }
 }
 
 resource "aws_iam_role_policy" "team" {
-  for_each = local.team_roles
+  for_each = local.team_iam_roles
 
   name   = "permissions"
   role   = aws_iam_role.team[each.key].name
-  policy = jsonencode(local.team_policies[each.key])
+  policy = each.value.policy
 
   lifecycle {
     precondition {
-      condition     = length(jsonencode(local.team_policies[each.key])) <= 10240
-      error_message = "The rendered policy of ${each.value.name} is ${length(jsonencode(local.team_policies[each.key]))} characters; IAM allows 10240 for a role's inline policies. Give the team fewer data prefixes or projects."
+      condition     = length(each.value.policy) <= 10240
+      error_message = "The rendered policy of ${each.value.name} is ${length(each.value.policy)} characters; IAM allows 10240 for a role's inline policies. Give the team fewer data prefixes or projects."
     }
   }
 }
 
 resource "aws_iam_role_policies_exclusive" "team" {
-  for_each = local.team_roles
+  for_each = local.team_iam_roles
 
   role_name    = each.value.name
   policy_names = ["permissions"]
@@ -194,7 +226,7 @@ resource "aws_iam_role_policies_exclusive" "team" {
 }
 
 resource "aws_iam_role_policy_attachments_exclusive" "team" {
-  for_each = local.team_roles
+  for_each = local.team_iam_roles
 
   role_name   = each.value.name
   policy_arns = local.team_managed_policy_arns

@@ -5,7 +5,7 @@ their trust policy (modules/identity trust.tf, DenyTeamUsers), and each team's p
 its users by name (team_personas.tf). A role's trust policy may have at most
 TRUST_POLICY_MAX characters (IAM's default quota): this rule renders the larger of them, the
 environment role's, as the module does and refuses a configuration whose policy would not fit, before
-any Terraform call (the module's precondition on aws_iam_role.team_persona is its twin).
+any Terraform call (the module's preconditions on aws_iam_role.team and aws_iam_role.this are its twins).
 """
 
 from __future__ import annotations

@@ -1053,8 +1053,8 @@ run "team_roles_per_team_and_per_user" {
   }
 
   assert {
-    condition     = join(",", sort(keys(aws_iam_role.team))) == "pricing/dave,risk"
-    error_message = "per_team makes one role for the team, per_user one per user."
+    condition     = join(",", sort([for key in keys(aws_iam_role.team) : key if !strcontains(key, "_")])) == "pricing/dave,risk"
+    error_message = "per_team makes one execution role for the team, per_user one per user (persona roles have keys <team>/<persona>)."
   }
 
   assert {
@@ -1138,8 +1138,13 @@ run "without_teams_nothing_changes" {
   command = plan
 
   assert {
-    condition     = length(aws_iam_role.team) == 0 && output.team_role_arns == {} && !strcontains(output.policy_documents["permission-boundary"], "-team-")
-    error_message = "Without teams there is no team role and the boundary names none."
+    condition     = length(aws_iam_role.team) == 0 && output.team_role_arns == {} && output.team_persona_role_arns == {} && !strcontains(output.policy_documents["permission-boundary"], "-team-")
+    error_message = "Without teams there is no team role (execution or persona) and the boundary names none."
+  }
+
+  assert {
+    condition     = !strcontains(output.policy_documents["data-scientist-trust"], "DenyTeamUsers")
+    error_message = "Without teams the persona trusts refuse nobody."
   }
 }
 
@@ -1295,12 +1300,12 @@ run "team_personas" {
   }
 
   assert {
-    condition     = aws_iam_role.team_persona["risk/team_lead"].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && aws_iam_role.team_persona["risk/team_lead"].tags["team"] == "risk"
+    condition     = aws_iam_role.team["risk/team_lead"].permissions_boundary == "arn:aws:iam::111111111111:policy/mlops-dev-permission-boundary" && aws_iam_role.team["risk/team_lead"].tags["team"] == "risk"
     error_message = "A team persona carries the boundary and its team tag."
   }
 
   assert {
-    condition     = alltrue([for a in values(aws_iam_role_policy_attachments_exclusive.team_persona) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types", "arn:aws:iam::111111111111:policy/mlops-dev-packages"])])
+    condition     = alltrue([for a in values(aws_iam_role_policy_attachments_exclusive.team) : a.policy_arns == toset(["arn:aws:iam::111111111111:policy/mlops-dev-sagemaker-guardrails", "arn:aws:iam::111111111111:policy/mlops-dev-instance-types", "arn:aws:iam::111111111111:policy/mlops-dev-packages"])])
     error_message = "Team personas carry the guardrails, instance-types and packages policies."
   }
 
@@ -1401,16 +1406,7 @@ run "team_without_the_persona_principals_has_no_persona_role" {
   }
 
   assert {
-    condition     = length(aws_iam_role.team_persona) == 0 && output.team_persona_role_arns == { risk = {} }
+    condition     = keys(aws_iam_role.team) == ["risk"] && output.team_persona_role_arns == { risk = {} }
     error_message = "No persona role without the persona's principals, and none for the administrator."
-  }
-}
-
-run "without_teams_no_team_persona" {
-  command = plan
-
-  assert {
-    condition     = length(aws_iam_role.team_persona) == 0 && output.team_persona_role_arns == {} && !strcontains(output.policy_documents["data-scientist-trust"], "DenyTeamUsers")
-    error_message = "Without teams there is no team persona and the persona trusts refuse nobody."
   }
 }
