@@ -171,20 +171,23 @@ def pending_packages(world: World, team_objects: None) -> Iterator[dict[str, str
 
 
 def test_a_team_lead_approves_only_its_teams_packages(world: World, pending_packages: dict[str, str]) -> None:
-    """erin assumes mlops-dev-team-risk-team-lead: ModelApprovalOfTeamProjects approves abalone's
-    package; rings' is refused. Before, mlops-dev-team-lead approved every package."""
+    """erin assumes mlops-dev-team-risk-team-lead: ModelApprovalOfTeamProjects lets her decide on
+    abalone's package; rings' is refused. Before, mlops-dev-team-lead decided on every package. The
+    decision made is a rejection: the same call (sagemaker:UpdateModelPackage on the package) as an
+    approval, and an Approved package in abalone's group would be what the journey's deployment,
+    running beside this test on the shared world, takes as the newest approved model."""
     erin = _assume(world, "mlops-dev-team-risk-team-lead", "team_lead", "erin")
     sagemaker = client(world.url, erin, "sagemaker")
-    approve = {"ModelApprovalStatus": "Approved", "ApprovalDescription": "reviewed"}
-    not_refused(lambda: sagemaker.update_model_package(ModelPackageArn=pending_packages["risk"], **approve))
-    message = refused(lambda: sagemaker.update_model_package(ModelPackageArn=pending_packages["pricing"], **approve))
+    decide = {"ModelApprovalStatus": "Rejected", "ApprovalDescription": "reviewed: not for deployment"}
+    not_refused(lambda: sagemaker.update_model_package(ModelPackageArn=pending_packages["risk"], **decide))
+    message = refused(lambda: sagemaker.update_model_package(ModelPackageArn=pending_packages["pricing"], **decide))
     assert "sagemaker:UpdateModelPackage" in message, message
     administrator = inspector(world, "sagemaker")
     status = {
         t: administrator.describe_model_package(ModelPackageName=a)["ModelApprovalStatus"]
         for t, a in pending_packages.items()
     }
-    assert status == {"risk": "Approved", "pricing": "PendingManualApproval"}
+    assert status == {"risk": "Rejected", "pricing": "PendingManualApproval"}
 
     request = Request(
         "sagemaker:UpdateModelPackage", pending_packages["pricing"], {"aws:RequestedRegion": REGION, **_tagged("erin")}
