@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.config import EnvConfig
-from orchestrator.config.schema import UnresolvedTargetsError
 from orchestrator.errors import ConfigError, quoted
 
 if TYPE_CHECKING:
@@ -29,14 +28,10 @@ def write_record(run_dir: Path, env: EnvConfig, stack: StackSpec) -> None:
     """Record the stages' accounts the plan of `stack` was made for (an environment whose stages
     are all listed in env.yaml has nothing to record, and an earlier run's record is removed)."""
     path = record_file(run_dir, env, stack)
-    try:
-        accounts = env.target_account_ids if env.needs_resolution else None
-    except UnresolvedTargetsError:
-        accounts = None
-    if accounts is None:
+    if not env.needs_resolution or not env.targets_known:
         path.unlink(missing_ok=True)
         return
-    document = {"env": env.name, "stack": stack.name, "target_accounts": accounts}
+    document = {"env": env.name, "stack": stack.name, "target_accounts": env.target_account_ids}
     path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 

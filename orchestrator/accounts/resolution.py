@@ -12,7 +12,6 @@ from typing import Any
 
 from orchestrator.config import EnvConfig
 from orchestrator.config.fields import CANARY_FIRST
-from orchestrator.config.schema import UnresolvedTargetsError
 from orchestrator.config.stage_targets import StageTargetsConfig
 from orchestrator.errors import ConfigError, quoted
 
@@ -117,21 +116,12 @@ def _dev_envs(configs: list[EnvConfig]) -> list[EnvConfig]:
     return list(found.values())
 
 
-def _source_resolved(env: EnvConfig) -> bool:
-    """Whether a target environment's source dev environment has its stages' accounts now."""
-    try:
-        env.source.target_account_ids  # noqa: B018 - raises while its OUs are unresolved
-    except UnresolvedTargetsError:
-        return False
-    return True
-
-
 def target_env_problems(configs: list[EnvConfig]) -> list[str]:
     """A target environment's account must be one of its stage's resolved accounts (checked when
     the run resolved them; a run of target environments only lists no OU)."""
     problems = []
     for env in configs:
-        if env.kind != "target" or not env.source.needs_resolution or not _source_resolved(env):
+        if env.kind != "target" or not env.source.needs_resolution or not env.source.targets_known:
             continue
         resolved = env.source.target_account_ids.get(env.name, [])
         if env.account_id not in resolved:

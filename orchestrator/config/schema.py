@@ -392,6 +392,11 @@ class EnvConfig(_Strict):
         """Whether a stage's accounts come from an organizational unit (known only at plan time)."""
         return any(t.organizational_unit for t in self.stage_targets.values())
 
+    @property
+    def targets_known(self) -> bool:
+        """Whether target_account_ids can be given now: listed in env.yaml, or the OUs resolved."""
+        return self._resolved_targets is not None or not self.needs_resolution
+
     def resolve_targets(self, accounts: dict[str, list[str]]) -> None:
         """Record each stage's accounts as resolved at plan time (orchestrator/accounts/resolution.py)."""
         self._resolved_targets = {stage: list(ids) for stage, ids in accounts.items()}
